@@ -1,0 +1,3 @@
+//! `use accel::prelude::*;` — arrays for accel notebooks (both tiers).
+
+pub mod prelude {}

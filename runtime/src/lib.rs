@@ -1,0 +1,9 @@
+//! The fast tier: parse (syn) → typeck → lower (Cranelift) → exec, plus the workspace
+//! of live variables and the display of values.
+//!
+//! This crate knows nothing of Jupyter, ZeroMQ or magics: it takes source text and
+//! options, and gives back values, diagnostics and panics.
+
+pub mod api;
+
+pub use api::*;
