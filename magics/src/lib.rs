@@ -8,3 +8,6 @@
 pub mod tier;
 
 pub use tier::{CellError, MimeBundle, RustcTier, Sink, StreamName};
+pub mod session;
+
+pub use session::{Completeness, Completions, Session};
