@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: build accel (release), install the `accel` kernelspec into the
+# project venv (.venv, --sys-prefix), and execute the tour notebook headlessly — once with
+# `accel run` (no Python involved) and once through Jupyter (nbclient + the installed kernelspec).
+# Idempotent; reads no standard input. ACCEL_JUPYTERLAB=1 also installs JupyterLab into .venv.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/env.sh"
+cd "$ACCEL_ROOT"
+
+ensure_venv
+if [ "${ACCEL_JUPYTERLAB:-0}" = 1 ]; then
+    echo "==> installing JupyterLab into $ACCEL_VENV"
+    "$ACCEL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check jupyterlab </dev/null
+fi
+build_accel
+
+echo "==> accel install --sys-prefix (kernelspec 'accel' into $ACCEL_VENV)"
+VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH "$ACCEL_BIN" install --sys-prefix </dev/null
+VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH "$ACCEL_VENV/bin/jupyter" kernelspec list
+
+tour=notebooks/00-tour.ipynb
+echo "==> accel run $tour -o notebooks/00-tour.out.ipynb"
+"$ACCEL_BIN" run "$tour" -o notebooks/00-tour.out.ipynb </dev/null
+echo "==> executing $tour through Jupyter (nbclient, kernel 'accel') -> notebooks/00-tour.nbclient.out.ipynb"
+VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH \
+    "$ACCEL_VENV/bin/python" tests/nbrun.py "$tour" notebooks/00-tour.nbclient.out.ipynb --summary </dev/null
+
+cat <<MSG
+
+accel is built ($ACCEL_BIN) and installed as the Jupyter kernel "Rust (accel)".
+The executed tour is notebooks/00-tour.out.ipynb. To open it in JupyterLab:
+
+    ACCEL_JUPYTERLAB=1 ./install/setup.sh          # once: adds JupyterLab to .venv
+    .venv/bin/jupyter lab notebooks/00-tour.ipynb  # pick the kernel "Rust (accel)"
+
+(Any JupyterLab works once the kernelspec is visible to it: \`$ACCEL_BIN install --user\`.)
+Run every test with: ./tests/run
+MSG

@@ -1,0 +1,186 @@
+"""Writes the tutorial notebooks in notebooks/ from the cell lists below (source of truth).
+
+    .venv/bin/python tests/make_notebooks.py          # rewrite notebooks/*.ipynb
+    .venv/bin/python tests/make_notebooks.py --check  # fail if a committed notebook differs
+
+Notebooks are committed without outputs; CI executes them (tests/test_notebooks.py)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def md(text: str):
+    return new_markdown_cell(text.strip("\n"))
+
+
+def code(text: str):
+    return new_code_cell(text.strip("\n"))
+
+
+TOUR = [
+    md("""
+# A tour of accel
+
+**accel** is a Jupyter kernel for Rust, made for array computing and for learning how code gets fast —
+what IPython, Numba and Cython are to Python, for Rust notebooks. It has two tiers:
+
+* the **rustc tier** runs any Rust through [evcxr](https://github.com/evcxr/evcxr) (rustc + cargo):
+  structs, traits, generics, crates from crates.io;
+* the **fast tier** (`%%jit` cells, see `01-jit.ipynb`) compiles the numeric subset of Rust with
+  Cranelift in milliseconds.
+
+This tour stays on the rustc tier: cells, crates, rich output, and IPython's magics.
+"""),
+    md("""
+## Rust cells
+
+Every cell is Rust. Variables, functions and types defined in one cell live on in the next ones.
+The value of a trailing expression is shown, the way `{:?}` prints it.
+"""),
+    code("""
+let greeting = "hello from Rust";
+let numbers: Vec<u64> = (1..=10).collect();
+println!("{greeting}: {} numbers", numbers.len());
+"""),
+    code("""
+fn mean(xs: &[u64]) -> f64 {
+    xs.iter().sum::<u64>() as f64 / xs.len() as f64
+}
+mean(&numbers)
+"""),
+    code("""
+#[derive(Debug, Clone, Copy)]
+struct Point { x: f64, y: f64 }
+
+trait Norm { fn norm(&self) -> f64; }
+impl Norm for Point {
+    fn norm(&self) -> f64 { self.x.hypot(self.y) }
+}
+
+let p = Point { x: 3.0, y: 4.0 };
+(p, p.norm())
+"""),
+    md("""
+## Crates with `:dep`
+
+evcxr's commands pass straight through: `:dep` adds a crate from crates.io (built once, then cached),
+`:vars` lists the variables, `:opt` sets the optimisation level (release `2` by default).
+"""),
+    code("""
+:dep fastrand = "2"
+"""),
+    code("""
+let mut rng = fastrand::Rng::with_seed(42);
+let rolls: Vec<u8> = (0..600).map(|_| rng.u8(1..=6)).collect();
+rolls[..12].to_vec()
+"""),
+    md("""
+## Rich output
+
+A type shows itself as HTML (or SVG, PNG, …) by following evcxr's display protocol: a method
+`evcxr_display` that prints its content between `EVCXR_BEGIN_CONTENT <mime type>` and
+`EVCXR_END_CONTENT`. Notebooks then render it; `text/plain` viewers get the `{:?}` text.
+"""),
+    code("""
+pub struct Histogram { counts: [usize; 6] }
+
+impl Histogram {
+    pub fn of(rolls: &[u8]) -> Self {
+        let mut counts = [0; 6];
+        for &r in rolls { counts[(r - 1) as usize] += 1; }
+        Histogram { counts }
+    }
+    pub fn evcxr_display(&self) {
+        let max = *self.counts.iter().max().unwrap_or(&1) as f64;
+        let mut html = String::from("<table><tr><th>face</th><th>count</th><th></th></tr>");
+        for (face, &n) in self.counts.iter().enumerate() {
+            let width = (200.0 * n as f64 / max).round();
+            html += &format!(
+                "<tr><td>{}</td><td>{}</td><td><div style=\\"background:#d35400;height:1em;width:{}px\\"></div></td></tr>",
+                face + 1, n, width);
+        }
+        html += "</table>";
+        println!("EVCXR_BEGIN_CONTENT text/html\\n{html}\\nEVCXR_END_CONTENT");
+    }
+}
+
+Histogram::of(&rolls)
+"""),
+    md("""
+## `%timeit`: IPython's timer, compiled into the code it times
+
+The seed notebook's `get_primes`, in Rust. `%timeit` picks the number of loops the way IPython does
+(until one run takes at least 0.2 s), repeats 7 runs, and prints IPython's line. The timing loop is
+compiled together with the code, so no message is sent per iteration.
+"""),
+    code("""
+fn get_primes(x: i64) -> Vec<i64> {
+    let mut res = Vec::new();
+    for v in 0..=x {
+        if v < 2 { continue; }
+        let mut flag = true;
+        for i in 2..((v as f64).sqrt() as i64 + 1) {
+            if v % i == 0 { flag = false; }
+        }
+        if flag { res.push(v); }
+    }
+    res
+}
+get_primes(100_000).len()
+"""),
+    code("""
+%timeit get_primes(100_000)
+"""),
+    md("""
+## Every magic
+
+`%lsmagic` lists them; each one takes `--help`. `01-jit.ipynb` continues with the fast tier
+(`%%jit`, `%annotate`).
+"""),
+    code("""
+%lsmagic
+"""),
+]
+
+NOTEBOOK_CELLS = {"00-tour.ipynb": TOUR}
+
+
+def build(cells) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"name": "accel", "display_name": "Rust (accel)", "language": "rust"},
+        "language_info": {"name": "rust", "file_extension": ".rs", "mimetype": "text/rust",
+                          "pygments_lexer": "rust", "codemirror_mode": "rust"},
+    }
+    for i, cell in enumerate(nb.cells):  # stable ids keep diffs small
+        cell["id"] = f"cell-{i:02d}"
+    nbformat.validate(nb)
+    return nb
+
+
+def main() -> int:
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for name, cells in NOTEBOOK_CELLS.items():
+        path = NOTEBOOKS / name
+        text = nbformat.writes(build(cells)) + "\n"
+        if check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(name)
+        else:
+            path.write_text(text)
+            print(f"wrote {path}")
+    if stale:
+        print("out of date (run tests/make_notebooks.py):", ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Every notebook in notebooks/ runs clean twice — headless with `accel run` (no Python, no Jupyter)
+and through Jupyter with nbclient — and both runs produce the same outputs (timings masked)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import kernel_util
+from nbrun import execute as nbclient_execute
+
+NOTEBOOKS = sorted((kernel_util.ROOT / "notebooks").glob("*.ipynb"))
+NB_TIMEOUT = 900
+_runs: dict[tuple[str, str], nbformat.NotebookNode] = {}
+
+
+def accel_run(src: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(kernel_util.accel_bin()), "run", str(src), "-o", str(out), *extra],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=NB_TIMEOUT)
+
+
+def executed(nb_path: Path, how: str, tmp_dir: Path) -> nbformat.NotebookNode:
+    """Each notebook runs once per runner per session; later tests reuse the result."""
+    key = (nb_path.name, how)
+    if key not in _runs:
+        if how == "accel-run":
+            out = tmp_dir / f"{nb_path.stem}.accel.ipynb"
+            p = accel_run(nb_path, out)
+            assert p.returncode == 0, f"accel run failed ({p.returncode}):\n{p.stdout}\n{p.stderr}"
+            _runs[key] = nbformat.read(out, as_version=4)
+        else:
+            _runs[key] = nbclient_execute(str(nb_path), timeout=NB_TIMEOUT)
+    return _runs[key]
+
+
+_TIME = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)? ?(?:ns|[µμu]s|ms|s|min|h|d)\b")
+_LOOPS = re.compile(r"[\d,]+ loops? each")
+
+
+def mask(text: str) -> str:
+    return _LOOPS.sub("N loops each", _TIME.sub("<time>", text))
+
+
+def normalised(nb) -> list:
+    """What a reader sees per code cell: count, streams merged per name, data, errors; times masked."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outs = []
+        for o in cell.outputs:
+            if o.output_type == "stream":
+                if outs and outs[-1][:2] == ("stream", o.name):
+                    outs[-1] = ("stream", o.name, outs[-1][2] + mask(o.text))
+                else:
+                    outs.append(("stream", o.name, mask(o.text)))
+            elif o.output_type in ("execute_result", "display_data"):
+                data = {k: mask(v if isinstance(v, str) else str(v)) for k, v in o.data.items()}
+                outs.append((o.output_type, data))
+            elif o.output_type == "error":
+                outs.append(("error", o.ename, mask(o.evalue)))
+        cells.append((cell.execution_count, outs))
+    return cells
+
+
+def test_there_are_notebooks():
+    assert any(p.name == "00-tour.ipynb" for p in NOTEBOOKS)
+
+
+def test_committed_notebooks_match_generator():
+    p = subprocess.run([sys.executable, str(kernel_util.ROOT / "tests" / "make_notebooks.py"), "--check"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "accel"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{nb_path.name}: commit without outputs"
+
+
+@pytest.mark.parametrize("how", ["accel-run", "nbclient"])
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_clean(nb_path, how, tmp_path_factory):
+    nb = executed(nb_path, how, tmp_path_factory.mktemp("nb"))
+    nbformat.validate(nb)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code_cells] == list(range(1, len(code_cells) + 1))
+    for c in code_cells:
+        errors = [o for o in c.outputs if o.output_type == "error"]
+        assert not errors, f"cell {c.execution_count}: {errors[0].ename}: {errors[0].evalue}"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
+def test_accel_run_matches_nbclient(nb_path, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nb")
+    a = normalised(executed(nb_path, "accel-run", tmp))
+    b = normalised(executed(nb_path, "nbclient", tmp))
+    for i, (x, y) in enumerate(zip(a, b)):
+        assert x == y, f"code cell {i + 1} differs:\naccel run: {x}\nnbclient:  {y}"
+    assert len(a) == len(b)
+
+
+def test_tour_shows_what_it_promises(tmp_path_factory):
+    nb = executed(kernel_util.ROOT / "notebooks" / "00-tour.ipynb", "accel-run", tmp_path_factory.mktemp("nb"))
+    text = nbformat.writes(nb)
+    assert "hello from Rust: 10 numbers" in text
+    assert "Point { x: 3.0, y: 4.0 }, 5.0" in text
+    assert "9592" in text  # get_primes(100_000).len()
+    assert "text/html" in text and "<table>" in text
+    assert re.search(r"per loop \(mean ± std\. dev\. of 7 runs, [\d,]+ loops? each\)", text)
+    assert "%timeit" in text and "%lsmagic" in text
+
+
+# --- accel run on a failing notebook: exit code, the failing cell named, --allow-errors ---
+
+def _failing_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in
+                                         ["let a = 1;", 'panic!("boom in cell two");', "a + 1"]])
+    nb.metadata["kernelspec"] = {"name": "accel", "display_name": "Rust (accel)", "language": "rust"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_accel_run_stops_at_first_error(tmp_path):
+    src = _failing_notebook(tmp_path / "fails.ipynb")
+    p = accel_run(src, tmp_path / "out.ipynb")
+    assert p.returncode != 0
+    said = p.stdout + p.stderr
+    assert "boom in cell two" in said and "2" in said, said
+
+
+def test_accel_run_allow_errors_matches_nbclient(tmp_path):
+    src = _failing_notebook(tmp_path / "fails.ipynb")
+    p = accel_run(src, tmp_path / "out.ipynb", "--allow-errors")
+    assert p.returncode == 0, p.stderr
+    ours = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    nbformat.validate(ours)
+    theirs = nbclient_execute(str(src), timeout=NB_TIMEOUT, allow_errors=True)
+    assert normalised(ours) == normalised(theirs)
+    assert normalised(ours)[2][1] == [("execute_result", {"text/plain": "2"})]
