@@ -23,8 +23,11 @@ ensure_venv() {
     fi
 }
 
-# Release build of the kernel binary (the tests and `cargo test --release` reuse it).
+# Release build of the kernel binary. tests/run passes `--workspace --all-targets` so that the
+# features cargo unifies match `cargo test --release --workspace`, which then rebuilds nothing.
 build_accel() {
-    echo "==> cargo build --release --locked -p accel-kernel"
-    (cd "$ACCEL_ROOT" && cargo build --release --locked -p accel-kernel </dev/null)
+    local what=("$@")
+    [ ${#what[@]} -gt 0 ] || what=(-p accel-kernel)
+    echo "==> cargo build --release --locked ${what[*]}"
+    (cd "$ACCEL_ROOT" && cargo build --release --locked "${what[@]}" </dev/null)
 }
