@@ -1,0 +1,153 @@
+//! The lazy task graph. A `Node` is one layer of dask's high-level graph: an operation, the
+//! shape of its result and how that result is cut into chunks. Nodes are immutable and shared
+//! (`Arc`), so building `x + x.t()` reuses `x`'s node instead of copying a graph.
+
+use super::source::NpySource;
+use ndarray::{ArrayD, ArrayViewD};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+pub(crate) type NodeRef = Arc<Node>;
+pub(crate) type MapFn = Arc<dyn Fn(f64) -> f64 + Send + Sync>;
+pub(crate) type BlockFn = Arc<dyn Fn(ArrayViewD<'_, f64>) -> ArrayD<f64> + Send + Sync>;
+
+pub(crate) struct Node {
+    pub id: u64,
+    pub op: Op,
+    pub shape: Vec<usize>,
+    pub chunks: Vec<Vec<usize>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Dist {
+    Normal { loc: f64, scale: f64 },
+    Uniform { low: f64, high: f64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Max,
+    Min,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReduceKind {
+    Sum,
+    Mean,
+    Min,
+    Max,
+    /// Variance with `ddof` (numpy's `var(ddof=…)`).
+    Var(f64),
+    Std(f64),
+}
+
+/// How a slice reads one input axis: `len` output positions at `start + k·step`; `drop` when
+/// the axis was indexed by a single integer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct AxisSel {
+    pub start: usize,
+    pub step: isize,
+    pub len: usize,
+    pub drop: bool,
+}
+
+/// What happens at the array's edges for `map_overlap`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Boundary {
+    /// No padding: edge blocks simply get less overlap (dask's `boundary="none"`).
+    None,
+    /// Pad with a constant (dask's `boundary=0` etc.).
+    Constant(f64),
+}
+
+pub(crate) enum Op {
+    Array(Arc<ArrayD<f64>>),
+    Npy(Arc<NpySource>),
+    Full(f64),
+    Random { dist: Dist, seed: u64 },
+    Map { name: String, f: MapFn, input: NodeRef },
+    Binary { op: BinOp, lhs: NodeRef, rhs: NodeRef },
+    Reduce { kind: ReduceKind, axes: Vec<usize>, input: NodeRef },
+    Slice { sel: Vec<AxisSel>, input: NodeRef },
+    MapBlocks { name: String, f: BlockFn, depth: Vec<usize>, boundary: Boundary, input: NodeRef },
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Node {
+    pub fn new(op: Op, shape: Vec<usize>, chunks: Vec<Vec<usize>>) -> NodeRef {
+        Arc::new(Node { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), op, shape, chunks })
+    }
+
+    pub fn inputs(&self) -> Vec<&NodeRef> {
+        match &self.op {
+            Op::Array(_) | Op::Npy(_) | Op::Full(_) | Op::Random { .. } => vec![],
+            Op::Map { input, .. } | Op::Reduce { input, .. } | Op::Slice { input, .. } | Op::MapBlocks { input, .. } => {
+                vec![input]
+            }
+            Op::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        }
+    }
+
+    /// dask-style layer name for the repr and `visualize()`.
+    pub fn name(&self) -> String {
+        match &self.op {
+            Op::Array(_) => "array".into(),
+            Op::Npy(s) => format!("from-npy {} ({})", s.path.display(), s.dtype.name()),
+            Op::Full(v) => format!("full {v}"),
+            Op::Random { dist: Dist::Normal { .. }, .. } => "random_normal".into(),
+            Op::Random { dist: Dist::Uniform { .. }, .. } => "random_uniform".into(),
+            Op::Map { name, .. } => name.clone(),
+            Op::Binary { op, .. } => format!("{op:?}").to_lowercase(),
+            Op::Reduce { kind, axes, .. } => format!("{}-aggregate axis={axes:?}", format!("{kind:?}").to_lowercase()),
+            Op::Slice { .. } => "getitem".into(),
+            Op::MapBlocks { name, .. } => name.clone(),
+        }
+    }
+
+    pub fn n_chunks(&self) -> usize {
+        self.chunks.iter().map(|c| c.len()).product()
+    }
+
+    /// Can any sub-rectangle be produced at cost proportional to its size? (`map_blocks` needs
+    /// whole blocks, so the reduction scheduler must not cut below them.)
+    pub fn fine_grained(&self) -> bool {
+        match &self.op {
+            Op::MapBlocks { .. } => false,
+            _ => self.inputs().iter().all(|i| i.fine_grained()),
+        }
+    }
+
+    /// All nodes reachable from here, each once, inputs before users.
+    pub fn topo(self: &NodeRef) -> Vec<NodeRef> {
+        fn go(n: &NodeRef, seen: &mut std::collections::HashSet<u64>, out: &mut Vec<NodeRef>) {
+            if !seen.insert(n.id) {
+                return;
+            }
+            for i in n.inputs() {
+                go(i, seen, out);
+            }
+            out.push(n.clone());
+        }
+        let mut out = vec![];
+        go(self, &mut Default::default(), &mut out);
+        out
+    }
+
+    /// dask's task count: one task per chunk per layer, plus one partial per input chunk for
+    /// reductions (the tree's leaves).
+    pub fn task_count(self: &NodeRef) -> usize {
+        self.topo()
+            .iter()
+            .map(|n| match &n.op {
+                Op::Reduce { input, .. } => n.n_chunks() + input.n_chunks(),
+                _ => n.n_chunks(),
+            })
+            .sum()
+    }
+}
