@@ -115,6 +115,7 @@ impl NpySource {
         let last = &region[nd - 1];
         let rows: usize = out_shape[..nd - 1].iter().product();
         let mut idx: Vec<usize> = region[..nd - 1].iter().map(|r| r.start).collect();
+        let first = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
         if n > 0 {
             for _ in 0..rows {
                 let base: usize = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
@@ -127,6 +128,21 @@ impl NpySource {
                     idx[ax] = region[ax].start;
                 }
             }
+        }
+        if n > 0 {
+            // Drop the pages just read from this process's mapping so that resident memory stays
+            // at "blocks in flight", not "file size" (the kernel keeps them in its page cache;
+            // a concurrent reader of a neighbouring block simply faults them back in).
+            let end: usize = region.iter().zip(&strides).map(|(r, s)| (r.end - 1) * s).sum::<usize>() + 1;
+            let sz = self.dtype.size();
+            // SAFETY: read-only file mapping; MADV_DONTNEED only discards clean, re-readable pages.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    self.offset + first * sz,
+                    (end - first) * sz,
+                )
+            };
         }
         ArrayD::from_shape_vec(ndarray::IxDyn(&out_shape), out).unwrap()
     }
