@@ -86,7 +86,8 @@ pub fn rustc_cell(body: &str, assign: Option<&str>) -> String {
         tag = TAG.escape_default()
     );
     // Keep the body's lines where they were so rustc's line numbers stay cell-relative.
-    let mut out = format!("let __accel_time_start = {clocks}; ");
+    // Annotated, so that evcxr persists it without having to infer the type.
+    let mut out = format!("let __accel_time_start: (::std::time::Instant, (f64, f64)) = {clocks}; ");
     let value = match assign {
         Some(_) => None,
         None => trailing_expr(body),
@@ -96,12 +97,14 @@ pub fn rustc_cell(body: &str, assign: Option<&str>) -> String {
             out.push_str(&format!("let {name} = {{ {body}\n}};\n{report}"));
         }
         (None, Some((start, end))) => {
+            // The value stays the cell's trailing expression (a block), so evcxr displays it and
+            // never has to persist or move a variable holding it.
             out.push_str(&body[..start]);
-            out.push_str("let __accel_time_value = { ");
+            out.push_str("{ let __accel_time_value = { ");
             out.push_str(&body[start..end]);
             out.push_str(" };");
             out.push_str(&body[end..]);
-            out.push_str(&format!("\n{report}\n__accel_time_value"));
+            out.push_str(&format!("\n{report}\n__accel_time_value }}"));
         }
         (None, None) => {
             out.push_str(body);
@@ -201,10 +204,10 @@ mod tests {
     #[test]
     fn rustc_cell_keeps_the_value_last() {
         let cell = rustc_cell("let x = 1;\nx + 1", None);
-        assert!(cell.starts_with("let __accel_time_start = "));
+        assert!(cell.starts_with("let __accel_time_start: (::std::time::Instant, (f64, f64)) = "));
         // Line 2 of the body is still line 2.
-        assert_eq!(cell.lines().nth(1).unwrap(), "let __accel_time_value = { x + 1 };");
-        assert!(cell.trim_end().ends_with("__accel_time_value"));
+        assert_eq!(cell.lines().nth(1).unwrap(), "{ let __accel_time_value = { x + 1 };");
+        assert!(cell.trim_end().ends_with("__accel_time_value }"));
         let cell = rustc_cell("f()", Some("y"));
         assert!(cell.contains("let y = { f()\n};"));
         assert!(!cell.contains("__accel_time_value"));

@@ -211,7 +211,7 @@ fn time_formats_what_the_cell_measured() {
     let r = s.execute("%time f()", &rec).unwrap();
     assert_eq!(r, Some(text("42")));
     assert_eq!(rec.stdout(), "hello\nCPU times: user 500 ms, sys: 0 ns, total: 500 ms\nWall time: 1.5 s\n");
-    assert!(log.evals()[0].contains("let __accel_time_value = { f() };"));
+    assert!(log.evals()[0].contains("{ let __accel_time_value = { f() };"));
     let e = s.execute("%%time f()\ng()", &Recorder::default()).unwrap_err();
     assert_eq!(e.evalue, "Can't use statement directly after '%%time'!");
 }
