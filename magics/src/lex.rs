@@ -163,7 +163,7 @@ impl Lexer<'_> {
                     self.push(Kind::Close, start);
                 }
                 c if c.is_ascii_digit() => {
-                    self.number();
+                    self.number(start);
                     self.push(Kind::Literal, start);
                 }
                 c if is_ident_start(c) => self.ident_or_prefixed_literal(c, start),
@@ -293,12 +293,14 @@ impl Lexer<'_> {
         }
     }
 
-    fn number(&mut self) {
+    fn number(&mut self, start: usize) {
+        // `1e-3` takes its sign; `0x1e` has no exponent, so `0x1e-3` is a subtraction.
+        let hex = self.src[start..].starts_with("0x") || self.src[start..].starts_with("0X");
         let mut prev = ' ';
         while let Some(c) = self.peek(0) {
             let take = is_ident_continue(c)
                 || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit()) && prev != '.')
-                || ((c == '+' || c == '-') && (prev == 'e' || prev == 'E') && !self.src[..self.pos].contains("0x"));
+                || ((c == '+' || c == '-') && (prev == 'e' || prev == 'E') && !hex);
             if !take {
                 break;
             }
@@ -385,9 +387,9 @@ mod tests {
 
     #[test]
     fn longest_punct_and_numbers() {
-        let k = kinds("a..=b >>= 1.5e-3 0..10 1u8");
+        let k = kinds("a..=b >>= 1.5e-3 0..10 1u8 0x1e-3 2E+4");
         let texts: Vec<&str> = k.iter().map(|(_, t)| t.as_str()).collect();
-        assert_eq!(texts, ["a", "..=", "b", ">>=", "1.5e-3", "0", "..", "10", "1u8"]);
+        assert_eq!(texts, ["a", "..=", "b", ">>=", "1.5e-3", "0", "..", "10", "1u8", "0x1e", "-", "3", "2E+4"]);
     }
 
     #[test]
