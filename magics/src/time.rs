@@ -163,7 +163,7 @@ impl Sink for TimeSink<'_> {
             }
         }
         // Hold back an unfinished line only while it could still become the tag.
-        if !pending.is_empty() && !(TAG.starts_with(pending.as_str()) || pending.starts_with(TAG)) {
+        if !(pending.is_empty() || TAG.starts_with(pending.as_str()) || pending.starts_with(TAG)) {
             out.push_str(&std::mem::take(&mut *pending));
         }
         drop(pending);

@@ -292,7 +292,7 @@ fn interrupter_reaches_both_tiers() {
     let (tier, log) = Scripted::quiet();
     let mut s = session(tier);
     let stop = s.interrupter();
-    let t = std::thread::spawn(move || stop());
+    let t = std::thread::spawn(stop);
     t.join().unwrap();
     assert_eq!(log.interrupts.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert!(s.fast_tier().interrupt_flag().load(std::sync::atomic::Ordering::SeqCst));
