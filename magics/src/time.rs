@@ -94,7 +94,7 @@ pub fn rustc_cell(body: &str, assign: Option<&str>) -> String {
     };
     match (assign, value) {
         (Some(name), _) => {
-            out.push_str(&format!("let {name} = {{ {body}\n}};\n{report}"));
+            out.push_str(&format!("let {name} = {{ {body}\n}};\n{report};"));
         }
         (None, Some((start, end))) => {
             // The value stays the cell's trailing expression (a block), so evcxr displays it and
@@ -107,8 +107,9 @@ pub fn rustc_cell(body: &str, assign: Option<&str>) -> String {
             out.push_str(&format!("\n{report}\n__accel_time_value }}"));
         }
         (None, None) => {
+            // `;`: the report block is a statement, so the cell has no value (not even `()`).
             out.push_str(body);
-            out.push_str(&format!("\n{report}"));
+            out.push_str(&format!("\n{report};"));
         }
     }
     out
