@@ -23,6 +23,28 @@ def code(text: str):
     return new_code_cell(text.strip("\n"))
 
 
+def code_raises(text: str):
+    """A cell whose error is the point: nbclient and `accel run` both honour this tag."""
+    cell = code(text)
+    cell.metadata["tags"] = ["raises-exception"]
+    return cell
+
+
+GET_PRIMES = """
+fn get_primes(x: i64) -> Vec<i64> {
+    let mut res = Vec::new();
+    for v in 0..=x {
+        if v < 2 { continue; }
+        let mut flag = true;
+        for i in 2..((v as f64).sqrt() as i64 + 1) {
+            if v % i == 0 { flag = false; }
+        }
+        if flag { res.push(v); }
+    }
+    res
+}
+"""
+
 TOUR = [
     md("""
 # A tour of accel
@@ -119,21 +141,7 @@ The seed notebook's `get_primes`, in Rust. `%timeit` picks the number of loops t
 (until one run takes at least 0.2 s), repeats 7 runs, and prints IPython's line. The timing loop is
 compiled together with the code, so no message is sent per iteration.
 """),
-    code("""
-fn get_primes(x: i64) -> Vec<i64> {
-    let mut res = Vec::new();
-    for v in 0..=x {
-        if v < 2 { continue; }
-        let mut flag = true;
-        for i in 2..((v as f64).sqrt() as i64 + 1) {
-            if v % i == 0 { flag = false; }
-        }
-        if flag { res.push(v); }
-    }
-    res
-}
-get_primes(100_000).len()
-"""),
+    code(GET_PRIMES.strip("\n") + "\nget_primes(100_000).len()"),
     code("""
 %timeit get_primes(100_000)
 """),
@@ -145,6 +153,72 @@ get_primes(100_000).len()
 """),
     code("""
 %lsmagic
+"""),
+]
+
+
+JIT = [
+    md("""
+# The fast tier: Numba's chapter, in Rust
+
+`%%jit` compiles a cell of numeric Rust with Cranelift, inside the kernel, in milliseconds — where
+the rustc tier takes a second or more per cell. The contract: whatever `%%jit` accepts is valid Rust
+and computes exactly what rustc computes (release semantics); whatever it cannot compile, it refuses
+with a rustc-style diagnostic, like Numba's nopython mode.
+"""),
+    md("## get_primes, the seed's first example"),
+    code("%%jit\n" + GET_PRIMES.strip("\n") + "\nlet p = get_primes(100_000);\np.len()"),
+    code("%timeit get_primes(100_000)"),
+    md("""
+The same function on the rustc tier (`%%rust` forces it; evcxr compiles at `-O2`). The timing loop
+of `%timeit` is compiled into the code in both tiers.
+"""),
+    code("%%rust\n" + GET_PRIMES.strip("\n").replace("get_primes", "get_primes_rustc")),
+    code("%timeit get_primes_rustc(100_000)"),
+    md("""
+## Strict and fast-math sums
+
+Without `--fastmath`, floating point is evaluated in source order, exactly as rustc does it, so a
+reduction is one long chain of dependent additions. `--fastmath` allows reassociation: the sum is
+spread over several accumulators and vectorised (the answer may differ in the last bits).
+"""),
+    code("""
+%%jit
+fn do_sum(a: &[f64]) -> f64 {
+    let mut acc = 0.0;
+    for x in a { acc += x.sqrt(); }
+    acc
+}
+let a: Vec<f64> = (0..10_000_000).map(|i| i as f64).collect();
+do_sum(&a)
+"""),
+    code("""
+%%jit --fastmath
+fn do_sum_fast(a: &[f64]) -> f64 {
+    let mut acc = 0.0;
+    for x in a { acc += x.sqrt(); }
+    acc
+}
+(do_sum_fast(&a) - do_sum(&a)).abs() < 1e-6 * do_sum(&a)
+"""),
+    code("%timeit do_sum(&a)"),
+    code("%timeit do_sum_fast(&a)"),
+    md("""
+## What did each line become?
+
+`%annotate` shades every line by the machine work it generated (bounds checks, calls, allocations);
+click a line to see its Cranelift IR and machine code.
+"""),
+    code("%annotate get_primes"),
+    md("""
+## Outside the subset
+
+The fast tier refuses what it does not compile — before running anything — and says where, the way
+rustc would. Such code belongs in a plain (rustc-tier) cell.
+"""),
+    code_raises("""
+%%jit
+struct Particle { x: f64, v: f64 }
 """),
 ]
 

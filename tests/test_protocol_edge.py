@@ -260,3 +260,18 @@ def test_hundred_megabytes_of_output_streams_in_bounded_memory(kernel):
     assert received == lines * width, f"lost output: got {received} of {lines * width} bytes"
     growth = (peak[0] - base) / 2**20
     assert growth < 64, f"kernel RSS grew by {growth:.0f} MiB while streaming 100 MB"
+
+
+def test_input_request_over_stdin(kernel):
+    km, kc = kernel
+    ok, outs = run_cell(kc, ':dep evcxr_input = "1"')
+    assert ok["status"] == "ok", error_text(ok, outs)
+    msg_id = kc.execute('let who = evcxr_input::get_string("Name? ");\nprintln!("hello {who}");', allow_stdin=True)
+    req = kc.get_stdin_msg(timeout=kernel_util.RUST_TIMEOUT)
+    assert req["msg_type"] == "input_request"
+    assert req["content"]["prompt"] == "Name? " and req["content"]["password"] is False
+    kc.input("accel")
+    reply = shell_reply(kc, msg_id, kernel_util.RUST_TIMEOUT)["content"]
+    outs = kernel_util.collect(kc, msg_id, 30)
+    assert reply["status"] == "ok"
+    assert "hello accel" in stdout_of(outs)
