@@ -201,6 +201,31 @@ mod tests {
     }
 
     #[test]
+    fn jupyter_kernel_test_samples() {
+        // The samples tests/test_conformance.py gives jupyter_kernel_test.
+        for code in [
+            "1 + 1",
+            "let x = 5;",
+            "fn double(x: i32) -> i32 { x * 2 }",
+            "println!(\"{}\", \"} not a brace\");",
+            "let c = '{';",
+            "// a comment with an open brace {",
+            "%lsmagic",
+            "%timeit 1 + 1",
+            "%%timeit\nfor i in 0..10 {",
+            ":dep fastrand = \"2\"",
+        ] {
+            assert_eq!(is_complete(code), Complete, "{code:?}");
+        }
+        for code in ["fn double(x: i32) -> i32 {", "let v = vec![1,\n    2,", "if true {\n    1\n} else {", "struct P {\n    x: f64,", "/* an open block comment"] {
+            assert!(matches!(is_complete(code), Incomplete(_)), "{code:?}");
+        }
+        for code in ["fn f() { ) }", "let x = ];", "}", "let v = vec![1, 2);"] {
+            assert_eq!(is_complete(code), Invalid, "{code:?}");
+        }
+    }
+
+    #[test]
     fn invalid_cells() {
         assert_eq!(is_complete("fn f() { )"), Invalid);
         assert_eq!(is_complete("}"), Invalid);
