@@ -140,8 +140,12 @@ pub fn command<T: CommandFactory>(display_name: &str) -> clap::Command {
 
 /// Parse `args` (the text after the magic's name) for the magic shown as `display_name`.
 pub fn parse<T: CommandFactory + FromArgMatches>(display_name: &str, args: &str) -> Result<Parsed<T>, CellError> {
-    let words = split_words(args);
     let mut cmd = command::<T>(display_name);
+    // IPython's `%timeit?` asks for the magic's documentation.
+    if args.trim() == "?" {
+        return Ok(Parsed::Help(cmd.render_long_help().to_string()));
+    }
+    let words = split_words(args);
     let argv = std::iter::once(display_name.to_string()).chain(words.iter().map(|&(_, w)| w.to_string()));
     let matches = match cmd.try_get_matches_from_mut(argv) {
         Ok(m) => m,
@@ -284,6 +288,10 @@ mod tests {
                 assert!(h.contains("-n <N>"));
                 assert!(h.contains("-r <R>"));
             }
+            other => panic!("{other:?}"),
+        }
+        match timeit("?") {
+            Ok(Parsed::Help(h)) => assert!(h.contains("Usage: %timeit [OPTIONS] [CODE]..."), "{h}"),
             other => panic!("{other:?}"),
         }
         match parse::<JitArgs>("%%jit", "--help") {
