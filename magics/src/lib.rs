@@ -11,6 +11,7 @@
 //! `complete` answers is_complete / complete / inspect from the text alone.
 
 pub mod args;
+pub mod capture;
 pub mod complete;
 pub mod format;
 pub mod grammar;

@@ -9,11 +9,12 @@ use accel_runtime::{Dump, JitOptions, OptLevel};
 use crate::args::{self, DumpKind, OnOff, Opt, Parsed};
 use crate::format;
 use crate::grammar::MagicCall;
-use crate::output::{failure_to_error, plain_text, text_bundle, value_bundle, SinkOutput};
+use crate::output::{failure_to_error, text_bundle, value_bundle, SinkOutput};
 use crate::registry;
 use crate::session::{at_line, Session};
 use crate::tier::{CellError, MimeBundle, Sink, StreamName};
-use crate::time::{self as timecmd, Stopwatch, TimeSink};
+use crate::capture::TagSink;
+use crate::time::{self as timecmd, Stopwatch};
 use crate::timeit::{self, TimeitResult};
 
 type CellResult = Result<Option<MimeBundle>, CellError>;
@@ -161,15 +162,18 @@ impl Session {
         Ok(TimeitResult::new(loops, runs, first_call_overhead.unwrap_or(0.0), precision))
     }
 
-    /// One rustc-tier cell runs the whole measurement and returns the raw numbers.
+    /// One rustc-tier cell runs the whole measurement and prints the raw numbers.
     fn timeit_rustc(&mut self, a: &args::TimeitArgs, setup: &str, stmt: &str, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
         let cell = timeit::rustc_cell(setup, stmt, a.number, a.repeat);
+        let tagged = TagSink::new(sink, timeit::TAG);
         let t0 = Instant::now();
-        let value = self.rustc.eval(&cell, sink)?;
+        let r = self.rustc.eval(&cell, &tagged);
         let wall = t0.elapsed().as_secs_f64();
-        let text = value.as_ref().and_then(plain_text).unwrap_or("");
+        let captured = tagged.finish();
+        r?;
+        let text = captured.last().map_or("", String::as_str);
         let p = timeit::parse_payload(text)
-            .ok_or_else(|| CellError::new("TimeitError", format!("the rustc tier returned no timings (got {text:?})")))?;
+            .ok_or_else(|| CellError::new("TimeitError", format!("the rustc tier printed no timings (got {text:?})")))?;
         Ok(TimeitResult::new(p.loops, p.runs, (wall - p.in_cell).max(0.0), precision))
     }
 
@@ -207,12 +211,13 @@ impl Session {
             return r;
         }
         let cell = timecmd::rustc_cell(code, assign);
-        let tsink = TimeSink::new(sink);
+        let tagged = TagSink::new(sink, timecmd::TAG);
         let t0 = Instant::now();
-        let r = self.rustc.eval(&cell, &tsink);
-        tsink.flush();
+        let r = self.rustc.eval(&cell, &tagged);
         let wall = t0.elapsed().as_secs_f64();
-        if let Some(inside) = *tsink.inside_wall.lock().unwrap() {
+        // The tag is the cell's last output, so the report lands where IPython prints it.
+        if let Some((user, sys, inside)) = tagged.finish().last().and_then(|l| timecmd::parse_payload(l)) {
+            sink.stream(StreamName::Stdout, &format::time_report(user, sys, inside));
             if wall - inside > 0.1 {
                 sink.stream(StreamName::Stdout, &format!("Compiler : {}\n", format::format_time(wall - inside, 3)));
             }

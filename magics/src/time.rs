@@ -3,15 +3,13 @@
 //! Fast-tier code runs in this process, so its times come from `getrusage` here. Rustc-tier code
 //! runs in evcxr's child process: the generated cell measures itself there (the compile time of
 //! the cell is not counted, like IPython) and prints one tagged line of raw numbers, which
-//! `TimeSink` replaces by the formatted report as it streams by.
+//! `capture::TagSink` takes out of the stream; the session prints the formatted report.
 
-use std::sync::Mutex;
 use std::time::Instant;
 
 use syn::parse::Parser;
 
 use crate::format;
-use crate::tier::{MimeBundle, Sink, StreamName};
 
 /// User and system CPU seconds of this process.
 pub fn cpu_times() -> (f64, f64) {
@@ -44,7 +42,7 @@ impl Stopwatch {
 }
 
 /// Tags the line of raw numbers the rustc-tier cell prints.
-pub const TAG: &str = "\u{1}ACCEL_TIME";
+pub const TAG: &str = "\u{1}ACCEL_CLOCKS";
 
 /// Where the trailing expression of `body` starts and ends (byte offsets), if it has one.
 /// `None` also when the body does not parse: rustc will then say why.
@@ -115,71 +113,11 @@ pub fn rustc_cell(body: &str, assign: Option<&str>) -> String {
     out
 }
 
-/// Parse `user sys wall` after the tag.
-pub fn parse_tag_line(line: &str) -> Option<(f64, f64, f64)> {
-    let rest = line.trim().strip_prefix(TAG)?;
+/// Parse `user sys wall` (the captured line, tag removed).
+pub fn parse_payload(rest: &str) -> Option<(f64, f64, f64)> {
     let mut it = rest.split_whitespace().map(|s| s.parse::<f64>().ok());
     let t = (it.next()??, it.next()??, it.next()??);
     Some(t)
-}
-
-/// Passes output through, turning the tagged line into IPython's report (and remembering the
-/// wall time measured inside the cell, to tell the compile time apart).
-pub struct TimeSink<'a> {
-    inner: &'a dyn Sink,
-    pending: Mutex<String>,
-    pub inside_wall: Mutex<Option<f64>>,
-}
-
-impl<'a> TimeSink<'a> {
-    pub fn new(inner: &'a dyn Sink) -> Self {
-        TimeSink { inner, pending: Mutex::new(String::new()), inside_wall: Mutex::new(None) }
-    }
-
-    /// Forward a partial line held back because it might have been the tag.
-    pub fn flush(&self) {
-        let rest = std::mem::take(&mut *self.pending.lock().unwrap());
-        if !rest.is_empty() {
-            self.inner.stream(StreamName::Stdout, &rest);
-        }
-    }
-}
-
-impl Sink for TimeSink<'_> {
-    fn stream(&self, name: StreamName, text: &str) {
-        if name != StreamName::Stdout {
-            return self.inner.stream(name, text);
-        }
-        let mut pending = self.pending.lock().unwrap();
-        pending.push_str(text);
-        let mut out = String::new();
-        while let Some(nl) = pending.find('\n') {
-            let line: String = pending.drain(..=nl).collect();
-            match parse_tag_line(&line) {
-                Some((u, s, w)) => {
-                    *self.inside_wall.lock().unwrap() = Some(w);
-                    out.push_str(&format::time_report(u, s, w));
-                }
-                None => out.push_str(&line),
-            }
-        }
-        // Hold back an unfinished line only while it could still become the tag.
-        if !(pending.is_empty() || TAG.starts_with(pending.as_str()) || pending.starts_with(TAG)) {
-            out.push_str(&std::mem::take(&mut *pending));
-        }
-        drop(pending);
-        if !out.is_empty() {
-            self.inner.stream(StreamName::Stdout, &out);
-        }
-    }
-
-    fn display(&self, data: MimeBundle, display_id: Option<&str>, update: bool) {
-        self.inner.display(data, display_id, update)
-    }
-
-    fn input(&self, prompt: &str, password: bool) -> Option<String> {
-        self.inner.input(prompt, password)
-    }
 }
 
 #[cfg(test)]
@@ -215,27 +153,11 @@ mod tests {
     }
 
     #[test]
-    fn tag_lines_become_reports() {
-        struct Rec(Mutex<String>);
-        impl Sink for Rec {
-            fn stream(&self, _: StreamName, text: &str) {
-                self.0.lock().unwrap().push_str(text);
-            }
-            fn display(&self, _: MimeBundle, _: Option<&str>, _: bool) {}
-            fn input(&self, _: &str, _: bool) -> Option<String> {
-                None
-            }
-        }
-        let rec = Rec(Mutex::new(String::new()));
-        let sink = TimeSink::new(&rec);
-        sink.stream(StreamName::Stdout, "hello\n\u{1}ACCEL");
-        sink.stream(StreamName::Stdout, "_TIME 0.5 0.25 1.0\nbye");
-        sink.flush();
-        assert_eq!(
-            *rec.0.lock().unwrap(),
-            "hello\nCPU times: user 500 ms, sys: 250 ms, total: 750 ms\nWall time: 1 s\nbye"
-        );
-        assert_eq!(*sink.inside_wall.lock().unwrap(), Some(1.0));
+    fn payload_parses() {
+        assert_eq!(parse_payload(" 0.5 0.25 1.0"), Some((0.5, 0.25, 1.0)));
+        assert_eq!(parse_payload("0.5 x 1.0"), None);
+        assert_eq!(parse_payload("0.5"), None);
+        assert!(TAG.starts_with(crate::capture::TAG_START));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `%timeit`: IPython's algorithm, the `TimeitResult` it returns, and the self-timing rustc-tier
 //! cell. The fast tier runs the same algorithm through `measure` (each measurement is one compiled
-//! loop); the rustc tier runs it inside one generated evcxr cell (`rustc_cell`) and sends back the
-//! raw numbers. Either way the printed line comes from `format::timeit_line`.
+//! loop); the rustc tier runs it inside one generated evcxr cell (`rustc_cell`) that prints the
+//! raw numbers on one tagged line (see `capture`). Either way the printed line comes from `format::timeit_line`.
 
 use crate::format;
 
@@ -138,12 +138,12 @@ pub fn autorange<E>(mut time: impl FnMut(u64) -> Result<f64, E>) -> Result<u64, 
     Ok(number)
 }
 
-/// Marks the payload the rustc-tier timing cell returns.
-pub const PAYLOAD_TAG: &str = "ACCEL_TIMEIT";
+/// Marks the line of raw numbers the rustc-tier timing cell prints.
+pub const TAG: &str = "\u{1}ACCEL_TIMEIT";
 
 /// One evcxr cell that runs `measure` itself: the timed loop is compiled (with `black_box` so the
 /// optimizer keeps the work), setup runs before each measurement like IPython's `inner()`, and the
-/// cell's value is a String `ACCEL_TIMEIT <loops> <seconds in cell> [<run>, ...]`.
+/// cell prints `<TAG> <loops> <seconds in cell> [<run>, ...]` (the cell has no value).
 pub fn rustc_cell(setup: &str, stmt: &str, number: Option<u64>, repeat: u32) -> String {
     let number = number.unwrap_or(0);
     format!(
@@ -173,9 +173,9 @@ pub fn rustc_cell(setup: &str, stmt: &str, number: Option<u64>, repeat: u32) -> 
     for _ in 0..{repeat}u32 {{
         __accel_runs.push(__accel_inner(__accel_number));
     }}
-    format!("{tag} {{}} {{:?}} {{:?}}", __accel_number, __accel_cell_t0.elapsed().as_secs_f64(), __accel_runs)
-}}"#,
-        tag = PAYLOAD_TAG
+    println!("{tag} {{}} {{:?}} {{:?}}", __accel_number, __accel_cell_t0.elapsed().as_secs_f64(), __accel_runs);
+}};"#,
+        tag = TAG.escape_default()
     )
 }
 
@@ -187,14 +187,12 @@ pub struct Payload {
     pub runs: Vec<f64>,
 }
 
-/// Read the payload out of the cell's displayed value (evcxr shows a String with `{:?}`, quotes
-/// and all; the payload holds no characters that `{:?}` escapes).
+/// Read the numbers from the captured line (tag removed).
 pub fn parse_payload(text: &str) -> Option<Payload> {
-    let start = text.find(PAYLOAD_TAG)? + PAYLOAD_TAG.len();
-    let rest = text[start..].trim_start();
+    let rest = text.trim();
     let (loops, rest) = rest.split_once(' ')?;
     let (in_cell, rest) = rest.split_once(' ')?;
-    let list = rest.trim().trim_end_matches('"').trim();
+    let list = rest.trim();
     let list = list.strip_prefix('[')?.strip_suffix(']')?;
     let runs = list
         .split(',')
@@ -270,10 +268,12 @@ mod tests {
 
     #[test]
     fn payload_roundtrip() {
-        let p = parse_payload("\"ACCEL_TIMEIT 1000 1.25 [0.001, 2.5e-5, 0.1]\"").unwrap();
+        let p = parse_payload(" 1000 1.25 [0.001, 2.5e-5, 0.1]").unwrap();
         assert_eq!(p, Payload { loops: 1000, in_cell: 1.25, runs: vec![0.001, 2.5e-5, 0.1] });
-        assert_eq!(parse_payload("\"something else\""), None);
-        assert_eq!(parse_payload("ACCEL_TIMEIT x 1 []"), None);
+        assert_eq!(parse_payload("something else"), None);
+        assert_eq!(parse_payload("x 1 []"), None);
+        assert_eq!(parse_payload("1 1 [0.5, oops]"), None);
+        assert!(TAG.starts_with(crate::capture::TAG_START));
     }
 
     #[test]

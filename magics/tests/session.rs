@@ -90,13 +90,14 @@ fn help_and_bad_arguments() {
     assert!(log.evals().is_empty());
 }
 
+/// Answers the timing cell by printing `payload` the way the generated code does.
 fn payload_tier(payload: &'static str) -> (Scripted, support::Log) {
-    Scripted::new(move |code, _| {
+    Scripted::new(move |code, sink| {
         if code.contains("ACCEL_TIMEIT") {
-            Ok(Some(text(&format!("{payload:?}"))))
-        } else {
-            Ok(None)
+            sink.stream(StreamName::Stdout, "user output\n");
+            sink.stream(StreamName::Stdout, &format!("\u{1}{payload}\n"));
         }
+        Ok(None)
     })
 }
 
@@ -111,7 +112,10 @@ fn timeit_on_the_rustc_tier_is_one_self_timing_cell() {
     assert!(evals[0].contains("v.iter().sum::<f64>()"));
     assert!(evals[0].contains("::std::hint::black_box"));
     assert!(evals[0].contains("let mut __accel_number: u64 = 0;"), "auto-range by default");
-    assert_eq!(rec.stdout(), format!("100 {MU}s \u{b1} 0 ns per loop (mean \u{b1} std. dev. of 7 runs, 1,000 loops each)\n"));
+    assert_eq!(
+        rec.stdout(),
+        format!("user output\n100 {MU}s \u{b1} 0 ns per loop (mean \u{b1} std. dev. of 7 runs, 1,000 loops each)\n")
+    );
 }
 
 #[test]
@@ -129,11 +133,11 @@ fn timeit_options_reach_the_generated_cell() {
     let body = cell.find("v.sort();").unwrap();
     assert!(setup < clock && clock < body);
     let out = rec.stdout();
-    assert_eq!(out, format!("38 ms \u{b1} 12 ms per loop (mean \u{b1} std. dev. of 2 runs, 10 loops each)\n"));
+    assert_eq!(out, "user output\n38 ms \u{b1} 12 ms per loop (mean \u{b1} std. dev. of 2 runs, 10 loops each)\n");
     // -q prints nothing.
     let rec = Recorder::default();
     s.execute("%timeit -q -n 10 f()", &rec).unwrap();
-    assert_eq!(rec.stdout(), "");
+    assert_eq!(rec.stdout(), "user output\n");
 }
 
 #[test]
@@ -161,9 +165,10 @@ fn timeit_o_returns_and_let_binds_a_timeit_result() {
 #[test]
 fn timeit_redefines_the_type_after_a_rustc_restart() {
     let mut lost = false;
-    let (tier, log) = Scripted::new(move |code, _| {
+    let (tier, log) = Scripted::new(move |code, sink| {
         if code.contains("ACCEL_TIMEIT") {
-            return Ok(Some(text("\"ACCEL_TIMEIT 1 1e9 [2.0]\"")));
+            sink.stream(StreamName::Stdout, "\u{1}ACCEL_TIMEIT 1 1e9 [2.0]\n");
+            return Ok(None);
         }
         if code.starts_with("let t2") && !lost {
             lost = true;
@@ -184,6 +189,7 @@ fn timeit_reports_a_missing_payload() {
     let mut s = session(tier);
     let e = s.execute("%timeit f()", &Recorder::default()).unwrap_err();
     assert_eq!(e.ename, "TimeitError");
+    assert!(e.evalue.contains("printed no timings"), "{e:?}");
     // And a failing cell's error is the cell's error.
     let (tier, _) = Scripted::new(|_, _| Err(accel_magics::CellError::new("CompileError", "cannot find value `f`")));
     let e = session(tier).execute("%timeit f()", &Recorder::default()).unwrap_err();
@@ -203,7 +209,7 @@ fn empty_timeit_does_nothing() {
 fn time_formats_what_the_cell_measured() {
     let (tier, log) = Scripted::new(|_, sink| {
         sink.stream(StreamName::Stdout, "hello\n");
-        sink.stream(StreamName::Stdout, "\u{1}ACCEL_TIME 0.5 0.0 1.5\n");
+        sink.stream(StreamName::Stdout, "\u{1}ACCEL_CLOCKS 0.5 0.0 1.5\n");
         Ok(Some(text("42")))
     });
     let mut s = session(tier);
