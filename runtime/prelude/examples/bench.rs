@@ -46,6 +46,14 @@ fn sparse(runs: usize) {
     a.mapv_inplace(|x| if x < 0.9 { 0.0 } else { x });
     let (t, s) = time(runs, || Coo::from_dense(&a));
     println!("accel_sparse_coo_from_dense_1e6\tmedian_s={t:.6}\tnnz={}\tnbytes={}", s.nnz(), s.nbytes());
+    if std::env::var("ACCEL_BENCH_DETAIL").is_ok() {
+        let (t1, _) = time(runs, || s.sin());
+        let (t2, st) = time(runs, || s.t());
+        let (t3, st1) = time(runs, || &st * 1);
+        let sn = s.sin();
+        let (t4, _) = time(runs, || &sn + &st1);
+        println!("detail sin={t1:.6} t={t2:.6} mul={t3:.6} add={t4:.6}");
+    }
     let (t, y) = time(runs, || s.sin() + s.t() * 1);
     println!("accel_sparse_sin_plus_T\tmedian_s={t:.6}\tnnz={}", y.nnz());
     let (t, _) = time(runs, || s.sum_axis(Axis(0)).unwrap());

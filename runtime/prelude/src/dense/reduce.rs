@@ -38,24 +38,42 @@ fn gt_nan<A: Element>(a: A, b: A) -> bool {
     a_nan || a > b
 }
 
-/// Contiguous min/max: 8 independent accumulators so the compiler vectorises the compare-select.
+/// Contiguous min/max: 8 independent accumulators with a branch-free select, and a separate
+/// "saw NaN" flag, so the loop vectorises (a NaN-aware compare in the select would not).
 fn fold_extreme<A: Element>(s: &[A], better: fn(A, A) -> bool) -> A {
+    #[allow(clippy::eq_op)]
+    let is_nan = |x: A| x != x;
     let mut acc = [s[0]; 8];
+    let mut nan = [false; 8];
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
         for k in 0..8 {
-            if better(c[k], acc[k]) {
-                acc[k] = c[k];
-            }
+            nan[k] |= is_nan(c[k]);
+            acc[k] = if better(c[k], acc[k]) { c[k] } else { acc[k] };
         }
+    }
+    if nan.iter().any(|&b| b) {
+        return *s.iter().find(|&&x| is_nan(x)).unwrap();
     }
     let mut best = acc[0];
     for &x in acc[1..].iter().chain(chunks.remainder()) {
+        if is_nan(x) {
+            return x;
+        }
         if better(x, best) {
             best = x;
         }
     }
     best
+}
+
+#[inline(always)]
+fn lt_plain<A: Element>(a: A, b: A) -> bool {
+    a < b
+}
+#[inline(always)]
+fn gt_plain<A: Element>(a: A, b: A) -> bool {
+    a > b
 }
 
 fn median_of(v: &mut [f64]) -> f64 {
@@ -201,7 +219,8 @@ fn extreme<A: Element, S: Data<Elem = A>, D: Dimension>(
         return Err(empty(op));
     }
     Ok(match a.as_slice_memory_order() {
-        Some(s) => fold_extreme(s, better),
+        // the contiguous path tracks NaN itself and compares plainly
+        Some(s) => fold_extreme(s, if better(A::from_f64(1.0), A::from_f64(0.0)) { gt_plain } else { lt_plain }),
         None => a.iter().fold(*a.first().unwrap(), |b, &x| if better(x, b) { x } else { b }),
     })
 }

@@ -33,8 +33,7 @@ impl<T: SparseElem> Coo<T> {
     /// `f(self, other)` elementwise with numpy broadcasting; errors with numpy's message.
     pub fn zip_with(&self, other: &Coo<T>, f: impl Fn(T, T) -> T) -> Result<Coo<T>> {
         let shape = broadcast_shapes(&self.shape, &other.shape)?;
-        let a = self.broadcast_to(&shape)?;
-        let b = other.broadcast_to(&shape)?;
+        let (a, b) = (stretch(self, &shape)?, stretch(other, &shape)?);
         let (la, lb) = (a.linear_index(), b.linear_index());
         let fill = f(a.fill_value, b.fill_value);
         let mut lin = Vec::with_capacity(la.len().max(lb.len()));
@@ -80,7 +79,6 @@ impl<T: SparseElem> Coo<T> {
         let lead = shape.len() - self.ndim();
         let st = lin_strides(shape)?;
         let mut lin: Vec<u64> = vec![0];
-        let mut src: Vec<usize> = vec![]; // per output entry, source entry
         // Build entry by entry: for each stored entry, the cartesian product over stretched axes.
         let mut out_lin = Vec::new();
         let mut out_data = Vec::new();
@@ -106,7 +104,6 @@ impl<T: SparseElem> Coo<T> {
                 out_lin.push(l);
                 out_data.push(self.data[k]);
             }
-            src.push(k);
         }
         Ok(Coo::from_linear(shape.to_vec(), out_lin, out_data, self.fill_value, true))
     }
@@ -123,6 +120,11 @@ impl<T: SparseElem> Coo<T> {
     pub fn try_div(&self, o: &Coo<T>) -> Result<Coo<T>> {
         self.zip_with(o, |a, b| a / b)
     }
+}
+
+/// The operand itself when it already has the result's shape (no copy), else its broadcast.
+fn stretch<'a, T: SparseElem>(x: &'a Coo<T>, shape: &[usize]) -> Result<std::borrow::Cow<'a, Coo<T>>> {
+    Ok(if x.shape == shape { std::borrow::Cow::Borrowed(x) } else { std::borrow::Cow::Owned(x.broadcast_to(shape)?) })
 }
 
 /// Equality that treats NaN as equal to NaN (pydata's `equivalent`), so a NaN fill still prunes.
