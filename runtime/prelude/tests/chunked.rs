@@ -191,3 +191,52 @@ fn seed_example_small() {
     let full = x.compute().mean_axis(Axis(0)).unwrap();
     close(&y, &full.slice(s![..;100]).to_owned().into_dyn(), 1e-13);
 }
+
+#[test]
+fn transpose_newaxis_and_lennard_jones() {
+    let a = data();
+    let x = Chunked::from_array(&a, (10, 7));
+    assert_eq!(x.t().compute(), a.t().to_owned());
+    close(&(&x.t().sum_axis(Axis(0))).compute(), &a.sum_axis(Axis(1)), 1e-13);
+    assert!(x.permuted_axes(&[0, 0]).error().is_some());
+    // seed 004: pairwise Lennard-Jones energy over a chunked array of positions
+    let mut rng = accel::random::default_rng(5);
+    let pos = rng.uniform(0.0, 5.0, (40, 3)).into_dyn();
+    let p = Chunked::from_array(&pos, (10, 3));
+    let diff = p.slice(s![.., NewAxis, ..]) - p.slice(s![NewAxis, .., ..]);
+    assert_eq!(diff.shape(), &[40, 40, 3]);
+    let r2 = (&diff * &diff).sum_axis(Axis(2));
+    let lj = r2.mapv(|r2| if r2 == 0.0 { 0.0 } else { 4.0 * ((1.0 / r2).powi(6) - (1.0 / r2).powi(3)) });
+    let got = lj.sum().compute_scalar() / 2.0;
+    let mut want = 0.0;
+    for i in 0..40 {
+        for j in 0..40 {
+            if i != j {
+                let r2: f64 = (0..3).map(|k| (pos[[i, k]] - pos[[j, k]]).powi(2)).sum();
+                want += 4.0 * ((1.0 / r2).powi(6) - (1.0 / r2).powi(3));
+            }
+        }
+    }
+    assert!((got - want / 2.0).abs() <= 1e-9 * want.abs().max(1.0), "{got} vs {}", want / 2.0);
+}
+
+#[test]
+fn concatenate_many_npy_files() {
+    let dir = std::env::temp_dir().join(format!("accel-concat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = data();
+    let mut parts = vec![];
+    for (k, (lo, hi)) in [(0, 10), (10, 25), (25, 37)].into_iter().enumerate() {
+        let p = dir.join(format!("part{k}.npy"));
+        write_npy(&p, &a.slice(s![lo..hi, ..]).mapv(|v| v as f32)).unwrap();
+        parts.push(Chunked::from_npy(&p, (8, 23)));
+    }
+    let x = Chunked::concatenate(&parts, Axis(0));
+    assert_eq!(x.shape(), &[37, 23]);
+    assert_eq!(x.chunks()[0], vec![8, 2, 8, 7, 8, 4]);
+    let want = a.mapv(|v| v as f32 as f64);
+    assert_eq!(x.compute(), want);
+    close(&x.mean_axis(Axis(0)).compute(), &want.mean_axis(Axis(0)).unwrap(), 1e-13);
+    let bad = Chunked::concatenate(&[x.clone(), Chunked::zeros((2, 5), 2)], Axis(0));
+    assert!(bad.error().unwrap().to_string().contains("must match exactly"));
+}

@@ -70,7 +70,39 @@ pub(crate) fn eval(node: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<Ar
             let r = eval(rhs, &operand_region(&rhs.shape, &node.shape, region), ctx)?;
             Ok(binary(*op, l, r, &shape))
         }
-        Op::Slice { sel, input } => eval_slice(sel, input, region, ctx),
+        Op::Slice { sel, new_axes, input } => {
+            // drop the inserted length-1 axes from the region, slice, then put them back
+            let core: Region =
+                region.iter().enumerate().filter(|(i, _)| !new_axes.contains(i)).map(|(_, r)| r.clone()).collect();
+            let mut b = eval_slice(sel, input, &core, ctx)?;
+            for &ax in new_axes {
+                b = b.insert_axis(Axis(ax));
+            }
+            Ok(b)
+        }
+        Op::Transpose { perm, input } => {
+            let mut in_region = vec![0..0; perm.len()];
+            for (i, &p) in perm.iter().enumerate() {
+                in_region[p] = region[i].clone();
+            }
+            let b = eval(input, &in_region, ctx)?;
+            Ok(b.permuted_axes(IxDyn(perm)).as_standard_layout().into_owned())
+        }
+        Op::Concat { axis, inputs } => {
+            // chunk boundaries include every input's boundary, so the region lies in one input
+            let r = &region[*axis];
+            let mut start = 0;
+            for inp in inputs {
+                let end = start + inp.shape[*axis];
+                if r.start >= start && r.end <= end && (r.start < end || inp.shape[*axis] == 0 && r.is_empty()) {
+                    let mut sub = region.to_vec();
+                    sub[*axis] = r.start - start..r.end - start;
+                    return eval(inp, &sub, ctx);
+                }
+                start = end;
+            }
+            Err(ArrayError::Value(format!("internal: concatenate region {r:?} spans inputs")))
+        }
         Op::Reduce { kind, axes, input } => eval_reduce(*kind, axes, input, region, ctx),
         Op::MapBlocks { f, depth, boundary, input, .. } => eval_blocks(f, depth, *boundary, input, region, ctx),
     }

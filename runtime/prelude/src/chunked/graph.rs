@@ -73,7 +73,11 @@ pub(crate) enum Op {
     Map { name: String, f: MapFn, input: NodeRef },
     Binary { op: BinOp, lhs: NodeRef, rhs: NodeRef },
     Reduce { kind: ReduceKind, axes: Vec<usize>, input: NodeRef },
-    Slice { sel: Vec<AxisSel>, input: NodeRef },
+    /// `new_axes`: output positions of `NewAxis` entries (length-1 axes inserted after slicing).
+    Slice { sel: Vec<AxisSel>, new_axes: Vec<usize>, input: NodeRef },
+    /// Output axis i is input axis `perm[i]`.
+    Transpose { perm: Vec<usize>, input: NodeRef },
+    Concat { axis: usize, inputs: Vec<NodeRef> },
     MapBlocks { name: String, f: BlockFn, depth: Vec<usize>, boundary: Boundary, input: NodeRef },
 }
 
@@ -90,7 +94,9 @@ impl Node {
             Op::Map { input, .. } | Op::Reduce { input, .. } | Op::Slice { input, .. } | Op::MapBlocks { input, .. } => {
                 vec![input]
             }
+            Op::Transpose { input, .. } => vec![input],
             Op::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            Op::Concat { inputs, .. } => inputs.iter().collect(),
         }
     }
 
@@ -107,6 +113,8 @@ impl Node {
             Op::Reduce { kind, axes, .. } => format!("{}-aggregate axis={axes:?}", format!("{kind:?}").to_lowercase()),
             Op::Slice { .. } => "getitem".into(),
             Op::MapBlocks { name, .. } => name.clone(),
+            Op::Transpose { perm, .. } => format!("transpose {perm:?}"),
+            Op::Concat { axis, .. } => format!("concatenate axis={axis}"),
         }
     }
 
@@ -119,6 +127,9 @@ impl Node {
     pub fn fine_grained(&self) -> bool {
         match &self.op {
             Op::MapBlocks { .. } => false,
+            // a transpose that moves the last axis would make row-wise sources replay rows for
+            // every narrow slab; keep whole chunks there
+            Op::Transpose { perm, input } => perm.last() == Some(&(perm.len() - 1)) && input.fine_grained(),
             _ => self.inputs().iter().all(|i| i.fine_grained()),
         }
     }

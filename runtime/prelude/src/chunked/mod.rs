@@ -328,6 +328,70 @@ impl Chunked {
         )
     }
 
+    /// Reorder axes: result axis i is axis `axes[i]` (numpy's `transpose(axes)`).
+    pub fn permuted_axes(&self, axes: &[usize]) -> Chunked {
+        let n = match self.node() {
+            Ok(n) => n,
+            Err(e) => return Self::fail(e),
+        };
+        let mut seen = vec![false; n.shape.len()];
+        if axes.len() != n.shape.len() || axes.iter().any(|&a| a >= seen.len() || std::mem::replace(&mut seen[a], true)) {
+            return Self::fail(ArrayError::Value(format!(
+                "axes {axes:?} don't match array of dimension {}",
+                n.shape.len()
+            )));
+        }
+        Self::node_new(
+            Op::Transpose { perm: axes.to_vec(), input: n.clone() },
+            axes.iter().map(|&a| n.shape[a]).collect(),
+            axes.iter().map(|&a| n.chunks[a].clone()).collect(),
+        )
+    }
+    /// Reverse the axes (numpy's `.T`).
+    pub fn t(&self) -> Chunked {
+        let axes: Vec<usize> = (0..self.ndim()).rev().collect();
+        self.permuted_axes(&axes)
+    }
+
+    /// dask's `da.concatenate(arrays, axis)`: e.g. one array over many `.npy` files.
+    pub fn concatenate(arrays: &[Chunked], axis: Axis) -> Chunked {
+        let nodes: Vec<NodeRef> = match arrays.iter().map(|a| a.node().cloned()).collect::<Result<_>>() {
+            Ok(v) => v,
+            Err(e) => return Self::fail(e),
+        };
+        let Some(first) = nodes.first() else {
+            return Self::fail(ArrayError::Value("need at least one array to concatenate".into()));
+        };
+        let ax = axis.index();
+        let nd = first.shape.len();
+        if ax >= nd {
+            return Self::fail(ArrayError::Index(format!("axis {ax} is out of bounds for array of dimension {nd}")));
+        }
+        for (k, n) in nodes.iter().enumerate() {
+            if n.shape.len() != nd || (0..nd).any(|d| d != ax && n.shape[d] != first.shape[d]) {
+                return Self::fail(ArrayError::Shape(format!(
+                    "all the input array dimensions except for the concatenation axis must match exactly, \
+                     but the array at index 0 has shape {} and the array at index {k} has shape {}",
+                    shape_tuple(&first.shape),
+                    shape_tuple(&n.shape)
+                )));
+            }
+        }
+        let mut shape = first.shape.clone();
+        shape[ax] = nodes.iter().map(|n| n.shape[ax]).sum();
+        let chunks = (0..nd)
+            .map(|d| {
+                if d == ax {
+                    nodes.iter().flat_map(|n| n.chunks[d].iter().copied().filter(|&c| c > 0)).collect::<Vec<_>>()
+                } else {
+                    nodes.iter().skip(1).fold(first.chunks[d].clone(), |acc, n| chunks::unify(&acc, &n.chunks[d]))
+                }
+            })
+            .map(|c| if c.is_empty() { vec![0] } else { c })
+            .collect();
+        Self::node_new(Op::Concat { axis: ax, inputs: nodes }, shape, chunks)
+    }
+
     // ---- execution ----------------------------------------------------------------------------
 
     /// Run the graph on all cores; the result as a dense array.
@@ -398,25 +462,32 @@ fn div_ceil(a: i64, b: i64) -> i64 {
 
 fn slice_node(n: &NodeRef, elems: &[SliceInfoElem]) -> Result<Chunked> {
     let nd = n.shape.len();
-    if elems.iter().filter(|e| !matches!(e, SliceInfoElem::NewAxis)).count() > nd {
+    let indexed = elems.iter().filter(|e| !matches!(e, SliceInfoElem::NewAxis)).count();
+    if indexed > nd {
         return Err(ArrayError::Index(format!(
-            "too many indices for array: array is {nd}-dimensional, but {} were indexed",
-            elems.len()
+            "too many indices for array: array is {nd}-dimensional, but {indexed} were indexed"
         )));
     }
+    let full = SliceInfoElem::Slice { start: 0, end: None, step: 1 };
     let mut sel = Vec::with_capacity(nd);
-    for ax in 0..nd {
-        let len = n.shape[ax];
-        let e = elems.get(ax).copied().unwrap_or(SliceInfoElem::Slice { start: 0, end: None, step: 1 });
+    let mut new_axes = vec![];
+    let mut out_len = 0; // output axes so far
+    let mut ax = 0; // input axes so far
+    for e in elems.iter().copied().chain(std::iter::repeat_n(full, nd - indexed)) {
+        let len = if ax < nd { n.shape[ax] } else { 0 };
         let fix = |i: isize| if i < 0 { i + len as isize } else { i };
-        sel.push(match e {
-            SliceInfoElem::NewAxis => return Err(ArrayError::Index("NewAxis is not supported on chunked arrays".into())),
+        match e {
+            SliceInfoElem::NewAxis => {
+                new_axes.push(out_len);
+                out_len += 1;
+            }
             SliceInfoElem::Index(i) => {
                 let j = fix(i);
                 if j < 0 || j >= len as isize {
                     return Err(ArrayError::Index(format!("index {i} is out of bounds for axis {ax} with size {len}")));
                 }
-                AxisSel { start: j as usize, step: 1, len: 1, drop: true }
+                sel.push(AxisSel { start: j as usize, step: 1, len: 1, drop: true });
+                ax += 1;
             }
             SliceInfoElem::Slice { start, end, step } => {
                 if step == 0 {
@@ -431,18 +502,24 @@ fn slice_node(n: &NodeRef, elems: &[SliceInfoElem]) -> Result<Chunked> {
                 }
                 let width = (e - s).max(0) as usize;
                 let k = width.div_ceil(step.unsigned_abs());
-                if step > 0 {
-                    AxisSel { start: s as usize, step, len: k, drop: false }
-                } else {
-                    AxisSel { start: (e - 1).max(0) as usize, step, len: k, drop: false }
-                }
+                let first = if step > 0 { s as usize } else { (e - 1).max(0) as usize };
+                sel.push(AxisSel { start: first, step, len: k, drop: false });
+                ax += 1;
+                out_len += 1;
             }
-        });
+        }
     }
-    let shape: Vec<usize> = sel.iter().filter(|s| !s.drop).map(|s| s.len).collect();
-    let chunks: Vec<Vec<usize>> =
-        sel.iter().enumerate().filter(|(_, s)| !s.drop).map(|(ax, s)| slice_chunks(&n.chunks[ax], s)).collect();
-    Ok(Chunked::node_new(Op::Slice { sel, input: n.clone() }, shape, chunks))
+    let mut shape = vec![];
+    let mut chunks = vec![];
+    for (i, s) in sel.iter().enumerate().filter(|(_, s)| !s.drop) {
+        shape.push(s.len);
+        chunks.push(slice_chunks(&n.chunks[i], s));
+    }
+    for &p in &new_axes {
+        shape.insert(p, 1);
+        chunks.insert(p, vec![1]);
+    }
+    Ok(Chunked::node_new(Op::Slice { sel, new_axes, input: n.clone() }, shape, chunks))
 }
 
 macro_rules! unary {
