@@ -134,7 +134,7 @@ fn map_blocks_and_overlap() {
     };
     let got = c.map_overlap(&[1], Boundary::Constant(0.0), stencil).compute();
     let want = Array1::from_shape_fn(50, |k| {
-        let g = |j: isize| if j < 0 || j >= 50 { 0.0 } else { v[[j as usize]] };
+        let g = |j: isize| if !(0..50).contains(&j) { 0.0 } else { v[[j as usize]] };
         g(k as isize - 1) + g(k as isize) + g(k as isize + 1)
     });
     close(&got, &want.into_dyn(), 0.0);
@@ -197,7 +197,7 @@ fn transpose_newaxis_and_lennard_jones() {
     let a = data();
     let x = Chunked::from_array(&a, (10, 7));
     assert_eq!(x.t().compute(), a.t().to_owned());
-    close(&(&x.t().sum_axis(Axis(0))).compute(), &a.sum_axis(Axis(1)), 1e-13);
+    close(&x.t().sum_axis(Axis(0)).compute(), &a.sum_axis(Axis(1)), 1e-13);
     assert!(x.permuted_axes(&[0, 0]).error().is_some());
     // seed 004: pairwise Lennard-Jones energy over a chunked array of positions
     let mut rng = accel::random::default_rng(5);

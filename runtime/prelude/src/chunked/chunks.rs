@@ -134,7 +134,7 @@ pub fn split(n: usize, c: usize) -> Vec<usize> {
         return vec![0];
     }
     let mut v = vec![c; n / c];
-    if n % c != 0 {
+    if !n.is_multiple_of(c) {
         v.push(n % c);
     }
     v

@@ -371,7 +371,7 @@ pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) ->
         let mut parts = vec![t];
         for k in 0..nd - 1 {
             let inner: usize = parts[0][k + 1..].iter().map(|r| r.len()).product();
-            let step = if inner == 0 { usize::MAX } else { (SLAB / inner).max(1) };
+            let step = SLAB.checked_div(inner).map_or(usize::MAX, |q| q.max(1));
             let len_k = parts[0][k].len();
             if step >= len_k && inner <= SLAB {
                 break;

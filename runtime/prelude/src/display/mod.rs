@@ -29,3 +29,22 @@ pub fn evcxr_blocks<R: Repr + ?Sized>(r: &R) -> String {
     }
     s
 }
+
+/// Inherent `evcxr_display` on this crate's own types, so rustc-tier cells show rich output even
+/// without the prelude's `Repr` in scope (ndarray's arrays get it through the `Repr` trait).
+macro_rules! inherent_evcxr {
+    ($($t:ident),*) => {$(
+        impl<T: crate::sparse::SparseElem> crate::sparse::$t<T> {
+            pub fn evcxr_display(&self) {
+                Repr::evcxr_display(self)
+            }
+        }
+    )*};
+}
+inherent_evcxr!(Coo, Csr, Csc, Dok, Sparse);
+
+impl crate::chunked::visualize::Svg {
+    pub fn evcxr_display(&self) {
+        Repr::evcxr_display(self)
+    }
+}

@@ -58,11 +58,11 @@ impl<T: SparseElem> Coo<T> {
                 j += 1;
             }
         }
-        for k in i..la.len() {
-            push(la[k], f(a.data[k], b.fill_value));
+        for (&l, &v) in la[i..].iter().zip(&a.data[i..]) {
+            push(l, f(v, b.fill_value));
         }
-        for k in j..lb.len() {
-            push(lb[k], f(a.fill_value, b.data[k]));
+        for (&l, &v) in lb[j..].iter().zip(&b.data[j..]) {
+            push(l, f(a.fill_value, v));
         }
         Ok(Coo::from_linear(shape, lin, data, fill, false))
     }

@@ -5,6 +5,22 @@ use super::coo::{lin_strides, Coo, SparseElem};
 use crate::error::{ArrayError, Result};
 use ndarray::Axis;
 
+/// NaN-propagating max/min steps (a NaN never compares, so test it with `partial_cmp`).
+fn pick_max<T: SparseElem>(a: T, b: T) -> T {
+    if b > a || b.partial_cmp(&b).is_none() {
+        b
+    } else {
+        a
+    }
+}
+fn pick_min<T: SparseElem>(a: T, b: T) -> T {
+    if b < a || b.partial_cmp(&b).is_none() {
+        b
+    } else {
+        a
+    }
+}
+
 impl<T: SparseElem> Coo<T> {
     fn check_axis(&self, axis: Axis) -> Result<()> {
         if axis.index() >= self.ndim() {
@@ -36,10 +52,10 @@ impl<T: SparseElem> Coo<T> {
         self.sum().to_f64() / self.size() as f64
     }
     pub fn max(&self) -> Result<T> {
-        self.fold_all(|a, b| if b > a || b != b { b } else { a }, "maximum")
+        self.fold_all(pick_max, "maximum")
     }
     pub fn min(&self) -> Result<T> {
-        self.fold_all(|a, b| if b < a || b != b { b } else { a }, "minimum")
+        self.fold_all(pick_min, "minimum")
     }
     pub fn prod(&self) -> T {
         let missing = self.size() - self.nnz();
@@ -108,11 +124,11 @@ impl<T: SparseElem> Coo<T> {
     }
     pub fn max_axis(&self, axis: Axis) -> Result<Coo<T>> {
         let fv = self.fill_value;
-        self.reduce_axis(axis, |a, b| if b > a || b != b { b } else { a }, move |n| (n > 0).then_some(fv))
+        self.reduce_axis(axis, pick_max, move |n| (n > 0).then_some(fv))
     }
     pub fn min_axis(&self, axis: Axis) -> Result<Coo<T>> {
         let fv = self.fill_value;
-        self.reduce_axis(axis, |a, b| if b < a || b != b { b } else { a }, move |n| (n > 0).then_some(fv))
+        self.reduce_axis(axis, pick_min, move |n| (n > 0).then_some(fv))
     }
     /// Mean along an axis, in f64 (numpy's promotion for means).
     pub fn mean_axis(&self, axis: Axis) -> Result<Coo<f64>> {
