@@ -19,6 +19,16 @@ use crate::timeit::{self, TimeitResult};
 
 type CellResult = Result<Option<MimeBundle>, CellError>;
 
+/// What `%timeit` times: `setup` (cell mode: the rest of the `%%timeit` line) and `stmt`, which
+/// starts on cell line `line` (cell mode: the body, on the lines after it).
+#[derive(Clone, Copy)]
+struct Timed<'a> {
+    setup: &'a str,
+    stmt: &'a str,
+    line: usize,
+    cell_mode: bool,
+}
+
 /// Parse a magic's arguments; `--help` prints the usage and ends the magic.
 macro_rules! parse_or_help {
     ($ty:ty, $display:expr, $args:expr, $sink:expr) => {
@@ -45,11 +55,11 @@ impl Session {
         match call.name.as_str() {
             "timeit" => {
                 let (a, code) = parse_or_help!(args::TimeitArgs, display, &call.args, sink);
-                self.timeit(&a, "", &code, assign, sink)
+                self.timeit(&a, &Timed { setup: "", stmt: &code, line: call.line, cell_mode: false }, assign, sink)
             }
             "time" => {
                 let (_, code) = parse_or_help!(args::TimeArgs, display, &call.args, sink);
-                self.time(&code, assign, sink)
+                self.time(&code, call.line, assign, sink)
             }
             "annotate" => {
                 let (a, _) = parse_or_help!(args::AnnotateArgs, display, &call.args, sink);
@@ -80,14 +90,14 @@ impl Session {
         match call.name.as_str() {
             "timeit" => {
                 let (a, setup) = parse_or_help!(args::TimeitArgs, display, &call.args, sink);
-                self.timeit(&a, &setup, body, None, sink)
+                self.timeit(&a, &Timed { setup: &setup, stmt: body, line: call.line, cell_mode: true }, None, sink)
             }
             "time" => {
                 let (_, code) = parse_or_help!(args::TimeArgs, display, &call.args, sink);
                 if !code.is_empty() {
                     return Err(CellError::new("UsageError", "Can't use statement directly after '%%time'!"));
                 }
-                self.time(body, None, sink)
+                self.time(body, call.line + 1, None, sink)
             }
             "jit" => {
                 let (a, _) = parse_or_help!(args::JitArgs, display, &call.args, sink);
@@ -123,15 +133,16 @@ impl Session {
     }
 
     /// `%timeit` / `%%timeit`. `setup` runs before each measurement, untimed.
-    fn timeit(&mut self, a: &args::TimeitArgs, setup: &str, stmt: &str, assign: Option<&str>, sink: &dyn Sink) -> CellResult {
+    fn timeit(&mut self, a: &args::TimeitArgs, t: &Timed, assign: Option<&str>, sink: &dyn Sink) -> CellResult {
+        let Timed { setup, stmt, .. } = *t;
         if stmt.trim().is_empty() {
             return Ok(None); // IPython: `%timeit` with nothing to time does nothing.
         }
         let precision = a.precision as usize;
         let result = if self.fast.accepts(setup, stmt) {
-            self.timeit_fast(a, setup, stmt, precision, sink)?
+            self.timeit_fast(a, t, precision, sink)?
         } else {
-            self.timeit_rustc(a, setup, stmt, precision, sink)?
+            self.timeit_rustc(a, t, precision, sink)?
         };
         if !a.quiet {
             sink.stream(StreamName::Stdout, &result.report());
@@ -145,7 +156,8 @@ impl Session {
 
     /// The fast tier compiles the timing loop; IPython's algorithm (`timeit::measure`) decides
     /// the loop count, one compiled measurement per call.
-    fn timeit_fast(&mut self, a: &args::TimeitArgs, setup: &str, stmt: &str, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
+    fn timeit_fast(&mut self, a: &args::TimeitArgs, t: &Timed, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
+        let Timed { setup, stmt, .. } = *t;
         self.fast.interrupt_flag().store(false, Ordering::SeqCst);
         let out = SinkOutput(sink);
         let fast = &mut self.fast;
@@ -163,8 +175,9 @@ impl Session {
     }
 
     /// One rustc-tier cell runs the whole measurement and prints the raw numbers.
-    fn timeit_rustc(&mut self, a: &args::TimeitArgs, setup: &str, stmt: &str, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
-        let cell = timeit::rustc_cell(setup, stmt, a.number, a.repeat);
+    fn timeit_rustc(&mut self, a: &args::TimeitArgs, t: &Timed, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
+        let Timed { setup, stmt, line, cell_mode } = *t;
+        let cell = at_line(line, &timeit::rustc_cell(setup, stmt, a.number, a.repeat, cell_mode));
         let tagged = TagSink::new(sink, timeit::TAG);
         let t0 = Instant::now();
         let r = self.rustc.eval(&cell, &tagged);
@@ -194,7 +207,8 @@ impl Session {
     }
 
     /// `%time` / `%%time`: fast-tier code is timed here; rustc-tier code times itself.
-    fn time(&mut self, code: &str, assign: Option<&str>, sink: &dyn Sink) -> CellResult {
+    /// `line`: the cell line `code` starts on (for rustc's line numbers).
+    fn time(&mut self, code: &str, line: usize, assign: Option<&str>, sink: &dyn Sink) -> CellResult {
         if code.trim().is_empty() {
             sink.stream(StreamName::Stdout, &format::time_report(0.0, 0.0, 0.0));
             return Ok(None);
@@ -205,12 +219,12 @@ impl Session {
                 None => code.to_string(),
             };
             let sw = Stopwatch::start();
-            let r = self.run_fast(&src, &JitOptions::default(), sink);
+            let r = self.run_fast(&at_line(line, &src), &JitOptions::default(), sink);
             // IPython prints the times even when the code fails, then raises.
             sink.stream(StreamName::Stdout, &sw.report());
             return r;
         }
-        let cell = timecmd::rustc_cell(code, assign);
+        let cell = at_line(line, &timecmd::rustc_cell(code, assign));
         let tagged = TagSink::new(sink, timecmd::TAG);
         let t0 = Instant::now();
         let r = self.rustc.eval(&cell, &tagged);

@@ -144,37 +144,40 @@ pub const TAG: &str = "\u{1}ACCEL_TIMEIT";
 /// One evcxr cell that runs `measure` itself: the timed loop is compiled (with `black_box` so the
 /// optimizer keeps the work), setup runs before each measurement like IPython's `inner()`, and the
 /// cell prints `<TAG> <loops> <seconds in cell> [<run>, ...]` (the cell has no value).
-pub fn rustc_cell(setup: &str, stmt: &str, number: Option<u64>, repeat: u32) -> String {
+///
+/// The user's code keeps its line numbers: `setup` sits on the first line (with the preamble),
+/// and in cell mode (`setup_line`, the `%%timeit` line) the body starts on the next line; in line
+/// mode the statement shares the first line. The caller pads the cell down to the magic's line,
+/// so rustc's diagnostics point at the user's own lines.
+pub fn rustc_cell(setup: &str, stmt: &str, number: Option<u64>, repeat: u32, setup_line: bool) -> String {
     let number = number.unwrap_or(0);
+    let setup = setup.trim();
+    let setup_end = if setup.is_empty() || setup.ends_with(';') || setup.ends_with('}') { "" } else { ";" };
+    let body_sep = if setup_line { "\n" } else { " " };
     format!(
-        r#"{{
-    let __accel_cell_t0 = ::std::time::Instant::now();
-    #[allow(unused_mut, unused_variables, unused_assignments)]
-    let mut __accel_inner = |__accel_n: u64| -> f64 {{
-        {setup}
-        let __accel_t0 = ::std::time::Instant::now();
-        for _ in 0..__accel_n {{
-            ::std::hint::black_box({{
-{stmt}
-            }});
-        }}
-        __accel_t0.elapsed().as_secs_f64()
-    }};
-    let mut __accel_number: u64 = {number};
-    if __accel_number == 0 {{
-        for __accel_index in 0..10u32 {{
-            __accel_number = 10u64.pow(__accel_index);
-            if __accel_inner(__accel_number) >= 0.2 {{
-                break;
-            }}
+        "{{ let __accel_cell_t0 = ::std::time::Instant::now(); \
+         #[allow(unused_mut, unused_variables, unused_assignments)] \
+         let mut __accel_inner = |__accel_n: u64| -> f64 {{ {setup}{setup_end}{body_sep}\
+         let __accel_t0 = ::std::time::Instant::now(); \
+         for _ in 0..__accel_n {{ ::std::hint::black_box({{ {stmt}
+}}); }}
+    __accel_t0.elapsed().as_secs_f64()
+}};
+let mut __accel_number: u64 = {number};
+if __accel_number == 0 {{
+    for __accel_index in 0..10u32 {{
+        __accel_number = 10u64.pow(__accel_index);
+        if __accel_inner(__accel_number) >= 0.2 {{
+            break;
         }}
     }}
-    let mut __accel_runs: Vec<f64> = Vec::with_capacity({repeat});
-    for _ in 0..{repeat}u32 {{
-        __accel_runs.push(__accel_inner(__accel_number));
-    }}
-    println!("{tag} {{}} {{:?}} {{:?}}", __accel_number, __accel_cell_t0.elapsed().as_secs_f64(), __accel_runs);
-}};"#,
+}}
+let mut __accel_runs: Vec<f64> = Vec::with_capacity({repeat});
+for _ in 0..{repeat}u32 {{
+    __accel_runs.push(__accel_inner(__accel_number));
+}}
+println!(\"{tag} {{}} {{:?}} {{:?}}\", __accel_number, __accel_cell_t0.elapsed().as_secs_f64(), __accel_runs);
+}};",
         tag = TAG.escape_default()
     )
 }
@@ -274,6 +277,18 @@ mod tests {
         assert_eq!(parse_payload("x 1 []"), None);
         assert_eq!(parse_payload("1 1 [0.5, oops]"), None);
         assert!(TAG.starts_with(crate::capture::TAG_START));
+    }
+
+    #[test]
+    fn user_code_keeps_its_lines() {
+        let cell = rustc_cell("", "f(1)", None, 7, false);
+        assert!(cell.lines().next().unwrap().ends_with("black_box({ f(1)"), "{cell}");
+        let cell = rustc_cell("let v = vec![1]", "v.len();\nv.iter().sum::<i32>()", Some(5), 2, true);
+        let lines: Vec<&str> = cell.lines().collect();
+        assert!(lines[0].ends_with("let v = vec![1];"), "{cell}");
+        assert!(lines[1].ends_with("black_box({ v.len();"), "{cell}");
+        assert_eq!(lines[2], "v.iter().sum::<i32>()");
+        assert!(cell.contains("let mut __accel_number: u64 = 5;") && cell.contains("for _ in 0..2u32"));
     }
 
     #[test]

@@ -83,3 +83,14 @@ fn time_reports_cpu_and_wall_and_keeps_the_value() {
     assert_eq!(s.execute("%%time\nlet z = 1;", &rec).unwrap(), None);
     assert!(rec.stdout().contains("Wall time: "));
 }
+
+#[test]
+fn errors_point_at_the_users_line() {
+    let mut s = session("lines");
+    let e = s.execute("let a = 1;\n\n%timeit -n 1 -r 1 undefined_fn(a)", &Recorder::default()).unwrap_err();
+    assert!(e.evalue.contains("cell2.rs:3:"), "{}", e.evalue);
+    let e = s.execute("%%timeit -n 1 -r 1 let v = 1;\nv + 1;\nundefined_fn(v)", &Recorder::default()).unwrap_err();
+    assert!(e.evalue.contains("cell3.rs:3:"), "{}", e.evalue);
+    let e = s.execute("%%time\nlet v = 1;\nundefined_fn(v)", &Recorder::default()).unwrap_err();
+    assert!(e.evalue.contains("cell4.rs:3:"), "{}", e.evalue);
+}

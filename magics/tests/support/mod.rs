@@ -126,7 +126,8 @@ impl RustcTier for Rustc {
         let src = self.dir.join(format!("cell{}.rs", self.count));
         let exe = self.dir.join(format!("cell{}", self.count));
         let program = format!(
-            "#[allow(unused)]\nfn main() {{\n    let __v = {{\n{code}\n}};\n    let __s = format!(\"{{:?}}\", __v);\n    if __s != \"()\" {{ print!(\"{VALUE_MARK}{{}}\", __s); }}\n}}\n",
+            // The cell's first line stays line 1, so rustc's line numbers are the cell's.
+            "#[allow(unused)] fn main() {{ let __v = {{ {code}\n}};\n    let __s = format!(\"{{:?}}\", __v);\n    if __s != \"()\" {{ print!(\"{VALUE_MARK}{{}}\", __s); }}\n}}\n",
             VALUE_MARK = VALUE_MARK.escape_default()
         );
         std::fs::write(&src, program).unwrap();
