@@ -86,7 +86,12 @@ pub struct Annotation {
 /// The fast tier's state: compiled fns and workspace variables, across cells.
 pub struct FastTier {
     interrupt: Arc<AtomicBool>,
+    engine: crate::exec::Engine,
 }
+
+// The engine's raw pointers (JIT code, workspace buffers, the output sink while a cell
+// runs) are owned by it and only used while `&mut self` is held.
+unsafe impl Send for FastTier {}
 
 impl Default for FastTier {
     fn default() -> Self {
@@ -96,28 +101,40 @@ impl Default for FastTier {
 
 impl FastTier {
     pub fn new() -> Self {
-        FastTier { interrupt: Arc::new(AtomicBool::new(false)) }
+        FastTier { interrupt: Arc::new(AtomicBool::new(false)), engine: crate::exec::Engine::new() }
     }
 
     /// Compile and run a `%%jit` cell: items persist, `let`s become workspace variables,
     /// a trailing expression is returned for display.
-    pub fn run_cell(&mut self, _src: &str, _opts: &JitOptions, _out: &dyn Output) -> Result<Option<Value>, Failure> {
-        Err(Failure::Compile(vec![]))
+    pub fn run_cell(&mut self, src: &str, opts: &JitOptions, out: &dyn Output) -> Result<Option<Value>, Failure> {
+        let p = self.engine.prepare(src, opts, &Default::default())?;
+        self.engine.run(p, &self.interrupt, out)
+    }
+
+    /// Parse, type-check and compile a cell without running it (its `let`s are not
+    /// committed). Used by benchmarks of compile latency and by `accepts`.
+    pub fn compile_only(&mut self, src: &str, opts: &JitOptions) -> Result<(), Failure> {
+        self.engine.prepare(src, opts, &Default::default()).map(|_| ())
+    }
+
+    /// Wall time of the last successful compile (parse → machine code).
+    pub fn last_compile_time(&self) -> std::time::Duration {
+        self.engine.last_compile
     }
 
     /// Whether `expr` (with `setup`) is fast-tier code: it names fast-tier fns or
     /// variables and compiles. Used to route `%timeit`.
-    pub fn accepts(&self, _setup: &str, _expr: &str) -> bool {
-        false
+    pub fn accepts(&self, setup: &str, expr: &str) -> bool {
+        crate::exec::timeit::accepts(&self.engine, setup, expr)
     }
 
     /// IPython's timing algorithm with a compiled loop: `number == None` auto-ranges.
-    pub fn timeit(&mut self, _setup: &str, _expr: &str, _number: Option<u64>, _repeat: u32, _out: &dyn Output) -> Result<Timings, Failure> {
-        Err(Failure::Compile(vec![]))
+    pub fn timeit(&mut self, setup: &str, expr: &str, number: Option<u64>, repeat: u32, out: &dyn Output) -> Result<Timings, Failure> {
+        crate::exec::timeit::timeit(&mut self.engine, &self.interrupt, setup, expr, number, repeat, out)
     }
 
     pub fn annotate(&self, name: &str) -> Result<Annotation, String> {
-        Err(format!("no fast-tier fn named `{name}`"))
+        crate::exec::annotate::annotate(&self.engine, name)
     }
 
     /// Setting this flag stops running fast-tier code at the next loop back-edge.
@@ -125,11 +142,17 @@ impl FastTier {
         self.interrupt.clone()
     }
 
+    /// (name, type) of the workspace variables, in definition order.
     pub fn variables(&self) -> Vec<(String, String)> {
-        Vec::new()
+        self.engine.variables()
+    }
+
+    /// `{:?}` text of a workspace variable.
+    pub fn variable_text(&self, name: &str) -> Option<String> {
+        self.engine.vars.get(name).map(|s| s.debug_text())
     }
 
     pub fn functions(&self) -> Vec<String> {
-        Vec::new()
+        self.engine.functions()
     }
 }

@@ -5,5 +5,14 @@
 //! options, and gives back values, diagnostics and panics.
 
 pub mod api;
+pub mod diag;
+pub mod display;
+pub mod exec;
+pub mod lower;
+pub mod parse;
+pub mod typeck;
 
 pub use api::*;
+
+#[cfg(test)]
+mod e2e_tests;

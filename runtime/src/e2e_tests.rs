@@ -1,0 +1,226 @@
+//! End-to-end tests of the whole pipeline (parse → typeck → lower → exec → display).
+
+use crate::api::*;
+use std::sync::Mutex;
+
+#[derive(Default)]
+struct Cap {
+    out: Mutex<String>,
+    err: Mutex<String>,
+}
+
+impl Output for Cap {
+    fn stdout(&self, t: &str) {
+        self.out.lock().unwrap().push_str(t);
+    }
+    fn stderr(&self, t: &str) {
+        self.err.lock().unwrap().push_str(t);
+    }
+}
+
+fn run(ft: &mut FastTier, src: &str) -> (Result<Option<String>, Failure>, String) {
+    let cap = Cap::default();
+    let r = ft.run_cell(src, &JitOptions::default(), &cap).map(|v| v.map(|v| v.text));
+    let o = cap.out.lock().unwrap().clone();
+    (r, o)
+}
+
+fn value(src: &str) -> String {
+    let mut ft = FastTier::new();
+    match run(&mut ft, src).0 {
+        Ok(Some(v)) => v,
+        other => panic!("{src}\n=> {other:?}"),
+    }
+}
+
+fn panic_msg(src: &str) -> String {
+    let mut ft = FastTier::new();
+    match run(&mut ft, src).0 {
+        Err(Failure::Panic { message, .. }) => message,
+        other => panic!("{src}\n=> expected a panic, got {other:?}"),
+    }
+}
+
+const PRIMES: &str = "fn get_primes(x: i64) -> Vec<i64> {
+    let mut res = Vec::new();
+    for v in 0..=x {
+        if v < 2 { continue; }
+        let mut flag = true;
+        for i in 2..((v as f64).sqrt() as i64 + 1) {
+            if v % i == 0 { flag = false; }
+        }
+        if flag { res.push(v); }
+    }
+    res
+}
+let p = get_primes(100000);
+p.len()";
+
+#[test]
+fn get_primes_end_to_end() {
+    let mut ft = FastTier::new();
+    let (r, _) = run(&mut ft, PRIMES);
+    assert_eq!(r.unwrap().unwrap(), "9592");
+    // The workspace keeps `p`; a later cell sees it and the fn.
+    let (r, _) = run(&mut ft, "p[0] + p[p.len() - 1] + get_primes(10).len() as i64");
+    assert_eq!(r.unwrap().unwrap(), format!("{}", 2 + 99991 + 4));
+    assert_eq!(ft.variables(), vec![("p".to_string(), "Vec<i64>".to_string())]);
+}
+
+#[test]
+fn panics_have_rustc_messages() {
+    assert_eq!(panic_msg("let v = vec![1, 2, 3]; let i = 5; v[i]"), "index out of bounds: the len is 3 but the index is 5");
+    assert_eq!(panic_msg("let a = 1; let b = 0; a / b"), "attempt to divide by zero");
+    assert_eq!(panic_msg("let a = 1; let b = 0; a % b"), "attempt to calculate the remainder with a divisor of zero");
+    assert_eq!(panic_msg("let a = i32::MIN; let b = -1; a / b"), "attempt to divide with overflow");
+    assert_eq!(panic_msg("let x: Option<i32> = None; x.unwrap()"), "called `Option::unwrap()` on a `None` value");
+    assert_eq!(panic_msg("let x = 3; assert!(x < 2);"), "assertion failed: x < 2");
+    assert_eq!(panic_msg("assert_eq!(1 + 1, 3);"), "assertion `left == right` failed\n  left: 2\n right: 3");
+    assert_eq!(panic_msg("let n = 4; panic!(\"bad {n}\");"), "bad 4");
+}
+
+#[test]
+fn overflow_wraps_and_shifts_mask() {
+    assert_eq!(value("let x: i32 = i32::MAX; x + 1"), "-2147483648");
+    assert_eq!(value("let x: u8 = 250; x * 2"), "244");
+    assert_eq!(value("let s: u32 = 33; 1u32 << s"), "2");
+    assert_eq!(value("(-1.5f64) as u8"), "0");
+    assert_eq!(value("let f = f64::NAN; f as i32"), "0");
+    assert_eq!(value("1e10 as i32"), "2147483647");
+}
+
+#[test]
+fn floats_print_like_rust() {
+    let mut ft = FastTier::new();
+    let (r, out) = run(&mut ft, "let x = 0.1 + 0.2; println!(\"{} {:?} {:.3} {:>8.2}|\", x, 1.0f64, x, -1.5); x");
+    assert_eq!(out, format!("{} {:?} {:.3} {:>8.2}|\n", 0.1 + 0.2, 1.0f64, 0.1 + 0.2, -1.5));
+    assert_eq!(r.unwrap().unwrap(), "0.30000000000000004");
+    assert_eq!(value("let v = vec![1.5, 2.0]; (v.len(), v[1])"), "(2, 2.0)");
+    assert_eq!(value("(1e21f64, 1e-7f64, f64::INFINITY)"), "(1e21, 1e-7, inf)");
+    assert_eq!(value("std::f64::consts::PI.sin()"), format!("{:?}", std::f64::consts::PI.sin()));
+}
+
+#[test]
+fn panic_keeps_workspace() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "let v = vec![1, 2, 3];").0.unwrap();
+    assert!(run(&mut ft, "let w = v[10];").0.is_err());
+    assert_eq!(run(&mut ft, "v").0.unwrap().unwrap(), "[1, 2, 3]");
+}
+
+#[test]
+fn refusals_are_diagnostics() {
+    let mut ft = FastTier::new();
+    match run(&mut ft, "struct P { x: f64 }").0 {
+        Err(Failure::Compile(d)) => {
+            assert!(d[0].rendered.contains("unsupported struct definition in %%jit"), "{}", d[0].rendered);
+            assert!(d[0].rendered.contains("hint: use %%rust for the rustc tier"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match run(&mut ft, "let x: i64 = 1;\nlet y: f64 = x + 1.0;").0 {
+        Err(Failure::Compile(d)) => assert_eq!((d[0].line, d[0].col), (2, 14)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn stack_overflow_is_reported() {
+    let mut ft = FastTier::new();
+    let r = run(&mut ft, "fn f(n: u64) -> u64 { if n == 0 { 0 } else { 1 + f(n - 1) } }\nf(100000000)").0;
+    assert_eq!(r, Err(Failure::StackOverflow));
+    assert_eq!(run(&mut ft, "f(1000)").0.unwrap().unwrap(), "1000");
+}
+
+#[test]
+fn interrupt_stops_a_loop() {
+    let mut ft = FastTier::new();
+    let flag = ft.interrupt_flag();
+    let h = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let t = std::time::Instant::now();
+    let r = run(&mut ft, "let mut i: u64 = 0; loop { i = i.wrapping_add(1); }").0;
+    h.join().unwrap();
+    assert_eq!(r, Err(Failure::Interrupted));
+    assert!(t.elapsed().as_millis() < 1000);
+}
+
+#[test]
+fn redefinition_recompiles_callers() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "fn g(x: i64) -> i64 { x + 1 }\nfn f(x: i64) -> i64 { g(x) * 2 }").0.unwrap();
+    assert_eq!(run(&mut ft, "f(1)").0.unwrap().unwrap(), "4");
+    run(&mut ft, "fn g(x: i64) -> i64 { x + 10 }").0.unwrap();
+    assert_eq!(run(&mut ft, "f(1)").0.unwrap().unwrap(), "22");
+}
+
+#[test]
+fn iterator_chains_and_closures() {
+    assert_eq!(value("let v: Vec<f64> = (0..5).map(|i| i as f64).collect::<Vec<f64>>(); v.iter().map(|x| x.sqrt()).sum::<f64>()"), format!("{:?}", (0..5).map(|i| (i as f64).sqrt()).sum::<f64>()));
+    assert_eq!(value("(1..=10).filter(|x| x % 2 == 0).map(|x| x * x).sum::<i32>()"), "220");
+    assert_eq!(value("let v = vec![3, 1, 4, 1, 5]; (v.iter().max(), v.iter().enumerate().skip(1).take(2).map(|(i, x)| i as i32 * x).sum::<i32>())"), "(Some(5), 9)");
+    assert_eq!(value("let a = [1.0, 2.0, 3.0]; let b = [4.0, 5.0, 6.0]; a.iter().zip(b.iter()).map(|(x, y)| x * y).sum::<f64>()"), "32.0");
+    assert_eq!(value("let k = 3; let add = |x: i32| x + k; add(4)"), "7");
+    assert_eq!(value("(0..10).rev().step_by(3).collect::<Vec<i32>>()"), "[9, 6, 3, 0]");
+}
+
+#[test]
+fn seed_kernels() {
+    let src = "fn do_sum(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt(); } acc }
+fn smooth_i8(x: &[i8], n: usize, m: usize, out: &mut [i8]) {
+    for i in 1..n - 1 {
+        for j in 1..m - 1 {
+            let mut s: i32 = 0;
+            for di in 0..3 { for dj in 0..3 { s += x[(i + di - 1) * m + j + dj - 1] as i32; } }
+            out[i * m + j] = s.div_euclid(9) as i8;
+        }
+    }
+}
+fn lj(c: &[[f64; 3]]) -> f64 {
+    let n = c.len();
+    let mut e = 0.0;
+    for i in 0..n {
+        for j in i + 1..n {
+            let mut d2 = 0.0;
+            for k in 0..3 { let d = c[i][k] - c[j][k]; d2 += d * d; }
+            let sr6 = (1.0 / d2).powi(3);
+            e += 4.0 * (sr6 * sr6 - sr6);
+        }
+    }
+    e
+}
+let a: Vec<f64> = (0..40000).map(|i| i as f64).collect();
+let x = vec![3i8; 100];
+let mut o = vec![0i8; 100];
+smooth_i8(&x, 10, 10, &mut o);
+let c = vec![[0.0, 0.0, 0.0], [1.0, 0.5, 0.25], [2.0, -1.0, 0.5]];
+(do_sum(&a), o[11], o[0], lj(&c))";
+    fn do_sum(a: &[f64]) -> f64 {
+        let mut acc = 0.0;
+        for &x in a {
+            acc += x.sqrt();
+        }
+        acc
+    }
+    fn lj(c: &[[f64; 3]]) -> f64 {
+        let n = c.len();
+        let mut e = 0.0;
+        for i in 0..n {
+            for j in i + 1..n {
+                let mut d2 = 0.0;
+                for k in 0..3 {
+                    let d = c[i][k] - c[j][k];
+                    d2 += d * d;
+                }
+                let sr6 = (1.0 / d2).powi(3);
+                e += 4.0 * (sr6 * sr6 - sr6);
+            }
+        }
+        e
+    }
+    let a: Vec<f64> = (0..40000).map(|i| i as f64).collect();
+    let c = vec![[0.0, 0.0, 0.0], [1.0, 0.5, 0.25], [2.0, -1.0, 0.5]];
+    assert_eq!(value(src), format!("({:?}, 3, 0, {:?})", do_sum(&a), lj(&c)));
+}

@@ -1,0 +1,37 @@
+//! Workspace variables: typed values in memory owned here, at fixed addresses that
+//! compiled cells read and write directly.
+
+use crate::display::VecHdr;
+use crate::typeck::ty::Ty;
+
+pub struct Slot {
+    pub ty: Ty,
+    pub mutable: bool,
+    buf: Box<[u64]>,
+}
+
+impl Slot {
+    pub fn new(ty: Ty, mutable: bool) -> Slot {
+        let words = (ty.layout().0 as usize).div_ceil(8).max(1);
+        Slot { ty, mutable, buf: vec![0u64; words].into_boxed_slice() }
+    }
+    pub fn addr(&self) -> usize {
+        self.buf.as_ptr() as usize
+    }
+    /// `{:?}` of the value.
+    pub fn debug_text(&self) -> String {
+        unsafe { crate::display::debug_text(&self.ty, self.addr() as *const u8) }
+    }
+    /// A moved-out owner holds a null header.
+    pub fn is_moved(&self) -> bool {
+        self.ty.needs_drop() && self.buf[0] == 0
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.ty.needs_drop() && self.buf[0] != 0 {
+            super::rt::rt_vec_free(self.buf[0] as *mut VecHdr);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Calls of user fns (direct calls into the JIT module) and inlined closures.
+
+use super::{abi_of, repr, returns_in_memory, Lowerer, Repr, V};
+use crate::diag::{Error, Result};
+use crate::typeck::ty::Ty;
+use crate::typeck::typed::Expr;
+use cranelift_codegen::ir::{types, InstBuilder};
+
+impl Lowerer<'_, '_> {
+    pub fn call_fn(&mut self, name: &str, args: &[Expr], ret: &Ty) -> Result<V> {
+        let Some((fid, sig)) = self.fns.get(name).cloned() else {
+            return Err(Error::new(self.f.span, format!("internal: fn `{name}` not declared")));
+        };
+        let key = format!("fn:{name}");
+        let fref = match self.func_refs.get(&key) {
+            Some(r) => *r,
+            None => {
+                let r = cranelift_module::Module::declare_func_in_func(self.module, fid, self.b.func);
+                self.func_refs.insert(key, r);
+                r
+            }
+        };
+        let mut vals = vec![self.ctx()];
+        let sret = if returns_in_memory(ret) {
+            let a = self.slot_for(ret);
+            vals.push(a);
+            Some(a)
+        } else {
+            None
+        };
+        for (a, pt) in args.iter().zip(&sig.params) {
+            let v = self.expr(a, pt.needs_drop())?;
+            match v {
+                V::Unit => {}
+                V::S(x) | V::A(x) => vals.push(x),
+                V::F(p, n) => {
+                    vals.push(p);
+                    vals.push(n);
+                }
+            }
+        }
+        if !self.reachable() {
+            return Ok(V::Unit);
+        }
+        let inst = self.b.ins().call(fref, &vals);
+        self.count().calls += 1;
+        let res = self.b.inst_results(inst).to_vec();
+        self.check_failure();
+        Ok(match (sret, repr(ret)) {
+            (Some(a), _) => V::A(a),
+            (None, Repr::Unit) => V::Unit,
+            (None, Repr::F) => V::F(res[0], res[1]),
+            (None, _) => {
+                debug_assert_eq!(res.len(), abi_of(ret).len());
+                V::S(res[0])
+            }
+        })
+    }
+
+    /// A closure call is its body, inlined with the parameters bound to the arguments.
+    pub fn inline_closure(&mut self, ci: u32, args: Vec<V>) -> Result<V> {
+        let c = &self.f.closures[ci as usize];
+        let (params, ptys, ret) = (c.params.clone(), c.param_tys.clone(), c.ret.clone());
+        self.push_scope();
+        for ((p, t), v) in params.iter().zip(&ptys).zip(args) {
+            self.bind(p, t, v)?;
+        }
+        let exit = self.b.create_block();
+        let vars = self.result_vars(&ret);
+        self.closure_exits.push((exit, vars.clone(), ret.clone()));
+        let body = &self.f.closures[ci as usize].body;
+        let v = self.expr(body, true);
+        self.closure_exits.pop();
+        let v = v?;
+        if self.reachable() {
+            self.assign_vars(&vars, v);
+            self.b.ins().jump(exit, &[]);
+        }
+        self.b.switch_to_block(exit);
+        self.b.seal_block(exit);
+        let out = self.read_vars(&vars, &ret);
+        self.scopes.pop();
+        let _ = types::I64;
+        Ok(out)
+    }
+}

@@ -1,0 +1,550 @@
+//! std methods of the subset: float math (instructions where IEEE-exact, otherwise
+//! Rust's own functions), integer helpers, Vec/slice/Option/String operations.
+
+use super::place::Place;
+use super::{cl_ty, flags, Lowerer, V};
+use crate::diag::{Error, Result, Span};
+use crate::exec::rt;
+use crate::typeck::ty::{option_payload_offset, FloatTy, Ty};
+use crate::typeck::typed::{Expr, ExprKind as K, FBin, FUn, Intr, WrapOp};
+use cranelift_codegen::ir::{condcodes::FloatCC, condcodes::IntCC, types, InstBuilder, Value};
+
+fn fun_name(op: FUn, f32: bool) -> &'static str {
+    macro_rules! n {
+        ($a:literal, $b:literal) => {
+            if f32 { $b } else { $a }
+        };
+    }
+    use FUn::*;
+    match op {
+        Cbrt => n!("rt_f64_cbrt", "rt_f32_cbrt"),
+        Exp => n!("rt_f64_exp", "rt_f32_exp"),
+        Exp2 => n!("rt_f64_exp2", "rt_f32_exp2"),
+        ExpM1 => n!("rt_f64_exp_m1", "rt_f32_exp_m1"),
+        Ln => n!("rt_f64_ln", "rt_f32_ln"),
+        Ln1p => n!("rt_f64_ln_1p", "rt_f32_ln_1p"),
+        Log10 => n!("rt_f64_log10", "rt_f32_log10"),
+        Log2 => n!("rt_f64_log2", "rt_f32_log2"),
+        Sin => n!("rt_f64_sin", "rt_f32_sin"),
+        Cos => n!("rt_f64_cos", "rt_f32_cos"),
+        Tan => n!("rt_f64_tan", "rt_f32_tan"),
+        Sinh => n!("rt_f64_sinh", "rt_f32_sinh"),
+        Cosh => n!("rt_f64_cosh", "rt_f32_cosh"),
+        Tanh => n!("rt_f64_tanh", "rt_f32_tanh"),
+        Asin => n!("rt_f64_asin", "rt_f32_asin"),
+        Acos => n!("rt_f64_acos", "rt_f32_acos"),
+        Atan => n!("rt_f64_atan", "rt_f32_atan"),
+        Asinh => n!("rt_f64_asinh", "rt_f32_asinh"),
+        Acosh => n!("rt_f64_acosh", "rt_f32_acosh"),
+        Atanh => n!("rt_f64_atanh", "rt_f32_atanh"),
+        Round => n!("rt_f64_round", "rt_f32_round"),
+        Signum => n!("rt_f64_signum", "rt_f32_signum"),
+        ToRadians => n!("rt_f64_to_radians", "rt_f32_to_radians"),
+        ToDegrees => n!("rt_f64_to_degrees", "rt_f32_to_degrees"),
+        Fract => n!("rt_f64_fract", "rt_f32_fract"),
+        Recip => n!("rt_f64_recip", "rt_f32_recip"),
+        Sqrt | Abs | Floor | Ceil | Trunc => unreachable!(),
+    }
+}
+
+fn fbin_name(op: FBin, f32: bool) -> &'static str {
+    use FBin::*;
+    match (op, f32) {
+        (Powf, false) => "rt_f64_powf",
+        (Powf, true) => "rt_f32_powf",
+        (Atan2, false) => "rt_f64_atan2",
+        (Atan2, true) => "rt_f32_atan2",
+        (Hypot, false) => "rt_f64_hypot",
+        (Hypot, true) => "rt_f32_hypot",
+        (Min, false) => "rt_f64_min",
+        (Min, true) => "rt_f32_min",
+        (Max, false) => "rt_f64_max",
+        (Max, true) => "rt_f32_max",
+        (Log, false) => "rt_f64_log",
+        (Log, true) => "rt_f32_log",
+        (RemEuclid, false) => "rt_f64_rem_euclid",
+        (RemEuclid, true) => "rt_f32_rem_euclid",
+        (DivEuclid, false) => "rt_f64_div_euclid",
+        (DivEuclid, true) => "rt_f32_div_euclid",
+        (Copysign, _) => unreachable!(),
+    }
+}
+
+impl Lowerer<'_, '_> {
+    fn vals(&mut self, args: &[Expr]) -> Result<Vec<V>> {
+        let mut v = vec![];
+        for a in args {
+            v.push(self.expr(a, false)?);
+        }
+        Ok(v)
+    }
+
+    pub fn intrinsic(&mut self, i: Intr, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
+        if i == Intr::StdSwap {
+            return self.std_swap(args);
+        }
+        let vs = self.vals(args)?;
+        if !self.reachable() {
+            return Ok(V::Unit);
+        }
+        let at = args.first().map(|a| a.ty.peel_refs().clone()).unwrap_or(Ty::Unit);
+        let f32 = matches!(at, Ty::Float(FloatTy::F32));
+        let fc = if f32 { types::F32 } else { types::F64 };
+        let s = |k: usize| vs[k].s();
+        Ok(V::S(match i {
+            Intr::FUnary(op) => match op {
+                FUn::Sqrt => self.b.ins().sqrt(s(0)),
+                FUn::Abs => self.b.ins().fabs(s(0)),
+                FUn::Floor => self.b.ins().floor(s(0)),
+                FUn::Ceil => self.b.ins().ceil(s(0)),
+                FUn::Trunc => self.b.ins().trunc(s(0)),
+                op => {
+                    self.count().libm += 1;
+                    self.call_rt(fun_name(op, f32), &[s(0)], &[fc])[0]
+                }
+            },
+            Intr::FBinary(FBin::Copysign) => self.b.ins().fcopysign(s(0), s(1)),
+            Intr::FBinary(op) => {
+                self.count().libm += 1;
+                self.call_rt(fbin_name(op, f32), &[s(0), s(1)], &[fc])[0]
+            }
+            Intr::MulAdd => {
+                self.count().libm += 1;
+                self.call_rt(if f32 { "rt_f32_mul_add" } else { "rt_f64_mul_add" }, &[s(0), s(1), s(2)], &[fc])[0]
+            }
+            Intr::Powi => {
+                self.count().libm += 1;
+                self.call_rt(if f32 { "rt_f32_powi" } else { "rt_f64_powi" }, &[s(0), s(1)], &[fc])[0]
+            }
+            Intr::IsNan => self.b.ins().fcmp(FloatCC::Unordered, s(0), s(0)),
+            Intr::IsFinite | Intr::IsInfinite => {
+                let a = self.b.ins().fabs(s(0));
+                let inf = if f32 { self.b.ins().f32const(f32::INFINITY) } else { self.b.ins().f64const(f64::INFINITY) };
+                let cc = if i == Intr::IsFinite { FloatCC::LessThan } else { FloatCC::Equal };
+                self.b.ins().fcmp(cc, a, inf)
+            }
+            Intr::IAbs => self.b.ins().iabs(s(0)),
+            Intr::Signum => {
+                let gt = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, s(0), 0);
+                let lt = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s(0), 0);
+                let c = cl_ty(t);
+                let g = self.b.ins().uextend(c, gt);
+                let l = self.b.ins().uextend(c, lt);
+                self.b.ins().isub(g, l)
+            }
+            Intr::CountOnes | Intr::LeadingZeros | Intr::TrailingZeros => {
+                let r = match i {
+                    Intr::CountOnes => self.b.ins().popcnt(s(0)),
+                    Intr::LeadingZeros => self.b.ins().clz(s(0)),
+                    _ => self.b.ins().ctz(s(0)),
+                };
+                let from = self.b.func.dfg.value_type(r);
+                self.resize_int(r, from, types::I32, false)
+            }
+            Intr::IPow | Intr::Wrapping(WrapOp::Pow) => self.int_pow(s(0), s(1), &at),
+            Intr::IMin | Intr::IMax | Intr::CmpMin | Intr::CmpMax => {
+                let signed = matches!(at, Ty::Int(it) if it.signed());
+                let min = matches!(i, Intr::IMin | Intr::CmpMin);
+                match (min, signed) {
+                    (true, true) => self.b.ins().smin(s(0), s(1)),
+                    (true, false) => self.b.ins().umin(s(0), s(1)),
+                    (false, true) => self.b.ins().smax(s(0), s(1)),
+                    (false, false) => self.b.ins().umax(s(0), s(1)),
+                }
+            }
+            Intr::RemEuclid | Intr::DivEuclid => self.euclid(i == Intr::RemEuclid, s(0), s(1), &at),
+            Intr::Wrapping(op) => self.wrapping(op, &vs, &at),
+            Intr::Checked(op) => return self.checked(op, &vs, &at, t),
+            Intr::VecNew | Intr::VecWithCapacity | Intr::StringNew => {
+                let es = match t {
+                    Ty::Vec(e) => e.layout().0 as i64,
+                    _ => 1,
+                };
+                let esz = self.b.ins().iconst(types::I64, es);
+                let cap = if i == Intr::VecWithCapacity { s(0) } else { self.b.ins().iconst(types::I64, 0) };
+                self.count().allocs += 1;
+                self.call_rt("rt_vec_new", &[esz, cap], &[types::I64])[0]
+            }
+            Intr::VecPush => return self.vec_push(s(0), &args[1].ty.clone(), vs[1]),
+            Intr::VecPop => return self.vec_pop(s(0), t),
+            Intr::Len | Intr::IsEmpty => {
+                let (_, n) = self.seq_parts_of(&at, vs[0]);
+                if i == Intr::Len { n } else { self.b.ins().icmp_imm_s(IntCC::Equal, n, 0) }
+            }
+            Intr::VecClear => {
+                let z = self.b.ins().iconst(types::I64, 0);
+                self.b.ins().store(flags(), z, s(0), 8);
+                return Ok(V::Unit);
+            }
+            Intr::VecTruncate => {
+                let n = self.b.ins().load(types::I64, flags(), s(0), 8);
+                let m = self.b.ins().umin(n, s(1));
+                self.b.ins().store(flags(), m, s(0), 8);
+                return Ok(V::Unit);
+            }
+            Intr::VecExtendFromSlice | Intr::PushStr => {
+                let (p, n) = self.seq_parts_of(args[1].ty.peel_refs(), vs[1]);
+                self.count().allocs += 1;
+                self.call_rt("rt_vec_extend", &[s(0), p, n], &[]);
+                return Ok(V::Unit);
+            }
+            Intr::StringPush => {
+                self.call_rt("rt_string_push", &[s(0), s(1)], &[]);
+                return Ok(V::Unit);
+            }
+            Intr::VecResize => {
+                let et = args[2].ty.clone();
+                let tmp = self.slot_for(&et);
+                self.store_mem(&et, tmp, 0, vs[2])?;
+                self.count().allocs += 1;
+                self.call_rt("rt_vec_resize", &[s(0), s(1), tmp], &[]);
+                return Ok(V::Unit);
+            }
+            Intr::VecInsert => {
+                let et = args[2].ty.clone();
+                let tmp = self.slot_for(&et);
+                self.store_mem(&et, tmp, 0, vs[2])?;
+                let ctx = self.ctx();
+                let l = self.b.ins().iconst(types::I64, self.line as i64);
+                self.call_rt("rt_vec_insert", &[ctx, s(0), s(1), tmp, l], &[]);
+                self.check_failure();
+                return Ok(V::Unit);
+            }
+            Intr::VecRemove => {
+                let tmp = self.slot_for(t);
+                let ctx = self.ctx();
+                let l = self.b.ins().iconst(types::I64, self.line as i64);
+                self.call_rt("rt_vec_remove", &[ctx, s(0), s(1), tmp, l], &[]);
+                self.check_failure();
+                return Ok(self.load_mem(t, tmp, 0));
+            }
+            Intr::Swap => {
+                let et = elem_of(&at);
+                let (p, n) = self.seq_parts_of(&at, vs[0]);
+                if self.opts.boundscheck {
+                    self.bounds_check(s(1), n);
+                    self.bounds_check(s(2), n);
+                }
+                let sz = et.layout().0 as i64;
+                let oa = self.b.ins().imul_imm_s(s(1), sz);
+                let ob = self.b.ins().imul_imm_s(s(2), sz);
+                let a = self.b.ins().iadd(p, oa);
+                let b = self.b.ins().iadd(p, ob);
+                let tmp = self.slot_for(&et);
+                let av = self.load_mem(&et, a, 0);
+                self.store_mem(&et, tmp, 0, av)?;
+                let bv = self.load_mem(&et, b, 0);
+                self.store_mem(&et, a, 0, bv)?;
+                let tv = self.load_mem(&et, tmp, 0);
+                self.store_mem(&et, b, 0, tv)?;
+                return Ok(V::Unit);
+            }
+            Intr::SliceFill => {
+                let et = elem_of(&at);
+                let (p, n) = self.seq_parts_of(&at, vs[0]);
+                let x = vs[1];
+                let sz = et.layout().0 as i64;
+                self.count_loop(n, &mut |l: &mut Self, k: Value| {
+                    let o = l.b.ins().imul_imm_s(k, sz);
+                    let a = l.b.ins().iadd(p, o);
+                    l.store_mem(&et, a, 0, x)
+                })?;
+                return Ok(V::Unit);
+            }
+            Intr::Contains => {
+                let et = elem_of(&at);
+                if !et.is_scalar() {
+                    return Err(Error::unsupported(span, format!("`contains` on `[{et}]`")));
+                }
+                let (p, n) = self.seq_parts_of(&at, vs[0]);
+                let x = s(1);
+                let found = self.b.declare_var(types::I8);
+                let z = self.b.ins().iconst(types::I8, 0);
+                self.b.def_var(found, z);
+                let sz = et.layout().0 as i64;
+                self.count_loop(n, &mut |l: &mut Self, k: Value| {
+                    let o = l.b.ins().imul_imm_s(k, sz);
+                    let a = l.b.ins().iadd(p, o);
+                    let e = l.load_mem(&et, a, 0).s();
+                    let eq = l.compare(crate::typeck::typed::BinOp::Eq, &et, e, x);
+                    let f = l.b.use_var(found);
+                    let nf = l.b.ins().bor(f, eq);
+                    l.b.def_var(found, nf);
+                    Ok(())
+                })?;
+                self.b.use_var(found)
+            }
+            Intr::Clone => {
+                self.count().allocs += 1;
+                self.call_rt("rt_vec_clone", &[s(0)], &[types::I64])[0]
+            }
+            Intr::ToVec => {
+                let et = elem_of(&at);
+                let (p, n) = self.seq_parts_of(&at, vs[0]);
+                let esz = self.b.ins().iconst(types::I64, et.layout().0 as i64);
+                self.count().allocs += 1;
+                self.call_rt("rt_vec_from", &[p, n, esz], &[types::I64])[0]
+            }
+            Intr::Unwrap | Intr::Expect | Intr::UnwrapOr | Intr::IsSome | Intr::IsNone => return self.option_op(i, &vs, &at, t),
+            Intr::SubSlice => {
+                let et = elem_of(&at);
+                let (p, n) = self.seq_parts_of(&at, vs[0]);
+                let (lo, hi) = (s(1), s(2));
+                let bad1 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, lo, hi);
+                let bad2 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n);
+                let bad = self.b.ins().bor(bad1, bad2);
+                let cold = self.b.create_block();
+                let ok = self.b.create_block();
+                self.b.set_cold_block(cold);
+                self.b.ins().brif(bad, cold, &[], ok, &[]);
+                self.b.switch_to_block(cold);
+                self.b.seal_block(cold);
+                let ctx = self.ctx();
+                let l = self.b.ins().iconst(types::I64, self.line as i64);
+                self.call_rt("rt_panic_slice", &[ctx, lo, hi, n, l], &[]);
+                let fb = self.fail_block();
+                self.b.ins().jump(fb, &[]);
+                self.b.switch_to_block(ok);
+                self.b.seal_block(ok);
+                let off = self.b.ins().imul_imm_s(lo, et.layout().0 as i64);
+                let np = self.b.ins().iadd(p, off);
+                let nn = self.b.ins().isub(hi, lo);
+                return Ok(V::F(np, nn));
+            }
+            other => return Err(Error::unsupported(span, format!("{other:?}"))),
+        }))
+    }
+
+    fn std_swap(&mut self, args: &[Expr]) -> Result<V> {
+        let inner = |e: &Expr| match &e.kind {
+            K::Ref(x, true) => Some((**x).clone()),
+            _ => None,
+        };
+        let (Some(a), Some(b)) = (inner(&args[0]), inner(&args[1])) else {
+            return Err(Error::unsupported(args[0].span, "`std::mem::swap` of references held in variables"));
+        };
+        let pa = self.place(&a)?;
+        let pb = self.place(&b)?;
+        let va = self.read_place(&pa, &a.ty);
+        let vb = self.read_place(&pb, &b.ty);
+        let (va, vb) = (self.copy_to_slot(&a.ty, va), self.copy_to_slot(&b.ty, vb));
+        self.write_place(&pa, &a.ty, vb)?;
+        self.write_place(&pb, &b.ty, va)?;
+        let _ = Place::Val(V::Unit);
+        Ok(V::Unit)
+    }
+
+    fn int_pow(&mut self, a: Value, e: Value, t: &Ty) -> Value {
+        let Ty::Int(it) = t else { unreachable!() };
+        let c = cl_ty(t);
+        let a64 = if c == types::I64 { a } else if it.signed() { self.b.ins().sextend(types::I64, a) } else { self.b.ins().uextend(types::I64, a) };
+        let e64 = self.b.ins().uextend(types::I64, e);
+        let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+        let r = self.call_rt("rt_int_pow", &[a64, e64, code], &[types::I64])[0];
+        self.resize_int(r, types::I64, c, false)
+    }
+
+    fn euclid(&mut self, rem: bool, a: Value, b: Value, t: &Ty) -> Value {
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        self.div_checks(t, a, b, true);
+        if !signed {
+            return if rem { self.b.ins().urem(a, b) } else { self.b.ins().udiv(a, b) };
+        }
+        let r = self.b.ins().srem(a, b);
+        let q = self.b.ins().sdiv(a, b);
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, 0);
+        let bpos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, b, 0);
+        if rem {
+            let rb = self.b.ins().isub(r, b);
+            let ra = self.b.ins().iadd(r, b);
+            let adj = self.b.ins().select(bpos, ra, rb);
+            self.b.ins().select(neg, adj, r)
+        } else {
+            let qm = self.b.ins().iadd_imm_s(q, -1);
+            let qp = self.b.ins().iadd_imm_s(q, 1);
+            let adj = self.b.ins().select(bpos, qm, qp);
+            self.b.ins().select(neg, adj, q)
+        }
+    }
+
+    fn wrapping(&mut self, op: WrapOp, vs: &[V], t: &Ty) -> Value {
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        let a = vs[0].s();
+        let b = vs.get(1).map(|v| v.s());
+        match op {
+            WrapOp::Add => self.b.ins().iadd(a, b.unwrap()),
+            WrapOp::Sub => self.b.ins().isub(a, b.unwrap()),
+            WrapOp::Mul => self.b.ins().imul(a, b.unwrap()),
+            WrapOp::Neg => self.b.ins().ineg(a),
+            WrapOp::Shl => self.b.ins().ishl(a, b.unwrap()),
+            WrapOp::Shr => {
+                if signed { self.b.ins().sshr(a, b.unwrap()) } else { self.b.ins().ushr(a, b.unwrap()) }
+            }
+            WrapOp::Pow => self.int_pow(a, b.unwrap(), t),
+            WrapOp::Div | WrapOp::Rem => {
+                let rem = op == WrapOp::Rem;
+                let b = b.unwrap();
+                let z = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+                self.panic_if(z, if rem { rt::P_REM_ZERO } else { rt::P_DIV_ZERO });
+                if !signed {
+                    return if rem { self.b.ins().urem(a, b) } else { self.b.ins().udiv(a, b) };
+                }
+                // MIN / -1 wraps to MIN (and MIN % -1 is 0): divide by 1 instead.
+                let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
+                let one = self.b.ins().iconst(cl_ty(t), 1);
+                let na = self.b.ins().ineg(a);
+                let safe = self.b.ins().select(m1, one, b);
+                let a2 = if rem { a } else { self.b.ins().select(m1, na, a) };
+                if rem { self.b.ins().srem(a2, safe) } else { self.b.ins().sdiv(a2, safe) }
+            }
+        }
+    }
+
+    fn checked(&mut self, op: WrapOp, vs: &[V], at: &Ty, t: &Ty) -> Result<V> {
+        let Ty::Int(it) = at else { unreachable!() };
+        let code_op = match op {
+            WrapOp::Add => 0,
+            WrapOp::Sub => 1,
+            WrapOp::Mul => 2,
+            WrapOp::Div => 3,
+            WrapOp::Rem => 4,
+            WrapOp::Neg => 5,
+            WrapOp::Pow => 6,
+            WrapOp::Shl => 7,
+            WrapOp::Shr => 8,
+        };
+        let c = cl_ty(at);
+        let ext = |l: &mut Self, v: Value, signed: bool| {
+            let from = l.b.func.dfg.value_type(v);
+            if from == types::I64 { v } else if signed { l.b.ins().sextend(types::I64, v) } else { l.b.ins().uextend(types::I64, v) }
+        };
+        let a = ext(self, vs[0].s(), it.signed());
+        let b = match vs.get(1) {
+            Some(v) => {
+                let bs = it.signed() && !matches!(op, WrapOp::Pow | WrapOp::Shl | WrapOp::Shr);
+                ext(self, v.s(), bs)
+            }
+            None => self.b.ins().iconst(types::I64, 0),
+        };
+        let opv = self.b.ins().iconst(types::I64, code_op);
+        let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+        let tmp = self.slot_for(&Ty::I64);
+        let ok = self.call_rt("rt_int_checked", &[opv, a, b, code, tmp], &[types::I64])[0];
+        let res = self.b.ins().load(types::I64, flags(), tmp, 0);
+        let res = self.resize_int(res, types::I64, c, false);
+        let slot = self.slot_for(t);
+        let tag = self.b.ins().ireduce(types::I8, ok);
+        self.b.ins().store(flags(), tag, slot, 0);
+        self.b.ins().store(flags(), res, slot, option_payload_offset(at) as i32);
+        Ok(V::A(slot))
+    }
+
+    fn option_op(&mut self, i: Intr, vs: &[V], ot: &Ty, t: &Ty) -> Result<V> {
+        let Ty::Option(inner) = ot else { unreachable!() };
+        let a = vs[0].s();
+        let tag = self.b.ins().load(types::I8, flags(), a, 0);
+        match i {
+            Intr::IsSome => return Ok(V::S(tag)),
+            Intr::IsNone => return Ok(V::S(self.b.ins().bxor_imm_s(tag, 1))),
+            _ => {}
+        }
+        let payload = self.load_mem(inner, a, option_payload_offset(inner) as i32);
+        match i {
+            Intr::Unwrap => {
+                let none = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0);
+                self.panic_if(none, rt::P_UNWRAP);
+                Ok(payload)
+            }
+            Intr::Expect => {
+                let none = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0);
+                let bad = self.b.create_block();
+                let ok = self.b.create_block();
+                self.b.set_cold_block(bad);
+                self.b.ins().brif(none, bad, &[], ok, &[]);
+                self.b.switch_to_block(bad);
+                self.b.seal_block(bad);
+                let V::F(p, n) = vs[1] else { unreachable!() };
+                let ctx = self.ctx();
+                let l = self.b.ins().iconst(types::I64, self.line as i64);
+                self.call_rt("rt_panic_str", &[ctx, p, n, l], &[]);
+                let fb = self.fail_block();
+                self.b.ins().jump(fb, &[]);
+                self.b.switch_to_block(ok);
+                self.b.seal_block(ok);
+                Ok(payload)
+            }
+            Intr::UnwrapOr => {
+                let d = vs[1].s();
+                let p = payload.s();
+                let r = self.b.ins().select(tag, p, d);
+                Ok(match payload {
+                    V::A(_) => V::A(r),
+                    _ => V::S(r),
+                })
+            }
+            _ => {
+                let _ = t;
+                unreachable!()
+            }
+        }
+    }
+
+    /// Push with the common path inline: store and bump `len`; grow out of line.
+    fn vec_push(&mut self, h: Value, et: &Ty, v: V) -> Result<V> {
+        let len = self.b.ins().load(types::I64, flags(), h, 8);
+        let cap = self.b.ins().load(types::I64, flags(), h, 16);
+        let full = self.b.ins().icmp(IntCC::Equal, len, cap);
+        let grow = self.b.create_block();
+        let go = self.b.create_block();
+        self.b.set_cold_block(grow);
+        self.b.ins().brif(full, grow, &[], go, &[]);
+        self.b.switch_to_block(grow);
+        self.b.seal_block(grow);
+        let one = self.b.ins().iconst(types::I64, 1);
+        self.count().allocs += 1;
+        self.call_rt("rt_vec_reserve", &[h, one], &[]);
+        self.b.ins().jump(go, &[]);
+        self.b.switch_to_block(go);
+        self.b.seal_block(go);
+        let p = self.b.ins().load(types::I64, flags(), h, 0);
+        let sz = et.layout().0 as i64;
+        let off = self.b.ins().imul_imm_s(len, sz);
+        let a = self.b.ins().iadd(p, off);
+        self.store_mem(et, a, 0, v)?;
+        let n1 = self.b.ins().iadd_imm_s(len, 1);
+        self.b.ins().store(flags(), n1, h, 8);
+        Ok(V::Unit)
+    }
+
+    fn vec_pop(&mut self, h: Value, t: &Ty) -> Result<V> {
+        let Ty::Option(et) = t else { unreachable!() };
+        let slot = self.slot_for(t);
+        let len = self.b.ins().load(types::I64, flags(), h, 8);
+        let some = self.b.ins().icmp_imm_s(IntCC::NotEqual, len, 0);
+        self.b.ins().store(flags(), some, slot, 0);
+        let yes = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.ins().brif(some, yes, &[], done, &[]);
+        self.b.switch_to_block(yes);
+        self.b.seal_block(yes);
+        let n1 = self.b.ins().iadd_imm_s(len, -1);
+        self.b.ins().store(flags(), n1, h, 8);
+        let p = self.b.ins().load(types::I64, flags(), h, 0);
+        let off = self.b.ins().imul_imm_s(n1, et.layout().0 as i64);
+        let a = self.b.ins().iadd(p, off);
+        let v = self.load_mem(et, a, 0);
+        self.store_mem(et, slot, option_payload_offset(et) as i32, v)?;
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        Ok(V::A(slot))
+    }
+}
+
+fn elem_of(t: &Ty) -> Ty {
+    match t {
+        Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) => (**e).clone(),
+        Ty::String | Ty::Str => Ty::Int(crate::typeck::ty::IntTy::U8),
+        _ => Ty::Unit,
+    }
+}

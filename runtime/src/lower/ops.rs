@@ -1,0 +1,165 @@
+//! Operators and casts with rustc's release semantics: wrapping integer arithmetic,
+//! division/remainder panics, masked shifts, saturating float→int casts, IEEE floats
+//! evaluated in source order.
+
+use super::{cl_ty, Lowerer, V};
+use crate::diag::{Error, Result};
+use crate::exec::rt;
+use crate::typeck::ty::{FloatTy, IntTy, Ty};
+use crate::typeck::typed::{BinOp, Expr};
+use cranelift_codegen::ir::{condcodes::FloatCC, condcodes::IntCC, types, InstBuilder, Value};
+
+impl Lowerer<'_, '_> {
+    pub fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Result<V> {
+        let av = self.expr(a, false)?;
+        let bv = self.expr(b, false)?;
+        let t = a.ty.peel_refs().clone();
+        if op.is_cmp() {
+            if !(t.is_scalar()) {
+                return Err(Error::unsupported(a.span, format!("comparison of `{t}` values")));
+            }
+            return Ok(V::S(self.compare(op, &t, av.s(), bv.s())));
+        }
+        Ok(V::S(self.arith(op, &t, av.s(), bv.s())?))
+    }
+
+    pub fn compare(&mut self, op: BinOp, t: &Ty, x: Value, y: Value) -> Value {
+        if t.is_float() {
+            let cc = match op {
+                BinOp::Eq => FloatCC::Equal,
+                BinOp::Ne => FloatCC::NotEqual,
+                BinOp::Lt => FloatCC::LessThan,
+                BinOp::Le => FloatCC::LessThanOrEqual,
+                BinOp::Gt => FloatCC::GreaterThan,
+                _ => FloatCC::GreaterThanOrEqual,
+            };
+            return self.b.ins().fcmp(cc, x, y);
+        }
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        let cc = match (op, signed) {
+            (BinOp::Eq, _) => IntCC::Equal,
+            (BinOp::Ne, _) => IntCC::NotEqual,
+            (BinOp::Lt, true) => IntCC::SignedLessThan,
+            (BinOp::Le, true) => IntCC::SignedLessThanOrEqual,
+            (BinOp::Gt, true) => IntCC::SignedGreaterThan,
+            (_, true) => IntCC::SignedGreaterThanOrEqual,
+            (BinOp::Lt, false) => IntCC::UnsignedLessThan,
+            (BinOp::Le, false) => IntCC::UnsignedLessThanOrEqual,
+            (BinOp::Gt, false) => IntCC::UnsignedGreaterThan,
+            (_, false) => IntCC::UnsignedGreaterThanOrEqual,
+        };
+        self.b.ins().icmp(cc, x, y)
+    }
+
+    pub fn arith(&mut self, op: BinOp, t: &Ty, x: Value, y: Value) -> Result<Value> {
+        if let Ty::Float(ft) = t {
+            return Ok(match op {
+                BinOp::Add => self.b.ins().fadd(x, y),
+                BinOp::Sub => self.b.ins().fsub(x, y),
+                BinOp::Mul => self.b.ins().fmul(x, y),
+                BinOp::Div => self.b.ins().fdiv(x, y),
+                _ => {
+                    let (name, c) = if *ft == FloatTy::F32 { ("rt_f32_rem", types::F32) } else { ("rt_f64_rem", types::F64) };
+                    self.count().libm += 1;
+                    self.call_rt(name, &[x, y], &[c])[0]
+                }
+            });
+        }
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        Ok(match op {
+            BinOp::Add => self.b.ins().iadd(x, y),
+            BinOp::Sub => self.b.ins().isub(x, y),
+            BinOp::Mul => self.b.ins().imul(x, y),
+            BinOp::BitAnd => self.b.ins().band(x, y),
+            BinOp::BitOr => self.b.ins().bor(x, y),
+            BinOp::BitXor => self.b.ins().bxor(x, y),
+            BinOp::Shl => self.b.ins().ishl(x, y),
+            BinOp::Shr => {
+                if signed { self.b.ins().sshr(x, y) } else { self.b.ins().ushr(x, y) }
+            }
+            BinOp::Div | BinOp::Rem => {
+                let rem = op == BinOp::Rem;
+                self.div_checks(t, x, y, rem);
+                match (rem, signed) {
+                    (false, true) => self.b.ins().sdiv(x, y),
+                    (false, false) => self.b.ins().udiv(x, y),
+                    (true, true) => self.b.ins().srem(x, y),
+                    (true, false) => self.b.ins().urem(x, y),
+                }
+            }
+            _ => unreachable!("comparison in arith"),
+        })
+    }
+
+    /// Division by zero and `MIN / -1` panic (overflow checks are off, these are not).
+    pub fn div_checks(&mut self, t: &Ty, x: Value, y: Value, rem: bool) {
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        let c = self.const_of(y);
+        if c.is_none_or(|c| c == 0) {
+            let z = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+            self.panic_if(z, if rem { rt::P_REM_ZERO } else { rt::P_DIV_ZERO });
+        }
+        if signed && c.is_none_or(|c| c == -1) {
+            let Ty::Int(it) = t else { return };
+            let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+            let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, it.min() as i64);
+            let both = self.b.ins().band(m1, min);
+            self.panic_if(both, if rem { rt::P_REM_OVF } else { rt::P_DIV_OVF });
+        }
+    }
+
+    pub fn cast(&mut self, v: Value, from: &Ty, to: &Ty) -> Value {
+        let from = from.peel_refs();
+        let ft = cl_ty(from);
+        let tt = cl_ty(to);
+        match (from, to) {
+            (Ty::Float(a), Ty::Float(b)) => match (a, b) {
+                (FloatTy::F32, FloatTy::F64) => self.b.ins().fpromote(types::F64, v),
+                (FloatTy::F64, FloatTy::F32) => self.b.ins().fdemote(types::F32, v),
+                _ => v,
+            },
+            (Ty::Float(_), Ty::Int(it)) => self.float_to_int(v, *it),
+            (src, Ty::Float(_)) => {
+                let signed = matches!(src, Ty::Int(i) if i.signed());
+                let w = self.widen(v, ft, types::I64, signed);
+                if signed { self.b.ins().fcvt_from_sint(tt, w) } else { self.b.ins().fcvt_from_uint(tt, w) }
+            }
+            (src, _) => {
+                // int/bool/char → int/char: truncate or extend by the source's signedness.
+                let signed = matches!(src, Ty::Int(i) if i.signed());
+                self.resize_int(v, ft, tt, signed)
+            }
+        }
+    }
+
+    fn widen(&mut self, v: Value, from: types::Type, to: types::Type, signed: bool) -> Value {
+        if from.bits() >= to.bits() {
+            return v;
+        }
+        if signed { self.b.ins().sextend(to, v) } else { self.b.ins().uextend(to, v) }
+    }
+
+    pub fn resize_int(&mut self, v: Value, from: types::Type, to: types::Type, signed: bool) -> Value {
+        if from.bits() == to.bits() {
+            v
+        } else if from.bits() > to.bits() {
+            self.b.ins().ireduce(to, v)
+        } else {
+            self.widen(v, from, to, signed)
+        }
+    }
+
+    /// `f as iN`: saturating, NaN → 0 (Rust ≥ 1.45).
+    fn float_to_int(&mut self, v: Value, it: IntTy) -> Value {
+        let tt = cl_ty(&Ty::Int(it));
+        if it.bits() >= 32 {
+            return if it.signed() { self.b.ins().fcvt_to_sint_sat(tt, v) } else { self.b.ins().fcvt_to_uint_sat(tt, v) };
+        }
+        let w = self.b.ins().fcvt_to_sint_sat(types::I32, v);
+        let lo = self.b.ins().iconst(types::I32, it.min() as i64);
+        let hi = self.b.ins().iconst(types::I32, it.max() as i64);
+        let a = self.b.ins().smax(w, lo);
+        let c = self.b.ins().smin(a, hi);
+        self.b.ins().ireduce(tt, c)
+    }
+}

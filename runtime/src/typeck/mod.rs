@@ -1,0 +1,125 @@
+//! Stage 2: names and Rust's typing rules over syn's AST → the typed IR (`typed`).
+//! Anything outside the subset, and any type error, is an `Error` with the span of the
+//! construct — never a panic of the compiler.
+
+mod check;
+mod exprs;
+mod iters;
+mod methods;
+mod resolve;
+pub mod ty;
+pub mod typed;
+
+#[cfg(test)]
+mod tests;
+
+use crate::diag::{Error, Result, Span};
+use std::collections::HashMap;
+use ty::Ty;
+
+/// A fn's signature as callers see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FnSig {
+    pub params: Vec<Ty>,
+    pub ret: Ty,
+}
+
+/// A workspace variable visible to the cell being checked.
+#[derive(Debug, Clone)]
+pub struct WsVar {
+    pub ty: Ty,
+    pub addr: usize,
+    pub mutable: bool,
+}
+
+/// What a body may refer to besides its own locals.
+pub struct Env<'a> {
+    pub fns: &'a HashMap<String, FnSig>,
+    pub vars: &'a HashMap<String, WsVar>,
+    /// `use` declarations of the cell: last path segment (or alias) → full path.
+    pub uses: HashMap<String, Vec<String>>,
+    pub glob_uses: Vec<Vec<String>>,
+}
+
+pub use check::{check_cell, check_fn, parse_type, sig_of};
+
+impl<'a> Env<'a> {
+    pub fn new(fns: &'a HashMap<String, FnSig>, vars: &'a HashMap<String, WsVar>, uses: &[syn::ItemUse]) -> Result<Env<'a>> {
+        let mut env = Env { fns, vars, uses: HashMap::new(), glob_uses: vec![] };
+        for u in uses {
+            env.add_use(&u.tree, vec![])?;
+        }
+        Ok(env)
+    }
+
+    pub fn add_use(&mut self, t: &syn::UseTree, prefix: Vec<String>) -> Result<()> {
+        match t {
+            syn::UseTree::Path(p) => {
+                let mut pre = prefix;
+                pre.push(p.ident.to_string());
+                self.add_use(&p.tree, pre)
+            }
+            syn::UseTree::Name(n) => {
+                let mut full = prefix;
+                full.push(n.ident.to_string());
+                self.check_use_path(&full, Span::of_node(n))?;
+                self.uses.insert(n.ident.to_string(), full);
+                Ok(())
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix;
+                full.push(r.ident.to_string());
+                self.check_use_path(&full, Span::of_node(r))?;
+                self.uses.insert(r.rename.to_string(), full);
+                Ok(())
+            }
+            syn::UseTree::Glob(g) => {
+                self.check_use_path(&prefix, Span::of_node(g))?;
+                self.glob_uses.push(prefix);
+                Ok(())
+            }
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.add_use(t, prefix.clone())?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn check_use_path(&self, p: &[String], span: Span) -> Result<()> {
+        let p: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
+        let known = matches!(p.first(), Some(&"std") | Some(&"core"));
+        if !known {
+            return Err(Error::unsupported(span, format!("`use {}`", p.join("::"))));
+        }
+        Ok(())
+    }
+
+    /// Expand a path through the cell's `use`s and strip the `std::`/`core::` prefix.
+    pub fn canonical(&self, segs: &[String]) -> Vec<String> {
+        let mut v: Vec<String> = match segs.first().and_then(|f| self.uses.get(f)) {
+            Some(full) => full.iter().chain(segs[1..].iter()).cloned().collect(),
+            None => segs.to_vec(),
+        };
+        if v.len() == 1 {
+            for g in &self.glob_uses {
+                let mut full = g.clone();
+                full.push(v[0].clone());
+                if check::std_const(&strip_std(&full)).is_some() {
+                    v = full;
+                    break;
+                }
+            }
+        }
+        strip_std(&v)
+    }
+}
+
+pub fn strip_std(v: &[String]) -> Vec<String> {
+    if matches!(v.first().map(|s| s.as_str()), Some("std") | Some("core")) {
+        v[1..].to_vec()
+    } else {
+        v.to_vec()
+    }
+}

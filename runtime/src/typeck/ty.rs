@@ -1,0 +1,401 @@
+//! Types of the subset and the inference table for rustc-style literal inference
+//! (`{integer}` defaults to i32, `{float}` to f64).
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntTy {
+    I8,
+    I16,
+    I32,
+    I64,
+    Isize,
+    U8,
+    U16,
+    U32,
+    U64,
+    Usize,
+}
+
+impl IntTy {
+    pub fn bits(self) -> u32 {
+        use IntTy::*;
+        match self {
+            I8 | U8 => 8,
+            I16 | U16 => 16,
+            I32 | U32 => 32,
+            I64 | U64 | Isize | Usize => 64,
+        }
+    }
+    pub fn signed(self) -> bool {
+        matches!(self, IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::I64 | IntTy::Isize)
+    }
+    pub fn name(self) -> &'static str {
+        use IntTy::*;
+        match self {
+            I8 => "i8",
+            I16 => "i16",
+            I32 => "i32",
+            I64 => "i64",
+            Isize => "isize",
+            U8 => "u8",
+            U16 => "u16",
+            U32 => "u32",
+            U64 => "u64",
+            Usize => "usize",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<IntTy> {
+        use IntTy::*;
+        Some(match s {
+            "i8" => I8,
+            "i16" => I16,
+            "i32" => I32,
+            "i64" => I64,
+            "isize" => Isize,
+            "u8" => U8,
+            "u16" => U16,
+            "u32" => U32,
+            "u64" => U64,
+            "usize" => Usize,
+            _ => return None,
+        })
+    }
+    pub fn min(self) -> i128 {
+        if self.signed() { -(1i128 << (self.bits() - 1)) } else { 0 }
+    }
+    pub fn max(self) -> i128 {
+        if self.signed() { (1i128 << (self.bits() - 1)) - 1 } else { (1i128 << self.bits()) - 1 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FloatTy {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Int(IntTy),
+    Float(FloatTy),
+    Bool,
+    Char,
+    Unit,
+    /// The type of `return`, `break`, `panic!`: coerces to anything.
+    Never,
+    Tuple(Vec<Ty>),
+    Array(Box<Ty>, u64),
+    Vec(Box<Ty>),
+    /// Unsized; only appears behind `Ref`.
+    Slice(Box<Ty>),
+    Str,
+    String,
+    Option(Box<Ty>),
+    /// `&T` / `&mut T`.
+    Ref(Box<Ty>, bool),
+    /// A half-open or closed range of integers (only as a value to iterate or match on).
+    Range(Box<Ty>),
+    /// An iterator pipeline; the Ty is the item type (see typed::IterExpr).
+    Iter(Box<Ty>),
+    /// A closure: its index in the fn's closure table.
+    Closure(u32),
+    Infer(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    General,
+    Int,
+    Float,
+}
+
+impl Ty {
+    pub const I32: Ty = Ty::Int(IntTy::I32);
+    pub const I64: Ty = Ty::Int(IntTy::I64);
+    pub const USIZE: Ty = Ty::Int(IntTy::Usize);
+    pub const F64: Ty = Ty::Float(FloatTy::F64);
+
+    pub fn is_copy(&self) -> bool {
+        match self {
+            Ty::Vec(_) | Ty::String | Ty::Iter(_) => false,
+            Ty::Tuple(v) => v.iter().all(|t| t.is_copy()),
+            Ty::Array(t, _) | Ty::Option(t) => t.is_copy(),
+            Ty::Ref(_, m) => !m,
+            _ => true,
+        }
+    }
+    /// Owned heap values that need freeing when their owner goes out of scope.
+    pub fn needs_drop(&self) -> bool {
+        matches!(self, Ty::Vec(_) | Ty::String)
+    }
+    pub fn is_int(&self) -> bool {
+        matches!(self, Ty::Int(_))
+    }
+    pub fn is_float(&self) -> bool {
+        matches!(self, Ty::Float(_))
+    }
+    pub fn is_numeric(&self) -> bool {
+        self.is_int() || self.is_float()
+    }
+    /// Scalars: one machine value, passed in a register.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Ty::Int(_) | Ty::Float(_) | Ty::Bool | Ty::Char)
+    }
+    /// Strip references (auto-deref for methods, indexing and display).
+    pub fn peel_refs(&self) -> &Ty {
+        match self {
+            Ty::Ref(t, _) => t.peel_refs(),
+            t => t,
+        }
+    }
+    /// Size and alignment in memory (Vec/String are a pointer to a heap header;
+    /// slices and &str are (ptr, len)).
+    pub fn layout(&self) -> (u32, u32) {
+        match self {
+            Ty::Int(i) => (i.bits() / 8, i.bits() / 8),
+            Ty::Float(FloatTy::F32) => (4, 4),
+            Ty::Float(FloatTy::F64) => (8, 8),
+            Ty::Bool => (1, 1),
+            Ty::Char => (4, 4),
+            Ty::Unit | Ty::Never => (0, 1),
+            Ty::Vec(_) | Ty::String => (8, 8),
+            Ty::Ref(t, m) => match &**t {
+                Ty::Slice(_) | Ty::Str => (16, 8),
+                t if t.is_scalar() && !*m => t.layout(),
+                _ => (8, 8),
+            },
+            Ty::Array(t, n) => {
+                let (s, a) = t.layout();
+                (s * *n as u32, a)
+            }
+            Ty::Tuple(ts) => {
+                let offs = tuple_offsets(ts);
+                let al = ts.iter().map(|t| t.layout().1).max().unwrap_or(1);
+                let end = offs.last().map(|o| o + ts.last().unwrap().layout().0).unwrap_or(0);
+                (round_up(end, al), al)
+            }
+            Ty::Option(t) => {
+                let (s, a) = t.layout();
+                (round_up(a.max(1) + s, a.max(1)), a.max(1))
+            }
+            _ => (8, 8),
+        }
+    }
+}
+
+pub fn round_up(x: u32, a: u32) -> u32 {
+    x.div_ceil(a) * a
+}
+
+/// Field offsets of a tuple laid out in declaration order (C-like; we own the layout).
+pub fn tuple_offsets(ts: &[Ty]) -> Vec<u32> {
+    let mut off = 0;
+    ts.iter()
+        .map(|t| {
+            let (s, a) = t.layout();
+            off = round_up(off, a);
+            let o = off;
+            off += s;
+            o
+        })
+        .collect()
+}
+
+/// Offset of the payload of an `Option<T>` (the tag is a byte at offset 0).
+pub fn option_payload_offset(t: &Ty) -> u32 {
+    t.layout().1.max(1)
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Ty::Int(i) => f.write_str(i.name()),
+            Ty::Float(FloatTy::F32) => f.write_str("f32"),
+            Ty::Float(FloatTy::F64) => f.write_str("f64"),
+            Ty::Bool => f.write_str("bool"),
+            Ty::Char => f.write_str("char"),
+            Ty::Unit => f.write_str("()"),
+            Ty::Never => f.write_str("!"),
+            Ty::Tuple(ts) => {
+                f.write_str("(")?;
+                for (i, t) in ts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                if ts.len() == 1 {
+                    f.write_str(",")?;
+                }
+                f.write_str(")")
+            }
+            Ty::Array(t, n) => write!(f, "[{t}; {n}]"),
+            Ty::Vec(t) => write!(f, "Vec<{t}>"),
+            Ty::Slice(t) => write!(f, "[{t}]"),
+            Ty::Str => f.write_str("str"),
+            Ty::String => f.write_str("String"),
+            Ty::Option(t) => write!(f, "Option<{t}>"),
+            Ty::Ref(t, false) => write!(f, "&{t}"),
+            Ty::Ref(t, true) => write!(f, "&mut {t}"),
+            Ty::Range(t) => write!(f, "Range<{t}>"),
+            Ty::Iter(t) => write!(f, "impl Iterator<Item = {t}>"),
+            Ty::Closure(_) => f.write_str("{closure}"),
+            Ty::Infer(_) => f.write_str("_"),
+        }
+    }
+}
+
+/// Union-find-free substitution table: each variable is unbound or bound to a type.
+#[derive(Default)]
+pub struct InferTable {
+    vars: Vec<(VarKind, Option<Ty>)>,
+}
+
+impl InferTable {
+    pub fn fresh(&mut self, k: VarKind) -> Ty {
+        self.vars.push((k, None));
+        Ty::Infer(self.vars.len() as u32 - 1)
+    }
+    pub fn kind(&self, v: u32) -> VarKind {
+        self.vars[v as usize].0
+    }
+    /// Follow bindings at the top level.
+    pub fn shallow(&self, t: &Ty) -> Ty {
+        let mut t = t.clone();
+        while let Ty::Infer(v) = t {
+            match &self.vars[v as usize].1 {
+                Some(b) => t = b.clone(),
+                None => return t,
+            }
+        }
+        t
+    }
+    /// Fully substitute; unbound numeric variables stay as `Infer` unless `default` is set.
+    pub fn resolve(&self, t: &Ty, default: bool) -> Ty {
+        match self.shallow(t) {
+            Ty::Infer(v) if default => match self.kind(v) {
+                VarKind::Int => Ty::I32,
+                VarKind::Float => Ty::F64,
+                VarKind::General => Ty::Infer(v),
+            },
+            Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| self.resolve(t, default)).collect()),
+            Ty::Array(t, n) => Ty::Array(Box::new(self.resolve(&t, default)), n),
+            Ty::Vec(t) => Ty::Vec(Box::new(self.resolve(&t, default))),
+            Ty::Slice(t) => Ty::Slice(Box::new(self.resolve(&t, default))),
+            Ty::Option(t) => Ty::Option(Box::new(self.resolve(&t, default))),
+            Ty::Ref(t, m) => Ty::Ref(Box::new(self.resolve(&t, default)), m),
+            Ty::Range(t) => Ty::Range(Box::new(self.resolve(&t, default))),
+            Ty::Iter(t) => Ty::Iter(Box::new(self.resolve(&t, default))),
+            t => t,
+        }
+    }
+    /// rustc's names for unresolved numeric types in messages.
+    pub fn show(&self, t: &Ty) -> String {
+        fn go(tb: &InferTable, t: &Ty) -> String {
+            match tb.shallow(t) {
+                Ty::Infer(v) => match tb.kind(v) {
+                    VarKind::Int => "{integer}".into(),
+                    VarKind::Float => "{float}".into(),
+                    VarKind::General => "_".into(),
+                },
+                t => {
+                    let r = tb.resolve(&t, false);
+                    if contains_infer(&r) {
+                        // Nested unresolved parts print as `_`.
+                        format!("{r}")
+                    } else {
+                        format!("{r}")
+                    }
+                }
+            }
+        }
+        go(self, t)
+    }
+    fn occurs(&self, v: u32, t: &Ty) -> bool {
+        match self.shallow(t) {
+            Ty::Infer(w) => w == v,
+            Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
+            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) => self.occurs(v, &t),
+            _ => false,
+        }
+    }
+    /// Make `a` and `b` equal; Err(()) when they cannot be.
+    pub fn unify(&mut self, a: &Ty, b: &Ty) -> Result<(), ()> {
+        let a = self.shallow(a);
+        let b = self.shallow(b);
+        match (&a, &b) {
+            (Ty::Infer(x), Ty::Infer(y)) if x == y => Ok(()),
+            (Ty::Infer(x), Ty::Infer(y)) => {
+                let (kx, ky) = (self.kind(*x), self.kind(*y));
+                let k = match (kx, ky) {
+                    (VarKind::General, k) | (k, VarKind::General) => k,
+                    (k1, k2) if k1 == k2 => k1,
+                    _ => return Err(()),
+                };
+                self.vars[*y as usize].0 = k;
+                self.vars[*x as usize].1 = Some(b.clone());
+                Ok(())
+            }
+            (Ty::Infer(x), t) | (t, Ty::Infer(x)) => {
+                let ok = match self.kind(*x) {
+                    VarKind::General => !self.occurs(*x, t),
+                    VarKind::Int => t.is_int(),
+                    VarKind::Float => t.is_float(),
+                };
+                if !ok {
+                    return Err(());
+                }
+                self.vars[*x as usize].1 = Some(t.clone());
+                Ok(())
+            }
+            (Ty::Never, _) | (_, Ty::Never) => Ok(()),
+            (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
+                for (p, q) in x.iter().zip(y) {
+                    self.unify(p, q)?;
+                }
+                Ok(())
+            }
+            (Ty::Array(x, n), Ty::Array(y, m)) if n == m => self.unify(x, y),
+            (Ty::Vec(x), Ty::Vec(y)) | (Ty::Slice(x), Ty::Slice(y)) | (Ty::Option(x), Ty::Option(y)) | (Ty::Range(x), Ty::Range(y)) | (Ty::Iter(x), Ty::Iter(y)) => self.unify(x, y),
+            (Ty::Ref(x, m1), Ty::Ref(y, m2)) if m1 == m2 => self.unify(x, y),
+            _ if a == b => Ok(()),
+            _ => Err(()),
+        }
+    }
+}
+
+pub fn contains_infer(t: &Ty) -> bool {
+    match t {
+        Ty::Infer(_) => true,
+        Ty::Tuple(ts) => ts.iter().any(contains_infer),
+        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) => contains_infer(t),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_vars_unify_and_default() {
+        let mut t = InferTable::default();
+        let a = t.fresh(VarKind::Int);
+        let b = t.fresh(VarKind::Int);
+        t.unify(&a, &b).unwrap();
+        assert_eq!(t.resolve(&a, true), Ty::I32);
+        t.unify(&b, &Ty::I64).unwrap();
+        assert_eq!(t.resolve(&a, true), Ty::I64);
+        let f = t.fresh(VarKind::Float);
+        assert!(t.unify(&f, &Ty::I64).is_err());
+        assert_eq!(t.show(&f), "{float}");
+    }
+
+    #[test]
+    fn layouts() {
+        assert_eq!(Ty::Tuple(vec![Ty::Int(IntTy::I8), Ty::F64]).layout(), (16, 8));
+        assert_eq!(Ty::Array(Box::new(Ty::F64), 3).layout(), (24, 8));
+        assert_eq!(Ty::Option(Box::new(Ty::I32)).layout(), (8, 4));
+    }
+}

@@ -1,0 +1,382 @@
+//! The typed IR: what `typeck` produces and `lower` consumes. Every node carries its
+//! resolved type and the cell-relative span it came from.
+
+use super::ty::Ty;
+use crate::diag::Span;
+use crate::parse::macros::Spec;
+
+pub type LocalId = u32;
+pub type LoopId = u32;
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub ty: Ty,
+    pub mutable: bool,
+    pub span: Span,
+}
+
+/// A workspace variable (a top-level `let` of an earlier or the current cell), stored
+/// in memory owned by the workspace at a fixed address.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub name: String,
+    pub ty: Ty,
+    pub addr: usize,
+    pub mutable: bool,
+    /// Defined by a top-level `let` of the cell being compiled (else an earlier cell's).
+    pub new: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fn {
+    pub name: String,
+    pub params: Vec<LocalId>,
+    pub ret: Ty,
+    pub body: Block,
+    pub locals: Vec<Local>,
+    pub closures: Vec<Closure>,
+    pub globals: Vec<Global>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Closure {
+    pub params: Vec<Pat>,
+    pub param_tys: Vec<Ty>,
+    pub ret: Ty,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub tail: Option<Box<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    Let { pat: Pat, init: Option<Expr>, span: Span },
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub enum Pat {
+    Bind(LocalId),
+    /// A top-level `let` in a cell: stored into workspace variable `globals[i]`.
+    Global(usize),
+    Wild,
+    Tuple(Vec<Pat>),
+    /// `&x`: the matched value is a reference; bind what it points to.
+    Deref(Box<Pat>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinOp {
+    pub fn is_cmp(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FmtKind {
+    Print,
+    Println,
+    Eprint,
+    Eprintln,
+    Format,
+    Panic,
+}
+
+#[derive(Debug, Clone)]
+pub enum FmtPiece {
+    Lit(String),
+    /// Format `args[arg]` with `spec`; width/precision may name `usize` args.
+    Arg { arg: usize, spec: Spec },
+}
+
+#[derive(Debug, Clone)]
+pub struct Format {
+    pub pieces: Vec<FmtPiece>,
+    pub args: Vec<Expr>,
+}
+
+/// A match arm pattern on integers/bools/chars.
+#[derive(Debug, Clone)]
+pub enum MatchPat {
+    Wild,
+    /// Binds the scrutinee to a local.
+    Bind(LocalId),
+    Lit(i128),
+    Range(i128, i128),
+    Or(Vec<MatchPat>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Arm {
+    pub pat: MatchPat,
+    pub guard: Option<Expr>,
+    pub body: Expr,
+}
+
+/// Std methods and functions of the subset, resolved by `typeck` to concrete types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intr {
+    // float unary (libm or instructions)
+    FUnary(FUn),
+    FBinary(FBin),
+    MulAdd,
+    Powi,
+    IsNan,
+    IsFinite,
+    IsInfinite,
+    // integers
+    IAbs,
+    IPow,
+    IMin,
+    IMax,
+    RemEuclid,
+    DivEuclid,
+    Wrapping(WrapOp),
+    Checked(WrapOp),
+    Signum,
+    CountOnes,
+    LeadingZeros,
+    TrailingZeros,
+    // Vec / slice
+    VecNew,
+    VecWithCapacity,
+    VecPush,
+    VecPop,
+    Len,
+    IsEmpty,
+    VecClear,
+    VecExtendFromSlice,
+    VecResize,
+    VecTruncate,
+    VecInsert,
+    VecRemove,
+    Swap,
+    SliceFill,
+    Clone,
+    ToVec,
+    Contains,
+    // Option
+    Unwrap,
+    Expect,
+    UnwrapOr,
+    IsSome,
+    IsNone,
+    // String
+    StringNew,
+    PushStr,
+    StringPush,
+    // char
+    CharToDigit,
+    CharIsDigit,
+    StdSwap,
+    /// (seq, lo, hi) → `&seq[lo..hi]`
+    SubSlice,
+    CmpMin,
+    CmpMax,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FUn {
+    Sqrt,
+    Cbrt,
+    Exp,
+    Exp2,
+    ExpM1,
+    Ln,
+    Ln1p,
+    Log10,
+    Log2,
+    Sin,
+    Cos,
+    Tan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Asin,
+    Acos,
+    Atan,
+    Asinh,
+    Acosh,
+    Atanh,
+    Abs,
+    Floor,
+    Ceil,
+    Round,
+    Trunc,
+    Fract,
+    Signum,
+    Recip,
+    ToRadians,
+    ToDegrees,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FBin {
+    Powf,
+    Atan2,
+    Hypot,
+    Min,
+    Max,
+    Log,
+    Copysign,
+    RemEuclid,
+    DivEuclid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrapOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Neg,
+    Pow,
+    Shl,
+    Shr,
+}
+
+/// Where an iteration gets its items.
+#[derive(Debug, Clone)]
+pub enum IterSrc {
+    /// `a..b` / `a..=b` over an integer type.
+    Range { start: Box<Expr>, end: Box<Expr>, inclusive: bool },
+    /// Elements of a Vec/slice/array (the expr is a place or a reference to one);
+    /// `by_ref` items are `&T` (`.iter()`, `&v`), otherwise `T` copied (`.into_iter()` on Copy, `.copied()`).
+    Elems { seq: Box<Expr>, by_ref: bool },
+}
+
+#[derive(Debug, Clone)]
+pub enum Adapter {
+    Map(u32),
+    Filter(u32),
+    Enumerate,
+    Rev,
+    Take(Box<Expr>),
+    Skip(Box<Expr>),
+    StepBy(Box<Expr>),
+    Zip(Box<IterExpr>),
+    Chain(Box<IterExpr>),
+    /// `.copied()` / `.cloned()` on `&T` items: items become `T` (same machine value).
+    Copied,
+}
+
+#[derive(Debug, Clone)]
+pub struct IterExpr {
+    pub src: IterSrc,
+    pub adapters: Vec<Adapter>,
+    pub item: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Consumer {
+    Sum,
+    Product,
+    Count,
+    Min,
+    Max,
+    /// fold(init, closure)
+    Fold(Box<Expr>, u32),
+    Any(u32),
+    All(u32),
+    ForEach(u32),
+    Collect,
+    Last,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Int(i128),
+    Float(f64),
+    /// A float literal's digits, parsed for its final type by `resolve` (f32 rounds once).
+    FloatLit(String),
+    Bool(bool),
+    Char(char),
+    Str(String),
+    Unit,
+    Local(LocalId),
+    Global(usize),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    /// `*e`, or an implicit deref inserted for `&T` operands.
+    Deref(Box<Expr>),
+    Ref(Box<Expr>, bool),
+    /// `&Vec<T>`/`&[T; N]` → `&[T]` (deref / unsize coercion).
+    ToSlice(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Assign(Box<Expr>, Box<Expr>),
+    OpAssign(BinOp, Box<Expr>, Box<Expr>),
+    Cast(Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
+    Block(Block),
+    While { id: LoopId, cond: Box<Expr>, body: Block },
+    Loop { id: LoopId, body: Block },
+    For { id: LoopId, pat: Pat, iter: IterExpr, body: Block },
+    Break { id: LoopId, value: Option<Box<Expr>> },
+    Continue(LoopId),
+    Return(Option<Box<Expr>>),
+    Call(String, Vec<Expr>),
+    CallClosure(u32, Vec<Expr>),
+    Intrinsic(Intr, Vec<Expr>),
+    Index(Box<Expr>, Box<Expr>),
+    Field(Box<Expr>, u32),
+    Tuple(Vec<Expr>),
+    Array(Vec<Expr>),
+    ArrayRepeat(Box<Expr>, u64),
+    VecLit(Vec<Expr>),
+    VecRepeat(Box<Expr>, Box<Expr>),
+    Match(Box<Expr>, Vec<Arm>),
+    Format(FmtKind, Format),
+    Assert { cond: Box<Expr>, msg: Option<Format>, text: String },
+    AssertEq { l: Box<Expr>, r: Box<Expr>, eq: bool, msg: Option<Format> },
+    Unreachable(Option<Format>),
+    Some(Box<Expr>),
+    None,
+    /// An iterator pipeline run by a consumer.
+    Consume(IterExpr, Consumer),
+    /// A closure value (its code is inlined where it is called).
+    Closure(u32),
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: Ty, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+}
