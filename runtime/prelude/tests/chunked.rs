@@ -36,6 +36,8 @@ fn chunk_specs() {
     assert!(e.contains("same number of dimensions"), "{e}");
     let e = Chunked::from_array(&a, vec![vec![30, 8], vec![23]]).error().unwrap().to_string();
     assert_eq!(e, "chunks (30, 8) do not add up to shape 37 along axis 0");
+    let e = Chunked::zeros((20000, 20000), 1).sum().try_compute().unwrap_err().to_string();
+    assert!(e.contains("400000000 chunks"), "{e}");
     let e = Chunked::zeros(10, "64 parsecs").error().unwrap().to_string();
     assert!(e.contains("could not parse chunk size"), "{e}");
 }

@@ -182,6 +182,9 @@ fn random_and_maybe_densify() {
     let huge = Coo::from_entries(&[1 << 30, 1 << 30], [([0usize, 0], 1.0)]).unwrap();
     let e = huge.to_dense().unwrap_err().to_string();
     assert!(e.contains("bytes requested"), "{e}");
+    let row = Coo::from_dense(&Array2::from_elem((1, 1000), 1.0));
+    let e = row.broadcast_to(&[1 << 30, 1000]).unwrap_err().to_string();
+    assert!(e.contains("bytes requested"), "{e}");
 }
 
 #[test]

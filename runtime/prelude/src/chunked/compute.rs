@@ -77,7 +77,26 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
     })
 }
 
+/// Refuse graphs whose chunk lists alone would exhaust memory (e.g. chunks of 1 on 20000²).
+const MAX_CHUNKS: usize = 10_000_000;
+
+fn check_graph(node: &Node) -> Result<()> {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let k: u128 = n.chunks.iter().map(|c| c.len() as u128).product();
+        if k > MAX_CHUNKS as u128 {
+            return Err(ArrayError::Chunks(format!(
+                "{} has {k} chunks (more than {MAX_CHUNKS}); use larger chunks, e.g. \"64 MB\"",
+                n.name()
+            )));
+        }
+        stack.extend(n.inputs().into_iter().map(|x| &**x));
+    }
+    Ok(())
+}
+
 pub(crate) fn compute(node: &Node) -> Result<ArrayD<f64>> {
+    check_graph(node)?;
     let ctx = Ctx::default();
     let out = Mutex::new(crate::dense::try_zeros::<f64>(&node.shape)?);
     let regions = chunk_regions(node);
@@ -95,6 +114,7 @@ pub(crate) fn compute(node: &Node) -> Result<ArrayD<f64>> {
 pub(crate) fn store(node: &Node, path: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::FileExt;
     let err = |e: std::io::Error| ArrayError::Npy { path: path.display().to_string(), msg: e.to_string() };
+    check_graph(node)?;
     let header = crate::io::npy::NpyHeader::encode("<f8", false, &node.shape);
     let file = std::fs::File::create(path).map_err(err)?;
     file.write_all_at(&header, 0).map_err(err)?;

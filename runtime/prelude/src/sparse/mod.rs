@@ -76,8 +76,15 @@ pub fn random(shape: &[usize], density: f64, seed: u64) -> Result<Coo<f64>> {
     }
     let size: usize = shape.iter().product();
     let nnz = (density * size as f64).round() as usize;
+    crate::error::checked_size(&[nnz], 16, "sparse random entries")?;
+    let mut probe: Vec<u64> = Vec::new();
+    probe.try_reserve_exact(nnz).map_err(|_| ArrayError::Alloc {
+        bytes: nnz as u128 * 16,
+        what: format!("{nnz} sparse random entries"),
+    })?;
+    drop(probe);
     let mut rng = Xoshiro256pp::seed_from_u64(seed);
-    let mut lin: Vec<u64> = if nnz * 3 > size {
+    let mut lin: Vec<u64> = if nnz * 3 > size && size <= 1 << 28 {
         // dense enough: partial Fisher–Yates over all positions
         let mut all: Vec<u64> = (0..size as u64).collect();
         for i in 0..nnz {

@@ -78,6 +78,15 @@ impl<T: SparseElem> Coo<T> {
         }
         let lead = shape.len() - self.ndim();
         let st = lin_strides(shape)?;
+        let repeat: u128 = (0..shape.len())
+            .filter(|&ax| ax < lead || self.shape[ax - lead] != shape[ax])
+            .map(|ax| shape[ax] as u128)
+            .product();
+        let entries = repeat * self.nnz() as u128;
+        let bytes = entries * (8 + std::mem::size_of::<T>() as u128) * 2;
+        if bytes > 1 << 36 {
+            return Err(crate::ArrayError::Alloc { bytes, what: format!("broadcasting {entries} sparse entries") });
+        }
         let mut lin: Vec<u64> = vec![0];
         // Build entry by entry: for each stored entry, the cartesian product over stretched axes.
         let mut out_lin = Vec::new();
