@@ -1,0 +1,475 @@
+//! Statement generation. Each statement header fits on one line; bodies are indented blocks.
+//! Loops multiply `mult` (an upper bound on how often the current statement runs), which
+//! keeps the total work (`cost`) and output (`prints`) of a program bounded.
+
+use super::ty::{Ty, INTS};
+use super::{Gen, Kind, LoopCtx, LoopKind, Var, COST_MAX, PRINT_MAX};
+
+impl<'a> Gen<'a> {
+    pub fn block_stmts(&mut self, n: usize, depth: u32) {
+        for _ in 0..n {
+            self.stmt(depth);
+        }
+    }
+
+    fn body(&mut self, depth: u32) {
+        self.indent += 1;
+        self.scopes.push(vec![]);
+        let n = 1 + self.rng.below(3) as usize;
+        self.block_stmts(n, depth + 1);
+        self.scopes.pop();
+        self.indent -= 1;
+    }
+
+    fn room_for_loop(&self, iters: u64) -> bool {
+        self.cost + self.mult * iters * 8 <= COST_MAX
+    }
+
+    pub fn stmt(&mut self, depth: u32) {
+        self.cost += self.mult;
+        let f = self.f;
+        let on = |n: &str, w: u32| if f.on(n) { w } else { 0 };
+        let vis = self.visible();
+        let mut_scalars: Vec<Var> = vis.iter().filter(|v| v.mutable && matches!(v.kind, Kind::Scalar(_))).cloned().collect();
+        let mut_seqs: Vec<Var> = vis
+            .iter()
+            .filter(|v| !v.frozen && ((v.mutable && matches!(v.kind, Kind::Vec(_))) || matches!(v.kind, Kind::Slice(_, true))))
+            .cloned()
+            .collect();
+        let nested = depth < 3;
+        let loop_ok = nested && self.room_for_loop(4);
+        let in_loop = !self.loops.is_empty();
+        let w = [
+            22,                                                             // 0 let scalar
+            on("vec", 6),                                                   // 1 let vec
+            if mut_scalars.is_empty() { 0 } else { 10 },                    // 2 assign
+            if mut_seqs.is_empty() { 0 } else { 8 },                        // 3 vec/slice store
+            if self.prints + self.mult <= PRINT_MAX { 10 } else { 0 },      // 4 print
+            if nested { on("if_else", 8) } else { 0 },                      // 5 if
+            if loop_ok { on("for_range", 8) } else { 0 },                   // 6 for range
+            if loop_ok && !self.all_seqs().is_empty() { on("for_iter", 4) } else { 0 }, // 7 for iter
+            if loop_ok { on("while", 4) } else { 0 },                       // 8 while
+            if loop_ok { on("loop_break", 4) } else { 0 },                  // 9 loop value
+            if self.fns[..self.callable].is_empty() { 0 } else { 6 },       // 10 call
+            if in_loop && f.on("if_else") { on("break_continue", 4) + on("labels", 2) } else { 0 }, // 11
+            if self.ret.is_some() && f.on("if_else") { on("early_return", 3) } else { 0 }, // 12
+        ];
+        match self.rng.weighted(&w) {
+            0 => self.let_scalar(),
+            1 => self.let_vec(),
+            2 => {
+                let v = self.rng.pick(&mut_scalars).clone();
+                self.assign(&v.name, v.kind, false);
+            }
+            3 => {
+                let v = self.rng.pick(&mut_seqs).clone();
+                self.seq_store(&v);
+            }
+            4 => self.print_stmt(),
+            5 => self.if_stmt(depth),
+            6 => self.for_range(depth),
+            7 => self.for_iter(depth),
+            8 => self.while_stmt(depth),
+            9 => self.loop_value(depth),
+            10 => self.call_stmt(),
+            11 => self.break_continue(),
+            12 => self.early_return(),
+            _ => self.let_scalar(),
+        }
+    }
+
+    fn new_name(&mut self, prefix: &str) -> String {
+        let vis = self.visible();
+        if self.f.on("shadowing") && !vis.is_empty() && self.rng.chance(15) {
+            // Never shadow a while/loop counter: the loop's own increment must keep seeing it.
+            let cands: Vec<&Var> = vis.iter().filter(|v| !v.name.starts_with('w') && !v.name.starts_with('c')).collect();
+            if !cands.is_empty() {
+                return self.rng.pick(&cands).name.clone();
+            }
+        }
+        self.fresh(prefix)
+    }
+
+    fn let_scalar(&mut self) {
+        let t = self.scalar_ty();
+        let e = self.expr(t, 3);
+        let name = self.new_name("x");
+        let mutable = self.rng.chance(50);
+        let ann = if self.rng.chance(50) { format!(": {}", t.name()) } else { String::new() };
+        self.emit(format!("let {}{name}{ann} = {e};", if mutable { "mut " } else { "" }));
+        self.declare(Var { name, kind: Kind::Scalar(t), mutable, frozen: false, len_min: 0, len_max: 0 });
+    }
+
+    fn let_vec(&mut self) {
+        let t = self.numeric_ty();
+        let (text, n) = if self.rng.chance(30) {
+            let n = 1 + self.rng.below(8);
+            (format!("vec![{}; {n}]", self.expr(t, 1)), n)
+        } else {
+            let n = 1 + self.rng.below(6);
+            let items: Vec<String> = (0..n).map(|_| self.expr(t, 1)).collect();
+            (format!("vec![{}]", items.join(", ")), n)
+        };
+        let name = self.new_name("v");
+        let mutable = self.rng.chance(70);
+        self.emit(format!("let {}{name}: Vec<{}> = {text};", if mutable { "mut " } else { "" }, t.name()));
+        self.declare(Var { name, kind: Kind::Vec(t), mutable, frozen: false, len_min: n, len_max: n });
+    }
+
+    /// `x = e;` or `x op= e;` (also used on `v[i]` places with `place`).
+    fn assign(&mut self, place: &str, kind: Kind, _elem: bool) {
+        let t = match kind {
+            Kind::Scalar(t) | Kind::Vec(t) | Kind::Slice(t, _) => t,
+        };
+        let mut ops: Vec<&str> = vec!["="];
+        if self.f.on("compound_assign") {
+            if t.is_numeric() {
+                ops.extend(["+=", "-=", "*="]);
+                if self.f.on("divrem") {
+                    ops.extend(["/=", "%="]);
+                }
+            }
+            if self.f.on("bitwise") && (t.is_int() || t == Ty::Bool) {
+                ops.extend(["&=", "|=", "^="]);
+            }
+            if self.f.on("shifts") && t.is_int() {
+                ops.extend(["<<=", ">>="]);
+            }
+        }
+        let op = *self.rng.pick(&ops);
+        let rhs = if op == "<<=" || op == ">>=" {
+            let rt = *self.rng.pick(&INTS);
+            let v = self.rng.range(0, t.bits() as i64 + 2) as i128;
+            self.int_lit_of(rt, v.min(rt.max()), true)
+        } else if (op == "/=" || op == "%=") && t.is_int() && self.rng.chance(70) {
+            let v = (self.rng.range(1, 9) as i128).min(t.max());
+            self.int_lit_of(t, v, true)
+        } else {
+            self.expr(t, 2)
+        };
+        self.emit(format!("{place} {op} {rhs};"));
+    }
+
+    fn seq_store(&mut self, v: &Var) {
+        let t = match v.kind {
+            Kind::Vec(t) | Kind::Slice(t, _) => t,
+            Kind::Scalar(_) => unreachable!(),
+        };
+        if matches!(v.kind, Kind::Vec(_)) && self.mult <= 32 && self.rng.chance(30) {
+            let e = self.expr(t, 2);
+            self.emit(format!("{}.push({e});", v.name));
+            let m = self.mult;
+            if let Some(b) = self.binding_mut(&v.name) {
+                b.len_max += m;
+            }
+            return;
+        }
+        let i = self.store_index(v);
+        let place = format!("{}[{i}]", v.name);
+        self.assign(&place, v.kind, true);
+    }
+
+    fn print_stmt(&mut self) {
+        self.prints += self.mult;
+        let spec_on = self.f.on("fmt_spec");
+        let n = self.rng.below(4);
+        let mut fmt = String::new();
+        let mut args = Vec::new();
+        let seps = ["", " ", ", ", "x=", " | ", ": ", "{{", "}}", "é"];
+        for _ in 0..n {
+            fmt.push_str(*self.rng.pick(&seps[..]));
+            let seqs = self.all_seqs();
+            if self.f.on("vec") && !seqs.is_empty() && self.rng.chance(15) {
+                let s = self.rng.pick(&seqs).name.clone();
+                if self.f.on("fmt_inline") && self.rng.chance(30) {
+                    fmt.push_str(&format!("{{{s}:?}}"));
+                } else {
+                    fmt.push_str("{:?}");
+                    args.push(s);
+                }
+                continue;
+            }
+            let t = self.scalar_ty();
+            let spec = if spec_on { self.spec(t) } else { String::new() };
+            let vars: Vec<Var> = self.visible().into_iter().filter(|v| v.kind == Kind::Scalar(t)).collect();
+            if self.f.on("fmt_inline") && !vars.is_empty() && self.rng.chance(25) {
+                fmt.push_str(&format!("{{{}{spec}}}", self.rng.pick(&vars).name));
+            } else {
+                fmt.push_str(&format!("{{{spec}}}"));
+                args.push(self.expr(t, 2));
+            }
+        }
+        let mac = if spec_on && self.rng.chance(15) { "print" } else { "println" };
+        let args = args.iter().map(|a| format!(", {a}")).collect::<String>();
+        self.emit(format!("{mac}!(\"{fmt}\"{args});"));
+    }
+
+    /// A format spec (the part after `{`, with its `:`), valid for `t`.
+    fn spec(&mut self, t: Ty) -> String {
+        let w = self.rng.below(12);
+        let p = self.rng.below(7);
+        let specs: Vec<String> = match t {
+            Ty::Bool => vec!["".into(), ":?".into(), format!(":>{w}"), format!(":<{w}"), format!(":^{w}")],
+            t if t.is_int() => vec![
+                "".into(),
+                ":?".into(),
+                format!(":{w}"),
+                format!(":<{w}"),
+                format!(":>{w}"),
+                format!(":^{w}"),
+                format!(":0{w}"),
+                ":+".into(),
+                format!(":+0{w}"),
+                format!(":*^{w}"),
+            ],
+            _ => vec![
+                "".into(),
+                ":?".into(),
+                format!(":.{p}"),
+                format!(":{w}.{p}"),
+                format!(":<{w}.{p}"),
+                format!(":>{w}"),
+                format!(":+.{p}"),
+                format!(":0{w}.{p}"),
+                format!(":^{w}.{p}"),
+                format!(":{w}"),
+            ],
+        };
+        self.rng.pick(&specs).clone()
+    }
+
+    fn loop_label(&mut self) -> Option<String> {
+        if self.f.on("labels") && self.rng.chance(30) {
+            Some(format!("'{}", self.fresh("l")))
+        } else {
+            None
+        }
+    }
+
+    fn run_loop_body(&mut self, kind: LoopKind, label: Option<String>, iters: u64, depth: u32, vars: Vec<Var>, prologue: Option<String>) {
+        let saved = self.mult;
+        self.mult = self.mult.saturating_mul(iters.max(1));
+        self.loops.push(LoopCtx { kind, label });
+        self.indent += 1;
+        self.scopes.push(vars);
+        if let Some(p) = prologue {
+            self.emit(p);
+        }
+        let n = 1 + self.rng.below(3) as usize;
+        self.block_stmts(n, depth + 1);
+        self.scopes.pop();
+        self.indent -= 1;
+        self.loops.pop();
+        self.mult = saved;
+    }
+
+    fn label_prefix(label: &Option<String>) -> String {
+        label.as_ref().map(|l| format!("{l}: ")).unwrap_or_default()
+    }
+
+    fn for_range(&mut self, depth: u32) {
+        let t = *self.rng.pick(&INTS);
+        let seqs = self.all_seqs();
+        let (range, iters, t) = if !seqs.is_empty() && self.rng.chance(25) {
+            let s = self.rng.pick(&seqs).clone();
+            (format!("0..{}.len()", s.name), s.len_max.max(1), Ty::Usize)
+        } else {
+            let n = self.rng.below(12) as i128;
+            let lo = if self.rng.chance(25) {
+                t.max() - n // ranges that end at MAX: `..=` must not overflow
+            } else {
+                (self.rng.range(-5, 10) as i128).clamp(t.min(), t.max() - n)
+            };
+            let hi = lo + n;
+            let incl = self.rng.chance(40);
+            let ls = self.int_lit_of(t, lo, true);
+            let suffix = self.rng.chance(50) || !self.f.on("unsuffixed");
+            let hs = self.int_lit_of(t, hi, suffix);
+            (format!("{ls}..{}{hs}", if incl { "=" } else { "" }), n as u64 + 1, t)
+        };
+        let range = if self.f.on("rev_step") && self.rng.chance(40) {
+            match self.rng.below(3) {
+                0 => format!("({range}).rev()"),
+                1 => format!("({range}).step_by({})", 1 + self.rng.below(4)),
+                _ => format!("({range}).rev().step_by({})", 1 + self.rng.below(3)),
+            }
+        } else {
+            range
+        };
+        let i = self.fresh("i");
+        let label = self.loop_label();
+        self.emit(format!("{}for {i} in {range} {{", Self::label_prefix(&label)));
+        let var = Var { name: i, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 };
+        self.run_loop_body(LoopKind::For, label, iters, depth, vec![var], None);
+        self.emit("}".into());
+    }
+
+    fn for_iter(&mut self, depth: u32) {
+        let s = self.rng.pick(&self.all_seqs()).clone();
+        let t = match s.kind {
+            Kind::Vec(t) | Kind::Slice(t, _) => t,
+            Kind::Scalar(_) => unreachable!(),
+        };
+        let x = self.fresh("e");
+        let mut vars = vec![Var { name: x.clone(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }];
+        let src = match (s.kind, self.rng.below(3)) {
+            (Kind::Vec(_), 0) => format!("&{}", s.name),
+            (Kind::Slice(_, false), 0) => s.name.clone(),
+            _ => format!("{}.iter()", s.name),
+        };
+        let label = self.loop_label();
+        let head = if self.rng.chance(30) {
+            let i = self.fresh("k");
+            vars.push(Var { name: i.clone(), kind: Kind::Scalar(Ty::Usize), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+            format!("for ({i}, &{x}) in {}.iter().enumerate() {{", s.name)
+        } else {
+            format!("for &{x} in {src} {{")
+        };
+        self.emit(format!("{}{head}", Self::label_prefix(&label)));
+        let was = self.binding_mut(&s.name).map(|b| std::mem::replace(&mut b.frozen, true));
+        self.run_loop_body(LoopKind::For, label, s.len_max.max(1), depth, vars, None);
+        if let (Some(w), Some(b)) = (was, self.binding_mut(&s.name)) {
+            b.frozen = w;
+        }
+        self.emit("}".into());
+    }
+
+    fn while_stmt(&mut self, depth: u32) {
+        let w = self.fresh("w");
+        let k = 1 + self.rng.below(8);
+        self.emit(format!("let mut {w} = 0u32;"));
+        self.declare(Var { name: w.clone(), kind: Kind::Scalar(Ty::U32), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+        let label = self.loop_label();
+        self.emit(format!("{}while {w} < {k}u32 {{", Self::label_prefix(&label)));
+        // The counter moves first, so a `continue` in the body cannot loop forever.
+        self.run_loop_body(LoopKind::While, label, k, depth, vec![], Some(format!("{w} += 1;")));
+        self.emit("}".into());
+    }
+
+    fn loop_value(&mut self, depth: u32) {
+        let c = self.fresh("c");
+        let k = self.rng.below(8);
+        let t = self.scalar_ty();
+        self.emit(format!("let mut {c} = 0u32;"));
+        self.declare(Var { name: c.clone(), kind: Kind::Scalar(Ty::U32), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+        let r = self.fresh("r");
+        self.emit(format!("let {r} = loop {{"));
+        self.indent += 1;
+        self.emit(format!("{c} += 1;"));
+        let e = self.expr(t, 2);
+        self.emit(format!("if {c} > {k}u32 {{ break {e}; }}"));
+        self.indent -= 1;
+        self.run_loop_body(LoopKind::Value, None, k + 1, depth, vec![], None);
+        self.emit("};".into());
+        self.declare(Var { name: r, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+    }
+
+    fn if_stmt(&mut self, depth: u32) {
+        let c = self.expr(Ty::Bool, 2);
+        self.emit(format!("if {c} {{"));
+        self.body(depth);
+        if self.rng.chance(30) {
+            let c2 = self.expr(Ty::Bool, 2);
+            self.emit(format!("}} else if {c2} {{"));
+            self.body(depth);
+        }
+        if self.rng.chance(50) {
+            self.emit("} else {".into());
+            self.body(depth);
+        }
+        self.emit("}".into());
+    }
+
+    fn call_stmt(&mut self) {
+        let mut cands = self.callable_fns(None);
+        // Fns with a `&mut [T]` param, when a Vec/slice can be lent to them.
+        for s in self.fns[..self.callable].iter() {
+            if let Some(Kind::Slice(t, true)) = s.params.iter().find(|p| matches!(p, Kind::Slice(_, true))) {
+                let ok_cost = self.cost + self.mult * s.cost <= COST_MAX && self.prints + self.mult * s.prints <= PRINT_MAX;
+                let lendable = self.visible().iter().any(|v| {
+                    !v.frozen && ((v.mutable && v.kind == Kind::Vec(*t)) || v.kind == Kind::Slice(*t, true))
+                });
+                if ok_cost && lendable {
+                    cands.push(s.clone());
+                }
+            }
+        }
+        if cands.is_empty() {
+            return self.let_scalar();
+        }
+        let sig = self.rng.pick(&cands).clone();
+        let mut_arg = sig.params.iter().find_map(|p| match p {
+            Kind::Slice(t, true) => Some(*t),
+            _ => None,
+        });
+        let mut_arg = mut_arg.map(|t| {
+            let lend: Vec<Var> = self
+                .visible()
+                .into_iter()
+                .filter(|v| !v.frozen && ((v.mutable && v.kind == Kind::Vec(t)) || v.kind == Kind::Slice(t, true)))
+                .collect();
+            let v = self.rng.pick(&lend).clone();
+            let text = if matches!(v.kind, Kind::Vec(_)) { format!("&mut {}", v.name) } else { v.name.clone() };
+            (v.name, text)
+        });
+        // Other args must be checked for existence now (a Vec for a `&[T]` param).
+        let hidden_name = mut_arg.as_ref().map(|m| m.0.clone());
+        if let Some(h) = &hidden_name {
+            self.hidden.push(h.clone());
+        }
+        let ok = sig.params.iter().all(|p| matches!(p, Kind::Slice(_, true)) || match p {
+            Kind::Slice(t, false) => !self.seqs_of(*t).is_empty(),
+            _ => true,
+        });
+        if hidden_name.is_some() {
+            self.hidden.pop();
+        }
+        if !ok {
+            return self.let_scalar();
+        }
+        let call = self.call_with(sig.clone(), 3, mut_arg);
+        match sig.ret {
+            Some(t) if self.rng.chance(60) => {
+                let name = self.fresh("x");
+                self.emit(format!("let {name} = {call};"));
+                self.declare(Var { name, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+            }
+            _ => self.emit(format!("{call};")),
+        }
+    }
+
+    fn break_continue(&mut self) {
+        let c = self.expr(Ty::Bool, 2);
+        let inner = self.loops.last().expect("in a loop").kind;
+        let labeled: Vec<String> = self
+            .loops
+            .iter()
+            .filter(|l| l.kind != LoopKind::Value)
+            .filter_map(|l| l.label.clone())
+            .collect();
+        let word = if self.rng.chance(50) { "break" } else { "continue" };
+        let target = if !labeled.is_empty() && self.rng.chance(50) {
+            format!(" {}", self.rng.pick(&labeled))
+        } else if word == "break" && inner == LoopKind::Value {
+            // An unlabeled `break;` inside `loop { .. break value }` would need a value.
+            return self.emit(format!("if {c} {{ continue; }}"));
+        } else {
+            String::new()
+        };
+        if !self.f.on("break_continue") && target.is_empty() {
+            return self.let_scalar();
+        }
+        self.emit(format!("if {c} {{ {word}{target}; }}"));
+    }
+
+    fn early_return(&mut self) {
+        let c = self.expr(Ty::Bool, 2);
+        match self.ret.expect("in a fn") {
+            Some(t) => {
+                let e = self.expr(t, 2);
+                self.emit(format!("if {c} {{ return {e}; }}"));
+            }
+            None => self.emit(format!("if {c} {{ return; }}")),
+        }
+    }
+}
