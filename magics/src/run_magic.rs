@@ -161,17 +161,14 @@ impl Session {
         self.fast.interrupt_flag().store(false, Ordering::SeqCst);
         let out = SinkOutput(sink);
         let fast = &mut self.fast;
-        let mut first_call_overhead = None;
+        let mut compile_time = None;
         let (loops, runs) = timeit::measure(a.number, a.repeat, |n| {
-            let t0 = Instant::now();
             let t = fast.timeit(setup, stmt, Some(n), 1, &out)?;
-            let measured: f64 = t.runs.iter().sum();
-            // The first call compiles the loop: its overhead is the compile time.
-            first_call_overhead.get_or_insert((t0.elapsed().as_secs_f64() - measured).max(0.0));
-            Ok(measured)
+            compile_time.get_or_insert(fast.last_compile_time().as_secs_f64());
+            Ok(t.runs.iter().sum())
         })
         .map_err(failure_to_error)?;
-        Ok(TimeitResult::new(loops, runs, first_call_overhead.unwrap_or(0.0), precision))
+        Ok(TimeitResult::new(loops, runs, compile_time.unwrap_or(0.0), precision))
     }
 
     /// One rustc-tier cell runs the whole measurement and prints the raw numbers.

@@ -121,8 +121,9 @@ impl Session {
         }
     }
 
-    /// `inspect_request`: the type (and, for fast-tier scalars, the value) of the name under the
-    /// cursor, or a magic's help.
+    /// `inspect_request`: the type (and, for fast-tier variables, the value) of the name under
+    /// the cursor, or a magic's help. Rustc-tier values are not shown: reading one would cost an
+    /// evcxr compile, and evaluating a variable there moves it.
     pub fn inspect(&mut self, code: &str, cursor_pos: usize) -> Option<MimeBundle> {
         let byte = complete::byte_of_char(code, cursor_pos);
         let (s, e) = complete::word_at(code, byte)?;
@@ -136,11 +137,9 @@ impl Session {
         }
         if let Some((_, ty)) = self.fast.variables().into_iter().find(|(n, _)| n == name) {
             lines.push(format!("{name}: {ty}  (fast tier)"));
-            if is_scalar(&ty) {
-                let quiet = crate::output::Discard;
-                if let Ok(Some(v)) = self.fast.run_cell(name, &Default::default(), &quiet) {
-                    lines.push(format!("value: {}", v.text));
-                }
+            // Fast-tier values live in this process: showing one costs a format, no compile.
+            if let Some(text) = self.fast.variable_text(name) {
+                lines.push(format!("value: {}", truncate(&text, INSPECT_MAX_CHARS)));
             }
         }
         if self.fast.functions().iter().any(|f| f == name) {
@@ -172,12 +171,14 @@ impl Session {
     }
 }
 
-/// Values cheap and safe to show on inspect: evaluating them copies, never moves.
-fn is_scalar(ty: &str) -> bool {
-    matches!(
-        ty,
-        "bool" | "char" | "i8" | "i16" | "i32" | "i64" | "isize" | "u8" | "u16" | "u32" | "u64" | "usize" | "f32" | "f64"
-    )
+/// Inspect shows at most this much of a value.
+const INSPECT_MAX_CHARS: usize = 2000;
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}… ({} chars)", &text[..i], text.chars().count()),
+        None => text.to_string(),
+    }
 }
 
 /// Code placed at its cell line, so that diagnostics count lines from the top of the cell.
