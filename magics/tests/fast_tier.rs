@@ -66,3 +66,43 @@ fn jit_panics_and_prints() {
     assert_eq!(e.evalue, "index out of bounds: the len is 3 but the index is 5");
     let _ = StreamName::Stdout;
 }
+
+#[test]
+fn jit_diagnostics_count_lines_from_the_top_of_the_cell() {
+    let (mut s, _) = session();
+    let e = s.execute("%%jit\nlet a = 1;\nlet b: Box<i32> = Box::new(a);", &Recorder::default()).unwrap_err();
+    assert_eq!(e.ename, "CompileError");
+    let tb = e.traceback.join("\n");
+    assert!(tb.contains("cell:3:"), "the Box is on line 3 of the cell:\n{tb}");
+}
+
+#[test]
+fn jit_options_reach_the_fast_tier() {
+    let (mut s, _) = session();
+    let rec = Recorder::default();
+    s.execute("%%jit --dump ir\nfn one() -> i64 { 1 }\none()", &rec).unwrap();
+    let e = s.execute("%%jit --opt fast\n1", &Recorder::default()).unwrap_err();
+    assert!(e.evalue.contains("invalid value 'fast'"), "{e:?}");
+    let r = s.execute("%%jit --fastmath --boundscheck off --opt none\nlet v = vec![1.5f64, 2.5];\nv.iter().sum::<f64>()", &Recorder::default()).unwrap();
+    assert_eq!(r.unwrap()["text/plain"], "4.0");
+}
+
+#[test]
+fn interrupt_stops_a_fast_tier_loop_and_keeps_the_session() {
+    let (mut s, _) = session();
+    s.execute("%%jit\nlet mut keep = 41;", &Recorder::default()).unwrap();
+    let stop = s.interrupter();
+    let worker = std::thread::spawn(move || {
+        let r = s.execute("%%jit\nlet mut i: u64 = 0;\nloop { i = i.wrapping_add(1); }", &Recorder::default());
+        (s, r)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let t0 = std::time::Instant::now();
+    stop();
+    let (mut s, r) = worker.join().unwrap();
+    assert!(t0.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(r.unwrap_err().ename, "KeyboardInterrupt");
+    // The next cell runs (the flag was cleared) and the variable survived.
+    let r = s.execute("%%jit\nkeep + 1", &Recorder::default()).unwrap().unwrap();
+    assert_eq!(r["text/plain"], "42");
+}
