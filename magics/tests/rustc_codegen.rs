@@ -78,6 +78,11 @@ fn time_reports_cpu_and_wall_and_keeps_the_value() {
     assert_eq!(r["text/plain"], "42");
     assert!(rec.stdout().starts_with("hi\nCPU times: user "), "{}", rec.stdout());
 
+    // `let x = %time expr` binds the value instead of showing it.
+    let rec = Recorder::default();
+    assert_eq!(s.execute("let x = %time 2 + 3", &rec).unwrap(), None);
+    assert!(rec.stdout().starts_with("CPU times: user "), "{}", rec.stdout());
+
     // No trailing expression: no value.
     let rec = Recorder::default();
     assert_eq!(s.execute("%%time\nlet z = 1;", &rec).unwrap(), None);
