@@ -65,8 +65,9 @@ pub fn prefixed_names() -> Vec<String> {
 pub fn unknown(name: &str, cell: bool) -> CellError {
     let (kind, sigil) = if cell { ("Cell magic", "%%") } else { ("Line magic function", "%") };
     let mut msg = format!("{kind} `{sigil}{name}` not found.");
-    if let Some(s) = closest(name, cell) {
-        msg.push_str(&format!(" Did you mean `{s}`?"));
+    match closest(name, cell) {
+        Some(s) => msg.push_str(&format!(" Did you mean `{s}`?")),
+        None => msg.push_str(" `%lsmagic` lists the magics."),
     }
     // A line magic that exists as a cell magic (or the reverse) is a common slip: say so.
     if lookup(name, !cell).is_some() && lookup(name, cell).is_none() {
@@ -135,7 +136,7 @@ mod tests {
         let e = unknown("jit", false);
         assert_eq!(e.evalue, "Line magic function `%jit` not found: `%%jit` exists as a cell magic, on the first line of a cell.");
         let e = unknown("qqqqqqqq", true);
-        assert_eq!(e.evalue, "Cell magic `%%qqqqqqqq` not found.");
+        assert_eq!(e.evalue, "Cell magic `%%qqqqqqqq` not found. `%lsmagic` lists the magics.");
     }
 
     #[test]
