@@ -224,3 +224,50 @@ let c = vec![[0.0, 0.0, 0.0], [1.0, 0.5, 0.25], [2.0, -1.0, 0.5]];
     let c = vec![[0.0, 0.0, 0.0], [1.0, 0.5, 0.25], [2.0, -1.0, 0.5]];
     assert_eq!(value(src), format!("({:?}, 3, 0, {:?})", do_sum(&a), lj(&c)));
 }
+
+#[test]
+fn fastmath_sum_is_close_and_strict_is_exact() {
+    let src = "fn s(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt() * 0.5; } acc }
+fn t(a: &[f64]) -> f64 { a.iter().map(|x| x.sqrt() * 0.5).sum::<f64>() }
+let a: Vec<f64> = (0..1003).map(|i| i as f64).collect();
+(s(&a), t(&a))";
+    let strict: f64 = (0..1003).map(|i| (i as f64).sqrt() * 0.5).fold(0.0, |a, x| a + x);
+    let mut ft = FastTier::new();
+    let cap = Cap::default();
+    let fast = ft.run_cell(src, &JitOptions { fastmath: true, ..JitOptions::default() }, &cap).unwrap().unwrap().text;
+    let nums: Vec<f64> = fast.trim_matches(|c| c == '(' || c == ')').split(", ").map(|x| x.parse().unwrap()).collect();
+    for v in nums {
+        assert!((v - strict).abs() < 1e-9 * strict, "{v} vs {strict}");
+    }
+    assert_eq!(value(src), format!("({strict:?}, {strict:?})"));
+}
+
+#[test]
+fn powi_and_division_bypass_match_rust() {
+    assert_eq!(value("let x = 1.1f64; (x.powi(3), x.powi(-2), x.powi(0))"), format!("({:?}, {:?}, {:?})", 1.1f64.powi(3), 1.1f64.powi(-2), 1.1f64.powi(0)));
+    assert_eq!(value("let a: i64 = -7; let b: i64 = 2; let c: i64 = 5000000000; (a / b, a % b, c / b, 7i64 / b)"), "(-3, -1, 2500000000, 3)");
+}
+
+/// Every prefix and every single-character deletion of a real program compiles or is
+/// refused with a diagnostic — never an internal error.
+#[test]
+fn front_end_never_panics_on_mangled_input() {
+    let base = format!("{PRIMES}\nlet v = vec![1.0, 2.0]; let s: f64 = v.iter().map(|x| x * 2.0).sum(); println!(\"{{}} {{:?}}\", s, (1, 2));\nmatch 3 {{ 0..=2 => 1, _ => 2 }}");
+    let chars: Vec<char> = base.chars().collect();
+    let mut ft = FastTier::new();
+    let opts = JitOptions::default();
+    let mut variants = vec![];
+    for i in (0..chars.len()).step_by(3) {
+        variants.push(chars[..i].iter().collect::<String>());
+        let mut d = chars.clone();
+        d.remove(i);
+        variants.push(d.into_iter().collect());
+    }
+    for v in variants {
+        if let Err(Failure::Compile(ds)) = ft.compile_only(&v, &opts) {
+            for d in ds {
+                assert!(!d.message.contains("internal compiler error"), "{v}\n=> {}", d.rendered);
+            }
+        }
+    }
+}

@@ -139,6 +139,17 @@ impl Engine {
 
     /// Parse, check and compile a cell (and the fns it needs); nothing runs yet.
     pub fn prepare(&mut self, src: &str, opts: &JitOptions, extra: &HashMap<String, WsVar>) -> Result<Prepared, Failure> {
+        // Any compiler panic becomes a diagnostic: the kernel must never go down.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.prepare_inner(src, opts, extra))) {
+            Ok(r) => r,
+            Err(p) => {
+                let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                Err(internal(src, format!("compiler panic: {msg}")))
+            }
+        }
+    }
+
+    fn prepare_inner(&mut self, src: &str, opts: &JitOptions, extra: &HashMap<String, WsVar>) -> Result<Prepared, Failure> {
         let t0 = Instant::now();
         let cell = parse::parse_cell(src).map_err(|e| diags(src, e))?;
         let uses = self.all_uses(&cell);

@@ -112,6 +112,12 @@ impl Lowerer<'_, '_> {
                 self.count().libm += 1;
                 self.call_rt(if f32 { "rt_f32_mul_add" } else { "rt_f64_mul_add" }, &[s(0), s(1), s(2)], &[fc])[0]
             }
+            Intr::Powi if self.const_of(s(1)).is_some_and(|n| n.unsigned_abs() <= 32) => {
+                // Constant exponent: the multiply sequence of compiler-rt's __powidf2 (and
+                // of LLVM's constant expansion), so the result is bit-identical.
+                let n = self.const_of(s(1)).unwrap() as i32;
+                self.powi_const(s(0), n, f32)
+            }
             Intr::Powi => {
                 self.count().libm += 1;
                 self.call_rt(if f32 { "rt_f32_powi" } else { "rt_f64_powi" }, &[s(0), s(1)], &[fc])[0]
@@ -313,6 +319,27 @@ impl Lowerer<'_, '_> {
             }
             other => return Err(Error::unsupported(span, format!("{other:?}"))),
         }))
+    }
+
+    fn powi_const(&mut self, x: Value, n: i32, f32: bool) -> Value {
+        let mut b = n.unsigned_abs();
+        let mut a = x;
+        let mut r: Option<Value> = None;
+        while b != 0 {
+            if b & 1 == 1 {
+                r = Some(match r {
+                    None => a,
+                    Some(r) => self.b.ins().fmul(r, a),
+                });
+            }
+            b >>= 1;
+            if b != 0 {
+                a = self.b.ins().fmul(a, a);
+            }
+        }
+        let one = if f32 { self.b.ins().f32const(1.0) } else { self.b.ins().f64const(1.0) };
+        let r = r.unwrap_or(one);
+        if n < 0 { self.b.ins().fdiv(one, r) } else { r }
     }
 
     fn std_swap(&mut self, args: &[Expr]) -> Result<V> {

@@ -527,6 +527,19 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     pub fn consume(&mut self, it: &IterExpr, c: &Consumer, t: &Ty) -> Result<V> {
         let item_ty = it.item.clone();
         match c {
+            Consumer::Sum if *t == Ty::F64 => {
+                if let Some(v) = self.try_fast_sum(it)? {
+                    return Ok(V::S(v));
+                }
+                self.consume_sum(it, c, t)
+            }
+            Consumer::Sum | Consumer::Product => self.consume_sum(it, c, t),
+            _ => self.consume_rest(it, c, t, item_ty),
+        }
+    }
+
+    fn consume_sum(&mut self, it: &IterExpr, c: &Consumer, t: &Ty) -> Result<V> {
+        match c {
             Consumer::Sum | Consumer::Product => {
                 let ct = cl_ty(t);
                 let is_f = t.is_float();
@@ -560,6 +573,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 })?;
                 Ok(V::S(self.b.use_var(acc)))
             }
+            _ => unreachable!(),
+        }
+    }
+
+    fn consume_rest(&mut self, it: &IterExpr, c: &Consumer, t: &Ty, item_ty: Ty) -> Result<V> {
+        match c {
             Consumer::Count => {
                 let n = self.b.declare_var(types::I64);
                 let z = self.b.ins().iconst(types::I64, 0);
@@ -672,6 +691,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 Ok(V::Unit)
             }
             Consumer::Collect => {
+                let _ = &item_ty;
                 let esz = self.b.ins().iconst(types::I64, item_ty.layout().0 as i64);
                 let z = self.b.ins().iconst(types::I64, 0);
                 self.count().allocs += 1;
@@ -685,6 +705,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 })?;
                 Ok(V::S(h))
             }
+            _ => unreachable!(),
         }
     }
 

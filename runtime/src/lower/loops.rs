@@ -185,6 +185,18 @@ impl Lowerer<'_, '_> {
             }
             return Ok(V::Unit);
         }
+        if self.try_fast_for(pat, iter, body)? {
+            return Ok(V::Unit);
+        }
+        let positive = match (&iter.src, pat) {
+            (IterSrc::Range { start, .. }, Pat::Bind(id)) if iter.adapters.iter().all(|a| matches!(a, crate::typeck::typed::Adapter::StepBy(_))) => {
+                matches!(start.kind, K::Int(v) if v >= 1).then_some(*id)
+            }
+            _ => None,
+        };
+        if let Some(id) = positive {
+            self.positive.insert(id);
+        }
         let proven = self.proven_seq(pat, iter, body);
         if let Some(p) = proven {
             self.proven.insert(p);

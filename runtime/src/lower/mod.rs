@@ -7,6 +7,7 @@
 
 mod calls;
 mod exprs;
+mod fastmath;
 mod fmt;
 mod intrinsics;
 mod iters;
@@ -177,6 +178,8 @@ pub struct Lowerer<'a, 'b> {
     line: u32,
     /// (index local, sequence local): the index is proven `< len(seq)` where it is used.
     proven: HashSet<(LocalId, LocalId)>,
+    /// Loop variables of ascending ranges starting at a constant ≥ 1 (never 0 or -1).
+    pub positive: HashSet<LocalId>,
     /// Immutable locals initialised with `seq.len()`.
     len_of: HashMap<LocalId, LocalId>,
     /// Return targets of inlined closures being lowered.
@@ -231,6 +234,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             func_refs: HashMap::new(),
             line: f.span.line,
             proven: HashSet::new(),
+            positive: HashSet::new(),
             len_of: HashMap::new(),
             closure_exits: vec![],
             result_addr: None,

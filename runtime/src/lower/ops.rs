@@ -14,6 +14,10 @@ impl Lowerer<'_, '_> {
         let av = self.expr(a, false)?;
         let bv = self.expr(b, false)?;
         let t = a.ty.peel_refs().clone();
+        if matches!(op, BinOp::Div | BinOp::Rem) && matches!(b.kind, crate::typeck::typed::ExprKind::Local(id) if self.positive.contains(&id)) {
+            // The divisor is a range variable ≥ 1: no zero or MIN/-1 check can fire.
+            return Ok(V::S(self.div_unchecked(op == BinOp::Rem, &t, av.s(), bv.s())));
+        }
         if op.is_cmp() {
             if !(t.is_scalar()) {
                 return Err(Error::unsupported(a.span, format!("comparison of `{t}` values")));
@@ -80,6 +84,9 @@ impl Lowerer<'_, '_> {
             BinOp::Div | BinOp::Rem => {
                 let rem = op == BinOp::Rem;
                 self.div_checks(t, x, y, rem);
+                if self.b.func.dfg.value_type(x) == types::I64 && self.const_of(y).is_none() {
+                    return Ok(self.div64_bypass(x, y, rem, signed));
+                }
                 match (rem, signed) {
                     (false, true) => self.b.ins().sdiv(x, y),
                     (false, false) => self.b.ins().udiv(x, y),
@@ -89,6 +96,52 @@ impl Lowerer<'_, '_> {
             }
             _ => unreachable!("comparison in arith"),
         })
+    }
+
+    fn div_unchecked(&mut self, rem: bool, t: &Ty, x: Value, y: Value) -> Value {
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        if self.b.func.dfg.value_type(x) == types::I64 {
+            return self.div64_bypass(x, y, rem, signed);
+        }
+        match (rem, signed) {
+            (false, true) => self.b.ins().sdiv(x, y),
+            (false, false) => self.b.ins().udiv(x, y),
+            (true, true) => self.b.ins().srem(x, y),
+            (true, false) => self.b.ins().urem(x, y),
+        }
+    }
+
+    /// 64-bit division is slow on x86; when both operands fit in 32 bits (and are
+    /// non-negative) a 32-bit unsigned division gives the same result (LLVM's
+    /// "bypass slow division", which rustc -O3 gets on x86-64).
+    fn div64_bypass(&mut self, x: Value, y: Value, rem: bool, signed: bool) -> Value {
+        let or = self.b.ins().bor(x, y);
+        let hi = self.b.ins().ushr_imm_s(or, 32);
+        let small = self.b.ins().icmp_imm_s(IntCC::Equal, hi, 0);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I64);
+        self.b.ins().brif(small, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        self.b.seal_block(fast);
+        let x32 = self.b.ins().ireduce(types::I32, x);
+        let y32 = self.b.ins().ireduce(types::I32, y);
+        let r32 = if rem { self.b.ins().urem(x32, y32) } else { self.b.ins().udiv(x32, y32) };
+        let r = self.b.ins().uextend(types::I64, r32);
+        self.b.ins().jump(done, &[cranelift_codegen::ir::BlockArg::Value(r)]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let r = match (rem, signed) {
+            (false, true) => self.b.ins().sdiv(x, y),
+            (false, false) => self.b.ins().udiv(x, y),
+            (true, true) => self.b.ins().srem(x, y),
+            (true, false) => self.b.ins().urem(x, y),
+        };
+        self.b.ins().jump(done, &[cranelift_codegen::ir::BlockArg::Value(r)]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        self.b.block_params(done)[0]
     }
 
     /// Division by zero and `MIN / -1` panic (overflow checks are off, these are not).
