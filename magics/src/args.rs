@@ -117,7 +117,7 @@ pub struct LsmagicArgs {}
 
 /// `%who`.
 #[derive(Parser, Debug, Clone, PartialEq)]
-#[command(about = "List the variables of both tiers, with their types")]
+#[command(about = "List the variables of both tiers (IPython's %who)")]
 pub struct WhoArgs {}
 
 /// A parsed magic line: the options, and the code after them (raw text).
