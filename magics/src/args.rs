@@ -212,21 +212,6 @@ fn split_words(s: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The option names of `T` (`-n`, `--fastmath`...), for completion.
-pub fn option_names<T: CommandFactory>() -> Vec<String> {
-    let cmd = T::command();
-    let mut out = Vec::new();
-    for a in cmd.get_arguments() {
-        if let Some(l) = a.get_long() {
-            out.push(format!("--{l}"));
-        }
-        if let Some(s) = a.get_short() {
-            out.push(format!("-{s}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,8 @@ pub enum Context {
     Name { start: usize, typed: String },
     /// After `.` or `::`: only the rustc tier knows members.
     Member { start: usize },
+    /// `%%jit --fa|`: an option of the magic `name`.
+    MagicOption { start: usize, name: String, typed: String },
     /// Inside a string or comment: nothing to offer.
     None,
 }
@@ -110,6 +112,16 @@ pub fn context(code: &str, byte: usize) -> Context {
         if only_sigils {
             let start = start - sigils;
             return Context::Magic { start, typed: before[start..].to_string() };
+        }
+    }
+    // An option on a magic line: the word before the cursor starts with `-`.
+    let line_text = before[line_start..].trim_start();
+    if line_text.starts_with('%') {
+        let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1).max(line_start);
+        let word = &before[word_start..];
+        let name: String = line_text.trim_start_matches('%').chars().take_while(|&c| is_word_char(c)).collect();
+        if word.starts_with('-') && word_start > line_start {
+            return Context::MagicOption { start: word_start, name, typed: word.to_string() };
         }
     }
     // In a string or a comment?
@@ -137,6 +149,22 @@ pub fn magic_matches(typed: &str) -> Vec<String> {
     let mut names: Vec<String> = registry::prefixed_names().into_iter().filter(|n| n.starts_with(typed)).collect();
     names.sort();
     names
+}
+
+/// The options of magic `name` (`--fastmath`, `-n`...) that start with `typed`.
+pub fn option_matches(name: &str, typed: &str) -> Vec<String> {
+    let Some(spec) = registry::MAGICS.iter().find(|m| m.name == name) else { return vec![] };
+    let cmd = (spec.command)();
+    let mut out: Vec<String> = cmd
+        .get_arguments()
+        .flat_map(|a| [a.get_long().map(|l| format!("--{l}")), a.get_short().map(|c| format!("-{c}"))])
+        .flatten()
+        .chain(["--help".to_string()])
+        .filter(|o| o.starts_with(typed))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Keywords and the given names that start with `typed`, sorted and without duplicates.
@@ -245,6 +273,10 @@ mod tests {
         assert_eq!(context("x // ab", 7), Context::None);
         assert_eq!(context("let s = \"//\"; ab", 16), Context::Name { start: 14, typed: "ab".into() });
         assert_eq!(context("a % b", 5), Context::Name { start: 4, typed: "b".into() });
+        assert_eq!(context("%%jit --fa", 10), Context::MagicOption { start: 6, name: "jit".into(), typed: "--fa".into() });
+        assert_eq!(context("x;\n%timeit -", 12), Context::MagicOption { start: 11, name: "timeit".into(), typed: "-".into() });
+        assert_eq!(option_matches("jit", "--b"), vec!["--boundscheck"]);
+        assert_eq!(option_matches("timeit", "-"), vec!["--help", "-n", "-o", "-p", "-q", "-r", "-v"]);
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl Session {
         let (start, matches) = match complete::context(code, byte) {
             Context::None => (byte, vec![]),
             Context::Magic { start, typed } => (start, complete::magic_matches(&typed)),
+            Context::MagicOption { start, name, typed } => (start, complete::option_matches(&name, &typed)),
             Context::Member { start } => match self.rustc_complete(code, byte) {
                 Some((s, _, m)) => (s, m),
                 None => (start, vec![]),
