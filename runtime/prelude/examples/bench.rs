@@ -40,6 +40,15 @@ fn dask(runs: usize) {
     println!("accel_mean_axis0_20000sq\tmedian_s={t:.3}\tlen={}\tfirst={:.4}\tpeak_rss_mb={:.1}", r.len(), r[0], vm_hwm_mb());
 }
 
+/// The same graph over a constant source: what the scheduling and reduction cost on their own.
+fn dask_overhead(runs: usize) {
+    let (t, r) = time(runs, || {
+        let x = Chunked::full((20000, 20000), 10.0, (1000, 1000));
+        x.mean_axis(Axis(0)).slice(s![..;100]).compute()
+    });
+    println!("accel_mean_axis0_20000sq_constant_source\tmedian_s={t:.3}\tfirst={:.4}", r[0]);
+}
+
 fn sparse(runs: usize) {
     let mut rng = accel::random::default_rng(42);
     let mut a = rng.random((100, 100, 100));
@@ -88,6 +97,7 @@ fn main() {
     let runs: usize = std::env::args().nth(2).and_then(|r| r.parse().ok()).unwrap_or(5);
     match which.as_str() {
         "dask" => dask(runs),
+        "overhead" => dask_overhead(runs),
         "sparse" => sparse(runs),
         "dense" => dense(runs),
         _ => {
