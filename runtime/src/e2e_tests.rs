@@ -271,3 +271,27 @@ fn front_end_never_panics_on_mangled_input() {
         }
     }
 }
+
+#[test]
+fn versioned_loops_keep_panics() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "fn f(a: &[i64], n: usize) -> i64 { let mut s = 0; for i in 0..n { s += a[i]; } s }\nlet v = vec![1i64, 2, 3];").0.unwrap();
+    assert_eq!(run(&mut ft, "f(&v, 3)").0.unwrap().unwrap(), "6");
+    match run(&mut ft, "f(&v, 4)").0 {
+        Err(Failure::Panic { message, .. }) => assert_eq!(message, "index out of bounds: the len is 3 but the index is 3"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn annotate_shows_lines_checks_and_code() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "fn g(a: &[f64], idx: usize) -> f64 {\n    let mut s = 0.0;\n    for i in 0..a.len() { s += a[i]; }\n    s + a[idx].sqrt().sin()\n}").0.unwrap();
+    let a = ft.annotate("g").unwrap();
+    assert!(a.text.contains("   3 |     for i in 0..a.len() { s += a[i]; }"), "{}", a.text);
+    assert!(a.text.contains("1 bounds check(s) elided"), "{}", a.text);
+    let l4 = a.text.lines().find(|l| l.starts_with("   4 |")).unwrap();
+    assert!(l4.contains("1 bounds check(s)") && l4.contains("1 libm call(s)"), "{l4}");
+    assert!(a.html.contains("<details>") && a.html.contains("machine code") && !a.html.contains("<script"));
+    assert!(ft.annotate("nope").is_err());
+}
