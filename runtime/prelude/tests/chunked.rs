@@ -88,6 +88,12 @@ fn reductions_match_dense() {
     assert!((x.mean().compute_scalar() - a.mean().unwrap()).abs() < 1e-13);
     assert!((x.std(0.0).compute_scalar() - a.std(0.0)).abs() < 1e-12);
     assert_eq!(x.max().compute_scalar(), Reductions::max(&a).unwrap());
+    // zero-length axes: sums are 0 like numpy, the others have no identity
+    let z = Chunked::zeros((0, 5), 5);
+    assert_eq!(z.sum_axis(Axis(0)).compute(), ArrayD::<f64>::zeros(IxDyn(&[5])));
+    assert_eq!(z.sum().compute_scalar(), 0.0);
+    assert!(z.max_axis(Axis(0)).try_compute().is_err());
+    assert_eq!(z.max_axis(Axis(1)).compute().shape(), &[0]);
     let e = x.sum_axis(Axis(2)).try_compute().unwrap_err().to_string();
     assert_eq!(e, "axis 2 is out of bounds for array of dimension 2");
     // 3-d, reduce the middle axis

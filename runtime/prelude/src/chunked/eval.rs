@@ -408,6 +408,10 @@ fn eval_reduce(kind: ReduceKind, axes: &[usize], input: &Node, region: &[Range<u
         }
     }
     let ts = tiles(input, &in_region, axes);
+    if ts.is_empty() {
+        // reducing over a zero-length axis: only sums are allowed to get here (numpy: 0.0)
+        return Ok(ArrayD::zeros(IxDyn(&region_shape(region))));
+    }
     let p = ts
         .into_par_iter()
         .map(|t| eval(input, &t, ctx).map(|b| partial_of(kind, b, axes)))

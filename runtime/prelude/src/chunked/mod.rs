@@ -230,7 +230,8 @@ impl Chunked {
             Some(a) => vec![a],
             None => (0..n.shape.len()).collect(),
         };
-        if n.shape.iter().product::<usize>() == 0 && !matches!(kind, ReduceKind::Sum) {
+        let reduced_len: usize = axes.iter().map(|&a| n.shape[a]).product();
+        if reduced_len == 0 && !matches!(kind, ReduceKind::Sum) {
             return Self::fail(ArrayError::Value(format!(
                 "zero-size array to reduction operation {kind:?} which has no identity"
             )));
