@@ -25,4 +25,6 @@ fn progress_hook_fires_for_long_computations() {
     assert!(ev.windows(2).all(|w| w[0].fraction <= w[1].fraction));
     let line = accel::chunked::progress::bar_line(&ev[0]);
     assert!(line.contains("% Completed"), "{line}");
+    let html = accel::chunked::progress::html_bar(ev.last().unwrap());
+    assert!(html.contains("<progress value=\"100\" max=\"100\"") && html.contains("done"), "{html}");
 }

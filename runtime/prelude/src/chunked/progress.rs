@@ -59,3 +59,15 @@ pub fn bar_line(e: &ProgressEvent) -> String {
         e.elapsed.as_secs_f64()
     )
 }
+
+/// The same bar as self-contained HTML (for the kernel's `display_data`/`update_display_data`):
+/// a `<progress>` element that follows the notebook theme, and the text of [`bar_line`]'s numbers.
+pub fn html_bar(e: &ProgressEvent) -> String {
+    let pct = e.fraction.clamp(0.0, 1.0) * 100.0;
+    format!(
+        "<div class=\"accel-progress\"><progress value=\"{pct:.0}\" max=\"100\" style=\"width: 20em; vertical-align: middle;\"></progress> \
+         <span style=\"color: inherit\">{pct:3.0}% Completed | {:.1}s{}</span></div>",
+        e.elapsed.as_secs_f64(),
+        if e.finished { " | done" } else { "" }
+    )
+}
