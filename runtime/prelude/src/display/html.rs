@@ -47,8 +47,10 @@ pub fn side_by_side(table: &str, svg: &str, preview: Option<&str>) -> String {
         "<div class=\"accel-repr\"><table><tr><td style=\"vertical-align: top;\">{table}</td><td style=\"vertical-align: top;\">{svg}</td></tr></table>"
     );
     if let Some(p) = preview {
+        // shown, not collapsed: with an HTML repr present, Jupyter displays only the HTML, so the
+        // values must be readable here (numpy's summarised layout keeps this short)
         s.push_str(&format!(
-            "<details><summary>values</summary><pre style=\"color: inherit; background: transparent;\">{}</pre></details>",
+            "<pre style=\"color: inherit; background: transparent; margin-top: 0.5em;\">{}</pre>",
             escape(p)
         ));
     }
