@@ -250,3 +250,33 @@ fn feature_matrix() {
         eprintln!("{name:<18} {:>4}/{:<4}  {}", ran - bad, ran, why.chars().take(90).collect::<String>());
     }
 }
+
+/// Runs one hand-written cell (ACCEL_CELL_FILE, top-level statements after the fns, trailing
+/// expression optional with ACCEL_CELL_VALUE=1) on both and prints both results: for minimizing.
+///     ACCEL_CELL_FILE=/tmp/c.rs cargo test --release -p accel-runtime --test differential -- --ignored compare_file --nocapture
+#[test]
+#[ignore]
+fn compare_file() {
+    let Ok(path) = std::env::var("ACCEL_CELL_FILE") else { return };
+    let cell = std::fs::read_to_string(&path).expect("read ACCEL_CELL_FILE");
+    let trailing_expr = std::env::var("ACCEL_CELL_VALUE").is_ok();
+    let main_line = {
+        let mut depth = 0i32;
+        let mut ml = cell.lines().count() + 1;
+        for (i, line) in cell.lines().enumerate() {
+            if depth == 0 && !line.starts_with("fn ") && !line.trim().is_empty() {
+                ml = i + 1;
+                break;
+            }
+            depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+        }
+        ml
+    };
+    let p = Program { seed: 0, cell: cell.clone(), main_line, trailing_expr };
+    let case = RefCase { cell, main_line, trailing_expr };
+    let r = rustc_ref::run_batch(&common::scratch_dir("compare-file"), "cell", &[case], Duration::from_secs(20)).expect("rustc").remove(0);
+    let o = fast::run_one(&p.cell, &JitOptions::default(), Duration::from_secs(20));
+    let f = Features::all();
+    eprintln!("rustc: stdout {:?} panic {:?} value {:?}\nfast: {}", r.stdout, r.panic, r.value, o.describe());
+    eprintln!("verdict: {}", compare(&p, &f, &r, &o).unwrap_or_else(|| "same".into()));
+}

@@ -75,7 +75,8 @@ pub fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs `cells` in order on one fresh `FastTier` (so later cells see earlier fns/variables).
-/// Each cell gets `timeout`; then the interrupt flag is set and it gets one more second.
+/// Each cell gets `timeout`; then the interrupt flag is set and it gets one more second (a
+/// cell stopped that way reports what `run_cell` returned, normally `Failure::Interrupted`).
 /// Stops at the first cell that panics the compiler or hangs.
 pub fn run_cells(cells: &[String], opts: &JitOptions, timeout: Duration) -> Vec<CellOutcome> {
     let (flag_tx, flag_rx) = mpsc::channel::<Arc<AtomicBool>>();
@@ -118,11 +119,21 @@ pub fn run_cells(cells: &[String], opts: &JitOptions, timeout: Duration) -> Vec<
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 flag.store(true, Ordering::SeqCst);
                 match res_rx.recv_timeout(Duration::from_secs(1)) {
-                    Ok(o) => outs.push(o),
+                    Ok(o) => {
+                        // Stopped by the interrupt: the kernel would clear the flag and go on.
+                        flag.store(false, Ordering::SeqCst);
+                        let stop = matches!(o, CellOutcome::CompilerPanic(_));
+                        outs.push(o);
+                        if stop {
+                            break;
+                        }
+                    }
                     // The worker thread is leaked: nothing safe can stop it.
-                    Err(_) => outs.push(CellOutcome::Hung),
+                    Err(_) => {
+                        outs.push(CellOutcome::Hung);
+                        break;
+                    }
                 }
-                break;
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 outs.push(CellOutcome::CompilerPanic("worker thread died".into()));

@@ -1,0 +1,335 @@
+//! Refusals and errors of the fast tier:
+//! - constructs outside the v1 subset (struct, trait, impl, generics, String methods, crates...)
+//!   → `Failure::Compile` before anything runs, the span on the construct, a rendered message with
+//!   ` --> cell:L:C`, the source line, a caret under the column, and the `%%rust` hint;
+//! - type errors (i32 + i64, wrong arg count, unknown name...) → a diagnostic whose line:col is
+//!   one of the primary spans rustc reports for the same program (rustc run here, not hard-coded);
+//! - panics: rustc's message and line, and the tier (variables, fns) survives them;
+//! - interrupt: an infinite loop stops within 100 ms of setting `interrupt_flag()`;
+//! - stack overflow from deep recursion is an error, not a crash.
+//!     CARGO_TARGET_DIR=/work/target-difftest cargo test --release -p accel-runtime --test diagnostics
+
+mod common;
+
+use accel_runtime::{Diagnostic, FastTier, Failure, JitOptions, Value};
+use common::fast::{self, CellOutcome};
+use common::rustc_ref::{self, RefCase};
+use std::process::Command;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const T: Duration = Duration::from_secs(20);
+
+fn opts() -> JitOptions {
+    JitOptions::default()
+}
+
+/// Runs a cell that must be refused; returns its diagnostics and stdout.
+fn refused(src: &str) -> (Vec<Diagnostic>, String) {
+    match fast::run_one(src, &opts(), T) {
+        CellOutcome::Ran { result: Err(Failure::Compile(ds)), stdout, .. } => {
+            assert!(!ds.is_empty(), "Failure::Compile without any diagnostic for:\n{src}");
+            (ds, stdout)
+        }
+        o => panic!("expected a refusal for:\n{src}\ngot: {}", o.describe()),
+    }
+}
+
+/// The rendered text must point at `line:col` rustc-style: an arrow, the source line, a caret
+/// under the column.
+fn check_rendered(d: &Diagnostic, src: &str) {
+    let r = &d.rendered;
+    assert!(r.starts_with("error"), "rendered diagnostic should start with `error`: {r}");
+    assert!(r.contains(&format!("-->")) && r.contains(&format!(":{}:{}", d.line, d.col)), "no ` --> cell:{}:{}` in:\n{r}", d.line, d.col);
+    let text = src.lines().nth(d.line - 1).unwrap_or("");
+    let lines: Vec<&str> = r.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.split_once('|').map(|(n, rest)| n.trim() == d.line.to_string() && rest.trim_end() == format!(" {text}").trim_end()).unwrap_or(false))
+        .unwrap_or_else(|| panic!("source line {} `{text}` not shown in:\n{r}", d.line));
+    let caret = lines.get(at + 1).unwrap_or_else(|| panic!("no caret line in:\n{r}"));
+    let bar = caret.find('|').expect("caret line has a gutter");
+    let first = caret.find('^').unwrap_or_else(|| panic!("no caret in:\n{r}"));
+    // Columns are chars; the gutter `N | ` is ASCII, so byte offsets in the caret line are chars.
+    assert_eq!(first - (bar + 2), d.col - 1, "caret not under column {} in:\n{r}", d.col);
+}
+
+/// (cell, the 1-based line and col of a character the diagnostic's span must cover)
+const UNSUPPORTED: &[(&str, &str, usize, usize)] = &[
+    ("struct", "struct P { x: i32 }\nlet p = 1;\n", 1, 1),
+    ("struct after code", "println!(\"ran\");\nlet a = 1;\nstruct P { x: i32 }\n", 3, 1),
+    ("enum", "enum E { A, B }\n", 1, 1),
+    ("trait", "trait Shape { fn area(&self) -> f64; }\n", 1, 1),
+    ("impl", "fn f() -> i32 { 1 }\nimpl Clone for X { }\n", 2, 1),
+    ("generic fn", "fn id<T>(x: T) -> T { x }\n", 1, 7),
+    ("String method", "println!(\"ran\");\nlet s = \"abc\";\nlet u = s.to_uppercase();\n", 3, 11),
+    ("unknown crate in use", "use rand::Rng;\nlet a = 1;\n", 1, 5),
+    ("unknown crate in path", "println!(\"ran\");\nlet x = rand::random::<f64>();\n", 2, 9),
+    ("HashMap", "let m = std::collections::HashMap::<i32, i32>::new();\n", 1, 9),
+    ("Box", "let b = Box::new(5i32);\n", 1, 9),
+    ("unsafe block", "let x = unsafe { 1 };\n", 1, 9),
+    ("static item", "static N: i32 = 3;\n", 1, 1),
+    ("macro_rules", "macro_rules! m { () => { 1 } }\n", 1, 1),
+];
+
+#[test]
+fn unsupported_constructs_are_refused_with_a_caret_and_the_rust_hint() {
+    let mut failures = Vec::new();
+    for (what, src, line, col) in UNSUPPORTED {
+        let r = std::panic::catch_unwind(|| {
+            let (ds, stdout) = refused(src);
+            assert_eq!(stdout, "", "{what}: the cell ran before being refused");
+            let d = &ds[0];
+            let covers = d.line == *line
+                && d.col <= *col
+                && (d.end_line > *line || d.end_col > *col || (d.end_line == *line && d.end_col == d.col && d.col == *col));
+            assert!(covers, "{what}: span {}:{}-{}:{} does not cover {line}:{col}\n{}", d.line, d.col, d.end_line, d.end_col, d.rendered);
+            assert!(d.rendered.contains("%%rust"), "{what}: no %%rust hint in:\n{}", d.rendered);
+            check_rendered(d, src);
+        });
+        if let Err(p) = r {
+            failures.push(format!("[{what}] {}", fast::panic_text(&*p)));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} unsupported constructs not refused properly:\n{}", failures.len(), UNSUPPORTED.len(), failures.join("\n\n"));
+}
+
+/// Primary spans (line, col) of rustc's errors for `cell`, in cell coordinates.
+fn rustc_error_spans(cell: &str) -> Vec<(usize, usize, String)> {
+    let main_line = cell.lines().position(|l| !l.starts_with("fn ") && !l.starts_with("    ") && l != "}").map(|i| i + 1).unwrap_or(1);
+    let mut src = String::new();
+    for (i, l) in cell.lines().enumerate() {
+        if i + 1 == main_line {
+            src.push_str("fn main() {\n");
+        }
+        src.push_str(l);
+        src.push('\n');
+    }
+    src.push_str("}\n");
+    let dir = common::scratch_dir("diagnostics");
+    let path = dir.join(format!("te{:x}.rs", cell.len() * 1000 + cell.bytes().map(|b| b as usize).sum::<usize>()));
+    std::fs::write(&path, &src).unwrap();
+    let o = Command::new("rustc")
+        .args(["--edition", "2021", "--error-format=short", "--emit=metadata", "-o"])
+        .arg(dir.join("te.rmeta"))
+        .arg(&path)
+        .output()
+        .expect("rustc");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let mut out = Vec::new();
+    for l in err.lines() {
+        // `path:L:C: error[E0308]: mismatched types`
+        let Some(rest) = l.strip_prefix(&format!("{}:", path.display())) else { continue };
+        let mut it = rest.splitn(3, ':');
+        let (Some(ln), Some(c), Some(msg)) = (it.next(), it.next(), it.next()) else { continue };
+        if !msg.trim_start().starts_with("error") {
+            continue;
+        }
+        let (ln, c): (usize, usize) = (ln.parse().unwrap(), c.parse().unwrap());
+        let cell_line = if ln > main_line { ln - 1 } else { ln };
+        out.push((cell_line, c, msg.trim().to_string()));
+    }
+    out
+}
+
+const TYPE_ERRORS: &[(&str, &str)] = &[
+    ("i32 + i64", "let a: i32 = 1;\nlet b: i64 = 2;\nlet c = a + b;\n"),
+    ("wrong arg count", "fn f(x: i32, y: i32) -> i32 { x + y }\nlet r = f(1);\n"),
+    ("unknown name", "let a = 1;\nlet b = a + zz;\n"),
+    ("unknown fn", "let y = gg(2);\n"),
+    ("float literal into u8", "let x: u8 = 1.5;\n"),
+    ("if branches differ", "let z = if true { 1i32 } else { 2.0f64 };\n"),
+    ("wrong return type", "fn h() -> i32 {\n    1.0\n}\nlet a = h();\n"),
+    ("int method on float", "let q = 2.0f64.pow(2);\n"),
+    ("assign to immutable", "let k = 1;\nk = 2;\n"),
+    ("bool + int", "let t = true + 1;\n"),
+    ("index with i32", "let v = vec![1, 2];\nlet i: i32 = 0;\nlet e = v[i];\n"),
+    ("wrong arg type", "fn g(x: f64) -> f64 { x }\nlet r = g(1i32);\n"),
+];
+
+#[test]
+fn type_errors_point_where_rustc_points() {
+    let mut failures = Vec::new();
+    for (what, src) in TYPE_ERRORS {
+        let want = rustc_error_spans(src);
+        assert!(!want.is_empty(), "{what}: rustc accepted the program (test bug):\n{src}");
+        let r = std::panic::catch_unwind(|| {
+            let (ds, _) = refused(src);
+            let d = &ds[0];
+            assert!(
+                want.iter().any(|(l, c, _)| *l == d.line && *c == d.col),
+                "{what}: fast tier says {}:{} `{}`; rustc says {:?}\n{}",
+                d.line,
+                d.col,
+                d.message,
+                want,
+                d.rendered
+            );
+            check_rendered(d, src);
+        });
+        if let Err(p) = r {
+            failures.push(format!("[{what}] {}", fast::panic_text(&*p)));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} type errors not reported like rustc:\n{}", failures.len(), TYPE_ERRORS.len(), failures.join("\n\n"));
+}
+
+/// Panicking cells: message and line equal rustc's (run here with release semantics).
+const PANICS: &[&str] = &[
+    "let v = vec![1, 2, 3];\nlet i = 5usize;\nlet x = v[i];\n",
+    "let a = 7i32;\nlet z = a - 7;\nlet q = a / z;\n",
+    "let a = 7u8;\nlet z = a - 7;\nlet q = a % z;\n",
+    "let m = i32::MIN;\nlet d = -1i32;\nlet q = m / d;\n",
+    "let o: Option<i32> = None;\nlet x = 3i32.checked_add(i32::MAX).unwrap();\n",
+    "let n = 3;\npanic!(\"boom {} {:?}\", n, 2.5);\n",
+    "let a = 1;\nassert!(a > 2);\n",
+    "let a = 1;\nassert_eq!(a + 1, 3);\n",
+    "let a = 1;\nassert!(a > 2, \"a was {}\", a);\n",
+    "fn f(v: &[f64], i: usize) -> f64 {\n    v[i]\n}\nlet v = vec![1.0, 2.0];\nprintln!(\"before\");\nlet x = f(&v, 2);\n",
+    "let x: u32 = 0;\nunreachable!();\n",
+    "let v: Vec<i64> = Vec::new();\nlet s = &v[..];\nlet x = s[0];\n",
+];
+
+#[test]
+fn panic_messages_and_lines_match_rustc() {
+    let cases: Vec<RefCase> = PANICS.iter().map(|c| RefCase { cell: c.to_string(), main_line: c.lines().position(|l| !l.starts_with("fn ") && !l.starts_with("    ") && l != "}").unwrap() + 1, trailing_expr: false }).collect();
+    let refs = rustc_ref::run_batch(&common::scratch_dir("diagnostics-panics"), "panics", &cases, T).expect("rustc");
+    let mut failures = Vec::new();
+    for (c, r) in PANICS.iter().zip(&refs) {
+        let (line, msg) = r.panic.clone().unwrap_or_else(|| panic!("rustc did not panic on:\n{c}"));
+        match fast::run_one(c, &opts(), T) {
+            CellOutcome::Ran { result: Err(Failure::Panic { message, line: l }), stdout, .. } => {
+                if message != msg || l != line || stdout != r.stdout {
+                    failures.push(format!("{c}\n  fast: line {l} {message:?} stdout {stdout:?}\n  rustc: line {line} {msg:?} stdout {:?}", r.stdout));
+                }
+            }
+            o => failures.push(format!("{c}\n  fast: {}\n  rustc: line {line} {msg:?}", o.describe())),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} panics differ from rustc:\n{}", failures.len(), PANICS.len(), failures.join("\n"));
+}
+
+fn ok_value(o: &CellOutcome) -> Option<String> {
+    match o {
+        CellOutcome::Ran { result: Ok(v), .. } => v.as_ref().map(|v: &Value| v.text.clone()),
+        o => panic!("expected success, got {}", o.describe()),
+    }
+}
+
+#[test]
+fn tier_survives_panics_with_its_variables_and_fns() {
+    let cells: Vec<String> = [
+        "fn twice(x: i64) -> i64 { 2 * x }\nlet mut keep = 41i64;\nlet v = vec![1.5f64, 2.5, 3.5];\n",
+        "let bad = v[5];\n",
+        "keep += 1;\nkeep\n",
+        "let z = keep - 42;\nlet q = keep / z;\n",
+        "let s = twice(keep) as f64 + v[2];\nprintln!(\"{} {:?}\", keep, v);\ns\n",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let outs = fast::run_cells(&cells, &opts(), T);
+    assert_eq!(outs.len(), cells.len(), "{:?}", outs.iter().map(|o| o.describe()).collect::<Vec<_>>());
+    assert_eq!(ok_value(&outs[0]), None);
+    match &outs[1] {
+        CellOutcome::Ran { result: Err(Failure::Panic { message, line }), .. } => {
+            assert_eq!(message, "index out of bounds: the len is 3 but the index is 5");
+            assert_eq!(*line, 1);
+        }
+        o => panic!("cell 2 should panic: {}", o.describe()),
+    }
+    assert_eq!(ok_value(&outs[2]).as_deref(), Some("42"));
+    match &outs[3] {
+        CellOutcome::Ran { result: Err(Failure::Panic { message, line }), .. } => {
+            assert_eq!(message, "attempt to divide by zero");
+            assert_eq!(*line, 2);
+        }
+        o => panic!("cell 4 should panic: {}", o.describe()),
+    }
+    match &outs[4] {
+        CellOutcome::Ran { result: Ok(Some(v)), stdout, .. } => {
+            assert_eq!(v.text, "87.5");
+            assert_eq!(stdout, "42 [1.5, 2.5, 3.5]\n");
+        }
+        o => panic!("cell 5: {}", o.describe()),
+    }
+}
+
+/// Runs `cells[0]` (setup) then `cells[1]` (an infinite loop) on one tier; sets the interrupt
+/// flag once the loop has run `after`; returns the time from setting the flag to `run_cell`
+/// returning, the loop cell's result, and the result of `cells[2]` run afterwards.
+fn interrupt_after(cells: [&str; 3], after: Duration) -> (Duration, Result<Option<Value>, Failure>, Result<Option<Value>, Failure>) {
+    let (flag_tx, flag_rx) = mpsc::channel();
+    let (started_tx, started_rx) = mpsc::channel();
+    let (res_tx, res_rx) = mpsc::channel();
+    let cells: Vec<String> = cells.iter().map(|s| s.to_string()).collect();
+    std::thread::spawn(move || {
+        let mut tier = FastTier::new();
+        flag_tx.send(tier.interrupt_flag()).unwrap();
+        let cap = fast::Capture::default();
+        let r0 = tier.run_cell(&cells[0], &opts(), &cap);
+        assert!(r0.is_ok(), "setup cell failed: {r0:?}");
+        started_tx.send(()).unwrap();
+        let r1 = tier.run_cell(&cells[1], &opts(), &cap);
+        let done = Instant::now();
+        res_tx.send((done, r1)).unwrap();
+        // The kernel clears the flag after an interrupt is handled.
+        let r2 = tier.run_cell(&cells[2], &opts(), &cap);
+        res_tx.send((Instant::now(), r2)).unwrap();
+    });
+    let flag = flag_rx.recv().unwrap();
+    started_rx.recv_timeout(T).expect("setup cell finished");
+    std::thread::sleep(after);
+    let t0 = Instant::now();
+    flag.store(true, Ordering::SeqCst);
+    let (done, r1) = res_rx.recv_timeout(Duration::from_secs(10)).expect("interrupted cell returned within 10 s");
+    flag.store(false, Ordering::SeqCst);
+    let (_, r2) = res_rx.recv_timeout(T).expect("the cell after the interrupt returned");
+    (done.saturating_duration_since(t0), r1, r2)
+}
+
+#[test]
+fn interrupt_stops_infinite_loops_within_100ms_and_keeps_variables() {
+    let loops = [
+        ("loop", "let mut i: u64 = 0;\nloop { i = i.wrapping_add(1); }\n"),
+        ("while true", "let mut j: u64 = 1;\nwhile j > 0 { j = j.wrapping_mul(3) | 1; }\n"),
+        ("huge for in a fn", "fn spin(n: u64) -> u64 { let mut s = 0u64; for k in 0..n { s = s.wrapping_add(k ^ (s >> 3)); } s }\nlet r = spin(u64::MAX);\n"),
+        ("nested for", "let mut acc = 0i64;\nfor a in 0..i64::MAX { for b in 0..3 { acc = acc.wrapping_add(a * b); } }\n"),
+    ];
+    let mut failures = Vec::new();
+    for (what, body) in loops {
+        let (dt, r1, r2) = interrupt_after(["let mut kept = 7i64;\n", body, "kept += 1;\nkept\n"], Duration::from_millis(300));
+        if !matches!(r1, Err(Failure::Interrupted)) {
+            failures.push(format!("{what}: interrupted cell returned {r1:?}"));
+        }
+        if dt > Duration::from_millis(100) {
+            failures.push(format!("{what}: stopped {dt:?} after the flag was set (limit 100 ms)"));
+        }
+        match r2 {
+            Ok(Some(v)) if v.text == "8" => {}
+            other => failures.push(format!("{what}: the cell after the interrupt gave {other:?}, want 8")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn deep_recursion_is_an_error_not_a_crash() {
+    let cells: Vec<String> = [
+        "fn depth(n: u64) -> u64 { if n == 0 { 0 } else { 1 + depth(n - 1) } }\nlet small = depth(1000);\n",
+        "let big = depth(1_000_000_000);\n",
+        "small + depth(10)\n",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let outs = fast::run_cells(&cells, &opts(), Duration::from_secs(60));
+    assert_eq!(outs.len(), 3, "{:?}", outs.iter().map(|o| o.describe()).collect::<Vec<_>>());
+    assert_eq!(ok_value(&outs[0]), None);
+    match &outs[1] {
+        CellOutcome::Ran { result: Err(Failure::StackOverflow), .. } => {}
+        o => panic!("deep recursion: {}", o.describe()),
+    }
+    assert_eq!(ok_value(&outs[2]).as_deref(), Some("1010"));
+}
