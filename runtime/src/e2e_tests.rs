@@ -295,3 +295,9 @@ fn annotate_shows_lines_checks_and_code() {
     assert!(a.html.contains("<details>") && a.html.contains("machine code") && !a.html.contains("<script"));
     assert!(ft.annotate("nope").is_err());
 }
+
+#[test]
+fn aggregate_equality() {
+    assert_eq!(value("let v = vec![1, 2, 3]; (v == vec![1, 2, 3], [1.0, f64::NAN] == [1.0, f64::NAN], (1, 2.5) != (1, 2.5))"), "(true, false, false)");
+    assert_eq!(panic_msg("let v = vec![1, 2]; assert_eq!(v, vec![1, 3]);"), "assertion `left == right` failed\n  left: [1, 2]\n right: [1, 3]");
+}

@@ -332,3 +332,47 @@ mod tests {
         assert_eq!(s, format!("{:*^7}", "ab"));
     }
 }
+
+/// Structural `==` of two values in memory (floats compare as IEEE, like `PartialEq`).
+///
+/// # Safety
+/// Both addresses must point to live values of type `ty`.
+pub unsafe fn eq_mem(ty: &Ty, a: *const u8, b: *const u8) -> bool {
+    unsafe {
+        match ty {
+            Ty::Float(FloatTy::F64) => *(a as *const f64) == *(b as *const f64),
+            Ty::Float(FloatTy::F32) => *(a as *const f32) == *(b as *const f32),
+            Ty::Int(_) | Ty::Bool | Ty::Char => {
+                let n = ty.layout().0 as usize;
+                std::slice::from_raw_parts(a, n) == std::slice::from_raw_parts(b, n)
+            }
+            Ty::Unit => true,
+            Ty::Vec(_) | Ty::String => {
+                let (ha, hb) = (&**(a as *const *const VecHdr), &**(b as *const *const VecHdr));
+                let e = if let Ty::Vec(e) = ty { (**e).clone() } else { Ty::Int(IntTy::U8) };
+                seq_eq(&e, ha.ptr, ha.len, hb.ptr, hb.len)
+            }
+            Ty::Array(e, n) => seq_eq(e, a, *n as usize, b, *n as usize),
+            Ty::Tuple(ts) => tuple_offsets(ts).iter().zip(ts).all(|(o, t)| eq_mem(t, a.add(*o as usize), b.add(*o as usize))),
+            Ty::Option(t) => {
+                let (ta, tb) = (*a, *b);
+                ta == tb && (ta == 0 || eq_mem(t, a.add(option_payload_offset(t) as usize), b.add(option_payload_offset(t) as usize)))
+            }
+            Ty::Ref(inner, m) => match &**inner {
+                Ty::Slice(_) | Ty::Str => {
+                    let e = if let Ty::Slice(e) = &**inner { (**e).clone() } else { Ty::Int(IntTy::U8) };
+                    seq_eq(&e, *(a as *const *const u8), *(a.add(8) as *const usize), *(b as *const *const u8), *(b.add(8) as *const usize))
+                }
+                t if t.is_scalar() && !m => eq_mem(t, a, b),
+                Ty::Vec(_) | Ty::String => eq_mem(inner, a, b),
+                t => eq_mem(t, *(a as *const *const u8), *(b as *const *const u8)),
+            },
+            _ => false,
+        }
+    }
+}
+
+unsafe fn seq_eq(e: &Ty, pa: *const u8, na: usize, pb: *const u8, nb: usize) -> bool {
+    let sz = e.layout().0 as usize;
+    na == nb && (0..na).all(|i| unsafe { eq_mem(e, pa.add(i * sz), pb.add(i * sz)) })
+}

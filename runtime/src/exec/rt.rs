@@ -447,6 +447,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rt_f64_mul_add", rt_f64_mul_add as *const u8),
         ("rt_f32_mul_add", rt_f32_mul_add as *const u8),
         ("rt_f64_rem", rt_f64_rem as *const u8),
+        ("rt_eq_mem", rt_eq_mem as *const u8),
         ("rt_f32_rem", rt_f32_rem as *const u8),
     ];
     v.extend_from_slice(F_UNARY);
@@ -459,4 +460,11 @@ pub extern "C" fn rt_f64_rem(x: f64, y: f64) -> f64 {
 }
 pub extern "C" fn rt_f32_rem(x: f32, y: f32) -> f32 {
     x % y
+}
+
+/// Structural equality of two values of interned type `ty` (aggregates, Vecs, strings).
+pub extern "C" fn rt_eq_mem(ctx: *mut Ctx, a: *const u8, b: *const u8, ty: i64) -> i8 {
+    let s = unsafe { st(ctx) };
+    let t = s.types[ty as usize].clone();
+    unsafe { display::eq_mem(&t, a, b) as i8 }
 }

@@ -190,12 +190,17 @@ impl Lowerer<'_, '_> {
             return Ok(V::Unit);
         }
         let t = l.ty.peel_refs().clone();
-        if !t.is_scalar() {
-            return Err(Error::unsupported(l.span, format!("`assert_eq!` on `{t}` (scalars only)")));
-        }
-        let x = self.deref_scalar(&l.ty, lv);
-        let y = self.deref_scalar(&r.ty, rv);
-        let same = self.compare(if eq { BinOp::Eq } else { BinOp::Ne }, &t, x, y);
+        let (x, y, same) = if t.is_scalar() {
+            let x = self.deref_scalar(&l.ty, lv);
+            let y = self.deref_scalar(&r.ty, rv);
+            let same = self.compare(if eq { BinOp::Eq } else { BinOp::Ne }, &t, x, y);
+            (V::S(x), V::S(y), same)
+        } else {
+            let e = self.eq_values(&l.ty, lv, &r.ty, rv);
+            let same = if eq { e } else { self.b.ins().bxor_imm_s(e, 1) };
+            (lv, rv, same)
+        };
+        let (lt, rt_) = if t.is_scalar() { (t.clone(), t.clone()) } else { (l.ty.clone(), r.ty.clone()) };
         let good = self.cold_branch(same);
         let ctx = self.ctx();
         self.call_rt("rt_fmt_begin", &[ctx], &[]);
@@ -208,9 +213,9 @@ impl Lowerer<'_, '_> {
         let dbg = crate::display::default_spec(true);
         let sid = self.st.intern_spec(&dbg) as i64;
         let none = self.b.ins().iconst(types::I64, -1);
-        self.fmt_value(&t, V::S(x), sid, none, none, l.span)?;
+        self.fmt_value(&lt, x, sid, none, none, l.span)?;
         self.lit_piece("\n right: ");
-        self.fmt_value(&t, V::S(y), sid, none, none, r.span)?;
+        self.fmt_value(&rt_, y, sid, none, none, r.span)?;
         self.panic_buf();
         self.b.switch_to_block(good);
         self.b.seal_block(good);

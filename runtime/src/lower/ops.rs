@@ -19,12 +19,49 @@ impl Lowerer<'_, '_> {
             return Ok(V::S(self.div_unchecked(op == BinOp::Rem, &t, av.s(), bv.s())));
         }
         if op.is_cmp() {
-            if !(t.is_scalar()) {
-                return Err(Error::unsupported(a.span, format!("comparison of `{t}` values")));
+            if !t.is_scalar() {
+                if !matches!(op, BinOp::Eq | BinOp::Ne) {
+                    return Err(Error::unsupported(a.span, format!("ordering comparison of `{t}` values")));
+                }
+                let eq = self.eq_values(&a.ty, av, &b.ty, bv);
+                return Ok(V::S(if op == BinOp::Eq { eq } else { self.b.ins().bxor_imm_s(eq, 1) }));
             }
             return Ok(V::S(self.compare(op, &t, av.s(), bv.s())));
         }
         Ok(V::S(self.arith(op, &t, av.s(), bv.s())?))
+    }
+
+    /// `a == b` for non-scalar values, through the runtime's structural equality.
+    pub fn eq_values(&mut self, at: &Ty, av: V, bt: &Ty, bv: V) -> Value {
+        let pa = self.value_addr(at, av);
+        let pb = self.value_addr(bt, bv);
+        let base = at.peel_refs().clone();
+        let ft = match &base {
+            Ty::Slice(_) | Ty::Str => Ty::Ref(Box::new(base.clone()), false),
+            _ => base,
+        };
+        let tid = self.st.intern_type(&ft) as i64;
+        let ctx = self.ctx();
+        let tv = self.b.ins().iconst(types::I64, tid);
+        self.call_rt("rt_eq_mem", &[ctx, pa, pb, tv], &[types::I8])[0]
+    }
+
+    /// The address of a value of type `t` (spilled to a slot unless already in memory),
+    /// as the value of the referent type (references are looked through).
+    pub fn value_addr(&mut self, t: &Ty, v: V) -> Value {
+        let base = t.peel_refs().clone();
+        let ft = match &base {
+            Ty::Slice(_) | Ty::Str => Ty::Ref(Box::new(base.clone()), false),
+            _ => base,
+        };
+        match super::repr(&ft) {
+            super::Repr::A { inline: true } => v.s(),
+            _ => {
+                let s = self.slot_for(&ft);
+                let _ = self.store_mem(&ft, s, 0, v);
+                s
+            }
+        }
     }
 
     pub fn compare(&mut self, op: BinOp, t: &Ty, x: Value, y: Value) -> Value {
