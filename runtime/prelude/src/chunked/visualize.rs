@@ -58,7 +58,8 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
     }
     let width_n = rows.iter().map(|r| r.len()).max().unwrap_or(1);
     let mut pos: HashMap<u64, (f64, f64)> = HashMap::new();
-    let total_w = width_n as f64 * (W + GAP_X) + GAP_X;
+    // room on the right for edges that bend around skipped levels
+    let total_w = width_n as f64 * (W + GAP_X) + GAP_X + W * 0.4;
     for (lvl, r) in rows.iter().enumerate() {
         let row_w = r.len() as f64 * (W + GAP_X) - GAP_X;
         let x0 = (total_w - row_w) / 2.0;
@@ -76,13 +77,27 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
         let (x, y) = pos[&n.id];
         for i in n.inputs() {
             let (ix, iy) = pos[&i.id];
-            s.push_str(&format!(
-                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\" marker-end=\"url(#accel-arrow)\"/>\n",
-                ix + W / 2.0,
-                iy + H,
-                x + W / 2.0,
-                y
-            ));
+            if depth[&n.id] - depth[&i.id] > 1 {
+                // skips a level: bend around the boxes in between instead of crossing them
+                let (x1, x2) = (ix + W * 0.85, x + W * 0.85);
+                let bend = W * 0.35 + GAP_X;
+                s.push_str(&format!(
+                    "<path d=\"M{x1:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {x2:.1},{y:.1}\" fill=\"none\" stroke=\"currentColor\" marker-end=\"url(#accel-arrow)\"/>\n",
+                    iy + H,
+                    x1 + bend,
+                    iy + H + GAP_Y,
+                    x2 + bend,
+                    y - GAP_Y,
+                ));
+            } else {
+                s.push_str(&format!(
+                    "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\" marker-end=\"url(#accel-arrow)\"/>\n",
+                    ix + W / 2.0,
+                    iy + H,
+                    x + W / 2.0,
+                    y
+                ));
+            }
         }
     }
     for n in &order {

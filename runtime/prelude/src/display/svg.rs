@@ -91,7 +91,8 @@ pub fn chunks_svg(shape: &[usize], chunks: &[Vec<usize>]) -> String {
         _ => {
             let s = scale(shape);
             let (d, h, w) = (s[0] * 0.6, s[1], s[2]);
-            let (ox, oy) = (10.0, 10.0 + d);
+            // left margin for the depth label, top margin for the skewed faces
+            let (ox, oy) = (30.0, 10.0 + d.max(10.0));
             let (c0, c1, c2) = (cuts(&chunks[0]), cuts(&chunks[1]), cuts(&chunks[2]));
             // top face: columns along x, depth (axis 0) going up-right by d
             grid((ox, oy), w, -d, &c0, &c2, (d, 0.0), &mut body);
@@ -114,9 +115,9 @@ pub fn chunks_svg(shape: &[usize], chunks: &[Vec<usize>]) -> String {
             grid((ox, oy), w, h, &c1, &c2, (0.0, 0.0), &mut body);
             body.push_str(&label(ox + w / 2.0, oy + h + 20.0, &shape[2].to_string(), false));
             body.push_str(&label(ox + w + d + 20.0, oy - d / 2.0 + h / 2.0, &shape[1].to_string(), true));
-            body.push_str(&label(ox + d / 2.0 - 10.0, oy - d / 2.0 - 5.0, &shape[0].to_string(), false));
-            width = w + d + 50.0;
-            height = h + d + 50.0;
+            body.push_str(&label(ox + d / 2.0 - 12.0, oy - d / 2.0 - 4.0, &shape[0].to_string(), false));
+            width = w + d + 70.0;
+            height = h + d.max(10.0) + 50.0;
         }
     }
     format!(
