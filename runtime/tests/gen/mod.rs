@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! A generator of random, well-typed programs in the fast tier's v1 subset.
 //!
 //! Every program is valid Rust by construction: expressions are generated for a wanted type,

@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! The seed kernels (../shared/bench/rustref/src/main.rs, numba_seed_kernels.py) as `%%jit`
 //! cells: fns first, then top-level statements that build inputs and produce a checkable value.
 //! Shared by the seed-kernel tests and the benchmark.
