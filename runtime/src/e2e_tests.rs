@@ -301,3 +301,19 @@ fn aggregate_equality() {
     assert_eq!(value("let v = vec![1, 2, 3]; (v == vec![1, 2, 3], [1.0, f64::NAN] == [1.0, f64::NAN], (1, 2.5) != (1, 2.5))"), "(true, false, false)");
     assert_eq!(panic_msg("let v = vec![1, 2]; assert_eq!(v, vec![1, 3]);"), "assertion `left == right` failed\n  left: [1, 2]\n right: [1, 3]");
 }
+
+#[test]
+fn timeit_runs_a_compiled_loop_and_opt_none_works() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "fn sq(n: u64) -> u64 { let mut s = 0; for i in 0..n { s += i * i; } s }").0.unwrap();
+    assert!(ft.accepts("", "sq(10)"));
+    assert!(!ft.accepts("", "undefined_thing(1)"));
+    let t = ft.timeit("", "sq(1000)", Some(50), 3, &Cap::default()).unwrap();
+    assert_eq!((t.number, t.runs.len()), (50, 3));
+    let cap = Cap::default();
+    let opts = JitOptions { opt: OptLevel::None, boundscheck: false, ..JitOptions::default() };
+    assert_eq!(ft.run_cell("sq(10)", &opts, &cap).unwrap().unwrap().text, "285");
+    let dump = JitOptions { dump: Some(Dump::Ir), ..JitOptions::default() };
+    ft.run_cell("fn h(x: f64) -> f64 { x.sqrt() }\nh(4.0)", &dump, &cap).unwrap();
+    assert!(cap.out.lock().unwrap().contains("sqrt"));
+}

@@ -373,7 +373,7 @@ impl Lowerer<'_, '_> {
 
     fn euclid(&mut self, rem: bool, a: Value, b: Value, t: &Ty) -> Value {
         let signed = matches!(t, Ty::Int(i) if i.signed());
-        self.div_checks(t, a, b, true);
+        self.div_checks(t, a, b, rem);
         if !signed {
             return if rem { self.b.ins().urem(a, b) } else { self.b.ins().udiv(a, b) };
         }
