@@ -317,3 +317,9 @@ fn timeit_runs_a_compiled_loop_and_opt_none_works() {
     ft.run_cell("fn h(x: f64) -> f64 { x.sqrt() }\nh(4.0)", &dump, &cap).unwrap();
     assert!(cap.out.lock().unwrap().contains("sqrt"));
 }
+
+#[test]
+fn use_in_fn_bodies_and_cells() {
+    assert_eq!(value("fn c(r: f64) -> f64 { use std::f64::consts::PI; 2.0 * PI * r }\nc(1.0)"), format!("{:?}", 2.0 * std::f64::consts::PI));
+    assert_eq!(value("use std::f64::consts::*;\nE + TAU"), format!("{:?}", std::f64::consts::E + std::f64::consts::TAU));
+}
