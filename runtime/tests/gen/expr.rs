@@ -20,6 +20,9 @@ impl<'a> Gen<'a> {
         if d == 0 || self.rng.chance(22) {
             return self.leaf(t);
         }
+        if self.f.on("iter_chains") && self.rng.chance(7) {
+            return self.iter_expr(t, d);
+        }
         match t {
             Ty::Bool => self.bool_expr(d),
             t if t.is_int() => self.int_expr(t, d),
@@ -91,13 +94,21 @@ impl<'a> Gen<'a> {
             .collect()
     }
 
+    /// What may be passed for a `&[T]` param: callees assume non-empty slices unless `vec_oob`.
+    pub fn slice_args(&self, t: Ty) -> Vec<Var> {
+        let oob = self.f.on("vec_oob");
+        self.seqs_of(t).into_iter().filter(|v| v.len_min > 0 || oob).collect()
+    }
+
     pub fn all_seqs(&self) -> Vec<Var> {
         self.visible().into_iter().filter(|v| !matches!(v.kind, Kind::Scalar(_))).collect()
     }
 
     fn leaf(&mut self, t: Ty) -> String {
         let vars = self.vars_of(Kind::Scalar(t));
-        let seqs = if self.f.on("vec") || self.f.on("slices") { self.seqs_of(t) } else { vec![] };
+        let oob = self.f.on("vec_oob");
+        let seqs: Vec<Var> = if self.f.on("vec") || self.f.on("slices") { self.seqs_of(t) } else { vec![] };
+        let seqs: Vec<Var> = seqs.into_iter().filter(|v| v.len_min > 0 || oob).collect();
         let all_seqs = if t == Ty::Usize { self.all_seqs() } else { vec![] };
         let w = [30, if vars.is_empty() { 0 } else { 45 }, if seqs.is_empty() { 0 } else { 15 }, if all_seqs.is_empty() { 0 } else { 8 }];
         match self.rng.weighted(&w) {
@@ -398,6 +409,9 @@ impl<'a> Gen<'a> {
                 let b = self.expr(Ty::Bool, d - 1);
                 format!("({a} {} {b})", self.rng.pick(&["&&", "||", "==", "!="]))
             }
+            2 if self.f.on("vec_methods") && !self.all_seqs().is_empty() && self.rng.chance(30) => {
+                format!("{}.is_empty()", self.rng.pick(&self.all_seqs()).name)
+            }
             2 => format!("(!{})", self.expr(Ty::Bool, d - 1)),
             3 => {
                 let a = self.expr(Ty::Bool, d - 1);
@@ -427,7 +441,7 @@ impl<'a> Gen<'a> {
     fn arg_possible(&self, p: Kind) -> bool {
         match p {
             Kind::Scalar(_) => true,
-            Kind::Slice(t, false) => !self.seqs_of(t).is_empty(),
+            Kind::Slice(t, false) => !self.slice_args(t).is_empty(),
             Kind::Slice(t, true) => self.visible().iter().any(|v| v.mutable && !v.frozen && v.kind == Kind::Vec(t))
                 || self.visible().iter().any(|v| !v.frozen && v.kind == Kind::Slice(t, true)),
             Kind::Vec(_) => false,
@@ -451,7 +465,7 @@ impl<'a> Gen<'a> {
             args.push(match *p {
                 Kind::Scalar(t) => self.expr(t, d.saturating_sub(1)),
                 Kind::Slice(t, false) => {
-                    let s = self.rng.pick(&self.seqs_of(t)).clone();
+                    let s = self.rng.pick(&self.slice_args(t)).clone();
                     match s.kind {
                         Kind::Vec(_) if self.f.on("vec_oob") && self.rng.chance(15) => {
                             let a = self.rng.below(s.len_min + 2);

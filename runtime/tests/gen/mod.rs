@@ -12,6 +12,7 @@
 //! does not handle yet can be switched off while the rest keeps being tested.
 
 mod expr;
+mod iters;
 mod stmt;
 pub mod ty;
 
@@ -48,6 +49,10 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("fmt_inline", "inline format args {x} / {x:>5}"),
     ("int_methods", "wrapping_*, abs, pow, min, max, rem_euclid, div_euclid, checked_*().unwrap()"),
     ("float_methods", "sqrt, abs, floor, …, powi (exact exponents), powf, mul_add, consts::PI, is_nan"),
+    ("iter_chains", "closures and iterator chains: map/filter/enumerate/zip/rev/take/skip/step_by/chain + sum/product/fold/count/min/max/any/all/collect"),
+    ("vec_methods", "Vec::new, pop().unwrap(), is_empty, clear, extend_from_slice, resize"),
+    ("asserts", "assert!(short condition), assert!(c, fmt..), assert_eq!, panic! with formatted messages"),
+    ("assert_pretty", "assert!(long condition): the message is the condition as rustc's pretty-printer lays it out"),
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
 ];
@@ -58,7 +63,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "float", "divrem", "bitwise", "shifts", "casts", "float_casts", "unsuffixed", "if_else", "for_range",
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
-    "float_methods", "trailing_expr", "panic_line",
+    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -34,6 +34,7 @@ impl<'a> Gen<'a> {
         let mut_seqs: Vec<Var> = vis
             .iter()
             .filter(|v| !v.frozen && ((v.mutable && matches!(v.kind, Kind::Vec(_))) || matches!(v.kind, Kind::Slice(_, true))))
+            .filter(|v| v.len_min > 0 || self.f.on("vec_oob") || matches!(v.kind, Kind::Vec(_)))
             .cloned()
             .collect();
         let nested = depth < 3;
@@ -53,6 +54,7 @@ impl<'a> Gen<'a> {
             if self.fns[..self.callable].is_empty() { 0 } else { 6 },       // 10 call
             if in_loop && f.on("if_else") { on("break_continue", 4) + on("labels", 2) } else { 0 }, // 11
             if self.ret.is_some() && f.on("if_else") { on("early_return", 3) } else { 0 }, // 12
+            if f.on("if_else") { on("asserts", 1) } else { 0 },           // 13
         ];
         match self.rng.weighted(&w) {
             0 => self.let_scalar(),
@@ -74,6 +76,7 @@ impl<'a> Gen<'a> {
             10 => self.call_stmt(),
             11 => self.break_continue(),
             12 => self.early_return(),
+            13 => self.assert_stmt(),
             _ => self.let_scalar(),
         }
     }
@@ -102,18 +105,28 @@ impl<'a> Gen<'a> {
 
     fn let_vec(&mut self) {
         let t = self.numeric_ty();
-        let (text, n) = if self.rng.chance(30) {
+        let (text, n, lo) = if self.f.on("vec_methods") && self.rng.chance(15) {
+            ("Vec::new()".to_string(), 0, 0)
+        } else if self.f.on("iter_chains") && self.rng.chance(20) {
+            let (it, n) = self.values(t, 2);
+            (format!("{it}.collect::<Vec<{}>>()", t.name()), n, 0)
+        } else if self.rng.chance(30) {
             let n = 1 + self.rng.below(8);
-            (format!("vec![{}; {n}]", self.expr(t, 1)), n)
+            (format!("vec![{}; {n}]", self.expr(t, 1)), n, n)
         } else {
             let n = 1 + self.rng.below(6);
             let items: Vec<String> = (0..n).map(|_| self.expr(t, 1)).collect();
-            (format!("vec![{}]", items.join(", ")), n)
+            (format!("vec![{}]", items.join(", ")), n, n)
         };
         let name = self.new_name("v");
         let mutable = self.rng.chance(70);
+        let mutable = mutable || n == 0;
+        self.emit_let_vec(&name, mutable, t, &text);
+        self.declare(Var { name, kind: Kind::Vec(t), mutable, frozen: false, len_min: lo, len_max: n });
+    }
+
+    fn emit_let_vec(&mut self, name: &str, mutable: bool, t: Ty, text: &str) {
         self.emit(format!("let {}{name}: Vec<{}> = {text};", if mutable { "mut " } else { "" }, t.name()));
-        self.declare(Var { name, kind: Kind::Vec(t), mutable, frozen: false, len_min: n, len_max: n });
     }
 
     /// `x = e;` or `x op= e;` (also used on `v[i]` places with `place`).
@@ -155,7 +168,11 @@ impl<'a> Gen<'a> {
             Kind::Vec(t) | Kind::Slice(t, _) => t,
             Kind::Scalar(_) => unreachable!(),
         };
-        if matches!(v.kind, Kind::Vec(_)) && self.mult <= 32 && self.rng.chance(30) {
+        if matches!(v.kind, Kind::Vec(_)) && self.f.on("vec_methods") && self.rng.chance(25) && self.vec_method(v, t) {
+            return;
+        }
+        let must_push = v.len_min == 0 && !self.f.on("vec_oob");
+        if matches!(v.kind, Kind::Vec(_)) && self.mult <= 32 && (must_push || self.rng.chance(30)) {
             let e = self.expr(t, 2);
             self.emit(format!("{}.push({e});", v.name));
             let m = self.mult;
@@ -167,6 +184,84 @@ impl<'a> Gen<'a> {
         let i = self.store_index(v);
         let place = format!("{}[{i}]", v.name);
         self.assign(&place, v.kind, true);
+    }
+
+    /// pop/clear/extend_from_slice/resize on a mutable Vec; false when none fits here.
+    fn vec_method(&mut self, v: &Var, t: Ty) -> bool {
+        let m = self.mult;
+        let oob = self.f.on("vec_oob");
+        match self.rng.below(4) {
+            0 if v.len_min >= m || oob => {
+                let x = self.fresh("x");
+                self.emit(format!("let {x} = {}.pop().unwrap();", v.name));
+                if let Some(b) = self.binding_mut(&v.name) {
+                    b.len_min = b.len_min.saturating_sub(m);
+                }
+                self.declare(Var { name: x, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+            }
+            1 if oob => {
+                self.emit(format!("{}.clear();", v.name));
+                if let Some(b) = self.binding_mut(&v.name) {
+                    b.len_min = 0;
+                }
+            }
+            2 if m <= 8 => {
+                let others: Vec<Var> = self.seqs_of(t).into_iter().filter(|w| w.name != v.name).collect();
+                if others.is_empty() {
+                    return false;
+                }
+                let w = self.rng.pick(&others).clone();
+                let src = if matches!(w.kind, Kind::Vec(_)) { format!("&{}", w.name) } else { w.name.clone() };
+                self.emit(format!("{}.extend_from_slice({src});", v.name));
+                if let Some(b) = self.binding_mut(&v.name) {
+                    b.len_max += m * w.len_max;
+                }
+            }
+            3 => {
+                let n = self.rng.below(10);
+                let x = self.expr(t, 1);
+                self.emit(format!("{}.resize({n}, {x});", v.name));
+                if let Some(b) = self.binding_mut(&v.name) {
+                    b.len_min = b.len_min.min(n);
+                    b.len_max = b.len_max.max(n);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn assert_stmt(&mut self) {
+        match self.rng.below(3) {
+            0 => {
+                // `assert!(c)` panics with `c` as rustc's pretty-printer writes it (it wraps long
+                // lines and adds trailing commas in matches): short conditions unless `assert_pretty`.
+                let c = if self.f.on("assert_pretty") {
+                    self.expr(Ty::Bool, 3)
+                } else {
+                    let t = self.numeric_ty();
+                    let (a, b) = (self.expr(t, 0), self.expr(t, 0));
+                    format!("{a} {} {b}", self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]))
+                };
+                self.emit(format!("assert!({c});"));
+            }
+            1 => {
+                let t = self.scalar_ty();
+                let (a, b) = (self.expr(t, 1), self.expr(t, 1));
+                if self.rng.chance(50) {
+                    self.emit(format!("assert_eq!({a}, {b});"));
+                } else {
+                    let c = self.expr(Ty::Bool, 1);
+                    self.emit(format!("assert!({c}, \"{{}} vs {{:?}}\", {a}, {b});"));
+                }
+            }
+            _ => {
+                let c = self.expr(Ty::Bool, 2);
+                let t = self.scalar_ty();
+                let e = self.expr(t, 1);
+                self.emit(format!("if {c} {{ panic!(\"boom {{}}\", {e}); }}"));
+            }
+        }
     }
 
     fn print_stmt(&mut self) {
@@ -418,7 +513,7 @@ impl<'a> Gen<'a> {
             self.hidden.push(h.clone());
         }
         let ok = sig.params.iter().all(|p| matches!(p, Kind::Slice(_, true)) || match p {
-            Kind::Slice(t, false) => !self.seqs_of(*t).is_empty(),
+            Kind::Slice(t, false) => !self.slice_args(*t).is_empty(),
             _ => true,
         });
         if hidden_name.is_some() {

@@ -1,0 +1,146 @@
+//! Closures and iterator chains (feature `iter_chains`): `values(S)` builds an iterator that
+//! yields values of type S, a terminal (`sum`, `product`, `fold`, `count`, `min`/`max` +
+//! `unwrap`, `any`, `all`, `collect`) turns it into an expression. Closure parameters get fresh
+//! names; closure bodies capture outer variables by reference (expressions never mutate).
+
+use super::ty::{Ty, INTS};
+use super::{Gen, Kind, Var};
+
+impl<'a> Gen<'a> {
+    fn scalar_var(name: &str, t: Ty) -> Var {
+        Var { name: name.to_string(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }
+    }
+
+    /// Generates `e` of type `t` with `vars` in scope, as if run `iters` times.
+    fn closure_body(&mut self, t: Ty, d: u32, vars: Vec<Var>, iters: u64) -> String {
+        let saved = self.mult;
+        self.mult = self.mult.saturating_mul(iters.max(1));
+        self.scopes.push(vars);
+        let e = self.expr(t, d);
+        self.scopes.pop();
+        self.mult = saved;
+        e
+    }
+
+    /// A literal range of int type `r` with at most 12 elements: (text, length bound).
+    fn small_range(&mut self, r: Ty) -> (String, u64) {
+        let n = self.rng.below(10) as i128;
+        let lo = (self.rng.range(-5, 10) as i128).clamp(r.min(), r.max() - n);
+        let (a, b) = (self.int_lit_of(r, lo, true), self.int_lit_of(r, lo + n, true));
+        if self.rng.chance(30) {
+            (format!("({a}..={b})"), n as u64 + 1)
+        } else {
+            (format!("({a}..{b})"), n as u64)
+        }
+    }
+
+    fn adapters(&mut self, mut it: String, len: u64, r: Option<Ty>) -> (String, u64) {
+        if !self.rng.chance(40) {
+            return (it, len);
+        }
+        match self.rng.below(5) {
+            0 => it.push_str(".rev()"),
+            1 => it.push_str(&format!(".step_by({})", 1 + self.rng.below(3))),
+            2 => it.push_str(&format!(".skip({})", self.rng.below(4))),
+            3 => it.push_str(&format!(".take({})", self.rng.below(6))),
+            _ => match r {
+                Some(r) => {
+                    let (b, n) = self.small_range(r);
+                    return (format!("{it}.chain{b}"), len + n);
+                }
+                None => it.push_str(".rev()"),
+            },
+        }
+        (it, len)
+    }
+
+    /// An iterator yielding values of type `s`, and a bound on its length.
+    pub fn values(&mut self, s: Ty, d: u32) -> (String, u64) {
+        let seqs: Vec<Var> = self.all_seqs();
+        let choice = self.rng.below(if seqs.is_empty() { 2 } else { 5 });
+        let (it, len) = match choice {
+            0 if s.is_int() => {
+                let (r, n) = self.small_range(s);
+                self.adapters(r, n, Some(s))
+            }
+            0 | 1 => {
+                let rt = *self.rng.pick(&INTS);
+                let (r, n) = self.small_range(rt);
+                let (r, n) = self.adapters(r, n, Some(rt));
+                let q = self.fresh("q");
+                let e = self.closure_body(s, d - 1, vec![Self::scalar_var(&q, rt)], n);
+                (format!("{r}.map(|{q}| {e})"), n)
+            }
+            2 => {
+                let v = self.rng.pick(&seqs).clone();
+                let et = elem(&v);
+                let q = self.fresh("q");
+                let (src, n) = self.adapters(format!("{}.iter()", v.name), v.len_max, None);
+                let e = self.closure_body(s, d - 1, vec![Self::scalar_var(&q, et)], n);
+                (format!("{src}.map(|&{q}| {e})"), n)
+            }
+            3 => {
+                let v = self.rng.pick(&seqs).clone();
+                let (k, q) = (self.fresh("q"), self.fresh("q"));
+                let vars = vec![Self::scalar_var(&k, Ty::Usize), Self::scalar_var(&q, elem(&v))];
+                let e = self.closure_body(s, d - 1, vars, v.len_max);
+                (format!("{}.iter().enumerate().map(|({k}, &{q})| {e})", v.name), v.len_max)
+            }
+            _ => {
+                let v = self.rng.pick(&seqs).clone();
+                let w = self.rng.pick(&seqs).clone();
+                let (a, b) = (self.fresh("q"), self.fresh("q"));
+                let vars = vec![Self::scalar_var(&a, elem(&v)), Self::scalar_var(&b, elem(&w))];
+                let n = v.len_max.min(w.len_max);
+                let e = self.closure_body(s, d - 1, vars, n);
+                (format!("{}.iter().zip({}.iter()).map(|(&{a}, &{b})| {e})", v.name, w.name), n)
+            }
+        };
+        if self.f.on("if_else") && self.rng.chance(25) {
+            let y = self.fresh("q");
+            let c = self.closure_body(Ty::Bool, d.saturating_sub(1).max(1), vec![Self::scalar_var(&y, s)], len);
+            return (format!("{it}.filter(|&{y}| {c})"), len);
+        }
+        (it, len)
+    }
+
+    /// An expression of type `t` ending an iterator chain.
+    pub fn iter_expr(&mut self, t: Ty, d: u32) -> String {
+        let d = d.max(1);
+        match t {
+            Ty::Bool => {
+                let s = self.numeric_ty();
+                let (it, n) = self.values(s, d);
+                let y = self.fresh("q");
+                let c = self.closure_body(Ty::Bool, d - 1, vec![Self::scalar_var(&y, s)], n);
+                format!("{it}.{}(|{y}| {c})", self.rng.pick(&["any", "all"]))
+            }
+            Ty::Usize if self.rng.chance(30) => {
+                let s = self.numeric_ty();
+                format!("{}.count()", self.values(s, d).0)
+            }
+            t if t.is_int() && self.rng.chance(25) => {
+                format!("{}.{}().unwrap()", self.values(t, d).0, self.rng.pick(&["min", "max"]))
+            }
+            t if self.rng.chance(25) => {
+                let s = self.numeric_ty();
+                let (it, n) = self.values(s, d);
+                let init = self.expr(t, d - 1);
+                let (acc, z) = (self.fresh("q"), self.fresh("q"));
+                let body = self.closure_body(t, d - 1, vec![Self::scalar_var(&acc, t), Self::scalar_var(&z, s)], n);
+                format!("{it}.fold({init}, |{acc}, {z}| {body})")
+            }
+            t => {
+                let m = if self.rng.chance(75) { "sum" } else { "product" };
+                format!("{}.{m}::<{}>()", self.values(t, d).0, t.name())
+            }
+        }
+    }
+}
+
+fn elem(v: &Var) -> Ty {
+    match v.kind {
+        Kind::Vec(t) | Kind::Slice(t, _) => t,
+        Kind::Scalar(t) => t,
+    }
+}
