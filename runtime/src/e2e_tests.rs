@@ -323,3 +323,28 @@ fn use_in_fn_bodies_and_cells() {
     assert_eq!(value("fn c(r: f64) -> f64 { use std::f64::consts::PI; 2.0 * PI * r }\nc(1.0)"), format!("{:?}", 2.0 * std::f64::consts::PI));
     assert_eq!(value("use std::f64::consts::*;\nE + TAU"), format!("{:?}", std::f64::consts::E + std::f64::consts::TAU));
 }
+
+#[test]
+fn notebook_snippets() {
+    let mut ft = FastTier::new();
+    let cells = [
+        ("let n = 5; let mut v = vec![0.0; n]; for i in 0..n { v[i] = i as f64 * 0.5; } v", "[0.0, 0.5, 1.0, 1.5, 2.0]"),
+        ("let total: f64 = v.iter().sum(); total", "5.0"),
+        ("fn dot(a: &[f64], b: &[f64]) -> f64 { a.iter().zip(b).map(|(x, y)| x * y).sum() }\ndot(&v, &v)", "7.5"),
+        ("v.iter().cloned().fold(f64::NEG_INFINITY, f64::max)", "2.0"),
+        ("let (a, b) = (1, 2); let s = format!(\"{}-{}\", a, b); s", "\"1-2\""),
+        ("let arr = [3, 1, 2]; let mut m = 0; for x in arr.iter() { if *x > m { m = *x; } } (m, (-7i32).abs(), 3i64.pow(4), 2f64.powf(0.5))", &format!("(3, 7, 81, {:?})", 2f64.powf(0.5))),
+        ("let mut i = 0; let mut acc = 0u64; while i < 10 { acc += i; i += 1; } acc", "45"),
+        ("let c = 'x'; (c, c as u32, 65u8 as char, true as i32)", "('x', 120, 'A', 1)"),
+        ("let w: Vec<i32> = (1..=4).collect(); let sq: Vec<i32> = w.iter().map(|x| x * x).collect(); sq", "[1, 4, 9, 16]"),
+        ("(w.iter().any(|&x| x > 3), w.iter().all(|&x| x > 0))", "(true, true)"),
+        ("let mut grid = [[0u8; 3]; 2]; grid[1][2] = 7; grid", "[[0, 0, 0], [0, 0, 7]]"),
+        ("let r = 'outer: loop { for i in 0.. 10 { if i == 3 { break 'outer i * 2; } } }; r", "6"),
+    ];
+    for (src, want) in cells {
+        match run(&mut ft, src).0 {
+            Ok(Some(v)) => assert_eq!(v, want, "{src}"),
+            other => panic!("{src}\n=> {other:?}"),
+        }
+    }
+}
