@@ -203,6 +203,17 @@ def test_stop_on_error_aborts_queued_cells(kernel, tmp_path):
     assert ok["status"] == "ok" and stdout_of(outs) == "after\n"
 
 
+def test_request_right_after_an_error_is_not_aborted(kernel):
+    """stop_on_error aborts what was queued when the cell failed, not what a client sends after it
+    saw the error reply (nbclient, papermill and these tests send the next cell at once)."""
+    km, kc = kernel
+    for _ in range(5):
+        failed, _ = run_cell(kc, "%no_such_magic")
+        assert failed["status"] == "error"
+        after, _ = run_cell(kc, "%lsmagic")
+        assert after["status"] == "ok", after
+
+
 def test_panic_is_an_error_with_its_message(kernel):
     km, kc = kernel
     reply, outs = run_cell(kc, 'let v: Vec<i32> = vec![1, 2, 3];\nlet i = 5;\nv[i]')
