@@ -53,6 +53,9 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("vec_methods", "Vec::new, pop().unwrap(), is_empty, clear, extend_from_slice, resize"),
     ("asserts", "assert!(short condition), assert!(c, fmt..), assert_eq!, panic! with formatted messages"),
     ("assert_pretty", "assert!(long condition): the message is the condition as rustc's pretty-printer lays it out"),
+    ("arrays", "fixed arrays [T; N] / [a, b, c]: indexing, len, iteration, &a as &[T], {:?}"),
+    ("tuples", "tuple expressions with .0/.1 and `let (a, b) = (..)` destructuring"),
+    ("recursion", "recursive fns with a decreasing depth parameter"),
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
 ];
@@ -63,7 +66,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "float", "divrem", "bitwise", "shifts", "casts", "float_casts", "unsuffixed", "if_else", "for_range",
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
-    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts",
+    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,7 +221,11 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     let n_fns = if f.on("fns") { g.rng.below(5) as usize } else { 0 };
     for k in 0..n_fns {
         g.callable = k;
-        g.gen_fn(k);
+        if f.on("recursion") && g.rng.chance(25) {
+            g.gen_rec_fn(k);
+        } else {
+            g.gen_fn(k);
+        }
     }
     g.callable = n_fns;
     let main_line = g.lines.len() + 1;
@@ -339,6 +346,39 @@ impl<'a> Gen<'a> {
         self.indent = 0;
         self.emit("}".to_string());
         self.fns.push(FnSig { name, params, ret, cost: self.cost, prints: self.prints });
+    }
+
+    /// `fn fK(n: u32, acc: T) -> T { if n == 0 { acc } else { fK(n - 1, e) } }`: called with
+    /// small literal depths (its cost assumes n ≤ 40).
+    fn gen_rec_fn(&mut self, k: usize) {
+        let name = format!("f{k}");
+        let t = self.numeric_ty();
+        self.emit(format!("fn {name}(n: u32, acc: {}) -> {} {{", t.name(), t.name()));
+        self.indent = 1;
+        self.scopes = vec![vec![
+            Var { name: "n".into(), kind: Kind::Scalar(ty::Ty::U32), mutable: false, frozen: false, len_min: 0, len_max: 0 },
+            Var { name: "acc".into(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 },
+        ]];
+        self.loops.clear();
+        self.ret = Some(Some(t));
+        self.mult = 40;
+        self.cost = 1;
+        self.prints = 0;
+        self.emit("if n == 0 {".into());
+        self.indent = 2;
+        let base = self.expr(t, 2);
+        self.emit(base);
+        self.indent = 1;
+        self.emit("} else {".into());
+        self.indent = 2;
+        let step = self.expr(t, 2);
+        self.emit(format!("{name}(n - 1, {step})"));
+        self.indent = 1;
+        self.emit("}".into());
+        self.indent = 0;
+        self.emit("}".into());
+        // Callers pass n as a literal ≤ 40 (see `call_with`).
+        self.fns.push(FnSig { name, params: vec![Kind::Scalar(ty::Ty::U32), Kind::Scalar(t)], ret: Some(t), cost: self.cost, prints: self.prints });
     }
 
     /// The cell's trailing expression: a scalar expression or a Vec.

@@ -94,6 +94,15 @@ impl<'a> Gen<'a> {
     }
 
     fn let_scalar(&mut self) {
+        if self.f.on("tuples") && self.rng.chance(10) {
+            let (t, u) = (self.scalar_ty(), self.scalar_ty());
+            let (a, b) = (self.expr(t, 2), self.expr(u, 2));
+            let (x, y) = (self.fresh("x"), self.fresh("x"));
+            self.emit(format!("let ({x}, mut {y}) = ({a}, {b});"));
+            self.declare(Var { name: x, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+            self.declare(Var { name: y, kind: Kind::Scalar(u), mutable: true, frozen: false, len_min: 0, len_max: 0 });
+            return;
+        }
         let t = self.scalar_ty();
         let e = self.expr(t, 3);
         let name = self.new_name("x");
@@ -118,6 +127,15 @@ impl<'a> Gen<'a> {
             let items: Vec<String> = (0..n).map(|_| self.expr(t, 1)).collect();
             (format!("vec![{}]", items.join(", ")), n, n)
         };
+        if self.f.on("arrays") && self.rng.chance(25) && !text.starts_with("Vec::new") && !text.contains(".collect") {
+            // `[..]` instead of `vec![..]`: a fixed array (named `a…`: never pushed to).
+            let name = self.fresh("a");
+            let mutable = self.rng.chance(60);
+            let arr = text.trim_start_matches("vec!").to_string();
+            self.emit(format!("let {}{name}: [{}; {n}] = {arr};", if mutable { "mut " } else { "" }, t.name()));
+            self.declare(Var { name, kind: Kind::Vec(t), mutable, frozen: false, len_min: n, len_max: n });
+            return;
+        }
         let name = self.new_name("v");
         let mutable = self.rng.chance(70);
         let mutable = mutable || n == 0;
@@ -168,11 +186,12 @@ impl<'a> Gen<'a> {
             Kind::Vec(t) | Kind::Slice(t, _) => t,
             Kind::Scalar(_) => unreachable!(),
         };
-        if matches!(v.kind, Kind::Vec(_)) && self.f.on("vec_methods") && self.rng.chance(25) && self.vec_method(v, t) {
+        let array = v.name.starts_with('a');
+        if !array && matches!(v.kind, Kind::Vec(_)) && self.f.on("vec_methods") && self.rng.chance(25) && self.vec_method(v, t) {
             return;
         }
         let must_push = v.len_min == 0 && !self.f.on("vec_oob");
-        if matches!(v.kind, Kind::Vec(_)) && self.mult <= 32 && (must_push || self.rng.chance(30)) {
+        if !array && matches!(v.kind, Kind::Vec(_)) && self.mult <= 32 && (must_push || self.rng.chance(30)) {
             let e = self.expr(t, 2);
             self.emit(format!("{}.push({e});", v.name));
             let m = self.mult;
