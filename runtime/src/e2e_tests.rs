@@ -348,3 +348,8 @@ fn notebook_snippets() {
         }
     }
 }
+
+#[test]
+fn float_min_max_signed_zero() {
+    assert_eq!(value("((-0.0f64).max(0.0), (0.0f64).min(-0.0), f64::NAN.max(1.0), 2.0f64.min(f64::NAN))"), "(0.0, -0.0, 1.0, 2.0)");
+}

@@ -395,11 +395,46 @@ macro_rules! f_binary {
 }
 
 f_binary! {
-    rt_f64_powf: f64 => powf; rt_f64_atan2: f64 => atan2; rt_f64_hypot: f64 => hypot; rt_f64_min: f64 => min;
-    rt_f64_max: f64 => max; rt_f64_log: f64 => log; rt_f64_rem_euclid: f64 => rem_euclid; rt_f64_div_euclid: f64 => div_euclid;
-    rt_f32_powf: f32 => powf; rt_f32_atan2: f32 => atan2; rt_f32_hypot: f32 => hypot; rt_f32_min: f32 => min;
-    rt_f32_max: f32 => max; rt_f32_log: f32 => log; rt_f32_rem_euclid: f32 => rem_euclid; rt_f32_div_euclid: f32 => div_euclid;
+    rt_f64_powf: f64 => powf; rt_f64_atan2: f64 => atan2; rt_f64_hypot: f64 => hypot;
+    rt_f64_log: f64 => log; rt_f64_rem_euclid: f64 => rem_euclid; rt_f64_div_euclid: f64 => div_euclid;
+    rt_f32_powf: f32 => powf; rt_f32_atan2: f32 => atan2; rt_f32_hypot: f32 => hypot;
+    rt_f32_log: f32 => log; rt_f32_rem_euclid: f32 => rem_euclid; rt_f32_div_euclid: f32 => div_euclid;
 }
+
+// min/max: NaN-ignoring, and -0.0 < +0.0 (what rustc's constant folding of
+// `f64::max`/`min` gives, i.e. IEEE 754-2019 minimumNumber/maximumNumber).
+macro_rules! minmax {
+    ($min:ident, $max:ident, $t:ty) => {
+        pub extern "C" fn $max(a: $t, b: $t) -> $t {
+            if a.is_nan() {
+                b
+            } else if b.is_nan() {
+                a
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() & b.to_bits())
+            } else if a > b {
+                a
+            } else {
+                b
+            }
+        }
+        pub extern "C" fn $min(a: $t, b: $t) -> $t {
+            if a.is_nan() {
+                b
+            } else if b.is_nan() {
+                a
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() | b.to_bits())
+            } else if a < b {
+                a
+            } else {
+                b
+            }
+        }
+    };
+}
+minmax!(rt_f64_min, rt_f64_max, f64);
+minmax!(rt_f32_min, rt_f32_max, f32);
 
 pub extern "C" fn rt_f64_powi(x: f64, n: i32) -> f64 {
     x.powi(n)
@@ -448,6 +483,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rt_f32_mul_add", rt_f32_mul_add as *const u8),
         ("rt_f64_rem", rt_f64_rem as *const u8),
         ("rt_eq_mem", rt_eq_mem as *const u8),
+        ("rt_f64_min", rt_f64_min as *const u8),
+        ("rt_f64_max", rt_f64_max as *const u8),
+        ("rt_f32_min", rt_f32_min as *const u8),
+        ("rt_f32_max", rt_f32_max as *const u8),
         ("rt_f32_rem", rt_f32_rem as *const u8),
     ];
     v.extend_from_slice(F_UNARY);
