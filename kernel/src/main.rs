@@ -1,8 +1,56 @@
-//! `accel`: the Jupyter kernel binary.
+//! `accel`: the Jupyter kernel for Rust (see DESIGN.md, "Names users type").
+//!
+//! - `accel kernel --connection-file F` — what the kernelspec runs (`wire`)
+//! - `accel install [--user|--sys-prefix|--prefix DIR] [--uninstall]` (`install`)
+//! - `accel run NB.ipynb [-o OUT] [--allow-errors] [--timeout S]` — headless (`run`)
 
-fn main() {
+mod executor;
+mod history;
+mod install;
+mod run;
+mod script_tier;
+mod tiers;
+mod wire;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "accel", version, about = "A Jupyter kernel for Rust, built for array computing")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve one kernel on the sockets a Jupyter connection file names.
+    Kernel {
+        #[arg(long, value_name = "FILE")]
+        connection_file: PathBuf,
+        #[arg(long, value_enum, default_value_t, hide = true)]
+        tier: tiers::TierChoice,
+    },
+    /// Install (or --uninstall) the Jupyter kernelspec `accel`.
+    Install(install::InstallArgs),
+    /// Execute a notebook without Jupyter and write it with its outputs.
+    Run(run::RunArgs),
+}
+
+fn main() -> ExitCode {
     // When evcxr re-executes this binary as its child (the process that loads and runs
     // compiled user code), control never returns from here.
     evcxr::runtime_hook();
-    println!("accel: not yet");
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Kernel { connection_file, tier } => wire::serve(connection_file, *tier).map(|()| ExitCode::SUCCESS),
+        Command::Install(args) => install::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::run(args),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("accel: {e:#}");
+        ExitCode::FAILURE
+    })
 }
