@@ -262,7 +262,18 @@ impl<'a> Gen<'a> {
         format!("(-{e})")
     }
 
+    /// A `char` expression (`u8 as char`, or a char literal).
+    pub fn char_expr(&mut self, d: u32) -> String {
+        if self.rng.chance(30) {
+            return self.rng.pick(&["'a'", "'Z'", "'\\n'", "'\\''", "'é'", "'\\u{7f}'", "' '", "'0'"]).to_string();
+        }
+        format!("({} as char)", self.expr(Ty::U8, d.saturating_sub(1)))
+    }
+
     fn cast_to(&mut self, t: Ty, d: u32) -> String {
+        if t.is_int() && self.f.on("chars") && self.rng.chance(8) {
+            return format!("({} as {})", self.char_expr(d), t.name());
+        }
         let mut from = if self.f.on("float_casts") { self.numeric_ty() } else { *self.rng.pick(&INTS) };
         if t.is_int() && self.f.on("if_else") && self.rng.chance(8) {
             from = Ty::Bool;
@@ -422,6 +433,9 @@ impl<'a> Gen<'a> {
             }
             2 if self.f.on("vec_methods") && !self.all_seqs().is_empty() && self.rng.chance(30) => {
                 format!("{}.is_empty()", self.rng.pick(&self.all_seqs()).name)
+            }
+            2 if self.f.on("chars") && self.rng.chance(25) => {
+                format!("({} {} {})", self.char_expr(d), self.rng.pick(&["<", "==", ">="]), self.char_expr(d))
             }
             2 => format!("(!{})", self.expr(Ty::Bool, d - 1)),
             3 => {

@@ -56,6 +56,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("arrays", "fixed arrays [T; N] / [a, b, c]: indexing, len, iteration, &a as &[T], {:?}"),
     ("tuples", "tuple expressions with .0/.1 and `let (a, b) = (..)` destructuring"),
     ("recursion", "recursive fns with a decreasing depth parameter"),
+    ("chars", "u8 as char printed with {} / {:?} (escapes), char comparisons, char as u32"),
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
 ];
@@ -66,7 +67,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "float", "divrem", "bitwise", "shifts", "casts", "float_casts", "unsuffixed", "if_else", "for_range",
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
-    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion",
+    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

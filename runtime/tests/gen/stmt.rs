@@ -303,6 +303,11 @@ impl<'a> Gen<'a> {
                 }
                 continue;
             }
+            if self.f.on("chars") && self.rng.chance(10) {
+                fmt.push_str(*self.rng.pick(&["{}", "{:?}", "{:>3}"][..]));
+                args.push(self.char_expr(2));
+                continue;
+            }
             let t = self.scalar_ty();
             let spec = if spec_on { self.spec(t) } else { String::new() };
             let vars: Vec<Var> = self.visible().into_iter().filter(|v| v.kind == Kind::Scalar(t)).collect();
