@@ -19,7 +19,8 @@ use jupyter_zmq_client::{
 };
 use tokio::time::timeout;
 
-pub const WAIT: Duration = Duration::from_secs(20);
+/// Only reached when something is wrong; generous because a first evcxr cell compiles.
+pub const WAIT: Duration = Duration::from_secs(180);
 
 pub struct Kernel {
     pub child: Child,
