@@ -57,6 +57,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("tuples", "tuple expressions with .0/.1 and `let (a, b) = (..)` destructuring"),
     ("recursion", "recursive fns with a decreasing depth parameter"),
     ("chars", "u8 as char printed with {} / {:?} (escapes), char comparisons, char as u32"),
+    ("multi_cell", "the top-level statements split over two cells: workspace variables and fns carry over"),
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
 ];
@@ -67,7 +68,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "float", "divrem", "bitwise", "shifts", "casts", "float_casts", "unsuffixed", "if_else", "for_range",
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
-    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars",
+    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +135,20 @@ pub struct Program {
     /// 1-based line where the top-level statements start (fns are above it).
     pub main_line: usize,
     pub trailing_expr: bool,
+    /// With `multi_cell`: the 1-based line where a second cell starts.
+    pub split_line: Option<usize>,
+}
+
+impl Program {
+    /// The cells to run in order, each with the program line it starts at.
+    pub fn cells(&self) -> Vec<(String, usize)> {
+        let lines: Vec<&str> = self.cell.lines().collect();
+        let join = |ls: &[&str]| ls.iter().map(|l| format!("{l}\n")).collect::<String>();
+        match self.split_line {
+            Some(k) => vec![(join(&lines[..k - 1]), 1), (join(&lines[k - 1..]), k)],
+            None => vec![(self.cell.clone(), 1)],
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -246,9 +261,20 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     } else {
         g.final_print();
     }
+    let mut split_line = None;
+    if f.on("multi_cell") && g.rng.chance(50) {
+        // Top-level statement starts after the first one: unindented lines not closing a block.
+        let starts: Vec<usize> = (main_line..g.lines.len())
+            .filter(|&i| !g.lines[i].starts_with(' ') && !g.lines[i].starts_with('}'))
+            .map(|i| i + 1)
+            .collect();
+        if !starts.is_empty() {
+            split_line = Some(*g.rng.pick(&starts));
+        }
+    }
     let mut cell = g.lines.join("\n");
     cell.push('\n');
-    Program { seed, cell, main_line, trailing_expr }
+    Program { seed, cell, main_line, trailing_expr, split_line }
 }
 
 impl<'a> Gen<'a> {
