@@ -155,7 +155,7 @@ def test_interrupt_rustc_tier(kernel, how):
     assert reply["status"] == "error", reply
     assert dt < 1.5, f"interrupt took {dt:.2f}s (issue 2: within 1 s)"
     ok, outs = run_cell(kc, "40 + 2")
-    assert ok["status"] == "ok" and result_of(outs) == "42"
+    assert ok["status"] == "ok" and result_of(outs) == "42", (ok, error_text(ok, outs))
 
 
 @pytest.mark.parametrize("how", ["message", "sigint"])
@@ -166,7 +166,7 @@ def test_interrupt_fast_tier(kernel, how):
     assert reply["status"] == "error", reply
     assert dt < 1.0, f"interrupt of a %%jit loop took {dt:.2f}s (issue 3: within 100 ms)"
     ok, outs = run_cell(kc, "%%jit\n40 + 2")
-    assert ok["status"] == "ok" and result_of(outs) == "42", (ok, outs)
+    assert ok["status"] == "ok" and result_of(outs) == "42", (ok, error_text(ok, outs))
 
 
 @pytest.mark.parametrize("crash", [
@@ -175,15 +175,15 @@ def test_interrupt_fast_tier(kernel, how):
 ])
 def test_child_crash_restarts_rustc_tier(kernel, crash):
     km, kc = kernel
-    ok, _ = run_cell(kc, "let before_crash = 5;")
-    assert ok["status"] == "ok"
+    ok, outs = run_cell(kc, "let before_crash = 5;")
+    assert ok["status"] == "ok", error_text(ok, outs)
     reply, outs = run_cell(kc, crash)
     assert reply["status"] == "error"
     text = error_text(reply, outs).lower()
     assert "restart" in text, f"the error should say the rustc tier restarted: {text!r}"
     assert psutil.pid_exists(kernel_pid(km)), "the kernel died with its child"
     ok, outs = run_cell(kc, "1 + 1")
-    assert ok["status"] == "ok" and result_of(outs) == "2", (ok, outs)
+    assert ok["status"] == "ok" and result_of(outs) == "2", (ok, error_text(ok, outs))
     lost, outs = run_cell(kc, "before_crash")
     assert lost["status"] == "error", "variables of the crashed child cannot have survived"
 
