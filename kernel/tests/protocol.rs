@@ -130,11 +130,19 @@ async fn is_complete_complete_inspect_comm_info() {
     let reply = k.shell_request(IsCompleteRequest { code: "%lsmagic".into() }).await;
     let JupyterMessageContent::IsCompleteReply(r) = reply.content else { panic!("{reply:?}") };
     assert_eq!(serde_json::to_value(&r.status).unwrap(), "complete");
+    let reply = k.shell_request(IsCompleteRequest { code: "fn f() {".into() }).await;
+    let JupyterMessageContent::IsCompleteReply(r) = reply.content else { panic!("{reply:?}") };
+    assert_eq!(serde_json::to_value(&r.status).unwrap(), "incomplete");
 
-    let reply = k.shell_request(CompleteRequest { code: "ou".into(), cursor_pos: 2 }).await;
+    // Positions are code points: the é before the cursor counts once.
+    let code = "// é\n%lsm";
+    let pos = code.chars().count();
+    let reply = k.shell_request(CompleteRequest { code: code.into(), cursor_pos: pos }).await;
     let JupyterMessageContent::CompleteReply(r) = reply.content else { panic!("{reply:?}") };
     assert_eq!(r.status, ReplyStatus::Ok);
-    assert!(r.cursor_start <= r.cursor_end && r.cursor_end <= 2);
+    assert!(r.matches.iter().any(|m| m == "%lsmagic"), "{:?}", r.matches);
+    assert_eq!(r.cursor_end, pos);
+    assert!(r.cursor_start < r.cursor_end);
 
     let reply = k.shell_request(InspectRequest { code: "x".into(), cursor_pos: 1, detail_level: Some(0) }).await;
     let JupyterMessageContent::InspectReply(r) = reply.content else { panic!("{reply:?}") };
