@@ -353,3 +353,11 @@ fn notebook_snippets() {
 fn float_min_max_signed_zero() {
     assert_eq!(value("((-0.0f64).max(0.0), (0.0f64).min(-0.0), f64::NAN.max(1.0), 2.0f64.min(f64::NAN))"), "(0.0, -0.0, 1.0, 2.0)");
 }
+
+#[test]
+fn const_items() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "const N: usize = 4;\nconst DT: f64 = -0.5;\nfn f() -> f64 { const K: i32 = 3; N as f64 * DT + K as f64 }").0.unwrap();
+    assert_eq!(run(&mut ft, "(f(), N)").0.unwrap().unwrap(), "(1.0, 4)");
+    assert!(run(&mut ft, "const M: u8 = 300;").0.is_err());
+}

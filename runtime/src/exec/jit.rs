@@ -68,6 +68,7 @@ pub struct Engine {
     mods: [Option<Mod>; 2],
     pub defs: HashMap<String, FnDef>,
     uses: Vec<String>,
+    consts: Vec<String>,
     pub vars: HashMap<String, Slot>,
     var_order: Vec<String>,
     pub st: Box<RtState>,
@@ -117,6 +118,7 @@ impl Engine {
             mods: [None, None],
             defs: HashMap::new(),
             uses: vec![],
+            consts: vec![],
             vars: HashMap::new(),
             var_order: vec![],
             st: Box::default(),
@@ -131,6 +133,19 @@ impl Engine {
         let mut v: Vec<syn::ItemUse> = self.uses.iter().filter_map(|s| syn::parse_str(s).ok()).collect();
         v.extend(cell.uses.iter().cloned());
         v
+    }
+
+    /// Add the `const`s of earlier cells and of `cell` to `env`.
+    pub fn add_consts(&self, env: &mut Env, cell: Option<&parse::Cell>) -> crate::diag::Result<()> {
+        for c in &self.consts {
+            if let Ok(c) = syn::parse_str::<syn::ItemConst>(c) {
+                env.add_const(&c)?;
+            }
+        }
+        for c in cell.map(|c| c.consts.as_slice()).unwrap_or(&[]) {
+            env.add_const(c)?;
+        }
+        Ok(())
     }
 
     pub fn ws_vars(&self) -> HashMap<String, WsVar> {
@@ -165,7 +180,8 @@ impl Engine {
             sigs.insert(name, typeck::sig_of(f).map_err(|e| diags(src, e))?);
         }
         let no_vars = HashMap::new();
-        let env = Env::new(&sigs, &no_vars, &uses).map_err(|e| diags(src, e))?;
+        let mut env = Env::new(&sigs, &no_vars, &uses).map_err(|e| diags(src, e))?;
+        self.add_consts(&mut env, Some(&cell)).map_err(|e| diags(src, e))?;
         let mut new_fns = vec![];
         for f in &cell.fns {
             let tf = typeck::check_fn(f, &env).map_err(|e| diags(src, e))?;
@@ -176,7 +192,8 @@ impl Engine {
         for (k, v) in extra {
             wsv.insert(k.clone(), v.clone());
         }
-        let env_cell = Env::new(&sigs, &wsv, &uses).map_err(|e| diags(src, e))?;
+        let mut env_cell = Env::new(&sigs, &wsv, &uses).map_err(|e| diags(src, e))?;
+        self.add_consts(&mut env_cell, Some(&cell)).map_err(|e| diags(src, e))?;
         let span = Span { line: 1, col: 0, end_line: src.lines().count().max(1) as u32, end_col: 0 };
         let mut cell_fn = typeck::check_cell(&cell.stmts, cell.tail.as_ref(), &env_cell, span).map_err(|e| diags(src, e))?;
         // Workspace storage for the cell's new top-level `let`s.
@@ -393,6 +410,10 @@ impl Engine {
         for u in &cell.uses {
             use quote::ToTokens;
             self.uses.push(u.to_token_stream().to_string());
+        }
+        for c in &cell.consts {
+            use quote::ToTokens;
+            self.consts.push(c.to_token_stream().to_string());
         }
         self.last_compile = t0.elapsed();
         Ok(Prepared { entry, new_vars, result, dump })

@@ -42,7 +42,10 @@ pub fn accepts(e: &Engine, setup: &str, expr: &str) -> bool {
     let sigs: HashMap<String, crate::typeck::FnSig> = e.defs.iter().map(|(k, d)| (k.clone(), d.sig.clone())).collect();
     let mut vars = e.ws_vars();
     vars.insert(N_VAR.into(), WsVar { ty: Ty::Int(crate::typeck::ty::IntTy::U64), addr: 0, mutable: false });
-    let Ok(env) = crate::typeck::Env::new(&sigs, &vars, &cell.uses) else { return false };
+    let Ok(mut env) = crate::typeck::Env::new(&sigs, &vars, &cell.uses) else { return false };
+    if e.add_consts(&mut env, Some(&cell)).is_err() {
+        return false;
+    }
     crate::typeck::check_cell(&cell.stmts, cell.tail.as_ref(), &env, Default::default()).is_ok()
 }
 

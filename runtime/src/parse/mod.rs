@@ -11,13 +11,15 @@ use syn::parse::Parser;
 pub struct Cell {
     pub fns: Vec<syn::ItemFn>,
     pub uses: Vec<syn::ItemUse>,
+    /// `const` items (literal values), visible to the cell's fns and later cells.
+    pub consts: Vec<syn::ItemConst>,
     pub stmts: Vec<syn::Stmt>,
     pub tail: Option<syn::Expr>,
 }
 
 pub fn parse_cell(src: &str) -> Result<Cell> {
     let stmts = syn::Block::parse_within.parse_str(src).map_err(syn_error)?;
-    let mut cell = Cell { fns: vec![], uses: vec![], stmts: vec![], tail: None };
+    let mut cell = Cell { fns: vec![], uses: vec![], consts: vec![], stmts: vec![], tail: None };
     let n = stmts.len();
     for (i, st) in stmts.into_iter().enumerate() {
         match st {
@@ -30,6 +32,7 @@ pub fn parse_cell(src: &str) -> Result<Cell> {
                     check_attrs(&u.attrs)?;
                     cell.uses.push(u)
                 }
+                syn::Item::Const(c) => cell.consts.push(c),
                 other => return Err(Error::unsupported(Span::of_node(&other), item_kind(&other))),
             },
             syn::Stmt::Expr(e, None) if i + 1 == n => cell.tail = Some(e),

@@ -182,7 +182,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                         out.push(Stmt::Expr(x));
                     }
                 }
-                syn::Stmt::Item(syn::Item::Use(_)) if self.depth == 1 && !self.cell => {}
+                syn::Stmt::Item(syn::Item::Use(_) | syn::Item::Const(_)) if self.depth == 1 && !self.cell => {}
                 syn::Stmt::Item(it) => return Err(Error::unsupported(Span::of_node(it), "nested item")),
                 syn::Stmt::Macro(m) => {
                     let e = syn::Expr::Macro(syn::ExprMacro { attrs: m.attrs.clone(), mac: m.mac.clone() });
@@ -446,10 +446,12 @@ pub fn sig_of(f: &syn::ItemFn) -> Result<FnSig> {
 pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
     let sig = sig_of(f)?;
     // `use` declarations at the top of the body apply to the whole body.
-    let mut local_env = Env { fns: env.fns, vars: env.vars, uses: env.uses.clone(), glob_uses: env.glob_uses.clone() };
+    let mut local_env = Env { fns: env.fns, vars: env.vars, uses: env.uses.clone(), glob_uses: env.glob_uses.clone(), consts: env.consts.clone() };
     for st in &f.block.stmts {
-        if let syn::Stmt::Item(syn::Item::Use(u)) = st {
-            local_env.add_use(&u.tree, vec![])?;
+        match st {
+            syn::Stmt::Item(syn::Item::Use(u)) => local_env.add_use(&u.tree, vec![])?,
+            syn::Stmt::Item(syn::Item::Const(c)) => local_env.add_const(c)?,
+            _ => {}
         }
     }
     let env = &local_env;

@@ -239,6 +239,9 @@ impl<'a, 'e> Ck<'a, 'e> {
                     Binding::Global(i) => Expr::new(K::Global(i), self.globals[i].ty.clone(), span),
                 });
             }
+            if let Some((k, t)) = self.env.consts.get(&segs[0]) {
+                return Ok(Expr::new(k.clone(), t.clone(), span));
+            }
             if segs[0] == "None" {
                 let t = self.infer.fresh(VarKind::General);
                 return Ok(Expr::new(K::None, Ty::Option(Box::new(t)), span));

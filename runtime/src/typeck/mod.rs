@@ -39,17 +39,56 @@ pub struct Env<'a> {
     /// `use` declarations of the cell: last path segment (or alias) → full path.
     pub uses: HashMap<String, Vec<String>>,
     pub glob_uses: Vec<Vec<String>>,
+    /// `const NAME: T = literal;` items: name → (value, type).
+    pub consts: HashMap<String, (typed::ExprKind, Ty)>,
 }
 
 pub use check::{check_cell, check_fn, parse_type, sig_of};
 
 impl<'a> Env<'a> {
     pub fn new(fns: &'a HashMap<String, FnSig>, vars: &'a HashMap<String, WsVar>, uses: &[syn::ItemUse]) -> Result<Env<'a>> {
-        let mut env = Env { fns, vars, uses: HashMap::new(), glob_uses: vec![] };
+        let mut env = Env { fns, vars, uses: HashMap::new(), glob_uses: vec![], consts: HashMap::new() };
         for u in uses {
             env.add_use(&u.tree, vec![])?;
         }
         Ok(env)
+    }
+
+    /// A `const` item whose value is a (possibly negated) literal.
+    pub fn add_const(&mut self, c: &syn::ItemConst) -> Result<()> {
+        let mut infer = ty::InferTable::default();
+        let t = check::parse_type(&c.ty, &mut infer)?;
+        let (neg, lit) = match &*c.expr {
+            syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => (true, &**expr),
+            e => (false, e),
+        };
+        let bad = || Error::unsupported(Span::of_node(&*c.expr), "const value that is not a literal");
+        let syn::Expr::Lit(l) = lit else { return Err(bad()) };
+        let v = match (&l.lit, &t) {
+            (syn::Lit::Int(i), ty::Ty::Int(it)) => {
+                let v: i128 = i.base10_parse().map_err(|e| Error::new(Span::of_node(i), e.to_string()))?;
+                let v = if neg { -v } else { v };
+                if v < it.min() || v > it.max() || (neg && !it.signed()) {
+                    return Err(Error::new(Span::of_node(i), format!("literal out of range for `{}`", it.name())));
+                }
+                typed::ExprKind::Int(v)
+            }
+            (syn::Lit::Float(f), ty::Ty::Float(ft)) => {
+                let d = format!("{}{}", if neg { "-" } else { "" }, f.base10_digits());
+                let v = if *ft == ty::FloatTy::F32 { d.parse::<f32>().map(|x| x as f64).ok() } else { d.parse::<f64>().ok() };
+                typed::ExprKind::Float(v.ok_or_else(bad)?)
+            }
+            (syn::Lit::Int(i), ty::Ty::Float(ft)) if i.suffix().is_empty() => {
+                // `const X: f64 = 1;` is a type error in Rust.
+                let _ = ft;
+                return Err(Error::new(Span::of_node(i), "mismatched types").label(format!("expected `{t}`, found integer")));
+            }
+            (syn::Lit::Bool(b), ty::Ty::Bool) if !neg => typed::ExprKind::Bool(b.value),
+            (syn::Lit::Char(ch), ty::Ty::Char) if !neg => typed::ExprKind::Char(ch.value()),
+            _ => return Err(bad()),
+        };
+        self.consts.insert(c.ident.to_string(), (v, t));
+        Ok(())
     }
 
     pub fn add_use(&mut self, t: &syn::UseTree, prefix: Vec<String>) -> Result<()> {
