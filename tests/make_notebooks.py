@@ -168,13 +168,13 @@ with a rustc-style diagnostic, like Numba's nopython mode.
 """),
     md("## get_primes, the seed's first example"),
     code("%%jit\n" + GET_PRIMES.strip("\n") + "\nlet p = get_primes(100_000);\np.len()"),
-    code("%timeit get_primes(100_000)"),
+    code("%timeit -r 3 get_primes(100_000)"),
     md("""
 The same function on the rustc tier (`%%rust` forces it; evcxr compiles at `-O2`). The timing loop
 of `%timeit` is compiled into the code in both tiers.
 """),
     code("%%rust\n" + GET_PRIMES.strip("\n").replace("get_primes", "get_primes_rustc")),
-    code("%timeit get_primes_rustc(100_000)"),
+    code("%timeit -r 3 get_primes_rustc(100_000)"),
     md("""
 ## Strict and fast-math sums
 
@@ -222,7 +222,7 @@ struct Particle { x: f64, v: f64 }
 """),
 ]
 
-NOTEBOOK_CELLS = {"00-tour.ipynb": TOUR}
+NOTEBOOK_CELLS = {"00-tour.ipynb": TOUR, "01-jit.ipynb": JIT}
 
 
 def build(cells) -> nbformat.NotebookNode:

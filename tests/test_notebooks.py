@@ -39,11 +39,13 @@ def executed(nb_path: Path, how: str, tmp_dir: Path) -> nbformat.NotebookNode:
 
 _TIME = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)? ?(?:ns|[µμu]s|ms|s|min|h|d)\b")
 _LOOPS = re.compile(r"[\d,]+ loops? each")
-_RATIO = re.compile(r"took \d+(?:\.\d+)? times")  # IPython's "The slowest run took 18.70 times longer"
+# Lines IPython prints only when a threshold is crossed (compile > 0.1 s, slowest run > 4x fastest):
+# whether they appear depends on the machine's load, not on the kernel.
+_CONDITIONAL = re.compile(r"^(?:Compiler time: .*|The slowest run took .*)\n?", re.M)
 
 
 def mask(text: str) -> str:
-    return _RATIO.sub("took N times", _LOOPS.sub("N loops each", _TIME.sub("<time>", text)))
+    return _LOOPS.sub("N loops each", _TIME.sub("<time>", _CONDITIONAL.sub("", text)))
 
 
 def normalised(nb) -> list:
@@ -97,7 +99,10 @@ def test_notebook_runs_clean(nb_path, how, tmp_path_factory):
     assert [c.execution_count for c in code_cells] == list(range(1, len(code_cells) + 1))
     for c in code_cells:
         errors = [o for o in c.outputs if o.output_type == "error"]
-        assert not errors, f"cell {c.execution_count}: {errors[0].ename}: {errors[0].evalue}"
+        if "raises-exception" in c.metadata.get("tags", []):  # the error is what the cell shows
+            assert errors, f"cell {c.execution_count} is tagged raises-exception but did not fail"
+        else:
+            assert not errors, f"cell {c.execution_count}: {errors[0].ename}: {errors[0].evalue}"
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.name)
