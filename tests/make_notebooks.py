@@ -76,18 +76,6 @@ fn mean(xs: &[u64]) -> f64 {
 }
 mean(&numbers)
 """),
-    code("""
-#[derive(Debug, Clone, Copy)]
-struct Point { x: f64, y: f64 }
-
-trait Norm { fn norm(&self) -> f64; }
-impl Norm for Point {
-    fn norm(&self) -> f64 { self.x.hypot(self.y) }
-}
-
-let p = Point { x: 3.0, y: 4.0 };
-(p, p.norm())
-"""),
     md("""
 ## Crates with `:dep`
 
@@ -101,6 +89,22 @@ evcxr's commands pass straight through: `:dep` adds a crate from crates.io (buil
 let mut rng = fastrand::Rng::with_seed(42);
 let rolls: Vec<u8> = (0..600).map(|_| rng.u8(1..=6)).collect();
 rolls[..12].to_vec()
+"""),
+    md("""
+Types and traits persist too. (Define them after the `:dep` cells of a session: adding a crate
+rebuilds the session, and evcxr cannot carry values of types defined before it across that.)
+"""),
+    code("""
+#[derive(Debug, Clone, Copy)]
+struct Point { x: f64, y: f64 }
+
+trait Norm { fn norm(&self) -> f64; }
+impl Norm for Point {
+    fn norm(&self) -> f64 { self.x.hypot(self.y) }
+}
+
+let p = Point { x: 3.0, y: 4.0 };
+(p, p.norm())
 """),
     md("""
 ## Rich output

@@ -124,6 +124,7 @@ def test_tour_shows_what_it_promises(tmp_path_factory):
     assert "text/html" in text and "<table>" in text
     assert re.search(r"per loop \(mean ± std\. dev\. of 7 runs, [\d,]+ loops? each\)", text)
     assert "%timeit" in text and "%lsmagic" in text
+    assert "was lost" not in text, "a tour cell lost a variable (evcxr rebuilt the session)"
 
 
 # --- accel run on a failing notebook: exit code, the failing cell named, --allow-errors ---
