@@ -17,6 +17,7 @@
 //! Choose features: ACCEL_DIFF_FEATURES=all | none | default | +name,-name | =name,name
 //! Which features pass (40 programs each, smallest failing program shown):
 //!     cargo test --release -p accel-runtime --test differential -- --ignored feature_matrix --nocapture
+//! Cranelift without optimisation: ACCEL_DIFF_OPT=none.
 //! Other knobs: ACCEL_DIFF_SHOW (full reports printed, default 3), ACCEL_DIFF_BATCH (programs per
 //! rustc crate, default 60), ACCEL_DIFF_DUMP=DIR (write every program there).
 
@@ -49,10 +50,10 @@ fn compare(p: &Program, f: &Features, r: &RefRun, o: &CellOutcome) -> Option<Str
     if let Some(a) = &r.abnormal {
         return Some(format!("reference run abnormal (generator bug?): {a}"));
     }
-    let (result, stdout) = match o {
+    let (result, stdout, stderr) = match o {
         CellOutcome::CompilerPanic(m) => return Some(format!("fast tier panicked: {m}")),
         CellOutcome::Hung => return Some("fast tier hung (interrupt did not stop it)".into()),
-        CellOutcome::Ran { result, stdout, .. } => (result, stdout),
+        CellOutcome::Ran { result, stdout, stderr } => (result, stdout, stderr),
     };
     if let Err(Failure::Compile(ds)) = result {
         let first = ds.first().map(|d| format!("{}:{}: {}", d.line, d.col, d.message)).unwrap_or_else(|| "no diagnostic".into());
@@ -60,6 +61,9 @@ fn compare(p: &Program, f: &Features, r: &RefRun, o: &CellOutcome) -> Option<Str
     }
     if *stdout != r.stdout {
         return Some("stdout differs".into());
+    }
+    if f.on("eprint") && *stderr != r.stderr {
+        return Some(format!("stderr differs: fast {stderr:?}, rustc {:?}", r.stderr));
     }
     match (&r.panic, result) {
         (None, Ok(v)) => {
@@ -149,6 +153,15 @@ fn run_fast(p: &Program, opts: &JitOptions) -> CellOutcome {
     CellOutcome::Hung
 }
 
+/// `%%jit` options of the run: ACCEL_DIFF_OPT=none compiles with Cranelift's `--opt none`.
+fn jit_options() -> JitOptions {
+    let mut o = JitOptions::default();
+    if std::env::var("ACCEL_DIFF_OPT").map(|v| v == "none").unwrap_or(false) {
+        o.opt = accel_runtime::OptLevel::None;
+    }
+    o
+}
+
 static REF_PANICS: AtomicUsize = AtomicUsize::new(0);
 
 /// Generates, compiles and compares the cases `indices`; returns (cases run, mismatches).
@@ -161,7 +174,7 @@ fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>)
     let mismatches = Mutex::new(Vec::new());
     let ran = AtomicUsize::new(0);
     let dir = common::scratch_dir(&format!("differential-{tag}"));
-    let opts = JitOptions::default();
+    let opts = jit_options();
     std::thread::scope(|s| {
         for worker in 0..2 {
             let (next, mismatches, ran, dir, opts, batches, dump) = (&next, &mismatches, &ran, &dir, &opts, &batches, &dump);

@@ -26,6 +26,8 @@ pub struct RefCase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefRun {
     pub stdout: String,
+    /// What the program wrote to stderr (eprint!), without the harness's markers.
+    pub stderr: String,
     /// (cell line, or 0 when the panic location is not in the cell; message).
     pub panic: Option<(usize, String)>,
     pub value: Option<String>,
@@ -120,7 +122,7 @@ fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, tim
         .spawn();
     let mut child = match spawn {
         Ok(c) => c,
-        Err(e) => return RefRun { stdout: String::new(), panic: None, value: None, abnormal: Some(format!("spawn: {e}")) },
+        Err(e) => return RefRun { stdout: String::new(), stderr: String::new(), panic: None, value: None, abnormal: Some(format!("spawn: {e}")) },
     };
     let start = Instant::now();
     let status = loop {
@@ -139,9 +141,12 @@ fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, tim
     let stderr = String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned();
     let _ = std::fs::remove_file(&out_path);
     let _ = std::fs::remove_file(&err_path);
-    let mut run = RefRun { stdout, panic: None, value: None, abnormal: None };
-    for chunk in stderr.split('\u{1}') {
-        if let Some(v) = chunk.strip_prefix("VALUE:") {
+    let mut run = RefRun { stdout, stderr: String::new(), panic: None, value: None, abnormal: None };
+    // Markers are `\u{1}KIND:...\u{1}`: odd chunks are markers, even chunks the program's own text.
+    for (i, chunk) in stderr.split('\u{1}').enumerate() {
+        if i % 2 == 0 {
+            run.stderr.push_str(chunk);
+        } else if let Some(v) = chunk.strip_prefix("VALUE:") {
             run.value = Some(v.to_string());
         } else if let Some(p) = chunk.strip_prefix("PANIC:") {
             let mut it = p.splitn(3, ':');

@@ -58,6 +58,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("recursion", "recursive fns with a decreasing depth parameter"),
     ("chars", "u8 as char printed with {} / {:?} (escapes), char comparisons, char as u32"),
     ("multi_cell", "the top-level statements split over two cells: workspace variables and fns carry over"),
+    ("eprint", "eprintln!/eprint! (stderr compared too)"),
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
 ];
@@ -68,7 +69,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "float", "divrem", "bitwise", "shifts", "casts", "float_casts", "unsuffixed", "if_else", "for_range",
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
-    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell",
+    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell", "eprint",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

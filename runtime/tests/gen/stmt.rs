@@ -318,7 +318,10 @@ impl<'a> Gen<'a> {
                 args.push(self.expr(t, 2));
             }
         }
-        let mac = if spec_on && self.rng.chance(15) { "print" } else { "println" };
+        let mut mac = if spec_on && self.rng.chance(15) { "print" } else { "println" };
+        if self.f.on("eprint") && self.rng.chance(15) {
+            mac = if mac == "print" { "eprint" } else { "eprintln" };
+        }
         let args = args.iter().map(|a| format!(", {a}")).collect::<String>();
         self.emit(format!("{mac}!(\"{fmt}\"{args});"));
     }
