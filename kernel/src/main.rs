@@ -8,6 +8,7 @@ mod executor;
 mod history;
 mod install;
 mod run;
+mod rustc_tier;
 mod script_tier;
 mod tiers;
 mod wire;
