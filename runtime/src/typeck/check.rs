@@ -478,7 +478,9 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
         })?;
     }
     let name = f.sig.ident.to_string();
-    zonk_fn(ck, name, params, sig.ret, body, Span::of_node(&f.sig))
+    let f = zonk_fn(ck, name, params, sig.ret, body, Span::of_node(&f.sig))?;
+    super::moves::check(&f)?;
+    Ok(f)
 }
 
 /// The top-level statements of a cell become one fn; returns it with the workspace
@@ -486,7 +488,9 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
 pub fn check_cell(stmts: &[syn::Stmt], tail: Option<&syn::Expr>, env: &Env, span: Span) -> Result<typed::Fn> {
     let mut ck = Ck::new(env, Ty::Unit, true);
     let body = ck.stmts(stmts, tail, span, None)?;
-    zonk_fn(ck, "<cell>".into(), vec![], Ty::Unit, body, span)
+    let f = zonk_fn(ck, "<cell>".into(), vec![], Ty::Unit, body, span)?;
+    super::moves::check(&f)?;
+    Ok(f)
 }
 
 /// std constants by canonical path (after `use` expansion and `std::` stripping).

@@ -166,7 +166,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         self.closure_ret.pop();
         self.scopes.pop();
         let body = self.coerce(body?, &ret)?;
-        self.closures.push(Closure { params: pats, param_tys: tys, ret, body, span });
+        self.closures.push(Closure { params: pats, param_tys: tys, ret, body, span, is_move: c.capture.is_some() });
         Ok(self.closures.len() as u32 - 1)
     }
 

@@ -6,6 +6,7 @@ mod check;
 mod exprs;
 mod iters;
 mod methods;
+mod moves;
 mod resolve;
 pub mod ty;
 pub mod typed;

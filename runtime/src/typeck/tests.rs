@@ -86,3 +86,68 @@ fn iterator_chains() {
     check("let v = vec![1.0, 2.0]; let s: f64 = v.iter().map(|x| x * 2.0).sum(); let c = (0..10).filter(|i| i % 2 == 0).count();").unwrap();
     assert!(err("let v = vec![1.0, 2.0]; v.iter().max()").contains("Ord"));
 }
+
+// ---- use-after-move (E0382) -------------------------------------------------------------
+
+fn moved(src: &str) -> (String, u32, u32) {
+    match check(src) {
+        Ok(_) => panic!("accepted: {src}"),
+        Err(e) => (e.message, e.span.line, e.span.col),
+    }
+}
+
+#[test]
+fn move_by_let_then_use() {
+    // The span points at the use (`a` in `a.len()`, column 24 0-based).
+    assert_eq!(moved("let a = vec![1]; let b = a; a.len()"), ("use of moved value: `a`".into(), 1, 28));
+    assert_eq!(err("fn f() -> usize { let a = vec![1]; let b = a; a.len() }"), "use of moved value: `a`");
+    assert_eq!(err("let s = String::new(); let t = s; println!(\"{}\", s);"), "use of moved value: `s`");
+}
+
+#[test]
+fn move_by_call_and_return() {
+    let e = err("fn take(v: Vec<i64>) -> i64 { v.len() as i64 }
+                 fn g() -> i64 { let v = vec![1i64]; let n = take(v); n + v[0] }");
+    assert_eq!(e, "use of moved value: `v`");
+    check("fn take(v: Vec<i64>) -> i64 { v.len() as i64 }
+           fn g() -> i64 { let v = vec![1i64]; take(v.clone()) + take(v) }").unwrap();
+    check("fn id(v: Vec<i64>) -> Vec<i64> { v } fn g() -> usize { let v = vec![1i64]; let w = id(v); w.len() }").unwrap();
+}
+
+#[test]
+fn reassignment_reinitialises() {
+    check("fn g() -> usize { let mut a = vec![1]; let b = a; a = vec![2, 3]; a.len() + b.len() }").unwrap();
+    check("let mut a = vec![1]; let b = a; a = vec![2]; a.len()").unwrap();
+}
+
+#[test]
+fn moves_in_loops_and_branches() {
+    assert_eq!(err("fn g(c: bool) { let a = vec![1]; if c { let b = a; } a.len(); }"), "use of moved value: `a`");
+    assert_eq!(err("fn g() { let a = vec![1]; for _ in 0..3 { let b = a; } }"), "use of moved value: `a`");
+    assert_eq!(err("fn g() { let a = vec![1]; let mut i = 0; while i < 3 { i += 1; let b = a; } }"), "use of moved value: `a`");
+    // Moved then re-initialised every iteration, or moved just before leaving: accepted.
+    check("fn g() { let mut a = vec![1]; for _ in 0..3 { let b = a; a = vec![2]; } a.len(); }").unwrap();
+    check("fn g() { let a = vec![1]; loop { let b = a; break; } }").unwrap();
+    check("fn g(c: bool) -> usize { let a = vec![1]; if c { return a.len(); } let b = a; b.len() }").unwrap();
+    check("fn g(c: bool) -> Vec<i32> { let a = vec![1]; if c { return a; } a }").unwrap();
+    // Copy values and borrows never move.
+    check("fn g() -> i64 { let x = 3i64; let y = x; let v = vec![1i64]; let r = &v; let s = &v; x + y + r[0] + s[0] + v[0] }").unwrap();
+    check("let v = vec![1, 2]; let _ = v; v.len()").unwrap();
+}
+
+#[test]
+fn moves_by_iteration_push_and_closures() {
+    assert_eq!(err("fn g() -> usize { let v = vec![1]; for x in v {} v.len() }"), "use of moved value: `v`");
+    check("fn g() -> usize { let v = vec![1]; for x in &v {} for x in v.iter() {} v.len() }").unwrap();
+    assert_eq!(err("fn g() -> usize { let v = vec![1]; let c = move || v.len(); c(); v.len() }"), "use of moved value: `v`");
+    check("fn g() -> usize { let v = vec![1]; let c = || v.len(); c() + v.len() }").unwrap();
+    assert_eq!(err("let v = vec![1i64]; let w = v; v.iter().map(|x| x + 1).sum::<i64>()"), "use of moved value: `v`");
+}
+
+#[test]
+fn cannot_move_out_of_index() {
+    let e = err("fn g(v: Vec<Vec<i64>>) -> usize { let a = v[0]; a.len() }");
+    assert!(e.contains("cannot move out of index") || e.contains("unsupported"), "{e}");
+    let e = err("fn g(v: Vec<String>) -> usize { let a = v[0]; a.len() }");
+    assert!(e.contains("cannot move out of index") || e.contains("unsupported"), "{e}");
+}

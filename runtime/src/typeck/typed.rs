@@ -47,6 +47,8 @@ pub struct Closure {
     pub ret: Ty,
     pub body: Expr,
     pub span: Span,
+    /// `move |..| ..`: owned captures are moved into the closure when it is created.
+    pub is_move: bool,
 }
 
 #[derive(Debug, Clone)]
