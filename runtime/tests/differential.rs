@@ -272,6 +272,10 @@ fn deps(name: &str) -> &'static [&'static str] {
         "break_continue" | "labels" => &["for_range", "while", "if_else"],
         "rev_step" => &["for_range"],
         "panic_line" => &["divrem", "vec", "vec_oob"],
+        "asserts" => &["if_else"],
+        "assert_pretty" => &["asserts", "if_else"],
+        "vec_methods" | "arrays" => &["vec"],
+        "recursion" => &["fns"],
         _ => &[],
     }
 }
