@@ -210,10 +210,10 @@ impl<'a> Mv<'a> {
             }
             K::Int(_) | K::Float(_) | K::FloatLit(_) | K::Bool(_) | K::Char(_) | K::Str(_) | K::Unit | K::None => {}
             K::Neg(x) | K::Not(x) | K::Ref(x, _) | K::ToSlice(x) | K::Cast(x) => self.expr(x, false)?,
-            K::Binary(_, l, r) => {
-                // `String + &str` consumes the left operand.
-                self.expr(l, true)?;
-                self.expr(r, true)?;
+            K::Binary(op, l, r) => {
+                // `String + &str` consumes the left operand; comparisons borrow both.
+                self.expr(l, *op == super::typed::BinOp::Add)?;
+                self.expr(r, false)?;
             }
             K::And(l, r) | K::Or(l, r) => {
                 self.expr(l, false)?;

@@ -133,6 +133,8 @@ fn moves_in_loops_and_branches() {
     // Copy values and borrows never move.
     check("fn g() -> i64 { let x = 3i64; let y = x; let v = vec![1i64]; let r = &v; let s = &v; x + y + r[0] + s[0] + v[0] }").unwrap();
     check("let v = vec![1, 2]; let _ = v; v.len()").unwrap();
+    check("fn g() -> usize { let v = vec![1]; let w = vec![1]; assert_eq!(v, w); if v == w { v.len() + w.len() } else { 0 } }").unwrap();
+    assert_eq!(err("fn g() -> usize { let v = vec![1]; v; v.len() }"), "use of moved value: `v`");
 }
 
 #[test]
