@@ -36,7 +36,7 @@ pub struct RefRun {
 }
 
 const HEADER: &str = r#"#![allow(warnings, arithmetic_overflow, unconditional_panic, unused)]
-fn __accel_value<T: std::fmt::Debug>(v: &T) { eprint!("\u{1}VALUE:{:?}\u{1}", v); }
+fn __accel_value<T: std::fmt::Debug>(v: &T) { eprint!("\u{1}<<accel:VALUE:{:?}:accel>>\u{1}", v); }
 "#;
 
 const DISPATCH_PRELUDE: &str = r#"fn main() {
@@ -45,7 +45,7 @@ const DISPATCH_PRELUDE: &str = r#"fn main() {
         let _ = std::io::stdout().flush();
         let msg = info.payload_as_str().unwrap_or("<non-string payload>");
         let (file, line) = info.location().map(|l| (l.file().to_string(), l.line())).unwrap_or_default();
-        eprint!("\u{1}PANIC:{}:{}:{}\u{1}", file.replace(':', "_"), line, msg);
+        eprint!("\u{1}<<accel:PANIC:{}:{}:{}:accel>>\u{1}", file.replace(':', "_"), line, msg);
     }));
     let k: usize = std::env::args().nth(1).expect("case index").parse().expect("case index");
     match k {
@@ -142,11 +142,20 @@ fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, tim
     let _ = std::fs::remove_file(&out_path);
     let _ = std::fs::remove_file(&err_path);
     let mut run = RefRun { stdout, stderr: String::new(), panic: None, value: None, abnormal: None };
-    // Markers are `\u{1}KIND:...\u{1}`: odd chunks are markers, even chunks the program's own text.
-    for (i, chunk) in stderr.split('\u{1}').enumerate() {
-        if i % 2 == 0 {
-            run.stderr.push_str(chunk);
-        } else if let Some(v) = chunk.strip_prefix("VALUE:") {
+    // Markers are `\u{1}<<accel:KIND:...:accel>>\u{1}` (a program may print \u{1} itself).
+    let (open, close) = ("\u{1}<<accel:", ":accel>>\u{1}");
+    let mut markers = Vec::new();
+    let mut rest = stderr.as_str();
+    while let Some(a) = rest.find(open) {
+        run.stderr.push_str(&rest[..a]);
+        let after = &rest[a + open.len()..];
+        let b = after.find(close).unwrap_or(after.len());
+        markers.push(after[..b].to_string());
+        rest = after.get(b + close.len()..).unwrap_or("");
+    }
+    run.stderr.push_str(rest);
+    for chunk in &markers {
+        if let Some(v) = chunk.strip_prefix("VALUE:") {
             run.value = Some(v.to_string());
         } else if let Some(p) = chunk.strip_prefix("PANIC:") {
             let mut it = p.splitn(3, ':');
