@@ -2,7 +2,7 @@
 //! `--tier script` flag swaps in a scripted double so protocol tests run in
 //! milliseconds and deterministically (see `script_tier.rs`).
 
-use accel_magics::{CellError, MimeBundle, RustcTier, Sink};
+use accel_magics::RustcTier;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TierChoice {
@@ -17,25 +17,11 @@ pub enum TierChoice {
 pub fn rustc_tier(choice: TierChoice) -> Box<dyn RustcTier> {
     match choice {
         TierChoice::Script => Box::new(crate::script_tier::ScriptTier::default()),
-        TierChoice::Evcxr => Box::new(Missing),
+        TierChoice::Evcxr => evcxr_tier(),
     }
 }
 
-/// Stands in until the evcxr-backed tier (kernel/src/rustc_tier) is committed;
-/// every cell says so instead of pretending to run.
-struct Missing;
-
-impl RustcTier for Missing {
-    fn eval(&mut self, _code: &str, _sink: &dyn Sink) -> Result<Option<MimeBundle>, CellError> {
-        Err(CellError::new("RustcTierUnavailable", "this accel build has no rustc tier (evcxr) compiled in"))
-    }
-    fn variables(&self) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn complete(&mut self, _code: &str, _pos: usize) -> Option<(usize, usize, Vec<String>)> {
-        None
-    }
-    fn interrupter(&self) -> Box<dyn Fn() + Send + Sync> {
-        Box::new(|| {})
-    }
+fn evcxr_tier() -> Box<dyn RustcTier> {
+    // Returns at once: evcxr starts in the background and the first Rust cell waits for it.
+    Box::new(crate::rustc_tier::EvcxrTier::new())
 }
