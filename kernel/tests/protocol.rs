@@ -245,6 +245,13 @@ async fn stop_on_error_aborts_queued_requests() {
     let ex = k.collect(&next).await;
     assert_eq!(ex.reply.status, ReplyStatus::Ok);
     assert_eq!(ex.stdout(), "runs\n");
+    // A request sent the moment the error reply arrives (before idle) is not aborted.
+    for _ in 0..5 {
+        let failing = k.send_execute(ExecuteRequest::new("fail E now".into())).await;
+        k.shell_reply_to(&failing).await;
+        let next = k.send_execute(ExecuteRequest::new("value 1".into())).await;
+        assert_eq!(k.collect(&next).await.reply.status, ReplyStatus::Ok);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use accel_magics::{CellError, Completeness};
 use jupyter_protocol::{
@@ -71,10 +70,10 @@ impl Shell {
         queue: &mut mpsc::UnboundedReceiver<JupyterMessage>,
     ) -> Vec<JupyterMessage> {
         self.publish(Status::busy(), msg).await;
-        let mut stop = false;
+        let mut waiting = Vec::new();
         match &msg.content {
             JupyterMessageContent::KernelInfoRequest(_) => self.reply(kernel_info(), msg).await,
-            JupyterMessageContent::ExecuteRequest(req) => stop = self.execute(msg, req).await,
+            JupyterMessageContent::ExecuteRequest(req) => waiting = self.execute(msg, req, queue).await,
             JupyterMessageContent::IsCompleteRequest(req) => {
                 let code = req.code.clone();
                 let reply = match self.kernel.executor.run(move |s| s.is_complete(&code)).await {
@@ -140,19 +139,19 @@ impl Shell {
             // No comm targets are registered: comm messages have nowhere to go.
             other => eprintln!("accel: ignored `{}` on shell", other.message_type()),
         }
-        let mut waiting = Vec::new();
-        if stop {
-            // Requests sent back-to-back with the failed one may still be on the wire.
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            while let Ok(queued) = queue.try_recv() {
-                waiting.push(queued);
-            }
-        }
         self.publish(Status::idle(), msg).await;
         waiting
     }
 
-    async fn execute(&mut self, msg: &JupyterMessage, req: &ExecuteRequest) -> bool {
+    /// Runs the cell. When it fails with `stop_on_error`, returns the requests
+    /// queued behind it, taken before the reply goes out: a request sent after the
+    /// client saw the error reply is never aborted (nbclient sends the next cell at once).
+    async fn execute(
+        &mut self,
+        msg: &JupyterMessage,
+        req: &ExecuteRequest,
+        queue: &mut mpsc::UnboundedReceiver<JupyterMessage>,
+    ) -> Vec<JupyterMessage> {
         let silent = req.silent;
         let store_history = req.store_history && !silent;
         if store_history {
@@ -212,8 +211,16 @@ impl Shell {
             user_expressions: Some(user_expressions),
             error: error.map(|e| Box::new(ReplyError { ename: e.ename, evalue: e.evalue, traceback: e.traceback })),
         };
+        let mut waiting = Vec::new();
+        if failed && req.stop_on_error {
+            // Let the reader task hand over what already arrived.
+            tokio::task::yield_now().await;
+            while let Ok(queued) = queue.try_recv() {
+                waiting.push(queued);
+            }
+        }
         self.reply(reply, msg).await;
-        failed && req.stop_on_error
+        waiting
     }
 
     async fn user_expressions(&mut self, exprs: HashMap<String, String>) -> HashMap<String, ExpressionResult> {
