@@ -39,8 +39,8 @@ def accel_kernelspec():
 def kernel():
     """One accel kernel per test module, with the rustc tier warmed up by a first cell."""
     km, kc = kernel_util.start_kernel()
-    reply, _ = kernel_util.run_cell(kc, "let warmed_up = 1;")
-    assert reply["status"] == "ok", reply
+    reply, outs = kernel_util.run_cell(kc, "let warmed_up = 1;")
+    assert reply["status"] == "ok", kernel_util.error_text(reply, outs)
     yield km, kc
     kc.stop_channels()
     km.shutdown_kernel(now=True)
