@@ -300,11 +300,43 @@ impl<'a> Output<'a> {
                     );
                     self.sink.display(data, None, false);
                 }
-                Ok(render::bundle(outputs.content_by_mime_type))
+                let bundle = render::bundle(outputs.content_by_mime_type);
+                if ends_in_statement(code) {
+                    // No trailing expression, so this is what `evcxr_display()` calls printed:
+                    // a display, as in IPython's `display(x)`, not the cell's value.
+                    if let Some(data) = bundle {
+                        self.sink.display(data, None, false);
+                    }
+                    return Ok(None);
+                }
+                Ok(bundle)
             }
             Err(evcxr::Error::CompilationErrors(errors)) => Err(render::compilation_errors(&errors, code)),
             Err(evcxr::Error::SubprocessTerminated(why)) => Err(render::restarted(&why, false)),
             Err(other) => Err(render::message(&other.to_string())),
         }
+    }
+}
+
+/// Whether a cell ends in a statement (`;`) rather than a trailing expression, judged on
+/// its last line of code (line comments and blank lines skipped).
+fn ends_in_statement(code: &str) -> bool {
+    code.lines()
+        .map(|l| l.split("//").next().unwrap_or("").trim_end())
+        .filter(|l| !l.is_empty())
+        .last()
+        .is_some_and(|l| l.ends_with(';'))
+}
+
+#[cfg(test)]
+mod statement_tests {
+    use super::ends_in_statement;
+
+    #[test]
+    fn statement_or_expression() {
+        assert!(ends_in_statement("x.evcxr_display();"));
+        assert!(ends_in_statement("x.evcxr_display(); // show it\n\n"));
+        assert!(!ends_in_statement("let x = 1;\nx"));
+        assert!(!ends_in_statement(""));
     }
 }
