@@ -361,3 +361,12 @@ fn const_items() {
     assert_eq!(run(&mut ft, "(f(), N)").0.unwrap().unwrap(), "(1.0, 4)");
     assert!(run(&mut ft, "const M: u8 = 300;").0.is_err());
 }
+
+#[test]
+fn early_exit_frees_statement_temporaries_once() {
+    // A temporary Vec borrowed by the statement that breaks/returns/continues is freed on
+    // that exit path and, on the normal path, at the end of the statement (never twice).
+    assert_eq!(value("fn f(n: i64) -> i64 { let mut t = 0i64; for i in 0..n { t += vec![i, 1].len() as i64 + if i == 3 { return t * 100; } else { 0 }; } t } f(2) * 1000 + f(10)"), "4600");
+    assert_eq!(value("fn f(n: i64) -> i64 { let mut t = 0i64; for i in 0..n { t += vec![i, 1].len() as i64 + if i == 1 { continue; } else { 0 }; } t } f(3)"), "4");
+    assert_eq!(value("fn f(n: i64) -> i64 { let mut t = 0i64; for i in 0..n { t += vec![i; 2][0] + loop { if vec![i; 3].len() == 3 { break 1; } }; } t } f(3)"), "6");
+}

@@ -291,10 +291,11 @@ impl Lowerer<'_, '_> {
                 V::Unit
             }
             K::Continue(id) => {
-                let (next, depth) = {
+                let (next, depth, temps) = {
                     let l = &self.loops[id];
-                    (l.next, l.depth)
+                    (l.next, l.depth, l.temps)
                 };
+                self.free_temps_on_exit(temps);
                 self.drop_scopes(depth);
                 self.b.ins().jump(next, &[]);
                 self.dead_block();
@@ -312,6 +313,7 @@ impl Lowerer<'_, '_> {
                         self.b.ins().jump(exit, &[]);
                     } else {
                         let rt = self.f.ret.clone();
+                        self.free_temps_on_exit(0);
                         self.emit_return(val, &rt)?;
                     }
                 }

@@ -106,13 +106,14 @@ pub fn may_change_len(body: &Block, x: LocalId, closures_mutate: bool) -> bool {
 
 impl Lowerer<'_, '_> {
     pub fn break_to(&mut self, id: LoopId, v: Option<V>) {
-        let (exit, depth, vars) = {
+        let (exit, depth, vars, temps) = {
             let l = &self.loops[&id];
-            (l.exit, l.depth, l.result.clone())
+            (l.exit, l.depth, l.result.clone(), l.temps)
         };
         if let Some(v) = v {
             self.assign_vars(&vars, v);
         }
+        self.free_temps_on_exit(temps);
         self.drop_scopes(depth);
         self.b.ins().jump(exit, &[]);
     }
@@ -130,7 +131,7 @@ impl Lowerer<'_, '_> {
         }
         self.b.switch_to_block(bodyb);
         self.b.seal_block(bodyb);
-        self.loops.insert(id, LoopInfo { next: latch, exit, depth: self.scope_depth(), result: vec![], result_ty: Ty::Unit });
+        self.loops.insert(id, LoopInfo { next: latch, exit, depth: self.scope_depth(), result: vec![], result_ty: Ty::Unit, temps: self.temps.len() });
         self.block(body, false)?;
         if self.reachable() {
             self.b.ins().jump(latch, &[]);
@@ -151,7 +152,7 @@ impl Lowerer<'_, '_> {
         let vars = self.result_vars(t);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
-        self.loops.insert(id, LoopInfo { next: latch, exit, depth: self.scope_depth(), result: vars.clone(), result_ty: t.clone() });
+        self.loops.insert(id, LoopInfo { next: latch, exit, depth: self.scope_depth(), result: vars.clone(), result_ty: t.clone(), temps: self.temps.len() });
         self.block(body, false)?;
         if self.reachable() {
             self.b.ins().jump(latch, &[]);
@@ -209,7 +210,7 @@ impl Lowerer<'_, '_> {
         let depth = self.scope_depth();
         let item_ty = iter.item.clone();
         self.run_iter(iter, &mut |l: &mut Self, item, frame| {
-            l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit });
+            l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
             l.push_scope();
             l.bind_item(pat, &item_ty, item)?;
             l.block(body, false)?;
@@ -322,7 +323,7 @@ impl Lowerer<'_, '_> {
             }
             let depth = self.scope_depth();
             self.run_iter(iter, &mut |l: &mut Self, item, frame| {
-                l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit });
+                l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
                 l.push_scope();
                 l.bind_item(pat, &item_ty, item)?;
                 l.block(body, false)?;

@@ -4,6 +4,14 @@
 //! header; slices and `&str` are (ptr, len); tuples, arrays and `Option` live in memory
 //! and are handled by address (copied on assignment). Panics set `Ctx::failure` and
 //! return through `fail_block`; loops poll the interrupt flag at back-edges.
+//!
+//! Ownership: owned locals are freed at scope exit and on break/continue/return
+//! (`drop_scopes`); statement temporaries at the statement's end and on those early exits
+//! (`free_temps_on_exit`). A panic or an interrupt does NOT free what the unwound frames own:
+//! it ends the whole cell (no `catch_unwind` in the subset), so the leak is bounded by the
+//! heap the cell's call chain held at that moment, once per failed cell run (`%timeit`
+//! stops at the first failure too). Workspace variables are not leaked: they are owned by
+//! workspace slots.
 
 mod calls;
 mod exprs;
@@ -148,6 +156,8 @@ pub struct LoopInfo {
     pub depth: usize,
     pub result: Vec<Variable>,
     pub result_ty: Ty,
+    /// Statement temporaries live when the loop started; a break/continue frees the newer ones.
+    pub temps: usize,
 }
 
 enum Store {
@@ -599,6 +609,23 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let v = self.b.declare_var(types::I64);
         self.b.def_var(v, hdr);
         self.temps.push(v);
+    }
+
+    /// Free the temporaries above `mark` on an early exit path (break/continue/return); they
+    /// stay listed so the statement's normal end still frees them on its own paths.
+    pub fn free_temps_on_exit(&mut self, mark: usize) {
+        if !self.reachable() {
+            return;
+        }
+        for k in (mark..self.temps.len()).rev() {
+            let v = self.temps[k];
+            let h = self.b.use_var(v);
+            self.free(h);
+            // A break lands inside the same statement, whose end frees its temporaries
+            // again: null the owner on this path so that free is a no-op.
+            let z = self.b.ins().iconst(types::I64, 0);
+            self.b.def_var(v, z);
+        }
     }
 
     pub fn free_temps(&mut self, mark: usize) {
