@@ -11,7 +11,6 @@
 //! `unsafe`, `abort`, or an interrupt, which can only stop running code by killing it —
 //! evcxr restarts it, the cell fails with an error saying the variables were lost, and
 //! items (fns, structs, traits, `:dep`s) survive because evcxr recompiles them.
-#![cfg_attr(not(test), allow(dead_code))] // until the kernel's session wiring uses it
 
 mod child_setup;
 mod engine;
@@ -52,6 +51,7 @@ impl EvcxrTier {
     /// Like `new`, but evcxr's child is `command()`: a binary that calls
     /// `evcxr::runtime_hook()` before anything else (used by tests, where the current
     /// executable is the test harness).
+    #[cfg_attr(not(test), allow(dead_code))] // test-only constructor
     pub fn with_child_command(command: impl Fn() -> Command + Send + Sync + 'static) -> Self {
         Self::start(Some(Arc::new(command)))
     }

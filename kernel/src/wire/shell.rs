@@ -9,7 +9,7 @@ use accel_magics::{CellError, Completeness};
 use jupyter_protocol::{
     CommInfoReply, CompleteReply, ErrorOutput, ExecuteInput, ExecuteReply, ExecuteRequest, ExecuteResult,
     ExecutionCount, ExpressionResult, HistoryReply, HistoryRequest, InspectReply, InterruptReply,
-    IsCompleteReply, JupyterMessage, JupyterMessageContent, ReplyError, ReplyStatus, ShutdownReply, Status,
+    IsCompleteReply, JupyterMessage, JupyterMessageContent, ReplyError, ReplyStatus, ShutdownReply, Status, Transient,
 };
 use jupyter_zmq_client::{KernelShellConnection, RouterSendConnection};
 use tokio::sync::mpsc;
@@ -180,7 +180,7 @@ impl Shell {
                 output_text = bundle.get("text/plain").and_then(|v| v.as_str()).map(str::to_string);
                 if !silent {
                     let content =
-                        ExecuteResult { execution_count: n, data: media(bundle), metadata: Default::default(), transient: None };
+                        ExecuteResult { execution_count: n, data: media(bundle), metadata: Default::default(), transient: Some(Transient::default()) };
                     self.publish(content, msg).await;
                 }
             }

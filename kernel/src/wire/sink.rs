@@ -47,7 +47,8 @@ impl Sink for KernelSink {
             let content = DisplayData {
                 data: media(data),
                 metadata: Default::default(),
-                transient: display_id.is_some().then_some(transient),
+                // Always an object: `"transient": null` breaks the message schema.
+                transient: Some(transient),
             };
             super::child(content, &self.parent)
         };
