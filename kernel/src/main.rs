@@ -43,6 +43,13 @@ enum Command {
 fn main() -> ExitCode {
     // When evcxr re-executes this binary as its child (the process that loads and runs
     // compiled user code), control never returns from here.
+    if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+        // The child shares the kernel's process group, and frontends deliver SIGINT to the
+        // whole group: the kernel decides what an interrupt does to the child (it kills it
+        // only when a cell is running), so the child must not die of the signal itself.
+        // SAFETY: setting a signal disposition to SIG_IGN before any thread starts.
+        unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+    }
     evcxr::runtime_hook();
     let cli = Cli::parse();
     let result = match &cli.command {

@@ -12,6 +12,7 @@
 
 mod control;
 mod iopub;
+mod lenient;
 pub mod kernel_info;
 mod shell;
 mod sink;

@@ -14,6 +14,7 @@ use jupyter_protocol::{
 use jupyter_zmq_client::{KernelShellConnection, RouterSendConnection};
 use tokio::sync::mpsc;
 
+use super::lenient;
 use super::sink::{media, KernelSink, NullSink};
 use super::{child, kernel_info::kernel_info, Kernel};
 use crate::executor::JobPanicked;
@@ -32,7 +33,7 @@ pub async fn serve(conn: KernelShellConnection, kernel: Arc<Kernel>) {
     let (queue_tx, mut queue) = mpsc::unbounded_channel::<JupyterMessage>();
     tokio::spawn(async move {
         loop {
-            match reader.read().await {
+            match lenient::read(&mut reader).await {
                 Ok(msg) => {
                     if queue_tx.send(msg).is_err() {
                         return;
