@@ -65,7 +65,7 @@ fn rustref_times() -> Result<BTreeMap<String, f64>, String> {
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         here.join("../../shared/bench/rustref").to_string_lossy().into_owned()
     });
-    let target = common::scratch_dir("rustref-target");
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rustref-target"); // kept across runs: a cargo build dir
     let o = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["run", "--release", "--quiet"])
         .env("CARGO_TARGET_DIR", &target)

@@ -8,7 +8,8 @@ pub mod rustc_ref;
 
 /// Where tests put generated crates and binaries (inside the target dir, so `cargo clean` removes them).
 pub fn scratch_dir(sub: &str) -> std::path::PathBuf {
-    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(sub);
+    // Per process: two test runs sharing a target dir must not read each other's outputs.
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{sub}-{}", std::process::id()));
     std::fs::create_dir_all(&d).expect("create scratch dir");
     d
 }
