@@ -199,13 +199,16 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                         let i1 = self.b.ins().iadd_imm_s(iv, 1);
                         self.b.def_var(i, i1);
                     }
-                    (false, true) => {
+                    (rev, true) => {
+                        // An inclusive range: test for the last value before stepping, so
+                        // `..=MAX` never steps past it. Forward from s to e, reversed from e to s.
+                        let (first, last_v, delta) = if rev { (e, s, -1) } else { (s, e, 1) };
                         let empty = self.b.ins().icmp(gt, s, e);
                         let pre = self.b.create_block();
                         self.b.ins().brif(empty, end_b, &[], pre, &[]);
                         self.b.switch_to_block(pre);
                         self.b.seal_block(pre);
-                        self.b.def_var(i, s);
+                        self.b.def_var(i, first);
                         self.b.ins().jump(header, &[]);
                         self.b.switch_to_block(header);
                         self.head_checks(heads, exit);
@@ -217,12 +220,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                         self.b.switch_to_block(latch);
                         self.b.seal_block(latch);
                         let iv = self.b.use_var(i);
-                        let last = self.b.ins().icmp(IntCC::Equal, iv, e);
+                        let last = self.b.ins().icmp(IntCC::Equal, iv, last_v);
                         let step = self.b.create_block();
                         self.b.ins().brif(last, end_b, &[], step, &[]);
                         self.b.switch_to_block(step);
                         self.b.seal_block(step);
-                        let i1 = self.b.ins().iadd_imm_s(iv, 1);
+                        let i1 = self.b.ins().iadd_imm_s(iv, delta);
                         self.b.def_var(i, i1);
                     }
                     (true, false) => {
@@ -241,32 +244,6 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                         f(self, Item::V(V::S(i1)), Frame { next: latch, exit })?;
                         self.b.switch_to_block(latch);
                         self.b.seal_block(latch);
-                    }
-                    (true, true) => {
-                        let empty = self.b.ins().icmp(gt, s, e);
-                        let pre = self.b.create_block();
-                        self.b.ins().brif(empty, end_b, &[], pre, &[]);
-                        self.b.switch_to_block(pre);
-                        self.b.seal_block(pre);
-                        self.b.def_var(i, e);
-                        self.b.ins().jump(header, &[]);
-                        self.b.switch_to_block(header);
-                        self.head_checks(heads, exit);
-                        self.b.ins().jump(body, &[]);
-                        self.b.switch_to_block(body);
-                        self.b.seal_block(body);
-                        let iv = self.b.use_var(i);
-                        f(self, Item::V(V::S(iv)), Frame { next: latch, exit })?;
-                        self.b.switch_to_block(latch);
-                        self.b.seal_block(latch);
-                        let iv = self.b.use_var(i);
-                        let last = self.b.ins().icmp(IntCC::Equal, iv, s);
-                        let step = self.b.create_block();
-                        self.b.ins().brif(last, end_b, &[], step, &[]);
-                        self.b.switch_to_block(step);
-                        self.b.seal_block(step);
-                        let i1 = self.b.ins().iadd_imm_s(iv, -1);
-                        self.b.def_var(i, i1);
                     }
                 }
             }
