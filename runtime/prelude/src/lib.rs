@@ -1,7 +1,7 @@
 //! `use accel::prelude::*;` — arrays for accel notebooks, the same crate in both tiers.
 //!
 //! * [`dense`]: ndarray's arrays plus numpy's missing words (reductions, broadcasting with
-//!   numpy's errors, `random`, `.npy`).
+//!   numpy's errors, `random`, `.npy`/`.npz` in [`io`]).
 //! * [`sparse`]: pydata/sparse's formats — [`sparse::Coo`] (n-d), [`sparse::Csr`]/[`sparse::Csc`]
 //!   (2-d), [`sparse::Dok`] (n-d, mutable).
 //! * [`chunked`]: dask-style lazy blocked arrays computed in parallel with bounded memory.
@@ -33,7 +33,7 @@ pub mod prelude {
     };
     pub use crate::display::Repr;
     pub use crate::error::ArrayError;
-    pub use crate::io::{read_npy, write_npy};
+    pub use crate::io::{read_npy, read_npz, write_npy, write_npz, NpzReader, NpzWriter};
     pub use crate::random::default_rng;
     pub use crate::sparse::{Coo, Csc, Csr, Dok};
 }

@@ -248,3 +248,68 @@ fn concatenate_many_npy_files() {
     let bad = Chunked::concatenate(&[x.clone(), Chunked::zeros((2, 5), 2)], Axis(0));
     assert!(bad.error().unwrap().to_string().contains("must match exactly"));
 }
+
+#[test]
+fn rechunk_keeps_values_and_takes_every_spec() {
+    let a = data();
+    let x = Chunked::from_array(&a, (10, 7));
+    let y = x.rechunk((16, 5));
+    assert_eq!(y.chunks(), &[vec![16, 16, 5], vec![5, 5, 5, 5, 3]]);
+    assert_eq!(y.compute(), a);
+    close(&y.sum_axis(Axis(1)).compute(), &a.sum_axis(Axis(1)), 1e-13);
+    assert_eq!(x.rechunk(vec![vec![37], vec![20, 3]]).compute(), a);
+    let b = x.rechunk("1 kB"); // 125 f64 per chunk at most
+    assert!(b.chunksize().iter().product::<usize>() <= 125, "{:?}", b.chunksize());
+    assert_eq!(b.compute(), a);
+    // same chunks: no new layer
+    assert_eq!(x.rechunk((10, 7)).layer_count(), x.layer_count());
+    // across map_blocks blocks (which can only be computed whole): each new chunk is pasted
+    // together from the pieces of the old blocks it covers
+    let stencil = x.map_blocks(|b| b.mapv(|v| v * 2.0 + 1.0));
+    assert_eq!(stencil.rechunk((15, 23)).compute(), a.mapv(|v| v * 2.0 + 1.0));
+    close(&stencil.rechunk((15, 23)).mean().compute(), &ndarray::arr0(a.mapv(|v| v * 2.0 + 1.0).mean().unwrap()).into_dyn(), 1e-13);
+    // bad specs are errors
+    let e = x.rechunk((0, 5)).try_compute().unwrap_err().to_string();
+    assert!(e.contains("must be positive"), "{e}");
+    let e = x.rechunk(vec![vec![30], vec![23]]).error().unwrap().to_string();
+    assert_eq!(e, "chunks (30,) do not add up to shape 37 along axis 0");
+    assert!(x.rechunk("lots").error().unwrap().to_string().contains("could not parse chunk size"));
+}
+
+#[test]
+fn ragged_chunks_and_out_of_range_slices() {
+    let a = data();
+    let x = Chunked::from_array(&a, (8, 8)); // 37 = 8·4 + 5, 23 = 8·2 + 7
+    assert_eq!(x.chunks(), &[vec![8, 8, 8, 8, 5], vec![8, 8, 7]]);
+    close(&x.std_axis(Axis(0), 1.0).compute(), &a.std_axis(Axis(0), 1.0), 1e-12);
+    assert_eq!(x.slice(s![-5.., ..;-7]).compute(), a.slice(s![-5.., ..;-7]).to_owned().into_dyn());
+    let e = x.slice(s![0..40, ..]).error().unwrap().to_string();
+    assert_eq!(e, "slice 0..40 is out of range for axis 0 with size 37");
+    let e = x.slice(s![.., 23]).error().unwrap().to_string();
+    assert_eq!(e, "index 23 is out of bounds for axis 1 with size 23");
+    assert!(x.slice(s![.., .., 0]).error().unwrap().to_string().contains("too many indices"));
+}
+
+#[test]
+fn blocked_mean_of_float32_chunks_on_disk() {
+    // seed 004's exercise at test size: float32 data stored on disk as several .npy files, one
+    // array over all of them, blocked sum and mean in f64
+    let dir = std::env::temp_dir().join(format!("accel-blocked-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = accel::random::default_rng(11);
+    let mut parts = vec![];
+    let mut all = vec![];
+    for k in 0..4 {
+        let block = rng.random(25_000).mapv(|v| v as f32);
+        let p = dir.join(format!("block{k}.npy"));
+        write_npy(&p, &block).unwrap();
+        all.extend(block.iter().map(|&v| v as f64));
+        parts.push(Chunked::from_npy(&p, "20 kB"));
+    }
+    let x = Chunked::concatenate(&parts, Axis(0));
+    assert_eq!(x.shape(), &[100_000]);
+    assert_eq!(x.chunks()[0][0], 5000); // 20 kB of float32
+    let want_sum: f64 = all.iter().sum();
+    assert!((x.sum().compute_scalar() - want_sum).abs() < 1e-9 * want_sum);
+    assert!((x.mean().compute_scalar() - want_sum / 1e5).abs() < 1e-12);
+}

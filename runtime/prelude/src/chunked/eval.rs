@@ -103,6 +103,7 @@ pub(crate) fn eval(node: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<Ar
             }
             Err(ArrayError::Value(format!("internal: concatenate region {r:?} spans inputs")))
         }
+        Op::Rechunk { input } => eval_rechunk(input, region, ctx),
         Op::Reduce { kind, axes, input } => eval_reduce(*kind, axes, input, region, ctx),
         Op::MapBlocks { f, depth, boundary, input, .. } => eval_blocks(f, depth, *boundary, input, region, ctx),
     }
@@ -472,4 +473,51 @@ fn eval_blocks(
         Slice::from(s..s + region[i].len())
     });
     Ok(v.to_owned())
+}
+
+/// A region of a rechunked array: cut it along the input's chunk boundaries (every node can
+/// produce any region inside one of its own chunks), evaluate the pieces, paste them together.
+fn eval_rechunk(input: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<ArrayD<f64>> {
+    let pieces: Vec<Vec<Range<usize>>> = region
+        .iter()
+        .zip(&input.chunks)
+        .map(|(r, c)| {
+            let offs = offsets(c);
+            let mut v: Vec<Range<usize>> = offs
+                .windows(2)
+                .map(|w| w[0].max(r.start)..w[1].min(r.end))
+                .filter(|p| p.start < p.end)
+                .collect();
+            if v.is_empty() {
+                v.push(r.clone()); // an empty region stays one (empty) piece
+            }
+            v
+        })
+        .collect();
+    if pieces.iter().all(|p| p.len() == 1) {
+        return eval(input, region, ctx);
+    }
+    let mut out = ArrayD::zeros(IxDyn(&region_shape(region)));
+    let mut idx = vec![0usize; pieces.len()];
+    loop {
+        let sub: Region = idx.iter().zip(&pieces).map(|(&i, p)| p[i].clone()).collect();
+        let b = eval(input, &sub, ctx)?;
+        out.slice_each_axis_mut(|ax| {
+            let i = ax.axis.index();
+            Slice::from(sub[i].start - region[i].start..sub[i].end - region[i].start)
+        })
+        .assign(&b);
+        let mut ax = pieces.len();
+        loop {
+            if ax == 0 {
+                return Ok(out);
+            }
+            ax -= 1;
+            idx[ax] += 1;
+            if idx[ax] < pieces[ax].len() {
+                break;
+            }
+            idx[ax] = 0;
+        }
+    }
 }

@@ -78,6 +78,9 @@ pub(crate) enum Op {
     /// Output axis i is input axis `perm[i]`.
     Transpose { perm: Vec<usize>, input: NodeRef },
     Concat { axis: usize, inputs: Vec<NodeRef> },
+    /// Same values, new chunk grid (dask's `rechunk`): a region is assembled from the pieces it
+    /// covers of the input's chunks.
+    Rechunk { input: NodeRef },
     MapBlocks { name: String, f: BlockFn, depth: Vec<usize>, boundary: Boundary, input: NodeRef },
 }
 
@@ -94,7 +97,7 @@ impl Node {
             Op::Map { input, .. } | Op::Reduce { input, .. } | Op::Slice { input, .. } | Op::MapBlocks { input, .. } => {
                 vec![input]
             }
-            Op::Transpose { input, .. } => vec![input],
+            Op::Transpose { input, .. } | Op::Rechunk { input } => vec![input],
             Op::Binary { lhs, rhs, .. } => vec![lhs, rhs],
             Op::Concat { inputs, .. } => inputs.iter().collect(),
         }
@@ -115,6 +118,7 @@ impl Node {
             Op::MapBlocks { name, .. } => name.clone(),
             Op::Transpose { perm, .. } => format!("transpose {perm:?}"),
             Op::Concat { axis, .. } => format!("concatenate axis={axis}"),
+            Op::Rechunk { .. } => "rechunk".into(),
         }
     }
 

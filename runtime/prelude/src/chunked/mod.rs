@@ -393,6 +393,20 @@ impl Chunked {
         Self::node_new(Op::Concat { axis: ax, inputs: nodes }, shape, chunks)
     }
 
+    /// dask's `rechunk`: the same array cut into new chunks (a shape, per-axis lengths, or a byte
+    /// budget such as `"64 MB"`). Lazy; each new chunk is assembled from the old ones it overlaps.
+    pub fn rechunk(&self, chunks: impl IntoChunks) -> Chunked {
+        let n = match self.node() {
+            Ok(n) => n,
+            Err(e) => return Self::fail(e),
+        };
+        match chunks.into_chunks().and_then(|c| c.resolve(&n.shape, 8)) {
+            Ok(c) if c == n.chunks => self.clone(),
+            Ok(c) => Self::node_new(Op::Rechunk { input: n.clone() }, n.shape.clone(), c),
+            Err(e) => Self::fail(e),
+        }
+    }
+
     // ---- execution ----------------------------------------------------------------------------
 
     /// Run the graph on all cores; the result as a dense array.

@@ -1,3 +1,5 @@
-//! File formats. `.npy` only for now (`.npz` is a zip of `.npy` files and would need a zip crate).
+//! File formats: `.npy` (one array) and `.npz` (a zip of `.npy` files, numpy's `savez`).
 pub mod npy;
+pub mod npz;
 pub use npy::{read_npy, write_npy, NpyHeader};
+pub use npz::{read_npz, write_npz, NpzReader, NpzWriter};

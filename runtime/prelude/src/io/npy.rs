@@ -117,7 +117,13 @@ pub fn read_npy<A: Element>(path: impl AsRef<Path>) -> Result<ArrayD<A>> {
     let mut f = std::fs::File::open(path).map_err(|e| err(path, e.to_string()))?;
     let mut bytes = Vec::new();
     f.read_to_end(&mut bytes).map_err(|e| err(path, e.to_string()))?;
-    let h = NpyHeader::parse(&bytes, path)?;
+    decode_npy(&bytes, path)
+}
+
+/// Decode the bytes of a whole `.npy` file; `path` names it in errors (for an `.npz` member it is
+/// `archive.npz/name.npy`).
+pub fn decode_npy<A: Element>(bytes: &[u8], path: &Path) -> Result<ArrayD<A>> {
+    let h = NpyHeader::parse(bytes, path)?;
     if !descr_matches::<A>(&h.descr) {
         return Err(err(
             path,
@@ -134,6 +140,16 @@ pub fn read_npy<A: Element>(path: impl AsRef<Path>) -> Result<ArrayD<A>> {
     let shape = IxDyn(&h.shape);
     let arr = if h.fortran_order { ArrayD::from_shape_vec(shape.f(), v) } else { ArrayD::from_shape_vec(shape, v) };
     arr.map_err(|e| err(path, e.to_string()))
+}
+
+/// The bytes of a C-order `.npy` file holding `a` (header + data).
+pub fn encode_npy<A: Element, S: Data<Elem = A>, D: Dimension>(a: &ArrayBase<S, D>) -> Vec<u8> {
+    let mut out = NpyHeader::encode(A::DESCR, false, a.shape());
+    out.reserve(a.len() * std::mem::size_of::<A>());
+    for &x in a.iter() {
+        x.to_le_bytes_vec(&mut out);
+    }
+    out
 }
 
 /// Write any array as a C-order `.npy` file.
