@@ -16,3 +16,5 @@ pub use api::*;
 
 #[cfg(test)]
 mod e2e_tests;
+#[cfg(test)]
+mod e2e_lang_tests;

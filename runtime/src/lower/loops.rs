@@ -3,7 +3,7 @@
 use super::{LoopInfo, Lowerer, V};
 use crate::diag::Result;
 use crate::typeck::ty::Ty;
-use crate::typeck::typed::{Block, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, Pat, Stmt};
+use crate::typeck::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, Pat, Stmt};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, Value};
 
 /// Visit every expression of a block (pre-order), including nested blocks and closures' uses.
@@ -54,13 +54,22 @@ pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 walk(&a.body, f);
             }
         }
-        K::Format(_, fm) => fm.args.iter().for_each(|x| walk(x, f)),
-        K::Assert { cond, .. } => walk(cond, f),
-        K::AssertEq { l, r, .. } => {
+        K::Format(_, fm) | K::Unreachable(Some(fm)) => fm.args.iter().for_each(|x| walk(x, f)),
+        K::Assert { cond, msg, .. } => {
+            walk(cond, f);
+            msg.iter().for_each(|fm| fm.args.iter().for_each(|x| walk(x, f)));
+        }
+        K::AssertEq { l, r, msg, .. } => {
             walk(l, f);
             walk(r, f);
+            msg.iter().for_each(|fm| fm.args.iter().for_each(|x| walk(x, f)));
         }
-        K::Consume(it, _) => walk_iter(it, f),
+        K::Consume(it, c) => {
+            walk_iter(it, f);
+            if let Consumer::Fold(init, _) = c {
+                walk(init, f);
+            }
+        }
         _ => {}
     }
 }
@@ -72,6 +81,15 @@ fn walk_iter(it: &IterExpr, f: &mut dyn FnMut(&Expr)) {
             walk(end, f);
         }
         IterSrc::Elems { seq, .. } => walk(seq, f),
+    }
+    // Adapter arguments are expressions too (`.take(f(n))`, `.zip(g(v).iter())`): every
+    // walker (callee collection, mutation analysis) must see them.
+    for a in &it.adapters {
+        match a {
+            Adapter::Take(x) | Adapter::Skip(x) | Adapter::StepBy(x) => walk(x, f),
+            Adapter::Zip(o) | Adapter::Chain(o) => walk_iter(o, f),
+            _ => {}
+        }
     }
 }
 
