@@ -133,6 +133,12 @@ impl FastTier {
         crate::exec::timeit::timeit(&mut self.engine, &self.interrupt, setup, expr, number, repeat, out)
     }
 
+    /// Vecs the last run allocated and did not free (those it stored in the workspace or
+    /// returned for display count too). Leak tests of lowering compare it with that number.
+    pub fn last_run_unfreed_vecs(&self) -> i64 {
+        self.engine.last_unfreed_vecs
+    }
+
     pub fn annotate(&self, name: &str) -> Result<Annotation, String> {
         crate::exec::annotate::annotate(&self.engine, name)
     }

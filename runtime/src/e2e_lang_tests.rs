@@ -49,3 +49,52 @@ fn calls_nested_in_iterator_arguments_are_callees() {
     assert_eq!(run(&mut ft, "(0..3i64).zip(v0().iter()).map(|(a, b)| a * b).sum::<i64>()").0.unwrap().unwrap(), "20");
     let _ = (value, panic_msg);
 }
+
+/// Runs `src` (a cell whose value is a scalar and which stores nothing in the workspace) and
+/// returns (value, Vecs left unfreed).
+fn value_and_leaks(src: &str) -> (String, i64) {
+    let mut ft = FastTier::new();
+    let v = match run(&mut ft, src).0 {
+        Ok(Some(v)) => v,
+        other => panic!("{src}\n=> {other:?}"),
+    };
+    (v, ft.last_run_unfreed_vecs())
+}
+
+#[test]
+fn return_out_of_an_inlined_closure_frees_its_temporaries() {
+    // The counter sees leaks at all: a Vec left in the workspace counts.
+    let mut ft = FastTier::new();
+    run(&mut ft, "let w = vec![1, 2];").0.unwrap();
+    assert_eq!(ft.last_run_unfreed_vecs(), 1);
+    // `return` from a closure body inlined into an iterator loop: the closure's own locals
+    // and the statement temporaries it created must be freed on that path.
+    let cases = [
+        ("(0..5i64).map(|i| { let t = vec![i; 3]; if i % 2 == 0 { return t.len() as i64; } t[0] }).sum::<i64>()", "13"),
+        ("(0..5usize).map(|i| vec![i; 3].len()).sum::<usize>()", "15"),
+        ("(0..4i64).map(|i| { let a = vec![i]; { let b = vec![i, i]; if i > 1 { return b.len() as i64 + a[0]; } } 0 }).sum::<i64>()", "9"),
+        ("(0..4i64).filter(|&i| { if vec![i; 2].len() == 2 && i > 1 { return true; } false }).count()", "2"),
+        ("let f = |i: i64| -> i64 { let v = vec![i; 4]; for x in v.iter() { if *x > 2 { return *x + vec![1].len() as i64; } } 0 }; f(1) + f(5)", "6"),
+        ("let f = |v: Vec<i64>| -> usize { if v.len() > 1 { return v.len(); } 0 }; f(vec![1, 2]) + f(vec![3])", "2"),
+        ("(0..3i64).map(|i| { let v = vec![i; 2]; v }).map(|v| v.len()).sum::<usize>()", "6"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(value_and_leaks(src), (want.to_string(), 0), "{src}");
+    }
+}
+
+#[test]
+fn temporaries_made_once_per_iteration_are_freed_once_per_iteration() {
+    // Within one statement a loop runs its condition and its body's tail many times.
+    for (src, want) in [
+        ("let mut k = 0usize; while vec![1, 2, 3].len() > k { k += 1; } k", "3"),
+        ("let mut k = 0usize; for i in 0..3usize { k += vec![i].len() } k", "3"),
+        ("let mut k = 0usize; for i in 0..30usize { k += match i % 3 { 0 => vec![i].len(), _ => { let w = vec![i, i]; w.len() } } } k", "50"),
+        ("let mut k = 0usize; let mut i = 0; loop { i += 1; if vec![i].len() + i > 4 { break; } k += 1; } k", "3"),
+        ("(0..4usize).filter(|i| vec![*i].len() > 0).map(|i| vec![i, i].len()).fold(0, |a, x| a + x + vec![1].len())", "12"),
+        ("fn g(v: Vec<i64>) -> i64 { v[0] } (0..3i64).map(|i| g(vec![i])).sum::<i64>()", "3"),
+        ("fn h(n: usize) -> Vec<usize> { vec![n; n] } (0..3usize).map(|i| h(i).len()).sum::<usize>()", "3"),
+    ] {
+        assert_eq!(value_and_leaks(src), (want.to_string(), 0), "{src}");
+    }
+}

@@ -75,6 +75,8 @@ pub struct Engine {
     strs: Vec<Box<[u8]>>,
     epoch: u64,
     pub last_compile: Duration,
+    /// Vecs the last run allocated and did not free (see `rt::LIVE_VECS`).
+    pub last_unfreed_vecs: i64,
     pub annots: HashMap<String, FnAnnot>,
 }
 
@@ -125,6 +127,7 @@ impl Engine {
             strs: vec![],
             epoch: 0,
             last_compile: Duration::ZERO,
+            last_unfreed_vecs: 0,
             annots: HashMap::new(),
         }
     }
@@ -425,7 +428,8 @@ impl Engine {
             out.stdout(&p.dump);
         }
         interrupt.store(false, std::sync::atomic::Ordering::SeqCst);
-        let code = super::worker::run(p.entry, &mut self.st, interrupt, out);
+        let (code, live) = super::worker::run(p.entry, &mut self.st, interrupt, out);
+        self.last_unfreed_vecs = live;
         let failure = match code {
             0 => None,
             rt::FAIL_INTERRUPT => Some(Failure::Interrupted),

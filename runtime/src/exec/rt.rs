@@ -68,6 +68,13 @@ fn buf_layout(bytes: usize) -> Layout {
 
 // ---- Vec storage ------------------------------------------------------------------
 
+thread_local! {
+    /// Vec headers allocated minus freed on this thread. Compiled code runs on a fresh worker
+    /// thread per run (`worker::run`), so the value at the end of a run is what the run
+    /// allocated and did not free: tests use it to catch leaks on early-exit paths.
+    pub static LIVE_VECS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
 pub extern "C" fn rt_vec_new(esize: i64, cap: i64) -> *mut VecHdr {
     let esize = esize as usize;
     let cap = cap.max(0) as usize;
@@ -75,6 +82,7 @@ pub extern "C" fn rt_vec_new(esize: i64, cap: i64) -> *mut VecHdr {
     if cap * esize != 0 && ptr.is_null() {
         std::process::abort();
     }
+    LIVE_VECS.with(|c| c.set(c.get() + 1));
     Box::into_raw(Box::new(VecHdr { ptr, len: 0, cap, esize }))
 }
 
@@ -100,6 +108,7 @@ pub extern "C" fn rt_vec_free(h: *mut VecHdr) {
     if h.is_null() {
         return;
     }
+    LIVE_VECS.with(|c| c.set(c.get() - 1));
     let b = unsafe { Box::from_raw(h) };
     if !b.ptr.is_null() {
         unsafe { dealloc(b.ptr, buf_layout(b.cap * b.esize.max(1))) };

@@ -12,8 +12,9 @@ const MARGIN: usize = 1 << 20;
 struct SendPtr<T>(*mut T);
 unsafe impl<T> Send for SendPtr<T> {}
 
-/// Run `entry(ctx)`; returns the failure code (0 = finished).
-pub fn run(entry: *const u8, st: &mut RtState, interrupt: &AtomicBool, out: &dyn Output) -> u32 {
+/// Run `entry(ctx)`; returns the failure code (0 = finished) and the number of Vecs the run
+/// allocated and did not free (values it left in the workspace or handed back included).
+pub fn run(entry: *const u8, st: &mut RtState, interrupt: &AtomicBool, out: &dyn Output) -> (u32, i64) {
     let out_static: *const (dyn Output + 'static) = unsafe { std::mem::transmute::<*const dyn Output, *const (dyn Output + 'static)>(out as *const dyn Output) };
     st.out = Some(out_static);
     st.panic = None;
@@ -21,7 +22,7 @@ pub fn run(entry: *const u8, st: &mut RtState, interrupt: &AtomicBool, out: &dyn
     let mut ctx = Ctx { failure: 0, _pad: 0, interrupt: interrupt as *const AtomicBool as *const u8, stack_limit: 0, st: st as *mut RtState };
     let p = SendPtr(&mut ctx as *mut Ctx);
     let e = entry as usize;
-    std::thread::scope(|s| {
+    let live = std::thread::scope(|s| {
         let h = std::thread::Builder::new()
             .name("accel-jit".into())
             .stack_size(STACK_BYTES)
@@ -34,10 +35,11 @@ pub fn run(entry: *const u8, st: &mut RtState, interrupt: &AtomicBool, out: &dyn
                     let f: extern "C" fn(*mut Ctx) = std::mem::transmute(e);
                     f(p.0);
                 }
+                super::rt::LIVE_VECS.with(|c| c.get())
             })
             .expect("spawn the JIT worker thread");
-        let _ = h.join();
+        h.join().unwrap_or(0)
     });
     st.out = None;
-    ctx.failure
+    (ctx.failure, live)
 }

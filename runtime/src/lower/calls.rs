@@ -1,10 +1,10 @@
 //! Calls of user fns (direct calls into the JIT module) and inlined closures.
 
-use super::{abi_of, repr, returns_in_memory, Lowerer, Repr, V};
+use super::{abi_of, repr, returns_in_memory, ClosureExit, Lowerer, Repr, V};
 use crate::diag::{Error, Result};
 use crate::typeck::ty::Ty;
 use crate::typeck::typed::Expr;
-use cranelift_codegen::ir::{types, InstBuilder};
+use cranelift_codegen::ir::InstBuilder;
 
 impl Lowerer<'_, '_> {
     pub fn call_fn(&mut self, name: &str, args: &[Expr], ret: &Ty) -> Result<V> {
@@ -60,27 +60,40 @@ impl Lowerer<'_, '_> {
     /// A closure call is its body, inlined with the parameters bound to the arguments.
     pub fn inline_closure(&mut self, ci: u32, args: Vec<V>) -> Result<V> {
         let c = &self.f.closures[ci as usize];
-        let (params, ptys, ret) = (c.params.clone(), c.param_tys.clone(), c.ret.clone());
+        let (params, ptys) = (c.params.clone(), c.param_tys.clone());
+        let depth = self.scope_depth();
         self.push_scope();
         for ((p, t), v) in params.iter().zip(&ptys).zip(args) {
             self.bind(p, t, v)?;
         }
+        let out = self.inline_closure_body(ci, depth);
+        self.scopes.pop();
+        out
+    }
+
+    /// The body of closure `ci`, its parameters already bound in the scope at `depth`. As in
+    /// a call, the parameters, the body's locals and its temporaries are freed when the body
+    /// ends or `return`s; the caller pops the parameter scope without dropping it again.
+    pub fn inline_closure_body(&mut self, ci: u32, depth: usize) -> Result<V> {
+        let ret = self.f.closures[ci as usize].ret.clone();
         let exit = self.b.create_block();
         let vars = self.result_vars(&ret);
-        self.closure_exits.push((exit, vars.clone(), ret.clone()));
+        let temps = self.temps_len();
+        self.closure_exits.push(ClosureExit { exit, vars: vars.clone(), depth, temps });
         let body = &self.f.closures[ci as usize].body;
         let v = self.expr(body, true);
         self.closure_exits.pop();
         let v = v?;
         if self.reachable() {
             self.assign_vars(&vars, v);
+        }
+        self.free_temps(temps);
+        if self.reachable() {
+            self.drop_scopes(depth);
             self.b.ins().jump(exit, &[]);
         }
         self.b.switch_to_block(exit);
         self.b.seal_block(exit);
-        let out = self.read_vars(&vars, &ret);
-        self.scopes.pop();
-        let _ = types::I64;
-        Ok(out)
+        Ok(self.read_vars(&vars, &ret))
     }
 }

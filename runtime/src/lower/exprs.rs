@@ -123,12 +123,19 @@ impl Lowerer<'_, '_> {
         }
         let v = match &b.tail {
             Some(t) if self.reachable() => {
+                let mark = self.temps_len();
                 let drop_ty = t.ty.needs_drop();
                 let v = self.expr(t, owned || drop_ty)?;
                 if drop_ty && !owned {
                     if let V::S(h) = v {
                         self.add_temp(h);
                     }
+                }
+                // A tail value that cannot borrow (unit, scalars) frees the tail's temporaries
+                // here, not at the end of the enclosing statement: a loop body's tail runs once
+                // per iteration within one statement (`for .. { k += vec![i].len() }`).
+                if t.ty.is_scalar() || matches!(t.ty, Ty::Unit | Ty::Never) {
+                    self.free_temps(mark);
                 }
                 v
             }
@@ -307,10 +314,11 @@ impl Lowerer<'_, '_> {
                     None => V::Unit,
                 };
                 if self.reachable() {
-                    if let Some((exit, vars, rt)) = self.closure_exits.last().cloned() {
-                        let _ = rt;
-                        self.assign_vars(&vars, val);
-                        self.b.ins().jump(exit, &[]);
+                    if let Some(ce) = self.closure_exits.last().cloned() {
+                        self.assign_vars(&ce.vars, val);
+                        self.free_temps_on_exit(ce.temps);
+                        self.drop_scopes(ce.depth);
+                        self.b.ins().jump(ce.exit, &[]);
                     } else {
                         let rt = self.f.ret.clone();
                         self.free_temps_on_exit(0);

@@ -420,11 +420,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let direct = params.iter().zip(&args).all(|(p, a)| !matches!(a, Item::Tup(_)) || matches!(p, Pat::Tuple(_) | Pat::Deref(_) | Pat::Wild));
         if direct {
             // Bind here, then inline the body with no arguments left to bind.
+            let depth = self.scope_depth();
             self.push_scope();
             for ((p, t), a) in params.iter().zip(&ptys).zip(args) {
                 self.bind_item(p, t, a)?;
             }
-            let r = self.inline_closure_body(ci);
+            let r = self.inline_closure_body(ci, depth);
             self.scopes.pop();
             return r;
         }
@@ -433,24 +434,6 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             vals.push(self.materialize(a, t)?);
         }
         self.inline_closure(ci, vals)
-    }
-
-    fn inline_closure_body(&mut self, ci: u32) -> Result<V> {
-        let ret = self.f.closures[ci as usize].ret.clone();
-        let exit = self.b.create_block();
-        let vars = self.result_vars(&ret);
-        self.closure_exits.push((exit, vars.clone(), ret.clone()));
-        let body = &self.f.closures[ci as usize].body;
-        let v = self.expr(body, true);
-        self.closure_exits.pop();
-        let v = v?;
-        if self.reachable() {
-            self.assign_vars(&vars, v);
-            self.b.ins().jump(exit, &[]);
-        }
-        self.b.switch_to_block(exit);
-        self.b.seal_block(exit);
-        Ok(self.read_vars(&vars, &ret))
     }
 
     /// Bind a pattern to a pipeline item.

@@ -143,7 +143,10 @@ impl Lowerer<'_, '_> {
         let exit = self.b.create_block();
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
+        // The condition's temporaries die before the body runs (once per test, not per loop).
+        let mark = self.temps_len();
         let c = self.expr(cond, false)?;
+        self.free_temps(mark);
         if self.reachable() {
             self.b.ins().brif(c.s(), bodyb, &[], exit, &[]);
         }

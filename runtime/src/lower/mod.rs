@@ -160,6 +160,17 @@ pub struct LoopInfo {
     pub temps: usize,
 }
 
+/// Where a `return` inside an inlined closure body goes, and what it must free on the way:
+/// the scopes from `depth` up (the closure's parameters and body locals) and the statement
+/// temporaries above `temps` (created inside the body).
+#[derive(Clone)]
+pub struct ClosureExit {
+    pub exit: Block,
+    pub vars: Vec<Variable>,
+    pub depth: usize,
+    pub temps: usize,
+}
+
 enum Store {
     Vars(Vec<Variable>),
     Slot(ir::StackSlot),
@@ -193,7 +204,7 @@ pub struct Lowerer<'a, 'b> {
     /// Immutable locals initialised with `seq.len()`.
     len_of: HashMap<LocalId, LocalId>,
     /// Return targets of inlined closures being lowered.
-    closure_exits: Vec<(Block, Vec<Variable>, Ty)>,
+    closure_exits: Vec<ClosureExit>,
     /// Where the cell's trailing value is written (cells only).
     pub result_addr: Option<usize>,
 }
@@ -598,6 +609,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         for i in (depth..self.scopes.len()).rev() {
             self.drop_scope_at(i);
         }
+    }
+
+    pub fn temps_len(&self) -> usize {
+        self.temps.len()
     }
 
     pub fn scope_depth(&self) -> usize {
