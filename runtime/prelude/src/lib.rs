@@ -26,7 +26,7 @@ pub mod prelude {
     pub use ndarray::prelude::*;
     pub use ndarray::{concatenate as nd_concatenate, stack as nd_stack, Zip};
 
-    pub use crate::chunked::{Chunked, Chunks};
+    pub use crate::chunked::{Boundary, Chunked, Chunks};
     pub use crate::dense::{
         arange, broadcast_shapes, concatenate, eye, linspace, matmul, stack, try_full, try_zeros, BroadcastOps,
         Element, Promote, Reductions,

@@ -194,7 +194,13 @@ fn npy_source_and_store() {
 #[test]
 fn seed_example_small() {
     let x = Chunked::random_normal(10.0, 0.1, (2000, 2000), (500, 500), 42);
-    let y = x.mean_axis(Axis(0)).slice(s![..;100]).compute();
+    let lazy = x.mean_axis(Axis(0)).slice(s![..;100]);
+    // 16 source chunks + (4 + 16 partials) for the mean + 4 for the slice; built across statements
+    // (and, in evcxr, across cells with their own copies of the crate's statics) nodes stay distinct
+    assert_eq!(lazy.task_count(), 40);
+    assert_eq!(lazy.layer_count(), 3);
+    assert_eq!(lazy.visualize().as_str().matches("class=\"accel-layer\"").count(), 3);
+    let y = lazy.compute();
     assert_eq!(y.shape(), &[20]);
     let full = x.compute().mean_axis(Axis(0)).unwrap();
     close(&y, &full.slice(s![..;100]).to_owned().into_dyn(), 1e-13);

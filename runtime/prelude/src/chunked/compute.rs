@@ -37,7 +37,7 @@ fn total_work(node: &Node) -> u64 {
     let mut stack = vec![node];
     let mut t = 0u64;
     while let Some(n) = stack.pop() {
-        if !seen.insert(n.id) {
+        if !seen.insert(n.id()) {
             continue;
         }
         if matches!(n.op, Op::Array(_) | Op::Npy(_) | Op::Full(_) | Op::Random { .. }) {

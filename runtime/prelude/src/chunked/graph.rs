@@ -4,7 +4,6 @@
 
 use super::source::NpySource;
 use ndarray::{ArrayD, ArrayViewD};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 pub(crate) type NodeRef = Arc<Node>;
@@ -12,7 +11,6 @@ pub(crate) type MapFn = Arc<dyn Fn(f64) -> f64 + Send + Sync>;
 pub(crate) type BlockFn = Arc<dyn Fn(ArrayViewD<'_, f64>) -> ArrayD<f64> + Send + Sync>;
 
 pub(crate) struct Node {
-    pub id: u64,
     pub op: Op,
     pub shape: Vec<usize>,
     pub chunks: Vec<Vec<usize>>,
@@ -84,11 +82,17 @@ pub(crate) enum Op {
     MapBlocks { name: String, f: BlockFn, depth: Vec<usize>, boundary: Boundary, input: NodeRef },
 }
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
 impl Node {
     pub fn new(op: Op, shape: Vec<usize>, chunks: Vec<Vec<usize>>) -> NodeRef {
-        Arc::new(Node { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), op, shape, chunks })
+        Arc::new(Node { op, shape, chunks })
+    }
+
+    /// Identity of a node within a graph: its address, stable while the graph is alive. (Not a
+    /// counter in a `static`: in evcxr every cell is its own shared library with its own copy of
+    /// this crate's statics, so counters restart per cell and nodes built in different cells
+    /// would collide.)
+    pub fn id(&self) -> u64 {
+        self as *const Node as usize as u64
     }
 
     pub fn inputs(&self) -> Vec<&NodeRef> {
@@ -141,7 +145,7 @@ impl Node {
     /// All nodes reachable from here, each once, inputs before users.
     pub fn topo(self: &NodeRef) -> Vec<NodeRef> {
         fn go(n: &NodeRef, seen: &mut std::collections::HashSet<u64>, out: &mut Vec<NodeRef>) {
-            if !seen.insert(n.id) {
+            if !seen.insert(n.id()) {
                 return;
             }
             for i in n.inputs() {

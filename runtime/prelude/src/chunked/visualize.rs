@@ -48,13 +48,13 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
     let order = node.topo();
     let mut depth: HashMap<u64, usize> = HashMap::new();
     for n in &order {
-        let d = n.inputs().iter().map(|i| depth[&i.id] + 1).max().unwrap_or(0);
-        depth.insert(n.id, d);
+        let d = n.inputs().iter().map(|i| depth[&i.id()] + 1).max().unwrap_or(0);
+        depth.insert(n.id(), d);
     }
     let levels = depth.values().copied().max().unwrap_or(0) + 1;
     let mut rows: Vec<Vec<u64>> = vec![vec![]; levels];
     for n in &order {
-        rows[depth[&n.id]].push(n.id);
+        rows[depth[&n.id()]].push(n.id());
     }
     let width_n = rows.iter().map(|r| r.len()).max().unwrap_or(1);
     let mut pos: HashMap<u64, (f64, f64)> = HashMap::new();
@@ -74,10 +74,10 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
          <path d=\"M0,0 L10,5 L0,10 z\" fill=\"currentColor\"/></marker></defs>\n"
     );
     for n in &order {
-        let (x, y) = pos[&n.id];
+        let (x, y) = pos[&n.id()];
         for i in n.inputs() {
-            let (ix, iy) = pos[&i.id];
-            if depth[&n.id] - depth[&i.id] > 1 {
+            let (ix, iy) = pos[&i.id()];
+            if depth[&n.id()] - depth[&i.id()] > 1 {
                 // skips a level: bend around the boxes in between instead of crossing them
                 let (x1, x2) = (ix + W * 0.85, x + W * 0.85);
                 let bend = W * 0.35 + GAP_X;
@@ -101,7 +101,7 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
         }
     }
     for n in &order {
-        let (x, y) = pos[&n.id];
+        let (x, y) = pos[&n.id()];
         let mut name = n.name();
         if name.chars().count() > 28 {
             name = name.chars().take(27).collect::<String>() + "…";
