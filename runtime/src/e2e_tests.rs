@@ -284,6 +284,41 @@ fn versioned_loops_keep_panics() {
 }
 
 #[test]
+fn affine_versioned_loops_keep_panics_and_hoist_checks() {
+    let mut ft = FastTier::new();
+    let src = "fn sm(x: &[i64], m: usize, n: usize, out: &mut [i64]) -> i64 {
+    let mut t = 0;
+    for i in 1..n - 1 {
+        for j in 1..m - 1 {
+            let mut s = 0;
+            for di in 0..3 { for dj in 0..3 { s += x[(i + di - 1) * m + j + dj - 1]; } }
+            out[i * m + j] = s;
+            t += s;
+        }
+    }
+    t
+}
+let x: Vec<i64> = (0..20).collect();
+let mut o = vec![0i64; 20];";
+    run(&mut ft, src).0.unwrap();
+    assert_eq!(run(&mut ft, "sm(&x, 5, 4, &mut o)").0.unwrap().unwrap(), "513");
+    // The last row's reads run one element past the end: same panic, same index.
+    match run(&mut ft, "sm(&x[..19], 5, 4, &mut o)").0 {
+        Err(Failure::Panic { message, .. }) => assert_eq!(message, "index out of bounds: the len is 19 but the index is 19"),
+        other => panic!("{other:?}"),
+    }
+    // m = 0: `m - 1` wraps, the j loop runs until an index is out of range.
+    match run(&mut ft, "sm(&x, 0, 3, &mut o)").0 {
+        Err(Failure::Panic { message, .. }) => assert_eq!(message, "index out of bounds: the len is 20 but the index is 20"),
+        other => panic!("{other:?}"),
+    }
+    let a = ft.annotate("sm").unwrap();
+    let l6 = a.text.lines().find(|l| l.starts_with("   6 |")).unwrap();
+    assert!(l6.contains("1 bounds check(s) hoisted out of the loop") && l6.contains("bounds check(s) elided"), "{l6}");
+    assert!(!l6.contains("runtime call"), "{l6}");
+}
+
+#[test]
 fn annotate_shows_lines_checks_and_code() {
     let mut ft = FastTier::new();
     run(&mut ft, "fn g(a: &[f64], idx: usize) -> f64 {\n    let mut s = 0.0;\n    for i in 0..a.len() { s += a[i]; }\n    s + a[idx].sqrt().sin()\n}").0.unwrap();

@@ -28,6 +28,8 @@ fn describe(c: &LineCounts) -> String {
     };
     add(c.bounds_checks, "bounds check(s)");
     add(c.bounds_elided, "bounds check(s) elided");
+    add(c.bounds_hoisted, "bounds check(s) hoisted out of the loop");
+    add(c.bounds_fallback, "bounds check(s) in the checked fallback copy");
     add(c.calls.saturating_sub(c.libm), "runtime call(s)");
     add(c.libm, "libm call(s)");
     add(c.allocs, "allocation(s)");

@@ -7,7 +7,7 @@ use crate::typeck::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Intr, 
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, Value};
 
 /// Visit every expression of a block (pre-order), including nested blocks and closures' uses.
-pub fn walk_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
+pub fn walk_block<'e>(b: &'e Block, f: &mut dyn FnMut(&'e Expr)) {
     for s in &b.stmts {
         match s {
             Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => walk(e, f),
@@ -19,7 +19,7 @@ pub fn walk_block(b: &Block, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub fn walk<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
     f(e);
     match &e.kind {
         K::Neg(x) | K::Not(x) | K::Deref(x) | K::Ref(x, _) | K::ToSlice(x) | K::Cast(x) | K::Field(x, _) | K::Some(x) | K::ArrayRepeat(x, _) => walk(x, f),
@@ -74,7 +74,7 @@ pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-fn walk_iter(it: &IterExpr, f: &mut dyn FnMut(&Expr)) {
+fn walk_iter<'e>(it: &'e IterExpr, f: &mut dyn FnMut(&'e Expr)) {
     match &it.src {
         IterSrc::Range { start, end, .. } => {
             walk(start, f);
@@ -290,80 +290,6 @@ impl Lowerer<'_, '_> {
             return None;
         }
         Some((*i, seq))
-    }
-
-    /// `for i in a..n { ... x[i] ... }` with n not known to be ≤ len(x): test `n <= x.len()`
-    /// once (for every such x) and run a copy of the loop without those bounds checks;
-    /// otherwise the checked copy runs (same panics, same place).
-    fn versioned_for(&mut self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<Option<V>> {
-        let IterSrc::Range { start, end, inclusive: false } = &iter.src else { return Ok(None) };
-        let Pat::Bind(i) = pat else { return Ok(None) };
-        if !iter.adapters.is_empty() || iter.item != Ty::USIZE || !self.opts.boundscheck {
-            return Ok(None);
-        }
-        // The end must be evaluable twice without side effects: a local or a constant.
-        if !matches!(end.kind, K::Local(_) | K::Int(_)) || !matches!(start.kind, K::Local(_) | K::Int(_)) {
-            return Ok(None);
-        }
-        let mut seqs: Vec<LocalId> = vec![];
-        walk_block(body, &mut |e| {
-            if let K::Index(b, ix) = &e.kind {
-                if matches!(ix.kind, K::Local(v) if v == *i) {
-                    if let Some(x) = super::place::seq_local(b) {
-                        if !seqs.contains(&x) {
-                            seqs.push(x);
-                        }
-                    }
-                }
-            }
-        });
-        seqs.retain(|x| !may_change_len(body, *x, false) && matches!(self.f.locals[*x as usize].ty.peel_refs(), Ty::Vec(_) | Ty::Slice(_) | Ty::Array(..)));
-        if seqs.is_empty() {
-            return Ok(None);
-        }
-        let n = self.expr(end, false)?.s();
-        let mut ok = self.b.ins().iconst(types::I8, 1);
-        for x in &seqs {
-            let xe = Expr::new(K::Local(*x), self.f.locals[*x as usize].ty.clone(), end.span);
-            let (_, len) = self.seq_parts(&xe)?;
-            let c = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, n, len);
-            ok = self.b.ins().band(ok, c);
-        }
-        let fast = self.b.create_block();
-        let slow = self.b.create_block();
-        let join = self.b.create_block();
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
-        let item_ty = iter.item.clone();
-        for (blk, proven) in [(fast, true), (slow, false)] {
-            self.b.switch_to_block(blk);
-            self.b.seal_block(blk);
-            if proven {
-                for x in &seqs {
-                    self.proven.insert((*i, *x));
-                }
-            }
-            let depth = self.scope_depth();
-            self.run_iter(iter, &mut |l: &mut Self, item, frame| {
-                l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
-                l.push_scope();
-                l.bind_item(pat, &item_ty, item)?;
-                l.block(body, false)?;
-                l.pop_scope();
-                if l.reachable() {
-                    l.b.ins().jump(frame.next, &[]);
-                }
-                Ok(())
-            })?;
-            for x in &seqs {
-                self.proven.remove(&(*i, *x));
-            }
-            if self.reachable() {
-                self.b.ins().jump(join, &[]);
-            }
-        }
-        self.b.switch_to_block(join);
-        self.b.seal_block(join);
-        Ok(Some(V::Unit))
     }
 
     /// A counted loop `for k in 0..n` emitted directly (fill, contains).

@@ -22,6 +22,7 @@ mod iters;
 mod loops;
 mod ops;
 mod place;
+mod versioning;
 
 use crate::api::JitOptions;
 use crate::diag::{Error, Result};
@@ -137,6 +138,11 @@ pub fn signature(module: &JITModule, sig: &FnSig) -> Signature {
 pub struct LineCounts {
     pub bounds_checks: u32,
     pub bounds_elided: u32,
+    /// Checks tested once before a loop instead of at every iteration (`versioning`).
+    pub bounds_hoisted: u32,
+    /// Checks kept in the checked fallback copy of a versioned loop (runs only when the
+    /// hoisted test fails).
+    pub bounds_fallback: u32,
     pub calls: u32,
     pub libm: u32,
     pub allocs: u32,
@@ -199,6 +205,12 @@ pub struct Lowerer<'a, 'b> {
     line: u32,
     /// (index local, sequence local): the index is proven `< len(seq)` where it is used.
     proven: HashSet<(LocalId, LocalId)>,
+    /// Index expressions proven in bounds by a versioned loop's hoisted test.
+    proven_idx: HashSet<*const typed::Expr>,
+    /// Versioned loops being lowered around the current point, and how many of them are
+    /// in their checked fallback copy.
+    version_depth: u32,
+    in_fallback: u32,
     /// Loop variables of ascending ranges starting at a constant ≥ 1 (never 0 or -1).
     pub positive: HashSet<LocalId>,
     /// Immutable locals initialised with `seq.len()`.
@@ -255,6 +267,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             func_refs: HashMap::new(),
             line: f.span.line,
             proven: HashSet::new(),
+            proven_idx: HashSet::new(),
+            version_depth: 0,
+            in_fallback: 0,
             positive: HashSet::new(),
             len_of: HashMap::new(),
             closure_exits: vec![],

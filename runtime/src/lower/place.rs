@@ -176,7 +176,7 @@ impl Lowerer<'_, '_> {
         let proven = match (&idx.kind, seq_local(base)) {
             (K::Local(iv), Some(sv)) => self.proven.contains(&(*iv, sv)),
             _ => false,
-        };
+        } || self.proven_idx.contains(&(idx as *const Expr));
         let static_ok = match (self.const_of(i), self.const_of(n)) {
             (Some(iv), Some(nv)) => (iv as u64) < nv as u64,
             _ => false,
@@ -192,7 +192,11 @@ impl Lowerer<'_, '_> {
     }
 
     pub fn bounds_check(&mut self, i: Value, n: Value) {
-        self.count().bounds_checks += 1;
+        if self.in_fallback > 0 {
+            self.count().bounds_fallback += 1;
+        } else {
+            self.count().bounds_checks += 1;
+        }
         let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
         let cold = self.b.create_block();
         let ok = self.b.create_block();
@@ -203,6 +207,10 @@ impl Lowerer<'_, '_> {
         let ctx = self.ctx();
         let l = self.b.ins().iconst(types::I64, self.line as i64);
         self.call_rt("rt_panic_bounds", &[ctx, i, n, l], &[]);
+        if self.in_fallback > 0 {
+            // The fallback copy's panic calls are not what the line costs when the fast copy runs.
+            self.count().calls -= 1;
+        }
         let fb = self.fail_block();
         self.b.ins().jump(fb, &[]);
         self.b.switch_to_block(ok);

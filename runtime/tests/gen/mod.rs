@@ -11,6 +11,7 @@
 //! Constructs are grouped into features (see `FEATURES`) so that a construct the fast tier
 //! does not handle yet can be switched off while the rest keeps being tested.
 
+mod affine;
 mod expr;
 mod iters;
 mod stmt;
@@ -61,6 +62,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("eprint", "eprintln!/eprint! (stderr compared too)"),
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
+    ("affine_loops", "loops indexing x[K + j] (versioned bounds checks) and i64 division edges, called with out-of-range and wrapping arguments"),
 ];
 
 /// The features on by default: those the fast tier is expected to pass today.
@@ -70,6 +72,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
     "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell", "eprint",
+    "affine_loops",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,6 +248,7 @@ pub fn generate(seed: u64, f: &Features) -> Program {
         }
     }
     g.callable = n_fns;
+    let affine = (f.on("affine_loops") && g.rng.chance(35)).then(|| g.affine_fn());
     let main_line = g.lines.len() + 1;
     g.ret = None;
     g.scopes = vec![vec![]];
@@ -252,6 +256,9 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     g.mult = 1;
     g.cost = 0;
     g.prints = 0;
+    if let Some(name) = affine {
+        g.affine_calls(&name);
+    }
     let n = 3 + g.rng.below(8) as usize;
     g.block_stmts(n, 0);
     let mut trailing_expr = false;
