@@ -39,6 +39,8 @@ pub struct Error {
     pub span: Span,
     pub label: String,
     pub hint: Option<String>,
+    /// rustc's error code (`E0308`), shown as `error[E0308]: …` like rustc does.
+    pub code: Option<&'static str>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -47,7 +49,7 @@ pub const HINT_RUST: &str = "use %%rust for the rustc tier";
 
 impl Error {
     pub fn new(span: Span, message: impl Into<String>) -> Error {
-        Error { message: message.into(), span, label: String::new(), hint: None }
+        Error { message: message.into(), span, label: String::new(), hint: None, code: None }
     }
     /// A construct outside the `%%jit` subset (valid Rust, but not compiled by this tier).
     pub fn unsupported(span: Span, what: impl std::fmt::Display) -> Error {
@@ -56,7 +58,16 @@ impl Error {
             span,
             label: "not supported by the fast tier".into(),
             hint: Some(HINT_RUST.into()),
+            code: None,
         }
+    }
+    pub fn code(mut self, c: &'static str) -> Error {
+        self.code = Some(c);
+        self
+    }
+    pub fn at(mut self, span: Span) -> Error {
+        self.span = span;
+        self
     }
     pub fn label(mut self, l: impl Into<String>) -> Error {
         self.label = l.into();
@@ -80,7 +91,11 @@ impl Error {
         } else {
             text.chars().count().saturating_sub(col).max(1)
         };
-        let mut r = format!("error: {}\n{pad}--> cell:{}:{}\n{pad} |\n{lno} | {text}\n{pad} | {}{}",
+        let head = match self.code {
+            Some(c) => format!("error[{c}]"),
+            None => "error".to_string(),
+        };
+        let mut r = format!("{head}: {}\n{pad}--> cell:{}:{}\n{pad} |\n{lno} | {text}\n{pad} | {}{}",
             self.message, line, col + 1, " ".repeat(col), "^".repeat(ncaret));
         if !self.label.is_empty() {
             r.push(' ');

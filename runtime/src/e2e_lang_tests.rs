@@ -98,3 +98,13 @@ fn temporaries_made_once_per_iteration_are_freed_once_per_iteration() {
         assert_eq!(value_and_leaks(src), (want.to_string(), 0), "{src}");
     }
 }
+
+#[test]
+fn str_to_string_and_string_clone() {
+    // `"x".to_string()` used to reach lowering with a (ptr, len) receiver and panic the compiler.
+    let mut ft = FastTier::new();
+    let (r, out) = run(&mut ft, "let s = \"x\".to_string(); let n = s.len(); let e = String::new(); let r = &e; let t = r.clone(); let a = \"xy\"; let u = a.to_string(); println!(\"{s}{n}|{t}|{u}{}\", u.len());");
+    r.unwrap();
+    assert_eq!(out, "x1||xy2\n");
+    assert_eq!(ft.last_run_unfreed_vecs(), 4, "s, e, t, u live on in the workspace");
+}

@@ -282,7 +282,14 @@ impl Lowerer<'_, '_> {
             }
             Intr::Clone => {
                 self.count().allocs += 1;
-                self.call_rt("rt_vec_clone", &[s(0)], &[types::I64])[0]
+                match vs[0] {
+                    // `&str` → String (`"x".to_string()`): a (ptr, len) pair, copied bytewise.
+                    V::F(p, n) => {
+                        let one = self.b.ins().iconst(types::I64, 1);
+                        self.call_rt("rt_vec_from", &[p, n, one], &[types::I64])[0]
+                    }
+                    _ => self.call_rt("rt_vec_clone", &[s(0)], &[types::I64])[0],
+                }
             }
             Intr::ToVec => {
                 let et = elem_of(&at);

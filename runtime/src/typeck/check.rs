@@ -86,10 +86,19 @@ impl<'a, 'e> Ck<'a, 'e> {
         None
     }
 
+    /// A type as rustc's "expected X, found Y" labels name it: `` `i32` ``, or `integer` /
+    /// `floating-point number` for an unsuffixed literal's type.
+    pub fn show_kind(&self, t: &Ty) -> String {
+        match self.infer.shallow(t) {
+            Ty::Infer(v) if self.infer.kind(v) == VarKind::Int => "integer".into(),
+            Ty::Infer(v) if self.infer.kind(v) == VarKind::Float => "floating-point number".into(),
+            _ => format!("`{}`", self.infer.show(t)),
+        }
+    }
+
     pub fn unify(&mut self, a: &Ty, b: &Ty, span: Span) -> R<()> {
         self.infer.unify(a, b).map_err(|_| {
-            Error::new(span, "mismatched types")
-                .label(format!("expected `{}`, found `{}`", self.infer.show(a), self.infer.show(b)))
+            Error::new(span, "mismatched types").code("E0308").label(format!("expected {}, found {}", self.show_kind(a), self.show_kind(b)))
         })
     }
 
@@ -378,7 +387,17 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
         syn::Type::Infer(_) => Ok(infer.fresh(VarKind::General)),
         syn::Type::Paren(p) => parse_type(&p.elem, infer),
         syn::Type::Never(_) => Ok(Ty::Never),
-        other => Err(Error::unsupported(Span::of_node(other), "type")),
+        other => {
+            let what = match other {
+                syn::Type::Ptr(_) => "raw pointer type",
+                syn::Type::BareFn(_) => "fn pointer type",
+                syn::Type::TraitObject(_) => "trait object type",
+                syn::Type::ImplTrait(_) => "`impl Trait` type",
+                syn::Type::Macro(_) => "type macro",
+                _ => "type",
+            };
+            Err(Error::unsupported(Span::of_node(other), what))
+        }
     }
 }
 

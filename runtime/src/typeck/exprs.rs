@@ -254,7 +254,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         if segs.len() == 1 && self.env.fns.contains_key(&segs[0]) {
             return Err(Error::unsupported(span, "fn item used as a value"));
         }
-        Err(Error::new(span, format!("cannot find value `{}` in this scope", segs.join("::"))).label("not found in this scope"))
+        Err(Error::new(span, format!("cannot find value `{}` in this scope", segs.join("::"))).code("E0425").label("not found in this scope"))
     }
 
     /// `&T` operands of arithmetic are dereferenced (std implements `&f64 + f64` etc.).
@@ -380,33 +380,36 @@ impl<'a, 'e> Ck<'a, 'e> {
                 _ => is_int || is_float || is_bool || matches!(t, Ty::Char | Ty::Tuple(_) | Ty::Unit | Ty::Array(..) | Ty::Vec(_) | Ty::Slice(_) | Ty::Option(_)),
             }
         };
-        if !op.is_cmp() && !shift {
+        let op_span = Span::of_node(&b.op);
+        if !op.is_cmp() {
             let rt = self.infer.shallow(&r.ty);
-            if self.infer.unify(&l.ty, &r.ty).is_err() {
-                let name = match op {
-                    BinOp::Add => "add",
-                    BinOp::Sub => "subtract",
-                    BinOp::Mul => "multiply",
-                    BinOp::Div => "divide",
-                    BinOp::Rem => "calculate the remainder of",
-                    _ => "apply a bitwise operator to",
-                };
-                let msg = if assign {
-                    format!("cannot {name}-assign `{}` to `{}`", self.infer.show(&rt), self.infer.show(&t))
-                } else if op == BinOp::Div || op == BinOp::Rem {
-                    format!("cannot {name} `{}` by `{}`", self.infer.show(&t), self.infer.show(&rt))
+            // Shifts take any integer on the right; other operators want equal types.
+            let clash = if shift { !kind_ok(self, &rt) } else { self.infer.unify(&l.ty, &r.ty).is_err() };
+            if clash {
+                let (ls, rs) = (self.infer.show(&t), self.infer.show(&rt));
+                let msg = op_mismatch_message(op, assign, &ls, &rs);
+                // rustc: E0277 when the left type has the operator for some right-hand type
+                // (numbers), E0369 when it has none (`bool + 1`); both at the operator.
+                let sym = format!("{}{}", op_str(op), if assign { "=" } else { "" });
+                return Err(if kind_ok(self, &t) {
+                    Error::new(op_span, msg).code("E0277").label(format!("no implementation for `{ls} {sym} {rs}`"))
                 } else {
-                    format!("cannot {name} `{}` to `{}`", self.infer.show(&rt), self.infer.show(&t))
-                };
-                return Err(Error::new(span, msg));
+                    Error::new(op_span, msg).code("E0369")
+                });
             }
         }
         let t = self.infer.shallow(&l.ty);
         if matches!(t, Ty::Infer(v) if self.infer.kind(v) == VarKind::General) {
             return Err(Error::new(l.span, "type annotations needed"));
         }
-        if !kind_ok(self, &t) || (shift && !kind_ok(self, &self.infer.shallow(&r.ty))) {
-            return Err(Error::new(span, format!("binary operation `{}` cannot be applied to type `{}`", op_str(op), self.infer.show(&t))));
+        if !kind_ok(self, &t) {
+            let ts = self.infer.show(&t);
+            let msg = if op.is_cmp() {
+                format!("binary operation `{}` cannot be applied to type `{ts}`", op_str(op))
+            } else {
+                op_mismatch_message(op, assign, &ts, &self.infer.show(&self.infer.shallow(&r.ty)))
+            };
+            return Err(Error::new(op_span, msg).code("E0369"));
         }
         if assign {
             return Ok(Expr::new(K::OpAssign(op, Box::new(l), Box::new(r)), Ty::Unit, span));
@@ -417,7 +420,15 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// The place must be mutable: a `mut` local, a deref of `&mut`, or an element of one.
     pub fn check_mut(&self, e: &Expr, what: &str) -> R<()> {
-        let bad = |name: &str| Err(Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")));
+        let bad = |name: &str| {
+            Err(if what == "assign to" {
+                // Assigning to an immutable binding directly: rustc's E0384.
+                Error::new(e.span, format!("cannot assign twice to immutable variable `{name}`")).code("E0384").label("cannot assign twice to immutable variable")
+            } else {
+                Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")).code("E0596").label("cannot borrow as mutable")
+            })
+        };
+        let bad_inner = |name: &str| Err(Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")));
         match &e.kind {
             K::Local(id) => {
                 let l = &self.locals[*id as usize];
@@ -425,6 +436,14 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             K::Global(i) => {
                 if self.global_mut[*i] { Ok(()) } else { bad(&self.globals[*i].name) }
+            }
+            K::Index(b, _) | K::Field(b, _) if matches!(b.kind, K::Local(_) | K::Global(_)) && !matches!(self.infer.shallow(&b.ty), Ty::Ref(..)) => {
+                let (name, m) = match &b.kind {
+                    K::Local(id) => (&self.locals[*id as usize].name, self.locals[*id as usize].mutable || self.deferred[*id as usize]),
+                    K::Global(i) => (&self.globals[*i].name, self.global_mut[*i]),
+                    _ => unreachable!(),
+                };
+                if m { Ok(()) } else { bad_inner(name) }
             }
             K::Index(b, _) | K::Field(b, _) => match self.infer.shallow(&b.ty) {
                 Ty::Ref(_, true) => Ok(()),
@@ -481,7 +500,8 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             Some((_, els)) => {
                 let ee = self.expr(els, expect.or(Some(&tt)))?;
-                let ty = self.join(&tt, &ee.ty, ee.span)?;
+                // rustc points at the value the else branch ends with.
+                let ty = self.join(&tt, &ee.ty, tail_span(els))?;
                 Ok(Expr::new(K::If(Box::new(cond), Box::new(then_e), Some(Box::new(ee))), ty, span))
             }
         }
@@ -519,7 +539,10 @@ impl<'a, 'e> Ck<'a, 'e> {
         };
         let i = self.expr(idx, Some(&Ty::USIZE))?;
         let i = self.auto_deref(i);
-        self.unify(&Ty::USIZE, &i.ty, i.span).map_err(|e| e.label("slice indices are of type `usize`"))?;
+        if self.infer.unify(&Ty::USIZE, &i.ty).is_err() {
+            let (es, is) = (self.infer.show(&elem), self.infer.show(&i.ty));
+            return Err(Error::new(i.span, format!("the type `[{es}]` cannot be indexed by `{is}`")).code("E0277").label("slice indices are of type `usize` or ranges of `usize`"));
+        }
         Ok(Expr::new(K::Index(Box::new(b), Box::new(i)), elem, span))
     }
 
@@ -588,7 +611,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             let body = self.expr(&a.body, expect);
             self.scopes.pop();
             let body = body?;
-            ty = self.join(&ty, &body.ty, body.span).map_err(|e| Error { message: "`match` arms have incompatible types".into(), ..e })?;
+            ty = self.join(&ty, &body.ty, tail_span(&a.body)).map_err(|e| Error { message: "`match` arms have incompatible types".into(), ..e })?;
             arms.push(Arm { pat, guard, body });
         }
         let (lo, hi) = match self.infer.resolve(&s.ty, true) {
@@ -715,4 +738,41 @@ pub fn op_str(op: BinOp) -> &'static str {
         BinOp::Gt => ">",
         BinOp::Ge => ">=",
     }
+}
+
+/// rustc's wording for an operator that has no implementation for these operand types
+/// (`l` and `r` are the types as rustc shows them, `{integer}` for unsuffixed literals).
+fn op_mismatch_message(op: BinOp, assign: bool, l: &str, r: &str) -> String {
+    let lit = |t: &str| match t {
+        "{integer}" => Some("an integer"),
+        "{float}" => Some("a float"),
+        _ => None,
+    };
+    match (op, assign) {
+        (BinOp::Add, false) => match (lit(l), lit(r)) {
+            (Some(a), Some(b)) if a != b => format!("cannot add {b} to {a}"),
+            _ => format!("cannot add `{r}` to `{l}`"),
+        },
+        (BinOp::Add, true) => format!("cannot add-assign `{r}` to `{l}`"),
+        (BinOp::Sub, false) => format!("cannot subtract `{r}` from `{l}`"),
+        (BinOp::Sub, true) => format!("cannot subtract-assign `{r}` from `{l}`"),
+        (BinOp::Mul, false) => format!("cannot multiply `{l}` by `{r}`"),
+        (BinOp::Mul, true) => format!("cannot multiply-assign `{l}` by `{r}`"),
+        (BinOp::Div, false) => format!("cannot divide `{l}` by `{r}`"),
+        (BinOp::Div, true) => format!("cannot divide-assign `{l}` by `{r}`"),
+        (BinOp::Rem, false) => format!("cannot calculate the remainder of `{l}` divided by `{r}`"),
+        (BinOp::Rem, true) => format!("cannot calculate and assign the remainder of `{l}` divided by `{r}`"),
+        (op, a) => format!("no implementation for `{l} {}{} {r}`", op_str(op), if a { "=" } else { "" }),
+    }
+}
+
+/// The span of the value an expression ends with: a block's (or unsafe/labelled block's)
+/// trailing expression, recursively; where rustc points when a branch has the wrong type.
+pub fn tail_span(e: &syn::Expr) -> Span {
+    if let syn::Expr::Block(b) = e {
+        if let Some(syn::Stmt::Expr(t, None)) = b.block.stmts.last() {
+            return tail_span(t);
+        }
+    }
+    Span::of_node(e)
 }

@@ -36,7 +36,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             if let Some(sig) = self.env.fns.get(name) {
                 let sig = sig.clone();
                 if sig.params.len() != c.args.len() {
-                    return Err(Error::new(span, format!("this function takes {} argument{} but {} {} supplied", sig.params.len(), if sig.params.len() == 1 { "" } else { "s" }, c.args.len(), if c.args.len() == 1 { "argument was" } else { "arguments were" })));
+                    return Err(Error::new(span, format!("this function takes {} argument{} but {} {} supplied", sig.params.len(), if sig.params.len() == 1 { "" } else { "s" }, c.args.len(), if c.args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
                 }
                 let mut args = vec![];
                 for (a, t) in c.args.iter().zip(&sig.params) {
@@ -51,7 +51,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         let args: Vec<&syn::Expr> = c.args.iter().collect();
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
-                return Err(Error::new(span, format!("this function takes {n} argument{} but {} were supplied", if n == 1 { "" } else { "s" }, args.len())));
+                return Err(Error::new(span, format!("this function takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
             }
             Ok(())
         };
@@ -108,7 +108,20 @@ impl<'a, 'e> Ck<'a, 'e> {
                 self.unify(&ty, &recv.ty, recv.span)?;
                 self.std_method(recv, m, &args[1..], None, span, expect)
             }
-            _ => Err(Error::new(span, format!("cannot find function `{}` in this scope", segs.join("::"))).label("not found in this scope")),
+            _ => {
+                let fspan = Span::of_node(&*c.func);
+                let was_std = matches!(segs[0].as_str(), "std" | "core" | "alloc") || self.env.uses.get(&segs[0]).is_some_and(|f| matches!(f[0].as_str(), "std" | "core" | "alloc"));
+                match super::refuse::path_outside_subset(&canon, &segs, was_std) {
+                    Some((what, hint)) => {
+                        let e = Error::unsupported(fspan, what);
+                        Err(match hint {
+                            Some(h) => e.hint(h),
+                            None => e,
+                        })
+                    }
+                    None => Err(Error::new(fspan, format!("cannot find function `{}` in this scope", segs.join("::"))).code("E0425").label("not found in this scope")),
+                }
+            }
         }
     }
 
@@ -183,7 +196,26 @@ impl<'a, 'e> Ck<'a, 'e> {
         let recv = self.expr(&m.receiver, None)?;
         let turbofish = m.turbofish.as_ref();
         let args: Vec<&syn::Expr> = m.args.iter().collect();
-        self.std_method(recv, &name, &args, turbofish, span, expect)
+        let rt = self.infer.resolve(recv.ty.peel_refs(), false);
+        let name_span = Span::of_node(&m.method);
+        self.std_method(recv, &name, &args, turbofish, span, expect).map_err(|e| {
+            if !e.message.starts_with("no method named") {
+                return e;
+            }
+            // A real std method the subset lacks is refused as such; a method that does not
+            // exist is rustc's E0599. Either way the caret is on the method name, as rustc's.
+            match super::refuse::std_method_outside_subset(&rt, &name) {
+                Some(what) => Error::unsupported(name_span, what),
+                None => {
+                    let shown = match rt.peel_refs() {
+                        Ty::Infer(_) => String::new(),
+                        t => format!("`{t}`"),
+                    };
+                    let e = e.at(name_span).code("E0599");
+                    if shown.is_empty() { e } else { e.label(format!("method not found in {shown}")) }
+                }
+            }
+        })
     }
 
     /// A method of a std type, with the receiver already checked.

@@ -7,6 +7,7 @@ mod exprs;
 mod iters;
 mod methods;
 mod moves;
+mod refuse;
 mod resolve;
 pub mod ty;
 pub mod typed;
@@ -50,6 +51,7 @@ impl<'a> Env<'a> {
     pub fn new(fns: &'a HashMap<String, FnSig>, vars: &'a HashMap<String, WsVar>, uses: &[syn::ItemUse]) -> Result<Env<'a>> {
         let mut env = Env { fns, vars, uses: HashMap::new(), glob_uses: vec![], consts: HashMap::new() };
         for u in uses {
+            env.check_use_root(&u.tree)?;
             env.add_use(&u.tree, vec![])?;
         }
         Ok(env)
@@ -134,6 +136,22 @@ impl<'a> Env<'a> {
             return Err(Error::unsupported(span, format!("`use {}`", p.join("::"))));
         }
         Ok(())
+    }
+
+    /// `use rand::Rng;`: the caret goes under the crate, with the `:dep` hint of the rustc tier.
+    fn check_use_root(&self, t: &syn::UseTree) -> Result<()> {
+        let id = match t {
+            syn::UseTree::Path(p) => &p.ident,
+            syn::UseTree::Name(n) => &n.ident,
+            syn::UseTree::Rename(r) => &r.ident,
+            _ => return Ok(()),
+        };
+        let name = id.to_string();
+        if matches!(name.as_str(), "std" | "core") {
+            return Ok(());
+        }
+        let what = if matches!(name.as_str(), "self" | "super" | "crate") { format!("`use {name}::…`") } else { format!("external crate `{name}`") };
+        Err(Error::unsupported(Span::of_node(id), what).hint(format!("use %%rust for the rustc tier, with `:dep {name}` to add the crate")))
     }
 
     /// Expand a path through the cell's `use`s and strip the `std::`/`core::` prefix.

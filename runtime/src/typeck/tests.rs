@@ -78,7 +78,7 @@ fn unsupported_is_refused_with_span() {
 
 #[test]
 fn immutable_assignment() {
-    assert!(err("fn f() { let x = 1; x = 2; }").contains("cannot assign to `x`"));
+    assert!(err("fn f() { let x = 1; x = 2; }").contains("cannot assign twice to immutable variable `x`"));
 }
 
 #[test]
