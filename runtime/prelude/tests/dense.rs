@@ -152,6 +152,31 @@ fn huge_allocation_is_an_error_naming_the_bytes() {
     // fits in the address space but not in this machine: the allocator says no, we say so
     let e = try_zeros::<f64>(&[1 << 45]).unwrap_err().to_string();
     assert!(e.contains("281474976710656 bytes requested"), "{e}");
+    // the generator too: an error (try_) or a panic with the same text (catchable), never an abort
+    let mut rng = accel::random::default_rng(0);
+    let e = rng.try_normal(0.0, 1.0, (1 << 22, 1 << 23)).unwrap_err().to_string();
+    assert_eq!(e, "Unable to allocate 256. TiB for an array with shape (4194304, 8388608) and data type float64 (281474976710656 bytes requested)");
+    let e = rng.try_integers(0, 5, [1 << 62, 4]).unwrap_err().to_string();
+    assert!(e.contains("bytes requested") && e.contains("int64"), "{e}");
+    for (n, want) in [
+        (281474976710656u128, "256. TiB"),
+        (3200000000, "2.98 GiB"),
+        (9007199254740992, "8.00 PiB"),
+        (1000, "1000 bytes"),
+        (1048152, "1.00 MiB"),
+        (5, "5 bytes"),
+        (1 << 70, "1024. EiB"),
+        (1536, "1.50 KiB"),
+        (0, "0 bytes"),
+        (10 * 1024 * 1024 - 3, "10.0 MiB"),
+        (99 * 1024 + 1000, "100. KiB"),
+        (9 * 1024 + 1020, "10.0 KiB"),
+    ] {
+        assert_eq!(accel::display::human::gib(n), want, "{n}"); // numpy's _size_to_string
+    }
+    let p = std::panic::catch_unwind(move || rng.random((1usize << 40, 1usize << 10))).unwrap_err();
+    let msg = p.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(msg.contains("(9007199254740992 bytes requested)"), "{msg}");
 }
 
 #[test]

@@ -10,7 +10,17 @@
 //! can be generated alone, in any order, on any thread, with the same result.
 
 use super::ziggurat;
-use ndarray::{Array, ShapeBuilder};
+use ndarray::{Array, Dimension, Shape, ShapeBuilder};
+
+/// The buffer for an array of `shape`, or an `Alloc` error naming the bytes (never an abort).
+fn alloc<A: crate::dense::Element, Sh: ShapeBuilder>(shape: Sh, fill: A) -> crate::Result<(Shape<Sh::Dim>, Vec<A>)> {
+    let shape = shape.into_shape_with_order();
+    let dims = shape.raw_dim().slice().to_vec();
+    let what = format!("an array with shape {} and data type {}", crate::error::shape_tuple(&dims), A::DTYPE);
+    let n = crate::error::checked_size(&dims, std::mem::size_of::<A>(), &what)?;
+    let v = crate::error::try_alloc_vec(n, fill, &what)?;
+    Ok((shape, v))
+}
 
 #[inline(always)]
 pub(crate) fn splitmix64(state: &mut u64) -> u64 {
@@ -123,23 +133,28 @@ impl Generator {
     pub fn next_u64(&mut self) -> u64 {
         self.bits.next_u64()
     }
-    /// Uniform floats in [0, 1): numpy's `rng.random(shape)`.
+    /// Uniform floats in [0, 1): numpy's `rng.random(shape)`. Panics (never aborts) with the
+    /// bytes asked for when the array cannot be allocated; [`Self::try_random`] returns that error.
     pub fn random<Sh: ShapeBuilder>(&mut self, shape: Sh) -> Array<f64, Sh::Dim> {
-        Array::from_shape_simple_fn(shape, || self.bits.next_f64())
+        self.try_random(shape).unwrap_or_else(|e| panic!("{e}"))
+    }
+    pub fn try_random<Sh: ShapeBuilder>(&mut self, shape: Sh) -> crate::Result<Array<f64, Sh::Dim>> {
+        self.filled(shape, |bits, s| s.iter_mut().for_each(|x| *x = bits.next_f64()))
     }
     /// numpy's `rng.uniform(low, high, shape)`: [low, high).
     pub fn uniform<Sh: ShapeBuilder>(&mut self, low: f64, high: f64, shape: Sh) -> Array<f64, Sh::Dim> {
+        self.try_uniform(low, high, shape).unwrap_or_else(|e| panic!("{e}"))
+    }
+    pub fn try_uniform<Sh: ShapeBuilder>(&mut self, low: f64, high: f64, shape: Sh) -> crate::Result<Array<f64, Sh::Dim>> {
         let w = high - low;
-        Array::from_shape_simple_fn(shape, || low + w * self.bits.next_f64())
+        self.filled(shape, |bits, s| s.iter_mut().for_each(|x| *x = low + w * bits.next_f64()))
     }
     /// numpy's `rng.normal(loc, scale, shape)`.
     pub fn normal<Sh: ShapeBuilder>(&mut self, loc: f64, scale: f64, shape: Sh) -> Array<f64, Sh::Dim> {
-        let mut a = Array::zeros(shape);
-        match a.as_slice_memory_order_mut() {
-            Some(s) => self.bits.fill_normal(loc, scale, s),
-            None => unreachable!("fresh arrays are contiguous"),
-        }
-        a
+        self.try_normal(loc, scale, shape).unwrap_or_else(|e| panic!("{e}"))
+    }
+    pub fn try_normal<Sh: ShapeBuilder>(&mut self, loc: f64, scale: f64, shape: Sh) -> crate::Result<Array<f64, Sh::Dim>> {
+        self.filled(shape, |bits, s| bits.fill_normal(loc, scale, s))
     }
     /// numpy's `rng.standard_normal(shape)`.
     pub fn standard_normal<Sh: ShapeBuilder>(&mut self, shape: Sh) -> Array<f64, Sh::Dim> {
@@ -160,7 +175,20 @@ impl Generator {
             return Err(crate::ArrayError::Value("high <= low".into()));
         }
         let n = (high as i128 - low as i128) as u64;
-        Ok(Array::from_shape_simple_fn(shape, || low.wrapping_add(self.bits.below(n) as i64)))
+        let (shape, mut v) = alloc::<i64, Sh>(shape, 0)?;
+        v.iter_mut().for_each(|x| *x = low.wrapping_add(self.bits.below(n) as i64));
+        Ok(Array::from_shape_vec(shape, v).expect("size checked"))
+    }
+
+    /// A fresh array of `shape`, allocated fallibly, filled in memory order by `fill`.
+    fn filled<Sh: ShapeBuilder>(
+        &mut self,
+        shape: Sh,
+        fill: impl FnOnce(&mut Xoshiro256pp, &mut [f64]),
+    ) -> crate::Result<Array<f64, Sh::Dim>> {
+        let (shape, mut v) = alloc::<f64, Sh>(shape, 0.0)?;
+        fill(&mut self.bits, &mut v);
+        Ok(Array::from_shape_vec(shape, v).expect("size checked"))
     }
     /// A random permutation of 0..n (Fisher–Yates), numpy's `rng.permutation(n)`.
     pub fn permutation(&mut self, n: usize) -> ndarray::Array1<usize> {
