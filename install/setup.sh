@@ -18,6 +18,17 @@ echo "==> accel install --sys-prefix (kernelspec 'accel' into $ACCEL_VENV)"
 VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH "$ACCEL_BIN" install --sys-prefix </dev/null
 VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH "$ACCEL_VENV/bin/jupyter" kernelspec list
 
+echo "==> warming evcxr's build cache with the accel crate (first Rust cell using accel; slow once)"
+warm=$(mktemp -d)
+trap 'rm -rf "$warm"' EXIT
+cat > "$warm/warm.ipynb" <<'NB'
+{"cells": [{"cell_type": "code", "execution_count": null, "id": "warm", "metadata": {}, "outputs": [],
+  "source": ["use accel::prelude::*;\n", "let warm: Array2<f64> = eye(3);\n", "warm.sum()"]}],
+ "metadata": {"kernelspec": {"display_name": "Rust (accel)", "language": "rust", "name": "accel"}},
+ "nbformat": 4, "nbformat_minor": 5}
+NB
+"$ACCEL_BIN" run "$warm/warm.ipynb" -o "$warm/warm.out.ipynb" </dev/null
+
 tour=notebooks/00-tour.ipynb
 echo "==> accel run $tour -o notebooks/00-tour.out.ipynb"
 "$ACCEL_BIN" run "$tour" -o notebooks/00-tour.out.ipynb </dev/null

@@ -52,11 +52,16 @@ fn main() -> ExitCode {
     }
     evcxr::runtime_hook();
     let cli = Cli::parse();
+    // Before any thread starts (it sets EVCXR_TMPDIR): where the rustc tier builds.
+    if matches!(cli.command, Command::Kernel { .. } | Command::Run(_)) {
+        rustc_tier::workdir::prepare();
+    }
     let result = match &cli.command {
         Command::Kernel { connection_file, tier } => wire::serve(connection_file, *tier).map(|()| ExitCode::SUCCESS),
         Command::Install(args) => install::run(args).map(|()| ExitCode::SUCCESS),
         Command::Run(args) => run::run(args),
     };
+    rustc_tier::workdir::remove();
     result.unwrap_or_else(|e| {
         eprintln!("accel: {e:#}");
         ExitCode::FAILURE

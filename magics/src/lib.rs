@@ -25,4 +25,4 @@ pub mod time;
 pub mod timeit;
 
 pub use session::{Completeness, Completions, Session};
-pub use tier::{CellError, MimeBundle, RustcTier, Sink, StreamName};
+pub use tier::{new_display_id, progress_bundle, CellError, MimeBundle, Progress, RustcTier, Sink, StreamName};

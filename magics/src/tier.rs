@@ -2,6 +2,8 @@
 //! and the runtime (fast tier).
 
 use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 /// mime type -> data, as in a Jupyter `display_data` / `execute_result`.
 pub type MimeBundle = Map<String, Value>;
@@ -30,6 +32,55 @@ pub trait Sink: Send + Sync {
     /// Ask the frontend for a line of input; `None` when the frontend cannot answer
     /// (allow_stdin false, or headless).
     fn input(&self, prompt: &str, password: bool) -> Option<String>;
+    /// Progress of a long computation (the prelude's progress hook, in either tier), shown as
+    /// ONE display that updates in place: the caller passes the same `display_id` (from
+    /// [`new_display_id`]) for every report of one computation, `first` on the first one, and
+    /// a last report with `finished` set. The default sends `display_data` then
+    /// `update_display_data` with [`progress_bundle`]; `accel run` also draws the bar on stderr.
+    fn progress(&self, display_id: &str, first: bool, progress: &Progress) {
+        self.display(progress_bundle(progress), Some(display_id), !first);
+    }
+}
+
+/// One progress report of a long computation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// 0.0 ..= 1.0
+    pub fraction: f64,
+    pub elapsed: Duration,
+    /// The last report of the computation (fraction 1.0 unless it failed).
+    pub finished: bool,
+}
+
+impl Progress {
+    fn event(&self) -> accel::chunked::progress::ProgressEvent {
+        accel::chunked::progress::ProgressEvent {
+            fraction: self.fraction,
+            elapsed: self.elapsed,
+            finished: self.finished,
+        }
+    }
+
+    /// The text bar (`[####    ] |  33% Completed | 1.4s`), as the prelude draws it on stderr.
+    pub fn text(&self) -> String {
+        accel::chunked::progress::bar_line(&self.event())
+    }
+}
+
+/// The bar as a bundle: the prelude's HTML bar, and its text bar as `text/plain`.
+pub fn progress_bundle(progress: &Progress) -> MimeBundle {
+    let mut data = MimeBundle::new();
+    data.insert("text/plain".into(), Value::String(progress.text()));
+    data.insert("text/html".into(), Value::String(accel::chunked::progress::html_bar(&progress.event())));
+    data
+}
+
+/// A display id no other display of this process (or of another kernel) uses.
+pub fn new_display_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("accel-progress-{}-{n}-{nanos:08x}", std::process::id())
 }
 
 /// A failed cell, shaped like Jupyter's `error` content.

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use accel_magics::{MimeBundle, Sink, StreamName};
+use accel_magics::{progress_bundle, MimeBundle, Progress, Sink, StreamName};
+use std::io::Write;
 use serde_json::{json, Value};
 
 #[derive(Default)]
@@ -83,6 +84,18 @@ impl Sink for RunSink {
 
     fn display(&self, data: MimeBundle, display_id: Option<&str>, update: bool) {
         self.outputs.lock().unwrap().display(self.cell, data, display_id, update);
+    }
+
+    /// The notebook keeps the bar's last state (one display, updated); the terminal gets the
+    /// text bar redrawn in place on stderr.
+    fn progress(&self, display_id: &str, first: bool, progress: &Progress) {
+        self.display(progress_bundle(progress), Some(display_id), !first);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{}", progress.text());
+        if progress.finished {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
     }
 
     /// nbclient executes with allow_stdin=False: there is nobody to ask.

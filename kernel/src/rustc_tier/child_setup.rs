@@ -17,6 +17,12 @@
 //!   persists) reports panics on the cell thread as a marker with the message, instead
 //!   of the default hook's text; other threads keep the default hook.
 //!
+//! * `ACCEL_PROGRESS=kernel` in the child's environment: the `accel` prelude then reports
+//!   long computations as `progress` markers (accel's `chunked::progress::kernel_marker`),
+//!   which the tier shows as one display that updates (`Sink::progress`). An environment
+//!   variable, not `accel::…::set_hook`, because every cell is a shared object with its own
+//!   copy of the prelude's statics; and it does nothing until a cell uses `accel`.
+//!
 //! Markers are lines starting with `\x01ACCEL `; their payloads escape `\`, newlines,
 //! tabs and `_` (the latter so no payload can spell evcxr's own `EVCXR_...` commands).
 
@@ -24,7 +30,7 @@
 pub(super) const MARK: &str = "\u{1}ACCEL ";
 
 /// One decoded marker line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Marker {
     /// A stderr segment; `newline` is false for a partial line (`eprint!` without `\n`).
     Stderr { text: String, newline: bool },
@@ -32,6 +38,8 @@ pub(super) enum Marker {
     Panic { message: String, location: String },
     /// The last panic escaped the user's code: the cell failed.
     Uncaught,
+    /// A progress report of the `accel` prelude (fraction 0..=1, seconds, last report).
+    Progress { fraction: f64, elapsed: f64, finished: bool },
 }
 
 /// Decodes a line from the child's stdout; `None` for ordinary user output.
@@ -46,6 +54,12 @@ pub(super) fn parse_marker(line: &str) -> Option<Marker> {
             Marker::Panic { message: unescape(message), location: unescape(location) }
         }
         "uncaught" => Marker::Uncaught,
+        "progress" => {
+            let mut parts = payload.split(' ');
+            let mut number = || parts.next().and_then(|p| p.parse::<f64>().ok()).filter(|x| x.is_finite());
+            let (fraction, elapsed, finished) = (number()?, number()?, number()?);
+            Marker::Progress { fraction: fraction.clamp(0.0, 1.0), elapsed: elapsed.max(0.0), finished: finished != 0.0 }
+        }
         _ => return None,
     })
 }
@@ -210,6 +224,9 @@ const SETUP_SOURCE: &str = r#####"{
         }
     }
 
+    // The accel prelude's progress reports become `progress` markers (see the module doc).
+    unsafe { std::env::set_var("ACCEL_PROGRESS", "kernel") };
+
     let accel_cell_thread = std::thread::current().id();
     let accel_previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -259,6 +276,16 @@ mod tests {
             Some(Marker::Panic { message: "boom\tx\nline2".into(), location: "src/lib.rs:3:5".into() })
         );
         assert_eq!(parse_marker("\u{1}ACCEL uncaught"), Some(Marker::Uncaught));
+        assert_eq!(
+            parse_marker("\u{1}ACCEL progress 0.3300 1.250 0"),
+            Some(Marker::Progress { fraction: 0.33, elapsed: 1.25, finished: false })
+        );
+        assert_eq!(
+            parse_marker("\u{1}ACCEL progress 1.0000 2.000 1"),
+            Some(Marker::Progress { fraction: 1.0, elapsed: 2.0, finished: true })
+        );
+        assert_eq!(parse_marker("\u{1}ACCEL progress x 1 0"), None);
+        assert_eq!(parse_marker("\u{1}ACCEL progress 0.5 1"), None);
         assert_eq!(parse_marker("ACCEL uncaught"), None);
         assert_eq!(parse_marker("\u{1}ACCEL bogus x"), None);
     }

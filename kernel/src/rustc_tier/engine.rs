@@ -8,6 +8,7 @@
 //! answering kernel_info never wait for it.
 
 use super::child_setup::SETUP_CELL;
+use super::prelude_dep;
 use crossbeam_channel::{Receiver, Sender};
 use evcxr::{CommandContext, EvalCallbacks, EvalContext, EvalContextOutputs, EvalOutputs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -165,6 +166,13 @@ impl Engine {
         };
         let (eval_context, outputs) = created.map_err(|e| e.to_string())?;
         let mut ctx = CommandContext::with_eval_context(eval_context);
+        // evcxr's build cache on by default (before the user's config, which may change it).
+        let cache_mb = cache_size_mb();
+        if cache_mb > 0 {
+            if let Err(error) = ctx.execute(&format!(":cache {cache_mb}")) {
+                eprintln!("accel: evcxr's build cache not enabled: {error}");
+            }
+        }
         // Like evcxr_jupyter: honour the user's evcxr config (init.evcxr, prelude.rs).
         if let Err(error) = ctx.execute(":load_config --quiet") {
             eprintln!("accel: evcxr configuration not loaded: {error}");
@@ -195,6 +203,33 @@ impl Engine {
         }
     }
 
+    /// Adds the `accel` crate before a cell that uses it (rule in `prelude_dep`).
+    fn ensure_accel(&mut self, code: &str) -> Result<(), evcxr::Error> {
+        if !prelude_dep::uses_accel(code) || prelude_dep::adds_own_dep(code) {
+            return Ok(());
+        }
+        if self.ctx.defined_item_names().any(|name| name == "accel") {
+            return Ok(());
+        }
+        // `:show_deps` answers from evcxr's state (no build): right after `:clear` too.
+        let deps = self.ctx.execute(":show_deps")?;
+        if prelude_dep::listed(deps.get("text/plain").unwrap_or("")) {
+            return Ok(());
+        }
+        let dir = prelude_dep::prelude_dir().map_err(evcxr::Error::Message)?;
+        prelude_dep::forget_stale_builds(&dir);
+        eprintln!("accel: adding the accel crate from {}", dir.display());
+        self.ctx.execute(&prelude_dep::dep_command(&dir)).map_err(|error| {
+            // Errors of the prelude's own build: not spans in the user's cell.
+            let why = match error {
+                evcxr::Error::CompilationErrors(errors) => errors.iter().map(|e| e.rendered()).collect::<Vec<_>>().join("\n"),
+                other => other.to_string(),
+            };
+            evcxr::Error::Message(format!("adding the accel crate ({}) failed: {why}", dir.display()))
+        })?;
+        Ok(())
+    }
+
     fn restart_if_dead(&mut self) {
         let dead = matches!(self.ctx.process_handle().lock().map(|mut c| c.try_wait()), Ok(Ok(Some(_))));
         if dead {
@@ -205,6 +240,21 @@ impl Engine {
     fn update_vars(&self, shared: &Shared) {
         let vars = self.ctx.variables_and_types().map(|(n, t)| (n.to_owned(), t.to_owned())).collect();
         *shared.vars.lock().unwrap_or_else(|e| e.into_inner()) = vars;
+    }
+}
+
+/// Default size of evcxr's build cache (`:cache`, in MiB); `ACCEL_RUSTC_CACHE_MB` changes it,
+/// 0 turns the cache off.
+const DEFAULT_CACHE_MB: u64 = 2048;
+pub const CACHE_ENV: &str = "ACCEL_RUSTC_CACHE_MB";
+
+fn cache_size_mb() -> u64 {
+    match std::env::var(CACHE_ENV) {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
+            eprintln!("accel: {CACHE_ENV}={v:?} is not a number of MiB; using {DEFAULT_CACHE_MB}");
+            DEFAULT_CACHE_MB
+        }),
+        Err(_) => DEFAULT_CACHE_MB,
     }
 }
 
@@ -259,6 +309,7 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
                 let _ = eng.forward.send(Forward::Then(Event::Begin));
                 let forward = eng.forward.clone();
                 let result = catch_unwind(AssertUnwindSafe(|| {
+                    eng.ensure_accel(&code)?;
                     eng.ctx.execute_with_callbacks(
                         &code,
                         &mut EvalCallbacks {

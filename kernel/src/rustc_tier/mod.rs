@@ -14,11 +14,13 @@
 
 mod child_setup;
 mod engine;
+mod prelude_dep;
 mod render;
+pub mod workdir;
 #[cfg(test)]
 mod tests;
 
-use accel_magics::{CellError, MimeBundle, RustcTier, Sink, StreamName};
+use accel_magics::{new_display_id, CellError, MimeBundle, Progress, RustcTier, Sink, StreamName};
 use child_setup::{parse_marker, Marker};
 use crossbeam_channel::Select;
 use engine::{ChildCommand, Event, Job, Shared};
@@ -204,6 +206,8 @@ struct Output<'a> {
     last_panic: Option<(String, String)>,
     panic_shown: bool,
     uncaught: bool,
+    /// The display id of the computation reporting progress now (None between computations).
+    progress_id: Option<String>,
 }
 
 impl<'a> Output<'a> {
@@ -215,6 +219,7 @@ impl<'a> Output<'a> {
             last_panic: None,
             panic_shown: true,
             uncaught: false,
+            progress_id: None,
         }
     }
 
@@ -240,6 +245,17 @@ impl<'a> Output<'a> {
                 self.panic_shown = false;
             }
             Some(Marker::Uncaught) => self.uncaught = true,
+            Some(Marker::Progress { fraction, elapsed, finished }) => {
+                // Text printed before the bar appears before it.
+                self.flush();
+                let first = self.progress_id.is_none();
+                let id = self.progress_id.get_or_insert_with(new_display_id).clone();
+                let progress = Progress { fraction, elapsed: Duration::from_secs_f64(elapsed), finished };
+                self.sink.progress(&id, first, &progress);
+                if finished {
+                    self.progress_id = None;
+                }
+            }
         }
     }
 

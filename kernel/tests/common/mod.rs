@@ -72,6 +72,11 @@ impl Kernel {
     }
 
     pub async fn start_with(transport: Transport, tier: &str) -> Kernel {
+        Kernel::start_with_env(transport, tier, &[]).await
+    }
+
+    /// Like `start_with`, with extra environment variables for the kernel process.
+    pub async fn start_with_env(transport: Transport, tier: &str, env: &[(&str, &str)]) -> Kernel {
         let dir = tempfile::tempdir().unwrap();
         let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let info = match transport {
@@ -91,6 +96,7 @@ impl Kernel {
             .args(["kernel", "--connection-file"])
             .arg(&file)
             .args(["--tier", tier])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .spawn()
             .expect("start accel kernel");
@@ -122,8 +128,12 @@ impl Kernel {
     }
 
     pub async fn shell_reply_to(&mut self, id: &str) -> JupyterMessage {
+        self.shell_reply_within(id, WAIT).await
+    }
+
+    pub async fn shell_reply_within(&mut self, id: &str, limit: Duration) -> JupyterMessage {
         loop {
-            let reply = timeout(WAIT, self.shell.read()).await.expect("shell reply in time").unwrap();
+            let reply = timeout(limit, self.shell.read()).await.expect("shell reply in time").unwrap();
             if reply.parent_header.as_ref().is_some_and(|p| p.msg_id == id) {
                 return reply;
             }
@@ -164,6 +174,15 @@ impl Kernel {
         let reply = self.shell_reply_to(id).await;
         let JupyterMessageContent::ExecuteReply(reply) = reply.content else { panic!("not an execute_reply: {reply:?}") };
         let iopub = self.iopub_until_idle(id).await;
+        Executed { reply, iopub }
+    }
+
+    /// Like `execute`, waiting up to `limit` (not WAIT) for the reply: for cells that build crates.
+    pub async fn execute_within(&mut self, code: &str, limit: Duration) -> Executed {
+        let id = self.send_execute(ExecuteRequest::new(code.to_string())).await;
+        let reply = self.shell_reply_within(&id, limit).await;
+        let JupyterMessageContent::ExecuteReply(reply) = reply.content else { panic!("not an execute_reply: {reply:?}") };
+        let iopub = self.iopub_until_idle(&id).await;
         Executed { reply, iopub }
     }
 

@@ -18,6 +18,12 @@ pub mod error;
 pub mod io;
 pub mod sparse;
 
+/// The ndarray this crate is built on, so cells can name its types (`accel::ndarray::OwnedRepr`)
+/// without a dependency of their own. The rustc tier needs this: evcxr stores a variable under
+/// its full type, e.g. `ArrayBase<OwnedRepr<f64>, Dim<[usize; 2]>>` for an `Array2<f64>`, and
+/// must find a path to each part from the cell's crate, which depends on `accel` only.
+pub use ndarray;
+
 /// `accel::random::default_rng(seed)`, numpy's spelling.
 pub use dense::random;
 pub use error::{ArrayError, Result};

@@ -4,7 +4,7 @@
 
 use super::eval::{eval, Ctx, Region};
 use super::graph::{Node, Op};
-use super::progress::{current_hook, ProgressEvent, DELAY};
+use super::progress::{current_hook, delay, ProgressEvent};
 use crate::error::{ArrayError, Result};
 use ndarray::{ArrayD, Slice};
 use rayon::prelude::*;
@@ -53,6 +53,7 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
     let Some(hook) = current_hook() else { return work() };
     let total = total_work(node) as f64;
     let start = Instant::now();
+    let delay = delay();
     let finished = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         let watcher = s.spawn(|| {
@@ -60,7 +61,7 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
             while !finished.load(Ordering::Acquire) {
                 std::thread::sleep(Duration::from_millis(100));
                 let elapsed = start.elapsed();
-                if elapsed >= DELAY && !finished.load(Ordering::Acquire) {
+                if elapsed >= delay && !finished.load(Ordering::Acquire) {
                     let fraction = (ctx.done.load(Ordering::Relaxed) as f64 / total).min(0.99);
                     hook(&ProgressEvent { fraction, elapsed, finished: false });
                     reported = true;

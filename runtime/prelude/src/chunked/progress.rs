@@ -1,7 +1,13 @@
 //! Progress reporting for long computations. A compute that has been running for more than
 //! [`DELAY`] calls the installed hook about every 100 ms with the fraction done, and once more at
-//! the end. The kernel installs a hook that turns these into `update_display_data`; headless
-//! runs get [`stderr_bar`] (installed by default when `ACCEL_PROGRESS=stderr`).
+//! the end. Where reports go, when no hook is installed with [`set_hook`], is chosen by the
+//! environment variable `ACCEL_PROGRESS`:
+//! * `stderr`: [`stderr_bar`];
+//! * `kernel`: [`kernel_marker`] — set by the accel kernel in the rustc tier's child process,
+//!   where each cell is its own shared object with its own copy of this crate (and of `HOOK`),
+//!   so a hook installed by one cell would not be seen by the next; the environment is.
+//!
+//! `ACCEL_PROGRESS_DELAY_MS` overrides [`DELAY`] (tests use it to see a bar on short computes).
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -31,10 +37,38 @@ pub(crate) fn current_hook() -> Option<ProgressHook> {
     if let Some(h) = HOOK.read().unwrap_or_else(|e| e.into_inner()).clone() {
         return Some(h);
     }
-    if std::env::var("ACCEL_PROGRESS").as_deref() == Ok("stderr") {
-        return Some(stderr_bar());
+    match std::env::var("ACCEL_PROGRESS").as_deref() {
+        Ok("stderr") => Some(stderr_bar()),
+        Ok("kernel") => Some(kernel_marker()),
+        _ => None,
     }
-    None
+}
+
+/// [`DELAY`], or `ACCEL_PROGRESS_DELAY_MS` when set.
+pub(crate) fn delay() -> Duration {
+    std::env::var("ACCEL_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(DELAY)
+}
+
+/// One line per event on stdout for the accel kernel, which shows them as one display that
+/// updates in place: `\x01ACCEL progress <fraction> <elapsed seconds> <0|1 finished>`.
+pub fn kernel_marker() -> ProgressHook {
+    Arc::new(|e: &ProgressEvent| {
+        use std::io::Write;
+        let line = format!(
+            "\u{1}ACCEL progress {:.4} {:.3} {}\n",
+            e.fraction.clamp(0.0, 1.0),
+            e.elapsed.as_secs_f64(),
+            u8::from(e.finished)
+        );
+        // One write of the whole line, so it never interleaves with the cell's own output.
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(line.as_bytes());
+        let _ = out.flush();
+    })
 }
 
 /// A one-line bar redrawn on stderr: `[########                ] 33% | 1.4s`.
