@@ -7,6 +7,7 @@
 mod executor;
 mod history;
 mod install;
+mod parent_watch;
 mod run;
 mod rustc_tier;
 mod script_tier;
@@ -49,12 +50,18 @@ fn main() -> ExitCode {
         // only when a cell is running), so the child must not die of the signal itself.
         // SAFETY: setting a signal disposition to SIG_IGN before any thread starts.
         unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+        // Die with the kernel, whatever kills it (its variables are useless without it).
+        // SAFETY: prctl(PR_SET_PDEATHSIG) only sets this process's parent-death signal.
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) };
     }
     evcxr::runtime_hook();
     let cli = Cli::parse();
     // Before any thread starts (it sets EVCXR_TMPDIR): where the rustc tier builds.
     if matches!(cli.command, Command::Kernel { .. } | Command::Run(_)) {
         rustc_tier::workdir::prepare();
+    }
+    if matches!(cli.command, Command::Kernel { .. }) {
+        parent_watch::spawn();
     }
     let result = match &cli.command {
         Command::Kernel { connection_file, tier } => wire::serve(connection_file, *tier).map(|()| ExitCode::SUCCESS),

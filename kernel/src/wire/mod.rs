@@ -68,6 +68,7 @@ impl Kernel {
         self.interrupt();
         self.iopub.flush().await;
         tokio::time::sleep(Duration::from_millis(100)).await;
+        crate::rustc_tier::workdir::remove();
         std::process::exit(0)
     }
 }

@@ -78,20 +78,7 @@ impl Kernel {
     /// Like `start_with`, with extra environment variables for the kernel process.
     pub async fn start_with_env(transport: Transport, tier: &str, env: &[(&str, &str)]) -> Kernel {
         let dir = tempfile::tempdir().unwrap();
-        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        let info = match transport {
-            Transport::TCP => {
-                let (ports, listeners) = peek_ports_with_listeners(ip, 5).await.unwrap();
-                drop(listeners);
-                conn_info(Transport::TCP, ip.to_string(), &ports)
-            }
-            Transport::IPC => {
-                let prefix = dir.path().join("kernel-ipc").to_string_lossy().into_owned();
-                conn_info(Transport::IPC, prefix, &[1, 2, 3, 4, 5])
-            }
-        };
-        let file = dir.path().join("kernel.json");
-        std::fs::write(&file, serde_json::to_string(&info).unwrap()).unwrap();
+        let (file, info) = connection_file(dir.path(), transport).await;
         let child = Command::new(env!("CARGO_BIN_EXE_accel"))
             .args(["kernel", "--connection-file"])
             .arg(&file)
@@ -229,6 +216,25 @@ impl Drop for Kernel {
     }
 }
 
+/// A connection file in `dir` naming free ports (TCP) or socket paths in `dir` (IPC).
+pub async fn connection_file(dir: &std::path::Path, transport: Transport) -> (PathBuf, ConnectionInfo) {
+    let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let info = match transport {
+        Transport::TCP => {
+            let (ports, listeners) = peek_ports_with_listeners(ip, 5).await.unwrap();
+            drop(listeners);
+            conn_info(Transport::TCP, ip.to_string(), &ports)
+        }
+        Transport::IPC => {
+            let prefix = dir.join("kernel-ipc").to_string_lossy().into_owned();
+            conn_info(Transport::IPC, prefix, &[1, 2, 3, 4, 5])
+        }
+    };
+    let file = dir.join("kernel.json");
+    std::fs::write(&file, serde_json::to_string(&info).unwrap()).unwrap();
+    (file, info)
+}
+
 fn conn_info(transport: Transport, ip: String, ports: &[u16]) -> ConnectionInfo {
     ConnectionInfo {
         ip,
@@ -245,7 +251,7 @@ fn conn_info(transport: Transport, ip: String, ports: &[u16]) -> ConnectionInfo 
 }
 
 /// Until the kernel has bound its sockets (connecting earlier would race it).
-async fn wait_bound(info: &ConnectionInfo) {
+pub async fn wait_bound(info: &ConnectionInfo) {
     let end = Instant::now() + WAIT;
     loop {
         let ready = match info.transport {
