@@ -155,7 +155,7 @@ impl FastTier {
 
     /// `{:?}` text of a workspace variable.
     pub fn variable_text(&self, name: &str) -> Option<String> {
-        self.engine.vars.get(name).map(|s| s.debug_text())
+        self.engine.vars.get(name).map(|s| s.display().0)
     }
 
     pub fn functions(&self) -> Vec<String> {

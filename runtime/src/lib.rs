@@ -18,3 +18,5 @@ pub use api::*;
 mod e2e_tests;
 #[cfg(test)]
 mod e2e_lang_tests;
+#[cfg(test)]
+mod e2e_arrays_tests;

@@ -455,12 +455,12 @@ impl Engine {
         }
         Ok(match p.result {
             Some((t, slot, owned)) if t != Ty::Unit && t != Ty::Never => {
-                let text = slot.debug_text();
+                let (text, html) = slot.display();
                 if !owned {
                     // Borrowed from a workspace variable: not ours to free.
                     std::mem::forget(slot);
                 }
-                Some(Value { text, html: None })
+                Some(Value { text, html })
             }
             Some((_, slot, owned)) => {
                 if !owned {

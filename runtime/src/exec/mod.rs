@@ -5,6 +5,7 @@
 //! since their last compilation ("redefining a fn recompiles its callers").
 
 pub mod annotate;
+pub mod array_rt;
 pub mod timeit;
 pub mod jit;
 pub mod rt;

@@ -108,6 +108,11 @@ pub extern "C" fn rt_vec_free(h: *mut VecHdr) {
     if h.is_null() {
         return;
     }
+    // Arrays and generators share the owner machinery of Vec (one pointer, freed at scope
+    // exit): their boxes carry a tag where a Vec header keeps its element size.
+    if unsafe { (*h).esize } == super::array_rt::OBJ_TAG {
+        return unsafe { super::array_rt::obj_free(h as *mut u8) };
+    }
     LIVE_VECS.with(|c| c.set(c.get() - 1));
     let b = unsafe { Box::from_raw(h) };
     if !b.ptr.is_null() {
@@ -191,7 +196,7 @@ pub extern "C" fn rt_vec_remove(ctx: *mut Ctx, h: *mut VecHdr, idx: i64, out: *m
 
 // ---- panics -----------------------------------------------------------------------
 
-fn set_panic(ctx: *mut Ctx, msg: String, line: i64) {
+pub(crate) fn set_panic(ctx: *mut Ctx, msg: String, line: i64) {
     unsafe {
         let s = st(ctx);
         if s.panic.is_none() {
@@ -500,6 +505,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     ];
     v.extend_from_slice(F_UNARY);
     v.extend_from_slice(F_BINARY);
+    v.extend(super::array_rt::symbols());
     v
 }
 

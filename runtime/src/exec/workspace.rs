@@ -18,6 +18,15 @@ impl Slot {
     pub fn addr(&self) -> usize {
         self.buf.as_ptr() as usize
     }
+    /// What a notebook shows for the value: arrays through the accel crate's reprs
+    /// (text/plain and text/html, as the rustc tier shows them), others as `{:?}`.
+    pub fn display(&self) -> (String, Option<String>) {
+        match &self.ty {
+            Ty::Nd(..) => super::array_rt::repr(&self.ty, self.buf[0] as *const u8),
+            Ty::Ref(t, _) if matches!(**t, Ty::Nd(..)) => super::array_rt::repr(t, self.buf[0] as *const u8),
+            _ => (self.debug_text(), None),
+        }
+    }
     /// `{:?}` of the value.
     pub fn debug_text(&self) -> String {
         unsafe { crate::display::debug_text(&self.ty, self.addr() as *const u8) }

@@ -83,6 +83,9 @@ impl Lowerer<'_, '_> {
         if i == Intr::StdSwap {
             return self.std_swap(args);
         }
+        if let Intr::Nd(op) = i {
+            return self.nd_intrinsic(op, args, t, span);
+        }
         let vs = self.vals(args)?;
         if !self.reachable() {
             return Ok(V::Unit);

@@ -167,6 +167,9 @@ impl Lowerer<'_, '_> {
 
     /// `base[idx]`: element address, bounds-checked unless proven in range.
     pub fn index_addr(&mut self, base: &Expr, idx: &Expr) -> Result<Value> {
+        if let Ty::Nd(..) = base.ty.peel_refs() {
+            return self.nd_index_addr(base, idx);
+        }
         let elem = match base.ty.peel_refs() {
             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => (**t).clone(),
             _ => unreachable!("typeck checked the indexed type"),

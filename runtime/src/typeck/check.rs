@@ -350,6 +350,12 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
                 }
                 parse_type(args[0], infer)
             };
+            if let Some(t) = {
+                let targs: Vec<Ty> = args.iter().map(|a| parse_type(a, infer)).collect::<R<_>>()?;
+                super::arrays::parse_nd_type(&segs, &targs)
+            } {
+                return t;
+            }
             let known_path = segs.len() == 1 || matches!(segs[0].as_str(), "vec" | "string" | "option");
             if !known_path {
                 return Err(Error::unsupported(span, format!("type `{}`", segs.join("::"))));

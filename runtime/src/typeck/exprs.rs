@@ -351,11 +351,18 @@ impl<'a, 'e> Ck<'a, 'e> {
             _ => return Err(Error::unsupported(span, "operator")),
         };
         let l = self.expr(&b.left, None)?;
+        if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..)) {
+            let r = self.expr(&b.right, None)?;
+            return self.nd_binary(op, assign, l, r, span);
+        }
         if assign {
             self.check_mut(&l, "assign to")?;
         }
         let lt = l.ty.clone();
         let r = self.expr(&b.right, if op.is_cmp() || matches!(op, BinOp::Shl | BinOp::Shr) { None } else { Some(&lt) })?;
+        if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..)) {
+            return self.nd_binary(op, assign, l, r, span);
+        }
         let (l, r) = if op.is_cmp() {
             // Comparisons need equal types (`&f64 < f64` is an error), then compare values.
             self.unify(&l.ty, &r.ty, r.span)?;
@@ -532,6 +539,9 @@ impl<'a, 'e> Ck<'a, 'e> {
             return Err(Error::unsupported(span, "range index without `&` (write `&v[a..b]`)"));
         }
         let b = self.expr(base, None)?;
+        if let Ty::Nd(..) = self.infer.shallow(b.ty.peel_refs()) {
+            return self.nd_index(b, idx, span);
+        }
         let elem = match self.infer.shallow(b.ty.peel_refs()) {
             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => *t,
             Ty::Infer(_) => return Err(Error::new(b.span, "type annotations needed")),

@@ -49,6 +49,9 @@ impl<'a, 'e> Ck<'a, 'e> {
         let canon = self.env.canonical(&segs);
         let cs: Vec<&str> = canon.iter().map(|s| s.as_str()).collect();
         let args: Vec<&syn::Expr> = c.args.iter().collect();
+        if let Some(e) = self.nd_path_call(p, &canon, &args, span, false)? {
+            return Ok(e);
+        }
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
                 return Err(Error::new(span, format!("this function takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
@@ -193,7 +196,16 @@ impl<'a, 'e> Ck<'a, 'e> {
         if super::iters::is_iter_method(&name) && self.is_iterish(&m.receiver) {
             return self.iter_consume(m, span, expect);
         }
+        if name == "unwrap" && m.args.is_empty() {
+            if let Some(e) = self.nd_unwrapped(&m.receiver, span, expect)? {
+                return Ok(e);
+            }
+        }
         let recv = self.expr(&m.receiver, None)?;
+        if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..) | Ty::Rng) {
+            let args: Vec<&syn::Expr> = m.args.iter().collect();
+            return self.nd_method(recv, &name, &args, span, false);
+        }
         let turbofish = m.turbofish.as_ref();
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
@@ -569,6 +581,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let (l, r) = (self.auto_deref(l), self.auto_deref(r));
                 Ok(Expr::new(K::AssertEq { l: Box::new(l), r: Box::new(r), eq: name.ends_with("eq"), msg }, Ty::Unit, span))
             }
+            "array" => self.nd_array_macro(toks, span, expect),
             "vec" => match macros::parse_vec(toks)? {
                 macros::VecMacro::List(es) => {
                     let el = match expect.map(|t| self.infer.shallow(t)) {
@@ -625,7 +638,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let ok = if debug {
                         debug_ok(&base)
                     } else if spec.kind.is_empty() {
-                        base.is_scalar() || matches!(base, Ty::Str | Ty::String) || matches!(base, Ty::Infer(_))
+                        base.is_scalar() || matches!(base, Ty::Str | Ty::String | Ty::Nd(..)) || matches!(base, Ty::Infer(_))
                     } else if spec.kind == "e" || spec.kind == "E" {
                         base.is_numeric() || matches!(base, Ty::Infer(_))
                     } else {
@@ -647,7 +660,7 @@ fn debug_ok(t: &Ty) -> bool {
     match t {
         Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) | Ty::Option(e) => debug_ok(e.peel_refs()),
         Ty::Tuple(ts) => ts.iter().all(|t| debug_ok(t.peel_refs())),
-        Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) => false,
+        Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) | Ty::Rng => false,
         _ => true,
     }
 }

@@ -2,6 +2,7 @@
 //! Anything outside the subset, and any type error, is an `Error` with the span of the
 //! construct — never a panic of the compiler.
 
+mod arrays;
 mod check;
 mod exprs;
 mod iters;
@@ -131,7 +132,8 @@ impl<'a> Env<'a> {
 
     fn check_use_path(&self, p: &[String], span: Span) -> Result<()> {
         let p: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
-        let known = matches!(p.first(), Some(&"std") | Some(&"core"));
+        // `use accel::prelude::*;` / `use ndarray::...`: the prelude is always in scope.
+        let known = matches!(p.first(), Some(&"std") | Some(&"core") | Some(&"accel") | Some(&"ndarray"));
         if !known {
             return Err(Error::unsupported(span, format!("`use {}`", p.join("::"))));
         }

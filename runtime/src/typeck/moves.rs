@@ -34,7 +34,7 @@ fn join(a: State, b: State) -> State {
 /// aggregates holding them. References (`&mut` is reborrowed by rustc) are not tracked.
 pub fn owned(t: &Ty) -> bool {
     match t {
-        Ty::Vec(_) | Ty::String => true,
+        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng => true,
         Ty::Tuple(v) => v.iter().any(owned),
         Ty::Array(t, _) | Ty::Option(t) => owned(t),
         _ => false,
@@ -282,6 +282,8 @@ impl<'a> Mv<'a> {
                         Intr::VecPush => k == 1,
                         Intr::VecInsert | Intr::VecResize => k == 2,
                         Intr::Unwrap | Intr::Expect | Intr::UnwrapOr | Intr::CmpMin | Intr::CmpMax => true,
+                        // array operands by value are moved (`a + 1.0`); receivers are `&a`
+                        Intr::Nd(_) => true,
                         _ => false,
                     };
                     self.expr(a, by_value)?;

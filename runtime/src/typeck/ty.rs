@@ -100,6 +100,11 @@ pub enum Ty {
     Iter(Box<Ty>),
     /// A closure: its index in the fn's closure table.
     Closure(u32),
+    /// An ndarray `Array<T, D>` of the accel prelude: element type and number of axes
+    /// (1 or 2). A pointer to a runtime-owned `exec::array_rt::NdBox` (see there).
+    Nd(Box<Ty>, u8),
+    /// `accel::random::Generator` (numpy's `default_rng`): a pointer to a runtime-owned box.
+    Rng,
     Infer(u32),
 }
 
@@ -118,7 +123,7 @@ impl Ty {
 
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Vec(_) | Ty::String | Ty::Iter(_) => false,
+            Ty::Vec(_) | Ty::String | Ty::Iter(_) | Ty::Nd(..) | Ty::Rng => false,
             Ty::Tuple(v) => v.iter().all(|t| t.is_copy()),
             Ty::Array(t, _) | Ty::Option(t) => t.is_copy(),
             Ty::Ref(_, m) => !m,
@@ -127,7 +132,7 @@ impl Ty {
     }
     /// Owned heap values that need freeing when their owner goes out of scope.
     pub fn needs_drop(&self) -> bool {
-        matches!(self, Ty::Vec(_) | Ty::String)
+        matches!(self, Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng)
     }
     pub fn is_int(&self) -> bool {
         matches!(self, Ty::Int(_))
@@ -159,7 +164,7 @@ impl Ty {
             Ty::Bool => (1, 1),
             Ty::Char => (4, 4),
             Ty::Unit | Ty::Never => (0, 1),
-            Ty::Vec(_) | Ty::String => (8, 8),
+            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng => (8, 8),
             Ty::Ref(t, m) => match &**t {
                 Ty::Slice(_) | Ty::Str => (16, 8),
                 t if t.is_scalar() && !*m => t.layout(),
@@ -241,6 +246,8 @@ impl fmt::Display for Ty {
             Ty::Range(t) => write!(f, "Range<{t}>"),
             Ty::Iter(t) => write!(f, "impl Iterator<Item = {t}>"),
             Ty::Closure(_) => f.write_str("{closure}"),
+            Ty::Nd(t, n) => write!(f, "Array{n}<{t}>"),
+            Ty::Rng => f.write_str("Generator"),
             Ty::Infer(_) => f.write_str("_"),
         }
     }
@@ -287,6 +294,7 @@ impl InferTable {
             Ty::Ref(t, m) => Ty::Ref(Box::new(self.resolve(&t, default)), m),
             Ty::Range(t) => Ty::Range(Box::new(self.resolve(&t, default))),
             Ty::Iter(t) => Ty::Iter(Box::new(self.resolve(&t, default))),
+            Ty::Nd(t, n) => Ty::Nd(Box::new(self.resolve(&t, default)), n),
             t => t,
         }
     }
@@ -316,7 +324,7 @@ impl InferTable {
         match self.shallow(t) {
             Ty::Infer(w) => w == v,
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
-            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) => self.occurs(v, &t),
+            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) => self.occurs(v, &t),
             _ => false,
         }
     }
@@ -359,6 +367,7 @@ impl InferTable {
             (Ty::Array(x, n), Ty::Array(y, m)) if n == m => self.unify(x, y),
             (Ty::Vec(x), Ty::Vec(y)) | (Ty::Slice(x), Ty::Slice(y)) | (Ty::Option(x), Ty::Option(y)) | (Ty::Range(x), Ty::Range(y)) | (Ty::Iter(x), Ty::Iter(y)) => self.unify(x, y),
             (Ty::Ref(x, m1), Ty::Ref(y, m2)) if m1 == m2 => self.unify(x, y),
+            (Ty::Nd(x, n), Ty::Nd(y, m)) if n == m => self.unify(x, y),
             _ if a == b => Ok(()),
             _ => Err(()),
         }
@@ -369,7 +378,7 @@ pub fn contains_infer(t: &Ty) -> bool {
     match t {
         Ty::Infer(_) => true,
         Ty::Tuple(ts) => ts.iter().any(contains_infer),
-        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) => contains_infer(t),
+        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) => contains_infer(t),
         _ => false,
     }
 }

@@ -202,6 +202,22 @@ pub enum Intr {
     SubSlice,
     CmpMin,
     CmpMax,
+    /// Dense arrays of the accel prelude (`typeck/arrays.rs`, `lower/arrays.rs`).
+    Nd(NdOp),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NdOp {
+    /// A call of the shim `nd_<name>[_<elem>]` in `exec::array_rt`; the element suffix comes
+    /// from the array (or scalar) type of argument `elem_arg` (255: of the result).
+    Shim { name: &'static str, elem_arg: Option<u8> },
+    /// Header reads compiled inline: `nrows()`/`ncols()`, `len()`, `shape()`, `dim()`.
+    Dim(u8),
+    Len,
+    Shape,
+    DimTuple,
+    /// `a.mapv(f)` (a new array) or `a.mapv_inplace(f)` (unit type): args [array, closure].
+    Mapv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

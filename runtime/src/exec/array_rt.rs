@@ -1,0 +1,472 @@
+//! The array runtime: `extern "C"` shims through which fast-tier code calls the accel crate
+//! (and ndarray under it), so both tiers run the same compiled library code.
+//!
+//! An array value is a pointer to an [`NdBox`]: a header compiled code reads directly (data
+//! pointer, dims, strides in elements, length) followed by the owned `ArrayD<T>`. The header
+//! never changes for the life of a box — an operation that changes shape makes a new box —
+//! so compiled code may load it once and hoist the loads out of loops (`lower/arrays.rs`).
+//! Boxes share Vec's owner machinery: `rt_vec_free` recognises [`OBJ_TAG`] where a Vec
+//! header keeps its element size and calls the box's own drop.
+//!
+//! Every shim takes the context first and the cell line last; library panics (ndarray's
+//! shape errors, numpy-style errors unwrapped) are caught and become fast-tier panics with
+//! the library's own message, exactly what the same call prints in the rustc tier.
+
+use super::rt::{set_panic, Ctx};
+use crate::display::VecHdr;
+use crate::typeck::ty::{FloatTy, IntTy, Ty};
+use accel::prelude::*;
+use accel::random::Generator;
+use ndarray::IxDyn;
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Where a `VecHdr` keeps its element size, an object box keeps this.
+pub const OBJ_TAG: usize = usize::MAX - 0xacce1;
+
+pub const OFF_DATA: i32 = 0;
+pub const OFF_DIM: i32 = 8;
+pub const OFF_STRIDE: i32 = 40;
+pub const OFF_LEN: i32 = 56;
+
+#[repr(C)]
+pub struct NdBox<T> {
+    pub data: *mut T,
+    pub dim: [usize; 2],
+    pub tag: usize,
+    pub drop: unsafe fn(*mut u8),
+    pub stride: [isize; 2],
+    pub len: usize,
+    pub a: ArrayD<T>,
+}
+
+#[repr(C)]
+struct RngBox {
+    _pad: [usize; 3],
+    tag: usize,
+    drop: unsafe fn(*mut u8),
+    g: Generator,
+}
+
+unsafe fn drop_box<B>(p: *mut u8) {
+    drop(unsafe { Box::from_raw(p as *mut B) });
+}
+
+/// Free an object box (called by `rt_vec_free` when it sees [`OBJ_TAG`]).
+///
+/// # Safety
+/// `p` must be a live box made here.
+pub unsafe fn obj_free(p: *mut u8) {
+    unsafe {
+        let d = *(p.add(32) as *const unsafe fn(*mut u8));
+        d(p)
+    }
+}
+
+pub fn new_box<T>(mut a: ArrayD<T>) -> *mut u8 {
+    let nd = a.ndim();
+    let mut dim = [1usize; 2];
+    let mut stride = [0isize; 2];
+    for k in 0..nd.min(2) {
+        dim[k] = a.shape()[k];
+        stride[k] = a.strides()[k];
+    }
+    let data = a.as_mut_ptr();
+    let len = a.len();
+    Box::into_raw(Box::new(NdBox { data, dim, tag: OBJ_TAG, drop: drop_box::<NdBox<T>>, stride, len, a })) as *mut u8
+}
+
+/// # Safety
+/// `p` must be a live `NdBox<T>`.
+pub unsafe fn arr<'a, T>(p: *const u8) -> &'a ArrayD<T> {
+    unsafe { &(*(p as *const NdBox<T>)).a }
+}
+
+unsafe fn arr_mut<'a, T>(p: *mut u8) -> &'a mut ArrayD<T> {
+    unsafe { &mut (*(p as *mut NdBox<T>)).a }
+}
+
+unsafe fn gen<'a>(p: *mut u8) -> &'a mut Generator {
+    unsafe { &mut (*(p as *mut RngBox)).g }
+}
+
+// ---- panics ----------------------------------------------------------------------
+
+thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+
+/// Library panics inside a shim are caught and reported as the cell's panic; the default
+/// hook must not also print them to the kernel's stderr.
+fn quiet_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                prev(info)
+            }
+        }));
+    });
+}
+
+/// Run library code; a panic or an `Err` becomes the fast tier's panic (and `None`).
+fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> Option<R> {
+    quiet_hook();
+    QUIET.with(|q| q.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    let msg = match r {
+        Ok(Ok(v)) => return Some(v),
+        Ok(Err(m)) => m,
+        Err(p) => p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "Box<dyn Any>".into()),
+    };
+    set_panic(ctx, msg, line);
+    None
+}
+
+fn unwrap_res<R>(r: accel::Result<R>) -> Result<R, String> {
+    r.map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+}
+
+fn unwrap_opt<R>(r: Option<R>) -> Result<R, String> {
+    r.ok_or_else(|| "called `Option::unwrap()` on a `None` value".to_string())
+}
+
+fn boxed<T>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, String>) -> *mut u8 {
+    guard(ctx, line, f).map(new_box).unwrap_or(std::ptr::null_mut())
+}
+
+fn shape(nd: i64, d0: i64, d1: i64) -> IxDyn {
+    if nd == 1 { IxDyn(&[d0 as usize]) } else { IxDyn(&[d0 as usize, d1 as usize]) }
+}
+
+// ---- generator ---------------------------------------------------------------------
+
+pub extern "C" fn nd_default_rng(_ctx: *mut Ctx, seed: i64, _line: i64) -> *mut u8 {
+    let g = accel::random::default_rng(seed as u64);
+    Box::into_raw(Box::new(RngBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_box::<RngBox>, g })) as *mut u8
+}
+
+pub extern "C" fn nd_rng_normal(ctx: *mut Ctx, g: *mut u8, loc: f64, scale: f64, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.normal(loc, scale, shape(nd, d0, d1))))
+}
+pub extern "C" fn nd_rng_uniform(ctx: *mut Ctx, g: *mut u8, lo: f64, hi: f64, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.uniform(lo, hi, shape(nd, d0, d1))))
+}
+pub extern "C" fn nd_rng_random(ctx: *mut Ctx, g: *mut u8, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.random(shape(nd, d0, d1))))
+}
+pub extern "C" fn nd_rng_integers(ctx: *mut Ctx, g: *mut u8, lo: i64, hi: i64, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.integers(lo, hi, shape(nd, d0, d1))))
+}
+
+// accel's free functions (f64)
+pub extern "C" fn nd_linspace_fn(ctx: *mut Ctx, a: f64, b: f64, n: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(accel::prelude::linspace(a, b, n as usize).into_dyn()))
+}
+pub extern "C" fn nd_arange_fn(ctx: *mut Ctx, a: f64, b: f64, s: f64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || unwrap_res(accel::prelude::arange(a, b, s)).map(|x| x.into_dyn()))
+}
+pub extern "C" fn nd_eye_fn(ctx: *mut Ctx, n: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(accel::prelude::eye(n as usize).into_dyn()))
+}
+
+/// The shims of one element type, in module `$m`, named `nd_<op>_<sfx>`.
+macro_rules! elem_shims {
+    ($m:ident, $t:ty, $sfx:literal, [$($extra:ident),*]) => {
+        pub mod $m {
+            use super::*;
+            type T = $t;
+
+            pub extern "C" fn zeros(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || accel::prelude::try_zeros::<T>(shape(nd, d0, d1).slice()).map_err(|e| e.to_string()))
+            }
+            pub extern "C" fn ones(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || Ok(ArrayD::<T>::ones(shape(nd, d0, d1))))
+            }
+            pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, v: T, line: i64) -> *mut u8 {
+                boxed(ctx, line, || Ok(ArrayD::<T>::from_elem(shape(nd, d0, d1), v)))
+            }
+            pub extern "C" fn eye(ctx: *mut Ctx, n: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || Ok(Array2::<T>::eye(n as usize).into_dyn()))
+            }
+            /// `from_shape_vec(shape, v).unwrap()` (nd 1 or 2) and `Array1::from(v)` (nd 0).
+            pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, v: *const VecHdr, line: i64) -> *mut u8 {
+                let data: Vec<T> = unsafe { std::slice::from_raw_parts((*v).ptr as *const T, (*v).len) }.to_vec();
+                boxed(ctx, line, || {
+                    if nd == 0 {
+                        return Ok(Array1::from(data).into_dyn());
+                    }
+                    ArrayD::from_shape_vec(shape(nd, d0, d1), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+                })
+            }
+            pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
+                boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.clone()))
+            }
+            pub extern "C" fn t(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
+                // ndarray's `t()` is a view; an owned copy with the view's strides prints and
+                // indexes the same (the fast tier has no borrowed array values).
+                boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.t().to_owned()))
+            }
+            pub extern "C" fn diag(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
+                boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.diag().to_owned().into_dyn()))
+            }
+            pub extern "C" fn sum(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
+                guard(ctx, line, || Ok(unsafe { arr::<T>(a) }.sum())).unwrap_or_default()
+            }
+            pub extern "C" fn product(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
+                guard(ctx, line, || Ok(unsafe { arr::<T>(a) }.product())).unwrap_or_default()
+            }
+            pub extern "C" fn mean(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
+                guard(ctx, line, || unwrap_opt(unsafe { arr::<T>(a) }.mean())).unwrap_or_default()
+            }
+            pub extern "C" fn max(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
+                guard(ctx, line, || unwrap_res(Reductions::max(unsafe { arr::<T>(a) }))).unwrap_or_default()
+            }
+            pub extern "C" fn min(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
+                guard(ctx, line, || unwrap_res(Reductions::min(unsafe { arr::<T>(a) }))).unwrap_or_default()
+            }
+            pub extern "C" fn argmax(ctx: *mut Ctx, a: *const u8, line: i64) -> usize {
+                guard(ctx, line, || unwrap_res(Reductions::argmax(unsafe { arr::<T>(a) }))).unwrap_or_default()
+            }
+            pub extern "C" fn argmin(ctx: *mut Ctx, a: *const u8, line: i64) -> usize {
+                guard(ctx, line, || unwrap_res(Reductions::argmin(unsafe { arr::<T>(a) }))).unwrap_or_default()
+            }
+            pub extern "C" fn median(ctx: *mut Ctx, a: *const u8, line: i64) -> f64 {
+                guard(ctx, line, || unwrap_res(Reductions::median(unsafe { arr::<T>(a) }))).unwrap_or_default()
+            }
+            pub extern "C" fn sum_axis(ctx: *mut Ctx, a: *const u8, ax: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.sum_axis(Axis(ax as usize))))
+            }
+            pub extern "C" fn mean_axis(ctx: *mut Ctx, a: *const u8, ax: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || unwrap_opt(unsafe { arr::<T>(a) }.mean_axis(Axis(ax as usize))))
+            }
+            pub extern "C" fn dot(ctx: *mut Ctx, a: *const u8, b: *const u8, line: i64) -> *mut u8 {
+                boxed(ctx, line, || {
+                    let (x, y) = unsafe { (arr::<T>(a), arr::<T>(b)) };
+                    let x2 = x.view().into_dimensionality::<Ix2>().map_err(|e| e.to_string())?;
+                    Ok(match y.ndim() {
+                        1 => x2.dot(&y.view().into_dimensionality::<Ix1>().map_err(|e| e.to_string())?).into_dyn(),
+                        _ => x2.dot(&y.view().into_dimensionality::<Ix2>().map_err(|e| e.to_string())?).into_dyn(),
+                    })
+                })
+            }
+            /// `a.dot(&b)` for two Array1: a scalar.
+            pub extern "C" fn dot11(ctx: *mut Ctx, a: *const u8, b: *const u8, line: i64) -> T {
+                guard(ctx, line, || {
+                    let (x, y) = unsafe { (arr::<T>(a), arr::<T>(b)) };
+                    let x1 = x.view().into_dimensionality::<Ix1>().map_err(|e| e.to_string())?;
+                    let y1 = y.view().into_dimensionality::<Ix1>().map_err(|e| e.to_string())?;
+                    Ok(x1.dot(&y1))
+                })
+                .unwrap_or_default()
+            }
+            /// `&a OP &b` with ndarray's co-broadcasting (and its panic text).
+            pub extern "C" fn bin_aa(ctx: *mut Ctx, a: *const u8, b: *const u8, op: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || {
+                    let (x, y) = unsafe { (arr::<T>(a), arr::<T>(b)) };
+                    Ok(match op { 0 => x + y, 1 => x - y, 2 => x * y, 3 => x / y, _ => x % y })
+                })
+            }
+            pub extern "C" fn bin_as(ctx: *mut Ctx, a: *const u8, s: T, op: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || {
+                    let x = unsafe { arr::<T>(a) };
+                    Ok(match op { 0 => x + s, 1 => x - s, 2 => x * s, 3 => x / s, _ => x % s })
+                })
+            }
+            pub extern "C" fn bin_sa(ctx: *mut Ctx, s: T, a: *const u8, op: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || {
+                    let x = unsafe { arr::<T>(a) };
+                    Ok(match op { 0 => s + x, 1 => s - x, 2 => s * x, 3 => s / x, _ => s % x })
+                })
+            }
+            pub extern "C" fn assign_aa(ctx: *mut Ctx, a: *mut u8, b: *const u8, op: i64, line: i64) {
+                guard(ctx, line, || {
+                    let (x, y) = unsafe { (arr_mut::<T>(a), arr::<T>(b)) };
+                    match op { 0 => *x += y, 1 => *x -= y, 2 => *x *= y, 3 => *x /= y, _ => *x %= y }
+                    Ok(())
+                });
+            }
+            pub extern "C" fn assign_as(ctx: *mut Ctx, a: *mut u8, s: T, op: i64, line: i64) {
+                guard(ctx, line, || {
+                    let x = unsafe { arr_mut::<T>(a) };
+                    match op { 0 => *x += s, 1 => *x -= s, 2 => *x *= s, 3 => *x /= s, _ => *x %= s }
+                    Ok(())
+                });
+            }
+            pub extern "C" fn fill(_ctx: *mut Ctx, a: *mut u8, s: T, _line: i64) {
+                unsafe { arr_mut::<T>(a) }.fill(s);
+            }
+            pub extern "C" fn eq(_ctx: *mut Ctx, a: *const u8, b: *const u8, _line: i64) -> bool {
+                unsafe { arr::<T>(a) == arr::<T>(b) }
+            }
+            $(elem_shims!(@extra $extra);)*
+
+            #[allow(unused_mut)]
+            pub fn symbols() -> Vec<(&'static str, *const u8)> {
+                let mut v: Vec<(&'static str, *const u8)> = vec![
+                    (concat!("nd_zeros_", $sfx), zeros as *const u8),
+                    (concat!("nd_ones_", $sfx), ones as *const u8),
+                    (concat!("nd_full_", $sfx), full as *const u8),
+                    (concat!("nd_eye_", $sfx), eye as *const u8),
+                    (concat!("nd_from_vec_", $sfx), from_vec as *const u8),
+                    (concat!("nd_clone_", $sfx), clone as *const u8),
+                    (concat!("nd_t_", $sfx), t as *const u8),
+                    (concat!("nd_diag_", $sfx), diag as *const u8),
+                    (concat!("nd_sum_", $sfx), sum as *const u8),
+                    (concat!("nd_product_", $sfx), product as *const u8),
+                    (concat!("nd_mean_", $sfx), mean as *const u8),
+                    (concat!("nd_max_", $sfx), max as *const u8),
+                    (concat!("nd_min_", $sfx), min as *const u8),
+                    (concat!("nd_argmax_", $sfx), argmax as *const u8),
+                    (concat!("nd_argmin_", $sfx), argmin as *const u8),
+                    (concat!("nd_median_", $sfx), median as *const u8),
+                    (concat!("nd_sum_axis_", $sfx), sum_axis as *const u8),
+                    (concat!("nd_mean_axis_", $sfx), mean_axis as *const u8),
+                    (concat!("nd_dot_", $sfx), dot as *const u8),
+                    (concat!("nd_dot11_", $sfx), dot11 as *const u8),
+                    (concat!("nd_bin_aa_", $sfx), bin_aa as *const u8),
+                    (concat!("nd_bin_as_", $sfx), bin_as as *const u8),
+                    (concat!("nd_bin_sa_", $sfx), bin_sa as *const u8),
+                    (concat!("nd_assign_aa_", $sfx), assign_aa as *const u8),
+                    (concat!("nd_assign_as_", $sfx), assign_as as *const u8),
+                    (concat!("nd_fill_", $sfx), fill as *const u8),
+                    (concat!("nd_eq_", $sfx), eq as *const u8),
+                ];
+                $(v.extend(elem_shims!(@extra_syms $extra, $sfx));)*
+                v
+            }
+        }
+    };
+    (@extra float) => {
+        pub extern "C" fn std(ctx: *mut Ctx, a: *const u8, ddof: T, line: i64) -> T {
+            guard(ctx, line, || Ok(unsafe { arr::<T>(a) }.std(ddof))).unwrap_or_default()
+        }
+        pub extern "C" fn var(ctx: *mut Ctx, a: *const u8, ddof: T, line: i64) -> T {
+            guard(ctx, line, || Ok(unsafe { arr::<T>(a) }.var(ddof))).unwrap_or_default()
+        }
+        pub extern "C" fn linspace(ctx: *mut Ctx, a: T, b: T, n: i64, line: i64) -> *mut u8 {
+            boxed(ctx, line, || Ok(Array1::<T>::linspace(a, b, n as usize).into_dyn()))
+        }
+        pub extern "C" fn range(ctx: *mut Ctx, a: T, b: T, s: T, line: i64) -> *mut u8 {
+            boxed(ctx, line, || Ok(Array1::<T>::range(a, b, s).into_dyn()))
+        }
+        /// Elementwise math by name (ndarray's own methods), code = index in `UNARY`.
+        pub extern "C" fn unary(ctx: *mut Ctx, a: *const u8, code: i64, line: i64) -> *mut u8 {
+            boxed(ctx, line, || {
+                let x = unsafe { arr::<T>(a) };
+                Ok(match UNARY[code as usize] {
+                    "sqrt" => x.sqrt(), "exp" => x.exp(), "ln" => x.ln(), "log2" => x.log2(), "log10" => x.log10(),
+                    "sin" => x.sin(), "cos" => x.cos(), "tan" => x.tan(), "sinh" => x.sinh(), "cosh" => x.cosh(),
+                    "tanh" => x.tanh(), "abs" => x.abs(), "floor" => x.floor(), "ceil" => x.ceil(), "round" => x.round(),
+                    "signum" => x.signum(), "recip" => x.recip(), "exp2" => x.exp2(), "cbrt" => x.cbrt(),
+                    "asin" => x.asin(), "acos" => x.acos(), "atan" => x.atan(), "trunc" => x.trunc(),
+                    _ => x.fract(),
+                })
+            })
+        }
+        pub extern "C" fn powi(ctx: *mut Ctx, a: *const u8, n: i32, line: i64) -> *mut u8 {
+            boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.powi(n)))
+        }
+        pub extern "C" fn powf(ctx: *mut Ctx, a: *const u8, n: T, line: i64) -> *mut u8 {
+            boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.powf(n)))
+        }
+    };
+    (@extra_syms float, $sfx:literal) => {
+        vec![
+            (concat!("nd_std_", $sfx), std as *const u8),
+            (concat!("nd_var_", $sfx), var as *const u8),
+            (concat!("nd_linspace_", $sfx), linspace as *const u8),
+            (concat!("nd_range_", $sfx), range as *const u8),
+            (concat!("nd_unary_", $sfx), unary as *const u8),
+            (concat!("nd_powi_", $sfx), powi as *const u8),
+            (concat!("nd_powf_", $sfx), powf as *const u8),
+        ]
+    };
+}
+
+/// Elementwise float methods the fast tier calls by name (`a.sqrt()` ...).
+pub const UNARY: &[&str] = &[
+    "sqrt", "exp", "ln", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "abs", "floor", "ceil", "round", "signum", "recip",
+    "exp2", "cbrt", "asin", "acos", "atan", "trunc", "fract",
+];
+
+elem_shims!(f64s, f64, "f64", [float]);
+elem_shims!(f32s, f32, "f32", [float]);
+elem_shims!(i64s, i64, "i64", []);
+elem_shims!(i32s, i32, "i32", []);
+
+/// The element types arrays may have in the fast tier, and their shim suffix.
+pub fn elem_suffix(t: &Ty) -> Option<&'static str> {
+    Some(match t {
+        Ty::Float(FloatTy::F64) => "f64",
+        Ty::Float(FloatTy::F32) => "f32",
+        Ty::Int(IntTy::I64) => "i64",
+        Ty::Int(IntTy::I32) => "i32",
+        _ => return None,
+    })
+}
+
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    let mut v: Vec<(&'static str, *const u8)> = vec![
+        ("nd_default_rng", nd_default_rng as *const u8),
+        ("nd_rng_normal", nd_rng_normal as *const u8),
+        ("nd_rng_uniform", nd_rng_uniform as *const u8),
+        ("nd_rng_random", nd_rng_random as *const u8),
+        ("nd_rng_integers", nd_rng_integers as *const u8),
+        ("nd_linspace_fn", nd_linspace_fn as *const u8),
+        ("nd_arange_fn", nd_arange_fn as *const u8),
+        ("nd_eye_fn", nd_eye_fn as *const u8),
+    ];
+    v.extend(f64s::symbols());
+    v.extend(f32s::symbols());
+    v.extend(i64s::symbols());
+    v.extend(i32s::symbols());
+    v
+}
+
+/// The `'static` name of a shim (for Cranelift imports), if it exists.
+pub fn shim_name(name: &str) -> Option<&'static str> {
+    thread_local!(static NAMES: Vec<&'static str> = symbols().into_iter().map(|(n, _)| n).collect());
+    NAMES.with(|v| v.iter().find(|n| **n == name).copied())
+}
+
+// ---- display: the accel crate's own reprs, so both tiers agree ------------------
+
+macro_rules! by_elem {
+    ($t:expr, $p:expr, |$a:ident| $body:expr) => {
+        match $t {
+            Ty::Float(FloatTy::F64) => { let $a = unsafe { arr::<f64>($p) }; $body }
+            Ty::Float(FloatTy::F32) => { let $a = unsafe { arr::<f32>($p) }; $body }
+            Ty::Int(IntTy::I64) => { let $a = unsafe { arr::<i64>($p) }; $body }
+            _ => { let $a = unsafe { arr::<i32>($p) }; $body }
+        }
+    };
+}
+
+/// text/plain and text/html of an array value (what evcxr shows for the same value in the
+/// rustc tier through `accel::display::Repr`).
+pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
+    let Ty::Nd(e, _) = ty else { return (String::new(), None) };
+    by_elem!(&**e, p, |a| (a.text_plain(), a.text_html()))
+}
+
+/// `{:?}` / `{}` of an array as ndarray formats it (with its static dimension, like rustc's
+/// `Array2<T>`), honouring a precision.
+pub fn fmt_nd(ty: &Ty, p: *const u8, debug: bool, prec: Option<usize>) -> String {
+    let Ty::Nd(e, nd) = ty else { return String::new() };
+    macro_rules! go {
+        ($v:expr) => {
+            match (debug, prec) {
+                (true, Some(k)) => format!("{:.*?}", k, $v),
+                (true, None) => format!("{:?}", $v),
+                (false, Some(k)) => format!("{:.*}", k, $v),
+                (false, None) => format!("{}", $v),
+            }
+        };
+    }
+    by_elem!(&**e, p, |a| if *nd == 1 {
+        go!(a.view().into_dimensionality::<Ix1>().unwrap())
+    } else {
+        go!(a.view().into_dimensionality::<Ix2>().unwrap())
+    })
+}

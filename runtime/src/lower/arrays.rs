@@ -1,0 +1,244 @@
+//! Arrays in compiled code: calls of the `exec::array_rt` shims (the accel crate's own
+//! functions), and what is compiled inline — element addresses with ndarray's bounds check,
+//! header reads (`len`, `shape`, `dim`) and `mapv`'s loop with the closure inlined.
+//!
+//! Header loads are `readonly` + `can_move`: a box's header never changes while it lives
+//! (see `array_rt`), so Cranelift may hoist them out of loops and merge repeated ones —
+//! the data pointer and strides of `a[[i, j]]` in a loop are read once, not per access.
+
+use super::{flags, Lowerer, V};
+use crate::diag::{Error, Result, Span};
+use crate::exec::array_rt::{self, OFF_DATA, OFF_DIM, OFF_LEN, OFF_STRIDE};
+use crate::typeck::ty::Ty;
+use crate::typeck::typed::{Expr, ExprKind as K, NdOp};
+use cranelift_codegen::ir::{self, condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
+
+fn hdr() -> MemFlagsData {
+    flags().with_readonly().with_can_move()
+}
+
+/// ndarray's panic for an index out of bounds (`arraytraits.rs`).
+pub const OOB: &str = "ndarray: index out of bounds";
+
+fn elem_of(t: &Ty) -> Ty {
+    match t.peel_refs() {
+        Ty::Nd(e, _) => (**e).clone(),
+        t => t.clone(),
+    }
+}
+
+impl Lowerer<'_, '_> {
+    fn hdr_load(&mut self, a: Value, off: i32) -> Value {
+        self.b.ins().load(types::I64, hdr(), a, off)
+    }
+
+    fn suffix(&self, t: &Ty, span: Span) -> Result<&'static str> {
+        array_rt::elem_suffix(t).ok_or_else(|| Error::unsupported(span, format!("arrays of `{t}` in the fast tier (f64, f32, i64, i32 are supported)")))
+    }
+
+    pub fn nd_intrinsic(&mut self, op: NdOp, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
+        match op {
+            NdOp::Shim { name, elem_arg } => self.nd_shim(name, elem_arg, args, t, span),
+            NdOp::Len | NdOp::Dim(_) | NdOp::Shape | NdOp::DimTuple => {
+                let a = self.expr(&args[0], false)?.s();
+                let nd = match args[0].ty.peel_refs() {
+                    Ty::Nd(_, n) => *n,
+                    _ => 1,
+                };
+                Ok(match op {
+                    NdOp::Len => V::S(self.hdr_load(a, OFF_LEN)),
+                    NdOp::Dim(k) => V::S(self.hdr_load(a, OFF_DIM + 8 * k as i32)),
+                    NdOp::Shape => {
+                        let p = self.b.ins().iadd_imm_s(a, OFF_DIM as i64);
+                        let n = self.b.ins().iconst(types::I64, nd as i64);
+                        V::F(p, n)
+                    }
+                    _ if nd == 1 => V::S(self.hdr_load(a, OFF_DIM)),
+                    _ => {
+                        let d0 = self.hdr_load(a, OFF_DIM);
+                        let d1 = self.hdr_load(a, OFF_DIM + 8);
+                        let s = self.slot_for(t);
+                        self.b.ins().store(flags(), d0, s, 0);
+                        self.b.ins().store(flags(), d1, s, 8);
+                        V::A(s)
+                    }
+                })
+            }
+            NdOp::Mapv => self.nd_mapv(args, t, span),
+        }
+    }
+
+    /// `nd_<name>[_<elem>](ctx, args.., line)`; array arguments by value are freed after.
+    fn nd_shim(&mut self, name: &'static str, elem_arg: Option<u8>, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
+        let sym = match elem_arg {
+            None => format!("nd_{name}"),
+            Some(k) => {
+                let et = if k == 255 { elem_of(t) } else { elem_of(&args[k as usize].ty) };
+                format!("nd_{name}_{}", self.suffix(&et, span)?)
+            }
+        };
+        let sym = array_rt::shim_name(&sym).ok_or_else(|| Error::unsupported(span, format!("`{name}` on these element types")))?;
+        let mut vals = vec![self.ctx()];
+        let mut owned = vec![];
+        for a in args {
+            let by_value = matches!(a.ty, Ty::Nd(..));
+            let v = self.expr(a, by_value)?;
+            match v {
+                V::Unit => {}
+                V::S(x) | V::A(x) => vals.push(x),
+                V::F(p, n) => {
+                    vals.push(p);
+                    vals.push(n);
+                }
+            }
+            if by_value {
+                owned.push(v.s());
+            }
+        }
+        if !self.reachable() {
+            return Ok(V::Unit);
+        }
+        let line = self.b.ins().iconst(types::I64, self.line as i64);
+        vals.push(line);
+        let rets: Vec<ir::Type> = match t {
+            Ty::Unit => vec![],
+            t => vec![super::cl_ty(t)],
+        };
+        if matches!(t, Ty::Nd(..) | Ty::Rng) {
+            self.count().allocs += 1;
+        }
+        let res = self.call_rt(sym, &vals, &rets);
+        for h in owned {
+            self.free(h);
+        }
+        self.check_failure();
+        Ok(match res.first() {
+            Some(v) => V::S(*v),
+            None => V::Unit,
+        })
+    }
+
+    /// `a.mapv(f)` into a new standard-layout array, or `a.mapv_inplace(f)`: a loop over
+    /// rows and columns by the source's strides, the closure inlined.
+    fn nd_mapv(&mut self, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
+        let K::Closure(ci) = args[1].kind else { return Err(Error::new(span, "internal: mapv without a closure")) };
+        let et = elem_of(&args[0].ty);
+        let es = et.layout().0 as i64;
+        let src = self.expr(&args[0], false)?.s();
+        let nd = match args[0].ty.peel_refs() {
+            Ty::Nd(_, n) => *n,
+            _ => 1,
+        };
+        let data = self.hdr_load(src, OFF_DATA);
+        let d0 = self.hdr_load(src, OFF_DIM);
+        let d1 = self.hdr_load(src, OFF_DIM + 8);
+        let s0 = self.hdr_load(src, OFF_STRIDE);
+        let s1 = self.hdr_load(src, OFF_STRIDE + 8);
+        let inplace = *t == Ty::Unit;
+        let (out, odata, ut) = if inplace {
+            (None, data, et.clone())
+        } else {
+            let ut = elem_of(t);
+            let sym = format!("nd_zeros_{}", self.suffix(&ut, span)?);
+            let sym = array_rt::shim_name(&sym).unwrap();
+            let ctx = self.ctx();
+            let ndv = self.b.ins().iconst(types::I64, nd as i64);
+            let line = self.b.ins().iconst(types::I64, self.line as i64);
+            self.count().allocs += 1;
+            let o = self.call_rt(sym, &[ctx, ndv, d0, d1, line], &[types::I64])[0];
+            self.check_failure();
+            let od = self.hdr_load(o, OFF_DATA);
+            (Some(o), od, ut)
+        };
+        let us = ut.layout().0 as i64;
+        let k = self.b.declare_var(types::I64);
+        let z = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(k, z);
+        self.count_loop(d0, &mut |l, i| {
+            let row = l.b.ins().imul(i, s0);
+            l.count_loop(d1, &mut |l, j| {
+                let col = l.b.ins().imul(j, s1);
+                let off = l.b.ins().iadd(row, col);
+                let off = l.b.ins().imul_imm_s(off, es);
+                let addr = l.b.ins().iadd(data, off);
+                let x = l.load_mem(&et, addr, 0);
+                let y = l.inline_closure(ci, vec![x])?;
+                if !l.reachable() {
+                    return Ok(());
+                }
+                let dst = if inplace {
+                    addr
+                } else {
+                    let kv = l.b.use_var(k);
+                    let o = l.b.ins().imul_imm_s(kv, us);
+                    let k1 = l.b.ins().iadd_imm_s(kv, 1);
+                    l.b.def_var(k, k1);
+                    l.b.ins().iadd(odata, o)
+                };
+                l.store_mem(&ut, dst, 0, y)
+            })
+        })?;
+        Ok(match out {
+            Some(o) => V::S(o),
+            None => V::Unit,
+        })
+    }
+
+    /// `a[[i, j]]` / `a[i]`: data + Σ index·stride, with ndarray's bounds check.
+    pub fn nd_index_addr(&mut self, base: &Expr, idx: &Expr) -> Result<Value> {
+        let et = elem_of(&base.ty);
+        let a = self.expr(base, false)?.s();
+        let ixs: Vec<Value> = match &idx.kind {
+            K::Array(es) | K::Tuple(es) => {
+                let mut v = vec![];
+                for e in es {
+                    v.push(self.expr(e, false)?.s());
+                }
+                v
+            }
+            _ => vec![self.expr(idx, false)?.s()],
+        };
+        let data = self.hdr_load(a, OFF_DATA);
+        if self.opts.boundscheck {
+            self.count().bounds_checks += 1;
+            let mut bad = None;
+            for (k, i) in ixs.iter().enumerate() {
+                let d = self.hdr_load(a, OFF_DIM + 8 * k as i32);
+                let c = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, *i, d);
+                bad = Some(match bad {
+                    None => c,
+                    Some(b) => self.b.ins().bor(b, c),
+                });
+            }
+            if let Some(bad) = bad {
+                let cold = self.b.create_block();
+                let ok = self.b.create_block();
+                self.b.set_cold_block(cold);
+                self.b.ins().brif(bad, cold, &[], ok, &[]);
+                self.b.switch_to_block(cold);
+                self.b.seal_block(cold);
+                let (p, n) = self.str_const(OOB);
+                let ctx = self.ctx();
+                let l = self.b.ins().iconst(types::I64, self.line as i64);
+                self.call_rt("rt_panic_str", &[ctx, p, n, l], &[]);
+                self.count().panics += 1;
+                let fb = self.fail_block();
+                self.b.ins().jump(fb, &[]);
+                self.b.switch_to_block(ok);
+                self.b.seal_block(ok);
+            }
+        }
+        let mut off = None;
+        for (k, i) in ixs.iter().enumerate() {
+            let s = self.hdr_load(a, OFF_STRIDE + 8 * k as i32);
+            let p = self.b.ins().imul(*i, s);
+            off = Some(match off {
+                None => p,
+                Some(o) => self.b.ins().iadd(o, p),
+            });
+        }
+        let off = off.unwrap_or_else(|| self.b.ins().iconst(types::I64, 0));
+        let off = self.b.ins().imul_imm_s(off, et.layout().0 as i64);
+        Ok(self.b.ins().iadd(data, off))
+    }
+}

@@ -1,0 +1,195 @@
+//! Array cells (the accel prelude) on the fast tier against the same cells compiled by rustc
+//! against the accel crate (`--extern accel=…`, the rlib this test binary was linked with):
+//! stdout, panic message and the displayed value (text/plain through `accel::display::Repr`,
+//! what the rustc tier shows) must be identical. Includes the seed's func_normal.
+//!     CARGO_TARGET_DIR=/work/target-difftest cargo test --release -p accel-runtime --test arrays_vs_rustc
+
+mod common;
+
+use accel_runtime::{Failure, JitOptions};
+use common::fast::{self, CellOutcome};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// (name, items, statements; the last line of the statements is the displayed expression).
+pub const CELLS: &[(&str, &str, &str)] = &[
+    (
+        "func_normal",
+        "fn func_normal(a: &Array2<i32>) -> Array2<f64> {
+    let x = a.median().unwrap();
+    let y = a.max().unwrap() as f64;
+    let t = x / y;
+    let z = x * (1.0 + t * t).sqrt();
+    let mut m = 0.0;
+    for i in 0..a.nrows() {
+        m += (a[[i, i]] as f64).tanh();
+        m /= z;
+    }
+    a.mapv(|v| v as f64) + m
+}",
+        "let a = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();
+func_normal(&a)",
+    ),
+    (
+        "seed_func_normal_f64",
+        "",
+        "let mut rng = accel::random::default_rng(0);
+let a = rng.normal(0.0, 1.0, (100, 100));
+let m = a.median().unwrap();
+let mx = a.max().unwrap();
+let trace: f64 = a.diag().mapv(f64::tanh).sum();
+let b = &a.mapv(f64::abs).mapv(f64::sqrt) + trace;
+println!(\"median={m:.4} max={mx:.4} trace_tanh={trace:.4} b[0,0]={:.4}\", b[[0, 0]]);
+b.sum_axis(Axis(0))",
+    ),
+    (
+        "loops_and_creation",
+        "fn fill(a: &mut Array2<f64>) {
+    for i in 0..a.nrows() {
+        for j in 0..a.ncols() {
+            a[[i, j]] = (i as f64) * 0.5 - (j as f64);
+        }
+    }
+}",
+        "let mut a = Array2::<f64>::zeros((3, 5));
+fill(&mut a);
+a[[2, 2]] += 100.0;
+let e = Array2::<f64>::eye(3);
+let d = e.dot(&a);
+println!(\"{} {} {:?} {}\", a.len(), a.ncols(), a.shape(), d.sum());
+println!(\"{:.2}\", a.t());
+(&d * 2.0 - &a).mapv(|v| v.abs()).mean_axis(Axis(0)).unwrap()",
+    ),
+    (
+        "ints_and_ops",
+        "",
+        "let a = array![[1i64, 2, 3], [4, 5, 6]];
+let b = Array1::from(vec![10i64, 20, 30]);
+let c = &a * &b + 1;
+println!(\"{} {} {}\", c.sum(), c.argmax().unwrap(), c.min().unwrap());
+c",
+    ),
+    (
+        "out_of_bounds",
+        "",
+        "let a = Array2::<f64>::ones((2, 3));
+let mut s = 0.0;
+for i in 0..3 { s += a[[i, 0]]; }
+s",
+    ),
+    (
+        "broadcast_error",
+        "",
+        "let a = Array2::<f64>::zeros((3, 4));
+let b = Array1::<f64>::zeros(5);
+&a + &b",
+    ),
+    (
+        "empty_max",
+        "",
+        "let e = Array1::<f64>::zeros(0);
+e.max().unwrap()",
+    ),
+];
+
+/// The accel rlib this test binary links (same compiler, same build).
+fn accel_rlib() -> (PathBuf, PathBuf) {
+    let exe = std::env::current_exe().unwrap();
+    let deps = exe.parent().unwrap().to_path_buf();
+    let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
+    for e in std::fs::read_dir(&deps).unwrap().flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with("libaccel-") && n.ends_with(".rlib") {
+            let t = e.metadata().and_then(|m| m.modified()).unwrap();
+            if best.as_ref().is_none_or(|(bt, _)| t > *bt) {
+                best = Some((t, e.path()));
+            }
+        }
+    }
+    (best.expect("libaccel-*.rlib next to the test binary").1, deps)
+}
+
+struct RefOut {
+    stdout: String,
+    value: Option<String>,
+    panic: Option<String>,
+}
+
+const VALUE: &str = "\u{1}<<VALUE>>\u{1}";
+const PANIC: &str = "\u{1}<<PANIC>>\u{1}";
+
+fn reference(dir: &Path) -> Vec<RefOut> {
+    // What the rustc tier displays: `Repr` (evcxr_display) when the value has it, else `{:?}`
+    // (autoref specialisation, the way evcxr picks `evcxr_display`).
+    let mut src = String::from(
+        "#![allow(warnings)]
+struct W<'a, T>(&'a T);
+trait ViaRepr { fn show(&self) -> String; }
+impl<T: accel::display::Repr> ViaRepr for W<'_, T> { fn show(&self) -> String { self.0.text_plain() } }
+trait ViaDebug { fn show(&self) -> String; }
+impl<T: std::fmt::Debug> ViaDebug for &W<'_, T> { fn show(&self) -> String { format!(\"{:?}\", self.0) } }
+",
+    );
+    for (k, (_, items, stmts)) in CELLS.iter().enumerate() {
+        let lines: Vec<&str> = stmts.lines().collect();
+        let (body, tail) = lines.split_at(lines.len() - 1);
+        let _ = writeln!(
+            src,
+            "mod p{k} {{\nuse accel::prelude::*;\nuse super::{{ViaDebug, ViaRepr}};\n{items}\npub fn main() {{\n{}\nlet __v = {};\nprint!(\"{VALUE}{{}}\", (&super::W(&__v)).show());\n}}\n}}",
+            body.join("\n"),
+            tail[0]
+        );
+    }
+    src.push_str("fn main() {\n    std::panic::set_hook(Box::new(|info| { use std::io::Write; let _ = std::io::stdout().flush(); print!(\"");
+    src.push_str(PANIC);
+    src.push_str("{}\", info.payload_as_str().unwrap_or(\"\")); }));\n    match std::env::args().nth(1).unwrap().parse::<usize>().unwrap() {\n");
+    for k in 0..CELLS.len() {
+        let _ = writeln!(src, "        {k} => p{k}::main(),");
+    }
+    src.push_str("        _ => unreachable!(),\n    }\n}\n");
+    let sp = dir.join("arrays_ref.rs");
+    std::fs::write(&sp, &src).unwrap();
+    let (rlib, deps) = accel_rlib();
+    let bin = dir.join("arrays_ref");
+    let o = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .args(["--edition", "2021", "-C", "opt-level=3", "-C", "overflow-checks=off", "-C", "debug-assertions=off", "-o"])
+        .arg(&bin)
+        .arg("--extern")
+        .arg(format!("accel={}", rlib.display()))
+        .arg("-L")
+        .arg(format!("dependency={}", deps.display()))
+        .arg(&sp)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "rustc failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    (0..CELLS.len())
+        .map(|k| {
+            let o = Command::new(&bin).arg(k.to_string()).output().unwrap();
+            let s = String::from_utf8_lossy(&o.stdout).into_owned();
+            if let Some(i) = s.find(PANIC) {
+                return RefOut { stdout: s[..i].to_string(), value: None, panic: Some(s[i + PANIC.len()..].to_string()) };
+            }
+            let i = s.find(VALUE).unwrap_or_else(|| panic!("reference {k} printed no value: {s}"));
+            RefOut { stdout: s[..i].to_string(), value: Some(s[i + VALUE.len()..].to_string()), panic: None }
+        })
+        .collect()
+}
+
+#[test]
+fn array_cells_match_rustc() {
+    let dir = common::scratch_dir("arrays-vs-rustc");
+    let refs = reference(&dir);
+    for ((name, items, stmts), r) in CELLS.iter().zip(&refs) {
+        let cell = if items.is_empty() { stmts.to_string() } else { format!("{items}\n{stmts}") };
+        let o = fast::run_one(&cell, &JitOptions::default(), Duration::from_secs(60));
+        let CellOutcome::Ran { result, stdout, .. } = &o else { panic!("{name}: {}", o.describe()) };
+        assert_eq!(stdout, &r.stdout, "{name}: stdout differs from rustc's\n{}", o.describe());
+        match (result, &r.panic) {
+            (Ok(Some(v)), None) => assert_eq!(Some(&v.text), r.value.as_ref(), "{name}: value differs from rustc's"),
+            (Err(Failure::Panic { message, .. }), Some(p)) => assert_eq!(message, p, "{name}: panic message differs"),
+            _ => panic!("{name}: fast tier {} vs rustc value {:?} panic {:?}", o.describe(), r.value, r.panic),
+        }
+    }
+}
