@@ -208,12 +208,39 @@ fn do_sum_fast(a: &[f64]) -> f64 {
     code("%timeit do_sum(&a)"),
     code("%timeit do_sum_fast(&a)"),
     md("""
+## Arrays: the seed's `func_normal`
+
+The accel prelude's arrays (ndarray's `Array1`/`Array2`, numpy's missing words such as `median`) are
+in scope in `%%jit` cells. Library calls (`median`, `max`, `mapv`'s allocation, `+ m`) run the same
+compiled accel functions the rustc tier links; the loop over the diagonal compiles to direct strided
+loads with ndarray's bounds check. The result shows numpy's repr, as in the rustc tier.
+"""),
+    code("""
+%%jit
+fn func_normal(a: &Array2<i32>) -> Array2<f64> {
+    let x = a.median().unwrap();
+    let y = a.max().unwrap() as f64;
+    let t = x / y;
+    let z = x * (1.0 + t * t).sqrt();
+    let mut m = 0.0;
+    for i in 0..a.nrows() {
+        m += (a[[i, i]] as f64).tanh();
+        m /= z;
+    }
+    a.mapv(|v| v as f64) + m
+}
+let ai = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();
+func_normal(&ai)
+"""),
+    code("%timeit func_normal(&ai)"),
+    md("""
 ## What did each line become?
 
 `%annotate` shades every line by the machine work it generated (bounds checks, calls, allocations);
 click a line to see its Cranelift IR and machine code.
 """),
     code("%annotate get_primes"),
+    code("%annotate func_normal"),
     md("""
 ## Outside the subset
 

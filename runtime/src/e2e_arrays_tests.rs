@@ -154,3 +154,51 @@ fn refusals() {
     let r = refusal(&mut ft, "let b = a;\nlet c = a;");
     assert!(r.contains("moved") || r.contains("E0382"), "{r}");
 }
+
+const FUNC_NORMAL: &str = "fn func_normal(a: &Array2<i32>) -> Array2<f64> {
+    let x = a.median().unwrap();
+    let y = a.max().unwrap() as f64;
+    let t = x / y;
+    let z = x * (1.0 + t * t).sqrt();
+    let mut m = 0.0;
+    for i in 0..a.nrows() {
+        m += (a[[i, i]] as f64).tanh();
+        m /= z;
+    }
+    a.mapv(|v| v as f64) + m
+}
+let ai = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();";
+
+#[test]
+fn func_normal_timeit_and_annotate() {
+    let mut ft = FastTier::new();
+    out(&mut ft, FUNC_NORMAL);
+    let v = value(&mut ft, "func_normal(&ai)[[9, 9]]");
+    // numpy: func_numba(np.arange(100, dtype=np.int32).reshape(10, 10))[9, 9]
+    assert!(v.starts_with("99.0"), "{v}");
+    let t = ft.timeit("", "func_normal(&ai)", Some(50), 2, &Cap::default()).unwrap();
+    assert_eq!((t.number, t.runs.len()), (50, 2));
+    let a = ft.annotate("func_normal").unwrap();
+    let line = a.text.lines().find(|l| l.contains("a[[i, i]]")).unwrap();
+    assert!(line.contains("1 bounds check(s)"), "{}", a.text);
+    let line = a.text.lines().find(|l| l.contains("a.mapv(")).unwrap();
+    assert!(line.contains("allocation(s)"), "{}", a.text);
+    // --boundscheck off drops ndarray's check
+    let opts = JitOptions { boundscheck: false, ..JitOptions::default() };
+    ft.run_cell("fn at(a: &Array2<i32>, i: usize) -> i32 { a[[i, i]] }", &opts, &Cap::default()).unwrap();
+    assert!(!ft.annotate("at").unwrap().text.contains("bounds check"));
+}
+
+#[test]
+fn header_loads_are_marked_hoistable() {
+    // The data pointer, dims and strides are loaded `readonly` (+ `can_move`), which makes them
+    // pure for Cranelift's egraph: hoisted out of the loop and merged, not reloaded per access.
+    let mut ft = FastTier::new();
+    let cap = Cap::default();
+    let opts = JitOptions { dump: Some(Dump::Ir), ..JitOptions::default() };
+    ft.run_cell("fn tr(a: &Array2<f64>) -> f64 { let mut s = 0.0; for i in 0..a.nrows() { s += a[[i, i]]; } s }", &opts, &cap).unwrap();
+    let ir = cap.out.lock().unwrap().clone();
+    let loads_readonly = ir.matches("readonly").count();
+    assert!(loads_readonly >= 4, "{ir}");
+    assert_eq!(value(&mut ft, "tr(&Array2::<f64>::eye(4))"), "4.0");
+}

@@ -59,6 +59,21 @@ const KERNELS: &[(&str, &str)] = &[
     e
 }",
     ),
+    (
+        "func_normal",
+        "fn func_normal(a: &Array2<i32>) -> Array2<f64> {
+    let x = a.median().unwrap();
+    let y = a.max().unwrap() as f64;
+    let t = x / y;
+    let z = x * (1.0 + t * t).sqrt();
+    let mut m = 0.0;
+    for i in 0..a.nrows() {
+        m += (a[[i, i]] as f64).tanh();
+        m /= z;
+    }
+    a.mapv(|v| v as f64) + m
+}",
+    ),
 ];
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -128,7 +143,8 @@ for _ in 0..2000 {
     let mut p = [0.0; 3];
     for k in 0..3 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; p[k] = (s >> 11) as f64 / (1u64 << 53) as f64 * 1000.0 - 500.0; }
     c.push(p);
-}";
+}
+let a_fn = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();";
     ft.run_cell(setup, &opts, &Quiet).unwrap();
     if want("get_primes_100000") {
         println!("get_primes_100000\tsteady_s={:.9}", steady(&mut ft, "get_primes(100000)"));
@@ -141,6 +157,9 @@ for _ in 0..2000 {
     }
     if want("smooth_2000x2000_i8") {
         println!("smooth_2000x2000_i8\tsteady_s={:.9}", steady(&mut ft, "smooth_i8(&x8, 2000, 2000, &mut out8)"));
+    }
+    if want("func_normal_10x10_i32") {
+        println!("func_normal_10x10_i32\tsteady_s={:.9}", steady(&mut ft, "func_normal(&a_fn)"));
     }
     if want("lj_potential_2000") {
         println!("lj_potential_2000\tsteady_s={:.9}", steady(&mut ft, "lj(&c)"));
