@@ -3,8 +3,8 @@
 For each scenario, a fresh kernel runs a warm-up cell (evcxr start, excluded), then:
   first  — the first cell that uses `accel` (the kernel adds the dependency: cargo + rustc),
   later  — a second, different cell using `accel`.
-Scenarios: `cold` (evcxr's build cache emptied first: ~/.cache/evcxr is moved aside and restored
-afterwards) and `warm` (cache filled by the cold run). Plus, for the optimisation-level choice, a
+Scenarios: `cold` (an empty evcxr build cache: the kernel runs with XDG_CACHE_HOME pointing at a new
+temporary directory) and `warm` (the user's ~/.cache/evcxr, warmed by a first session if needed). Plus, for the optimisation-level choice, a
 plain scalar cell and an array loop at `:opt 0` and `:opt 2` in one kernel (compile + run wall time).
 
 Run: ACCEL_BIN=target/release/accel .venv/bin/python tests/bench/accel_crate_bench.py [--no-cold]
@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,16 +66,17 @@ def main():
     prefix = kernel_util.fresh_prefix()
     kernel_util.install_kernelspec(prefix)
     if "--no-cold" not in sys.argv:
-        cache = Path(os.path.expanduser(os.environ.get("XDG_CACHE_HOME", "~/.cache"))) / "evcxr"
-        aside = cache.with_name(f"evcxr.bench-aside-{os.getpid()}")
-        if cache.exists():
-            cache.rename(aside)
+        empty = tempfile.mkdtemp(prefix="accel-bench-cache-")
+        before = os.environ.get("XDG_CACHE_HOME")
+        os.environ["XDG_CACHE_HOME"] = empty
         try:
             session("cold")
         finally:
-            if aside.exists():
-                shutil.rmtree(cache, ignore_errors=True)
-                aside.rename(cache)
+            if before is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = before
+            shutil.rmtree(empty, ignore_errors=True)
     session("warm")
     session("warm")
     if "--no-opt" not in sys.argv:

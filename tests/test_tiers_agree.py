@@ -1,0 +1,114 @@
+"""Both tiers give identical results on the same cells: each cell text runs as `%%rust` (rustc through
+evcxr, release semantics) and as `%%jit` (the fast tier), and stdout, the cell's value and the error
+(name and message) must be equal. Scalar cells first (the seed's get_primes, float formatting,
+integer overflow wrapping, panics); array cells join when the fast tier has arrays."""
+from __future__ import annotations
+
+import pytest
+
+import kernel_util
+
+GET_PRIMES = """
+fn get_primes_agree(x: i64) -> Vec<i64> {
+    let mut res = Vec::new();
+    for v in 0..=x {
+        if v < 2 { continue; }
+        let mut flag = true;
+        for i in 2..((v as f64).sqrt() as i64 + 1) {
+            if v % i == 0 { flag = false; }
+        }
+        if flag { res.push(v); }
+    }
+    res
+}
+let p = get_primes_agree(10_000);
+println!("{} primes, first {} last {}", p.len(), p[0], p[p.len() - 1]);
+p.len()
+"""
+
+FLOATS = """
+let a = 0.1f64 + 0.2;
+let b = 1.0f64 / 3.0;
+let big = 1e21f64;
+let tiny = 1.5e-7f64;
+println!("{} {} {} {}", a, b, big, tiny);
+println!("{:?} {:?} {:?} {:?}", a, 2.0f64, -0.0f64, f64::NAN);
+println!("{:.3} {:.1} {:.2}", b, 2.25f64, -1.005f64);
+println!("{} {}", (2.0f64).sqrt(), 1.0f32 / 3.0);
+b * 3.0
+"""
+
+OVERFLOW = """
+fn bump_agree(x: i32) -> i32 { x + 1 }
+fn twice_agree(x: u8) -> u8 { x * 2 }
+fn neg_agree(x: i64) -> i64 { -x }
+fn shl_agree(x: u32, k: u32) -> u32 { x << k }
+println!("{} {} {}", bump_agree(2147483647), twice_agree(200), neg_agree(-9223372036854775807 - 1));
+println!("{} {}", shl_agree(3, 31), (300i64 as u8) as i32 + (-1i32) as u32 as i32);
+bump_agree(-5) as i64 * 1_000_000_007
+"""
+
+INDEX_PANIC = """
+let v: Vec<i64> = vec![1, 2, 3];
+let i: usize = 7;
+println!("before");
+v[i]
+"""
+
+DIV_ZERO = """
+fn div_agree(a: i64, b: i64) -> i64 { a / b }
+println!("{}", div_agree(7, 2));
+div_agree(1, 0)
+"""
+
+EXPLICIT_PANIC = """
+fn check_agree(n: i64) -> i64 {
+    if n > 3 { panic!("n too large: {} > {}", n, 3); }
+    n
+}
+println!("{}", check_agree(2));
+check_agree(10)
+"""
+
+CASES = {
+    "get_primes": GET_PRIMES,
+    "floats": FLOATS,
+    "overflow_wraps": OVERFLOW,
+    "index_panic": INDEX_PANIC,
+    "div_zero_panic": DIV_ZERO,
+    "explicit_panic": EXPLICIT_PANIC,
+}
+
+
+def outcome(kc, magic: str, code: str):
+    reply, outs = kernel_util.run_cell(kc, f"{magic}\n{code.strip()}")
+    error = None
+    if reply["status"] == "error":
+        error = (reply["ename"], reply["evalue"])
+    return {
+        "stdout": kernel_util.stdout_of(outs),
+        "value": kernel_util.result_of(outs),
+        "error": error,
+    }
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_same_cell_same_result(kernel, name):
+    _, kc = kernel
+    code = CASES[name]
+    fast = outcome(kc, "%%jit", code)
+    slow = outcome(kc, "%%rust", code)
+    # The fast tier must accept these cells (a refusal is a compile error, not agreement).
+    assert fast["error"] is None or fast["error"][0] == "Panic", fast
+    assert fast == slow
+
+
+def test_the_cases_are_not_vacuous(kernel):
+    _, kc = kernel
+    got = outcome(kc, "%%rust", OVERFLOW)
+    assert got["stdout"].startswith("-2147483648 144 -9223372036854775808\n"), got
+    got = outcome(kc, "%%rust", INDEX_PANIC)
+    assert got["error"] == ("Panic", "index out of bounds: the len is 3 but the index is 7"), got
+    assert got["stdout"] == "before\n"
+    got = outcome(kc, "%%rust", GET_PRIMES)
+    assert got["value"] == "1229", got
