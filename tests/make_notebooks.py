@@ -3,31 +3,21 @@
     .venv/bin/python tests/make_notebooks.py          # rewrite notebooks/*.ipynb
     .venv/bin/python tests/make_notebooks.py --check  # fail if a committed notebook differs
 
-Notebooks are committed without outputs; CI executes them (tests/test_notebooks.py)."""
+Notebooks are committed without outputs; CI executes them (tests/test_notebooks.py). 00 and 01 are
+written below; 02 and 03 (the array chapters) in nb_02_sparse.py and nb_03_chunked.py."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
+
+from nb_02_sparse import SPARSE
+from nb_03_chunked import CHUNKED
+from nbcells import code, code_raises, md
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-
-
-def md(text: str):
-    return new_markdown_cell(text.strip("\n"))
-
-
-def code(text: str):
-    return new_code_cell(text.strip("\n"))
-
-
-def code_raises(text: str):
-    """A cell whose error is the point: nbclient and `accel run` both honour this tag."""
-    cell = code(text)
-    cell.metadata["tags"] = ["raises-exception"]
-    return cell
 
 
 GET_PRIMES = """
@@ -253,7 +243,7 @@ struct Particle { x: f64, v: f64 }
 """),
 ]
 
-NOTEBOOK_CELLS = {"00-tour.ipynb": TOUR, "01-jit.ipynb": JIT}
+NOTEBOOK_CELLS = {"00-tour.ipynb": TOUR, "01-jit.ipynb": JIT, "02-sparse.ipynb": SPARSE, "03-chunked.ipynb": CHUNKED}
 
 
 def build(cells) -> nbformat.NotebookNode:

@@ -128,6 +128,53 @@ def test_tour_shows_what_it_promises(tmp_path_factory):
     assert "was lost" not in text, "a tour cell lost a variable (evcxr rebuilt the session)"
 
 
+def _cell_text(nb, marker: str) -> str:
+    """Everything the first code cell containing `marker` showed (streams, data, errors)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and marker in cell.source:
+            parts = []
+            for o in cell.outputs:
+                parts.append(o.get("text", ""))
+                parts.extend(v for v in o.get("data", {}).values() if isinstance(v, str))
+                parts.append(o.get("evalue", ""))
+            return "\n".join(parts)
+    raise AssertionError(f"no code cell contains {marker!r}")
+
+
+def test_sparse_notebook_shows_what_it_promises(tmp_path_factory):
+    nb = executed(kernel_util.ROOT / "notebooks" / "02-sparse.ipynb", "accel-run", tmp_path_factory.mktemp("nb"))
+    first = _cell_text(nb, "let s: Coo<f64> = Coo::from_dense(&x);")
+    assert "<COO: shape=(100, 100, 100), dtype=float64, nnz=" in first
+    for row in ["Format", "Data Type", "Shape", "nnz", "Density", "Read-only", "Size", "Storage ratio"]:
+        assert f">{row}</th>" in first, row
+    assert _cell_text(nb, "y.to_dense()? ==").strip() == "true"
+    assert "Operation would require converting large sparse array to dense" in _cell_text(nb, "maybe_densify(1000")
+    assert "[-1. ,  0. ,  0. ]" in _cell_text(nb, "Coo::from_entries")  # duplicates summed: 1.0 + 2.5
+    assert "<DOK: shape=(5, 5), dtype=float64, nnz=6" in _cell_text(nb, "let mut d: Dok<f64>")
+    assert _cell_text(nb, 'd.asformat("coo")').strip() == '("coo", "csc", true)'
+    assert _cell_text(nb, "csr.dot_dense(&b)").strip() == "([1000, 8], true)"
+    assert re.search(r"per loop \(mean ± std\. dev\. of 3 runs", _cell_text(nb, "%timeit -r 3 s.sin()"))
+
+
+def test_chunked_notebook_shows_what_it_promises(tmp_path_factory):
+    nb = executed(kernel_util.ROOT / "notebooks" / "03-chunked.ipynb", "accel-run", tmp_path_factory.mktemp("nb"))
+    x = _cell_text(nb, "let x: Chunked = Chunked::random_normal(10.0, 0.1, (20000, 20000)")
+    assert "Chunked<shape=(20000, 20000), dtype=float64, chunksize=(1000, 1000)" in x and "tasks=400" in x
+    assert "<svg" in x and "2.98 GiB" in x
+    assert "tasks=840" in _cell_text(nb, "let y: Chunked = x.mean_axis")  # 400 + (20 + 400) + 20
+    assert _cell_text(nb, "y.visualize()").count('class="accel-layer"') == 3
+    assert "200 means" in _cell_text(nb, "let means")
+    assert _cell_text(nb, "let max_diff").strip() == "true"
+    errors = _cell_text(nb, '"64 parsecs"')
+    assert "could not parse chunk size" in errors and "do not add up to shape 10" in errors and "out of range" in errors
+    assert _cell_text(nb, "fn smooth").strip() == "(true, false)"  # map_overlap right, map_blocks wrong at edges
+    total, mean = (float(v) for v in _cell_text(nb, "data.sum().compute_scalar()").strip("()\n ").split(","))
+    assert abs(mean - 0.5) < 0.001 and abs(total / mean - 8_000_000) < 1
+    assert _cell_text(nb, "corner.npy").strip() == "([2000, 2000], true)"
+    assert _cell_text(nb, "let mut direct").strip().endswith("true)")
+    assert _cell_text(nb, "remove_dir_all").strip() == "false"
+
+
 # --- accel run on a failing notebook: exit code, the failing cell named, --allow-errors ---
 
 def _failing_notebook(path: Path) -> Path:
