@@ -45,18 +45,30 @@ _LOOPS = re.compile(r"[\d,]+ loops? each")
 _CONDITIONAL = re.compile(r"^(?:Compiler time: .*|The slowest run took .*)\n?", re.M)
 
 
+# A chunked compute shows a progress bar (one display, updated) only once it has run for 1 s:
+# whether a cell has one depends on the machine's load too.
+_PROGRESS = re.compile(r"^\[[# ]+\] \| +\d+% Completed \| ")
+
+
+def is_progress(output) -> bool:
+    return output.output_type == "display_data" and bool(_PROGRESS.match(output.get("data", {}).get("text/plain", "")))
+
+
 def mask(text: str) -> str:
     return _LOOPS.sub("N loops each", _TIME.sub("<time>", _CONDITIONAL.sub("", text)))
 
 
 def normalised(nb) -> list:
-    """What a reader sees per code cell: count, streams merged per name, data, errors; times masked."""
+    """What a reader sees per code cell: count, streams merged per name, data, errors; times masked,
+    progress bars left out."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         outs = []
         for o in cell.outputs:
+            if is_progress(o):
+                continue
             if o.output_type == "stream":
                 if outs and outs[-1][:2] == ("stream", o.name):
                     outs[-1] = ("stream", o.name, outs[-1][2] + mask(o.text))
