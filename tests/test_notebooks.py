@@ -16,6 +16,9 @@ from nbrun import execute as nbclient_execute
 # The tutorials only: install/setup.sh leaves executed copies (*.out.ipynb, git-ignored) beside them.
 NOTEBOOKS = sorted(p for p in (kernel_util.ROOT / "notebooks").glob("*.ipynb") if not p.name.endswith(".out.ipynb"))
 NB_TIMEOUT = 900
+# The array notebooks compile the accel crate in their first cell (minutes on a cold, loaded
+# machine): pytest.ini's 300 s per test is too short for a test that runs a notebook, twice at most.
+pytestmark = pytest.mark.timeout(2 * NB_TIMEOUT + 60)
 _runs: dict[tuple[str, str], nbformat.NotebookNode] = {}
 
 
