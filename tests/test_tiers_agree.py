@@ -1,7 +1,7 @@
 """Both tiers give identical results on the same cells: each cell text runs as `%%rust` (rustc through
 evcxr, release semantics) and as `%%jit` (the fast tier), and stdout, the cell's value and the error
 (name and message) must be equal. Scalar cells first (the seed's get_primes, float formatting,
-integer overflow wrapping, panics); array cells join when the fast tier has arrays."""
+integer overflow wrapping, panics) and the seed's func_normal over the accel prelude's arrays."""
 from __future__ import annotations
 
 import pytest
@@ -70,6 +70,28 @@ println!("{}", check_agree(2));
 check_agree(10)
 """
 
+# The seed's func_normal (medians, max, sqrt, tanh over the diagonal, `a + m`): library calls and the
+# user's loop, and the array's repr.
+FUNC_NORMAL = """
+use accel::prelude::*;
+fn func_normal_agree(a: &Array2<i32>) -> Array2<f64> {
+    let x = a.median().unwrap();
+    let y = a.max().unwrap() as f64;
+    let t = x / y;
+    let z = x * (1.0 + t * t).sqrt();
+    let mut m = 0.0;
+    for i in 0..a.nrows() {
+        m += (a[[i, i]] as f64).tanh();
+        m /= z;
+    }
+    a.mapv(|v| v as f64) + m
+}
+let ai = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();
+let r = func_normal_agree(&ai);
+println!("{:.6} {:.6} {}", r[[0, 0]], r[[9, 9]], r.len());
+r
+"""
+
 CASES = {
     "get_primes": GET_PRIMES,
     "floats": FLOATS,
@@ -77,6 +99,7 @@ CASES = {
     "index_panic": INDEX_PANIC,
     "div_zero_panic": DIV_ZERO,
     "explicit_panic": EXPLICIT_PANIC,
+    "func_normal": FUNC_NORMAL,
 }
 
 
@@ -88,15 +111,26 @@ def outcome(kc, magic: str, code: str):
     return {
         "stdout": kernel_util.stdout_of(outs),
         "value": kernel_util.result_of(outs),
+        "html": kernel_util.result_of(outs, "text/html"),
         "error": error,
     }
+
+
+USE_PRELUDE = "use accel::prelude::*;\n"
+
+
+def jit_text(code: str) -> str:
+    # The prelude is always in scope in %%jit cells, but the fast tier does not yet accept the
+    # `use accel::prelude::*;` line that rustc-tier cells need (issue 4 says it must; see the strict
+    # xfail below): until it does, the %%jit run leaves that one line out.
+    return code.replace(USE_PRELUDE, "", 1)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_same_cell_same_result(kernel, name):
     _, kc = kernel
     code = CASES[name]
-    fast = outcome(kc, "%%jit", code)
+    fast = outcome(kc, "%%jit", jit_text(code))
     slow = outcome(kc, "%%rust", code)
     # The fast tier must accept these cells (a refusal is a compile error, not agreement).
     assert fast["error"] is None or fast["error"][0] == "Panic", fast
@@ -112,3 +146,14 @@ def test_the_cases_are_not_vacuous(kernel):
     assert got["stdout"] == "before\n"
     got = outcome(kc, "%%rust", GET_PRIMES)
     assert got["value"] == "1229", got
+    got = outcome(kc, "%%rust", FUNC_NORMAL)
+    assert got["error"] is None and got["value"].startswith("array([[1.84017416e-02,"), got
+    assert got["stdout"] == "0.018402 99.018402 100\n", got
+
+
+@pytest.mark.xfail(strict=True, reason="the fast tier refuses `use accel::prelude::*;` (unsupported external "
+                   "crate); when it accepts it, drop jit_text's workaround and this mark")
+def test_jit_accepts_use_accel_prelude(kernel):
+    _, kc = kernel
+    got = outcome(kc, "%%jit", USE_PRELUDE + "let e = eye(2);\ne.sum()")
+    assert got["error"] is None and got["value"] == "2.0", got
