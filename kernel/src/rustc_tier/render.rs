@@ -104,7 +104,33 @@ fn render_one(error: &CompilationError, lines: &[&str]) -> (Vec<String>, String)
     if let Some(hint) = error.evcxr_extra_hint() {
         out.push(format!("{BLUE}{gutter} = {RESET}{BOLD}note{RESET}: {hint}"));
     }
+    if let Some(hint) = prelude_hint(&message) {
+        out.push(format!("{BLUE}{gutter} = {RESET}{BOLD}help{RESET}: {hint}"));
+    }
     (out, summary)
+}
+
+/// Names of `accel::prelude` (runtime/prelude/src/lib.rs) and of the ndarray prelude it
+/// re-exports that cells most often use: `%%jit` cells have them in scope, rustc-tier cells need
+/// the `use` line. Only used for a hint, so a name missing here costs nothing but the hint.
+const PRELUDE_NAMES: &[&str] = &[
+    "Array", "Array0", "Array1", "Array2", "Array3", "Array4", "ArrayD", "ArrayView", "ArrayView1", "ArrayView2",
+    "ArrayViewMut", "ArrayViewMut1", "ArrayViewMut2", "ArrayBase", "Axis", "Ix1", "Ix2", "IxDyn", "s", "array",
+    "Zip", "Chunked", "Chunks", "Boundary", "Coo", "Csr", "Csc", "Dok", "arange", "eye", "linspace", "matmul",
+    "concatenate", "stack", "broadcast_shapes", "try_full", "try_zeros", "Reductions", "BroadcastOps", "Repr",
+    "ArrayError", "read_npy", "write_npy", "read_npz", "write_npz", "default_rng",
+];
+
+/// For "cannot find type `Array2` in this scope" and the like, when the name is the prelude's.
+fn prelude_hint(message: &str) -> Option<String> {
+    let unresolved = ["cannot find", "undeclared type", "undeclared crate", "unresolved", "not found in this scope"];
+    if !unresolved.iter().any(|u| message.contains(u)) {
+        return None;
+    }
+    let name = message.split('`').nth(1)?;
+    PRELUDE_NAMES.contains(&name).then(|| {
+        format!("`{name}` is in the accel prelude: add `use accel::prelude::*;` (%%jit cells have it in scope, Rust cells need the line)")
+    })
 }
 
 /// A panic that escaped the cell. `location` points into evcxr's generated crate, so it
@@ -158,6 +184,15 @@ pub(super) fn strip_ansi(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prelude_names_get_a_use_hint() {
+        assert!(super::prelude_hint("cannot find type `Array2` in this scope").unwrap().contains("use accel::prelude::*;"));
+        assert!(super::prelude_hint("failed to resolve: use of undeclared type `Chunked`").is_some());
+        assert!(super::prelude_hint("cannot find macro `s` in this scope").is_some());
+        assert_eq!(super::prelude_hint("cannot find type `Foo` in this scope"), None);
+        assert_eq!(super::prelude_hint("mismatched types: expected `Array2`"), None);
+    }
 
     #[test]
     fn bundle_parses_json_mime_types_only() {
