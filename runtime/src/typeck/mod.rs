@@ -149,7 +149,8 @@ impl<'a> Env<'a> {
             _ => return Ok(()),
         };
         let name = id.to_string();
-        if matches!(name.as_str(), "std" | "core") {
+        // The accel prelude (and the ndarray it re-exports) is the fast tier's own library.
+        if matches!(name.as_str(), "std" | "core" | "accel" | "ndarray") {
             return Ok(());
         }
         let what = if matches!(name.as_str(), "self" | "super" | "crate") { format!("`use {name}::…`") } else { format!("external crate `{name}`") };

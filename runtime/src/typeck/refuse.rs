@@ -79,7 +79,7 @@ pub fn path_outside_subset(segs: &[String], raw: &[String], was_std: bool) -> Op
     }
     // `rand::random()`, `ndarray::Array2`: a crate path (lowercase first segment, not a
     // local name) — external crates live in the rustc tier.
-    if segs.len() > 1 && raw_first.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && !matches!(raw_first, "self" | "super" | "crate") {
+    if segs.len() > 1 && raw_first.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && !matches!(raw_first, "self" | "super" | "crate" | "accel" | "ndarray") {
         return Some((format!("external crate `{raw_first}`"), Some(format!("use %%rust for the rustc tier, with `:dep {raw_first}` to add the crate"))));
     }
     None
