@@ -133,6 +133,10 @@ fn library_errors_are_panics_with_the_library_text() {
     assert_eq!(panic_msg(&mut ft, "e.max().unwrap()"), format!("called `Result::unwrap()` on an `Err` value: {:?}", accel::prelude::Reductions::max(&ndarray::Array1::<f64>::zeros(0)).unwrap_err()));
     assert_eq!(panic_msg(&mut ft, "e.mean().unwrap()"), "called `Option::unwrap()` on a `None` value");
     assert!(panic_msg(&mut ft, "Array::from_shape_vec((2, 2), vec![1., 2.]).unwrap()").starts_with("called `Result::unwrap()` on an `Err` value: ShapeError"));
+    for cell in ["Array2::<f64>::zeros((1 << 40, 1 << 40))", "Array2::<f64>::ones((1 << 40, 1 << 40))", "Array2::from_elem((1 << 40, 1 << 40), 1i32)", "Array2::<f64>::eye(1 << 40)"] {
+        let m = panic_msg(&mut ft, cell);
+        assert!(m.starts_with("Unable to allocate"), "{cell}: {m}");
+    }
     // the kernel and the variables survive
     assert_eq!(value(&mut ft, "a.len()"), "12");
 }

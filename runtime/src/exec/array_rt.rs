@@ -181,13 +181,22 @@ macro_rules! elem_shims {
                 boxed(ctx, line, || accel::prelude::try_zeros::<T>(shape(nd, d0, d1).slice()).map_err(|e| e.to_string()))
             }
             pub extern "C" fn ones(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
-                boxed(ctx, line, || Ok(ArrayD::<T>::ones(shape(nd, d0, d1))))
+                // fallible allocation: a shape too large for memory is a panic naming the bytes
+                // asked for (what the rustc tier's accel calls report), never an abort
+                boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1).slice(), 1 as T).map_err(|e| e.to_string()))
             }
             pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, v: T, line: i64) -> *mut u8 {
-                boxed(ctx, line, || Ok(ArrayD::<T>::from_elem(shape(nd, d0, d1), v)))
+                boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1).slice(), v).map_err(|e| e.to_string()))
             }
             pub extern "C" fn eye(ctx: *mut Ctx, n: i64, line: i64) -> *mut u8 {
-                boxed(ctx, line, || Ok(Array2::<T>::eye(n as usize).into_dyn()))
+                boxed(ctx, line, || {
+                    let n = n as usize;
+                    let mut a = accel::prelude::try_zeros::<T>(&[n, n]).map_err(|e| e.to_string())?;
+                    for i in 0..n {
+                        a[[i, i]] = 1 as T;
+                    }
+                    Ok(a)
+                })
             }
             /// `from_shape_vec(shape, v).unwrap()` (nd 1 or 2) and `Array1::from(v)` (nd 0).
             pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, v: *const VecHdr, line: i64) -> *mut u8 {
