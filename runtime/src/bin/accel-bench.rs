@@ -2,7 +2,9 @@
 //! steady run time, timed like shared/bench/rustref (median of 7 runs of an auto-ranged
 //! loop). Compare with `cd shared/bench/rustref && cargo run --release` in the same run.
 //!
-//!     cargo run --release -p accel-runtime --bin accel-bench [--fastmath]
+//!     cargo run --release -p accel-runtime --bin accel-bench [--fastmath] [--peers] [--dump KERNEL] [--only NAME...]
+//! `--peers` also runs rustref and the Numba script right after and prints one table;
+//! ACCEL_BENCH_CPU=1 scales accel's figures by CPU/wall time (A/B runs on a busy machine).
 
 use accel_runtime::{FastTier, JitOptions, Output};
 
@@ -146,22 +148,118 @@ for _ in 0..2000 {
 }
 let a_fn = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();";
     ft.run_cell(setup, &opts, &Quiet).unwrap();
-    if want("get_primes_100000") {
-        println!("get_primes_100000\tsteady_s={:.9}", steady(&mut ft, "get_primes(100000)"));
+    let cases = [
+        ("get_primes_100000", "get_primes(100000)"),
+        ("do_sum_40000", "do_sum(&a40k)"),
+        ("do_sum_10M", "do_sum(&a10m)"),
+        ("smooth_2000x2000_i8", "smooth_i8(&x8, 2000, 2000, &mut out8)"),
+        ("func_normal_10x10_i32", "func_normal(&a_fn)"),
+        ("lj_potential_2000", "lj(&c)"),
+    ];
+    let mut mine = vec![];
+    for (name, expr) in cases {
+        if want(name) {
+            let t = steady(&mut ft, expr);
+            println!("{name}\tsteady_s={t:.9}");
+            mine.push((name, t));
+        }
     }
-    if want("do_sum_40000") {
-        println!("do_sum_40000\tsteady_s={:.9}", steady(&mut ft, "do_sum(&a40k)"));
+    if std::env::args().any(|a| a == "--peers") {
+        peers::table(&mine, fastmath);
     }
-    if want("do_sum_10M") {
-        println!("do_sum_10M\tsteady_s={:.9}", steady(&mut ft, "do_sum(&a10m)"));
+}
+
+/// `--peers`: rustc -O3 (`shared/bench/rustref`) and Numba (`shared/bench/numba_seed_kernels.py`)
+/// run right after accel in the same command, and one table of medians and ratios.
+mod peers {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    fn bench_dir() -> PathBuf {
+        match std::env::var("ACCEL_BENCH_SHARED") {
+            Ok(d) => PathBuf::from(d),
+            Err(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench"),
+        }
     }
-    if want("smooth_2000x2000_i8") {
-        println!("smooth_2000x2000_i8\tsteady_s={:.9}", steady(&mut ft, "smooth_i8(&x8, 2000, 2000, &mut out8)"));
+
+    fn parse(out: &[u8]) -> HashMap<String, f64> {
+        let mut m = HashMap::new();
+        for l in String::from_utf8_lossy(out).lines() {
+            let mut it = l.split('\t');
+            let Some(name) = it.next() else { continue };
+            for f in it {
+                if let Some(v) = f.strip_prefix("steady_s=").and_then(|v| v.parse().ok()) {
+                    m.insert(name.to_string(), v);
+                }
+            }
+        }
+        m
     }
-    if want("func_normal_10x10_i32") {
-        println!("func_normal_10x10_i32\tsteady_s={:.9}", steady(&mut ft, "func_normal(&a_fn)"));
+
+    /// rustref, built outside shared/ (ACCEL_BENCH_RUSTREF_TARGET, default $TMPDIR/accel-rustref-target).
+    fn rustc() -> Result<HashMap<String, f64>, String> {
+        let target = std::env::var("ACCEL_BENCH_RUSTREF_TARGET").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir().join("accel-rustref-target"));
+        let o = Command::new("cargo")
+            .args(["run", "--release", "--quiet"])
+            .env("CARGO_TARGET_DIR", target)
+            .current_dir(bench_dir().join("rustref"))
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        Ok(parse(&o.stdout))
     }
-    if want("lj_potential_2000") {
-        println!("lj_potential_2000\tsteady_s={:.9}", steady(&mut ft, "lj(&c)"));
+
+    /// Numba with the Python of ACCEL_BENCH_PYTHON (default /tmp/peers/bin/python, else python3).
+    fn numba(names: &[&str]) -> Result<HashMap<String, f64>, String> {
+        let py = std::env::var("ACCEL_BENCH_PYTHON").unwrap_or_else(|_| if std::path::Path::new("/tmp/peers/bin/python").exists() { "/tmp/peers/bin/python".into() } else { "python3".into() });
+        let o = Command::new(py).arg(bench_dir().join("numba_seed_kernels.py")).args(names).output().map_err(|e| e.to_string())?;
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("failed").to_string());
+        }
+        Ok(parse(&o.stdout))
+    }
+
+    fn ms(t: Option<f64>) -> String {
+        t.map(|t| format!("{:.3} ms", t * 1e3)).unwrap_or_else(|| "—".into())
+    }
+
+    fn ratio(a: f64, b: Option<f64>) -> String {
+        b.map(|b| format!("{:.2}×", a / b)).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn table(mine: &[(&str, f64)], fastmath: bool) {
+        let r = rustc().unwrap_or_else(|e| {
+            eprintln!("rustref: {e}");
+            HashMap::new()
+        });
+        // Numba's counterpart of each accel figure (with --fastmath: do_sum under fastmath=True).
+        let twin = |n: &str| -> Option<&'static str> {
+            match (n, fastmath) {
+                ("do_sum_10M", true) => Some("do_sum_fastmath_10M"),
+                ("do_sum_40000", true) => Some("do_sum_fastmath_40000"),
+                ("do_sum_10M", false) => None,
+                ("get_primes_100000", _) => Some("get_primes_100000"),
+                ("do_sum_40000", _) => Some("do_sum_40000"),
+                ("smooth_2000x2000_i8", _) => Some("smooth_2000x2000_i8"),
+                ("lj_potential_2000", _) => Some("lj_potential_2000"),
+                ("func_normal_10x10_i32", _) => Some("func_normal_10x10_i32"),
+                _ => None,
+            }
+        };
+        let names: Vec<&str> = mine.iter().filter_map(|(n, _)| twin(n)).collect();
+        let nb = numba(&names).unwrap_or_else(|e| {
+            eprintln!("numba: {e}");
+            HashMap::new()
+        });
+        println!("\n| kernel{} | accel | rustc -O3 | numba | accel ÷ rustc | accel ÷ numba |", if fastmath { " (--fastmath)" } else { "" });
+        println!("|---|---|---|---|---|---|");
+        for (n, t) in mine {
+            let rt = r.get(*n).copied();
+            let nt = twin(n).and_then(|k| nb.get(k).copied());
+            println!("| {n} | {} | {} | {} | {} | {} |", ms(Some(*t)), ms(rt), ms(nt), ratio(*t, rt), ratio(*t, nt));
+        }
     }
 }

@@ -167,10 +167,10 @@ impl Lowerer<'_, '_> {
         Ok(match &e.kind {
             K::Int(v) => V::S(self.b.ins().iconst(super::cl_ty(t), *v as i64)),
             K::Float(v) => match t {
-                Ty::Float(crate::typeck::ty::FloatTy::F32) => V::S(self.b.ins().f32const(*v as f32)),
-                _ => V::S(self.b.ins().f64const(*v)),
+                Ty::Float(crate::typeck::ty::FloatTy::F32) => self.float_const(*v, true),
+                _ => self.float_const(*v, false),
             },
-            K::FloatLit(s) => V::S(self.b.ins().f64const(s.parse::<f64>().unwrap_or(0.0))),
+            K::FloatLit(s) => self.float_const(s.parse::<f64>().unwrap_or(0.0), false),
             K::Bool(b) => V::S(self.b.ins().iconst(types::I8, *b as i64)),
             K::Char(c) => V::S(self.b.ins().iconst(types::I32, *c as i64)),
             K::Str(s) => {
@@ -462,6 +462,11 @@ impl Lowerer<'_, '_> {
         let cv = self.expr(c, false)?;
         if !self.reachable() {
             return Ok(V::Unit);
+        }
+        if b.is_none() {
+            if let Some(v) = self.try_select_assign(cv.s(), a)? {
+                return Ok(v);
+            }
         }
         let vars = self.result_vars(t);
         let then_b = self.b.create_block();

@@ -181,6 +181,30 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let gt = if signed { IntCC::SignedGreaterThan } else { IntCC::UnsignedGreaterThan };
                 let i = self.b.declare_var(c);
                 match (rev, *inclusive) {
+                    (false, false) if heads.is_empty() => {
+                        // Rotated: the test sits at the bottom, so an iteration takes one
+                        // taken branch (back to the body) instead of two (latch → header → body).
+                        self.b.def_var(i, s);
+                        let more = self.b.ins().icmp(lt, s, e);
+                        self.b.ins().brif(more, body, &[], end_b, &[]);
+                        self.b.seal_block(header);
+                        self.b.switch_to_block(body);
+                        let iv = self.b.use_var(i);
+                        f(self, Item::V(V::S(iv)), Frame { next: latch, exit })?;
+                        self.b.switch_to_block(latch);
+                        self.b.seal_block(latch);
+                        let iv = self.b.use_var(i);
+                        let i1 = self.b.ins().iadd_imm_s(iv, 1);
+                        self.b.def_var(i, i1);
+                        let test = self.b.create_block();
+                        self.poll_interrupt(test);
+                        self.b.switch_to_block(test);
+                        self.b.seal_block(test);
+                        let more = self.b.ins().icmp(lt, i1, e);
+                        self.b.ins().brif(more, body, &[], end_b, &[]);
+                        self.b.seal_block(body);
+                        return Ok(());
+                    }
                     (false, false) => {
                         self.b.def_var(i, s);
                         self.b.ins().jump(header, &[]);

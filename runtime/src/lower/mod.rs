@@ -15,6 +15,7 @@
 
 mod arrays;
 mod calls;
+mod consts;
 mod exprs;
 mod fastmath;
 mod fmt;
@@ -23,6 +24,7 @@ mod iters;
 mod loops;
 mod ops;
 mod place;
+mod select;
 mod versioning;
 
 use crate::api::JitOptions;
@@ -485,9 +487,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.b.seal_block(ok);
     }
 
-    /// Interrupt poll at a loop back-edge: one load and a branch.
+    /// Interrupt poll at a loop back-edge: two loads (the flag's address from ctx, then the
+    /// flag) and a branch. Reloading the address costs one L1 load but keeps no register
+    /// busy for the whole fn: with five values live across calls (ctx, owned Vecs, …) the
+    /// callee-saved registers run out and a loop's hottest value gets spilled.
     pub fn poll_interrupt(&mut self, target: Block) {
-        let p = self.b.use_var(self.intr_ptr);
+        let p = self.b.ins().load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
         let v = self.b.ins().load(types::I8, flags(), p, 0);
         self.count().polls += 1;
         self.b.ins().brif(v, self.interrupted, &[], target, &[]);

@@ -95,7 +95,10 @@ impl Lowerer<'_, '_> {
     pub fn arith(&mut self, op: BinOp, t: &Ty, x: Value, y: Value) -> Result<Value> {
         if let Ty::Float(ft) = t {
             return Ok(match op {
-                BinOp::Add => self.b.ins().fadd(x, y),
+                BinOp::Add => match self.zero_plus_square(x, y) {
+                    Some(v) => v,
+                    None => self.b.ins().fadd(x, y),
+                },
                 BinOp::Sub => self.b.ins().fsub(x, y),
                 BinOp::Mul => self.b.ins().fmul(x, y),
                 BinOp::Div => self.b.ins().fdiv(x, y),
@@ -159,6 +162,7 @@ impl Lowerer<'_, '_> {
         let slow = self.b.create_block();
         let done = self.b.create_block();
         self.b.append_block_param(done, types::I64);
+        self.b.set_cold_block(slow);
         self.b.ins().brif(small, fast, &[], slow, &[]);
         self.b.switch_to_block(fast);
         self.b.seal_block(fast);
