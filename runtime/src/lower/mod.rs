@@ -19,6 +19,7 @@ mod consts;
 mod exprs;
 mod fastmath;
 mod fmt;
+mod fuse;
 mod intrinsics;
 mod iters;
 mod loops;

@@ -230,6 +230,9 @@ impl Lowerer<'_, '_> {
         if from.bits() >= to.bits() {
             return v;
         }
+        if let Some(x) = self.fuse_extend_load(v, from, to, signed) {
+            return x;
+        }
         if signed { self.b.ins().sextend(to, v) } else { self.b.ins().uextend(to, v) }
     }
 
