@@ -108,3 +108,16 @@ fn str_to_string_and_string_clone() {
     assert_eq!(out, "x1||xy2\n");
     assert_eq!(ft.last_run_unfreed_vecs(), 4, "s, e, t, u live on in the workspace");
 }
+
+#[test]
+fn timeit_setup_runs_in_the_timer_scope() {
+    let mut ft = FastTier::new();
+    run(&mut ft, "let keep = 2.0f64;").0.unwrap();
+    let t = ft.timeit("let v = vec![keep; 1000];\nlet w = 3usize;", "v.iter().sum::<f64>() + w as f64", Some(20), 3, &Cap::default()).unwrap();
+    assert_eq!((t.number, t.runs.len()), (20, 3));
+    assert!(t.runs.iter().all(|r| *r > 0.0 && *r < 1.0), "{:?}", t.runs);
+    // IPython runs setup in the timer's scope: nothing of it lands in the workspace.
+    assert_eq!(ft.variables(), vec![("keep".to_string(), "f64".to_string())]);
+    assert_eq!(ft.last_run_unfreed_vecs(), 0, "the setup's Vec is freed after each measurement");
+    assert!(matches!(run(&mut ft, "v.len()").0, Err(Failure::Compile(_))));
+}

@@ -35,6 +35,10 @@ pub struct RtState {
     pub buf: String,
     pub panic: Option<(String, u32)>,
     pub out: Option<*const (dyn Output + 'static)>,
+    /// `%timeit`'s clock: started and stopped by compiled code around the timed loop, so the
+    /// setup lines (run in the same cell) and the worker thread's start are not timed.
+    pub timer_start: Option<std::time::Instant>,
+    pub timer_secs: f64,
 }
 
 impl RtState {
@@ -463,10 +467,21 @@ pub extern "C" fn rt_f32_mul_add(x: f32, a: f32, b: f32) -> f32 {
     x.mul_add(a, b)
 }
 
+pub extern "C" fn rt_timer_start(ctx: *mut Ctx) {
+    unsafe { st(ctx) }.timer_start = Some(std::time::Instant::now());
+}
+
+pub extern "C" fn rt_timer_stop(ctx: *mut Ctx) {
+    let s = unsafe { st(ctx) };
+    s.timer_secs = s.timer_start.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+}
+
 /// Every runtime symbol, for the JIT's symbol table.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let mut v: Vec<(&'static str, *const u8)> = vec![
         ("rt_vec_new", rt_vec_new as *const u8),
+        ("rt_timer_start", rt_timer_start as *const u8),
+        ("rt_timer_stop", rt_timer_stop as *const u8),
         ("rt_vec_reserve", rt_vec_reserve as *const u8),
         ("rt_vec_free", rt_vec_free as *const u8),
         ("rt_vec_from", rt_vec_from as *const u8),

@@ -8,12 +8,16 @@ use crate::typeck::ty::Ty;
 use crate::typeck::WsVar;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 const N_VAR: &str = "__accel_timeit_n";
 
-fn loop_src(expr: &str) -> String {
-    format!("let mut __accel_i: u64 = 0;\nwhile __accel_i < {N_VAR} {{\n    let _ = {{ {expr} }};\n    __accel_i += 1;\n}}")
+/// The timed cell. As in IPython, the setup runs in the timer's own scope before the clock
+/// starts (once per measurement): the whole cell is one block, so the setup's `let`s are
+/// locals of the timing code and never become workspace variables.
+fn loop_src(setup: &str, expr: &str) -> String {
+    format!(
+        "{{\n{setup}\n__accel_timer_start();\nlet mut __accel_i: u64 = 0;\nwhile __accel_i < {N_VAR} {{\n    let _ = {{ {expr} }};\n    __accel_i += 1;\n}}\n__accel_timer_stop();\n}}"
+    )
 }
 
 fn names_in(src: &str) -> Vec<String> {
@@ -38,7 +42,7 @@ pub fn accepts(e: &Engine, setup: &str, expr: &str) -> bool {
         return false;
     }
     // Type-check without compiling: parse and check the loop as a cell.
-    let Ok(cell) = crate::parse::parse_cell(&format!("{setup}\n{}", loop_src(expr))) else { return false };
+    let Ok(cell) = crate::parse::parse_cell(&loop_src(setup, expr)) else { return false };
     let sigs: HashMap<String, crate::typeck::FnSig> = e.defs.iter().map(|(k, d)| (k.clone(), d.sig.clone())).collect();
     let mut vars = e.ws_vars();
     vars.insert(N_VAR.into(), WsVar { ty: Ty::Int(crate::typeck::ty::IntTy::U64), addr: 0, mutable: false });
@@ -50,21 +54,17 @@ pub fn accepts(e: &Engine, setup: &str, expr: &str) -> bool {
 }
 
 pub fn timeit(e: &mut Engine, interrupt: &AtomicBool, setup: &str, expr: &str, number: Option<u64>, repeat: u32, out: &dyn Output) -> Result<Timings, Failure> {
-    if !setup.trim().is_empty() {
-        let p = e.prepare(setup, &JitOptions::default(), &HashMap::new())?;
-        e.run(p, interrupt, out)?;
-    }
     let n_slot = Slot::new(Ty::Int(crate::typeck::ty::IntTy::U64), false);
     let n_addr = n_slot.addr() as *mut u64;
     let mut extra = HashMap::new();
     extra.insert(N_VAR.to_string(), WsVar { ty: n_slot.ty.clone(), addr: n_slot.addr(), mutable: false });
-    let src = loop_src(expr);
+    let src = loop_src(setup, expr);
     let time = |e: &mut Engine, n: u64| -> Result<f64, Failure> {
         unsafe { *n_addr = n };
         let p = e.prepare(&src, &JitOptions::default(), &extra)?;
-        let t = Instant::now();
+        e.st.timer_secs = 0.0;
         e.run(p, interrupt, out)?;
-        Ok(t.elapsed().as_secs_f64())
+        Ok(e.st.timer_secs)
     };
     // Compile once up front so the first measured run does not include compilation
     // (each `prepare` of the same text is cheap, but not free).

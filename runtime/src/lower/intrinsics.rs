@@ -86,6 +86,11 @@ impl Lowerer<'_, '_> {
         if let Intr::Nd(op) = i {
             return self.nd_intrinsic(op, args, t, span);
         }
+        if let Intr::TimerStart | Intr::TimerStop = i {
+            let ctx = self.ctx();
+            self.call_rt(if i == Intr::TimerStart { "rt_timer_start" } else { "rt_timer_stop" }, &[ctx], &[]);
+            return Ok(V::Unit);
+        }
         let vs = self.vals(args)?;
         if !self.reachable() {
             return Ok(V::Unit);

@@ -71,6 +71,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let t = self.infer.fresh(VarKind::General);
                 Ok(Expr::new(K::Intrinsic(Intr::VecWithCapacity, vec![n]), Ty::Vec(Box::new(t)), span))
             }
+            [t @ ("__accel_timer_start" | "__accel_timer_stop")] => {
+                nargs(0)?;
+                let i = if *t == "__accel_timer_start" { Intr::TimerStart } else { Intr::TimerStop };
+                Ok(Expr::new(K::Intrinsic(i, vec![]), Ty::Unit, span))
+            }
             ["String", "new"] | ["string", "String", "new"] => {
                 nargs(0)?;
                 Ok(Expr::new(K::Intrinsic(Intr::StringNew, vec![]), Ty::String, span))

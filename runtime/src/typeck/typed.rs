@@ -204,6 +204,9 @@ pub enum Intr {
     CmpMax,
     /// Dense arrays of the accel prelude (`typeck/arrays.rs`, `lower/arrays.rs`).
     Nd(NdOp),
+    /// `%timeit`'s generated cells only (`__accel_timer_start()` / `__accel_timer_stop()`).
+    TimerStart,
+    TimerStop,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
