@@ -556,7 +556,8 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let (es, msg) = macros::parse_assert(toks, 1, span)?;
                 let c = self.expr(&es[0], Some(&Ty::Bool))?;
                 let c = self.coerce(c, &Ty::Bool)?;
-                let text = proc_macro2_text(&es[0]);
+                // rustc's message shows the condition through its pretty-printer.
+                let text = super::pretty::expr_to_string(&es[0]);
                 let msg = match msg {
                     Some(f) => Some(self.format(f)?),
                     None => None,

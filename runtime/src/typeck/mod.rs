@@ -8,6 +8,7 @@ mod exprs;
 mod iters;
 mod methods;
 mod moves;
+mod pretty;
 mod refuse;
 mod resolve;
 pub mod ty;
