@@ -672,11 +672,6 @@ fn debug_ok(t: &Ty) -> bool {
 }
 
 /// The source text of an expression as written (what `assert!` prints).
-fn proc_macro2_text(e: &syn::Expr) -> String {
-    use syn::spanned::Spanned;
-    e.span().source_text().unwrap_or_else(|| quote::quote!(#e).to_string())
-}
-
 pub fn fun_of(n: &str) -> Option<FUn> {
     use FUn::*;
     Some(match n {

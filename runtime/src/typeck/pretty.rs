@@ -296,6 +296,47 @@ fn expr(d: &mut Doc, e: &syn::Expr) {
             d.ibox(0);
         }
         E::If(i) => if_expr(d, i),
+        E::Match(m) => {
+            d.cbox(0);
+            d.ibox(0);
+            d.word("match ");
+            expr(d, &m.expr);
+            d.space();
+            d.word("{");
+            d.end();
+            for a in &m.arms {
+                d.space();
+                d.cbox(INDENT);
+                d.ibox(0);
+                pat(d, &a.pat);
+                d.space();
+                if let Some((_, g)) = &a.guard {
+                    d.word_space("if");
+                    expr(d, g);
+                    d.space();
+                }
+                d.word_space("=>");
+                match &*a.body {
+                    // The block closes the pattern's box; no comma after it.
+                    syn::Expr::Block(b) if b.label.is_none() => {
+                        d.word("{");
+                        d.end();
+                        block_body(d, &b.block);
+                    }
+                    body => {
+                        d.end();
+                        expr(d, body);
+                        d.word(",");
+                    }
+                }
+                d.end();
+            }
+            if !m.arms.is_empty() {
+                d.toks.push(Tok::Break(1, -INDENT));
+            }
+            d.word("}");
+            d.end();
+        }
         E::Block(b) if b.label.is_none() => {
             d.cbox(0);
             d.ibox(0);
@@ -344,6 +385,12 @@ fn if_expr(d: &mut Doc, i: &syn::ExprIf) {
 fn block(d: &mut Doc, b: &syn::Block) {
     d.word("{");
     d.end();
+    block_body(d, b);
+    d.end();
+}
+
+/// A block after its `{`: statements, then `}` (the caller closes the outer box).
+fn block_body(d: &mut Doc, b: &syn::Block) {
     for (k, s) in b.stmts.iter().enumerate() {
         d.space();
         match s {
@@ -355,7 +402,6 @@ fn block(d: &mut Doc, b: &syn::Block) {
         d.toks.push(Tok::Break(1, -INDENT));
     }
     d.word("}");
-    d.end();
 }
 
 fn path(d: &mut Doc, p: &syn::Path) {
@@ -447,7 +493,22 @@ fn pat(d: &mut Doc, p: &syn::Pat) {
             d.space();
             ty(d, &t.ty);
         }
-        other => source(d, other),
+        syn::Pat::Or(o) => {
+            d.ibox(0);
+            for (k, p) in o.cases.iter().enumerate() {
+                if k > 0 {
+                    d.space();
+                    d.word_space("|");
+                }
+                pat(d, p);
+            }
+            d.end();
+        }
+        // Literal, range and path patterns print as the expressions they are written as.
+        other => match syn::parse2::<syn::Expr>(other.to_token_stream()) {
+            Ok(e) => expr(d, &e),
+            Err(_) => source(d, other),
+        },
     }
 }
 
@@ -471,6 +532,11 @@ mod tests {
         assert_eq!(
             pp("(x.wrapping_add(1000000) * 3 + f(x, 2) - v[0]) as i64 > (x as i64).pow(2) + 100000000000 && t.0 > 7 || (v[1] as f64).sqrt() > 1000.0_f64 * t.1"),
             "(x.wrapping_add(1000000) * 3 + f(x, 2) - v[0]) as i64 >\n            (x as i64).pow(2) + 100000000000 && t.0 > 7 ||\n    (v[1] as f64).sqrt() > 1000.0_f64 * t.1"
+        );
+        assert_eq!(pp("match x { 0 => true, 1..=5 => false, _ => true }"), "match x { 0 => true, 1..=5 => false, _ => true, }");
+        assert_eq!(
+            pp("((match ((-4i8), (-940.151f32)).0 { 127 | 8 => ((-5i16)..(-3i16)).skip(1).map(|q11| 64528i64).max().unwrap(), _ => (37i64 * (-9223372036854775808)) }) == 4216610560191434094i64)"),
+            "((match ((-4i8), (-940.151f32)).0 {\n                127 | 8 =>\n                    ((-5i16)..(-3i16)).skip(1).map(|q11|\n                                    64528i64).max().unwrap(),\n                _ => (37i64 * (-9223372036854775808)),\n            }) == 4216610560191434094i64)"
         );
     }
 }
