@@ -119,18 +119,11 @@ def outcome(kc, magic: str, code: str):
 USE_PRELUDE = "use accel::prelude::*;\n"
 
 
-def jit_text(code: str) -> str:
-    # The prelude is always in scope in %%jit cells, but the fast tier does not yet accept the
-    # `use accel::prelude::*;` line that rustc-tier cells need (issue 4 says it must; see the strict
-    # xfail below): until it does, the %%jit run leaves that one line out.
-    return code.replace(USE_PRELUDE, "", 1)
-
-
 @pytest.mark.parametrize("name", list(CASES))
 def test_same_cell_same_result(kernel, name):
     _, kc = kernel
     code = CASES[name]
-    fast = outcome(kc, "%%jit", jit_text(code))
+    fast = outcome(kc, "%%jit", code)
     slow = outcome(kc, "%%rust", code)
     # The fast tier must accept these cells (a refusal is a compile error, not agreement).
     assert fast["error"] is None or fast["error"][0] == "Panic", fast
@@ -151,8 +144,6 @@ def test_the_cases_are_not_vacuous(kernel):
     assert got["stdout"] == "0.018402 99.018402 100\n", got
 
 
-@pytest.mark.xfail(strict=True, reason="the fast tier refuses `use accel::prelude::*;` (unsupported external "
-                   "crate); when it accepts it, drop jit_text's workaround and this mark")
 def test_jit_accepts_use_accel_prelude(kernel):
     _, kc = kernel
     got = outcome(kc, "%%jit", USE_PRELUDE + "let e = eye(2);\ne.sum()")
