@@ -1,45 +1,13 @@
 //! End-to-end tests of the accel prelude's dense arrays in the fast tier.
 
 use crate::api::*;
-use std::sync::Mutex;
 
-#[derive(Default)]
-struct Cap {
-    out: Mutex<String>,
-}
-
-impl Output for Cap {
-    fn stdout(&self, t: &str) {
-        self.out.lock().unwrap().push_str(t);
-    }
-    fn stderr(&self, _t: &str) {}
-}
-
-fn run(ft: &mut FastTier, src: &str) -> (Result<Option<Value>, Failure>, String) {
-    let cap = Cap::default();
-    let r = ft.run_cell(src, &JitOptions::default(), &cap);
-    let o = cap.out.lock().unwrap().clone();
-    (r, o)
-}
-
-fn value(ft: &mut FastTier, src: &str) -> String {
-    match run(ft, src).0 {
-        Ok(Some(v)) => v.text,
-        other => panic!("{src}\n=> {other:?}"),
-    }
-}
+use crate::e2e_support::{panic_in as panic_msg, run_in as run, value_in as value, Cap};
 
 fn out(ft: &mut FastTier, src: &str) -> String {
     match run(ft, src) {
         (Ok(_), o) => o,
         (other, _) => panic!("{src}\n=> {other:?}"),
-    }
-}
-
-fn panic_msg(ft: &mut FastTier, src: &str) -> String {
-    match run(ft, src).0 {
-        Err(Failure::Panic { message, .. }) => message,
-        other => panic!("{src}\n=> expected a panic, got {other:?}"),
     }
 }
 

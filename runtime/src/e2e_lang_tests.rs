@@ -1,42 +1,8 @@
 //! End-to-end tests of language coverage and correctness fixes (parse → typeck → lower → exec).
 
 use crate::api::*;
-use std::sync::Mutex;
 
-#[derive(Default)]
-struct Cap {
-    out: Mutex<String>,
-}
-
-impl Output for Cap {
-    fn stdout(&self, t: &str) {
-        self.out.lock().unwrap().push_str(t);
-    }
-    fn stderr(&self, _t: &str) {}
-}
-
-fn run(ft: &mut FastTier, src: &str) -> (Result<Option<String>, Failure>, String) {
-    let cap = Cap::default();
-    let r = ft.run_cell(src, &JitOptions::default(), &cap).map(|v| v.map(|v| v.text));
-    let o = cap.out.lock().unwrap().clone();
-    (r, o)
-}
-
-fn value(src: &str) -> String {
-    let mut ft = FastTier::new();
-    match run(&mut ft, src).0 {
-        Ok(Some(v)) => v,
-        other => panic!("{src}\n=> {other:?}"),
-    }
-}
-
-fn panic_msg(src: &str) -> String {
-    let mut ft = FastTier::new();
-    match run(&mut ft, src).0 {
-        Err(Failure::Panic { message, .. }) => message,
-        other => panic!("{src}\n=> expected a panic, got {other:?}"),
-    }
-}
+use crate::e2e_tests::{panic_msg, run, value, Cap};
 
 #[test]
 fn calls_nested_in_iterator_arguments_are_callees() {

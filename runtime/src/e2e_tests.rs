@@ -1,44 +1,24 @@
 //! End-to-end tests of the whole pipeline (parse → typeck → lower → exec → display).
 
 use crate::api::*;
-use std::sync::Mutex;
 
-#[derive(Default)]
-struct Cap {
-    out: Mutex<String>,
-    err: Mutex<String>,
+pub(crate) use crate::e2e_support::Cap;
+use crate::e2e_support::{panic_in, run_in, value_in};
+
+/// The cell's value as text (or why there is none) and its stdout.
+pub(crate) fn run(ft: &mut FastTier, src: &str) -> (Result<Option<String>, Failure>, String) {
+    let (r, o) = run_in(ft, src);
+    (r.map(|v| v.map(|v| v.text)), o)
 }
 
-impl Output for Cap {
-    fn stdout(&self, t: &str) {
-        self.out.lock().unwrap().push_str(t);
-    }
-    fn stderr(&self, t: &str) {
-        self.err.lock().unwrap().push_str(t);
-    }
+/// The value of a cell run in a fresh fast tier.
+pub(crate) fn value(src: &str) -> String {
+    value_in(&mut FastTier::new(), src)
 }
 
-fn run(ft: &mut FastTier, src: &str) -> (Result<Option<String>, Failure>, String) {
-    let cap = Cap::default();
-    let r = ft.run_cell(src, &JitOptions::default(), &cap).map(|v| v.map(|v| v.text));
-    let o = cap.out.lock().unwrap().clone();
-    (r, o)
-}
-
-fn value(src: &str) -> String {
-    let mut ft = FastTier::new();
-    match run(&mut ft, src).0 {
-        Ok(Some(v)) => v,
-        other => panic!("{src}\n=> {other:?}"),
-    }
-}
-
-fn panic_msg(src: &str) -> String {
-    let mut ft = FastTier::new();
-    match run(&mut ft, src).0 {
-        Err(Failure::Panic { message, .. }) => message,
-        other => panic!("{src}\n=> expected a panic, got {other:?}"),
-    }
+/// The panic message of a cell run in a fresh fast tier.
+pub(crate) fn panic_msg(src: &str) -> String {
+    panic_in(&mut FastTier::new(), src)
 }
 
 const PRIMES: &str = "fn get_primes(x: i64) -> Vec<i64> {

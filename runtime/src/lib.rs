@@ -15,6 +15,8 @@ pub mod typeck;
 pub use api::*;
 
 #[cfg(test)]
+mod e2e_support;
+#[cfg(test)]
 mod e2e_tests;
 #[cfg(test)]
 mod e2e_lang_tests;
