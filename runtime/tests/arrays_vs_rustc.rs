@@ -5,6 +5,7 @@
 //!     CARGO_TARGET_DIR=/work/target-difftest cargo test --release -p accel-runtime --test arrays_vs_rustc
 
 mod common;
+mod kernels;
 
 use accel_runtime::{Failure, JitOptions};
 use common::fast::{self, CellOutcome};
@@ -17,18 +18,7 @@ use std::time::Duration;
 pub const CELLS: &[(&str, &str, &str)] = &[
     (
         "func_normal",
-        "fn func_normal(a: &Array2<i32>) -> Array2<f64> {
-    let x = a.median().unwrap();
-    let y = a.max().unwrap() as f64;
-    let t = x / y;
-    let z = x * (1.0 + t * t).sqrt();
-    let mut m = 0.0;
-    for i in 0..a.nrows() {
-        m += (a[[i, i]] as f64).tanh();
-        m /= z;
-    }
-    a.mapv(|v| v as f64) + m
-}",
+        kernels::FUNC_NORMAL,
         "let a = Array::from_shape_vec((10, 10), (0..100).collect::<Vec<i32>>()).unwrap();
 func_normal(&a)",
     ),

@@ -16,66 +16,16 @@ impl Output for Quiet {
     }
 }
 
+// The seed kernels' sources, shared with the seed-kernel tests (one copy of each).
+#[path = "../../tests/kernels/mod.rs"]
+mod kernels;
+
 const KERNELS: &[(&str, &str)] = &[
-    (
-        "get_primes",
-        "fn get_primes(x: i64) -> Vec<i64> {
-    let mut res = Vec::new();
-    for v in 0..=x {
-        if v < 2 { continue; }
-        let mut flag = true;
-        for i in 2..((v as f64).sqrt() as i64 + 1) {
-            if v % i == 0 { flag = false; }
-        }
-        if flag { res.push(v); }
-    }
-    res
-}",
-    ),
-    ("do_sum", "fn do_sum(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt(); } acc }"),
-    (
-        "smooth_i8",
-        "fn smooth_i8(x: &[i8], n: usize, m: usize, out: &mut [i8]) {
-    for i in 1..n - 1 {
-        for j in 1..m - 1 {
-            let mut s: i32 = 0;
-            for di in 0..3 { for dj in 0..3 { s += x[(i + di - 1) * m + j + dj - 1] as i32; } }
-            out[i * m + j] = s.div_euclid(9) as i8;
-        }
-    }
-}",
-    ),
-    (
-        "lj",
-        "fn lj(c: &[[f64; 3]]) -> f64 {
-    let n = c.len();
-    let mut e = 0.0;
-    for i in 0..n {
-        for j in i + 1..n {
-            let mut d2 = 0.0;
-            for k in 0..3 { let d = c[i][k] - c[j][k]; d2 += d * d; }
-            let sr6 = (1.0 / d2).powi(3);
-            e += 4.0 * (sr6 * sr6 - sr6);
-        }
-    }
-    e
-}",
-    ),
-    (
-        "func_normal",
-        "fn func_normal(a: &Array2<i32>) -> Array2<f64> {
-    let x = a.median().unwrap();
-    let y = a.max().unwrap() as f64;
-    let t = x / y;
-    let z = x * (1.0 + t * t).sqrt();
-    let mut m = 0.0;
-    for i in 0..a.nrows() {
-        m += (a[[i, i]] as f64).tanh();
-        m /= z;
-    }
-    a.mapv(|v| v as f64) + m
-}",
-    ),
+    ("get_primes", kernels::GET_PRIMES),
+    ("do_sum", kernels::DO_SUM),
+    ("smooth_i8", kernels::SMOOTH),
+    ("lj", kernels::LJ),
+    ("func_normal", kernels::FUNC_NORMAL),
 ];
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -51,6 +51,21 @@ pub const LJ: &str = r#"fn lj(c: &[[f64; 3]]) -> f64 {
 "#;
 
 /// The particle coordinates of rustref (xorshift seeded 1981), written without a closure.
+/// The seed's `func_numba` (NumPy section) over the accel prelude's arrays.
+pub const FUNC_NORMAL: &str = r#"fn func_normal(a: &Array2<i32>) -> Array2<f64> {
+    let x = a.median().unwrap();
+    let y = a.max().unwrap() as f64;
+    let t = x / y;
+    let z = x * (1.0 + t * t).sqrt();
+    let mut m = 0.0;
+    for i in 0..a.nrows() {
+        m += (a[[i, i]] as f64).tanh();
+        m /= z;
+    }
+    a.mapv(|v| v as f64) + m
+}
+"#;
+
 pub const LJ_INPUT_FN: &str = r#"fn xorshift(s: u64) -> u64 {
     let mut s = s;
     s ^= s << 13;
