@@ -87,3 +87,78 @@ fn timeit_setup_runs_in_the_timer_scope() {
     assert_eq!(ft.last_run_unfreed_vecs(), 0, "the setup's Vec is freed after each measurement");
     assert!(matches!(run(&mut ft, "v.len()").0, Err(Failure::Compile(_))));
 }
+
+#[test]
+fn option_patterns_and_methods() {
+    use crate::e2e_support::{panic_in, value_in};
+    let mut ft = FastTier::new();
+    run(&mut ft, "let a: Option<i64> = Some(3);\nlet b: Option<i64> = None;\nfn find(v: &[i64], t: i64) -> Option<usize> { for i in 0..v.len() { if v[i] == t { return Some(i); } } None }").0.unwrap();
+    for (src, want) in [
+        ("(a == b, b == None, a == Some(3), a != Some(4))", "(false, true, true, true)"),
+        ("let mut w = vec![1i64, 2, 3]; let mut s = 0; while let Some(x) = w.pop() { s = s * 10 + x; } s", "321"),
+        ("if let Some(x) = a { x } else { 0 }", "3"),
+        ("if let Some(x) = b { x } else if let Some(y) = a { y * 100 } else { 0 }", "300"),
+        ("let mut n = 0; if let Some(x) = a { n += x; } if let None = b { n += 10; } n", "13"),
+        ("match a { Some(x) if x > 2 => x, Some(_) => 1, None => 0 }", "3"),
+        ("match b { Some(0..=5) => 1, Some(_) => 2, None => 3 }", "3"),
+        ("match Some(4i64) { Some(3) | Some(4) => 1, _ => 2 }", "1"),
+        ("match &a { Some(i) => *i + 1, None => 0 }", "4"),
+        ("(a.unwrap_or_else(|| 7), b.unwrap_or_else(|| 7), a.map(|x| x as f64 * 0.5), b.map(|x| x + 1))", "(3, 7, Some(1.5), None)"),
+        ("(a.unwrap_or(1), b.unwrap_or(1), a.is_some(), b.is_none())", "(3, 1, true, true)"),
+        ("let z = [1i64, 2, 3]; let e: Vec<f64> = Vec::new(); (z.first().copied(), z.last(), z.get(5), z.get(1), e.first(), e.last().copied())", "(Some(1), Some(3), None, Some(2), None, None)"),
+        ("let v = vec![1.5f64, 2.5, -1.0]; (v.iter().position(|&x| x < 0.0), v.iter().position(|x| *x > 9.0))", "(Some(2), None)"),
+        ("(find(&[4, 5, 6], 6), find(&[], 1))", "(Some(2), None)"),
+        ("let mut k = 0usize; 'o: while let Some(i) = find(&[1, 2, 3, 4], k as i64 + 1) { k += 1; if i == 1 { continue 'o; } if i == 2 { break; } } k", "3"),
+        ("let o: Option<f64> = Some(1.5); let p = o; format!(\"{:?} {:?} {:?}\", p, b, Some('x'))", "\"Some(1.5) None Some('x')\""),
+    ] {
+        assert_eq!(value_in(&mut ft, src), want, "{src}");
+    }
+    assert_eq!(panic_in(&mut ft, "b.expect(\"no value here\")"), "no value here");
+    assert_eq!(panic_in(&mut ft, "b.unwrap()"), "called `Option::unwrap()` on a `None` value");
+    // Refused: non-exhaustive, and Option payloads that own memory.
+    for (src, msg) in [("match b { Some(x) => x, }", "non-exhaustive patterns: `None` not covered"), ("let q: Option<Vec<i64>> = None;", "`Option<Vec<i64>>`")] {
+        match run(&mut ft, src).0 {
+            Err(Failure::Compile(ds)) => assert!(ds[0].message.contains(msg), "{src}: {}", ds[0].message),
+            other => panic!("{src}: expected a refusal, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn mut_reference_parameters() {
+    use crate::e2e_support::{panic_in, value_in};
+    let mut ft = FastTier::new();
+    run(&mut ft, "fn bump(x: &mut i64) { *x += 1; }\nfn twice(x: &mut i64) { bump(x); bump(x); }\nfn scale(x: &mut f64, k: f64) { *x = *x * k; }\nfn push_sq(v: &mut Vec<i64>, n: i64) { for i in 0..n { v.push(i * i); } }\nfn rd(a: &mut i64, b: i64) { *a += b; }\nfn two(a: &mut i64, b: &mut i64) { *a += *b; }\nfn clr(v: &mut Vec<i64>) { *v = vec![9]; }\nfn ln(v: &mut Vec<i64>) -> usize { (*v).len() + v.len() }\nlet mut g = 10i64;").0.unwrap();
+    for (src, want) in [
+        ("let mut a = 1i64; bump(&mut a); twice(&mut a); a", "4"),
+        ("let mut v = vec![1i64, 2, 3]; bump(&mut v[1]); push_sq(&mut v, 3); v", "[1, 3, 3, 0, 1, 4]"),
+        ("let mut f = 2.0f64; scale(&mut f, 1.5); let mut t = (1i64, 2.0f64); bump(&mut t.0); (f, t)", "(3.0, (2, 2.0))"),
+        ("let mut s = 0i64; for i in 0..5 { if i % 2 == 0 { bump(&mut s); } } s", "3"),
+        ("let mut x = 1i64; let mut y = 2i64; std::mem::swap(&mut x, &mut y); (x, y)", "(2, 1)"),
+        ("let mut x = 5i64; let y = x; rd(&mut x, y); x", "10"),
+        ("let mut x = 1i64; let mut y = 7i64; two(&mut x, &mut y); (x, y)", "(8, 7)"),
+        ("let mut v = vec![1i64, 2]; let k = v[1]; rd(&mut v[0], k); v", "[3, 2]"),
+        ("let mut c = 0i64; let mut inc = || bump(&mut c); inc(); inc(); c", "2"),
+        ("let mut w = vec![1i64, 2]; clr(&mut w); let n = ln(&mut w); (n, w[0])", "(2, 9)"),
+        ("bump(&mut g); g", "11"),
+        // A loop whose bound changes through `&mut` keeps its checks (no stale hoisting).
+        ("let v = vec![1i64; 8]; let mut k = 0i64; let mut s = 0; for j in 0..3usize { s += v[k as usize + j]; bump(&mut k); } s", "3"),
+    ] {
+        assert_eq!(value_in(&mut ft, src), want, "{src}");
+    }
+    assert_eq!(panic_in(&mut ft, "let mut v = vec![1i64]; bump(&mut v[3]);"), "index out of bounds: the len is 1 but the index is 3");
+    assert_eq!(ft.last_run_unfreed_vecs(), 1, "the panicking cell's own Vec only");
+    // Refused as rustc refuses them (or outside the subset): aliasing arguments, `&mut` locals.
+    for (src, msg) in [
+        ("let mut x = 1i64; two(&mut x, &mut x);", "cannot borrow `x` as mutable more than once at a time"),
+        ("let mut v = vec![1i64, 2]; two(&mut v[0], &mut v[1]);", "cannot borrow `v` as mutable more than once at a time"),
+        ("let mut x = 1i64; rd(&mut x, x);", "cannot use `x` because it was mutably borrowed"),
+        ("let mut v = vec![1i64, 2]; rd(&mut v[0], v[1]);", "cannot use `v` because it was mutably borrowed"),
+        ("let mut x = 1i64; let r = &mut x; *r += 1;", "outside a call argument"),
+    ] {
+        match run(&mut ft, src).0 {
+            Err(Failure::Compile(ds)) => assert!(ds[0].message.contains(msg), "{src}: {}", ds[0].message),
+            other => panic!("{src}: expected a refusal, got {other:?}"),
+        }
+    }
+}

@@ -124,6 +124,18 @@ pub extern "C" fn rt_vec_free(h: *mut VecHdr) {
     }
 }
 
+/// `*r = new` through a `&mut Vec`/`&mut String`: the owner keeps its header (others may hold
+/// its address); the old contents are dropped and `new`'s header is consumed.
+pub extern "C" fn rt_vec_assign(h: *mut VecHdr, new: *mut VecHdr) {
+    let tmp = rt_vec_new(1, 0);
+    unsafe {
+        std::ptr::swap(h, tmp);
+        std::ptr::swap(h, new);
+    }
+    rt_vec_free(tmp);
+    rt_vec_free(new);
+}
+
 pub extern "C" fn rt_vec_from(p: *const u8, len: i64, esize: i64) -> *mut VecHdr {
     let h = rt_vec_new(esize, len);
     unsafe {
@@ -484,6 +496,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rt_timer_stop", rt_timer_stop as *const u8),
         ("rt_vec_reserve", rt_vec_reserve as *const u8),
         ("rt_vec_free", rt_vec_free as *const u8),
+        ("rt_vec_assign", rt_vec_assign as *const u8),
         ("rt_vec_from", rt_vec_from as *const u8),
         ("rt_vec_clone", rt_vec_clone as *const u8),
         ("rt_vec_extend", rt_vec_extend as *const u8),

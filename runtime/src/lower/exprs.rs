@@ -111,7 +111,8 @@ impl Lowerer<'_, '_> {
 
     pub fn deref_value(&mut self, inner: &Ty, m: bool, v: V) -> V {
         match repr(inner) {
-            Repr::S(c) if m => V::S(self.b.ins().load(c, super::flags(), v.s(), 0)),
+            // `&mut Vec` is the Vec's header pointer itself, like `&Vec`.
+            Repr::S(c) if m && inner.is_scalar() => V::S(self.b.ins().load(c, super::flags(), v.s(), 0)),
             _ => v,
         }
     }
@@ -214,6 +215,10 @@ impl Lowerer<'_, '_> {
                 if *m && x.ty.is_scalar() {
                     match self.place(x)? {
                         Place::Mem(a) => V::S(a),
+                        Place::Local(id) => match self.local_addr(id) {
+                            Some(a) => V::S(a),
+                            None => return Err(self.err(e.span, "`&mut` of a local scalar")),
+                        },
                         _ => return Err(self.err(e.span, "`&mut` of a local scalar")),
                     }
                 } else {
@@ -248,6 +253,16 @@ impl Lowerer<'_, '_> {
                 self.b.switch_to_block(done);
                 self.b.seal_block(done);
                 V::S(self.b.use_var(res))
+            }
+            K::Assign(l, r) if matches!(&l.kind, K::Deref(x) if matches!(&x.ty, Ty::Ref(i, true) if matches!(**i, Ty::Vec(_) | Ty::String))) => {
+                let K::Deref(x) = &l.kind else { unreachable!() };
+                let v = self.expr(r, true)?.s();
+                let h = self.expr(x, false)?.s();
+                self.call_rt("rt_vec_assign", &[h, v], &[]);
+                V::Unit
+            }
+            K::Assign(l, _) if matches!(&l.kind, K::Deref(x) if matches!(&x.ty, Ty::Ref(i, true) if i.needs_drop())) => {
+                return Err(self.err(l.span, "assigning through a `&mut` to an array or generator"));
             }
             K::Assign(l, r) => {
                 let v = self.expr(r, true)?;
@@ -503,9 +518,7 @@ impl Lowerer<'_, '_> {
 
     /// Which `Value`s a sequence of arm tests compares: the scrutinee, once.
     fn match_expr(&mut self, s: &Expr, arms: &[crate::typeck::typed::Arm], t: &Ty, owned: bool) -> Result<V> {
-        use crate::typeck::typed::MatchPat;
-        let sv = self.expr(s, false)?.s();
-        let signed = matches!(s.ty, Ty::Int(i) if i.signed());
+        let sv = self.expr(s, false)?;
         let vars = self.result_vars(t);
         let done = self.b.create_block();
         for arm in arms {
@@ -513,7 +526,7 @@ impl Lowerer<'_, '_> {
                 break;
             }
             self.push_scope();
-            let cond = self.pat_test(&arm.pat, sv, signed, &s.ty)?;
+            let cond = self.pat_test(&arm.pat, sv, &s.ty)?;
             let body_b = self.b.create_block();
             let next_b = self.b.create_block();
             match cond {
@@ -526,9 +539,7 @@ impl Lowerer<'_, '_> {
             }
             self.b.switch_to_block(body_b);
             self.b.seal_block(body_b);
-            if let MatchPat::Bind(id) = &arm.pat {
-                self.declare_local(*id, V::S(sv))?;
-            }
+            self.bind_match(&arm.pat, sv, &s.ty)?;
             if let Some(g) = &arm.guard {
                 let gv = self.expr(g, false)?.s();
                 let go = self.b.create_block();
@@ -558,12 +569,47 @@ impl Lowerer<'_, '_> {
         Ok(v)
     }
 
-    fn pat_test(&mut self, p: &crate::typeck::typed::MatchPat, sv: Value, signed: bool, t: &Ty) -> Result<Option<Value>> {
+    /// The bindings of an arm whose test passed: the scrutinee itself, or an `Option`'s payload.
+    fn bind_match(&mut self, p: &crate::typeck::typed::MatchPat, v: V, t: &Ty) -> Result<()> {
+        use crate::typeck::typed::MatchPat;
+        match p {
+            MatchPat::Bind(id) => self.declare_local(*id, v),
+            MatchPat::Some(q) => {
+                let Ty::Option(inner) = t else { unreachable!("typeck: `Some(..)` on a non-Option") };
+                let payload = self.load_mem(inner, v.s(), option_payload_offset(inner) as i32);
+                self.bind_match(q, payload, inner)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The test of an arm's pattern (`None`: always matches). An `Option`'s payload is read
+    /// even when the tag says `None` (a load from the value's own slot; the result is masked).
+    fn pat_test(&mut self, p: &crate::typeck::typed::MatchPat, v: V, t: &Ty) -> Result<Option<Value>> {
         use crate::typeck::typed::MatchPat;
         use cranelift_codegen::ir::condcodes::IntCC;
         let ct = super::cl_ty(t);
+        let signed = matches!(t, Ty::Int(i) if i.signed());
+        if let MatchPat::Some(_) | MatchPat::None = p {
+            let Ty::Option(inner) = t else { unreachable!("typeck: Option pattern on a non-Option") };
+            let a = v.s();
+            let tag = self.b.ins().load(types::I8, super::flags(), a, 0);
+            let MatchPat::Some(q) = p else {
+                return Ok(Some(self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0)));
+            };
+            let some = self.b.ins().icmp_imm_s(IntCC::NotEqual, tag, 0);
+            let payload = self.load_mem(inner, a, option_payload_offset(inner) as i32);
+            return Ok(match self.pat_test(q, payload, inner)? {
+                None => Some(some),
+                Some(c) => Some(self.b.ins().band(some, c)),
+            });
+        }
+        let sv = match v {
+            V::Unit => return Ok(None),
+            v => v.s(),
+        };
         Ok(match p {
-            MatchPat::Wild | MatchPat::Bind(_) => None,
+            MatchPat::Wild | MatchPat::Bind(_) | MatchPat::Some(_) | MatchPat::None => None,
             MatchPat::Lit(v) => Some(self.b.ins().icmp_imm_s(IntCC::Equal, sv, *v as i64)),
             MatchPat::Range(lo, hi) => {
                 let (ge, le) = if signed { (IntCC::SignedGreaterThanOrEqual, IntCC::SignedLessThanOrEqual) } else { (IntCC::UnsignedGreaterThanOrEqual, IntCC::UnsignedLessThanOrEqual) };
@@ -578,7 +624,7 @@ impl Lowerer<'_, '_> {
             MatchPat::Or(ps) => {
                 let mut acc: Option<Value> = None;
                 for q in ps {
-                    match self.pat_test(q, sv, signed, t)? {
+                    match self.pat_test(q, v, t)? {
                         None => return Ok(None),
                         Some(c) => acc = Some(match acc {
                             None => c,

@@ -91,6 +91,9 @@ impl Lowerer<'_, '_> {
             self.call_rt(if i == Intr::TimerStart { "rt_timer_start" } else { "rt_timer_stop" }, &[ctx], &[]);
             return Ok(V::Unit);
         }
+        if let Intr::UnwrapOrElse | Intr::OptMap | Intr::First | Intr::Last | Intr::Get | Intr::OptCopied = i {
+            return self.option_intrinsic(i, args, t);
+        }
         let vs = self.vals(args)?;
         if !self.reachable() {
             return Ok(V::Unit);

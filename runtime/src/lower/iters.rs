@@ -663,6 +663,40 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 })?;
                 Ok(V::S(self.b.use_var(res)))
             }
+            Consumer::Position(ci) => {
+                // Index counted per item that reaches the predicate; the first hit stops.
+                let idx = self.b.declare_var(types::I64);
+                let found = self.b.declare_var(types::I8);
+                let z = self.b.ins().iconst(types::I64, 0);
+                let z8 = self.b.ins().iconst(types::I8, 0);
+                self.b.def_var(idx, z);
+                self.b.def_var(found, z8);
+                let ci = *ci;
+                self.run_iter(it, &mut |l: &mut Self, item, fr| {
+                    let r = l.call_closure_items(ci, vec![item])?.s();
+                    let stop = l.b.create_block();
+                    let go = l.b.create_block();
+                    l.b.ins().brif(r, stop, &[], go, &[]);
+                    l.b.switch_to_block(go);
+                    l.b.seal_block(go);
+                    let k = l.b.use_var(idx);
+                    let k1 = l.b.ins().iadd_imm_s(k, 1);
+                    l.b.def_var(idx, k1);
+                    l.b.ins().jump(fr.next, &[]);
+                    l.b.switch_to_block(stop);
+                    l.b.seal_block(stop);
+                    let one = l.b.ins().iconst(types::I8, 1);
+                    l.b.def_var(found, one);
+                    l.b.ins().jump(fr.exit, &[]);
+                    Ok(())
+                })?;
+                let slot = self.slot_for(t);
+                let f = self.b.use_var(found);
+                let k = self.b.use_var(idx);
+                self.b.ins().store(flags(), f, slot, 0);
+                self.b.ins().store(flags(), k, slot, option_payload_offset(&Ty::USIZE) as i32);
+                Ok(V::A(slot))
+            }
             Consumer::ForEach(ci) => {
                 let ci = *ci;
                 self.run_iter(it, &mut |l: &mut Self, item, fr| {

@@ -24,6 +24,7 @@ mod intrinsics;
 mod iters;
 mod loops;
 mod ops;
+mod options;
 mod place;
 mod select;
 mod versioning;
@@ -184,6 +185,8 @@ pub struct ClosureExit {
 enum Store {
     Vars(Vec<Variable>),
     Slot(ir::StackSlot),
+    /// A scalar local whose address is taken (`bump(&mut x)`): it lives in memory.
+    Cell(ir::StackSlot, ir::Type),
 }
 
 pub struct Lowerer<'a, 'b> {
@@ -223,6 +226,8 @@ pub struct Lowerer<'a, 'b> {
     closure_exits: Vec<ClosureExit>,
     /// Where the cell's trailing value is written (cells only).
     pub result_addr: Option<usize>,
+    /// Scalar locals borrowed `&mut` somewhere in the fn (kept in stack slots).
+    addr_taken: HashSet<LocalId>,
 }
 
 pub fn flags() -> MemFlagsData {
@@ -278,6 +283,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             len_of: HashMap::new(),
             closure_exits: vec![],
             result_addr: None,
+            addr_taken: addr_taken(f),
         }
     }
 
@@ -523,6 +529,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     pub fn declare_local(&mut self, id: LocalId, v: V) -> Result<()> {
         let t = self.f.locals[id as usize].ty.clone();
         match repr(&t) {
+            Repr::S(c) if self.addr_taken.contains(&id) => {
+                let (s, a) = t.layout();
+                let ss = self.new_slot(s, a);
+                self.stores.insert(id, Store::Cell(ss, c));
+            }
             Repr::A { inline: true } => {
                 let (s, a) = t.layout();
                 let ss = self.new_slot(s, a);
@@ -553,6 +564,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let ss = *ss;
                 V::A(self.b.ins().stack_addr(types::I64, ss, 0))
             }
+            Some(Store::Cell(ss, c)) => {
+                let (ss, c) = (*ss, *c);
+                let a = self.b.ins().stack_addr(types::I64, ss, 0);
+                V::S(self.b.ins().load(c, flags(), a, 0))
+            }
             Some(Store::Vars(vs)) => {
                 let vs = vs.clone();
                 match r {
@@ -576,6 +592,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     self.copy_mem(dst, src, t.layout().0);
                 }
             }
+            Some(Store::Cell(ss, _)) => {
+                let ss = *ss;
+                let a = self.b.ins().stack_addr(types::I64, ss, 0);
+                self.b.ins().store(flags(), v.s(), a, 0);
+            }
             Some(Store::Vars(vs)) => {
                 let vs = vs.clone();
                 match v {
@@ -598,6 +619,17 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             let v = vs[0];
             let z = self.b.ins().iconst(types::I64, 0);
             self.b.def_var(v, z);
+        }
+    }
+
+    /// The address of a local kept in memory (`&mut x` of a scalar local).
+    pub fn local_addr(&mut self, id: LocalId) -> Option<Value> {
+        match self.stores.get(&id) {
+            Some(Store::Cell(ss, _)) | Some(Store::Slot(ss)) => {
+                let ss = *ss;
+                Some(self.b.ins().stack_addr(types::I64, ss, 0))
+            }
+            _ => None,
         }
     }
 
@@ -689,6 +721,25 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     pub fn err(&self, span: crate::diag::Span, msg: &str) -> Error {
         Error::unsupported(span, msg)
     }
+}
+
+/// Scalar locals borrowed with `&mut` in the fn's body or closures.
+fn addr_taken(f: &typed::Fn) -> HashSet<LocalId> {
+    let mut out = HashSet::new();
+    let mut see = |e: &typed::Expr| {
+        if let typed::ExprKind::Ref(x, true) = &e.kind {
+            if let typed::ExprKind::Local(id) = x.kind {
+                if x.ty.is_scalar() {
+                    out.insert(id);
+                }
+            }
+        }
+    };
+    loops::walk_block(&f.body, &mut see);
+    for c in &f.closures {
+        loops::walk(&c.body, &mut see);
+    }
+    out
 }
 
 pub fn walk_pub(e: &typed::Expr, f: &mut dyn FnMut(&typed::Expr)) {

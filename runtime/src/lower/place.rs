@@ -97,7 +97,7 @@ impl Lowerer<'_, '_> {
                 Ty::Ref(inner, m) => {
                     let v = self.expr(x, false)?;
                     match repr(inner) {
-                        Repr::S(_) if *m => Place::Mem(v.s()),
+                        Repr::S(_) if *m && inner.is_scalar() => Place::Mem(v.s()),
                         Repr::A { inline: true } => Place::Mem(v.s()),
                         _ => Place::Val(v),
                     }

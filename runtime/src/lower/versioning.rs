@@ -58,6 +58,7 @@ fn match_pat_locals(p: &MatchPat, out: &mut HashSet<LocalId>) {
             out.insert(*id);
         }
         MatchPat::Or(ps) => ps.iter().for_each(|q| match_pat_locals(q, out)),
+        MatchPat::Some(q) => match_pat_locals(q, out),
         _ => {}
     }
 }
@@ -96,6 +97,12 @@ fn body_facts(body: &Block) -> BodyFacts {
             K::Match(_, arms) => arms.iter().for_each(|a| match_pat_locals(&a.pat, &mut f.bound)),
             K::Assign(l, _) | K::OpAssign(_, l, _) => {
                 if let K::Local(id) = l.kind {
+                    f.assigned.insert(id);
+                }
+            }
+            // `bump(&mut k)`: the callee may assign k.
+            K::Ref(x, true) => {
+                if let K::Local(id) = x.kind {
                     f.assigned.insert(id);
                 }
             }

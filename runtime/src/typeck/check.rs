@@ -432,9 +432,8 @@ fn check_sig_ty(t: &Ty, span: Span) -> R<()> {
             }
             check_sig_ty(e, span)
         }
-        Ty::Ref(inner, m) => match &**inner {
+        Ty::Ref(inner, _) => match &**inner {
             Ty::Ref(..) => Err(Error::unsupported(span, "reference to a reference")),
-            t if t.is_scalar() && *m => Err(Error::unsupported(span, format!("`&mut {t}` parameter"))),
             t => check_sig_ty(t, span),
         },
         _ => Ok(()),
@@ -505,6 +504,7 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
     let name = f.sig.ident.to_string();
     let f = zonk_fn(ck, name, params, sig.ret, body, Span::of_node(&f.sig))?;
     super::moves::check(&f)?;
+    super::borrows::check(&f)?;
     Ok(f)
 }
 
@@ -515,6 +515,7 @@ pub fn check_cell(stmts: &[syn::Stmt], tail: Option<&syn::Expr>, env: &Env, span
     let body = ck.stmts(stmts, tail, span, None)?;
     let f = zonk_fn(ck, "<cell>".into(), vec![], Ty::Unit, body, span)?;
     super::moves::check(&f)?;
+    super::borrows::check(&f)?;
     Ok(f)
 }
 

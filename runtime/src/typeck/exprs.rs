@@ -33,6 +33,9 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Ok(Expr::new(K::Block(blk), ty, span))
             }
             syn::Expr::While(w) => {
+                if let syn::Expr::Let(l) = &*w.cond {
+                    return self.while_let(w, l, span);
+                }
                 let cond = self.expr(&w.cond, Some(&Ty::Bool))?;
                 let cond = self.coerce(cond, &Ty::Bool)?;
                 let id = self.push_loop(w.label.as_ref(), None);
@@ -493,6 +496,9 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     fn if_expr(&mut self, i: &syn::ExprIf, span: Span, expect: Option<&Ty>) -> R<Expr> {
+        if let syn::Expr::Let(l) = &*i.cond {
+            return self.if_let(i, l, span, expect);
+        }
         let cond = self.expr(&i.cond, Some(&Ty::Bool))?;
         let cond = self.coerce(cond, &Ty::Bool)?;
         let then = self.block(&i.then_branch, expect)?;
@@ -594,20 +600,27 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     fn match_expr(&mut self, m: &syn::ExprMatch, span: Span, expect: Option<&Ty>) -> R<Expr> {
-        let s = self.expr(&m.expr, None)?;
-        let s = self.auto_deref(s);
+        let (s, by_ref) = self.scrutinee(&m.expr)?;
         let st = self.infer.shallow(&s.ty);
-        let ok = matches!(st, Ty::Int(_) | Ty::Bool | Ty::Char) || matches!(st, Ty::Infer(v) if self.infer.kind(v) == VarKind::Int);
+        let is_opt = self.is_option(&st);
+        let ok = is_opt || matches!(st, Ty::Int(_) | Ty::Bool | Ty::Char) || matches!(st, Ty::Infer(v) if self.infer.kind(v) == VarKind::Int);
         if !ok {
-            return Err(Error::unsupported(s.span, format!("`match` on `{}` (integers, bools and chars only)", self.infer.show(&st))));
+            return Err(Error::unsupported(s.span, format!("`match` on `{}` (integers, bools, chars and `Option`s of them only)", self.infer.show(&st))));
         }
+        let mut unguarded = vec![];
         let mut arms = vec![];
         let mut ty = Ty::Never;
         let mut covered: Vec<(i128, i128)> = vec![];
         let mut total = false;
         for a in &m.arms {
             self.scopes.push(vec![]);
-            let pat = self.match_pat(&a.pat, &s.ty)?;
+            let pat = match self.arm_pat(&a.pat, &s.ty, by_ref && is_opt) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.scopes.pop();
+                    return Err(e);
+                }
+            };
             let guard = match &a.guard {
                 Some((_, g)) => {
                     let g = self.expr(g, Some(&Ty::Bool))?;
@@ -617,12 +630,19 @@ impl<'a, 'e> Ck<'a, 'e> {
             };
             if guard.is_none() {
                 collect_cover(&pat, &mut covered, &mut total);
+                unguarded.push(pat.clone());
             }
             let body = self.expr(&a.body, expect);
             self.scopes.pop();
             let body = body?;
             ty = self.join(&ty, &body.ty, tail_span(&a.body)).map_err(|e| Error { message: "`match` arms have incompatible types".into(), ..e })?;
             arms.push(Arm { pat, guard, body });
+        }
+        if is_opt {
+            if let Some(w) = self.uncovered(&unguarded, &s.ty) {
+                return Err(Error::new(s.span, format!("non-exhaustive patterns: `{w}` not covered")).code("E0004").label(format!("pattern `{w}` not covered")).hint("ensure that all possible cases are being handled by adding a match arm with a wildcard pattern"));
+            }
+            return Ok(Expr::new(K::Match(Box::new(s), arms), ty, span));
         }
         let (lo, hi) = match self.infer.resolve(&s.ty, true) {
             Ty::Int(i) => (i.min(), i.max()),
@@ -635,7 +655,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Expr::new(K::Match(Box::new(s), arms), ty, span))
     }
 
-    fn match_pat(&mut self, p: &syn::Pat, st: &Ty) -> R<MatchPat> {
+    pub(super) fn match_pat(&mut self, p: &syn::Pat, st: &Ty) -> R<MatchPat> {
         let span = Span::of_node(p);
         match p {
             syn::Pat::Wild(_) => Ok(MatchPat::Wild),
@@ -703,16 +723,18 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 }
 
-fn collect_cover(p: &MatchPat, out: &mut Vec<(i128, i128)>, total: &mut bool) {
+pub(super) fn collect_cover(p: &MatchPat, out: &mut Vec<(i128, i128)>, total: &mut bool) {
     match p {
         MatchPat::Wild | MatchPat::Bind(_) => *total = true,
         MatchPat::Lit(v) => out.push((*v, *v)),
         MatchPat::Range(a, b) => out.push((*a, *b)),
         MatchPat::Or(ps) => ps.iter().for_each(|p| collect_cover(p, out, total)),
+        // Option patterns are checked by `uncovered`.
+        MatchPat::Some(_) | MatchPat::None => {}
     }
 }
 
-fn covers(iv: &mut [(i128, i128)], lo: i128, hi: i128) -> bool {
+pub(super) fn covers(iv: &mut [(i128, i128)], lo: i128, hi: i128) -> bool {
     iv.sort();
     let mut next = lo;
     for &(a, b) in iv.iter() {

@@ -8,7 +8,7 @@ use super::typed::{Adapter, Consumer, Expr, ExprKind as K, IterExpr, IterSrc};
 use crate::diag::{Error, Span};
 
 const ADAPTERS: &[&str] = &["map", "filter", "enumerate", "zip", "rev", "take", "skip", "step_by", "chain", "copied", "cloned"];
-const CONSUMERS: &[&str] = &["sum", "product", "count", "min", "max", "fold", "any", "all", "for_each", "collect", "last"];
+const CONSUMERS: &[&str] = &["sum", "product", "count", "min", "max", "fold", "any", "all", "for_each", "collect", "last", "position"];
 
 pub fn is_iter_method(n: &str) -> bool {
     ADAPTERS.contains(&n) || CONSUMERS.contains(&n)
@@ -313,6 +313,13 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let r = self.closures[c as usize].ret.clone();
                 self.unify(&Ty::Bool, &r, span)?;
                 (if name == "any" { Consumer::Any(c) } else { Consumer::All(c) }, Ty::Bool)
+            }
+            "position" => {
+                nargs(1)?;
+                let c = self.closure_arg(&m.args[0], vec![item.clone()])?;
+                let r = self.closures[c as usize].ret.clone();
+                self.unify(&Ty::Bool, &r, span)?;
+                (Consumer::Position(c), Ty::Option(Box::new(Ty::USIZE)))
             }
             "for_each" => {
                 nargs(1)?;

@@ -425,9 +425,14 @@ impl<'a, 'e> Ck<'a, 'e> {
                         return Ok(r);
                     }
                     "to_vec" => (Intr::ToVec, vec![], Ty::Vec(Box::new(el.clone()))),
+                    "first" | "last" => (if name == "first" { Intr::First } else { Intr::Last }, vec![], Ty::Option(Box::new(Ty::Ref(Box::new(el.clone()), false)))),
+                    "get" => {
+                        nargs(1)?;
+                        (Intr::Get, vec![self.arg(args[0], &Ty::USIZE)?], Ty::Option(Box::new(Ty::Ref(Box::new(el.clone()), false))))
+                    }
                     _ => return no_method(self),
                 };
-                if !matches!(name, "push" | "extend_from_slice" | "resize" | "insert" | "swap" | "fill" | "contains" | "truncate" | "remove") {
+                if !matches!(name, "push" | "extend_from_slice" | "resize" | "insert" | "swap" | "fill" | "contains" | "truncate" | "remove" | "get") {
                     nargs(0)?;
                 }
                 let mut v = vec![r];
@@ -455,6 +460,29 @@ impl<'a, 'e> Ck<'a, 'e> {
                     "is_some" | "is_none" => {
                         nargs(0)?;
                         Ok(Expr::new(K::Intrinsic(if name == "is_some" { Intr::IsSome } else { Intr::IsNone }, vec![r]), Ty::Bool, span))
+                    }
+                    "unwrap_or_else" | "map" => {
+                        nargs(1)?;
+                        let syn::Expr::Closure(c) = args[0] else {
+                            return Err(Error::unsupported(Span::of_node(args[0]), format!("`{name}` with an argument that is not a closure literal")));
+                        };
+                        let params = if name == "map" { vec![inner.clone()] } else { vec![] };
+                        let ci = self.closure_with(c, Some(params), Span::of_node(args[0]))?;
+                        let cr = self.closures[ci as usize].ret.clone();
+                        let ce = Expr::new(K::Closure(ci), Ty::Closure(ci), Span::of_node(args[0]));
+                        if name == "map" {
+                            return Ok(Expr::new(K::Intrinsic(Intr::OptMap, vec![r, ce]), Ty::Option(Box::new(cr)), span));
+                        }
+                        self.unify(&inner, &cr, Span::of_node(args[0]))?;
+                        Ok(Expr::new(K::Intrinsic(Intr::UnwrapOrElse, vec![r, ce]), inner, span))
+                    }
+                    "copied" | "cloned" => {
+                        nargs(0)?;
+                        match self.infer.shallow(&inner) {
+                            Ty::Ref(t, false) if self.infer.resolve(&t, false).is_scalar() => Ok(Expr::new(K::Intrinsic(Intr::OptCopied, vec![r]), Ty::Option(t), span)),
+                            Ty::Ref(t, _) => Err(Error::unsupported(span, format!("`{name}` of `Option<&{}>` (scalars only)", self.infer.show(&t)))),
+                            _ => no_method(self),
+                        }
                     }
                     _ => no_method(self),
                 }

@@ -3,11 +3,13 @@
 //! construct — never a panic of the compiler.
 
 mod arrays;
+mod borrows;
 mod check;
 mod exprs;
 mod iters;
 mod methods;
 mod moves;
+mod patterns;
 mod pretty;
 mod refuse;
 mod resolve;

@@ -341,7 +341,7 @@ impl<'a> Mv<'a> {
                         self.expr(init, true)?;
                         self.adapter_closure(*ci, e.span)?;
                     }
-                    Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) => self.adapter_closure(*ci, e.span)?,
+                    Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) | Consumer::Position(ci) => self.adapter_closure(*ci, e.span)?,
                     _ => {}
                 }
             }
@@ -502,13 +502,14 @@ fn match_locals(p: &MatchPat, out: &mut HashSet<LocalId>) {
             out.insert(*id);
         }
         MatchPat::Or(ps) => ps.iter().for_each(|p| match_locals(p, out)),
+        MatchPat::Some(q) => match_locals(q, out),
         _ => {}
     }
 }
 
 // ---- a pre-order visitor over every expression (closure bodies included) ----------------
 
-fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr), func: &Fn) {
+pub(super) fn visit_block(b: &Block, f: &mut dyn FnMut(&Expr), func: &Fn) {
     for s in &b.stmts {
         match s {
             Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => visit_expr(e, f, func),
@@ -548,7 +549,7 @@ fn visit_closure(ci: u32, f: &mut dyn FnMut(&Expr), func: &Fn, seen: &mut BTreeS
     }
 }
 
-fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr), func: &Fn) {
+pub(super) fn visit_expr(e: &Expr, f: &mut dyn FnMut(&Expr), func: &Fn) {
     let mut seen = BTreeSet::new();
     visit_expr_in(e, f, func, &mut seen)
 }
@@ -619,7 +620,7 @@ fn visit_expr_in(e: &Expr, f: &mut dyn FnMut(&Expr), func: &Fn, seen: &mut BTree
                     v!(init, f);
                     visit_closure(*ci, f, func, seen);
                 }
-                Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) => visit_closure(*ci, f, func, seen),
+                Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) | Consumer::Position(ci) => visit_closure(*ci, f, func, seen),
                 _ => {}
             }
         }

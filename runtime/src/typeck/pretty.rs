@@ -347,8 +347,11 @@ fn expr(d: &mut Doc, e: &syn::Expr) {
     d.end();
 }
 
+/// rustc ≥ 1.8x (`print_if`/`print_else`): the `if` and each `else` open `cbox(0)`, so a broken
+/// block's body is indented by the enclosing expression box only (older rustc used `head`,
+/// `cbox(INDENT_UNIT)`, and `cbox(INDENT_UNIT - 1)` for `else`).
 fn if_expr(d: &mut Doc, i: &syn::ExprIf) {
-    d.cbox(INDENT);
+    d.cbox(0);
     d.ibox(0);
     d.word("if ");
     expr(d, &i.cond);
@@ -358,7 +361,7 @@ fn if_expr(d: &mut Doc, i: &syn::ExprIf) {
     while let Some((_, e)) = els {
         match &**e {
             syn::Expr::If(ei) => {
-                d.cbox(INDENT - 1);
+                d.cbox(0);
                 d.ibox(0);
                 d.word(" else if ");
                 expr(d, &ei.cond);
@@ -367,7 +370,7 @@ fn if_expr(d: &mut Doc, i: &syn::ExprIf) {
                 els = &ei.else_branch;
             }
             syn::Expr::Block(b) => {
-                d.cbox(INDENT - 1);
+                d.cbox(0);
                 d.ibox(0);
                 d.word(" else ");
                 block(d, &b.block);
@@ -524,6 +527,27 @@ mod tests {
         assert_eq!(pp("v.iter().map(|y|y*2).sum::<i32>()>100&&if x>0{true}else{false}"), "v.iter().map(|y| y * 2).sum::<i32>() > 100 && if x > 0 { true } else { false }");
         assert_eq!(pp("1_000u32 as i32==x<<2>>1&0xFF|3^1&&'a'<'b'&&-1.5e3<2."), "1_000u32 as i32 == x << 2 >> 1 & 0xFF | 3 ^ 1 && 'a' < 'b' && -1.5e3 < 2.");
         assert_eq!(pp("(a,b).0<t.1&&v[i]>=w[j+1]"), "(a, b).0 < t.1 && v[i] >= w[j + 1]");
+    }
+
+    #[test]
+    fn wrapped_if_blocks_indent_like_rustc() {
+        // rustc 1.95's `assertion failed: …` texts for these conditions.
+        assert_eq!(
+            pp("((if (18446744073709551615u64 >= 63u64) { (0 - 1u64) } else { 18446744073709551613u64 }) <= ((72u64).wrapping_sub(54162u64) + (27738u64 & 12175178264284586403u64)))"),
+            "((if (18446744073709551615u64 >= 63u64) {\n                (0 - 1u64)\n            } else { 18446744073709551613u64 }) <=\n        ((72u64).wrapping_sub(54162u64) +\n                (27738u64 & 12175178264284586403u64)))"
+        );
+        assert_eq!(
+            pp("((if (x >= 63u64) { (0 - 1u64) } else if x == 3 { 7777777777777u64 } else { 18446744073709551613u64 }) <= ((72u64).wrapping_sub(54162u64) + (27738u64 & 12175178264284586403u64)))"),
+            "((if (x >= 63u64) {\n                (0 - 1u64)\n            } else if x == 3 {\n                7777777777777u64\n            } else { 18446744073709551613u64 }) <=\n        ((72u64).wrapping_sub(54162u64) +\n                (27738u64 & 12175178264284586403u64)))"
+        );
+        assert_eq!(
+            pp("if (x >= 63u64) { (0 - 1u64) + 111111111111111111 + 222222222222222 } else { 18446744073709551613u64 + 33333333333333333 } == 4"),
+            "if (x >= 63u64) {\n        (0 - 1u64) + 111111111111111111 + 222222222222222\n    } else { 18446744073709551613u64 + 33333333333333333 } == 4"
+        );
+        assert_eq!(
+            pp("x == 7 && if (x >= 63u64) { (0 - 1u64) + 111111111111111111 } else if x > 2 { 222222222222222 } else { 18446744073709551613u64 + 33333333333333333 } == 4"),
+            "x == 7 &&\n    if (x >= 63u64) {\n            (0 - 1u64) + 111111111111111111\n        } else if x > 2 {\n            222222222222222\n        } else { 18446744073709551613u64 + 33333333333333333 } == 4"
+        );
     }
 
     #[test]

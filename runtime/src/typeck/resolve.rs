@@ -175,10 +175,20 @@ pub(super) fn zonk_fn(ck: Ck, name: String, params: Vec<LocalId>, ret: Ty, mut b
                 return Err(Error::unsupported(l.span, format!("`Vec<{e}>` (only Copy elements)")));
             }
         }
+        if let Ty::Option(e) = &l.ty {
+            if !e.is_copy() {
+                return Err(Error::unsupported(l.span, format!("`Option<{e}>` (only Copy payloads)")));
+            }
+        }
     }
     let mut globals = ck.globals.clone();
     for g in &mut globals {
         g.ty = z.ty(&g.ty, span)?;
+        if let Ty::Option(e) = &g.ty {
+            if !e.is_copy() {
+                return Err(Error::unsupported(span, format!("`Option<{e}>` (only Copy payloads)")));
+            }
+        }
     }
     Ok(Fn { name, params, ret, body, locals, closures, globals, span })
 }

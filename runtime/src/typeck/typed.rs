@@ -124,7 +124,8 @@ pub struct Format {
     pub args: Vec<Expr>,
 }
 
-/// A match arm pattern on integers/bools/chars.
+/// A match arm pattern on integers/bools/chars, or on an `Option` of them (`if let`, `while let`
+/// and `match` with `Some(p)`/`None`).
 #[derive(Debug, Clone)]
 pub enum MatchPat {
     Wild,
@@ -133,6 +134,10 @@ pub enum MatchPat {
     Lit(i128),
     Range(i128, i128),
     Or(Vec<MatchPat>),
+    /// `Some(p)` on an `Option` scrutinee: the tag is set and the payload matches `p`.
+    Some(Box<MatchPat>),
+    /// `None` on an `Option` scrutinee.
+    None,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +195,16 @@ pub enum Intr {
     UnwrapOr,
     IsSome,
     IsNone,
+    /// `o.unwrap_or_else(|| ..)`: args [option, closure] (the closure runs only on `None`).
+    UnwrapOrElse,
+    /// `o.map(|x| ..)`: args [option, closure].
+    OptMap,
+    /// `Option<&T>` → `Option<T>` (`copied`/`cloned`) for scalar `T`: the same bytes.
+    OptCopied,
+    /// Slice `first()`, `last()`, `get(i)`: `Option<&T>`.
+    First,
+    Last,
+    Get,
     // String
     StringNew,
     PushStr,
@@ -331,6 +346,8 @@ pub enum Consumer {
     ForEach(u32),
     Collect,
     Last,
+    /// `position(pred)`: `Option<usize>`.
+    Position(u32),
 }
 
 #[derive(Debug, Clone)]

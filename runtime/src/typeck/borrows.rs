@@ -1,0 +1,129 @@
+//! The part of rustc's borrow checking that `&mut` arguments need: the fast tier accepts
+//! `bump(&mut a)`, `bump(&mut v[i])`, `push_all(&mut v, ..)` and `std::mem::swap(&mut a, &mut b)`,
+//! and must refuse what rustc refuses there (E0499/E0502/E0503: an argument list that uses a
+//! variable another argument borrows mutably). A `&mut` to a scalar exists only as a call
+//! argument (or a parameter): a `let` of one, which would need lifetimes to check, is refused.
+
+use super::moves::{visit_block, visit_expr};
+use super::ty::Ty;
+use super::typed::{Expr, ExprKind as K, Fn, Intr};
+use crate::diag::{Error, Result};
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Root {
+    Local(u32),
+    Global(usize),
+}
+
+fn root(e: &Expr) -> Option<Root> {
+    match &e.kind {
+        K::Local(id) => Some(Root::Local(*id)),
+        K::Global(i) => Some(Root::Global(*i)),
+        K::Index(b, _) | K::Field(b, _) | K::Deref(b) | K::ToSlice(b) | K::Ref(b, _) => root(b),
+        K::Intrinsic(Intr::SubSlice, a) => root(&a[0]),
+        _ => None,
+    }
+}
+
+/// The variable an argument borrows mutably: `&mut place`, `&mut v[a..b]`, or a `&mut`
+/// variable passed on (an implicit reborrow).
+fn mut_borrow(a: &Expr) -> Option<Root> {
+    match (&a.kind, &a.ty) {
+        (K::Ref(x, true), _) => root(x),
+        (K::Intrinsic(Intr::SubSlice, args), Ty::Ref(_, true)) => root(&args[0]),
+        (K::Local(_) | K::Global(_), Ty::Ref(_, true)) => root(a),
+        _ => None,
+    }
+}
+
+fn mentions(f: &Fn, e: &Expr, r: Root) -> bool {
+    let mut hit = false;
+    visit_expr(e, &mut |x| match x.kind {
+        K::Local(id) if r == Root::Local(id) => hit = true,
+        K::Global(i) if r == Root::Global(i) => hit = true,
+        _ => {}
+    }, f);
+    hit
+}
+
+fn name(f: &Fn, r: Root) -> &str {
+    match r {
+        Root::Local(id) => &f.locals[id as usize].name,
+        Root::Global(i) => &f.globals[i].name,
+    }
+}
+
+fn has_ref(t: &Ty) -> bool {
+    match t {
+        Ty::Ref(..) => true,
+        Ty::Tuple(ts) => ts.iter().any(has_ref),
+        Ty::Array(t, _) | Ty::Option(t) => has_ref(t),
+        _ => false,
+    }
+}
+
+/// One argument list: an argument borrowing `x` mutably conflicts with any later argument
+/// that uses `x`, and with an earlier one that still holds a borrow of it.
+fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
+    for (k, a) in args.iter().enumerate() {
+        let Some(r) = mut_borrow(a) else { continue };
+        for (j, b) in args.iter().enumerate() {
+            if j == k || !mentions(f, b, r) {
+                continue;
+            }
+            let n = name(f, r);
+            if j > k {
+                let (msg, code) = if mut_borrow(b) == Some(r) {
+                    (format!("cannot borrow `{n}` as mutable more than once at a time"), "E0499")
+                } else {
+                    (format!("cannot use `{n}` because it was mutably borrowed"), "E0503")
+                };
+                return Err(Error::new(b.span, msg).code(code).label(format!("`{n}` is mutably borrowed by an earlier argument")));
+            }
+            if has_ref(&b.ty) {
+                return Err(Error::new(a.span, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
+                    .code("E0502")
+                    .label("mutable borrow occurs here"));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn check(f: &Fn) -> Result<()> {
+    for (i, l) in f.locals.iter().enumerate() {
+        if let Ty::Ref(t, true) = &l.ty {
+            if t.is_scalar() && !f.params.contains(&(i as u32)) {
+                return Err(Error::unsupported(l.span, format!("a variable of type `&mut {t}` (a `&mut` to a scalar only as a fn argument)")));
+            }
+        }
+    }
+    let mut allowed: HashSet<*const Expr> = HashSet::new();
+    let mut err = None;
+    visit_block(&f.body, &mut |e| {
+        if err.is_some() {
+            return;
+        }
+        match &e.kind {
+            K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
+                for a in args {
+                    if let K::Ref(_, true) = a.kind {
+                        allowed.insert(a as *const Expr);
+                    }
+                }
+                if let Err(x) = call_args(f, args) {
+                    err = Some(x);
+                }
+            }
+            K::Ref(x, true) if x.ty.is_scalar() && !allowed.contains(&(e as *const Expr)) => {
+                err = Some(Error::unsupported(e.span, "`&mut` to a scalar outside a call argument"));
+            }
+            _ => {}
+        }
+    }, f);
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
