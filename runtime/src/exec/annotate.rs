@@ -35,6 +35,11 @@ fn describe(c: &LineCounts) -> String {
     add(c.allocs, "allocation(s)");
     add(c.polls, "interrupt poll(s)");
     add(c.panics, "panic path(s)");
+    if c.vectorised > 0 {
+        parts.push(format!("vectorised ×{}", c.vectorised));
+    } else if let Some(why) = c.vec_refused {
+        parts.push(format!("not vectorised: {why}"));
+    }
     parts.join(", ")
 }
 

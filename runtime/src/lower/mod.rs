@@ -27,6 +27,9 @@ mod ops;
 mod options;
 mod place;
 mod select;
+mod vec_div;
+mod vec_ops;
+mod vectorize;
 mod versioning;
 
 use crate::api::JitOptions;
@@ -153,6 +156,10 @@ pub struct LineCounts {
     pub allocs: u32,
     pub polls: u32,
     pub panics: u32,
+    /// Lanes per iteration of the loop on this line, when `vectorize` ran it on vectors.
+    pub vectorised: u32,
+    /// Why the vectoriser left the loop on this line scalar (versioned loops only).
+    pub vec_refused: Option<&'static str>,
 }
 
 /// Runtime imports, declared once per JIT module.

@@ -73,7 +73,7 @@ fn block_lets(b: &Block, out: &mut HashSet<LocalId>) {
 
 /// Facts about a loop body: locals bound in it, locals assigned in it, and the value
 /// ranges of its constant-range loop variables.
-struct BodyFacts {
+pub(super) struct BodyFacts {
     bound: HashSet<LocalId>,
     assigned: HashSet<LocalId>,
     ranges: HashMap<LocalId, (i128, i128)>,
@@ -136,7 +136,7 @@ fn pure(e: &Expr) -> bool {
 
 impl Lowerer<'_, '_> {
     /// Is `e` `K + j` / `K` (see the module doc)? `Some(true)` when it contains `j` once.
-    fn affine(&self, e: &Expr, j: LocalId, facts: &BodyFacts, vars: &mut Vec<LocalId>) -> Option<bool> {
+    pub(super) fn affine(&self, e: &Expr, j: LocalId, facts: &BodyFacts, vars: &mut Vec<LocalId>) -> Option<bool> {
         if e.ty != Ty::USIZE {
             return None;
         }
@@ -309,6 +309,25 @@ impl Lowerer<'_, '_> {
                 self.in_fallback += 1;
             }
             self.version_depth += 1;
+            // The unchecked copy runs on vectors when the body allows it (`vectorize`).
+            let plan = if proven { Some(self.vector_plan(*j, body, &facts)) } else { None };
+            if let Some(Err(why)) = plan {
+                self.set_line(line);
+                self.count().vec_refused = Some(why);
+            }
+            if let Some(Ok(plan)) = plan {
+                self.set_line(line);
+                let r = self.vector_loop(id, pat, *j, &facts, s, e, body, &plan);
+                self.version_depth -= 1;
+                for c in &cands {
+                    self.proven_idx.remove(&(c.idx as *const Expr));
+                }
+                r?;
+                if self.reachable() {
+                    self.b.ins().jump(join, &[]);
+                }
+                continue;
+            }
             let depth = self.scope_depth();
             let r = self.run_iter(iter, &mut |l: &mut Self, item, frame| {
                 l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });

@@ -1,0 +1,449 @@
+//! The loop vectoriser: the unchecked copy of a versioned counted loop (`versioning.rs`)
+//! runs `vf` iterations at a time on 128-bit vectors, then a scalar epilogue.
+//!
+//! What it takes (anything else keeps the loop scalar, with the reason shown by
+//! `%annotate`): a body of `let` bindings of scalar locals, assignments to them and to
+//! `seq[K + j]`, and constant-trip `for` loops (unrolled here); loads and stores
+//! `seq[K + j]` whose bounds were proven by versioning; loop-invariant scalar expressions
+//! without panics; integer `+ - *`, bit ops, `as` between integers, wrapping_*, and
+//! `/ % div_euclid rem_euclid` by a positive constant; float `+ - * /`, negation, sqrt.
+//! No calls, branches, breaks or panics can occur in the vector body.
+//!
+//! Exactness. Rust's integer ops wrap at the type's width; a lane computing at that width
+//! wraps identically. Narrower lanes are used only where an interval analysis proves no
+//! value leaves the lane's signed range (then the lane holds the exact mathematical value,
+//! sign-extended): `x as i32` of an i8 stays in i8 lanes, a sum of nine of them is computed
+//! in i16 lanes. Division by a constant is `vec_div`'s multiply, checked exhaustively over
+//! the proven range. Float lane ops are the same IEEE operations as the scalar ones.
+//!
+//! Memory. Lane k of iteration j touches `seq[K + j + k]`, in bounds by versioning (the
+//! vector loop stops before `j + vf > end`). A loop storing to a sequence may load from it
+//! only at the identical index, and store to it at one index only, so no lane reads what
+//! another lane of the same block writes; distinct sequences are also tested for overlap at
+//! run time (the fast tier does not run the borrow checker) and overlapping ones run scalar.
+
+use super::place::seq_local;
+use super::versioning::BodyFacts;
+use super::{LoopInfo, Lowerer, V};
+use crate::diag::Result;
+use crate::typeck::ty::{FloatTy, IntTy, Ty};
+use crate::typeck::typed::{BinOp, Block, Expr, ExprKind as K, IterSrc, LocalId, LoopId, Pat, Stmt};
+use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Type, Value};
+use std::collections::HashMap;
+
+/// At most this many 128-bit vectors per value (i64 lanes of a 16-lane loop: 8).
+const MAX_PARTS: usize = 8;
+/// At most this many expression nodes after unrolling.
+pub(super) const MAX_OPS: usize = 600;
+
+pub(super) type R<T> = std::result::Result<T, &'static str>;
+
+/// A value of the vector body: one scalar for all lanes, or `vf` lanes in `parts`
+/// (vectors of `w`-bit lanes). Integer ranges are of the mathematical value; a lane
+/// narrower than its type holds that value sign-extended (see the module doc).
+#[derive(Clone)]
+pub(super) enum VV {
+    Uni { v: Option<Value>, ty: Ty, lo: i128, hi: i128 },
+    Lanes { parts: Vec<Value>, ty: Ty, w: u32, lo: i128, hi: i128 },
+}
+
+impl VV {
+    pub(super) fn ty(&self) -> &Ty {
+        match self {
+            VV::Uni { ty, .. } | VV::Lanes { ty, .. } => ty,
+        }
+    }
+    pub(super) fn range(&self) -> (i128, i128) {
+        match self {
+            VV::Uni { lo, hi, .. } | VV::Lanes { lo, hi, .. } => (*lo, *hi),
+        }
+    }
+}
+
+/// What the analysis found: lanes per iteration and the sequences touched.
+pub struct VecPlan {
+    pub vf: u32,
+    stored: Vec<LocalId>,
+    loaded: Vec<LocalId>,
+}
+
+pub(super) struct Vz<'f> {
+    pub(super) emit: bool,
+    pub(super) vf: u32,
+    /// Narrowest lane width: 128 / vf.
+    pub(super) wmin: u32,
+    pub(super) j: LocalId,
+    pub(super) facts: &'f BodyFacts,
+    pub(super) env: HashMap<LocalId, VV>,
+    pub(super) consts: HashMap<LocalId, i128>,
+    /// (sequence, index text, lane access)
+    pub(super) loads: Vec<(LocalId, String, bool)>,
+    pub(super) stores: Vec<(LocalId, String)>,
+    pub(super) ops: usize,
+}
+
+pub(super) fn int_ty(t: &Ty) -> Option<IntTy> {
+    match t {
+        Ty::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+pub(super) fn fits(lo: i128, hi: i128, w: u32) -> bool {
+    lo >= -(1i128 << (w - 1)) && hi < (1i128 << (w - 1))
+}
+
+pub(super) fn vty(w: u32, float: bool) -> Type {
+    match (w, float) {
+        (8, false) => types::I8X16,
+        (16, false) => types::I16X8,
+        (32, false) => types::I32X4,
+        (64, false) => types::I64X2,
+        (32, true) => types::F32X4,
+        _ => types::F64X2,
+    }
+}
+
+pub(super) fn sty(w: u32) -> Type {
+    match w {
+        8 => types::I8,
+        16 => types::I16,
+        32 => types::I32,
+        _ => types::I64,
+    }
+}
+
+fn elem_of(t: &Ty) -> Option<&Ty> {
+    match t.peel_refs() {
+        Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) => Some(e),
+        _ => None,
+    }
+}
+
+pub(super) fn bits_of(t: &Ty) -> Option<u32> {
+    match t {
+        Ty::Int(i) => Some(i.bits()),
+        Ty::Float(FloatTy::F32) => Some(32),
+        Ty::Float(FloatTy::F64) => Some(64),
+        _ => None,
+    }
+}
+
+/// Canonical text of an index with the unrolled loop variables' values substituted:
+/// equal texts are equal indexes at every j.
+fn key(e: &Expr, consts: &HashMap<LocalId, i128>) -> String {
+    match &e.kind {
+        K::Int(c) => c.to_string(),
+        K::Local(id) => match consts.get(id) {
+            Some(c) => c.to_string(),
+            None => format!("v{id}"),
+        },
+        K::Binary(op, a, b) => format!("({} {op:?} {})", key(a, consts), key(b, consts)),
+        _ => format!("?{:p}", e as *const Expr),
+    }
+}
+
+fn mentions(e: &Expr, id: LocalId) -> bool {
+    let mut hit = false;
+    super::loops::walk(e, &mut |x| {
+        if matches!(x.kind, K::Local(v) if v == id) {
+            hit = true;
+        }
+    });
+    hit
+}
+
+impl Lowerer<'_, '_> {
+    /// Can the unchecked copy of `for j in ..` with this body be vectorised? (No code emitted.)
+    pub(super) fn vector_plan(&mut self, j: LocalId, body: &Block, facts: &BodyFacts) -> R<VecPlan> {
+        let mut min_bits = 0u32;
+        let mut bad = None;
+        super::loops::walk_block(body, &mut |e| {
+            if let K::Index(b, _) = &e.kind {
+                match elem_of(&b.ty).and_then(bits_of) {
+                    Some(w) if min_bits == 0 || w < min_bits => min_bits = w,
+                    Some(_) => {}
+                    None => bad = Some("indexes a sequence of non-scalar elements"),
+                }
+            }
+        });
+        if let Some(b) = bad {
+            return Err(b);
+        }
+        if min_bits == 0 {
+            return Err("no slice or Vec access in the loop");
+        }
+        let vf = 128 / min_bits;
+        let mut z = Vz { emit: false, vf, wmin: min_bits, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0 };
+        self.vz_block(&mut z, body)?;
+        if !z.loads.iter().any(|l| l.2) && z.stores.is_empty() {
+            return Err("no access indexed by the loop variable");
+        }
+        for (sb, sk) in &z.stores {
+            if z.stores.iter().any(|(b, k)| b == sb && k != sk) {
+                return Err("stores to one sequence at two different indexes");
+            }
+            if z.loads.iter().any(|(b, k, _)| b == sb && k != sk) {
+                return Err("loads from a sequence it stores to, at another index");
+            }
+        }
+        let mut stored: Vec<LocalId> = z.stores.iter().map(|s| s.0).collect();
+        stored.dedup();
+        let mut loaded: Vec<LocalId> = z.loads.iter().map(|l| l.0).filter(|b| !stored.contains(b)).collect();
+        loaded.sort();
+        loaded.dedup();
+        stored.sort();
+        stored.dedup();
+        Ok(VecPlan { vf, stored, loaded })
+    }
+
+    /// Emit the vector loop and its scalar epilogue over `s..e` (the unchecked copy).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn vector_loop(&mut self, id: LoopId, pat: &Pat, j: LocalId, facts: &BodyFacts, s: Value, e: Value, body: &Block, plan: &VecPlan) -> Result<()> {
+        let vf = plan.vf;
+        self.count().vectorised = vf;
+        let nonempty = self.b.ins().icmp(IntCC::UnsignedLessThan, s, e);
+        let n = self.b.ins().isub(e, s);
+        let nv = self.b.ins().ushr_imm_u(n, vf.trailing_zeros() as i64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        let mut nv = self.b.ins().select(nonempty, nv, zero);
+        // Overlapping sequences (only possible through aliasing the borrow checker forbids): all scalar.
+        for &st in &plan.stored {
+            for &ld in &plan.loaded {
+                let (ps, ns) = self.seq_bytes(st)?;
+                let (pl, nl) = self.seq_bytes(ld)?;
+                let end_s = self.b.ins().iadd(ps, ns);
+                let end_l = self.b.ins().iadd(pl, nl);
+                let a = self.b.ins().icmp(IntCC::UnsignedLessThan, ps, end_l);
+                let c = self.b.ins().icmp(IntCC::UnsignedLessThan, pl, end_s);
+                let both = self.b.ins().band(a, c);
+                nv = self.b.ins().select(both, zero, nv);
+            }
+        }
+        let span = self.b.ins().ishl_imm_u(nv, vf.trailing_zeros() as i64);
+        let jend = self.b.ins().iadd(s, span);
+        let jvar = self.b.declare_var(types::I64);
+        self.b.def_var(jvar, s);
+        let head = self.b.create_block();
+        let vbody = self.b.create_block();
+        let ehead = self.b.create_block();
+        let ebody = self.b.create_block();
+        let elatch = self.b.create_block();
+        let exit = self.b.create_block();
+        self.b.ins().jump(head, &[]);
+        self.b.switch_to_block(head);
+        let jc = self.b.use_var(jvar);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, jc, jend);
+        self.b.ins().brif(more, vbody, &[], ehead, &[]);
+        self.b.switch_to_block(vbody);
+        self.b.seal_block(vbody);
+        self.push_scope();
+        self.bind(pat, &Ty::USIZE, V::S(jc))?;
+        let mut z = Vz { emit: true, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0 };
+        let line = self.line;
+        if let Err(why) = self.vz_block(&mut z, body) {
+            // The plan accepted this body: emission takes the same decisions.
+            unreachable!("vectoriser: plan and emission disagree: {why}");
+        }
+        self.set_line(line);
+        self.pop_scope();
+        let jn = self.b.ins().iadd_imm_s(jc, vf as i64);
+        self.b.def_var(jvar, jn);
+        self.poll_interrupt(head);
+        self.b.seal_block(head);
+        // Scalar epilogue: the remaining `< vf` iterations (all of them when overlapping).
+        self.b.switch_to_block(ehead);
+        let jc = self.b.use_var(jvar);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, jc, e);
+        self.b.ins().brif(more, ebody, &[], exit, &[]);
+        self.b.switch_to_block(ebody);
+        self.b.seal_block(ebody);
+        let depth = self.scope_depth();
+        self.loops.insert(id, LoopInfo { next: elatch, exit, depth, result: vec![], result_ty: Ty::Unit, temps: self.temps.len() });
+        self.push_scope();
+        self.bind(pat, &Ty::USIZE, V::S(jc))?;
+        self.block(body, false)?;
+        self.pop_scope();
+        if self.reachable() {
+            self.b.ins().jump(elatch, &[]);
+        }
+        self.b.switch_to_block(elatch);
+        self.b.seal_block(elatch);
+        let jn = self.b.ins().iadd_imm_s(jc, 1);
+        self.b.def_var(jvar, jn);
+        self.poll_interrupt(ehead);
+        self.b.seal_block(ehead);
+        self.b.switch_to_block(exit);
+        self.b.seal_block(exit);
+        Ok(())
+    }
+
+    /// (first byte, byte length) of a sequence local.
+    fn seq_bytes(&mut self, seq: LocalId) -> Result<(Value, Value)> {
+        let t = self.f.locals[seq as usize].ty.clone();
+        let size = elem_of(&t).map(|e| e.layout().0).unwrap_or(1) as i64;
+        let xe = Expr::new(K::Local(seq), t, self.f.span);
+        let (p, n) = self.seq_parts(&xe)?;
+        Ok((p, self.b.ins().imul_imm_s(n, size)))
+    }
+
+    // ---- statements ------------------------------------------------------------------
+
+    fn vz_block(&mut self, z: &mut Vz, b: &Block) -> R<()> {
+        for st in &b.stmts {
+            match st {
+                Stmt::Let { pat: Pat::Bind(id), init: Some(e), .. } => {
+                    let v = self.vz_expr(z, e)?;
+                    z.env.insert(*id, v);
+                }
+                Stmt::Let { .. } => return Err("a `let` without a plain name and initialiser"),
+                Stmt::Expr(e) => self.vz_stmt(z, e)?,
+            }
+        }
+        match &b.tail {
+            Some(t) => self.vz_stmt(z, t),
+            None => Ok(()),
+        }
+    }
+
+    fn vz_stmt(&mut self, z: &mut Vz, e: &Expr) -> R<()> {
+        match &e.kind {
+            K::Assign(l, r) => self.vz_assign(z, l, None, r),
+            K::OpAssign(op, l, r) => self.vz_assign(z, l, Some(*op), r),
+            K::Block(b) => self.vz_block(z, b),
+            K::Unit => Ok(()),
+            K::For { pat, iter, body, .. } => {
+                let IterSrc::Range { start, end, inclusive } = &iter.src else { return Err("a `for` over elements") };
+                let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else { return Err("an inner loop without constant bounds") };
+                if !iter.adapters.is_empty() {
+                    return Err("an inner loop with adapters");
+                }
+                let b = if *inclusive { *b + 1 } else { *b };
+                if b - a > 16 {
+                    return Err("an inner loop of more than 16 iterations");
+                }
+                let c = super::cl_ty(&iter.item);
+                for k in *a..b {
+                    if let Pat::Bind(v) = pat {
+                        z.consts.insert(*v, k);
+                    }
+                    if z.emit {
+                        self.push_scope();
+                        let kv = self.b.ins().iconst(c, k as i64);
+                        self.bind(pat, &iter.item, V::S(kv)).map_err(|_| "internal: binding an unrolled loop variable")?;
+                    }
+                    let r = self.vz_block(z, body);
+                    if z.emit {
+                        self.scopes.pop();
+                    }
+                    r?;
+                }
+                if let Pat::Bind(v) = pat {
+                    z.consts.remove(v);
+                }
+                Ok(())
+            }
+            _ => Err("a statement other than `let`, an assignment or a constant-trip `for`"),
+        }
+    }
+
+    fn vz_assign(&mut self, z: &mut Vz, l: &Expr, op: Option<BinOp>, r: &Expr) -> R<()> {
+        match &l.kind {
+            K::Local(id) => {
+                let Some(cur) = z.env.get(id).cloned() else { return Err("assigns a variable declared outside the loop (a value carried between iterations)") };
+                let rv = self.vz_expr(z, r)?;
+                let v = match op {
+                    None => rv,
+                    Some(op) => self.vz_binop(z, op, &l.ty, cur, rv)?,
+                };
+                z.env.insert(*id, v);
+                Ok(())
+            }
+            K::Index(base, idx) => {
+                let rv = self.vz_expr(z, r)?;
+                let v = match op {
+                    None => rv,
+                    Some(op) => {
+                        let cur = self.vz_load(z, base, idx)?;
+                        self.vz_binop(z, op, &l.ty, cur, rv)?
+                    }
+                };
+                self.vz_store(z, base, idx, v)
+            }
+            _ => Err("assigns through something other than a local or `seq[index]`"),
+        }
+    }
+
+    // ---- memory --------------------------------------------------------------------
+
+    /// Checks shared by loads and stores: (sequence, element type, lane access?).
+    fn vz_access(&mut self, z: &mut Vz, base: &Expr, idx: &Expr) -> R<(LocalId, Ty, bool)> {
+        let seq = seq_local(base).ok_or("indexes something other than a local slice or Vec")?;
+        if !self.proven_idx.contains(&(idx as *const Expr)) {
+            return Err("an index whose bounds check was not hoisted out of the loop");
+        }
+        let elem = elem_of(&base.ty).ok_or("indexes a non-sequence")?.clone();
+        let has_j = mentions(idx, z.j);
+        if has_j {
+            let mut vars = vec![];
+            if self.affine(idx, z.j, z.facts, &mut vars) != Some(true) {
+                return Err("an index not of the form `K + j`");
+            }
+        }
+        Ok((seq, elem, has_j))
+    }
+
+    fn vz_addr(&mut self, base: &Expr, idx: &Expr, elem: &Ty) -> R<Value> {
+        let (p, _) = self.seq_parts(base).map_err(|_| "internal: sequence parts")?;
+        let i = self.expr(idx, false).map_err(|_| "internal: index")?.s();
+        let size = elem.layout().0 as i64;
+        let off = if size == 1 { i } else { self.b.ins().imul_imm_s(i, size) };
+        Ok(self.b.ins().iadd(p, off))
+    }
+
+    pub(super) fn vz_load(&mut self, z: &mut Vz, base: &Expr, idx: &Expr) -> R<VV> {
+        let (seq, elem, has_j) = self.vz_access(z, base, idx)?;
+        z.loads.push((seq, key(idx, &z.consts), has_j));
+        let (lo, hi) = int_ty(&elem).map(|i| (i.min(), i.max())).unwrap_or((0, 0));
+        let w = bits_of(&elem).ok_or("a non-scalar element")?;
+        if !has_j {
+            let v = if z.emit {
+                let a = self.vz_addr(base, idx, &elem)?;
+                Some(self.b.ins().load(super::cl_ty(&elem), super::flags(), a, 0))
+            } else {
+                None
+            };
+            return Ok(VV::Uni { v, ty: elem, lo, hi });
+        }
+        let n = (z.vf * w / 128) as usize;
+        if n > MAX_PARTS {
+            return Err("too many vectors per value (mixed element widths)");
+        }
+        let mut parts = vec![];
+        if z.emit {
+            let a = self.vz_addr(base, idx, &elem)?;
+            let t = vty(w, matches!(elem, Ty::Float(_)));
+            for k in 0..n {
+                parts.push(self.b.ins().load(t, MemFlagsData::new().with_notrap(), a, (k * 16) as i32));
+            }
+        }
+        Ok(VV::Lanes { parts, ty: elem, w, lo, hi })
+    }
+
+    fn vz_store(&mut self, z: &mut Vz, base: &Expr, idx: &Expr, v: VV) -> R<()> {
+        let (seq, elem, has_j) = self.vz_access(z, base, idx)?;
+        if !has_j {
+            return Err("stores at an index that does not depend on the loop variable");
+        }
+        z.stores.push((seq, key(idx, &z.consts)));
+        let w = bits_of(&elem).ok_or("a non-scalar element")?;
+        let parts = self.vz_at(z, &v, w)?;
+        if z.emit {
+            let a = self.vz_addr(base, idx, &elem)?;
+            for (k, p) in parts.iter().enumerate() {
+                self.b.ins().store(MemFlagsData::new().with_notrap(), *p, a, (k * 16) as i32);
+            }
+        }
+        Ok(())
+    }
+}
