@@ -107,7 +107,8 @@ pub fn may_change_len(body: &Block, x: LocalId, closures_mutate: bool) -> bool {
     walk_block(body, &mut |e| match &e.kind {
         K::Assign(l, _) | K::OpAssign(_, l, _) if matches!(l.kind, K::Local(id) if id == x) => hit = true,
         K::Ref(inner, true) if root_local(inner) == Some(x) => hit = true,
-        K::Intrinsic(i, args) if !matches!(i, Intr::Len | Intr::IsEmpty | Intr::Contains | Intr::Clone | Intr::ToVec | Intr::SubSlice | Intr::Swap | Intr::SliceFill) => {
+        // A method of a scalar element (`x[j].wrapping_mul(k)`) reads the element only.
+        K::Intrinsic(i, args) if !matches!(i, Intr::Len | Intr::IsEmpty | Intr::Contains | Intr::Clone | Intr::ToVec | Intr::SubSlice | Intr::Swap | Intr::SliceFill) && !args.first().is_some_and(|a| a.ty.is_scalar()) => {
             if args.first().and_then(root_local) == Some(x) {
                 hit = true;
             }

@@ -16,6 +16,7 @@ mod expr;
 mod iters;
 mod stmt;
 pub mod ty;
+mod vector;
 
 use crate::common::rng::Rng;
 use std::collections::BTreeSet;
@@ -63,6 +64,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("trailing_expr", "the cell ends with an expression whose {:?} is the returned value"),
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
     ("affine_loops", "loops indexing x[K + j] (versioned bounds checks) and i64 division edges, called with out-of-range and wrapping arguments"),
+    ("vector_loops", "counted loops the vectoriser takes: mixed element widths, wrapping and floor division per lane, trip counts around the lane count, the last iteration out of bounds"),
 ];
 
 /// The features on by default: those the fast tier is expected to pass today.
@@ -72,7 +74,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
     "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell", "eprint", "assert_pretty",
-    "affine_loops",
+    "affine_loops", "vector_loops",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -249,6 +251,7 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     }
     g.callable = n_fns;
     let affine = (f.on("affine_loops") && g.rng.chance(35)).then(|| g.affine_fn());
+    let vector = (f.on("vector_loops") && g.rng.chance(35)).then(|| g.vector_fn());
     let main_line = g.lines.len() + 1;
     g.ret = None;
     g.scopes = vec![vec![]];
@@ -258,6 +261,9 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     g.prints = 0;
     if let Some(name) = affine {
         g.affine_calls(&name);
+    }
+    if let Some(tys) = vector {
+        g.vector_calls(&tys);
     }
     let n = 3 + g.rng.below(8) as usize;
     g.block_stmts(n, 0);

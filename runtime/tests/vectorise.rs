@@ -1,0 +1,112 @@
+//! The loop vectoriser's decisions, read from `%annotate`'s text: which loops run on vectors
+//! (and with how many lanes) and the reason given for those left scalar. Whether vectorised
+//! loops compute what rustc computes is the differential test's job (feature `vector_loops`);
+//! here the values are checked against hand-computed expectations only where cheap.
+//!
+//! Statistics over a dumped differential run (how many generated loops vectorised, and why
+//! the others did not):
+//!     ACCEL_DIFF_DUMP=/tmp/d ACCEL_DIFF_FEATURES==vector_loops cargo test --release -p accel-runtime --test differential
+//!     ACCEL_VEC_STATS=/tmp/d cargo test --release -p accel-runtime --test vectorise -- --ignored --nocapture
+
+mod common;
+
+use accel_runtime::{FastTier, JitOptions};
+use common::fast::Capture;
+
+/// The annotation line of `fn f`'s loop `for j in ...`.
+fn loop_note(src: &str) -> String {
+    let mut t = FastTier::new();
+    t.compile_only(src, &JitOptions::default()).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+    let a = t.annotate("f").unwrap();
+    a.text.lines().find(|l| l.contains("for j in")).unwrap_or_else(|| panic!("no loop line in\n{}", a.text)).to_string()
+}
+
+fn vectorised(src: &str, lanes: u32) {
+    let n = loop_note(src);
+    assert!(n.contains(&format!("vectorised ×{lanes}")), "expected ×{lanes}: {n}\n{src}");
+}
+
+fn refused(src: &str, why: &str) {
+    let n = loop_note(src);
+    assert!(n.contains("not vectorised") && n.contains(why), "expected refusal `{why}`: {n}\n{src}");
+}
+
+#[test]
+fn stencil_on_i8_runs_16_lanes() {
+    vectorised(
+        "fn f(x: &[i8], n: usize, m: usize, out: &mut [i8]) {\n    for i in 1..n - 1 {\n        for j in 1..m - 1 {\n            let mut s: i32 = 0;\n            for di in 0..3 { for dj in 0..3 { s += x[(i + di - 1) * m + j + dj - 1] as i32; } }\n            out[i * m + j] = s.div_euclid(9) as i8;\n        }\n    }\n}\n",
+        16,
+    );
+}
+
+#[test]
+fn elementwise_shapes_vectorise() {
+    vectorised("fn f(x: &[f64], y: &mut [f64], a: f64, n: usize) {\n    for j in 0..n {\n        y[j] = a * x[j] + y[j];\n    }\n}\n", 2);
+    vectorised("fn f(x: &[f32], y: &mut [f32], n: usize) {\n    for j in 0..n {\n        y[j] = (x[j] * x[j] + 1.0).sqrt();\n    }\n}\n", 4);
+    vectorised("fn f(x: &[u8], y: &[i16], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = (x[j] as i32) * 3 - (y[j] as i32).wrapping_mul(7);\n    }\n}\n", 16);
+    vectorised("fn f(x: &[i64], o: &mut [i64], k: i64, n: usize) {\n    for j in 1..n {\n        o[j] = x[j].wrapping_mul(k) ^ x[j - 1];\n    }\n}\n", 2);
+    vectorised("fn f(x: &[u8], o: &mut [u8], n: usize) {\n    for j in 0..n {\n        o[j] = (x[j] as u16 + 1).rem_euclid(10) as u8;\n    }\n}\n", 16);
+    vectorised("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] += x[j] & 255;\n    }\n}\n", 4);
+}
+
+#[test]
+fn refusals_keep_the_loop_scalar() {
+    refused(
+        "fn f(x: &[i32], n: usize) -> i32 {\n    let mut s = 0;\n    for j in 0..n {\n        s += x[j];\n    }\n    s\n}\n",
+        "declared outside the loop",
+    );
+    refused("fn f(o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j + 1] = o[j] + 1;\n    }\n}\n", "at another index");
+    refused("fn f(o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = 1;\n        o[j + 1] = 2;\n    }\n}\n", "two different indexes");
+    refused("fn f(x: &[i32], o: &mut [i32], d: i32, n: usize) {\n    for j in 0..n {\n        o[j] = x[j] / d;\n    }\n}\n", "positive constant");
+    refused("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = x[j] / 3;\n    }\n}\n", "negative");
+    refused("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = x[j].div_euclid(3);\n    }\n}\n", "wider than 16 bits");
+    refused("fn f(x: &[i8], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = (x[j] as i32 * 300).div_euclid(3);\n    }\n}\n", "range");
+    refused("fn f(x: &[f64], o: &mut [f64], n: usize) {\n    for j in 0..n {\n        o[j] = x[j].min(1.0);\n    }\n}\n", "does not handle");
+    refused("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        if x[j] > 0 { o[j] = 1; }\n    }\n}\n", "statement other than");
+    refused("fn f(x: &[i32], o: &mut [usize], n: usize) {\n    for j in 0..n {\n        o[j] = j;\n    }\n}\n", "loop variable as a value");
+    refused("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = x[2 * j];\n    }\n}\n", "hoisted");
+}
+
+#[test]
+fn vectorised_values_and_epilogue() {
+    // 0..37 lanes of u8 → 2 vector blocks of 16 and 5 scalar iterations; wrapping per lane.
+    let src = "fn f(x: &[u8], o: &mut [u8], n: usize) {\n    for j in 0..n {\n        o[j] = (x[j] as i32 * 7 - 100).rem_euclid(256) as u8 ^ x[j];\n    }\n}\nlet x: Vec<u8> = (0..40).map(|i| (i * 37 % 256) as u8).collect();\nlet mut o = vec![0u8; 40];\nf(&x, &mut o, 37);\no\n";
+    let want: Vec<u8> = (0..40u32)
+        .map(|i| if i < 37 { let v = (i * 37 % 256) as u8; ((v as i32 * 7 - 100).rem_euclid(256) as u8) ^ v } else { 0 })
+        .collect();
+    let mut t = FastTier::new();
+    let out = Capture::default();
+    let v = t.run_cell(src, &JitOptions::default(), &out).unwrap().unwrap();
+    assert_eq!(v.text, format!("{want:?}"));
+}
+
+/// Counts, over a directory of dumped differential programs, the `fv` loops vectorised and
+/// the refusal reasons of the others (see the module doc).
+#[test]
+#[ignore]
+fn vector_stats() {
+    let Ok(dir) = std::env::var("ACCEL_VEC_STATS") else { return };
+    let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let src = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let Some(start) = src.find("fn fv(") else { continue };
+        let body = &src[start..];
+        let end = body.find("\n}\n").map(|k| k + 3).unwrap_or(body.len());
+        let mut t = FastTier::new();
+        if t.compile_only(&body[..end], &JitOptions::default()).is_err() {
+            *counts.entry("compile error".into()).or_default() += 1;
+            continue;
+        }
+        let a = t.annotate("fv").unwrap();
+        let line = a.text.lines().find(|l| l.contains("for j in")).unwrap_or("").to_string();
+        let key = match (line.find("vectorised ×"), line.find("not vectorised: ")) {
+            (_, Some(k)) => line[k..].to_string(),
+            (Some(k), None) => line[k..].split(',').next().unwrap().to_string(),
+            _ => "no note".into(),
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    for (k, n) in counts {
+        println!("{n:5}  {k}");
+    }
+}
