@@ -55,6 +55,8 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     /// jumping to `frame.next`).
     pub fn run_iter(&mut self, it: &IterExpr, sink: &mut Sink<'_, 'a, 'b>) -> Result<()> {
         let (src_rev, adapters) = normalize(it)?;
+        // Asked for by the loop being lowered, for its own source loop(s) only.
+        let strip = std::mem::take(&mut self.strip_leaf);
         let exit = self.b.create_block();
         let chain_at = adapters.iter().position(|a| matches!(a, Adapter::Chain(_)));
         let (prefix, suffix): (Vec<Adapter>, Vec<Adapter>) = match chain_at {
@@ -70,7 +72,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             let heads = take_heads(&prefix, &prefix_states).into_iter().chain(take_heads(&suffix, &suffix_states)).collect::<Vec<_>>();
             let chain_ads: Vec<Adapter> = prefix.iter().chain(suffix.iter()).cloned().collect();
             let states: Vec<St> = prefix_states.into_iter().chain(suffix_states.iter().map(clone_st)).collect();
-            self.source_loop(&it.src, src_rev, &it.item, &heads, after1, exit, &mut |l: &mut Self, item, fr| l.apply(&chain_ads, &states, 0, item, fr, sink))?;
+            self.source_loop(&it.src, src_rev, &it.item, &heads, strip, after1, exit, &mut |l: &mut Self, item, fr| l.apply(&chain_ads, &states, 0, item, fr, sink))?;
         }
         if let Some(c) = chain_at {
             self.b.switch_to_block(after1);
@@ -84,7 +86,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             let heads = take_heads(&oads, &ostates).into_iter().chain(take_heads(&suffix, &suffix_states)).collect::<Vec<_>>();
             let all: Vec<Adapter> = oads.iter().chain(suffix.iter()).cloned().collect();
             let states: Vec<St> = ostates.into_iter().chain(suffix_states.iter().map(clone_st)).collect();
-            self.source_loop(&other.src, orev, &other.item, &heads, exit, exit, &mut |l: &mut Self, item, fr| l.apply(&all, &states, 0, item, fr, sink))?;
+            self.source_loop(&other.src, orev, &other.item, &heads, strip, exit, exit, &mut |l: &mut Self, item, fr| l.apply(&all, &states, 0, item, fr, sink))?;
         }
         self.b.switch_to_block(exit);
         self.b.seal_block(exit);
@@ -165,7 +167,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn source_loop(&mut self, src: &IterSrc, rev: bool, item_ty: &Ty, heads: &[(Variable, Value)], end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
+    fn source_loop(&mut self, src: &IterSrc, rev: bool, item_ty: &Ty, heads: &[(Variable, Value)], strip: bool, end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
         let _ = item_ty_of_src(src, item_ty);
         let header = self.b.create_block();
         let body = self.b.create_block();
@@ -182,28 +184,8 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let i = self.b.declare_var(c);
                 match (rev, *inclusive) {
                     (false, false) if heads.is_empty() => {
-                        // Rotated: the test sits at the bottom, so an iteration takes one
-                        // taken branch (back to the body) instead of two (latch → header → body).
-                        self.b.def_var(i, s);
-                        let more = self.b.ins().icmp(lt, s, e);
-                        self.b.ins().brif(more, body, &[], end_b, &[]);
                         self.b.seal_block(header);
-                        self.b.switch_to_block(body);
-                        let iv = self.b.use_var(i);
-                        f(self, Item::V(V::S(iv)), Frame { next: latch, exit })?;
-                        self.b.switch_to_block(latch);
-                        self.b.seal_block(latch);
-                        let iv = self.b.use_var(i);
-                        let i1 = self.b.ins().iadd_imm_s(iv, 1);
-                        self.b.def_var(i, i1);
-                        let test = self.b.create_block();
-                        self.poll_interrupt(test);
-                        self.b.switch_to_block(test);
-                        self.b.seal_block(test);
-                        let more = self.b.ins().icmp(lt, i1, e);
-                        self.b.ins().brif(more, body, &[], end_b, &[]);
-                        self.b.seal_block(body);
-                        return Ok(());
+                        return self.rotated_loop(i, (s, e, lt), (body, latch), strip, (end_b, exit), &mut super::rotated::scalar_item, f);
                     }
                     (false, false) => {
                         self.b.def_var(i, s);
@@ -215,13 +197,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                         self.b.ins().brif(more, body, &[], end_b, &[]);
                         self.b.switch_to_block(body);
                         self.b.seal_block(body);
-                        let iv = self.b.use_var(i);
-                        f(self, Item::V(V::S(iv)), Frame { next: latch, exit })?;
-                        self.b.switch_to_block(latch);
-                        self.b.seal_block(latch);
-                        let iv = self.b.use_var(i);
-                        let i1 = self.b.ins().iadd_imm_s(iv, 1);
-                        self.b.def_var(i, i1);
+                        self.range_body_step(i, latch, exit, &mut super::rotated::scalar_item, f)?;
                     }
                     (rev, true) => {
                         // An inclusive range: test for the last value before stepping, so
@@ -279,6 +255,18 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 };
                 let sz = et.layout().0 as i64;
                 let idx = self.b.declare_var(types::I64);
+                if !rev && heads.is_empty() {
+                    self.b.seal_block(header);
+                    let mutable = matches!(seq.ty, Ty::Ref(_, true));
+                    let by_ref = *by_ref;
+                    let z = self.b.ins().iconst(types::I64, 0);
+                    let mut item = |l: &mut Self, k: Value| {
+                        let off = if sz == 1 { k } else { l.b.ins().imul_imm_s(k, sz) };
+                        let addr = l.b.ins().iadd(p, off);
+                        Item::V(l.elem_item(&et, addr, by_ref, mutable))
+                    };
+                    return self.rotated_loop(idx, (z, n, IntCC::UnsignedLessThan), (body, latch), strip, (end_b, exit), &mut item, f);
+                }
                 if rev {
                     self.b.def_var(idx, n);
                 } else {

@@ -212,7 +212,8 @@ impl Lowerer<'_, '_> {
             return Ok(V::Unit);
         }
         let positive = match (&iter.src, pat) {
-            (IterSrc::Range { start, .. }, Pat::Bind(id)) if iter.adapters.iter().all(|a| matches!(a, crate::typeck::typed::Adapter::StepBy(_))) => {
+            // `for mut i in 1..n { i -= 1; x / i }`: a reassigned loop variable proves nothing.
+            (IterSrc::Range { start, .. }, Pat::Bind(id)) if iter.adapters.iter().all(|a| matches!(a, crate::typeck::typed::Adapter::StepBy(_))) && !self.f.locals[*id as usize].mutable => {
                 matches!(start.kind, K::Int(v) if v >= 1).then_some(*id)
             }
             _ => None,
@@ -226,11 +227,18 @@ impl Lowerer<'_, '_> {
                 return Ok(r);
             }
         }
+        // A forward range is the rotated loop (`iters::source_loop`): the loop variable's
+        // value is a parameter of the body block, so it is `< len` wherever it is available.
+        let forward = iter.adapters.is_empty();
         if let Some(p) = proven {
             self.proven.insert(p);
+            if forward {
+                self.proven_fwd.insert(p);
+            }
         }
         let depth = self.scope_depth();
         let item_ty = iter.item.clone();
+        self.strip_leaf = super::rotated::leaf_block(body);
         self.run_iter(iter, &mut |l: &mut Self, item, frame| {
             l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
             l.push_scope();
@@ -244,6 +252,7 @@ impl Lowerer<'_, '_> {
         })?;
         if let Some(p) = proven {
             self.proven.remove(&p);
+            self.proven_fwd.remove(&p);
         }
         Ok(V::Unit)
     }
@@ -279,7 +288,7 @@ impl Lowerer<'_, '_> {
             return None;
         }
         let Pat::Bind(i) = pat else { return None };
-        if iter.item != Ty::USIZE {
+        if iter.item != Ty::USIZE || self.f.locals[*i as usize].mutable {
             return None;
         }
         let seq = match &end.kind {

@@ -26,6 +26,7 @@ mod loops;
 mod ops;
 mod options;
 mod place;
+mod rotated;
 mod select;
 mod vec_div;
 mod vec_ops;
@@ -219,6 +220,13 @@ pub struct Lowerer<'a, 'b> {
     line: u32,
     /// (index local, sequence local): the index is proven `< len(seq)` where it is used.
     proven: HashSet<(LocalId, LocalId)>,
+    /// The subset of `proven` whose loop is the rotated forward range (see `place::movable`).
+    proven_fwd: HashSet<(LocalId, LocalId)>,
+    /// Addresses (and Vec headers) of memory nothing writes while the fn runs, valid
+    /// wherever the value is available: loads from them may move (`place.rs`).
+    movable: HashSet<Value>,
+    /// Set by a loop whose body is a short leaf, taken by the next `run_iter` (`rotated.rs`).
+    pub strip_leaf: bool,
     /// Index expressions proven in bounds by a versioned loop's hoisted test.
     proven_idx: HashSet<*const typed::Expr>,
     /// Versioned loops being lowered around the current point, and how many of them are
@@ -239,6 +247,11 @@ pub struct Lowerer<'a, 'b> {
 
 pub fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
+}
+
+/// Loads the e-graph may merge, hoist out of loops and sink (see `place::movable`).
+pub fn movable_flags() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
 impl<'a, 'b> Lowerer<'a, 'b> {
@@ -283,6 +296,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             func_refs: HashMap::new(),
             line: f.span.line,
             proven: HashSet::new(),
+            proven_fwd: HashSet::new(),
+            movable: HashSet::new(),
+            strip_leaf: false,
             proven_idx: HashSet::new(),
             version_depth: 0,
             in_fallback: 0,

@@ -1,7 +1,23 @@
 //! Places (what can be read, assigned, indexed) and memory: loads, stores, copies,
 //! element addresses with bounds checks (elided where a loop range proves them).
+//!
+//! Movable loads. Cranelift does not hoist ordinary loads out of loops; a load flagged
+//! readonly + can_move is treated as pure (merged, hoisted to a loop's preheader, sunk to its
+//! use). That is sound only for an address that (1) points to memory nothing writes while the
+//! fn runs and that outlives the call, and (2) is valid wherever its value is available, since
+//! the load may run where the original code would not (before a zero-trip loop, say). The
+//! values in `Lowerer::movable` have both properties:
+//! - the data pointer / header of a shared-reference parameter (`&[T]`, `&Vec<T>`, `&[T; N]`,
+//!   never reassigned): borrowed for the whole call, so immutable and alive;
+//! - `p + i*size` for such a `p` when `i` is a constant below a constant length, or the
+//!   variable of a forward `for i in a..len(p)` (`proven_fwd`): that loop is rotated, its
+//!   variable is a parameter of the body block, reached only after `i < len` was tested, so
+//!   every point where the value exists has `i < len`;
+//! - a field of such an element, and a Vec header loaded from one (shared all the way down).
+//! Indexes proven only by a versioned loop's test (`proven_idx`) or checked in the body are
+//! not movable: their validity depends on a branch, not on the value.
 
-use super::{flags, repr, Lowerer, Repr, V};
+use super::{flags, movable_flags, repr, Lowerer, Repr, V};
 use crate::diag::Result;
 use crate::exec::rt;
 use crate::typeck::ty::{tuple_offsets, Ty};
@@ -30,17 +46,36 @@ pub fn seq_local(e: &Expr) -> Option<LocalId> {
 
 impl Lowerer<'_, '_> {
     pub fn load_mem(&mut self, t: &Ty, addr: Value, off: i32) -> V {
-        match repr(t) {
+        let mv = self.movable.contains(&addr);
+        let fl = if mv { movable_flags() } else { flags() };
+        let v = match repr(t) {
             Repr::Unit => V::Unit,
-            Repr::S(c) => V::S(self.b.ins().load(c, flags(), addr, off)),
+            Repr::S(c) => V::S(self.b.ins().load(c, fl, addr, off)),
             Repr::F => {
-                let a = self.b.ins().load(types::I64, flags(), addr, off);
-                let b = self.b.ins().load(types::I64, flags(), addr, off + 8);
+                let a = self.b.ins().load(types::I64, fl, addr, off);
+                let b = self.b.ins().load(types::I64, fl, addr, off + 8);
                 V::F(a, b)
             }
             Repr::A { inline: true } => V::A(if off == 0 { addr } else { self.b.ins().iadd_imm_s(addr, off as i64) }),
-            Repr::A { inline: false } => V::A(self.b.ins().load(types::I64, flags(), addr, off)),
+            Repr::A { inline: false } => V::A(self.b.ins().load(types::I64, fl, addr, off)),
+        };
+        if mv {
+            // What a shared sequence holds is shared too: a Vec header or slice pointer read
+            // from it points to memory that is immutable and alive for the call.
+            match (t, v) {
+                (Ty::Vec(_) | Ty::String, V::S(h)) => {
+                    self.movable.insert(h);
+                }
+                (Ty::Ref(inner, false), V::F(p, _)) if matches!(**inner, Ty::Slice(_) | Ty::Str) => {
+                    self.movable.insert(p);
+                }
+                (Ty::Array(..) | Ty::Tuple(_), V::A(a)) => {
+                    self.movable.insert(a);
+                }
+                _ => {}
+            }
         }
+        v
     }
 
     pub fn store_mem(&mut self, t: &Ty, addr: Value, off: i32, v: V) -> Result<()> {
@@ -91,7 +126,11 @@ impl Lowerer<'_, '_> {
                 let base = self.aggregate_addr(b)?;
                 let Ty::Tuple(ts) = b.ty.peel_refs() else { unreachable!() };
                 let off = tuple_offsets(ts)[*k as usize];
-                Place::Mem(self.b.ins().iadd_imm_s(base, off as i64))
+                let a = self.b.ins().iadd_imm_s(base, off as i64);
+                if self.movable.contains(&base) {
+                    self.movable.insert(a);
+                }
+                Place::Mem(a)
             }
             K::Deref(x) => match &x.ty {
                 Ty::Ref(inner, m) => {
@@ -138,6 +177,12 @@ impl Lowerer<'_, '_> {
 
     pub fn seq_parts_of(&mut self, t: &Ty, v: V) -> (Value, Value) {
         match (t, v) {
+            (Ty::Vec(_) | Ty::String, V::S(h)) if self.movable.contains(&h) => {
+                let p = self.b.ins().load(types::I64, movable_flags(), h, 0);
+                let n = self.b.ins().load(types::I64, movable_flags(), h, 8);
+                self.movable.insert(p);
+                (p, n)
+            }
             (Ty::Vec(_) | Ty::String, V::S(h)) => {
                 let p = self.b.ins().load(types::I64, flags(), h, 0);
                 let n = self.b.ins().load(types::I64, flags(), h, 8);
@@ -174,16 +219,28 @@ impl Lowerer<'_, '_> {
             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => (**t).clone(),
             _ => unreachable!("typeck checked the indexed type"),
         };
-        let (p, n) = self.seq_parts(base)?;
+        let bv = self.expr(base, false)?;
+        if self.readonly_param(base) {
+            // The root of a movable chain (module doc): the parameter's pointer or header.
+            match bv {
+                V::S(x) | V::A(x) | V::F(x, _) => {
+                    self.movable.insert(x);
+                }
+                V::Unit => {}
+            }
+        }
+        let (p, n) = self.seq_parts_of(base.ty.peel_refs(), bv);
         let i = self.expr(idx, false)?.s();
-        let proven = match (&idx.kind, seq_local(base)) {
-            (K::Local(iv), Some(sv)) => self.proven.contains(&(*iv, sv)),
-            _ => false,
-        } || self.proven_idx.contains(&(idx as *const Expr));
+        let (proven, fwd) = match (&idx.kind, seq_local(base)) {
+            (K::Local(iv), Some(sv)) => (self.proven.contains(&(*iv, sv)), self.proven_fwd.contains(&(*iv, sv))),
+            _ => (false, false),
+        };
+        let proven = proven || self.proven_idx.contains(&(idx as *const Expr));
         let static_ok = match (self.const_of(i), self.const_of(n)) {
             (Some(iv), Some(nv)) => (iv as u64) < nv as u64,
             _ => false,
         };
+        let movable = self.movable.contains(&p) && (fwd || static_ok);
         if proven || static_ok {
             self.count().bounds_elided += 1;
         } else if self.opts.boundscheck {
@@ -191,7 +248,19 @@ impl Lowerer<'_, '_> {
         }
         let size = elem.layout().0 as i64;
         let off = if size == 1 { i } else { self.b.ins().imul_imm_s(i, size) };
-        Ok(self.b.ins().iadd(p, off))
+        let a = self.b.ins().iadd(p, off);
+        if movable {
+            self.movable.insert(a);
+        }
+        Ok(a)
+    }
+
+    /// A shared-reference parameter holding a sequence, never reassigned: nothing can write
+    /// what it points to while the fn runs, and it outlives the call.
+    fn readonly_param(&self, e: &Expr) -> bool {
+        let Some(id) = seq_local(e) else { return false };
+        let l = &self.f.locals[id as usize];
+        !l.mutable && self.f.params.contains(&id) && matches!(&l.ty, Ty::Ref(inner, false) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_) | Ty::Array(..)))
     }
 
     pub fn bounds_check(&mut self, i: Value, n: Value) {

@@ -329,6 +329,7 @@ impl Lowerer<'_, '_> {
                 continue;
             }
             let depth = self.scope_depth();
+            self.strip_leaf = super::rotated::leaf_block(body);
             let r = self.run_iter(iter, &mut |l: &mut Self, item, frame| {
                 l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
                 l.push_scope();

@@ -13,6 +13,7 @@
 
 mod affine;
 mod expr;
+mod invariant;
 mod iters;
 mod stmt;
 pub mod ty;
@@ -65,6 +66,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
     ("affine_loops", "loops indexing x[K + j] (versioned bounds checks) and i64 division edges, called with out-of-range and wrapping arguments"),
     ("vector_loops", "counted loops the vectoriser takes: mixed element widths, wrapping and floor division per lane, trip counts around the lane count, the last iteration out of bounds"),
+    ("invariant_loads", "nested loops reading shared-slice elements invariant in the inner loop (moved loads), invariant indexes out of bounds only sometimes, zero-trip inner loops, `for mut` variables, long leaf loops of every counter width"),
 ];
 
 /// The features on by default: those the fast tier is expected to pass today.
@@ -74,7 +76,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
     "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell", "eprint", "assert_pretty",
-    "affine_loops", "vector_loops",
+    "affine_loops", "vector_loops", "invariant_loads",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -252,6 +254,14 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     g.callable = n_fns;
     let affine = (f.on("affine_loops") && g.rng.chance(35)).then(|| g.affine_fn());
     let vector = (f.on("vector_loops") && g.rng.chance(35)).then(|| g.vector_fn());
+    // Its own random stream, so switching the feature on leaves every other program as it was.
+    let mut inv_rng = Rng::new(seed ^ 0x5ca1_a4b5_1f1f_0001);
+    let invariant = (f.on("invariant_loads") && inv_rng.chance(30)).then(|| {
+        std::mem::swap(&mut g.rng, &mut inv_rng);
+        let name = g.invariant_fn();
+        std::mem::swap(&mut g.rng, &mut inv_rng);
+        name
+    });
     let main_line = g.lines.len() + 1;
     g.ret = None;
     g.scopes = vec![vec![]];
@@ -264,6 +274,11 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     }
     if let Some(tys) = vector {
         g.vector_calls(&tys);
+    }
+    if let Some(name) = invariant {
+        std::mem::swap(&mut g.rng, &mut inv_rng);
+        g.invariant_calls(&name);
+        std::mem::swap(&mut g.rng, &mut inv_rng);
     }
     let n = 3 + g.rng.below(8) as usize;
     g.block_stmts(n, 0);
