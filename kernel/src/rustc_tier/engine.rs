@@ -8,13 +8,14 @@
 //! answering kernel_info never wait for it.
 
 use super::child_setup::SETUP_CELL;
-use super::prelude_dep;
+use super::{lockfile, prelude_dep};
 use crossbeam_channel::{Receiver, Sender};
 use evcxr::{CommandContext, EvalCallbacks, EvalContext, EvalContextOutputs, EvalOutputs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Builds the command evcxr runs as its child (None: `current_exe`, i.e. `accel` itself).
@@ -32,6 +33,8 @@ pub(super) enum Event {
     Stdout(String),
     /// A line from the child's stderr (only before the relay is set up).
     Stderr(String),
+    /// A line from the kernel itself about the cell (shown on the cell's stderr stream).
+    Note(String),
     /// User code asked for a line of input.
     Input { prompt: String, password: bool, reply: Sender<String> },
     Done(Result<EvalOutputs, evcxr::Error>),
@@ -47,6 +50,8 @@ pub(super) struct Shared {
     /// We killed the child; the worker restarts it before the next job if evcxr has not.
     killed: AtomicBool,
     pub ready: AtomicBool,
+    /// The accel crate is being added in the background (`prelude_dep`, "Preloading").
+    pub preloading: AtomicBool,
     /// A cell is being evaluated (interrupts outside one are ignored).
     pub in_eval: AtomicBool,
     pub interrupt_tx: Sender<()>,
@@ -61,6 +66,7 @@ impl Shared {
             child: Mutex::new(None),
             killed: AtomicBool::new(false),
             ready: AtomicBool::new(false),
+            preloading: AtomicBool::new(false),
             in_eval: AtomicBool::new(false),
             interrupt_tx,
             interrupt_rx,
@@ -203,23 +209,52 @@ impl Engine {
         }
     }
 
-    /// Adds the `accel` crate before a cell that uses it (rule in `prelude_dep`).
+    /// Whether the session has the `accel` crate already (`:show_deps` answers from evcxr's
+    /// state, without a build: right after `:clear` too).
+    fn has_accel(&mut self) -> Result<bool, evcxr::Error> {
+        let deps = self.ctx.execute(":show_deps")?;
+        Ok(prelude_dep::listed(deps.get("text/plain").unwrap_or("")))
+    }
+
+    /// Adds the `accel` crate before a cell that uses it (rule in `prelude_dep`), telling the
+    /// cell what takes the time.
     fn ensure_accel(&mut self, code: &str) -> Result<(), evcxr::Error> {
         if !prelude_dep::uses_accel(code) || prelude_dep::adds_own_dep(code) {
             return Ok(());
         }
-        if self.ctx.defined_item_names().any(|name| name == "accel") {
-            return Ok(());
-        }
-        // `:show_deps` answers from evcxr's state (no build): right after `:clear` too.
-        let deps = self.ctx.execute(":show_deps")?;
-        if prelude_dep::listed(deps.get("text/plain").unwrap_or("")) {
+        if self.ctx.defined_item_names().any(|name| name == "accel") || self.has_accel()? {
             return Ok(());
         }
         let dir = prelude_dep::prelude_dir().map_err(evcxr::Error::Message)?;
         prelude_dep::forget_stale_builds(&dir);
+        let note = |text: String| {
+            let _ = self.forward.send(Forward::Then(Event::Note(text)));
+        };
+        note(if prelude_dep::cached(&dir) {
+            "accel: adding the accel crate (first use in this session: cargo replays its cached build)…".to_owned()
+        } else {
+            "accel: adding the accel crate (first use: building it and its ~20 dependencies once, \
+             then cached; this can take minutes)…"
+                .to_owned()
+        });
+        let started = Instant::now();
+        self.add_accel(&dir)?;
+        let _ = self.forward.send(Forward::Then(Event::Note(format!(
+            "accel: the accel crate is ready ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        ))));
+        Ok(())
+    }
+
+    /// `:dep accel = { path = … }`, with its dependencies pinned to the workspace's lock.
+    fn add_accel(&mut self, dir: &Path) -> Result<(), evcxr::Error> {
         eprintln!("accel: adding the accel crate from {}", dir.display());
-        self.ctx.execute(&prelude_dep::dep_command(&dir)).map_err(|error| {
+        if let (Some(crate_dir), Some(lock)) = (self.crate_dir(), prelude_dep::workspace_lock(dir)) {
+            if let Err(error) = lockfile::pin(&crate_dir, &lock) {
+                eprintln!("accel: accel's dependencies not pinned to {}: {error}", lock.display());
+            }
+        }
+        self.ctx.execute(&prelude_dep::dep_command(dir)).map_err(|error| {
             // Errors of the prelude's own build: not spans in the user's cell.
             let why = match error {
                 evcxr::Error::CompilationErrors(errors) => errors.iter().map(|e| e.rendered()).collect::<Vec<_>>().join("\n"),
@@ -228,6 +263,44 @@ impl Engine {
             evcxr::Error::Message(format!("adding the accel crate ({}) failed: {why}", dir.display()))
         })?;
         Ok(())
+    }
+
+    /// evcxr's crate directory (where its `Cargo.toml` and `Cargo.lock` are).
+    fn crate_dir(&mut self) -> Option<PathBuf> {
+        let out = self.ctx.execute(":last_compile_dir").ok()?;
+        let dir = PathBuf::from(out.get("text/plain")?.trim());
+        dir.join("Cargo.toml").is_file().then_some(dir)
+    }
+
+    /// Adds the crate while the session is idle, then warms rust-analyzer and the child with
+    /// it (`prelude_dep`, "Preloading"). Failures are only logged: the first cell that uses
+    /// the crate then adds it the ordinary way and shows the error.
+    fn preload_accel(&mut self) {
+        let started = Instant::now();
+        let result = (|| -> Result<&'static str, String> {
+            if self.has_accel().map_err(|e| e.to_string())? {
+                return Ok("already there");
+            }
+            let dir = prelude_dep::prelude_dir()?;
+            prelude_dep::forget_stale_builds(&dir);
+            if !prelude_dep::cached(&dir) {
+                return Ok("skipped: not in evcxr's build cache yet (the first cell using it builds it)");
+            }
+            self.add_accel(&dir).map_err(|e| e.to_string())?;
+            let added = started.elapsed().as_secs_f64();
+            // Output of the warm-up cell is dropped (the forwarder has no target now).
+            self.ctx.execute(prelude_dep::WARM_UP_CELL).map_err(|e| format!("warm-up cell: {e}"))?;
+            let ran = started.elapsed().as_secs_f64();
+            let code = prelude_dep::WARM_UP_COMPLETION;
+            let _ = self.ctx.completions(code, code.len());
+            eprintln!("accel: preload phases: :dep {added:.1} s, warm-up cell {:.1} s, completion {:.1} s",
+                ran - added, started.elapsed().as_secs_f64() - ran);
+            Ok("added")
+        })();
+        match result {
+            Ok(what) => eprintln!("accel: preloading the accel crate: {what} ({:.1} s)", started.elapsed().as_secs_f64()),
+            Err(why) => eprintln!("accel: preloading the accel crate failed: {why}"),
+        }
     }
 
     fn restart_if_dead(&mut self) {
@@ -242,6 +315,9 @@ impl Engine {
         *shared.vars.lock().unwrap_or_else(|e| e.into_inner()) = vars;
     }
 }
+
+/// How long the worker must have had nothing to do before it preloads the accel crate.
+const PRELOAD_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
 
 /// Default size of evcxr's build cache (`:cache`, in MiB); `ACCEL_RUSTC_CACHE_MB` changes it,
 /// 0 turns the cache off.
@@ -258,16 +334,17 @@ fn cache_size_mb() -> u64 {
     }
 }
 
-pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>) -> Sender<Job> {
+/// `preload`: add the accel crate when the worker is first idle (`prelude_dep`, "Preloading").
+pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>, preload: bool) -> Sender<Job> {
     let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
     std::thread::Builder::new()
         .name("accel-rustc-tier".to_owned())
-        .spawn(move || worker(command, shared, jobs_rx))
+        .spawn(move || worker(command, shared, jobs_rx, preload))
         .expect("cannot start the rustc tier thread");
     jobs_tx
 }
 
-fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>) {
+fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>, mut preload: bool) {
     let start = |shared: &Shared| -> Result<Engine, String> {
         let started = catch_unwind(AssertUnwindSafe(|| Engine::start(command.as_ref(), shared)))
             .unwrap_or_else(|_| Err("evcxr panicked while starting".to_owned()));
@@ -278,7 +355,28 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
         started
     };
     let mut engine = start(&shared);
-    for job in jobs {
+    loop {
+        let job = if preload {
+            // Preload once the session has been idle for a moment (a user typing, not a
+            // notebook run cell after cell, whose cells must not wait for it).
+            match jobs.recv_timeout(PRELOAD_WHEN_IDLE_FOR) {
+                Ok(job) => job,
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                    preload = false;
+                    if let Ok(eng) = &mut engine {
+                        shared.preloading.store(true, Ordering::SeqCst);
+                        let _ = catch_unwind(AssertUnwindSafe(|| eng.preload_accel()));
+                        eng.ensure_setup();
+                        shared.preloading.store(false, Ordering::SeqCst);
+                    }
+                    continue;
+                }
+            }
+        } else {
+            let Ok(job) = jobs.recv() else { break };
+            job
+        };
         match job {
             Job::Complete { code, pos, reply } => {
                 let found = engine.as_mut().ok().and_then(|e| {

@@ -14,6 +14,7 @@
 
 mod child_setup;
 mod engine;
+mod lockfile;
 mod prelude_dep;
 mod render;
 pub mod workdir;
@@ -43,11 +44,15 @@ pub struct EvcxrTier {
     command: Option<ChildCommand>,
 }
 
+/// A cell that has waited this long for the background preload of the accel crate says so.
+const PRELOAD_NOTE_AFTER: Duration = Duration::from_millis(1000);
+
 impl EvcxrTier {
     /// Starts evcxr in the background, with this executable (`accel`) as its child.
-    /// Returns at once; the first `eval` waits for evcxr to be ready.
+    /// Returns at once; the first `eval` waits for evcxr to be ready. Once idle, the tier
+    /// preloads the accel crate (`prelude_dep`, "Preloading"; `ACCEL_PRELOAD_ACCEL=0`: off).
     pub fn new() -> Self {
-        Self::start(None)
+        Self::start(None, prelude_dep::preload_enabled())
     }
 
     /// Like `new`, but evcxr's child is `command()`: a binary that calls
@@ -55,12 +60,12 @@ impl EvcxrTier {
     /// executable is the test harness).
     #[cfg_attr(not(test), allow(dead_code))] // test-only constructor
     pub fn with_child_command(command: impl Fn() -> Command + Send + Sync + 'static) -> Self {
-        Self::start(Some(Arc::new(command)))
+        Self::start(Some(Arc::new(command)), false)
     }
 
-    fn start(command: Option<ChildCommand>) -> Self {
+    fn start(command: Option<ChildCommand>, preload: bool) -> Self {
         let shared = Arc::new(Shared::new());
-        let jobs = engine::spawn_worker(command.clone(), shared.clone());
+        let jobs = engine::spawn_worker(command.clone(), shared.clone(), preload);
         EvcxrTier { jobs, shared, command }
     }
 
@@ -72,7 +77,7 @@ impl EvcxrTier {
     fn submit(&mut self, job: Job) {
         if let Err(crossbeam_channel::SendError(job)) = self.jobs.send(job) {
             // The worker thread is gone (it never should be): start a new one.
-            self.jobs = engine::spawn_worker(self.command.clone(), self.shared.clone());
+            self.jobs = engine::spawn_worker(self.command.clone(), self.shared.clone(), false);
             let _ = self.jobs.send(job);
         }
     }
@@ -85,13 +90,25 @@ impl EvcxrTier {
         let mut out = Output::new(sink);
         let mut begun = false;
         let mut give_up_at: Option<Instant> = None;
+        // Until the cell starts: when to say that it waits for the background preload.
+        let mut preload_note_at = Some(Instant::now() + PRELOAD_NOTE_AFTER);
         loop {
             let mut select = Select::new();
             let on_event = select.recv(&events);
             let on_interrupt = select.recv(&interrupts);
-            let op = match give_up_at {
-                None => select.select(),
-                Some(deadline) => match select.select_deadline(deadline) {
+            let op = match (give_up_at, preload_note_at) {
+                (None, Some(note_at)) => match select.select_deadline(note_at) {
+                    Ok(op) => op,
+                    Err(_) => {
+                        preload_note_at = None;
+                        if !begun && self.shared.preloading.load(Ordering::SeqCst) {
+                            out.note("accel: waiting for the accel crate, which the kernel is adding in the background…");
+                        }
+                        continue;
+                    }
+                },
+                (None, None) => select.select(),
+                (Some(deadline), _) => match select.select_deadline(deadline) {
                     Ok(op) => op,
                     Err(_) => {
                         out.flush();
@@ -114,7 +131,11 @@ impl EvcxrTier {
             }
             debug_assert_eq!(op.index(), on_event);
             match op.recv(&events) {
-                Ok(Event::Begin) => begun = true,
+                Ok(Event::Begin) => {
+                    begun = true;
+                    preload_note_at = None;
+                }
+                Ok(Event::Note(text)) => out.note(&text),
                 Ok(Event::Stdout(line)) => out.line(line, true),
                 Ok(Event::Stderr(line)) => out.line(line, false),
                 Ok(Event::Input { prompt, password, reply }) => {
@@ -172,8 +193,8 @@ impl RustcTier for EvcxrTier {
     }
 
     fn complete(&mut self, code: &str, pos: usize) -> Option<(usize, usize, Vec<String>)> {
-        if !self.is_ready() {
-            return None; // never make a completion request wait for evcxr's startup
+        if !self.is_ready() || self.shared.preloading.load(Ordering::SeqCst) {
+            return None; // never make a completion request wait for evcxr's startup or a preload
         }
         let mut pos = pos.min(code.len());
         while !code.is_char_boundary(pos) {
@@ -225,6 +246,12 @@ impl<'a> Output<'a> {
 
     fn pending_len(&self) -> usize {
         self.pending.len()
+    }
+
+    /// A line from the kernel about the cell, on its stderr stream, sent at once.
+    fn note(&mut self, text: &str) {
+        self.text(StreamName::Stderr, text, true);
+        self.flush();
     }
 
     fn line(&mut self, line: String, from_stdout: bool) {

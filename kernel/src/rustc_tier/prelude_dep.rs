@@ -15,6 +15,17 @@
 //! evcxr's build cache keys a compilation by rustc's arguments, which name the prelude's source
 //! files but not their contents; so when the prelude's sources change, the cache entries built
 //! from them are deleted first (`forget_stale_builds`).
+//!
+//! Preloading: adding the crate costs seconds even with evcxr's cache warm (cargo replays ~20
+//! cached builds, rust-analyzer reloads the crate graph, the child loads the new libraries).
+//! So once a session's rustc tier has been idle for 2 s — usually while the user types a cell
+//! after the kernel started; never between the cells of a notebook run, which follow each other
+//! within milliseconds — the kernel adds the crate in the background and warms
+//! rust-analyzer and the child with a throwaway cell (`WARM_UP_CELL`, `WARM_UP_COMPLETION`),
+//! but only when the cache already holds the current prelude (`cached`): a cold build takes
+//! minutes of both cores, which a session that never uses accel must not pay.
+//! `ACCEL_PRELOAD_ACCEL=0` turns preloading off. Without it, the first cell that names the
+//! crate adds it, and says so in the cell.
 
 use accel_magics::lex::{lex, Kind};
 use std::hash::{Hash, Hasher};
@@ -22,6 +33,23 @@ use std::path::{Path, PathBuf};
 
 /// Environment variable naming the prelude crate's directory.
 pub const PRELUDE_DIR_ENV: &str = "ACCEL_PRELUDE_DIR";
+
+/// Environment variable: `0` turns off preloading the crate in the background.
+pub const PRELOAD_ENV: &str = "ACCEL_PRELOAD_ACCEL";
+
+/// Whether to add the crate in the background when the session is first idle.
+pub fn preload_enabled() -> bool {
+    std::env::var(PRELOAD_ENV).map_or(true, |v| v.trim() != "0")
+}
+
+/// Run (in the child, output dropped) after preloading: loads the crate's libraries into the
+/// child. A block with fully qualified paths, so it leaves no variable, item or `use` behind.
+pub const WARM_UP_CELL: &str =
+    "{ let _ = ::accel::prelude::Array2::<f64>::eye(2).dot(&::accel::prelude::Array2::<f64>::eye(2)).sum(); }";
+
+/// A completion request (never run) whose answer needs rust-analyzer to resolve and infer
+/// through the crate and ndarray: their name resolution is then cached for the first real cell.
+pub const WARM_UP_COMPLETION: &str = "let accel_warm_up = ::accel::prelude::Array2::<f64>::eye(2).dot(&::accel::prelude::Array2::<f64>::eye(2));\naccel_warm_up.";
 
 /// Whether `code` refers to the crate `accel` (see the module doc for the rule).
 pub fn uses_accel(code: &str) -> bool {
@@ -124,6 +152,26 @@ pub fn forget_stale_builds(dir: &Path) {
     let _ = std::fs::write(&stamp, version);
 }
 
+/// Whether evcxr's build cache holds a build of the prelude's current sources (call after
+/// `forget_stale_builds`, which removes builds of older sources).
+pub fn cached(dir: &Path) -> bool {
+    let Some(evcxr_cache) = dirs::cache_dir().map(|d| d.join("evcxr")) else { return false };
+    let source_arg = dir.join("src").join("lib.rs").display().to_string();
+    let Ok(entries) = std::fs::read_dir(&evcxr_cache) else { return false };
+    entries.flatten().any(|entry| {
+        std::fs::read_to_string(entry.path().join("meta"))
+            .is_ok_and(|meta| meta.contains("--crate-name\naccel\n") && meta.lines().any(|l| l == source_arg))
+    })
+}
+
+/// The `Cargo.lock` of the workspace the prelude belongs to (`<workspace>/runtime/prelude`), if
+/// it is there and pins the prelude.
+pub fn workspace_lock(dir: &Path) -> Option<PathBuf> {
+    let lock = dir.parent()?.parent()?.join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock).ok()?;
+    text.contains("\nname = \"accel\"\n").then_some(lock)
+}
+
 fn hash_of(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
@@ -203,6 +251,7 @@ mod tests {
     fn finds_the_prelude_and_quotes_its_path() {
         let dir = prelude_dir().expect("the prelude next to the kernel crate");
         assert!(dir.join("src/lib.rs").exists());
+        assert!(workspace_lock(&dir).is_some_and(|l| l.ends_with("Cargo.lock")));
         assert_eq!(dep_command(Path::new("/a \"b\"")), ":dep accel = { path = \"/a \\\"b\\\"\" }");
     }
 }
