@@ -4,10 +4,14 @@ For each scenario, a fresh kernel runs a warm-up cell (evcxr start, excluded), t
   first  — the first cell that uses `accel` (the kernel adds the dependency: cargo + rustc),
   later  — a second, different cell using `accel`.
 Scenarios: `cold` (an empty evcxr build cache: the kernel runs with XDG_CACHE_HOME pointing at a new
-temporary directory) and `warm` (the user's ~/.cache/evcxr, warmed by a first session if needed). Plus, for the optimisation-level choice, a
+temporary directory) and `warm` (the user's ~/.cache/evcxr, warmed by a first session if needed). `idle` (warm cache; the user pauses after the warm-up cell, as while typing, so the kernel
+preloads the crate in the background; run once with ACCEL_PRELOAD_ACCEL=0 and once with it on,
+back to back, plus a plain cell sent into the middle of the preload: what a session that never
+uses accel may wait). Plus, for the optimisation-level choice, a
 plain scalar cell and an array loop at `:opt 0` and `:opt 2` in one kernel (compile + run wall time).
 
-Run: ACCEL_BIN=target/release/accel .venv/bin/python tests/bench/accel_crate_bench.py [--no-cold]
+Run: ACCEL_BIN=target/release/accel .venv/bin/python tests/bench/accel_crate_bench.py [--no-cold] [--no-opt]
+     [--no-idle | --idle-only]
 """
 from __future__ import annotations
 
@@ -48,6 +52,33 @@ def session(label):
         km.shutdown_kernel(now=True)
 
 
+def idle_session(label, preload, pause):
+    os.environ["ACCEL_PRELOAD_ACCEL"] = "1" if preload else "0"
+    try:
+        km, kc = kernel_util.start_kernel()
+        try:
+            timed(kc, "let warm = 1;")
+            time.sleep(pause)
+            first = timed(kc, FIRST)
+            later = timed(kc, LATER)
+            print(f"{label:9}  first accel cell {first:7.2f} s   later accel cell {later:6.2f} s", flush=True)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        # A plain cell sent 3 s after the first one (the preload starts at 2 s idle).
+        km, kc = kernel_util.start_kernel()
+        try:
+            timed(kc, "let warm = 1;")
+            time.sleep(3)
+            plain = timed(kc, "let q = 5u64;\nq * 2")
+            print(f"{label:9}  plain cell sent 3 s after the first: {plain:6.2f} s", flush=True)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    finally:
+        del os.environ["ACCEL_PRELOAD_ACCEL"]
+
+
 def opt_levels():
     km, kc = kernel_util.start_kernel()
     try:
@@ -77,8 +108,13 @@ def main():
             else:
                 os.environ["XDG_CACHE_HOME"] = before
             shutil.rmtree(empty, ignore_errors=True)
-    session("warm")
-    session("warm")
+    if "--idle-only" not in sys.argv:
+        session("warm")
+        session("warm")
+    if "--no-idle" not in sys.argv:
+        for _ in range(int(os.environ.get("ACCEL_BENCH_ROUNDS", "2"))):
+            idle_session("preload 0", False, 30)
+            idle_session("preload 1", True, 30)
     if "--no-opt" not in sys.argv:
         opt_levels()
     shutil.rmtree(prefix, ignore_errors=True)

@@ -230,13 +230,10 @@ impl Engine {
         let note = |text: String| {
             let _ = self.forward.send(Forward::Then(Event::Note(text)));
         };
-        note(if prelude_dep::cached(&dir) {
-            "accel: adding the accel crate (first use in this session: cargo replays its cached build)…".to_owned()
-        } else {
-            "accel: adding the accel crate (first use: building it and its ~20 dependencies once, \
-             then cached; this can take minutes)…"
-                .to_owned()
-        });
+        // The same words whatever the cache holds, so a notebook's outputs do not depend on it.
+        note("accel: adding the accel crate (first use in this session: seconds when evcxr's build cache \
+              has it, minutes for the first build on a machine)…"
+            .to_owned());
         let started = Instant::now();
         self.add_accel(&dir)?;
         let _ = self.forward.send(Forward::Then(Event::Note(format!(
