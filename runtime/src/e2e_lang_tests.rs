@@ -162,3 +162,33 @@ fn mut_reference_parameters() {
         }
     }
 }
+
+#[test]
+fn vec_of_vecs() {
+    use crate::e2e_support::value_in;
+    // Scalar results: every row freed with its Vec (no leak) on each path.
+    for (src, want) in [
+        ("let mut m = vec![vec![0.0f64; 3]; 2]; m[1][2] = 5.0; m[0][0] += 1.5; m[0][0] + m[1][2] + m.len() as f64 + m[1].len() as f64", "11.5"),
+        ("let mut g: Vec<Vec<i64>> = Vec::new(); for i in 0..4 { let mut row = Vec::new(); for j in 0..i { row.push(j); } g.push(row); } let mut t = 0; for row in &g { for x in row { t += x; } } t", "4"),
+        ("let g = vec![vec![1i64, 2], vec![3]]; let mut h = g.clone(); h[0].push(7); h[1] = vec![9, 9, 9]; (g[0].len() + h[0].len() + h[1].len()) as i64 + h.remove(0)[2]", "15"),
+        ("let c: Vec<Vec<usize>> = (0..4).map(|i| vec![i; i]).collect(); c.iter().map(|r| r.iter().sum::<usize>()).sum::<usize>()", "14"),
+        ("let mut k = vec![vec![1i64], vec![2, 3]]; k.truncate(1); k.clear(); k.push(vec![]); k.insert(0, vec![5]); k.swap(0, 1); (k == vec![vec![], vec![5]]) as i64", "1"),
+        ("let e: Vec<Vec<i64>> = vec![vec![1]; 0]; let v3 = vec![vec![vec![1u8; 2]; 3]; 2]; e.len() + v3[1][2].len() + v3.len()", "4"),
+        ("let mut s = 0usize; for i in 0..5 { let g = vec![vec![i; i]; 3]; if i == 3 { break; } s += g[2].len(); } s", "3"),
+    ] {
+        // In a block: its lets are locals, not workspace variables.
+        let src = format!("{{ {src} }}");
+        assert_eq!(value_and_leaks(&src), (want.to_string(), 0), "{src}");
+    }
+    let mut ft = FastTier::new();
+    run(&mut ft, "fn tr(a: &Vec<Vec<f64>>) -> Vec<Vec<f64>> { let n = a.len(); let m = a[0].len(); let mut out = vec![vec![0.0; n]; m]; for i in 0..n { for j in 0..m { out[j][i] = a[i][j]; } } out }\nfn sumall(a: &[Vec<f64>]) -> f64 { a.iter().map(|r| r.iter().sum::<f64>()).sum() }\nfn fill(g: &mut Vec<Vec<i64>>, n: usize) { for i in 0..n { g.push(vec![i as i64; 2]); } }").0.unwrap();
+    assert_eq!(value_in(&mut ft, "let m = vec![vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.5]]; let t2 = tr(&m); sumall(&t2)"), "21.5");
+    // Workspace variables of type Vec<Vec<T>>: displayed like rustc's {:?}, freed when replaced.
+    assert_eq!(value_in(&mut ft, "t2"), "[[1.0, 4.0], [2.0, 5.0], [3.0, 6.5]]");
+    assert_eq!(value_in(&mut ft, "let mut w: Vec<Vec<i64>> = Vec::new(); fill(&mut w, 3); w[2][1] = 8; w.len()"), "3");
+    assert_eq!(ft.last_run_unfreed_vecs(), 4, "w and its three rows stay in the workspace");
+    assert_eq!(value_in(&mut ft, "w"), "[[0, 0], [1, 1], [2, 8]]");
+    assert_eq!(value_in(&mut ft, "format!(\"{:?}\", w)"), "\"[[0, 0], [1, 1], [2, 8]]\"");
+    assert_eq!(value_in(&mut ft, "w = vec![]; w.len()"), "0");
+    assert_eq!(ft.last_run_unfreed_vecs(), -3, "replacing w freed its three rows");
+}

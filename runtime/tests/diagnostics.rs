@@ -93,6 +93,13 @@ const UNSUPPORTED: &[(&str, &str, usize, usize)] = &[
     // (`ndarray::`/`accel::` paths are the fast tier's own array library, see tests/arrays_vs_rustc.rs)
     ("external crate fn", "let a = nalgebra::DMatrix::<f64>::zeros(3, 3);\n", 1, 9),
     ("question mark", "fn f() -> Option<i32> { None }\nlet y = f()?;\n", 2, 9),
+    // Borders of Option, `&mut` and `Vec<Vec<T>>` support.
+    ("Option owning a Vec", "fn f() -> usize { let q: Option<Vec<i64>> = None; 0 }\n", 1, 23),
+    ("`&mut` scalar in a let", "let mut x = 1i64;\nlet r = &mut x;\n", 2, 9),
+    ("pop of a Vec of Vecs", "let mut q = vec![vec![1i64]];\nq.pop();\n", 2, 1),
+    ("iter_mut over rows", "let mut q = vec![vec![1i64]];\nfor r in q.iter_mut() { r.push(1); }\n", 2, 10),
+    ("rows by value", "let q = vec![vec![1i64]];\nfor r in q { }\n", 2, 10),
+    ("tuple holding a Vec", "let t = (1, vec![2]);\n", 1, 13),
 ];
 
 #[test]
@@ -179,6 +186,10 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("else block tail differs", "let r = if true { 1i32 } else { let z = 1; 2.0f64 };\n"),
     ("compare i32 with float", "let a = 1i32;\nlet b = a == 1.0;\n"),
     ("unknown method", "let x = 1i32.frobnicate();\n"),
+    ("two &mut of one variable", "fn two(a: &mut i64, b: &mut i64) { *a += *b; }\nlet mut x = 1i64;\ntwo(&mut x, &mut x);\n"),
+    ("two &mut of one Vec", "fn two(a: &mut i64, b: &mut i64) { *a += *b; }\nlet mut v = vec![1i64, 2];\ntwo(&mut v[0], &mut v[1]);\n"),
+    ("use while mutably borrowed", "fn rd(a: &mut i64, b: i64) { *a += b; }\nlet mut x = 1i64;\nrd(&mut x, x);\n"),
+    ("non-exhaustive Option match", "let o: Option<i64> = Some(1);\nlet y = match o { Some(x) => x };\n"),
 ];
 
 #[test]

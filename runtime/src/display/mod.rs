@@ -176,6 +176,8 @@ pub struct VecHdr {
     pub len: usize,
     pub cap: usize,
     pub esize: usize,
+    /// 1 when the elements are owned `Vec` headers (`Vec<Vec<T>>`): freed and cloned with it.
+    pub owns: usize,
 }
 
 /// # Safety

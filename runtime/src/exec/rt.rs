@@ -87,7 +87,7 @@ pub extern "C" fn rt_vec_new(esize: i64, cap: i64) -> *mut VecHdr {
         std::process::abort();
     }
     LIVE_VECS.with(|c| c.set(c.get() + 1));
-    Box::into_raw(Box::new(VecHdr { ptr, len: 0, cap, esize }))
+    Box::into_raw(Box::new(VecHdr { ptr, len: 0, cap, esize, owns: 0 }))
 }
 
 /// Make room for `extra` more elements (amortized doubling, like RawVec).
@@ -119,6 +119,11 @@ pub extern "C" fn rt_vec_free(h: *mut VecHdr) {
     }
     LIVE_VECS.with(|c| c.set(c.get() - 1));
     let b = unsafe { Box::from_raw(h) };
+    if b.owns != 0 {
+        for i in 0..b.len {
+            rt_vec_free(unsafe { *(b.ptr as *const *mut VecHdr).add(i) });
+        }
+    }
     if !b.ptr.is_null() {
         unsafe { dealloc(b.ptr, buf_layout(b.cap * b.esize.max(1))) };
     }
@@ -149,6 +154,17 @@ pub extern "C" fn rt_vec_from(p: *const u8, len: i64, esize: i64) -> *mut VecHdr
 
 pub extern "C" fn rt_vec_clone(h: *const VecHdr) -> *mut VecHdr {
     let h = unsafe { &*h };
+    if h.owns != 0 {
+        let out = rt_vec_new(8, h.len as i64);
+        for i in 0..h.len {
+            unsafe { *((*out).ptr as *mut *mut VecHdr).add(i) = rt_vec_clone(*(h.ptr as *const *const VecHdr).add(i)) };
+        }
+        unsafe {
+            (*out).len = h.len;
+            (*out).owns = 1;
+        }
+        return out;
+    }
     rt_vec_from(h.ptr, h.len as i64, h.esize as i64)
 }
 
@@ -171,6 +187,34 @@ pub extern "C" fn rt_vec_resize(h: *mut VecHdr, n: i64, elem: *const u8) {
         }
     }
     unsafe { (*h).len = n };
+}
+
+/// `vec![row; n]` of an owned `row` header: n - 1 clones, then `row` itself (as `vec!` does).
+pub extern "C" fn rt_vec_repeat_owned(row: *mut VecHdr, n: i64) -> *mut VecHdr {
+    let n = n.max(0) as usize;
+    let out = rt_vec_new(8, n as i64);
+    unsafe {
+        (*out).owns = 1;
+        let p = (*out).ptr as *mut *mut VecHdr;
+        for i in 0..n {
+            *p.add(i) = if i + 1 == n { row } else { rt_vec_clone(row) };
+        }
+        (*out).len = n;
+    }
+    if n == 0 {
+        rt_vec_free(row);
+    }
+    out
+}
+
+/// `truncate(n)` / `clear()` of a `Vec<Vec<T>>`: the dropped rows are freed.
+pub extern "C" fn rt_vec_truncate_owned(h: *mut VecHdr, n: i64) {
+    let h = unsafe { &mut *h };
+    let n = (n.max(0) as usize).min(h.len);
+    for i in n..h.len {
+        rt_vec_free(unsafe { *(h.ptr as *const *mut VecHdr).add(i) });
+    }
+    h.len = n;
 }
 
 /// `vec![x; n]`.
@@ -497,6 +541,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rt_vec_reserve", rt_vec_reserve as *const u8),
         ("rt_vec_free", rt_vec_free as *const u8),
         ("rt_vec_assign", rt_vec_assign as *const u8),
+        ("rt_vec_repeat_owned", rt_vec_repeat_owned as *const u8),
+        ("rt_vec_truncate_owned", rt_vec_truncate_owned as *const u8),
         ("rt_vec_from", rt_vec_from as *const u8),
         ("rt_vec_clone", rt_vec_clone as *const u8),
         ("rt_vec_extend", rt_vec_extend as *const u8),

@@ -402,6 +402,7 @@ impl Lowerer<'_, '_> {
                 let esz = self.b.ins().iconst(types::I64, sz);
                 let n = self.b.ins().iconst(types::I64, vals.len() as i64);
                 let h = self.call_rt("rt_vec_new", &[esz, n], &[types::I64])[0];
+                self.mark_owning(h, t);
                 self.count().allocs += 1;
                 let p = self.b.ins().load(types::I64, super::flags(), h, 0);
                 for (k, v) in vals.into_iter().enumerate() {
@@ -414,6 +415,10 @@ impl Lowerer<'_, '_> {
                 let Ty::Vec(et) = t else { unreachable!() };
                 let v = self.expr(x, true)?;
                 let nv = self.expr(n, false)?.s();
+                if et.needs_drop() {
+                    self.count().allocs += 1;
+                    return Ok(V::S(self.call_rt("rt_vec_repeat_owned", &[v.s(), nv], &[types::I64])[0]));
+                }
                 let tmp = self.slot_for(et);
                 self.store_mem(et, tmp, 0, v)?;
                 let esz = self.b.ins().iconst(types::I64, et.layout().0 as i64);

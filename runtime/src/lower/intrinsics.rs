@@ -71,10 +71,12 @@ fn fbin_name(op: FBin, f32: bool) -> &'static str {
 }
 
 impl Lowerer<'_, '_> {
-    fn vals(&mut self, args: &[Expr]) -> Result<Vec<V>> {
+    fn vals(&mut self, i: Intr, args: &[Expr]) -> Result<Vec<V>> {
         let mut v = vec![];
-        for a in args {
-            v.push(self.expr(a, false)?);
+        for (k, a) in args.iter().enumerate() {
+            // An owned element pushed or inserted into a `Vec<Vec<T>>` moves into it.
+            let owned = matches!(i, Intr::VecPush | Intr::VecInsert) && k + 1 == args.len() && a.ty.needs_drop();
+            v.push(self.expr(a, owned)?);
         }
         Ok(v)
     }
@@ -94,7 +96,7 @@ impl Lowerer<'_, '_> {
         if let Intr::UnwrapOrElse | Intr::OptMap | Intr::First | Intr::Last | Intr::Get | Intr::OptCopied = i {
             return self.option_intrinsic(i, args, t);
         }
-        let vs = self.vals(args)?;
+        let vs = self.vals(i, args)?;
         if !self.reachable() {
             return Ok(V::Unit);
         }
@@ -180,13 +182,20 @@ impl Lowerer<'_, '_> {
                 let esz = self.b.ins().iconst(types::I64, es);
                 let cap = if i == Intr::VecWithCapacity { s(0) } else { self.b.ins().iconst(types::I64, 0) };
                 self.count().allocs += 1;
-                self.call_rt("rt_vec_new", &[esz, cap], &[types::I64])[0]
+                let h = self.call_rt("rt_vec_new", &[esz, cap], &[types::I64])[0];
+                self.mark_owning(h, t);
+                h
             }
             Intr::VecPush => return self.vec_push(s(0), &args[1].ty.clone(), vs[1]),
             Intr::VecPop => return self.vec_pop(s(0), t),
             Intr::Len | Intr::IsEmpty => {
                 let (_, n) = self.seq_parts_of(&at, vs[0]);
                 if i == Intr::Len { n } else { self.b.ins().icmp_imm_s(IntCC::Equal, n, 0) }
+            }
+            Intr::VecClear | Intr::VecTruncate if elem_of(&at).needs_drop() => {
+                let n = if i == Intr::VecClear { self.b.ins().iconst(types::I64, 0) } else { s(1) };
+                self.call_rt("rt_vec_truncate_owned", &[s(0), n], &[]);
+                return Ok(V::Unit);
             }
             Intr::VecClear => {
                 let z = self.b.ins().iconst(types::I64, 0);

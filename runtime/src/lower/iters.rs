@@ -702,6 +702,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let z = self.b.ins().iconst(types::I64, 0);
                 self.count().allocs += 1;
                 let h = self.call_rt("rt_vec_new", &[esz, z], &[types::I64])[0];
+                self.mark_owning(h, t);
                 let et = item_ty.clone();
                 self.run_iter(it, &mut |l: &mut Self, item, fr| {
                     let v = l.materialize(item, &et)?;

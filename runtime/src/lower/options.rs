@@ -11,6 +11,17 @@ use crate::typeck::typed::{Expr, ExprKind as K, Intr};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder};
 
 impl Lowerer<'_, '_> {
+    /// A new `Vec<Vec<T>>` header owns its rows (`VecHdr::owns`): the runtime frees and clones
+    /// them with it.
+    pub fn mark_owning(&mut self, h: cranelift_codegen::ir::Value, vec_ty: &Ty) {
+        if let Ty::Vec(e) = vec_ty {
+            if e.needs_drop() {
+                let one = self.b.ins().iconst(types::I64, 1);
+                self.b.ins().store(flags(), one, h, 32);
+            }
+        }
+    }
+
     pub fn option_intrinsic(&mut self, i: Intr, args: &[Expr], t: &Ty) -> Result<V> {
         match i {
             Intr::OptCopied => self.expr(&args[0], false),

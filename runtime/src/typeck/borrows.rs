@@ -26,6 +26,14 @@ fn root(e: &Expr) -> Option<Root> {
     }
 }
 
+fn root_expr(e: &Expr) -> Option<&Expr> {
+    match &e.kind {
+        K::Local(_) | K::Global(_) => Some(e),
+        K::Index(b, _) | K::Field(b, _) | K::Deref(b) | K::ToSlice(b) | K::Ref(b, _) => root_expr(b),
+        _ => None,
+    }
+}
+
 /// The variable an argument borrows mutably: `&mut place`, `&mut v[a..b]`, or a `&mut`
 /// variable passed on (an implicit reborrow).
 fn mut_borrow(a: &Expr) -> Option<Root> {
@@ -74,12 +82,17 @@ fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
             }
             let n = name(f, r);
             if j > k {
-                let (msg, code) = if mut_borrow(b) == Some(r) {
-                    (format!("cannot borrow `{n}` as mutable more than once at a time"), "E0499")
-                } else {
-                    (format!("cannot use `{n}` because it was mutably borrowed"), "E0503")
+                // rustc points at the borrowed variable itself when the borrow is of an element.
+                let span = match &b.kind {
+                    K::Ref(x, true) if matches!(x.kind, K::Index(..)) => root_expr(x).map(|e| e.span).unwrap_or(b.span),
+                    _ => b.span,
                 };
-                return Err(Error::new(b.span, msg).code(code).label(format!("`{n}` is mutably borrowed by an earlier argument")));
+                let (msg, code, label) = if mut_borrow(b) == Some(r) {
+                    (format!("cannot borrow `{n}` as mutable more than once at a time"), "E0499", "second mutable borrow occurs here".to_string())
+                } else {
+                    (format!("cannot use `{n}` because it was mutably borrowed"), "E0503", format!("use of borrowed `{n}`"))
+                };
+                return Err(Error::new(span, msg).code(code).label(label));
             }
             if has_ref(&b.ty) {
                 return Err(Error::new(a.span, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))

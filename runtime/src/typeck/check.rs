@@ -412,7 +412,7 @@ fn check_sig_ty(t: &Ty, span: Span) -> R<()> {
     match t {
         Ty::Infer(_) => Err(Error::new(span, "the placeholder `_` is not allowed within types on item signatures")),
         Ty::Vec(e) | Ty::Slice(e) => {
-            if !e.is_copy() {
+            if !e.is_copy() && !vec_nest(e) {
                 return Err(Error::unsupported(span, format!("element type `{e}` (only Copy elements)")));
             }
             check_sig_ty(e, span)
@@ -438,6 +438,12 @@ fn check_sig_ty(t: &Ty, span: Span) -> R<()> {
         },
         _ => Ok(()),
     }
+}
+
+/// `Vec<T>`, `Vec<Vec<T>>`, … with Copy `T`: the element types a Vec may own (rows are freed
+/// and cloned with their Vec, see `lower::options::mark_owning`).
+pub fn vec_nest(t: &Ty) -> bool {
+    matches!(t, Ty::Vec(x) if x.is_copy() || vec_nest(x))
 }
 
 pub fn sig_of(f: &syn::ItemFn) -> Result<FnSig> {

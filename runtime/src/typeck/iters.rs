@@ -340,7 +340,13 @@ impl<'a, 'e> Ck<'a, 'e> {
                     None => return Err(Error::new(span, "type annotations needed").hint("consider `collect::<Vec<_>>()`")),
                 }
                 let it_r = self.infer.resolve(&item, false);
-                if matches!(it_r, Ty::Ref(..)) || !it_r.is_copy() {
+                // Rows made by a `map` (`(0..n).map(|i| vec![0.0; i]).collect()`) move into the
+                // new Vec; no adapter after the map may drop one on the way.
+                let rows = super::check::vec_nest(&it_r) && it.adapters.iter().all(|a| matches!(a, super::typed::Adapter::Map(_) | super::typed::Adapter::Rev));
+                if !rows && super::check::vec_nest(&it_r) {
+                    return Err(Error::unsupported(span, format!("collecting `{it_r}` rows through adapters other than `map`")));
+                }
+                if !rows && (matches!(it_r, Ty::Ref(..)) || !it_r.is_copy()) {
                     return Err(Error::unsupported(span, format!("collecting items of type `{it_r}` (use `.copied()`)")));
                 }
                 (Consumer::Collect, vt)

@@ -375,6 +375,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                     self.check_recv_mut(&recv)?;
                 }
                 let r = recv;
+                let owning = matches!(self.infer.resolve(&el, false), Ty::Vec(_) | Ty::String);
+                if owning && matches!(name, "pop" | "resize" | "fill" | "extend_from_slice" | "contains" | "to_vec" | "first" | "last" | "get") {
+                    return Err(Error::unsupported(span, format!("`{name}` on a Vec of `{}`", self.infer.show(&el))));
+                }
                 let (i, a, ret): (Intr, Vec<Expr>, Ty) = match name {
                     "len" => (Intr::Len, vec![], Ty::USIZE),
                     "is_empty" => (Intr::IsEmpty, vec![], Ty::Bool),
@@ -636,7 +640,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     };
                     let v = self.expr(&x, el_expect.as_ref())?;
                     let vt = self.infer.resolve(&v.ty, false);
-                    if !vt.is_copy() {
+                    if !vt.is_copy() && !super::check::vec_nest(&vt) {
                         return Err(Error::unsupported(v.span, format!("`vec![x; n]` of `{vt}` (only Copy elements)")));
                     }
                     let n = self.expr(&n, Some(&Ty::USIZE))?;

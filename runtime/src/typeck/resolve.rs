@@ -46,6 +46,17 @@ impl Z<'_, '_, '_> {
 
     fn iter(&self, it: &mut IterExpr) -> Result<()> {
         it.item = self.ty(&it.item, it.span)?;
+        if let IterSrc::Elems { seq, by_ref } = &it.src {
+            let st = self.ty(&seq.ty, it.span)?;
+            if let Ty::Vec(el) | Ty::Slice(el) | Ty::Array(el, _) = st.peel_refs() {
+                // Rows of a `Vec<Vec<T>>` are iterated by shared reference only.
+                let mutable = matches!(st, Ty::Ref(_, true));
+                if el.needs_drop() && (!by_ref || mutable || it.adapters.iter().any(|a| matches!(a, Adapter::Copied))) {
+                    let how = if !by_ref { "by value" } else if mutable { "by `&mut`" } else { "with `copied`/`cloned`" };
+                    return Err(Error::unsupported(it.span, format!("iterating the `{el}` elements {how} (iterate `&v` / `v.iter()`)")));
+                }
+            }
+        }
         match &mut it.src {
             IterSrc::Range { start, end, .. } => {
                 self.expr(start, false)?;
@@ -171,7 +182,7 @@ pub(super) fn zonk_fn(ck: Ck, name: String, params: Vec<LocalId>, ret: Ty, mut b
     for l in &mut locals {
         l.ty = z.ty(&l.ty, l.span)?;
         if let Ty::Vec(e) = &l.ty {
-            if !e.is_copy() {
+            if !e.is_copy() && !super::check::vec_nest(e) {
                 return Err(Error::unsupported(l.span, format!("`Vec<{e}>` (only Copy elements)")));
             }
         }
