@@ -112,6 +112,7 @@ impl Session {
                         DumpKind::Ir => Dump::Ir,
                         DumpKind::Asm => Dump::Asm,
                     }),
+                    ..JitOptions::default()
                 };
                 self.run_fast(&at_line(call.line + 1, body), &opts, sink)
             }

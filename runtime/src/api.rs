@@ -24,11 +24,14 @@ pub struct JitOptions {
     pub boundscheck: bool,
     pub opt: OptLevel,
     pub dump: Option<Dump>,
+    /// The loop vectoriser (`lower/vectorize.rs`); off only for A/B measurements
+    /// (`accel-bench --no-vectorize`).
+    pub vectorize: bool,
 }
 
 impl Default for JitOptions {
     fn default() -> Self {
-        JitOptions { fastmath: false, boundscheck: true, opt: OptLevel::Speed, dump: None }
+        JitOptions { fastmath: false, boundscheck: true, opt: OptLevel::Speed, dump: None, vectorize: true }
     }
 }
 

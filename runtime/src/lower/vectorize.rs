@@ -207,9 +207,14 @@ impl Lowerer<'_, '_> {
         let nv = self.b.ins().ushr_imm_u(n, vf.trailing_zeros() as i64);
         let zero = self.b.ins().iconst(types::I64, 0);
         let mut nv = self.b.ins().select(nonempty, nv, zero);
-        // Overlapping sequences (only possible through aliasing the borrow checker forbids): all scalar.
-        for &st in &plan.stored {
-            for &ld in &plan.loaded {
+        // Overlapping sequences (only possible through aliasing the borrow checker forbids; one
+        // stored, the other loaded or stored): all iterations scalar.
+        let mut pairs: Vec<(LocalId, LocalId)> = vec![];
+        for (k, &st) in plan.stored.iter().enumerate() {
+            pairs.extend(plan.loaded.iter().chain(&plan.stored[k + 1..]).map(|&o| (st, o)));
+        }
+        for (st, ld) in pairs {
+            {
                 let (ps, ns) = self.seq_bytes(st)?;
                 let (pl, nl) = self.seq_bytes(ld)?;
                 let end_s = self.b.ins().iadd(ps, ns);

@@ -310,7 +310,7 @@ impl Lowerer<'_, '_> {
             }
             self.version_depth += 1;
             // The unchecked copy runs on vectors when the body allows it (`vectorize`).
-            let plan = if proven { Some(self.vector_plan(*j, body, &facts)) } else { None };
+            let plan = if proven && self.opts.vectorize { Some(self.vector_plan(*j, body, &facts)) } else { None };
             if let Some(Err(why)) = plan {
                 self.set_line(line);
                 self.count().vec_refused = Some(why);
