@@ -15,6 +15,17 @@ impl Output for SinkOutput<'_> {
     fn stderr(&self, text: &str) {
         self.0.stream(StreamName::Stderr, text)
     }
+    /// One display per computation, updated in place (as the rustc tier's progress markers).
+    fn progress(&self, fraction: f64, elapsed: std::time::Duration, finished: bool) {
+        static ID: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+        let mut id = ID.lock().unwrap_or_else(|e| e.into_inner());
+        let first = id.is_none();
+        let d = id.get_or_insert_with(crate::tier::new_display_id).clone();
+        self.0.progress(&d, first, &crate::tier::Progress { fraction, elapsed, finished });
+        if finished {
+            *id = None;
+        }
+    }
 }
 
 /// Drops output (inspection must not print).

@@ -39,6 +39,9 @@ impl Default for JitOptions {
 pub trait Output: Sync {
     fn stdout(&self, text: &str);
     fn stderr(&self, text: &str);
+    /// Progress of a long library computation (a chunked `compute`), reported by the accel
+    /// prelude's progress hook about every 100 ms once it has run ~1 s, then once `finished`.
+    fn progress(&self, _fraction: f64, _elapsed: std::time::Duration, _finished: bool) {}
 }
 
 /// A refusal or type error, with a cell-relative span (1-based line, 1-based column).

@@ -22,3 +22,5 @@ mod e2e_tests;
 mod e2e_lang_tests;
 #[cfg(test)]
 mod e2e_arrays_tests;
+#[cfg(test)]
+mod e2e_chunked_tests;

@@ -208,6 +208,10 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                 fmt_seq(out, e, h.ptr, h.len, fs)
             }
             Ty::Array(e, n) => fmt_seq(out, e, addr, *n as usize, fs),
+            Ty::NdD(..) => {
+                let s = crate::exec::chunked_rt::fmt_ndd(*(addr as *const *const u8), fs.debug(), fs.prec);
+                pad(out, &s, fs, Align::Left)
+            }
             Ty::Nd(..) => {
                 let s = crate::exec::array_rt::fmt_nd(ty, *(addr as *const *const u8), fs.debug(), fs.prec);
                 pad(out, &s, fs, Align::Left)
@@ -237,7 +241,7 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                     fmt_str(out, std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n)), fs)
                 }
                 t if t.is_scalar() && !m => fmt_mem(out, t, addr, fs),
-                Ty::Vec(_) | Ty::String | Ty::Nd(..) => fmt_mem(out, inner, addr, fs),
+                Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::NdD(..) => fmt_mem(out, inner, addr, fs),
                 t => fmt_mem(out, t, *(addr as *const *const u8), fs),
             },
             other => out.push_str(&format!("<{other}>")),

@@ -92,11 +92,11 @@ unsafe fn gen<'a>(p: *mut u8) -> &'a mut Generator {
 
 // ---- panics ----------------------------------------------------------------------
 
-thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+thread_local!(pub(crate) static QUIET: Cell<bool> = const { Cell::new(false) });
 
 /// Library panics inside a shim are caught and reported as the cell's panic; the default
 /// hook must not also print them to the kernel's stderr.
-fn quiet_hook() {
+pub(crate) fn quiet_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let prev = std::panic::take_hook();
@@ -109,7 +109,7 @@ fn quiet_hook() {
 }
 
 /// Run library code; a panic or an `Err` becomes the fast tier's panic (and `None`).
-fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> Option<R> {
+pub(crate) fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> Option<R> {
     quiet_hook();
     QUIET.with(|q| q.set(true));
     let r = catch_unwind(AssertUnwindSafe(f));
@@ -430,6 +430,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     v.extend(f32s::symbols());
     v.extend(i64s::symbols());
     v.extend(i32s::symbols());
+    v.extend(super::chunked_rt::symbols());
     v
 }
 

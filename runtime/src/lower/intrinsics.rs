@@ -85,6 +85,9 @@ impl Lowerer<'_, '_> {
         if i == Intr::StdSwap {
             return self.std_swap(args);
         }
+        if let Intr::Ch(op) = i {
+            return self.ch_intrinsic(op, args, t, span);
+        }
         if let Intr::Nd(op) = i {
             return self.nd_intrinsic(op, args, t, span);
         }

@@ -384,6 +384,9 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
                 let r = self.expr(&m.receiver, None)?;
                 let args: Vec<&syn::Expr> = m.args.iter().collect();
+                if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::NdD(..)) {
+                    return self.ch_method(r, &name, &args, None, span, true).map(Some);
+                }
                 if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..)) {
                     return self.nd_method(r, &name, &args, span, true).map(Some);
                 }

@@ -242,6 +242,8 @@ impl<'a, 'e> Ck<'a, 'e> {
             None => None,
         };
         let ty = match (&annot, &init) {
+            // `let x: Chunked = …` keeps the number of axes typeck knows.
+            (Some(t), Some(e)) if super::chunked::keeps_ndim(&self.infer, t, &e.ty) => e.ty.clone(),
             (Some(t), _) => t.clone(),
             (None, Some(e)) => e.ty.clone(),
             (None, None) => self.infer.fresh(VarKind::General),
@@ -337,9 +339,12 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
                     .args
                     .iter()
                     .map(|g| match g {
-                        syn::GenericArgument::Type(t) => Ok(t),
+                        syn::GenericArgument::Type(t) => Ok(Some(t)),
+                        // `ArrayViewD<'_, f64>`: lifetimes do not change the fast tier's types
+                        syn::GenericArgument::Lifetime(_) => Ok(None),
                         other => Err(Error::unsupported(Span::of_node(other), "generic argument")),
                     })
+                    .filter_map(|r| r.transpose())
                     .collect::<R<_>>()?,
                 other => return Err(Error::unsupported(Span::of_node(other), "type arguments")),
             };
@@ -352,7 +357,7 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
             };
             if let Some(t) = {
                 let targs: Vec<Ty> = args.iter().map(|a| parse_type(a, infer)).collect::<R<_>>()?;
-                super::arrays::parse_nd_type(&segs, &targs)
+                super::chunked::parse_chunked_type(&segs, &targs).or_else(|| super::arrays::parse_nd_type(&segs, &targs))
             } {
                 return t;
             }

@@ -354,6 +354,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             _ => return Err(Error::unsupported(span, "operator")),
         };
         let l = self.expr(&b.left, None)?;
+        if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Chunked(_)) {
+            let r = self.expr(&b.right, None)?;
+            return self.ch_binary(op, assign, l, r, span);
+        }
         if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..)) {
             let r = self.expr(&b.right, None)?;
             return self.nd_binary(op, assign, l, r, span);
@@ -363,6 +367,9 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         let lt = l.ty.clone();
         let r = self.expr(&b.right, if op.is_cmp() || matches!(op, BinOp::Shl | BinOp::Shr) { None } else { Some(&lt) })?;
+        if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Chunked(_)) {
+            return self.ch_binary(op, assign, l, r, span);
+        }
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..)) {
             return self.nd_binary(op, assign, l, r, span);
         }
@@ -545,6 +552,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             return Err(Error::unsupported(span, "range index without `&` (write `&v[a..b]`)"));
         }
         let b = self.expr(base, None)?;
+        if let Ty::NdD(..) = self.infer.shallow(b.ty.peel_refs()) {
+            let b = self.ch_as_nd(b, span)?;
+            return self.nd_index(b, idx, span);
+        }
         if let Ty::Nd(..) = self.infer.shallow(b.ty.peel_refs()) {
             return self.nd_index(b, idx, span);
         }

@@ -49,6 +49,9 @@ impl<'a, 'e> Ck<'a, 'e> {
         let canon = self.env.canonical(&segs);
         let cs: Vec<&str> = canon.iter().map(|s| s.as_str()).collect();
         let args: Vec<&syn::Expr> = c.args.iter().collect();
+        if let Some(e) = self.ch_path_call(&canon, &args, span)? {
+            return Ok(e);
+        }
         if let Some(e) = self.nd_path_call(p, &canon, &args, span, false)? {
             return Ok(e);
         }
@@ -202,11 +205,18 @@ impl<'a, 'e> Ck<'a, 'e> {
             return self.iter_consume(m, span, expect);
         }
         if name == "unwrap" && m.args.is_empty() {
+            if let Some(e) = self.ch_unwrapped(&m.receiver, span)? {
+                return Ok(e);
+            }
             if let Some(e) = self.nd_unwrapped(&m.receiver, span, expect)? {
                 return Ok(e);
             }
         }
         let recv = self.expr(&m.receiver, None)?;
+        if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Chunked(_) | Ty::NdD(..)) || (name == "into_dyn" && matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..))) {
+            let args: Vec<&syn::Expr> = m.args.iter().collect();
+            return self.ch_method(recv, &name, &args, m.turbofish.as_ref(), span, false);
+        }
         if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..) | Ty::Rng) {
             let args: Vec<&syn::Expr> = m.args.iter().collect();
             return self.nd_method(recv, &name, &args, span, false);
@@ -676,7 +686,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let ok = if debug {
                         debug_ok(&base)
                     } else if spec.kind.is_empty() {
-                        base.is_scalar() || matches!(base, Ty::Str | Ty::String | Ty::Nd(..)) || matches!(base, Ty::Infer(_))
+                        base.is_scalar() || matches!(base, Ty::Str | Ty::String | Ty::Nd(..) | Ty::NdD(..)) || matches!(base, Ty::Infer(_))
                     } else if spec.kind == "e" || spec.kind == "E" {
                         base.is_numeric() || matches!(base, Ty::Infer(_))
                     } else {
@@ -698,7 +708,7 @@ fn debug_ok(t: &Ty) -> bool {
     match t {
         Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) | Ty::Option(e) => debug_ok(e.peel_refs()),
         Ty::Tuple(ts) => ts.iter().all(|t| debug_ok(t.peel_refs())),
-        Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) | Ty::Rng => false,
+        Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) | Ty::Rng | Ty::Chunked(_) => false,
         _ => true,
     }
 }

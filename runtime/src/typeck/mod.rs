@@ -5,6 +5,7 @@
 mod arrays;
 mod borrows;
 mod check;
+mod chunked;
 mod exprs;
 mod iters;
 mod methods;

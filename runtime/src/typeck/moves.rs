@@ -34,7 +34,7 @@ fn join(a: State, b: State) -> State {
 /// aggregates holding them. References (`&mut` is reborrowed by rustc) are not tracked.
 pub fn owned(t: &Ty) -> bool {
     match t {
-        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng => true,
+        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => true,
         Ty::Tuple(v) => v.iter().any(owned),
         Ty::Array(t, _) | Ty::Option(t) => owned(t),
         _ => false,
@@ -284,6 +284,7 @@ impl<'a> Mv<'a> {
                         Intr::Unwrap | Intr::Expect | Intr::UnwrapOr | Intr::CmpMin | Intr::CmpMax => true,
                         // array operands by value are moved (`a + 1.0`); receivers are `&a`
                         Intr::Nd(_) => true,
+                        Intr::Ch(op) => !matches!(op, super::typed::ChOp::FnAddr),
                         _ => false,
                     };
                     self.expr(a, by_value)?;

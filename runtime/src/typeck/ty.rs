@@ -105,8 +105,18 @@ pub enum Ty {
     Nd(Box<Ty>, u8),
     /// `accel::random::Generator` (numpy's `default_rng`): a pointer to a runtime-owned box.
     Rng,
+    /// The accel prelude's `Chunked` (lazy, blocked, f64): a pointer to a runtime-owned box
+    /// (`exec::chunked_rt`). The number of axes when typeck knows it, else [`ANY_NDIM`].
+    Chunked(u8),
+    /// ndarray's `ArrayD<T>` (what `Chunked::compute` returns): an `NdBox` like `Nd`, with
+    /// the number of axes when typeck knows it, else [`ANY_NDIM`] (`typeck/chunked.rs`).
+    NdD(Box<Ty>, u8),
     Infer(u32),
 }
+
+/// The number of axes of a `Chunked`/`ArrayD` that typeck does not know (an annotation
+/// `Chunked`, a `.npy` source): it unifies with any number.
+pub const ANY_NDIM: u8 = 255;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarKind {
@@ -123,7 +133,7 @@ impl Ty {
 
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Vec(_) | Ty::String | Ty::Iter(_) | Ty::Nd(..) | Ty::Rng => false,
+            Ty::Vec(_) | Ty::String | Ty::Iter(_) | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => false,
             Ty::Tuple(v) => v.iter().all(|t| t.is_copy()),
             Ty::Array(t, _) | Ty::Option(t) => t.is_copy(),
             Ty::Ref(_, m) => !m,
@@ -132,7 +142,7 @@ impl Ty {
     }
     /// Owned heap values that need freeing when their owner goes out of scope.
     pub fn needs_drop(&self) -> bool {
-        matches!(self, Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng)
+        matches!(self, Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..))
     }
     pub fn is_int(&self) -> bool {
         matches!(self, Ty::Int(_))
@@ -164,7 +174,7 @@ impl Ty {
             Ty::Bool => (1, 1),
             Ty::Char => (4, 4),
             Ty::Unit | Ty::Never => (0, 1),
-            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng => (8, 8),
+            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => (8, 8),
             Ty::Ref(t, m) => match &**t {
                 Ty::Slice(_) | Ty::Str => (16, 8),
                 t if t.is_scalar() && !*m => t.layout(),
@@ -248,6 +258,8 @@ impl fmt::Display for Ty {
             Ty::Closure(_) => f.write_str("{closure}"),
             Ty::Nd(t, n) => write!(f, "Array{n}<{t}>"),
             Ty::Rng => f.write_str("Generator"),
+            Ty::Chunked(_) => f.write_str("Chunked"),
+            Ty::NdD(t, _) => write!(f, "ArrayD<{t}>"),
             Ty::Infer(_) => f.write_str("_"),
         }
     }
@@ -295,6 +307,7 @@ impl InferTable {
             Ty::Range(t) => Ty::Range(Box::new(self.resolve(&t, default))),
             Ty::Iter(t) => Ty::Iter(Box::new(self.resolve(&t, default))),
             Ty::Nd(t, n) => Ty::Nd(Box::new(self.resolve(&t, default)), n),
+            Ty::NdD(t, n) => Ty::NdD(Box::new(self.resolve(&t, default)), n),
             t => t,
         }
     }
@@ -324,7 +337,7 @@ impl InferTable {
         match self.shallow(t) {
             Ty::Infer(w) => w == v,
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
-            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) => self.occurs(v, &t),
+            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) => self.occurs(v, &t),
             _ => false,
         }
     }
@@ -368,6 +381,8 @@ impl InferTable {
             (Ty::Vec(x), Ty::Vec(y)) | (Ty::Slice(x), Ty::Slice(y)) | (Ty::Option(x), Ty::Option(y)) | (Ty::Range(x), Ty::Range(y)) | (Ty::Iter(x), Ty::Iter(y)) => self.unify(x, y),
             (Ty::Ref(x, m1), Ty::Ref(y, m2)) if m1 == m2 => self.unify(x, y),
             (Ty::Nd(x, n), Ty::Nd(y, m)) if n == m => self.unify(x, y),
+            (Ty::NdD(x, n), Ty::NdD(y, m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => self.unify(x, y),
+            (Ty::Chunked(n), Ty::Chunked(m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => Ok(()),
             _ if a == b => Ok(()),
             _ => Err(()),
         }
@@ -378,7 +393,7 @@ pub fn contains_infer(t: &Ty) -> bool {
     match t {
         Ty::Infer(_) => true,
         Ty::Tuple(ts) => ts.iter().any(contains_infer),
-        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) => contains_infer(t),
+        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) => contains_infer(t),
         _ => false,
     }
 }

@@ -219,9 +219,28 @@ pub enum Intr {
     CmpMax,
     /// Dense arrays of the accel prelude (`typeck/arrays.rs`, `lower/arrays.rs`).
     Nd(NdOp),
+    /// `Chunked` and `ArrayD` beyond plain shim calls (`typeck/chunked.rs`, `lower/chunked.rs`).
+    Ch(ChOp),
     /// `%timeit`'s generated cells only (`__accel_timer_start()` / `__accel_timer_stop()`).
     TimerStart,
     TimerStop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChOp {
+    /// `&ArrayD` seen as `&Array1/2` (the same box): identity on a reference.
+    AsNd,
+    /// An owned array box retyped (`into_dyn()`, `Array` results of `ArrayD` methods): identity,
+    /// consuming its operand.
+    Retype,
+    /// `into_dimensionality::<IxK>().unwrap()`: the number of axes checked at run time; the
+    /// operand (an array or a reference to one) is passed through.
+    IntoDim(u8),
+    /// `shape()` of a `Chunked` or an `ArrayD`: the library's own shape slice (pointer, len).
+    Shape,
+    /// The address of a user fn (operand: `K::Call(name, [])`, never evaluated) for
+    /// `map_blocks` / `mapv`, which the library calls from its worker threads.
+    FnAddr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -69,8 +69,17 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
             }
             reported
         });
+        // A panic in `work` (a user fn given to `map_blocks`) must still stop the watcher, or
+        // the scope would wait for it forever.
+        struct Finish<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for Finish<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::Release);
+            }
+        }
+        let finish = Finish(&finished);
         let out = work();
-        finished.store(true, Ordering::Release);
+        drop(finish);
         if watcher.join().unwrap_or(false) {
             hook(&ProgressEvent { fraction: 1.0, elapsed: start.elapsed(), finished: true });
         }
@@ -98,7 +107,7 @@ fn check_graph(node: &Node) -> Result<()> {
 
 pub(crate) fn compute(node: &Node) -> Result<ArrayD<f64>> {
     check_graph(node)?;
-    let ctx = Ctx::default();
+    let ctx = Ctx { interrupt: super::interrupt::current(), ..Ctx::default() };
     let out = Mutex::new(crate::dense::try_zeros::<f64>(&node.shape)?);
     let regions = chunk_regions(node);
     with_progress(node, &ctx, || {
@@ -126,7 +135,7 @@ pub(crate) fn store(node: &Node, path: &std::path::Path) -> Result<()> {
     for i in (0..nd.saturating_sub(1)).rev() {
         strides[i] = strides[i + 1] * node.shape[i + 1] as u64;
     }
-    let ctx = Ctx::default();
+    let ctx = Ctx { interrupt: super::interrupt::current(), ..Ctx::default() };
     let regions = chunk_regions(node);
     with_progress(node, &ctx, || {
         regions.par_iter().try_for_each(|r| {

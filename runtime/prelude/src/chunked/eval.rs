@@ -25,6 +25,8 @@ pub(crate) struct Ctx {
     /// Source elements produced so far (progress).
     pub done: AtomicU64,
     pub cancel: AtomicBool,
+    /// The caller's interrupt flag (`interrupt::current`), 0 for none.
+    pub interrupt: usize,
 }
 
 pub(crate) type Region = Vec<Range<usize>>;
@@ -36,6 +38,10 @@ fn region_shape(r: &[Range<usize>]) -> Vec<usize> {
 pub(crate) fn eval(node: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<ArrayD<f64>> {
     if ctx.cancel.load(Ordering::Relaxed) {
         return Err(ArrayError::Value("computation cancelled".into()));
+    }
+    if super::interrupt::is_set(ctx.interrupt) {
+        ctx.cancel.store(true, Ordering::Relaxed);
+        return Err(ArrayError::Value(super::interrupt::INTERRUPTED.into()));
     }
     let shape = region_shape(region);
     let n: usize = shape.iter().product();

@@ -18,6 +18,7 @@ pub mod chunks;
 mod compute;
 mod eval;
 mod graph;
+pub mod interrupt;
 pub mod progress;
 mod source;
 pub mod visualize;

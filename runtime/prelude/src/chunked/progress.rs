@@ -28,12 +28,32 @@ pub type ProgressHook = Arc<dyn Fn(&ProgressEvent) + Send + Sync>;
 
 static HOOK: RwLock<Option<ProgressHook>> = RwLock::new(None);
 
+thread_local!(static LOCAL: std::cell::RefCell<Option<ProgressHook>> = const { std::cell::RefCell::new(None) });
+
+/// Run `f` with `hook` receiving the progress of the computations it starts on this thread
+/// (before the process-wide hook; the fast tier routes them to the running cell's output).
+pub fn with_hook<T>(hook: ProgressHook, f: impl FnOnce() -> T) -> T {
+    struct Reset(Option<ProgressHook>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let prev = self.0.take();
+            LOCAL.with(|l| *l.borrow_mut() = prev);
+        }
+    }
+    let prev = LOCAL.with(|l| l.borrow_mut().replace(hook));
+    let _reset = Reset(prev);
+    f()
+}
+
 /// Install (or with `None`, remove) the process-wide progress hook.
 pub fn set_hook(hook: Option<ProgressHook>) {
     *HOOK.write().unwrap_or_else(|e| e.into_inner()) = hook;
 }
 
 pub(crate) fn current_hook() -> Option<ProgressHook> {
+    if let Some(h) = LOCAL.with(|l| l.borrow().clone()) {
+        return Some(h);
+    }
     if let Some(h) = HOOK.read().unwrap_or_else(|e| e.into_inner()).clone() {
         return Some(h);
     }

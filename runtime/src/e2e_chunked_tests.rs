@@ -1,0 +1,197 @@
+//! End-to-end tests of the accel prelude's `Chunked` in the fast tier: the fast tier must give
+//! what the same calls of the accel crate give (it calls the same functions), keep `Chunked`
+//! variables across cells, report library errors as the cell's panic, and run `%%jit` fns in
+//! `map_blocks` on the library's worker threads (a panic there is the cell's panic).
+
+use crate::api::*;
+use crate::e2e_support::{panic_in, run_in, value_in, Cap};
+use accel::prelude::*;
+
+fn refusal(ft: &mut FastTier, src: &str) -> String {
+    match run_in(ft, src).0 {
+        Err(Failure::Compile(d)) => d.iter().map(|d| d.rendered.clone()).collect::<Vec<_>>().join("\n"),
+        other => panic!("{src}\n=> expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn seed_example_matches_the_library() {
+    let mut ft = FastTier::new();
+    let src = "let x = Chunked::random_normal(10.0, 0.1, (2000, 2000), (500, 500), 42);\n\
+               let y = x.mean_axis(Axis(0)).slice(s![..;100]).compute();\ny";
+    let want = Chunked::random_normal(10.0, 0.1, (2000, 2000), (500, 500), 42).mean_axis(Axis(0)).slice(s![..;100]).compute();
+    assert_eq!(value_in(&mut ft, src), want.text_plain());
+    assert_eq!(value_in(&mut ft, "y.len()"), "20");
+    assert_eq!(value_in(&mut ft, "y[[3]]"), format!("{:?}", want[[3]]));
+    assert_eq!(value_in(&mut ft, "y.shape()[0] + y.ndim()"), "21");
+    // `{:?}` of an ArrayD is ndarray's, with its dynamic dimension
+    let (_, o) = run_in(&mut ft, "let z = x.slice(s![..2, ..3]).compute();\nprintln!(\"{:?}\", z);\nprintln!(\"{:.3}\", z);");
+    let z = Chunked::random_normal(10.0, 0.1, (2000, 2000), (500, 500), 42).slice(s![..2, ..3]).compute();
+    assert_eq!(o, format!("{z:?}\n{z:.3}\n"));
+}
+
+#[test]
+fn chunked_values_display_and_survive_cells() {
+    let mut ft = FastTier::new();
+    let lib = Chunked::random((1000, 700), (300, 300), 7);
+    let v = ft.run_cell("use accel::prelude::*;\nlet c: Chunked = Chunked::random((1000, 700), (300, 300), 7);\nc", &JitOptions::default(), &Cap::default()).unwrap().unwrap();
+    assert_eq!(v.text, lib.text_plain());
+    assert_eq!(v.html, lib.text_html());
+    assert_eq!(ft.variable_text("c").unwrap(), lib.text_plain());
+    // the annotation keeps what typeck knows of the axes: the result indexes as 2-d
+    let want = (&lib * 2.0 + 1.0).compute();
+    assert_eq!(value_in(&mut ft, "let m = (&c * 2.0 + 1.0).compute();\nm[[5, 6]]"), format!("{:?}", want[[5, 6]]));
+    assert_eq!(value_in(&mut ft, "c.mean().compute_scalar()"), format!("{:?}", lib.mean().compute_scalar()));
+    assert_eq!(value_in(&mut ft, "(c.shape()[0], c.shape()[1], c.npartitions())"), "(1000, 700, 12)");
+    let r = value_in(&mut ft, "let d = c.rechunk((250, 700)) - &c;\n(d.npartitions(), d.max().compute_scalar(), d.min().compute_scalar())");
+    assert_eq!(r, "(21, 0.0, 0.0)");
+}
+
+#[test]
+fn operations_agree_with_the_library() {
+    let mut ft = FastTier::new();
+    let a = Array2::from_shape_fn((10, 7), |(i, j)| (i * 7 + j) as f64);
+    let c = Chunked::from_array(&a, (4, 4));
+    value_in(&mut ft, "let a: Array2<f64> = Array2::from_shape_vec((10, 7), (0..70).map(|v| v as f64).collect()).unwrap();\nlet c = Chunked::from_array(&a, (4, 4));\n0");
+    let cases: Vec<(&str, ArrayD<f64>)> = vec![
+        ("(c.sqrt() + 2.0 * &c - c.powi(2) / 3.0).compute()", (c.sqrt() + 2.0 * &c - c.powi(2) / 3.0).compute()),
+        ("c.max_axis(Axis(0)).compute()", c.max_axis(Axis(0)).compute()),
+        ("c.std_axis(Axis(1), 1.0).compute()", c.std_axis(Axis(1), 1.0).compute()),
+        ("c.slice(s![1..9;3, ..;-2]).compute()", c.slice(s![1..9;3, ..;-2]).compute()),
+        ("c.slice(s![2, ..]).compute()", c.slice(s![2, ..]).compute()),
+        ("c.t().maximum(&(c.t() * 0.5)).compute()", c.t().maximum(&(c.t() * 0.5)).compute()),
+        ("(c.clone() * 3 - 1.5).compute()", (c.clone() * 3 - 1.5).compute()),
+        ("c.exp().ln().rechunk(\"1 KB\").compute()", c.exp().ln().rechunk("1 KB").compute()),
+    ];
+    for (src, want) in cases {
+        assert_eq!(value_in(&mut ft, src), want.text_plain(), "{src}");
+    }
+    let a32 = a.mapv(|v| v as f32);
+    value_in(&mut ft, "let b: Array2<f32> = a.mapv(|v| v as f32);\n0");
+    assert_eq!(value_in(&mut ft, "Chunked::from_array(&b, 5).sum().compute_scalar()"), format!("{:?}", Chunked::from_array(&a32, 5).sum().compute_scalar()));
+}
+
+#[test]
+fn library_errors_are_panics_with_the_library_text() {
+    let mut ft = FastTier::new();
+    let want = std::panic::catch_unwind(|| Chunked::zeros((10, 10), "64 parsecs").compute()).unwrap_err();
+    let want = want.downcast_ref::<String>().unwrap().clone();
+    assert_eq!(panic_in(&mut ft, "Chunked::zeros((10, 10), \"64 parsecs\").compute()"), want);
+    let want = std::panic::catch_unwind(|| (Chunked::ones((3, 4), 2) + Chunked::ones(5, 2)).compute()).unwrap_err();
+    let want = want.downcast_ref::<String>().unwrap().clone();
+    assert!(want.contains("(3,4) (5,)"), "{want}");
+    assert_eq!(panic_in(&mut ft, "(Chunked::ones((3, 4), 2) + Chunked::ones(5, 2)).compute()"), want);
+    // the kernel goes on
+    assert_eq!(value_in(&mut ft, "Chunked::ones((3, 4), 2).sum().compute_scalar()"), "12.0");
+    let m = panic_in(&mut ft, "let z = Chunked::ones((3, 4), 2).compute();\nlet w = z.into_dimensionality::<Ix1>().unwrap();\nw.len()");
+    assert_eq!(m, "called `Result::unwrap()` on an `Err` value: ShapeError/IncompatibleShape: incompatible shapes");
+}
+
+const SMOOTH: &str = "fn smooth(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
+    let b = b.into_dimensionality::<Ix2>().unwrap();
+    let mut out = b.to_owned();
+    let (n, m) = b.dim();
+    for i in 1..n - 1 {
+        for j in 1..m - 1 {
+            out[[i, j]] = (b[[i, j]] + b[[i - 1, j]] + b[[i + 1, j]] + b[[i, j - 1]] + b[[i, j + 1]]) / 5.0;
+        }
+    }
+    out.into_dyn()
+}";
+
+fn smooth(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
+    let b = b.into_dimensionality::<Ix2>().unwrap();
+    let mut out = b.to_owned();
+    let (n, m) = b.dim();
+    for i in 1..n - 1 {
+        for j in 1..m - 1 {
+            out[[i, j]] = (b[[i, j]] + b[[i - 1, j]] + b[[i + 1, j]] + b[[i, j - 1]] + b[[i, j + 1]]) / 5.0;
+        }
+    }
+    out.into_dyn()
+}
+
+#[test]
+fn map_blocks_runs_a_jit_fn_on_the_workers() {
+    let mut ft = FastTier::new();
+    run_in(&mut ft, SMOOTH).0.unwrap();
+    let want = Chunked::random((400, 300), (100, 100), 7).map_blocks(smooth).compute();
+    let got = value_in(&mut ft, "let field = Chunked::random((400, 300), (100, 100), 7);\nlet s = field.map_blocks(smooth);\nlet r = s.compute();\nr.sum()");
+    assert_eq!(got, format!("{:?}", want.sum()));
+    assert_eq!(value_in(&mut ft, "r[[150, 151]]"), format!("{:?}", want[[150, 151]]));
+    // a lazy graph holding the fn, computed in a later cell
+    assert_eq!(value_in(&mut ft, "s.max().compute_scalar()"), format!("{:?}", Chunked::random((400, 300), (100, 100), 7).map_blocks(smooth).max().compute_scalar()));
+    run_in(&mut ft, "fn sq(x: f64) -> f64 { x * x + 1.0 }").0.unwrap();
+    assert_eq!(value_in(&mut ft, "field.mapv(sq).sum().compute_scalar()"), format!("{:?}", Chunked::random((400, 300), (100, 100), 7).mapv(|x| x * x + 1.0).sum().compute_scalar()));
+}
+
+#[test]
+fn a_panic_in_a_map_blocks_fn_is_the_cells_panic() {
+    let mut ft = FastTier::new();
+    let src = "fn picky(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {\n    let b = b.into_dimensionality::<Ix2>().unwrap();\n    if b[[0, 0]] > 0.99 {\n        panic!(\"block starts with {}\", b.nrows());\n    }\n    b.to_owned().into_dyn()\n}";
+    run_in(&mut ft, src).0.unwrap();
+    let (r, _) = run_in(&mut ft, "Chunked::full((100, 100), 1.0, (10, 50)).map_blocks(picky).sum().compute_scalar()");
+    match r {
+        Err(Failure::Panic { message, line }) => {
+            assert_eq!(message, "block starts with 10");
+            assert_eq!(line, 4);
+        }
+        other => panic!("{other:?}"),
+    }
+    // out-of-bounds in the fn, then the kernel goes on
+    run_in(&mut ft, "fn oob(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {\n    let b = b.into_dimensionality::<Ix2>().unwrap();\n    let x = b[[0, 99]];\n    let mut o = b.to_owned();\n    o[[0, 0]] += x;\n    o.into_dyn()\n}").0.unwrap();
+    assert_eq!(panic_in(&mut ft, "Chunked::zeros((20, 20), 10).map_blocks(oob).compute()"), "ndarray: index out of bounds");
+    assert_eq!(value_in(&mut ft, "Chunked::full((100, 100), 0.5, (10, 50)).map_blocks(picky).sum().compute_scalar()"), "5000.0");
+}
+
+#[test]
+fn interrupt_stops_a_long_compute() {
+    let mut ft = FastTier::new();
+    let flag = ft.interrupt_flag();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let start = std::time::Instant::now();
+    let (r, _) = run_in(&mut ft, "Chunked::random((40000, 40000), (1000, 1000), 1).sum().compute_scalar()");
+    t.join().unwrap();
+    assert!(matches!(r, Err(Failure::Interrupted)), "{r:?}");
+    assert!(start.elapsed().as_secs_f64() < 8.0, "{:?}", start.elapsed());
+    assert_eq!(value_in(&mut ft, "1 + 1"), "2");
+}
+
+#[derive(Default)]
+struct Progress(std::sync::Mutex<Vec<(f64, bool)>>);
+impl Output for Progress {
+    fn stdout(&self, _: &str) {}
+    fn stderr(&self, _: &str) {}
+    fn progress(&self, f: f64, _: std::time::Duration, done: bool) {
+        self.0.lock().unwrap().push((f, done));
+    }
+}
+
+#[test]
+fn a_long_compute_reports_progress() {
+    let mut ft = FastTier::new();
+    let p = Progress::default();
+    // > 1 s on the machines this runs on: 576 M normal numbers
+    ft.run_cell("Chunked::random_normal(0.0, 1.0, (24000, 24000), (1000, 1000), 3).sum().compute_scalar()", &JitOptions::default(), &p).unwrap();
+    let got = p.0.lock().unwrap().clone();
+    assert!(got.len() >= 2, "{got:?}");
+    assert_eq!(*got.last().unwrap(), (1.0, true));
+    assert!(got[..got.len() - 1].iter().all(|(f, d)| !d && *f < 1.0));
+}
+
+#[test]
+fn refusals_are_precise() {
+    let mut ft = FastTier::new();
+    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), 2);\nc.map_blocks(|b| b.to_owned()).compute()");
+    assert!(r.contains("closure passed to `map_blocks`"), "{r}");
+    assert!(r.contains("%%rust"), "{r}");
+    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), 2);\nprintln!(\"{:?}\", c);");
+    assert!(r.contains("`Chunked` doesn't implement `Debug`"), "{r}");
+    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), 2);\nlet d = 2 * c;");
+    assert!(r.contains("cannot multiply"), "{r}");
+    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), 2);\nlet d = c + 1.0;\nc.sum()");
+    assert!(r.contains("moved"), "{r}");
+}
