@@ -189,6 +189,11 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("two &mut of one variable", "fn two(a: &mut i64, b: &mut i64) { *a += *b; }\nlet mut x = 1i64;\ntwo(&mut x, &mut x);\n"),
     ("two &mut of one Vec", "fn two(a: &mut i64, b: &mut i64) { *a += *b; }\nlet mut v = vec![1i64, 2];\ntwo(&mut v[0], &mut v[1]);\n"),
     ("use while mutably borrowed", "fn rd(a: &mut i64, b: i64) { *a += b; }\nlet mut x = 1i64;\nrd(&mut x, x);\n"),
+    ("&Vec and &mut Vec coerced to slices", "fn f(a: &[f64], b: &mut [f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nf(&v, &mut v);\n"),
+    ("&v[..] then &mut v as a slice", "fn f(a: &[f64], b: &mut [f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nf(&v[..], &mut v);\n"),
+    ("&mut v as a slice then &v", "fn h(b: &mut [f64], a: &[f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nh(&mut v, &v);\n"),
+    ("&mut v[..] then &v[1..]", "fn h(b: &mut [f64], a: &[f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nh(&mut v[..], &v[1..]);\n"),
+    ("&v then &mut v[1..]", "fn f(a: &[f64], b: &mut [f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nf(&v, &mut v[1..]);\n"),
     ("non-exhaustive Option match", "let o: Option<i64> = Some(1);\nlet y = match o { Some(x) => x };\n"),
 ];
 

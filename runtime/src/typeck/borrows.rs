@@ -41,7 +41,30 @@ fn mut_borrow(a: &Expr) -> Option<Root> {
         (K::Ref(x, true), _) => root(x),
         (K::Intrinsic(Intr::SubSlice, args), Ty::Ref(_, true)) => root(&args[0]),
         (K::Local(_) | K::Global(_), Ty::Ref(_, true)) => root(a),
+        // `&mut v` coerced to `&mut [T]`.
+        (K::ToSlice(x), Ty::Ref(_, true)) => mut_borrow(x),
         _ => None,
+    }
+}
+
+/// Where rustc points at a borrow argument: at the variable itself when the borrow goes
+/// through indexing (`&mut v[0]`, `&v[1..]` are `Index::index(&v, ..)`), else at the argument.
+fn borrow_span(a: &Expr) -> crate::diag::Span {
+    match &a.kind {
+        K::Ref(x, _) if matches!(x.kind, K::Index(..)) => root_expr(x).map(|e| e.span).unwrap_or(a.span),
+        K::Intrinsic(Intr::SubSlice, args) => root_expr(&args[0]).map(|e| e.span).unwrap_or(a.span),
+        K::ToSlice(x) => borrow_span(x),
+        _ => a.span,
+    }
+}
+
+/// Whether an argument is a shared borrow of a place (`&x`, `&v[..]`, `&v[a..b]`, coerced or not).
+fn shared_borrow(a: &Expr) -> bool {
+    match (&a.kind, &a.ty) {
+        (K::Ref(_, false), _) => true,
+        (K::Intrinsic(Intr::SubSlice, _), Ty::Ref(_, false)) => true,
+        (K::ToSlice(x), Ty::Ref(_, false)) => shared_borrow(x),
+        _ => false,
     }
 }
 
@@ -82,20 +105,18 @@ fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
             }
             let n = name(f, r);
             if j > k {
-                // rustc points at the borrowed variable itself when the borrow is of an element.
-                let span = match &b.kind {
-                    K::Ref(x, true) if matches!(x.kind, K::Index(..)) => root_expr(x).map(|e| e.span).unwrap_or(b.span),
-                    _ => b.span,
-                };
+                let span = borrow_span(b);
                 let (msg, code, label) = if mut_borrow(b) == Some(r) {
                     (format!("cannot borrow `{n}` as mutable more than once at a time"), "E0499", "second mutable borrow occurs here".to_string())
+                } else if shared_borrow(b) {
+                    (format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"), "E0502", "immutable borrow occurs here".to_string())
                 } else {
                     (format!("cannot use `{n}` because it was mutably borrowed"), "E0503", format!("use of borrowed `{n}`"))
                 };
                 return Err(Error::new(span, msg).code(code).label(label));
             }
             if has_ref(&b.ty) {
-                return Err(Error::new(a.span, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
+                return Err(Error::new(borrow_span(a), format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
                     .code("E0502")
                     .label("mutable borrow occurs here"));
             }
