@@ -194,6 +194,10 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("&mut v as a slice then &v", "fn h(b: &mut [f64], a: &[f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nh(&mut v, &v);\n"),
     ("&mut v[..] then &v[1..]", "fn h(b: &mut [f64], a: &[f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nh(&mut v[..], &v[1..]);\n"),
     ("&v then &mut v[1..]", "fn f(a: &[f64], b: &mut [f64]) { b[0] = a[0]; }\nlet mut v = vec![1.0, 2.0];\nf(&v, &mut v[1..]);\n"),
+    ("push while first() is held", "let mut v = vec![1, 2];\nlet m = v.first();\nv.push(1);\nprintln!(\"{:?}\", m);\n"),
+    ("IndexMut while get() is held", "let mut v = vec![1, 2];\nlet k = v.get(1);\nv[0] = 5;\nprintln!(\"{:?}\", k);\n"),
+    ("push while iter().max() is held", "let mut v = vec![1, 2];\nlet x = v.iter().max();\nv.push(3);\nprintln!(\"{:?}\", x);\n"),
+    ("push in a loop while last() is held", "let mut v = vec![1, 2];\nlet r = v.last();\nfor _ in 0..2 {\n    v.push(1);\n    println!(\"{:?}\", r);\n}\n"),
     ("non-exhaustive Option match", "let o: Option<i64> = Some(1);\nlet y = match o { Some(x) => x };\n"),
 ];
 
@@ -224,6 +228,14 @@ fn type_errors_point_where_rustc_points() {
         }
     }
     gate("type errors not reported like rustc", TYPE_ERRORS.len(), failures);
+}
+
+/// References into a Vec bound by `let` whose borrow has ended (or never existed) before a mutation.
+#[test]
+fn references_into_a_vec_used_before_mutation_run() {
+    let src = "let mut c = vec![1i64, 2];\nlet y = *c.iter().max().unwrap();\nc.push(3);\nlet z = c.first().copied();\nc.push(4);\nlet w = c.last();\nprintln!(\"{:?}\", w);\nc.push(5);\nlet q = c.first();\nc.push(*q.unwrap());\n(y, z, c.len(), c[5])\n";
+    let o = fast::run_one(src, &opts(), T);
+    assert_eq!(ok_value(&o).as_deref(), Some("(2, Some(1), 6, 1)"), "{}", o.describe());
 }
 
 /// Panicking cells: message and line equal rustc's (run here with release semantics).

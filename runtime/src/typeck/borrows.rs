@@ -6,7 +6,7 @@
 
 use super::moves::{visit_block, visit_expr};
 use super::ty::Ty;
-use super::typed::{Expr, ExprKind as K, Fn, Intr};
+use super::typed::{Block, Expr, ExprKind as K, Fn, Intr, Pat, Stmt};
 use crate::diag::{Error, Result};
 use std::collections::HashSet;
 
@@ -125,6 +125,94 @@ fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
     Ok(())
 }
 
+/// Where `e` mutates the place rooted at `r` (a mutating Vec method, `v[i] = ..` through
+/// `IndexMut`, `&mut v` as an argument): the span rustc's E0502 points at.
+fn mutation_of(f: &Fn, e: &Expr, r: Root) -> Option<crate::diag::Span> {
+    let mut at = None;
+    visit_expr(e, &mut |x| {
+        if at.is_some() {
+            return;
+        }
+        match &x.kind {
+            K::Intrinsic(
+                Intr::VecPush | Intr::VecPop | Intr::VecClear | Intr::VecExtendFromSlice | Intr::VecResize | Intr::VecTruncate | Intr::VecInsert | Intr::VecRemove | Intr::Swap | Intr::SliceFill,
+                args,
+            ) if args.first().and_then(root) == Some(r) => at = Some(x.span),
+            K::Assign(l, _) | K::OpAssign(_, l, _) if matches!(l.kind, K::Index(..)) && root(l) == Some(r) => {
+                at = root_expr(l).map(|b| b.span)
+            }
+            K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
+                if let Some(a) = args.iter().find(|a| mut_borrow(a) == Some(r)) {
+                    at = Some(borrow_span(a))
+                }
+            }
+            _ => {}
+        }
+    }, f);
+    at
+}
+
+/// A `let` binding a reference into a Vec (`let m = v.first();`, `v.get(i)`, `v.iter().max()`,
+/// `&v[0]`) holds a shared borrow of `v` until its last use in the block: rustc refuses
+/// mutating `v` in between (E0502), where the fast tier would have copied the old value.
+fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
+    for (i, s) in b.stmts.iter().enumerate() {
+        let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
+        if !has_ref(&init.ty) {
+            continue;
+        }
+        let held = match pat {
+            Pat::Bind(id) => Root::Local(*id),
+            Pat::Global(g) => Root::Global(*g),
+            _ => continue,
+        };
+        // The Vecs the reference can point into.
+        let mut bases: Vec<Root> = Vec::new();
+        visit_expr(init, &mut |x| {
+            if let Some(r) = root(x) {
+                if matches!(x.kind, K::Local(_) | K::Global(_)) && matches!(&x.ty, Ty::Vec(_)) || matches!(&x.ty, Ty::Ref(t, _) if matches!(**t, Ty::Vec(_))) && !bases.contains(&r) {
+                    bases.push(r);
+                }
+            }
+        }, f);
+        if bases.is_empty() {
+            continue;
+        }
+        let rest: Vec<&Expr> = b.stmts[i + 1..]
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
+                _ => None,
+            })
+            .chain(b.tail.as_deref())
+            .collect();
+        let Some(last) = rest.iter().rposition(|e| mentions(f, e, held)) else { continue };
+        for (k, e) in rest[..=last].iter().enumerate() {
+            for r in &bases {
+                let Some(at) = mutation_of(f, e, *r) else { continue };
+                // In the statement of the last use, only a mutation before that use (or in a
+                // loop around both) conflicts: `v.push(*m.unwrap())` reads `m` first.
+                if k == last && !matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) {
+                    let mut later_use = false;
+                    visit_expr(e, &mut |x| {
+                        if matches!(x.kind, K::Local(_) | K::Global(_)) && root(x) == Some(held) && (x.span.line, x.span.col) > (at.end_line, at.end_col) {
+                            later_use = true
+                        }
+                    }, f);
+                    if !later_use {
+                        continue;
+                    }
+                }
+                let n = name(f, *r);
+                return Err(Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
+                    .code("E0502")
+                    .label("mutable borrow occurs here"));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn check(f: &Fn) -> Result<()> {
     for (i, l) in f.locals.iter().enumerate() {
         if let Ty::Ref(t, true) = &l.ty {
@@ -154,6 +242,23 @@ pub fn check(f: &Fn) -> Result<()> {
                 err = Some(Error::unsupported(e.span, "`&mut` to a scalar outside a call argument"));
             }
             _ => {}
+        }
+    }, f);
+    if let Some(e) = err {
+        return Err(e);
+    }
+    held_borrows(f, &f.body)?;
+    let mut err = None;
+    visit_block(&f.body, &mut |e| {
+        if err.is_some() {
+            return;
+        }
+        let r = match &e.kind {
+            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } | K::For { body: b, .. } => held_borrows(f, b),
+            _ => Ok(()),
+        };
+        if let Err(x) = r {
+            err = Some(x);
         }
     }, f);
     match err {
