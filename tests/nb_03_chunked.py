@@ -64,6 +64,21 @@ it here, on whatever machine runs this notebook:
 %timeit -r 3 -n 1 x.mean_axis(Axis(0)).slice(s![..;100]).compute()
 """),
     md("""
+### The same in a `%%jit` cell
+
+The fast tier knows the prelude too: the same lines compile in milliseconds and call the same library
+functions, so the means are the same numbers (the fast tier has its own variables, hence new names).
+"""),
+    code("""
+%%jit
+let xj = Chunked::random_normal(10.0, 0.1, (20000, 20000), (1000, 1000), 42);
+let yj = xj.mean_axis(Axis(0)).slice(s![..;100]).compute();
+println!("{} means; the first: {}", yj.len(), yj[[0]]);
+"""),
+    code("""
+println!("the rustc tier's first: {}", means[[0]]);
+"""),
+    md("""
 For scale, a 4000×4000 corner that fits in memory (128 MB): its blockwise mean equals ndarray's mean
 of the materialised corner to rounding, and the timings compare generating the 16 million numbers
 and reducing them block by block against reducing numbers already in memory.
@@ -129,6 +144,31 @@ fn inner(a: &ArrayD<f64>) -> ArrayD<f64> {
     a.slice(s![1..999, 1..999]).to_owned().into_dyn()
 }
 (inner(&blocked) == inner(&whole), inner(&naive) == inner(&whole))
+"""),
+    md("""
+In a `%%jit` cell the block function is compiled by the fast tier and the library calls the machine
+code on its worker threads (a panic inside it becomes the cell's error, like any other):
+"""),
+    code("""
+%%jit
+fn smooth_jit(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
+    let b = b.into_dimensionality::<Ix2>().unwrap();
+    let mut out = b.to_owned();
+    let n = b.nrows();
+    let m = b.ncols();
+    for i in 1..n - 1 {
+        for j in 1..m - 1 {
+            out[[i, j]] = (b[[i, j]] + b[[i - 1, j]] + b[[i + 1, j]] + b[[i, j - 1]] + b[[i, j + 1]]) / 5.0;
+        }
+    }
+    out.into_dyn()
+}
+let fieldj = Chunked::random((1000, 1000), (250, 250), 7);
+let naivej = fieldj.map_blocks(smooth_jit).compute();
+println!("fast tier: {}", naivej.sum());
+"""),
+    code("""
+println!("rustc tier: {}", naive.sum());
 """),
     md("""
 `map_blocks` alone is wrong along the block edges (the second `false`): each block smooths its own

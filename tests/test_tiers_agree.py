@@ -92,6 +92,24 @@ println!("{:.6} {:.6} {}", r[[0, 0]], r[[9, 9]], r.len());
 r
 """
 
+# The seed's Dask example (smaller) and map_blocks with a fn item: on the fast tier the fn is compiled by
+# the JIT and called by the library on its worker threads; on the rustc tier it is rustc's.
+CHUNKED = """
+use accel::prelude::*;
+fn bump_corner_agree(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
+    let b = b.into_dimensionality::<Ix2>().unwrap();
+    let mut o = b.to_owned();
+    o[[0, 0]] += 1.0;
+    o.into_dyn()
+}
+let cx = Chunked::random_normal(10.0, 0.1, (2000, 2000), (500, 500), 42);
+let cy = cx.mean_axis(Axis(0)).slice(s![..;100]).compute();
+println!("{} {:.9} {:.9}", cy.len(), cy[[0]], cy[[19]]);
+let bumped = cx.map_blocks(bump_corner_agree).sum().compute_scalar();
+println!("{:.6}", bumped - cx.sum().compute_scalar());
+cy
+"""
+
 CASES = {
     "get_primes": GET_PRIMES,
     "floats": FLOATS,
@@ -100,6 +118,7 @@ CASES = {
     "div_zero_panic": DIV_ZERO,
     "explicit_panic": EXPLICIT_PANIC,
     "func_normal": FUNC_NORMAL,
+    "chunked": CHUNKED,
 }
 
 
