@@ -55,9 +55,15 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let delay = delay();
     let finished = std::sync::atomic::AtomicBool::new(false);
+    // A zero delay shows the bar at once (0%), so it appears however fast the compute is
+    // (tests rely on it; the first timed report would miss a compute shorter than one tick).
+    let shown_at_start = delay.is_zero();
+    if shown_at_start {
+        hook(&ProgressEvent { fraction: 0.0, elapsed: start.elapsed(), finished: false });
+    }
     std::thread::scope(|s| {
         let watcher = s.spawn(|| {
-            let mut reported = false;
+            let mut reported = shown_at_start;
             while !finished.load(Ordering::Acquire) {
                 std::thread::sleep(Duration::from_millis(100));
                 let elapsed = start.elapsed();

@@ -7,7 +7,8 @@
 //!   where each cell is its own shared object with its own copy of this crate (and of `HOOK`),
 //!   so a hook installed by one cell would not be seen by the next; the environment is.
 //!
-//! `ACCEL_PROGRESS_DELAY_MS` overrides [`DELAY`] (tests use it to see a bar on short computes).
+//! `ACCEL_PROGRESS_DELAY_MS` overrides [`DELAY`] (tests use it to see a bar on short computes);
+//! `0` reports once at the start (0%), so even a compute shorter than one tick shows its bar.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
