@@ -1,7 +1,7 @@
 """A chunked compute's progress, seen by real clients: through jupyter_client it is ONE display that
 updates (display_data with a transient display_id, then update_display_data with that id, ending at
 100%); `accel run` draws the bar on stderr and keeps the final state in the saved notebook.
-ACCEL_PROGRESS_DELAY_MS=0 makes the prelude report from its first tick instead of after 1 s."""
+ACCEL_PROGRESS_DELAY_MS=0 makes the prelude show the bar at the start of every compute instead of after 1 s."""
 from __future__ import annotations
 
 import json
