@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh clone: build accel (release), install the `accel` kernelspec into the
-# project venv (.venv, --sys-prefix), and execute the tour notebook headlessly — once with
-# `accel run` (no Python involved) and once through Jupyter (nbclient + the installed kernelspec).
+# project venv (.venv, --sys-prefix), and execute the tutorial notebooks (notebooks/NN-*.ipynb)
+# headlessly — each once with `accel run` (no Python involved) and once through Jupyter (nbclient +
+# the installed kernelspec).
 # Idempotent; reads no standard input. ACCEL_JUPYTERLAB=1 also installs JupyterLab into .venv.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../tests/env.sh"
@@ -29,20 +30,25 @@ cat > "$warm/warm.ipynb" <<'NB'
 NB
 "$ACCEL_BIN" run "$warm/warm.ipynb" -o "$warm/warm.out.ipynb" </dev/null
 
-tour=notebooks/00-tour.ipynb
-echo "==> accel run $tour -o notebooks/00-tour.out.ipynb"
-"$ACCEL_BIN" run "$tour" -o notebooks/00-tour.out.ipynb </dev/null
-echo "==> executing $tour through Jupyter (nbclient, kernel 'accel') -> notebooks/00-tour.nbclient.out.ipynb"
-VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH \
-    "$ACCEL_VENV/bin/python" tests/nbrun.py "$tour" notebooks/00-tour.nbclient.out.ipynb --summary </dev/null
+echo "==> executing the tutorial notebooks (notebooks/*.ipynb): with accel run, then through Jupyter (nbclient)"
+for nb in notebooks/[0-9][0-9]-*.ipynb; do
+    case "$nb" in *.out.ipynb) continue ;; esac
+    out=${nb%.ipynb}.out.ipynb
+    echo "==> accel run $nb -o $out"
+    "$ACCEL_BIN" run "$nb" -o "$out" </dev/null
+    echo "==> $nb through Jupyter (kernel 'accel') -> ${nb%.ipynb}.nbclient.out.ipynb"
+    VIRTUAL_ENV=$ACCEL_VENV PATH=$ACCEL_VENV/bin:$PATH \
+        "$ACCEL_VENV/bin/python" tests/nbrun.py "$nb" "${nb%.ipynb}.nbclient.out.ipynb" --summary </dev/null
+done
 
 cat <<MSG
 
 accel is built ($ACCEL_BIN) and installed as the Jupyter kernel "Rust (accel)".
-The executed tour is notebooks/00-tour.out.ipynb. To open it in JupyterLab:
+The executed tutorials are notebooks/*.out.ipynb (00-tour, 01-jit, 02-sparse, 03-chunked). To open them
+in JupyterLab:
 
     ACCEL_JUPYTERLAB=1 ./install/setup.sh          # once: adds JupyterLab to .venv
-    .venv/bin/jupyter lab notebooks/00-tour.ipynb  # pick the kernel "Rust (accel)"
+    .venv/bin/jupyter lab notebooks/                # open 00-tour.ipynb; kernel "Rust (accel)"
 
 (Any JupyterLab works once the kernelspec is visible to it: \`$ACCEL_BIN install --user\`.)
 Run every test with: ./tests/run
