@@ -52,9 +52,14 @@ fn elementwise_shapes_vectorise() {
 #[test]
 fn refusals_keep_the_loop_scalar() {
     refused(
-        "fn f(x: &[i32], n: usize) -> i32 {\n    let mut s = 0;\n    for j in 0..n {\n        s += x[j];\n    }\n    s\n}\n",
+        "fn f(x: &[i32], n: usize) -> i32 {\n    let mut s = 0;\n    for j in 0..n {\n        s = s * 3 + x[j];\n    }\n    s\n}\n",
         "declared outside the loop",
     );
+    refused(
+        "fn f(x: &[f64], n: usize) -> f64 {\n    let mut s = 0.0;\n    for j in 0..n {\n        s += x[j];\n        s *= 0.5;\n    }\n    s\n}\n",
+        "more than once",
+    );
+    refused("fn f(c: &[[f64; 3]], k: usize, n: usize) -> f64 {\n    let mut s = 0.0;\n    for j in 0..n {\n        s += c[j][k];\n    }\n    s\n}\n", "not a constant");
     refused("fn f(o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j + 1] = o[j] + 1;\n    }\n}\n", "at another index");
     refused("fn f(o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = 1;\n        o[j + 1] = 2;\n    }\n}\n", "two different indexes");
     refused("fn f(x: &[i32], o: &mut [i32], d: i32, n: usize) {\n    for j in 0..n {\n        o[j] = x[j] / d;\n    }\n}\n", "positive constant");
@@ -78,6 +83,54 @@ fn vectorised_values_and_epilogue() {
     let out = Capture::default();
     let v = t.run_cell(src, &JitOptions::default(), &out).unwrap().unwrap();
     assert_eq!(v.text, format!("{want:?}"));
+}
+
+/// Runs `src` with the vectoriser on and off: the displayed values must be identical.
+fn same_with_and_without(src: &str) -> String {
+    let run = |vectorize: bool| {
+        let mut t = FastTier::new();
+        let o = JitOptions { vectorize, ..JitOptions::default() };
+        t.run_cell(src, &o, &Capture::default()).unwrap_or_else(|e| panic!("{e:?}\n{src}")).unwrap().text
+    };
+    let (v, s) = (run(true), run(false));
+    assert_eq!(v, s, "vectorised and scalar runs differ\n{src}");
+    v
+}
+
+#[test]
+fn reductions_keep_the_scalar_order() {
+    // Strict float sums: lanes are added one at a time in iteration order, so values whose
+    // sum depends on the order (1e16 + 1 - 1e16) come out as the scalar loop's.
+    let sum = "fn f(x: &[f64], n: usize) -> f64 {\n    let mut s = 0.0;\n    for j in 0..n {\n        s += x[j] * 0.5;\n    }\n    s\n}\n";
+    vectorised(sum, 2);
+    let v = same_with_and_without(&format!("{sum}let x: Vec<f64> = (0..41).map(|i| if i % 3 == 0 {{ 1e16 }} else if i % 3 == 1 {{ 1.0 + i as f64 * 0.1 }} else {{ -1e16 }}).collect();\nf(&x, 41)\n"));
+    let x: Vec<f64> = (0..41).map(|i| if i % 3 == 0 { 1e16 } else if i % 3 == 1 { 1.0 + i as f64 * 0.1 } else { -1e16 }).collect();
+    let mut want = 0.0;
+    for &e in &x {
+        want += e * 0.5;
+    }
+    assert_eq!(v, format!("{want:?}"));
+    // Integer products and sums wrap per lane exactly as the scalar ones.
+    let prod = "fn f(x: &[i32], n: usize) -> i32 {\n    let mut p: i32 = 1;\n    for j in 0..n {\n        p *= x[j] | 1;\n    }\n    p\n}\n";
+    vectorised(prod, 4);
+    same_with_and_without(&format!("{prod}let x: Vec<i32> = (0..23).map(|i| i * 7919 + 13).collect();\nf(&x, 23)\n"));
+    let sub = "fn f(x: &[f32], n: usize) -> f32 {\n    let mut s: f32 = 100.0;\n    for j in 0..n {\n        s -= x[j].sqrt();\n    }\n    s\n}\n";
+    vectorised(sub, 4);
+    same_with_and_without(&format!("{sub}let x: Vec<f32> = (0..19).map(|i| i as f32 * 1.7).collect();\nf(&x, 19)\n"));
+}
+
+#[test]
+fn rows_of_fixed_arrays_and_powi() {
+    // The Lennard-Jones shape: `c[i][k] - c[j][k]` over `&[[f64; 3]]`, a `powi(3)` and a
+    // strict sum; the loop is over `i + 1..n` with `n = c.len()` (proven by its range).
+    let lj = "fn f(c: &[[f64; 3]]) -> f64 {\n    let n = c.len();\n    let mut e = 0.0;\n    for i in 0..n {\n        for j in i + 1..n {\n            let mut d2 = 0.0;\n            for k in 0..3 { let d = c[i][k] - c[j][k]; d2 += d * d; }\n            let sr6 = (1.0 / d2).powi(3);\n            e += 4.0 * (sr6 * sr6 - sr6);\n        }\n    }\n    e\n}\n";
+    vectorised(lj, 2);
+    let data = "let mut c: Vec<[f64; 3]> = Vec::new();\nlet mut s: u64 = 7;\nfor _ in 0..37 {\n    let mut p = [0.0; 3];\n    for k in 0..3 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; p[k] = (s >> 11) as f64 / (1u64 << 53) as f64 * 10.0 - 5.0; }\n    c.push(p);\n}\n";
+    same_with_and_without(&format!("{lj}{data}f(&c)\n"));
+    // i32 rows, bounds proven by versioning: lanes gathered at a stride of 16 bytes.
+    let rows = "fn f(c: &[[i32; 4]], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = c[j][1] * 3 - c[j][3];\n    }\n}\n";
+    vectorised(rows, 4);
+    same_with_and_without(&format!("{rows}let c: Vec<[i32; 4]> = (0..11).map(|i| [i, i * 5 - 3, -i, i * i]).collect();\nlet mut o = vec![0; 11];\nf(&c, &mut o, 11);\no\n"));
 }
 
 /// Counts, over a directory of dumped differential programs, the `fv` loops vectorised and

@@ -351,7 +351,7 @@ impl Lowerer<'_, '_> {
         }))
     }
 
-    fn powi_const(&mut self, x: Value, n: i32, f32: bool) -> Value {
+    pub(super) fn powi_const(&mut self, x: Value, n: i32, f32: bool) -> Value {
         let mut b = n.unsigned_abs();
         let mut a = x;
         let mut r: Option<Value> = None;

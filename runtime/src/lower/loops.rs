@@ -236,6 +236,13 @@ impl Lowerer<'_, '_> {
                 self.proven_fwd.insert(p);
             }
         }
+        if let (Some(p), true) = (proven, forward) {
+            if let Some(r) = self.vector_only_for(id, pat, iter, body)? {
+                self.proven.remove(&p);
+                self.proven_fwd.remove(&p);
+                return Ok(r);
+            }
+        }
         let depth = self.scope_depth();
         let item_ty = iter.item.clone();
         self.strip_leaf = super::rotated::leaf_block(body);

@@ -257,7 +257,7 @@ impl Lowerer<'_, '_> {
 
     /// A shared-reference parameter holding a sequence, never reassigned: nothing can write
     /// what it points to while the fn runs, and it outlives the call.
-    fn readonly_param(&self, e: &Expr) -> bool {
+    pub(super) fn readonly_param(&self, e: &Expr) -> bool {
         let Some(id) = seq_local(e) else { return false };
         let l = &self.f.locals[id as usize];
         !l.mutable && self.f.params.contains(&id) && matches!(&l.ty, Ty::Ref(inner, false) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_) | Ty::Array(..)))

@@ -103,6 +103,20 @@ impl Lowerer<'_, '_> {
                 let v = self.vz_expr(z, &args[0])?;
                 self.vz_funary(z, v, |l, p| l.b.ins().sqrt(p))
             }
+            K::Intrinsic(Intr::Powi, args) if args.len() == 2 && matches!(e.ty, Ty::Float(_)) => {
+                // A constant exponent: the scalar lowering's multiply sequence, lane-wise.
+                let n = match &args[1].kind {
+                    K::Int(n) => *n,
+                    K::Local(v) => *z.consts.get(v).ok_or("`powi` with a non-constant exponent")?,
+                    _ => return Err("`powi` with a non-constant exponent"),
+                };
+                if !(1..=32).contains(&n) {
+                    return Err("`powi` with an exponent outside 1..=32");
+                }
+                let f32 = matches!(e.ty, Ty::Float(crate::typeck::ty::FloatTy::F32));
+                let v = self.vz_expr(z, &args[0])?;
+                self.vz_funary(z, v, |l, p| l.powi_const(p, n as i32, f32))
+            }
             _ => Err("an operation the vectoriser does not handle (calls, branches, comparisons, shifts, float casts, …)"),
         }
     }

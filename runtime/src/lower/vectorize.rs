@@ -6,7 +6,12 @@
 //! `seq[K + j]`, and constant-trip `for` loops (unrolled here); loads and stores
 //! `seq[K + j]` whose bounds were proven by versioning; loop-invariant scalar expressions
 //! without panics; integer `+ - *`, bit ops, `as` between integers, wrapping_*, and
-//! `/ % div_euclid rem_euclid` by a positive constant; float `+ - * /`, negation, sqrt.
+//! `/ % div_euclid rem_euclid` by a positive constant; float `+ - * /`, negation, sqrt,
+//! `powi` by a constant; rows of fixed arrays `c[J][k]` (`c: &[[T; N]]`, k constant, lanes
+//! gathered at the row stride); reductions `acc op= expr` into a variable declared outside
+//! the loop (`vz_reduce`: lanes applied one at a time in iteration order, so strict float
+//! sums stay exact). Loops whose indexes their own range proves (`for j in a..c.len()`)
+//! have no versioned copy and are vectorised directly (`versioning::vector_only_for`).
 //! No calls, branches, breaks or panics can occur in the vector body.
 //!
 //! Exactness. Rust's integer ops wrap at the type's width; a lane computing at that width
@@ -80,6 +85,9 @@ pub(super) struct Vz<'f> {
     pub(super) loads: Vec<(LocalId, String, bool)>,
     pub(super) stores: Vec<(LocalId, String)>,
     pub(super) ops: usize,
+    /// Variables declared outside the loop that the body only updates with `x op= expr`
+    /// (one such statement each, see `vz_reduce`), in the order met.
+    pub(super) reductions: Vec<LocalId>,
 }
 
 pub(super) fn int_ty(t: &Ty) -> Option<IntTy> {
@@ -160,9 +168,15 @@ impl Lowerer<'_, '_> {
         let mut bad = None;
         super::loops::walk_block(body, &mut |e| {
             if let K::Index(b, _) = &e.kind {
-                match elem_of(&b.ty).and_then(bits_of) {
-                    Some(w) if min_bits == 0 || w < min_bits => min_bits = w,
-                    Some(_) => {}
+                match elem_of(&b.ty) {
+                    Some(t) => match bits_of(t) {
+                        Some(w) if min_bits == 0 || w < min_bits => min_bits = w,
+                        Some(_) => {}
+                        // `c[j][k]` over `[[f64; 3]]`: the outer index's element is an array of
+                        // scalars, which only the inner (constant) index may read (`vz_load`).
+                        None if matches!(t, Ty::Array(inner, _) if bits_of(inner).is_some()) => {}
+                        None => bad = Some("indexes a sequence of non-scalar elements"),
+                    },
                     None => bad = Some("indexes a sequence of non-scalar elements"),
                 }
             }
@@ -174,8 +188,21 @@ impl Lowerer<'_, '_> {
             return Err("no slice or Vec access in the loop");
         }
         let vf = 128 / min_bits;
-        let mut z = Vz { emit: false, vf, wmin: min_bits, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0 };
+        let mut z = Vz { emit: false, vf, wmin: min_bits, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![] };
         self.vz_block(&mut z, body)?;
+        for &r in &z.reductions {
+            // The update must be the variable's only mention in the body (no lane may read
+            // a partial value) and met once (two updates would interleave differently).
+            let mut uses = 0;
+            super::loops::walk_block(body, &mut |x| {
+                if matches!(x.kind, K::Local(v) if v == r) {
+                    uses += 1;
+                }
+            });
+            if uses != 1 || z.reductions.iter().filter(|&&x| x == r).count() != 1 {
+                return Err("reads or updates a variable declared outside the loop more than once");
+            }
+        }
         if !z.loads.iter().any(|l| l.2) && z.stores.is_empty() {
             return Err("no access indexed by the loop variable");
         }
@@ -244,7 +271,7 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(vbody);
         self.push_scope();
         self.bind(pat, &Ty::USIZE, V::S(jc))?;
-        let mut z = Vz { emit: true, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0 };
+        let mut z = Vz { emit: true, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![] };
         let line = self.line;
         if let Err(why) = self.vz_block(&mut z, body) {
             // The plan accepted this body: emission takes the same decisions.
@@ -354,6 +381,7 @@ impl Lowerer<'_, '_> {
 
     fn vz_assign(&mut self, z: &mut Vz, l: &Expr, op: Option<BinOp>, r: &Expr) -> R<()> {
         match &l.kind {
+            K::Local(id) if !z.env.contains_key(id) => self.vz_reduce(z, *id, &l.ty, op, r),
             K::Local(id) => {
                 let Some(cur) = z.env.get(id).cloned() else { return Err("assigns a variable declared outside the loop (a value carried between iterations)") };
                 let rv = self.vz_expr(z, r)?;
@@ -379,12 +407,47 @@ impl Lowerer<'_, '_> {
         }
     }
 
+    /// `acc op= expr` with `acc` declared outside the loop: the lanes of `expr` (iterations
+    /// j, j+1, …) are applied to `acc` one at a time in lane order — the scalar loop's own
+    /// sequence of operations, so float sums stay exact without `--fastmath`. `+ - *` and
+    /// bit ops only (none can panic; integer ones wrap as in release).
+    fn vz_reduce(&mut self, z: &mut Vz, id: LocalId, t: &Ty, op: Option<BinOp>, r: &Expr) -> R<()> {
+        let ok_op = match (op, t) {
+            (Some(BinOp::Add | BinOp::Sub | BinOp::Mul), Ty::Int(_) | Ty::Float(_)) => true,
+            (Some(BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor), Ty::Int(_)) => true,
+            _ => false,
+        };
+        if !ok_op || self.f.locals[id as usize].ty != *t || mentions(r, id) {
+            return Err("assigns a variable declared outside the loop (a value carried between iterations)");
+        }
+        z.reductions.push(id);
+        let v = self.vz_expr(z, r)?;
+        let w = bits_of(t).ok_or("a non-scalar reduction")?;
+        let parts = self.vz_at(z, &v, w)?;
+        if z.emit {
+            let op = op.unwrap();
+            let lanes = 128 / w;
+            let xe = Expr::new(K::Local(id), t.clone(), self.f.span);
+            let place = self.place(&xe).map_err(|_| "internal: reduction place")?;
+            for p in parts {
+                for l in 0..lanes {
+                    let x = self.b.ins().extractlane(p, l as u8);
+                    let cur = self.read_place(&place, t).s();
+                    let nv = self.arith(op, t, cur, x).map_err(|_| "internal: reduction op")?;
+                    self.write_place(&place, t, super::V::S(nv)).map_err(|_| "internal: reduction store")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     // ---- memory --------------------------------------------------------------------
 
     /// Checks shared by loads and stores: (sequence, element type, lane access?).
     fn vz_access(&mut self, z: &mut Vz, base: &Expr, idx: &Expr) -> R<(LocalId, Ty, bool)> {
         let seq = seq_local(base).ok_or("indexes something other than a local slice or Vec")?;
-        if !self.proven_idx.contains(&(idx as *const Expr)) {
+        let by_range = matches!(&idx.kind, K::Local(iv) if self.proven.contains(&(*iv, seq)));
+        if !by_range && !self.proven_idx.contains(&(idx as *const Expr)) {
             return Err("an index whose bounds check was not hoisted out of the loop");
         }
         let elem = elem_of(&base.ty).ok_or("indexes a non-sequence")?.clone();
@@ -406,7 +469,72 @@ impl Lowerer<'_, '_> {
         Ok(self.b.ins().iadd(p, off))
     }
 
+    /// `c[J][k]`: `c` a sequence of `[T; N]`, `J` uniform or `K + j`, `k` a constant
+    /// (an unrolled loop's variable) below N. Lane l loads `c[J + l][k]` (a stride of
+    /// `N * size(T)`) and the lanes are put together in a vector.
+    fn vz_load_nested(&mut self, z: &mut Vz, c: &Expr, jidx: &Expr, kidx: &Expr) -> R<VV> {
+        let k = match &kidx.kind {
+            K::Int(k) => *k,
+            K::Local(v) => *z.consts.get(v).ok_or("an inner index that is not a constant")?,
+            _ => return Err("an inner index that is not a constant"),
+        };
+        let (seq, row, has_j) = self.vz_access(z, c, jidx)?;
+        let Ty::Array(elem, n) = &row else { return Err("indexes a non-array element") };
+        let elem = (**elem).clone();
+        if k < 0 || k as u128 >= *n as u128 {
+            return Err("an inner index out of the array's bounds");
+        }
+        z.loads.push((seq, format!("{}[{k}]", key(jidx, &z.consts)), has_j));
+        let w = bits_of(&elem).ok_or("a non-scalar element")?;
+        let (lo, hi) = int_ty(&elem).map(|i| (i.min(), i.max())).unwrap_or((0, 0));
+        let (esize, rsize) = (elem.layout().0 as i32, row.layout().0 as i32);
+        let st = super::cl_ty(&elem);
+        // A shared-reference parameter cannot change while the fn runs: its loads may move.
+        // Lane loads depend on j, so they stay in the vector body (whose entry test proves
+        // them) and only become foldable into `movsd`/`movhpd`-style loads; a uniform
+        // `c[i][k]` with `i` proven by its own loop's range may leave the loop.
+        let ro = self.readonly_param(c);
+        let fixed = MemFlagsData::new().with_notrap();
+        let moving = super::movable_flags();
+        let by_range = matches!(&jidx.kind, K::Local(iv) if self.proven_fwd.contains(&(*iv, seq)));
+        if !has_j {
+            let v = if z.emit {
+                let a = self.vz_addr(c, jidx, &row)?;
+                Some(self.b.ins().load(st, if ro && by_range { moving } else { fixed }, a, k as i32 * esize))
+            } else {
+                None
+            };
+            return Ok(VV::Uni { v, ty: elem, lo, hi });
+        }
+        let n = (z.vf * w / 128) as usize;
+        if n > MAX_PARTS {
+            return Err("too many vectors per value (mixed element widths)");
+        }
+        let mut parts = vec![];
+        if z.emit {
+            let a = self.vz_addr(c, jidx, &row)?;
+            let t = vty(w, matches!(elem, Ty::Float(_)));
+            let per = (128 / w) as usize;
+            for p in 0..n {
+                let mut v = None;
+                for l in 0..per {
+                    let off = (p * per + l) as i32 * rsize + k as i32 * esize;
+                    let x = self.b.ins().load(st, if ro { moving } else { fixed }, a, off);
+                    v = Some(match v {
+                        None => self.b.ins().scalar_to_vector(t, x),
+                        Some(v) => self.b.ins().insertlane(v, x, l as u8),
+                    });
+                }
+                parts.push(v.unwrap());
+            }
+        }
+        Ok(VV::Lanes { parts, ty: elem, w, lo, hi })
+    }
+
     pub(super) fn vz_load(&mut self, z: &mut Vz, base: &Expr, idx: &Expr) -> R<VV> {
+        if let K::Index(c, jidx) = &base.kind {
+            return self.vz_load_nested(z, c, jidx, idx);
+        }
         let (seq, elem, has_j) = self.vz_access(z, base, idx)?;
         z.loads.push((seq, key(idx, &z.consts), has_j));
         let (lo, hi) = int_ty(&elem).map(|i| (i.min(), i.max())).unwrap_or((0, 0));

@@ -224,6 +224,32 @@ impl Lowerer<'_, '_> {
         out
     }
 
+    /// `for j in a..x.len()` whose indexes the range itself proves (`loops::proven_seq`):
+    /// nothing to test, but the loop may run on vectors. A refusal is not reported (such loops
+    /// never had an unchecked copy to vectorise); the caller then emits the scalar loop.
+    pub fn vector_only_for(&mut self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<Option<V>> {
+        let IterSrc::Range { start, end, inclusive: false } = &iter.src else { return Ok(None) };
+        let Pat::Bind(j) = pat else { return Ok(None) };
+        if !self.opts.vectorize || !iter.adapters.is_empty() || iter.item != Ty::USIZE || self.version_depth >= MAX_DEPTH {
+            return Ok(None);
+        }
+        if self.f.locals[*j as usize].mutable || !pure(start) || !pure(end) {
+            return Ok(None);
+        }
+        let facts = body_facts(body);
+        if facts.size > MAX_BODY || facts.assigned.contains(j) {
+            return Ok(None);
+        }
+        let Ok(plan) = self.vector_plan(*j, body, &facts) else { return Ok(None) };
+        let s = self.expr(start, false)?.s();
+        let e = self.expr(end, false)?.s();
+        self.version_depth += 1;
+        let r = self.vector_loop(id, pat, *j, &facts, s, e, body, &plan);
+        self.version_depth -= 1;
+        r?;
+        Ok(Some(V::Unit))
+    }
+
     /// `for j in a..b { ... x[K + j] ... }`: one test before the loop, then a copy of the
     /// loop without the proven checks, or the original (see the module doc).
     pub fn versioned_for(&mut self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<Option<V>> {
