@@ -68,7 +68,6 @@ fn refusals_keep_the_loop_scalar() {
     refused("fn f(x: &[i8], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = (x[j] as i32 * 300).div_euclid(3);\n    }\n}\n", "range");
     refused("fn f(x: &[f64], o: &mut [f64], n: usize) {\n    for j in 0..n {\n        o[j] = x[j].min(1.0);\n    }\n}\n", "does not handle");
     refused("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        if x[j] > 0 { o[j] = 1; }\n    }\n}\n", "statement other than");
-    refused("fn f(x: &[i32], o: &mut [usize], n: usize) {\n    for j in 0..n {\n        o[j] = j;\n    }\n}\n", "loop variable as a value");
     refused("fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = x[2 * j];\n    }\n}\n", "hoisted");
 }
 
@@ -131,6 +130,22 @@ fn rows_of_fixed_arrays_and_powi() {
     let rows = "fn f(c: &[[i32; 4]], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = c[j][1] * 3 - c[j][3];\n    }\n}\n";
     vectorised(rows, 4);
     same_with_and_without(&format!("{rows}let c: Vec<[i32; 4]> = (0..11).map(|i| [i, i * 5 - 3, -i, i * i]).collect();\nlet mut o = vec![0; 11];\nf(&c, &mut o, 11);\no\n"));
+}
+
+#[test]
+fn the_loop_index_as_a_value() {
+    let idx = "fn f(o: &mut [usize], n: usize) {\n    for j in 0..n {\n        o[j] = j * 3 + 1;\n    }\n}\n";
+    vectorised(idx, 2);
+    same_with_and_without(&format!("{idx}let mut o = vec![0usize; 9];\nf(&mut o, 9);\no\n"));
+    // Narrowed: `j as i32` and `j as u8` keep the low bits, as the scalar `as` does (j > 255 wraps).
+    let i32s = "fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = x[j] ^ (j as i32).wrapping_mul(-7);\n    }\n}\n";
+    vectorised(i32s, 4);
+    same_with_and_without(&format!("{i32s}let x: Vec<i32> = (0..23).map(|i| i * 1001 - 5000).collect();\nlet mut o = vec![0; 23];\nf(&x, &mut o, 23);\no\n"));
+    let u8s = "fn f(x: &[u8], o: &mut [u8], n: usize) {\n    for j in 0..n {\n        o[j] = x[j].wrapping_add(j as u8);\n    }\n}\n";
+    vectorised(u8s, 16);
+    let v = same_with_and_without(&format!("{u8s}let x: Vec<u8> = (0..300).map(|i| (i * 7 % 256) as u8).collect();\nlet mut o = vec![0u8; 300];\nf(&x, &mut o, 299);\no\n"));
+    let want: Vec<u8> = (0..300usize).map(|i| if i < 299 { ((i * 7 % 256) as u8).wrapping_add(i as u8) } else { 0 }).collect();
+    assert_eq!(v, format!("{want:?}"));
 }
 
 /// Counts, over a directory of dumped differential programs, the `fv` loops vectorised and

@@ -60,7 +60,13 @@ impl Lowerer<'_, '_> {
             return Ok(VV::Uni { v, ty: e.ty.clone(), lo, hi });
         }
         match &e.kind {
-            K::Local(id) if *id == z.j => Err("uses the loop variable as a value"),
+            K::Local(id) if *id == z.j => self.vz_index(z, &e.ty, 64, (0, u64::MAX as i128)),
+            // `j as T` for a narrower integer T: lanes built at T's width directly (truncation
+            // commutes with `+ l`), so no 64-bit lane needs narrowing.
+            K::Cast(x) if matches!(x.kind, K::Local(id) if id == z.j) && int_ty(&e.ty).is_some_and(|t| t.bits() < 64 && t.bits() >= z.wmin) => {
+                let t = int_ty(&e.ty).unwrap();
+                self.vz_index(z, &e.ty, t.bits(), (t.min(), t.max()))
+            }
             K::Local(id) => z.env.get(id).cloned().ok_or("reads a variable the vectoriser cannot see"),
             K::Index(base, idx) => self.vz_load(z, base, idx),
             K::Cast(x) => {
@@ -119,6 +125,31 @@ impl Lowerer<'_, '_> {
             }
             _ => Err("an operation the vectoriser does not handle (calls, branches, comparisons, shifts, float casts, …)"),
         }
+    }
+
+    /// The loop index's lanes j, j+1, … as `w`-bit integers of type `t` (wrapping at `w`
+    /// bits): `splat(j) + [0, 1, …]`, `+ [per, per + 1, …]`, … one vector per part.
+    fn vz_index(&mut self, z: &Vz, t: &Ty, w: u32, (lo, hi): (i128, i128)) -> R<VV> {
+        let n = (z.vf * w / 128) as usize;
+        if n > super::vectorize::MAX_PARTS {
+            return Err("too many vectors per value (mixed element widths)");
+        }
+        let mut parts = vec![];
+        if z.emit {
+            let mut jv = self.read_local(z.j).s();
+            if w < 64 {
+                jv = self.b.ins().ireduce(sty(w), jv);
+            }
+            let sj = self.b.ins().splat(vty(w, false), jv);
+            let per = (128 / w) as u64;
+            for p in 0..n as u64 {
+                let bytes: Vec<u8> = (0..per).flat_map(|l| (p * per + l).to_le_bytes()[..(w / 8) as usize].to_vec()).collect();
+                let c = self.b.func.dfg.constants.insert(bytes.into());
+                let k = self.b.ins().vconst(vty(w, false), c);
+                parts.push(self.b.ins().iadd(sj, k));
+            }
+        }
+        Ok(VV::Lanes { parts, ty: t.clone(), w, lo, hi })
     }
 
     /// A constant of integer type `t` (all-ones for -1 in unsigned types).

@@ -37,7 +37,7 @@ use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, 
 use std::collections::HashMap;
 
 /// At most this many 128-bit vectors per value (i64 lanes of a 16-lane loop: 8).
-const MAX_PARTS: usize = 8;
+pub(super) const MAX_PARTS: usize = 8;
 /// At most this many expression nodes after unrolling.
 pub(super) const MAX_OPS: usize = 600;
 
