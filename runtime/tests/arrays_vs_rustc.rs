@@ -77,6 +77,76 @@ let b = Array1::<f64>::zeros(5);
 &a + &b",
     ),
     (
+        "views_slicing",
+        "fn colsum(v: ArrayView1<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..v.len() { s += v[i]; }
+    s
+}
+fn trace(m: &ArrayView2<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..m.nrows() { s += m[[i, i]]; }
+    s
+}",
+        "let a = Array::from_shape_vec((4, 5), (0..20).map(|x| x as f64).collect::<Vec<f64>>()).unwrap();
+{
+    let v = a.slice(s![1..3, ..;2]);
+    println!(\"{:?} {} {}\", v.shape(), v[[1, 2]], v.sum());
+    let r = a.slice(s![..;-1, 2]);
+    println!(\"{r} {:?}\", r);
+    let n = a.slice(s![-2.., 1..=3;-1]);
+    println!(\"{n:?} {}\", n.mean().unwrap());
+    let t = a.t();
+    println!(\"{} {} {}\", t[[4, 3]], t.nrows(), trace(&t.slice(s![..4, ..])));
+    let mut tot = 0.0;
+    for j in 0..a.ncols() { tot += colsum(a.column(j)); }
+    let row = a.row(2);
+    println!(\"{tot} {} {}\", row, a.index_axis(Axis(1), 4));
+    println!(\"{:?}\", (&row * 2.0 + &a.row(0)).mapv(|x| x.sqrt()));
+    let w = a.view();
+    println!(\"{} {}\", w.max().unwrap(), w.slice(s![1.., 1..]).t().sum());
+}
+a.slice(s![1..;2, ..;-2])",
+    ),
+    (
+        "views_mut_assign",
+        "fn zero_diag(mut m: ArrayViewMut2<f64>) {
+    for i in 0..m.nrows().min(m.ncols()) { m[[i, i]] = 0.0; }
+}",
+        "let mut a = Array2::<f64>::ones((3, 4));
+a.slice_mut(s![.., 0]).fill(5.0);
+a.row_mut(1).assign(&Array1::from(vec![1.0, 2.0, 3.0, 4.0]));
+a.slice_mut(s![..2, 2..]).mapv_inplace(|x| x * 10.0);
+{
+    let mut c = a.column_mut(3);
+    c += 0.5;
+    c[0] = -1.0;
+}
+zero_diag(a.slice_mut(s![1.., 1..]));
+let b = a.slice(s![..;-1, ..]).to_owned();
+a.slice_mut(s![2, ..]).assign(&b.row(0));
+println!(\"{:?}\", b);
+a",
+    ),
+    (
+        "slice_out_of_range",
+        "",
+        "let a = Array2::<f64>::zeros((3, 4));
+a.slice(s![1..5, ..]).sum()",
+    ),
+    (
+        "row_out_of_range",
+        "",
+        "let a = Array2::<i32>::zeros((2, 3));
+a.row(2).sum()",
+    ),
+    (
+        "slice_index_out_of_range",
+        "",
+        "let a = Array2::<i64>::zeros((2, 3));
+a.slice(s![.., 3]).len()",
+    ),
+    (
         "empty_max",
         "",
         "let e = Array1::<f64>::zeros(0);

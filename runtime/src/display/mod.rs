@@ -216,6 +216,11 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                 let s = crate::exec::array_rt::fmt_nd(ty, *(addr as *const *const u8), fs.debug(), fs.prec);
                 pad(out, &s, fs, Align::Left)
             }
+            // a view is its header, inline
+            Ty::NdView(e, n, _) => {
+                let s = crate::exec::array_rt::fmt_nd(&Ty::Nd(e.clone(), *n), addr, fs.debug(), fs.prec);
+                pad(out, &s, fs, Align::Left)
+            }
             Ty::Tuple(ts) => {
                 let offs = tuple_offsets(ts);
                 let items: Vec<(&Ty, *const u8)> = ts.iter().zip(offs).map(|(t, o)| (t, addr.add(o as usize))).collect();

@@ -76,14 +76,35 @@ pub fn new_box<T>(mut a: ArrayD<T>) -> *mut u8 {
     Box::into_raw(Box::new(NdBox { data, dim, tag: OBJ_TAG, drop: drop_box::<NdBox<T>>, stride, len, a })) as *mut u8
 }
 
+/// The array behind a header: an owned box ([`OBJ_TAG`]) or a view's inline header
+/// (`exec::view_rt`), both read as a view so every shim takes either.
+///
 /// # Safety
-/// `p` must be a live `NdBox<T>`.
-pub unsafe fn arr<'a, T>(p: *const u8) -> &'a ArrayD<T> {
-    unsafe { &(*(p as *const NdBox<T>)).a }
+/// `p` must be a live `NdBox<T>` or a view header over live data.
+pub unsafe fn arr<'a, T>(p: *const u8) -> ArrayViewD<'a, T> {
+    unsafe {
+        if *(p.add(24) as *const usize) == OBJ_TAG {
+            (*(p as *const NdBox<T>)).a.view()
+        } else {
+            super::view_rt::raw_of::<T>(p).deref_into_view()
+        }
+    }
 }
 
-unsafe fn arr_mut<'a, T>(p: *mut u8) -> &'a mut ArrayD<T> {
-    unsafe { &mut (*(p as *mut NdBox<T>)).a }
+/// # Safety
+/// As [`arr`], and no other live reference to the data.
+pub unsafe fn arr_mut_pub<'a, T>(p: *mut u8) -> ArrayViewMutD<'a, T> {
+    unsafe { arr_mut(p) }
+}
+
+unsafe fn arr_mut<'a, T>(p: *mut u8) -> ArrayViewMutD<'a, T> {
+    unsafe {
+        if *(p.add(24) as *const usize) == OBJ_TAG {
+            (*(p as *mut NdBox<T>)).a.view_mut()
+        } else {
+            super::view_rt::raw_of::<T>(p).deref_into_view_mut()
+        }
+    }
 }
 
 unsafe fn gen<'a>(p: *mut u8) -> &'a mut Generator {
@@ -121,6 +142,10 @@ pub(crate) fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, S
     };
     set_panic(ctx, msg, line);
     None
+}
+
+pub fn guard_pub<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> Option<R> {
+    guard(ctx, line, f)
 }
 
 fn unwrap_res<R>(r: accel::Result<R>) -> Result<R, String> {
@@ -209,7 +234,7 @@ macro_rules! elem_shims {
                 })
             }
             pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
-                boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.clone()))
+                boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.to_owned()))
             }
             pub extern "C" fn t(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
                 // ndarray's `t()` is a view; an owned copy with the view's strides prints and
@@ -229,19 +254,19 @@ macro_rules! elem_shims {
                 guard(ctx, line, || unwrap_opt(unsafe { arr::<T>(a) }.mean())).unwrap_or_default()
             }
             pub extern "C" fn max(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
-                guard(ctx, line, || unwrap_res(Reductions::max(unsafe { arr::<T>(a) }))).unwrap_or_default()
+                guard(ctx, line, || unwrap_res(Reductions::max(&unsafe { arr::<T>(a) }))).unwrap_or_default()
             }
             pub extern "C" fn min(ctx: *mut Ctx, a: *const u8, line: i64) -> T {
-                guard(ctx, line, || unwrap_res(Reductions::min(unsafe { arr::<T>(a) }))).unwrap_or_default()
+                guard(ctx, line, || unwrap_res(Reductions::min(&unsafe { arr::<T>(a) }))).unwrap_or_default()
             }
             pub extern "C" fn argmax(ctx: *mut Ctx, a: *const u8, line: i64) -> usize {
-                guard(ctx, line, || unwrap_res(Reductions::argmax(unsafe { arr::<T>(a) }))).unwrap_or_default()
+                guard(ctx, line, || unwrap_res(Reductions::argmax(&unsafe { arr::<T>(a) }))).unwrap_or_default()
             }
             pub extern "C" fn argmin(ctx: *mut Ctx, a: *const u8, line: i64) -> usize {
-                guard(ctx, line, || unwrap_res(Reductions::argmin(unsafe { arr::<T>(a) }))).unwrap_or_default()
+                guard(ctx, line, || unwrap_res(Reductions::argmin(&unsafe { arr::<T>(a) }))).unwrap_or_default()
             }
             pub extern "C" fn median(ctx: *mut Ctx, a: *const u8, line: i64) -> f64 {
-                guard(ctx, line, || unwrap_res(Reductions::median(unsafe { arr::<T>(a) }))).unwrap_or_default()
+                guard(ctx, line, || unwrap_res(Reductions::median(&unsafe { arr::<T>(a) }))).unwrap_or_default()
             }
             pub extern "C" fn sum_axis(ctx: *mut Ctx, a: *const u8, ax: i64, line: i64) -> *mut u8 {
                 boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.sum_axis(Axis(ax as usize))))
@@ -273,32 +298,32 @@ macro_rules! elem_shims {
             pub extern "C" fn bin_aa(ctx: *mut Ctx, a: *const u8, b: *const u8, op: i64, line: i64) -> *mut u8 {
                 boxed(ctx, line, || {
                     let (x, y) = unsafe { (arr::<T>(a), arr::<T>(b)) };
-                    Ok(match op { 0 => x + y, 1 => x - y, 2 => x * y, 3 => x / y, _ => x % y })
+                    Ok(match op { 0 => &x + &y, 1 => &x - &y, 2 => &x * &y, 3 => &x / &y, _ => &x % &y })
                 })
             }
             pub extern "C" fn bin_as(ctx: *mut Ctx, a: *const u8, s: T, op: i64, line: i64) -> *mut u8 {
                 boxed(ctx, line, || {
                     let x = unsafe { arr::<T>(a) };
-                    Ok(match op { 0 => x + s, 1 => x - s, 2 => x * s, 3 => x / s, _ => x % s })
+                    Ok(match op { 0 => &x + s, 1 => &x - s, 2 => &x * s, 3 => &x / s, _ => &x % s })
                 })
             }
             pub extern "C" fn bin_sa(ctx: *mut Ctx, s: T, a: *const u8, op: i64, line: i64) -> *mut u8 {
                 boxed(ctx, line, || {
                     let x = unsafe { arr::<T>(a) };
-                    Ok(match op { 0 => s + x, 1 => s - x, 2 => s * x, 3 => s / x, _ => s % x })
+                    Ok(match op { 0 => s + &x, 1 => s - &x, 2 => s * &x, 3 => s / &x, _ => s % &x })
                 })
             }
             pub extern "C" fn assign_aa(ctx: *mut Ctx, a: *mut u8, b: *const u8, op: i64, line: i64) {
                 guard(ctx, line, || {
-                    let (x, y) = unsafe { (arr_mut::<T>(a), arr::<T>(b)) };
-                    match op { 0 => *x += y, 1 => *x -= y, 2 => *x *= y, 3 => *x /= y, _ => *x %= y }
+                    let (mut x, y) = unsafe { (arr_mut::<T>(a), arr::<T>(b)) };
+                    match op { 0 => x += &y, 1 => x -= &y, 2 => x *= &y, 3 => x /= &y, _ => x %= &y }
                     Ok(())
                 });
             }
             pub extern "C" fn assign_as(ctx: *mut Ctx, a: *mut u8, s: T, op: i64, line: i64) {
                 guard(ctx, line, || {
-                    let x = unsafe { arr_mut::<T>(a) };
-                    match op { 0 => *x += s, 1 => *x -= s, 2 => *x *= s, 3 => *x /= s, _ => *x %= s }
+                    let mut x = unsafe { arr_mut::<T>(a) };
+                    match op { 0 => x += s, 1 => x -= s, 2 => x *= s, 3 => x /= s, _ => x %= s }
                     Ok(())
                 });
             }
@@ -431,6 +456,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     v.extend(i64s::symbols());
     v.extend(i32s::symbols());
     v.extend(super::chunked_rt::symbols());
+    v.extend(super::view_rt::symbols());
     v
 }
 

@@ -32,6 +32,16 @@ impl Lowerer<'_, '_> {
         self.b.ins().load(types::I64, hdr(), a, off)
     }
 
+    /// A header field of the array `e` evaluates to: read-only for boxes, plain for views
+    /// (`lower/views.rs`).
+    fn hdr_load_of(&mut self, e: &Expr, a: Value, off: i32) -> Value {
+        if matches!(e.ty.peel_refs(), Ty::NdView(..)) {
+            self.b.ins().load(types::I64, flags(), a, off)
+        } else {
+            self.hdr_load(a, off)
+        }
+    }
+
     fn suffix(&self, t: &Ty, span: Span) -> Result<&'static str> {
         array_rt::elem_suffix(t).ok_or_else(|| Error::unsupported(span, format!("arrays of `{t}` in the fast tier (f64, f32, i64, i32 are supported)")))
     }
@@ -42,21 +52,21 @@ impl Lowerer<'_, '_> {
             NdOp::Len | NdOp::Dim(_) | NdOp::Shape | NdOp::DimTuple => {
                 let a = self.expr(&args[0], false)?.s();
                 let nd = match args[0].ty.peel_refs() {
-                    Ty::Nd(_, n) => *n,
+                    Ty::Nd(_, n) | Ty::NdView(_, n, _) => *n,
                     _ => 1,
                 };
                 Ok(match op {
-                    NdOp::Len => V::S(self.hdr_load(a, OFF_LEN)),
-                    NdOp::Dim(k) => V::S(self.hdr_load(a, OFF_DIM + 8 * k as i32)),
+                    NdOp::Len => V::S(self.hdr_load_of(&args[0], a, OFF_LEN)),
+                    NdOp::Dim(k) => V::S(self.hdr_load_of(&args[0], a, OFF_DIM + 8 * k as i32)),
                     NdOp::Shape => {
                         let p = self.b.ins().iadd_imm_s(a, OFF_DIM as i64);
                         let n = self.b.ins().iconst(types::I64, nd as i64);
                         V::F(p, n)
                     }
-                    _ if nd == 1 => V::S(self.hdr_load(a, OFF_DIM)),
+                    _ if nd == 1 => V::S(self.hdr_load_of(&args[0], a, OFF_DIM)),
                     _ => {
-                        let d0 = self.hdr_load(a, OFF_DIM);
-                        let d1 = self.hdr_load(a, OFF_DIM + 8);
+                        let d0 = self.hdr_load_of(&args[0], a, OFF_DIM);
+                        let d1 = self.hdr_load_of(&args[0], a, OFF_DIM + 8);
                         let s = self.slot_for(t);
                         self.b.ins().store(flags(), d0, s, 0);
                         self.b.ins().store(flags(), d1, s, 8);
@@ -65,6 +75,7 @@ impl Lowerer<'_, '_> {
                 })
             }
             NdOp::Mapv => self.nd_mapv(args, t, span),
+            NdOp::View(k) => self.nd_view(k, args, t, span),
         }
     }
 
@@ -126,14 +137,14 @@ impl Lowerer<'_, '_> {
         let es = et.layout().0 as i64;
         let src = self.expr(&args[0], false)?.s();
         let nd = match args[0].ty.peel_refs() {
-            Ty::Nd(_, n) => *n,
+            Ty::Nd(_, n) | Ty::NdView(_, n, _) => *n,
             _ => 1,
         };
-        let data = self.hdr_load(src, OFF_DATA);
-        let d0 = self.hdr_load(src, OFF_DIM);
-        let d1 = self.hdr_load(src, OFF_DIM + 8);
-        let s0 = self.hdr_load(src, OFF_STRIDE);
-        let s1 = self.hdr_load(src, OFF_STRIDE + 8);
+        let data = self.hdr_load_of(&args[0], src, OFF_DATA);
+        let d0 = self.hdr_load_of(&args[0], src, OFF_DIM);
+        let d1 = self.hdr_load_of(&args[0], src, OFF_DIM + 8);
+        let s0 = self.hdr_load_of(&args[0], src, OFF_STRIDE);
+        let s1 = self.hdr_load_of(&args[0], src, OFF_STRIDE + 8);
         let inplace = *t == Ty::Unit;
         let (out, odata, ut) = if inplace {
             (None, data, et.clone())
@@ -198,12 +209,12 @@ impl Lowerer<'_, '_> {
             }
             _ => vec![self.expr(idx, false)?.s()],
         };
-        let data = self.hdr_load(a, OFF_DATA);
+        let data = self.hdr_load_of(base, a, OFF_DATA);
         if self.opts.boundscheck {
             self.count().bounds_checks += 1;
             let mut bad = None;
             for (k, i) in ixs.iter().enumerate() {
-                let d = self.hdr_load(a, OFF_DIM + 8 * k as i32);
+                let d = self.hdr_load_of(base, a, OFF_DIM + 8 * k as i32);
                 let c = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, *i, d);
                 bad = Some(match bad {
                     None => c,
@@ -230,7 +241,7 @@ impl Lowerer<'_, '_> {
         }
         let mut off = None;
         for (k, i) in ixs.iter().enumerate() {
-            let s = self.hdr_load(a, OFF_STRIDE + 8 * k as i32);
+            let s = self.hdr_load_of(base, a, OFF_STRIDE + 8 * k as i32);
             let p = self.b.ins().imul(*i, s);
             off = Some(match off {
                 None => p,

@@ -33,6 +33,7 @@ mod vec_div;
 mod vec_ops;
 mod vectorize;
 mod versioning;
+mod views;
 
 use crate::api::JitOptions;
 use crate::diag::{Error, Result};
@@ -94,7 +95,7 @@ pub fn repr(t: &Ty) -> Repr {
     match t {
         Ty::Int(_) | Ty::Float(_) | Ty::Bool | Ty::Char => Repr::S(cl_ty(t)),
         Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => Repr::S(types::I64),
-        Ty::Tuple(_) | Ty::Array(..) | Ty::Option(_) => Repr::A { inline: true },
+        Ty::Tuple(_) | Ty::Array(..) | Ty::Option(_) | Ty::NdView(..) => Repr::A { inline: true },
         Ty::Ref(inner, m) => match &**inner {
             Ty::Slice(_) | Ty::Str => Repr::F,
             i if i.is_scalar() => {

@@ -212,7 +212,7 @@ impl Lowerer<'_, '_> {
 
     /// `base[idx]`: element address, bounds-checked unless proven in range.
     pub fn index_addr(&mut self, base: &Expr, idx: &Expr) -> Result<Value> {
-        if let Ty::Nd(..) = base.ty.peel_refs() {
+        if let Ty::Nd(..) | Ty::NdView(..) = base.ty.peel_refs() {
             return self.nd_index_addr(base, idx);
         }
         let elem = match base.ty.peel_refs() {

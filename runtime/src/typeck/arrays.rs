@@ -24,7 +24,7 @@ fn shim(name: &'static str, elem_arg: Option<u8>) -> Intr {
 /// The element type of arrays of any reference depth (`None` if not an array).
 pub fn nd_of(t: &Ty) -> Option<(Ty, u8)> {
     match t.peel_refs() {
-        Ty::Nd(e, n) => Some(((**e).clone(), *n)),
+        Ty::Nd(e, n) | Ty::NdView(e, n, _) => Some(((**e).clone(), *n)),
         _ => None,
     }
 }
@@ -40,7 +40,7 @@ pub fn parse_nd_type(segs: &[String], args: &[Ty]) -> Option<R<Ty>> {
         ("Array1", [t]) => Ok(Ty::Nd(Box::new(t.clone()), 1)),
         ("Array2", [t]) => Ok(Ty::Nd(Box::new(t.clone()), 2)),
         ("Generator", []) => Ok(Ty::Rng),
-        _ => return None,
+        (n, a) => return super::views::parse_view_type(n, a).map(Ok),
     })
 }
 
@@ -78,7 +78,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// `&e` for a `&self` receiver (arrays are never moved by reading methods).
     fn by_ref(&mut self, e: Expr, m: bool) -> R<Expr> {
         if m {
-            self.check_recv_mut_pub(&e)?;
+            return self.recv_mut(e);
         }
         Ok(match self.infer.shallow(&e.ty) {
             Ty::Ref(..) => e,
@@ -87,14 +87,6 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Expr::new(K::Ref(Box::new(e), m), Ty::Ref(Box::new(t), m), span)
             }
         })
-    }
-
-    fn check_recv_mut_pub(&self, recv: &Expr) -> R<()> {
-        match self.infer.shallow(&recv.ty) {
-            Ty::Ref(_, true) => Ok(()),
-            Ty::Ref(_, false) => Err(Error::new(recv.span, "cannot borrow data in a `&` reference as mutable")),
-            _ => self.check_mut(recv, "borrow as mutable"),
-        }
     }
 
     /// Calls through a path: constructors, `default_rng`, `linspace`, `arange`, `eye`.
@@ -294,6 +286,16 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// Arithmetic with an array on either side (ndarray's operators, broadcasting).
     pub fn nd_binary(&mut self, op: BinOp, assign: bool, l: Expr, r: Expr, span: Span) -> R<Expr> {
+        // ndarray implements operators for owned arrays and for references, not for views
+        // by value (`&v + 1.0`, not `v + 1.0`)
+        for (x, is_l) in [(&l, true), (&r, false)] {
+            if is_l && assign {
+                continue;
+            }
+            if let Ty::NdView(t, n, _) = self.infer.resolve(&x.ty, false) {
+                return Err(Error::new(x.span, format!("cannot apply operator `{}` to `ArrayView{n}<'_, {t}>` by value", super::exprs::op_str(op))).hint("borrow the view: `&v`"));
+            }
+        }
         let code = match op {
             BinOp::Add => 0,
             BinOp::Sub => 1,
@@ -443,7 +445,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             let et = if name == "integers" { Ty::I64 } else { Ty::F64 };
             return Ok(Expr::new(K::Intrinsic(shim(n, None), a), Ty::Nd(Box::new(et), nd), span));
         }
-        let Ty::Nd(elem, nd) = rt.clone() else { unreachable!() };
+        let recv = match self.view_method(recv, name, args, span)? {
+            Ok(e) => return Ok(e),
+            Err(r) => r,
+        };
+        let (Ty::Nd(elem, nd) | Ty::NdView(elem, nd, _)) = rt.clone() else { unreachable!() };
         let elem = *elem;
         let is_float = matches!(self.infer.shallow(&elem), Ty::Float(_));
         let arr = |e: &Ty, nd: u8| Ty::Nd(Box::new(e.clone()), nd);

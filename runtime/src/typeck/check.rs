@@ -26,6 +26,8 @@ pub(super) struct Ck<'a, 'e> {
     pub locals: Vec<Local>,
     /// Locals declared without an initializer (one later assignment is allowed).
     pub deferred: Vec<bool>,
+    /// What `let`-bound views borrow (`views.rs`).
+    pub view_bases: Vec<(super::views::Root, Span)>,
     pub scopes: Vec<Vec<(String, Binding)>>,
     pub loops: Vec<LoopCtx>,
     pub next_loop: LoopId,
@@ -49,6 +51,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             infer: InferTable::default(),
             locals: vec![],
             deferred: vec![],
+            view_bases: vec![],
             scopes: vec![vec![]],
             loops: vec![],
             next_loop: 0,
@@ -249,6 +252,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             (None, None) => self.infer.fresh(VarKind::General),
         };
         let top = self.cell && self.depth == 0;
+        let name = match pat {
+            syn::Pat::Ident(pi) => pi.ident.to_string(),
+            _ => "_".to_string(),
+        };
+        self.check_view_let(init.as_ref(), &ty, top, Span::of_node(pat), &name)?;
         let p = self.bind_pat(pat, &ty, top)?;
         if init.is_none() {
             if let Pat::Bind(id) = p {
@@ -338,6 +346,7 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
                 syn::PathArguments::AngleBracketed(a) => a
                     .args
                     .iter()
+                    .filter(|g| !matches!(g, syn::GenericArgument::Lifetime(_)))
                     .map(|g| match g {
                         syn::GenericArgument::Type(t) => Ok(Some(t)),
                         // `ArrayViewD<'_, f64>`: lifetimes do not change the fast tier's types
@@ -469,6 +478,9 @@ pub fn sig_of(f: &syn::ItemFn) -> Result<FnSig> {
             if matches!(r, Ty::Ref(..)) {
                 return Err(Error::unsupported(Span::of_node(t), "returning a reference"));
             }
+            if super::views::contains_view(&r) {
+                return Err(Error::unsupported(Span::of_node(t), "returning an array view (return an owned array: `.to_owned()`)"));
+            }
             if r == Ty::Never {
                 return Err(Error::unsupported(Span::of_node(t), "`-> !`"));
             }
@@ -523,7 +535,20 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
 /// variables it reads or defines (`Fn::globals`; new ones have `addr == 0`).
 pub fn check_cell(stmts: &[syn::Stmt], tail: Option<&syn::Expr>, env: &Env, span: Span) -> Result<typed::Fn> {
     let mut ck = Ck::new(env, Ty::Unit, true);
-    let body = ck.stmts(stmts, tail, span, None)?;
+    let mut body = ck.stmts(stmts, tail, span, None)?;
+    // A view shown as the cell's value borrows data that may be a statement temporary:
+    // show an owned copy (the accel crate's repr prints views and arrays alike).
+    if let Some(t) = body.tail.take() {
+        let t = *t;
+        body.tail = Some(Box::new(match ck.infer.resolve(&t.ty, false) {
+            Ty::NdView(e, n, _) => {
+                let sp = t.span;
+                let sh = typed::Intr::Nd(typed::NdOp::Shim { name: "clone", elem_arg: Some(0) });
+                Expr::new(ExprKind::Intrinsic(sh, vec![t]), Ty::Nd(e, n), sp)
+            }
+            _ => t,
+        }));
+    }
     let f = zonk_fn(ck, "<cell>".into(), vec![], Ty::Unit, body, span)?;
     super::moves::check(&f)?;
     super::borrows::check(&f)?;

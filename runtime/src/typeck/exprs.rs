@@ -358,7 +358,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             let r = self.expr(&b.right, None)?;
             return self.ch_binary(op, assign, l, r, span);
         }
-        if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..)) {
+        if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
             let r = self.expr(&b.right, None)?;
             return self.nd_binary(op, assign, l, r, span);
         }
@@ -370,7 +370,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Chunked(_)) {
             return self.ch_binary(op, assign, l, r, span);
         }
-        if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..)) {
+        if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
             return self.nd_binary(op, assign, l, r, span);
         }
         let (l, r) = if op.is_cmp() {
@@ -446,6 +446,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             })
         };
         let bad_inner = |name: &str| Err(Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")));
+        if let K::Index(b, _) = &e.kind {
+            if let Ty::NdView(t, n, false) = self.infer.resolve(b.ty.peel_refs(), false) {
+                return Err(Error::new(e.span, format!("cannot {what} data in an index of `ArrayView{n}<'_, {t}>`")).hint("an `ArrayView` is read-only: make the view with `view_mut()`/`slice_mut(..)`/`row_mut(..)`"));
+            }
+        }
         match &e.kind {
             K::Local(id) => {
                 let l = &self.locals[*id as usize];
@@ -556,7 +561,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             let b = self.ch_as_nd(b, span)?;
             return self.nd_index(b, idx, span);
         }
-        if let Ty::Nd(..) = self.infer.shallow(b.ty.peel_refs()) {
+        if let Ty::Nd(..) | Ty::NdView(..) = self.infer.shallow(b.ty.peel_refs()) {
             return self.nd_index(b, idx, span);
         }
         let elem = match self.infer.shallow(b.ty.peel_refs()) {

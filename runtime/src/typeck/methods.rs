@@ -217,7 +217,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             let args: Vec<&syn::Expr> = m.args.iter().collect();
             return self.ch_method(recv, &name, &args, m.turbofish.as_ref(), span, false);
         }
-        if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..) | Ty::Rng) {
+        if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..) | Ty::Rng) {
             let args: Vec<&syn::Expr> = m.args.iter().collect();
             return self.nd_method(recv, &name, &args, span, false);
         }

@@ -14,6 +14,7 @@ mod patterns;
 mod pretty;
 mod refuse;
 mod resolve;
+pub mod views;
 pub mod ty;
 pub mod typed;
 

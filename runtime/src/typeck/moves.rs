@@ -34,7 +34,7 @@ fn join(a: State, b: State) -> State {
 /// aggregates holding them. References (`&mut` is reborrowed by rustc) are not tracked.
 pub fn owned(t: &Ty) -> bool {
     match t {
-        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => true,
+        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) | Ty::NdView(_, _, true) => true,
         Ty::Tuple(v) => v.iter().any(owned),
         Ty::Array(t, _) | Ty::Option(t) => owned(t),
         _ => false,
@@ -102,7 +102,27 @@ impl<'a> Mv<'a> {
         Ok(())
     }
 
+    /// A variable some `let`-bound view borrows may not be moved or reassigned in this fn
+    /// (a conservative stand-in for the borrow checker: its data must outlive the view).
+    fn check_view_base(&self, id: LocalId, span: Span, what: &str) -> Result<()> {
+        for (r, vspan) in &self.f.view_bases {
+            let hit = match r {
+                super::views::Root::Local(l) => *l == id,
+                super::views::Root::Global(g) => GLOBAL + *g as LocalId == id,
+                super::views::Root::Temp => false,
+            };
+            if hit {
+                return Err(Error::new(span, format!("cannot {what} `{}` because it is borrowed", name_err(self.f, id)))
+                    .code(if what == "move out of" { "E0505" } else { "E0506" })
+                    .label(format!("a view of it is bound at line {}", vspan.line))
+                    .hint("the fast tier keeps arrays that views borrow alive for the whole fn: move or reassign a clone, or use `%%rust`"));
+            }
+        }
+        Ok(())
+    }
+
     fn move_var(&mut self, id: LocalId, span: Span) -> Result<()> {
+        self.check_view_base(id, span, "move out of")?;
         self.use_var(id, span)?;
         if let Some(inner) = self.closure_inner.last() {
             if !inner.contains(&id) {
@@ -223,9 +243,18 @@ impl<'a> Mv<'a> {
             }
             K::Assign(l, r) => {
                 self.expr(r, true)?;
+                if super::views::contains_view(&l.ty) {
+                    return Err(Error::unsupported(e.span, "assigning to a view variable (bind a new one with `let`)"));
+                }
                 match &l.kind {
-                    K::Local(id) => self.reinit(*id),
-                    K::Global(i) => self.reinit(GLOBAL + *i as LocalId),
+                    K::Local(id) => {
+                        self.check_view_base(*id, e.span, "assign to")?;
+                        self.reinit(*id)
+                    }
+                    K::Global(i) => {
+                        self.check_view_base(GLOBAL + *i as LocalId, e.span, "assign to")?;
+                        self.reinit(GLOBAL + *i as LocalId)
+                    }
                     _ => self.expr(l, false)?,
                 }
             }

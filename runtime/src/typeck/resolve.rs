@@ -201,5 +201,5 @@ pub(super) fn zonk_fn(ck: Ck, name: String, params: Vec<LocalId>, ret: Ty, mut b
             }
         }
     }
-    Ok(Fn { name, params, ret, body, locals, closures, globals, span })
+    Ok(Fn { name, params, ret, body, locals, closures, globals, span, view_bases: ck.view_bases.clone() })
 }

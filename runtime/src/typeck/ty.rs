@@ -103,6 +103,11 @@ pub enum Ty {
     /// An ndarray `Array<T, D>` of the accel prelude: element type and number of axes
     /// (1 or 2). A pointer to a runtime-owned `exec::array_rt::NdBox` (see there).
     Nd(Box<Ty>, u8),
+    /// ndarray's `ArrayView<T, D>` (`false`) / `ArrayViewMut<T, D>` (`true`): element type,
+    /// axes, mutability. Inline in memory: the 64-byte header of an `NdBox` (data pointer,
+    /// dims, strides) pointing into another array's data, nothing to free (see
+    /// `exec::view_rt`). Copy when not mutable, like ndarray's.
+    NdView(Box<Ty>, u8, bool),
     /// `accel::random::Generator` (numpy's `default_rng`): a pointer to a runtime-owned box.
     Rng,
     /// The accel prelude's `Chunked` (lazy, blocked, f64): a pointer to a runtime-owned box
@@ -137,6 +142,7 @@ impl Ty {
             Ty::Tuple(v) => v.iter().all(|t| t.is_copy()),
             Ty::Array(t, _) | Ty::Option(t) => t.is_copy(),
             Ty::Ref(_, m) => !m,
+            Ty::NdView(_, _, m) => !m,
             _ => true,
         }
     }
@@ -175,6 +181,7 @@ impl Ty {
             Ty::Char => (4, 4),
             Ty::Unit | Ty::Never => (0, 1),
             Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => (8, 8),
+            Ty::NdView(..) => (64, 8),
             Ty::Ref(t, m) => match &**t {
                 Ty::Slice(_) | Ty::Str => (16, 8),
                 t if t.is_scalar() && !*m => t.layout(),
@@ -257,6 +264,8 @@ impl fmt::Display for Ty {
             Ty::Iter(t) => write!(f, "impl Iterator<Item = {t}>"),
             Ty::Closure(_) => f.write_str("{closure}"),
             Ty::Nd(t, n) => write!(f, "Array{n}<{t}>"),
+            Ty::NdView(t, n, false) => write!(f, "ArrayView{n}<'_, {t}>"),
+            Ty::NdView(t, n, true) => write!(f, "ArrayViewMut{n}<'_, {t}>"),
             Ty::Rng => f.write_str("Generator"),
             Ty::Chunked(_) => f.write_str("Chunked"),
             Ty::NdD(t, _) => write!(f, "ArrayD<{t}>"),
@@ -308,6 +317,7 @@ impl InferTable {
             Ty::Iter(t) => Ty::Iter(Box::new(self.resolve(&t, default))),
             Ty::Nd(t, n) => Ty::Nd(Box::new(self.resolve(&t, default)), n),
             Ty::NdD(t, n) => Ty::NdD(Box::new(self.resolve(&t, default)), n),
+            Ty::NdView(t, n, m) => Ty::NdView(Box::new(self.resolve(&t, default)), n, m),
             t => t,
         }
     }
@@ -337,7 +347,7 @@ impl InferTable {
         match self.shallow(t) {
             Ty::Infer(w) => w == v,
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
-            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) => self.occurs(v, &t),
+            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) | Ty::NdView(t, _, _) => self.occurs(v, &t),
             _ => false,
         }
     }
@@ -383,6 +393,7 @@ impl InferTable {
             (Ty::Nd(x, n), Ty::Nd(y, m)) if n == m => self.unify(x, y),
             (Ty::NdD(x, n), Ty::NdD(y, m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => self.unify(x, y),
             (Ty::Chunked(n), Ty::Chunked(m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => Ok(()),
+            (Ty::NdView(x, n, p), Ty::NdView(y, m, q)) if n == m && p == q => self.unify(x, y),
             _ if a == b => Ok(()),
             _ => Err(()),
         }
@@ -393,7 +404,7 @@ pub fn contains_infer(t: &Ty) -> bool {
     match t {
         Ty::Infer(_) => true,
         Ty::Tuple(ts) => ts.iter().any(contains_infer),
-        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) => contains_infer(t),
+        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) | Ty::NdView(t, _, _) => contains_infer(t),
         _ => false,
     }
 }

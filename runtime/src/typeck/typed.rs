@@ -38,6 +38,8 @@ pub struct Fn {
     pub closures: Vec<Closure>,
     pub globals: Vec<Global>,
     pub span: Span,
+    /// Variables some `let`-bound view borrows (`typeck/views.rs`): never moved or reassigned.
+    pub view_bases: Vec<(super::views::Root, Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +257,9 @@ pub enum NdOp {
     DimTuple,
     /// `a.mapv(f)` (a new array) or `a.mapv_inplace(f)` (unit type): args [array, closure].
     Mapv,
+    /// A view of an array (`typeck/views.rs`): op as `exec::view_rt`'s `view` shim takes it,
+    /// args [&array, i, j, s![] spec (i64 array), number of s![] elements].
+    View(u8),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
