@@ -22,7 +22,7 @@ pub const OOB: &str = "ndarray: index out of bounds";
 
 fn elem_of(t: &Ty) -> Ty {
     match t.peel_refs() {
-        Ty::Nd(e, _) => (**e).clone(),
+        Ty::Nd(e, _) | Ty::NdView(e, _, _) => (**e).clone(),
         t => t.clone(),
     }
 }

@@ -389,7 +389,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::NdD(..)) {
                     return self.ch_method(r, &name, &args, None, span, true).map(Some);
                 }
-                if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..)) {
+                if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
                     return self.nd_method(r, &name, &args, span, true).map(Some);
                 }
                 // Not an array: what `method_call` does for the two calls.

@@ -686,7 +686,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let ok = if debug {
                         debug_ok(&base)
                     } else if spec.kind.is_empty() {
-                        base.is_scalar() || matches!(base, Ty::Str | Ty::String | Ty::Nd(..) | Ty::NdD(..)) || matches!(base, Ty::Infer(_))
+                        base.is_scalar() || matches!(base, Ty::Str | Ty::String | Ty::Nd(..) | Ty::NdD(..) | Ty::NdView(..)) || matches!(base, Ty::Infer(_))
                     } else if spec.kind == "e" || spec.kind == "E" {
                         base.is_numeric() || matches!(base, Ty::Infer(_))
                     } else {
