@@ -67,13 +67,15 @@ fn put<S: RawData, D: Dimension>(out: *mut u8, v: &ArrayBase<S, D>) {
 }
 
 /// One `s![]` element as compiled code passes it: `[kind, a, b, step]`, kind 0 = `a..b;step`,
-/// 1 = `a..;step`, 2 = the index `a`.
+/// 1 = `a..;step`, 2 = the index `a`, 3 = `a..=b;step` (ndarray's `From<RangeInclusive>`:
+/// an inclusive end of -1 means "to the end").
 fn slice_elems(spec: *const i64, n: i64) -> Vec<SliceInfoElem> {
     let s = unsafe { std::slice::from_raw_parts(spec, 4 * n as usize) };
     s.chunks(4)
         .map(|c| match c[0] {
             0 => SliceInfoElem::Slice { start: c[1] as isize, end: Some(c[2] as isize), step: c[3] as isize },
             1 => SliceInfoElem::Slice { start: c[1] as isize, end: None, step: c[3] as isize },
+            3 => SliceInfoElem::Slice { start: c[1] as isize, end: if c[2] == -1 { None } else { Some(c[2] as isize + 1) }, step: c[3] as isize },
             _ => SliceInfoElem::Index(c[1] as isize),
         })
         .collect()
@@ -88,8 +90,8 @@ macro_rules! view_shims {
             type T = $t;
 
             pub extern "C" fn view(ctx: *mut Ctx, a: *const u8, out: *mut u8, op: i64, i: i64, j: i64, spec: *const i64, n: i64, line: i64) {
-                let v = unsafe { arr::<T>(a) };
                 super::super::array_rt::guard_pub(ctx, line, || {
+                    let v = unsafe { arr::<T>(a) };
                     match v.ndim() {
                         1 => {
                             let v = v.into_dimensionality::<Ix1>().map_err(|e| e.to_string())?;
