@@ -396,3 +396,26 @@ fn deep_recursion_is_an_error_not_a_crash() {
     }
     assert_eq!(ok_value(&outs[2]).as_deref(), Some("1010"));
 }
+
+/// Views alias the array they borrow: what rustc's borrow checker refuses while a `let`-bound
+/// view is alive must be refused (code, line:col of the offending use).
+const VIEW_ALIASING: &[(&str, &str, &str, usize, usize)] = &[
+    ("write under a view", "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    a[[0, 1]] = 1.0;\n    println!(\"{r}\");\n}\n", "error[E0502]", 4, 5),
+    ("mutating method under a view", "let mut a = Array1::<f64>::zeros(4);\n{\n    let v = a.slice(s![1..]);\n    a.fill(2.0);\n    println!(\"{}\", v.sum());\n}\n", "error[E0502]", 4, 5),
+    ("read under a mutable view", "let mut a = Array2::<i64>::zeros((2, 2));\n{\n    let mut m = a.column_mut(1);\n    let s = a.sum();\n    m[0] = s;\n}\n", "error[E0502]", 4, 13),
+    ("move of a viewed array", "fn take(a: Array1<f64>) -> f64 { a.sum() }\nlet a = Array1::<f64>::zeros(3);\n{\n    let v = a.view();\n    let t = take(a);\n    println!(\"{t} {v}\");\n}\n", "error[E0505]", 5, 18),
+];
+
+#[test]
+fn view_aliasing_is_refused_like_rustc() {
+    for (what, src, code, line, col) in VIEW_ALIASING {
+        let (ds, _) = refused(src);
+        let d = &ds[0];
+        assert!(d.rendered.starts_with(code), "{what}: want {code}, got:\n{}", d.rendered);
+        assert_eq!((d.line, d.col), (*line, *col), "{what}:\n{}", d.rendered);
+        check_rendered(d, src);
+    }
+    // the same accesses after the view's block are accepted and run
+    let ok = "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    println!(\"{r}\");\n}\na[[0, 1]] = 1.0;\na.fill(3.0);\na.sum()\n";
+    assert_eq!(ok_value(&fast::run_one(ok, &opts(), T)).as_deref(), Some("18.0"));
+}

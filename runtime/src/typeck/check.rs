@@ -528,6 +528,7 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
     let f = zonk_fn(ck, name, params, sig.ret, body, Span::of_node(&f.sig))?;
     super::moves::check(&f)?;
     super::borrows::check(&f)?;
+    super::view_borrows::check(&f)?;
     Ok(f)
 }
 
@@ -552,6 +553,7 @@ pub fn check_cell(stmts: &[syn::Stmt], tail: Option<&syn::Expr>, env: &Env, span
     let f = zonk_fn(ck, "<cell>".into(), vec![], Ty::Unit, body, span)?;
     super::moves::check(&f)?;
     super::borrows::check(&f)?;
+    super::view_borrows::check(&f)?;
     Ok(f)
 }
 

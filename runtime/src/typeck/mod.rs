@@ -15,6 +15,7 @@ mod pretty;
 mod refuse;
 mod resolve;
 pub mod views;
+mod view_borrows;
 pub mod ty;
 pub mod typed;
 
