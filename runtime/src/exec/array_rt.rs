@@ -91,6 +91,15 @@ pub unsafe fn arr<'a, T>(p: *const u8) -> ArrayViewD<'a, T> {
     }
 }
 
+/// The owned array of a box (never a view): for callers that hand out references into the
+/// array itself (`shape()` pointers), which a temporary view from [`arr`] would not outlive.
+///
+/// # Safety
+/// `p` must be a live `NdBox<T>`.
+pub unsafe fn owned_arr<'a, T>(p: *const u8) -> &'a ArrayD<T> {
+    unsafe { &(*(p as *const NdBox<T>)).a }
+}
+
 /// # Safety
 /// As [`arr`], and no other live reference to the data.
 pub unsafe fn arr_mut_pub<'a, T>(p: *mut u8) -> ArrayViewMutD<'a, T> {

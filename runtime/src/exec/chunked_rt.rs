@@ -18,7 +18,7 @@
 //!   thread that called `compute`, whose guard turns it back into the cell's panic with the
 //!   fn's own message and line. Nothing aborts and the kernel survives.
 
-use super::array_rt::{arr, new_box, NdBox, OBJ_TAG, QUIET};
+use super::array_rt::{arr, new_box, owned_arr, NdBox, OBJ_TAG, QUIET};
 use super::rt::{set_panic, Ctx, RtState, FAIL_INTERRUPT, FAIL_PANIC, FAIL_STACK};
 use crate::display::VecHdr;
 use crate::typeck::ty::Ty;
@@ -150,7 +150,7 @@ macro_rules! from_array {
         #[allow(clippy::too_many_arguments)]
         pub extern "C" fn $name(ctx: *mut Ctx, a: *const u8, mode: i64, cn: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64, line: i64) -> *mut u8 {
             let spec = Spec(chunks(mode, cn, c0, c1, c2, sp, sl));
-            boxed_ch(ctx, line, || Chunked::from_array(unsafe { arr::<$t>(a) }, spec))
+            boxed_ch(ctx, line, || Chunked::from_array(&unsafe { arr::<$t>(a) }, spec))
         }
     };
 }
@@ -431,13 +431,13 @@ pub extern "C" fn nd_ch_store(ctx: *mut Ctx, c: *const u8, pp: *const u8, pl: i6
 // ---- ArrayD --------------------------------------------------------------------------
 
 pub extern "C" fn nd_ch_nd_ndim(_ctx: *mut Ctx, a: *const u8, _line: i64) -> i64 {
-    unsafe { arr::<f64>(a) }.ndim() as i64
+    unsafe { owned_arr::<f64>(a) }.ndim() as i64
 }
 
 /// `into_dimensionality::<IxK>().unwrap()`: ndarray's error if the number of axes differs
 /// (an owned operand is freed then).
 pub extern "C" fn nd_ch_into_dim(ctx: *mut Ctx, a: *mut u8, k: i64, owned: i64, line: i64) -> *mut u8 {
-    let nd = unsafe { arr::<f64>(a) }.ndim();
+    let nd = unsafe { owned_arr::<f64>(a) }.ndim();
     if nd == k as usize {
         return a;
     }
@@ -451,10 +451,10 @@ pub extern "C" fn nd_ch_into_dim(ctx: *mut Ctx, a: *mut u8, k: i64, owned: i64, 
 
 /// `shape()` of a `Chunked` (kind 0) or an `ArrayD` (kind 1): the library's own slice.
 pub extern "C" fn nd_ch_shape_ptr(p: *const u8, kind: i64) -> *const usize {
-    if kind == 0 { unsafe { ch(p) }.shape().as_ptr() } else { unsafe { arr::<f64>(p) }.shape().as_ptr() }
+    if kind == 0 { unsafe { ch(p) }.shape().as_ptr() } else { unsafe { owned_arr::<f64>(p) }.shape().as_ptr() }
 }
 pub extern "C" fn nd_ch_shape_len(p: *const u8, kind: i64) -> i64 {
-    (if kind == 0 { unsafe { ch(p) }.shape().len() } else { unsafe { arr::<f64>(p) }.ndim() }) as i64
+    (if kind == 0 { unsafe { ch(p) }.shape().len() } else { unsafe { owned_arr::<f64>(p) }.ndim() }) as i64
 }
 
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
@@ -498,7 +498,7 @@ pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
             (c.text_plain(), c.text_html())
         }
         _ => {
-            let a = unsafe { arr::<f64>(p) };
+            let a = unsafe { owned_arr::<f64>(p) };
             (a.text_plain(), a.text_html())
         }
     }
@@ -506,7 +506,7 @@ pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
 
 /// `{:?}` / `{}` of an `ArrayD<f64>` as ndarray formats it (`dynamic ndim`).
 pub fn fmt_ndd(p: *const u8, debug: bool, prec: Option<usize>) -> String {
-    let a = unsafe { arr::<f64>(p) };
+    let a = unsafe { owned_arr::<f64>(p) };
     match (debug, prec) {
         (true, Some(k)) => format!("{:.*?}", k, a),
         (true, None) => format!("{:?}", a),
