@@ -358,8 +358,21 @@ pub extern "C" fn rt_fmt_mem(ctx: *mut Ctx, addr: *const u8, ty: i64, spec: i64,
     let s = unsafe { st(ctx) };
     let mut buf = std::mem::take(&mut s.buf);
     let t = s.types[ty as usize].clone();
-    unsafe { display::fmt_mem(&mut buf, &t, addr, &fs(s, spec, w, p)) };
-    s.buf = buf;
+    let f = unsafe { fs(s, spec, w, p) };
+    // A panic must not unwind out of an `extern "C"` fn (that aborts the kernel): formatting
+    // calls into ndarray (`fmt_nd`), whose checks would panic only on a header that does not
+    // match its type — a compiler bug, reported as the cell's error instead of a crash.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+        display::fmt_mem(&mut buf, &t, addr, &f);
+        buf
+    }));
+    match r {
+        Ok(b) => s.buf = b,
+        Err(e) => {
+            let m = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|x| x.to_string()));
+            set_panic(ctx, format!("internal error of the fast tier while formatting a `{t:?}`: {} (please report it; `%%rust` runs the cell with rustc)", m.unwrap_or_default()), 0);
+        }
+    }
 }
 
 /// Send the buffer to stdout (0) or stderr (1).
