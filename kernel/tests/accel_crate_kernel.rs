@@ -15,7 +15,7 @@ const BUILD_LIMIT: Duration = Duration::from_secs(900);
 
 const FIRST: &str = "use accel::prelude::*;\nlet a = Array2::<f64>::eye(3);\nlet b: Array2<f64> = a.dot(&a);\nb.sum()";
 const ADDING: &str = "accel: adding the accel crate (first use";
-const READY: &str = "accel: the accel crate is ready (";
+const READY: &str = "accel: the accel crate is ready.\n";
 const WAITING: &str = "accel: waiting for the accel crate";
 
 fn value(ex: &Executed) -> Option<String> {
