@@ -345,8 +345,16 @@ fn finish(kind: ReduceKind, p: Partial) -> ArrayD<f64> {
 }
 
 /// Cut the input region of a reduction into tiles (see the module comment).
+///
+/// Tiles that share their ranges along the kept (non-reduced) axes reduce to partials over the
+/// same output cells and are combined; tiles with different kept ranges cover different output
+/// cells and are pasted side by side ([`eval_reduce`]). For that to work, slab cuts along a kept
+/// axis must be the same in every tile, so the slab steps are computed once, from the largest
+/// piece along each reduced axis, rather than per tile (ragged chunks along a reduced axis used
+/// to give each tile its own row step, and partials of different lengths were then combined).
 pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) -> Vec<Region> {
     let mut tiles: Vec<Region> = vec![in_region.to_vec()];
+    let mut widest: Vec<usize> = in_region.iter().map(|r| r.len()).collect();
     for &ax in axes {
         let offs = offsets(&input.chunks[ax]);
         let r = &in_region[ax];
@@ -357,6 +365,7 @@ pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) ->
                 pieces.push(a..b);
             }
         }
+        widest[ax] = pieces.iter().map(|p| p.len()).max().unwrap_or(0);
         tiles = tiles
             .into_iter()
             .flat_map(|t| {
@@ -373,19 +382,28 @@ pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) ->
     }
     // slabs along the outer axes; the last axis is never cut (random rows are replayed per row)
     let nd = in_region.len();
+    let mut steps: Vec<Option<usize>> = vec![None; nd];
+    for k in 0..nd - 1 {
+        let inner: usize = widest[k + 1..].iter().product();
+        let step = SLAB.checked_div(inner).map_or(usize::MAX, |q| q.max(1));
+        if step >= widest[k] && inner <= SLAB {
+            break;
+        }
+        steps[k] = Some(step);
+        if inner <= SLAB {
+            break;
+        }
+    }
     let mut out = Vec::with_capacity(tiles.len());
     for t in tiles {
         let mut parts = vec![t];
-        for k in 0..nd - 1 {
-            let inner: usize = parts[0][k + 1..].iter().map(|r| r.len()).product();
-            let step = SLAB.checked_div(inner).map_or(usize::MAX, |q| q.max(1));
-            let len_k = parts[0][k].len();
-            if step >= len_k && inner <= SLAB {
-                break;
-            }
+        for (k, step) in steps.iter().enumerate() {
+            let Some(step) = *step else { continue };
             parts = parts
                 .into_iter()
                 .flat_map(|p| {
+                    // cuts at fixed offsets from the region's start along kept axes (and at the
+                    // tile's own start along reduced ones, which are never pasted)
                     let r = p[k].clone();
                     (r.start..r.end).step_by(step.min(r.len().max(1))).map(move |s| {
                         let mut q = p.clone();
@@ -394,9 +412,6 @@ pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) ->
                     })
                 })
                 .collect();
-            if inner <= SLAB {
-                break;
-            }
         }
         out.extend(parts);
     }
@@ -419,12 +434,40 @@ fn eval_reduce(kind: ReduceKind, axes: &[usize], input: &Node, region: &[Range<u
         // reducing over a zero-length axis: only sums are allowed to get here (numpy: 0.0)
         return Ok(ArrayD::zeros(IxDyn(&region_shape(region))));
     }
-    let p = ts
-        .into_par_iter()
-        .map(|t| eval(input, &t, ctx).map(|b| partial_of(kind, b, axes)))
-        .try_reduce_with(|p, q| Ok(combine(kind, p, q)))
-        .expect("at least one tile")?;
-    Ok(finish(kind, p))
+    // group tiles by their kept ranges (an output sub-region); each group combines into one partial
+    let kept = |t: &Region| -> Region {
+        t.iter().enumerate().filter(|(i, _)| !axes.contains(i)).map(|(_, r)| r.clone()).collect()
+    };
+    let mut groups: Vec<(Region, Vec<Region>)> = Vec::new();
+    for t in ts {
+        let key = kept(&t);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(t),
+            None => groups.push((key, vec![t])),
+        }
+    }
+    let reduce_group = |g: Vec<Region>| -> Result<ArrayD<f64>> {
+        let p = g
+            .into_par_iter()
+            .map(|t| eval(input, &t, ctx).map(|b| partial_of(kind, b, axes)))
+            .try_reduce_with(|p, q| Ok(combine(kind, p, q)))
+            .expect("at least one tile")?;
+        Ok(finish(kind, p))
+    };
+    if groups.len() == 1 {
+        return reduce_group(groups.pop().unwrap().1);
+    }
+    let parts: Vec<(Region, ArrayD<f64>)> =
+        groups.into_par_iter().map(|(key, g)| reduce_group(g).map(|a| (key, a))).collect::<Result<_>>()?;
+    let mut out = ArrayD::zeros(IxDyn(&region_shape(region)));
+    for (key, a) in parts {
+        out.slice_each_axis_mut(|ax| {
+            let i = ax.axis.index();
+            Slice::from(key[i].start - region[i].start..key[i].end - region[i].start)
+        })
+        .assign(&a);
+    }
+    Ok(out)
 }
 
 fn eval_blocks(
