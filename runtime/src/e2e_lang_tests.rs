@@ -192,3 +192,38 @@ fn vec_of_vecs() {
     assert_eq!(value_in(&mut ft, "w = vec![]; w.len()"), "0");
     assert_eq!(ft.last_run_unfreed_vecs(), -3, "replacing w freed its three rows");
 }
+
+#[test]
+fn saturating_arithmetic_matches_std_for_every_integer_type() {
+    // Each type's edges (MIN, MAX, 0, ±1, mid values) pairwise through saturating_add/sub/mul,
+    // and saturating_pow with small and huge exponents; the expected text is std's own result.
+    macro_rules! check {
+        ($($t:ident),*) => {$({
+            let xs: Vec<$t> = vec![$t::MIN, $t::MAX, 0, 1, $t::MAX / 2, $t::MIN / 2, (0 as $t).wrapping_sub(1), 3];
+            let mut want = Vec::new();
+            let mut src = format!("let xs: Vec<{0}> = vec![{1}];\nlet mut out: Vec<{0}> = Vec::new();\n", stringify!($t),
+                xs.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(", "));
+            src += "for i in 0..xs.len() { for j in 0..xs.len() {\n";
+            src += "    out.push(xs[i].saturating_add(xs[j])); out.push(xs[i].saturating_sub(xs[j])); out.push(xs[i].saturating_mul(xs[j]));\n";
+            src += "} }\nfor i in 0..xs.len() { for e in [0u32, 1, 2, 3, 7, 31, 63, 64, u32::MAX] { out.push(xs[i].saturating_pow(e)); } }\nout\n";
+            for &a in &xs {
+                for &b in &xs {
+                    want.extend([a.saturating_add(b), a.saturating_sub(b), a.saturating_mul(b)]);
+                }
+            }
+            for &a in &xs {
+                for e in [0u32, 1, 2, 3, 7, 31, 63, 64, u32::MAX] {
+                    want.push(a.saturating_pow(e));
+                }
+            }
+            assert_eq!(value(&src), format!("{want:?}"), "{}", stringify!($t));
+        })*};
+    }
+    check!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+    // unsigned underflow stops at 0, signed overflow at the bound the true result lies beyond
+    assert_eq!(value("let a: u8 = 3; a.saturating_sub(200)"), "0");
+    assert_eq!(value("let a: i32 = i32::MIN; a.saturating_mul(-1)"), "2147483647");
+    assert_eq!(value("let a: i64 = -2; a.saturating_pow(63)"), "-9223372036854775808");
+    assert_eq!(value("let a: i64 = -2; a.saturating_pow(64)"), "9223372036854775807");
+    assert_eq!(value("let a: usize = 0; a.saturating_sub(1)"), "0");
+}

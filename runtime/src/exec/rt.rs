@@ -448,6 +448,19 @@ pub extern "C" fn rt_int_checked(op: i64, a: i64, b: i64, code: i64, out: *mut i
     }
 }
 
+/// `saturating_*`: ops 0 add 1 sub 2 mul 3 pow.
+pub extern "C" fn rt_int_saturating(op: i64, a: i64, b: i64, code: i64) -> i64 {
+    by_int!(code, c, {
+        let (x, y) = (c(a), c(b));
+        (match op {
+            0 => x.saturating_add(y),
+            1 => x.saturating_sub(y),
+            2 => x.saturating_mul(y),
+            _ => x.saturating_pow(b as u32),
+        }) as i64
+    })
+}
+
 // ---- floats: Rust's own functions, so results equal rustc's bit for bit ------------
 
 macro_rules! f_unary {
@@ -578,6 +591,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rt_string_push", rt_string_push as *const u8),
         ("rt_int_pow", rt_int_pow as *const u8),
         ("rt_int_checked", rt_int_checked as *const u8),
+        ("rt_int_saturating", rt_int_saturating as *const u8),
         ("rt_f64_powi", rt_f64_powi as *const u8),
         ("rt_f32_powi", rt_f32_powi as *const u8),
         ("rt_f64_mul_add", rt_f64_mul_add as *const u8),

@@ -177,6 +177,7 @@ impl Lowerer<'_, '_> {
             Intr::RemEuclid | Intr::DivEuclid => self.euclid(i == Intr::RemEuclid, s(0), s(1), &at),
             Intr::Wrapping(op) => self.wrapping(op, &vs, &at),
             Intr::Checked(op) => return self.checked(op, &vs, &at, t),
+            Intr::Saturating(op) => self.saturating(op, s(0), s(1), &at),
             Intr::VecNew | Intr::VecWithCapacity | Intr::StringNew => {
                 let es = match t {
                     Ty::Vec(e) => e.layout().0 as i64,
@@ -398,6 +399,29 @@ impl Lowerer<'_, '_> {
         let e64 = self.b.ins().uextend(types::I64, e);
         let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
         let r = self.call_rt("rt_int_pow", &[a64, e64, code], &[types::I64])[0];
+        self.resize_int(r, types::I64, c, false)
+    }
+
+    /// `saturating_*` through std's own functions (exactly rustc's results for every width).
+    fn saturating(&mut self, op: WrapOp, a: Value, b: Value, t: &Ty) -> Value {
+        let Ty::Int(it) = t else { unreachable!() };
+        let c = cl_ty(t);
+        let ext = |l: &mut Self, v: Value, signed: bool| {
+            let from = l.b.func.dfg.value_type(v);
+            if from == types::I64 { v } else if signed { l.b.ins().sextend(types::I64, v) } else { l.b.ins().uextend(types::I64, v) }
+        };
+        let a64 = ext(self, a, it.signed());
+        // the exponent of saturating_pow is a u32
+        let b64 = ext(self, b, it.signed() && op != WrapOp::Pow);
+        let code_op = match op {
+            WrapOp::Add => 0,
+            WrapOp::Sub => 1,
+            WrapOp::Mul => 2,
+            _ => 3,
+        };
+        let opv = self.b.ins().iconst(types::I64, code_op);
+        let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+        let r = self.call_rt("rt_int_saturating", &[opv, a64, b64, code], &[types::I64])[0];
         self.resize_int(r, types::I64, c, false)
     }
 

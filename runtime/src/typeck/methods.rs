@@ -344,13 +344,14 @@ impl<'a, 'e> Ck<'a, 'e> {
                         Ok(r)
                     }
                     _ => {
-                        let (checked, op) = match name.strip_prefix("wrapping_") {
-                            Some(o) => (false, o),
-                            None => match name.strip_prefix("checked_") {
-                                Some(o) => (true, o),
-                                None => return no_method(self),
-                            },
+                        // 0 wrapping_, 1 checked_, 2 saturating_ (add/sub/mul/pow only, like std's stable set)
+                        let (kind, op) = match name.split_once('_') {
+                            Some(("wrapping", o)) => (0, o),
+                            Some(("checked", o)) => (1, o),
+                            Some(("saturating", o @ ("add" | "sub" | "mul" | "pow"))) => (2, o),
+                            _ => return no_method(self),
                         };
+                        let checked = kind == 1;
                         let w = match op {
                             "add" => WrapOp::Add,
                             "sub" => WrapOp::Sub,
@@ -364,7 +365,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                             _ => return no_method(self),
                         };
                         let ret = if checked { Ty::Option(Box::new(t.clone())) } else { t.clone() };
-                        let intr = if checked { Intr::Checked(w) } else { Intr::Wrapping(w) };
+                        let intr = [Intr::Wrapping(w), Intr::Checked(w), Intr::Saturating(w)][kind];
                         if w == WrapOp::Neg {
                             nargs(0)?;
                             return Ok(Expr::new(K::Intrinsic(intr, vec![r]), ret, span));

@@ -21,7 +21,7 @@ const SEQ_METHODS: &[&str] = &[
     "first_mut", "last_mut", "splice", "extend", "position", "max", "min", "sum",
 ];
 const INT_METHODS: &[&str] = &[
-    "partial_cmp", "cmp", "clamp", "to_string", "saturating_add", "saturating_sub", "saturating_mul", "saturating_pow",
+    "partial_cmp", "cmp", "clamp", "to_string", "saturating_div", "saturating_neg", "saturating_abs",
     "overflowing_add", "overflowing_sub", "overflowing_mul", "to_be_bytes", "to_le_bytes", "to_ne_bytes", "swap_bytes",
     "rotate_left", "rotate_right", "isqrt", "ilog", "ilog2", "ilog10", "abs_diff", "is_power_of_two", "next_power_of_two",
     "unsigned_abs", "leading_ones", "trailing_ones", "reverse_bits", "checked_pow", "checked_neg", "midpoint", "is_positive",

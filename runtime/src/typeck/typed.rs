@@ -169,6 +169,8 @@ pub enum Intr {
     DivEuclid,
     Wrapping(WrapOp),
     Checked(WrapOp),
+    /// `saturating_{add,sub,mul,pow}` (std's own functions at run time).
+    Saturating(WrapOp),
     Signum,
     CountOnes,
     LeadingZeros,
