@@ -224,6 +224,52 @@ func_normal(&ai)
 """),
     code("%timeit func_normal(&ai)"),
     md("""
+## Views: numpy's slices, without copies
+
+`a.slice(s![..])` (steps and negative steps included), `a.t()`, `row`, `column` and `index_axis`
+are views into the array, as in ndarray: nothing is copied, and element access on a view compiles
+to a strided load. `ArrayView`/`ArrayViewMut` can be function parameters; `slice_mut` writes through.
+"""),
+    code("""
+%%jit
+fn trace(m: &ArrayView2<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..m.nrows() { s += m[[i, i]]; }
+    s
+}
+let g = Array::from_shape_vec((4, 5), (0..20).map(|x| x as f64).collect::<Vec<f64>>()).unwrap();
+{
+    let v = g.slice(s![1..3, ..;2]);
+    println!("{:?} {} {}", v.shape(), v[[1, 2]], v.sum());
+    println!("trace of the transpose: {}", trace(&g.t().slice(s![..4, ..])));
+}
+g.slice(s![1..;2, ..;-2])
+"""),
+    code("""
+%%jit
+fn zero_diag(mut m: ArrayViewMut2<f64>) {
+    for i in 0..m.nrows().min(m.ncols()) { m[[i, i]] = 0.0; }
+}
+let mut h = Array2::<f64>::ones((3, 4));
+h.slice_mut(s![.., 0]).fill(5.0);
+h.slice_mut(s![..2, 2..]).mapv_inplace(|x| x * 10.0);
+zero_diag(h.slice_mut(s![1.., 1..]));
+h
+"""),
+    md("""
+A view borrows its array, and the fast tier keeps rustc's borrow rules: writing to an array while
+a view of it is alive is refused with rustc's error (E0502), before anything runs.
+"""),
+    code_raises("""
+%%jit
+let mut k = Array2::<f64>::zeros((2, 3));
+{
+    let r = k.row(0);
+    k[[0, 1]] = 1.0;
+    println!("{r}");
+}
+"""),
+    md("""
 ## What did each line become?
 
 `%annotate` shades every line by the machine work it generated (bounds checks, calls, allocations);
