@@ -87,29 +87,36 @@ fn library_errors_are_panics_with_the_library_text() {
     assert_eq!(m, "called `Result::unwrap()` on an `Err` value: ShapeError/IncompatibleShape: incompatible shapes");
 }
 
-const SMOOTH: &str = "fn smooth(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
-    let b = b.into_dimensionality::<Ix2>().unwrap();
-    let mut out = b.to_owned();
-    let (n, m) = b.dim();
-    for i in 1..n - 1 {
-        for j in 1..m - 1 {
-            out[[i, j]] = (b[[i, j]] + b[[i - 1, j]] + b[[i + 1, j]] + b[[i, j - 1]] + b[[i, j + 1]]) / 5.0;
-        }
-    }
-    out.into_dyn()
-}";
-
-fn smooth(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
-    let b = b.into_dimensionality::<Ix2>().unwrap();
-    let mut out = b.to_owned();
-    let (n, m) = b.dim();
-    for i in 1..n - 1 {
-        for j in 1..m - 1 {
-            out[[i, j]] = (b[[i, j]] + b[[i - 1, j]] + b[[i + 1, j]] + b[[i, j - 1]] + b[[i, j + 1]]) / 5.0;
-        }
-    }
-    out.into_dyn()
+/// Defines a fn natively (the reference) and as source text for the fast tier from the same tokens,
+/// so the two cannot drift apart.
+macro_rules! jit_and_native {
+    ($src:ident, $f:item) => {
+        const $src: &str = stringify!($f);
+        $f
+    };
 }
+
+jit_and_native!(
+    SMOOTH,
+    fn smooth(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
+        let b = b.into_dimensionality::<Ix2>().unwrap();
+        let mut out = b.to_owned();
+        let (n, m) = b.dim();
+        for i in 1..n - 1 {
+            for j in 1..m - 1 {
+                out[[i, j]] = (b[[i, j]] + b[[i - 1, j]] + b[[i + 1, j]] + b[[i, j - 1]] + b[[i, j + 1]]) / 5.0;
+            }
+        }
+        out.into_dyn()
+    }
+);
+
+jit_and_native!(
+    SQ,
+    fn sq(x: f64) -> f64 {
+        x * x + 1.0
+    }
+);
 
 #[test]
 fn map_blocks_runs_a_jit_fn_on_the_workers() {
@@ -121,8 +128,8 @@ fn map_blocks_runs_a_jit_fn_on_the_workers() {
     assert_eq!(value_in(&mut ft, "r[[150, 151]]"), format!("{:?}", want[[150, 151]]));
     // a lazy graph holding the fn, computed in a later cell
     assert_eq!(value_in(&mut ft, "s.max().compute_scalar()"), format!("{:?}", Chunked::random((400, 300), (100, 100), 7).map_blocks(smooth).max().compute_scalar()));
-    run_in(&mut ft, "fn sq(x: f64) -> f64 { x * x + 1.0 }").0.unwrap();
-    assert_eq!(value_in(&mut ft, "field.mapv(sq).sum().compute_scalar()"), format!("{:?}", Chunked::random((400, 300), (100, 100), 7).mapv(|x| x * x + 1.0).sum().compute_scalar()));
+    run_in(&mut ft, SQ).0.unwrap();
+    assert_eq!(value_in(&mut ft, "field.mapv(sq).sum().compute_scalar()"), format!("{:?}", Chunked::random((400, 300), (100, 100), 7).mapv(sq).sum().compute_scalar()));
 }
 
 #[test]
@@ -194,4 +201,21 @@ fn refusals_are_precise() {
     assert!(r.contains("cannot multiply"), "{r}");
     let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), 2);\nlet d = c + 1.0;\nc.sum()");
     assert!(r.contains("moved"), "{r}");
+}
+
+#[test]
+fn chunk_specs_as_vec_literals_and_byte_budgets() {
+    let mut ft = FastTier::new();
+    // `vec![a, b]` is one length per axis (the library's `Vec<usize>`), ragged last chunks kept
+    let want = Chunked::random_normal(0.0, 1.0, (10, 7), vec![3, 4], 5);
+    let src = "let n = 3;\nlet c = Chunked::random_normal(0.0, 1.0, (10, 7), vec![n, n + 1], 5);\nc.sum_axis(Axis(1)).compute()";
+    assert_eq!(value_in(&mut ft, src), want.sum_axis(Axis(1)).compute().text_plain());
+    assert_eq!(value_in(&mut ft, "c.rechunk(vec![5, 7]).max().compute_scalar()"), format!("{:?}", want.rechunk(vec![5, 7]).max().compute_scalar()));
+    // a byte budget picks the chunk shape as the library does ("64 MB" of f64 in one chunk here)
+    let want = Chunked::ones((300, 200), "64 MB").mean().compute_scalar();
+    assert_eq!(value_in(&mut ft, "Chunked::ones((300, 200), \"64 MB\").mean().compute_scalar()"), format!("{want:?}"));
+    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), vec![2; 2]);");
+    assert!(r.contains("`vec![n; k]` as a chunk spec") && r.contains("%%rust"), "{r}");
+    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), vec![vec![2, 2], vec![1, 3]]);");
+    assert!(r.contains("explicit chunk lengths per axis"), "{r}");
 }

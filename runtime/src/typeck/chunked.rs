@@ -116,12 +116,18 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// budget string → [mode, n, c0, c1, c2, &str].
     fn ch_chunks(&mut self, e: &syn::Expr, span: Span) -> R<Vec<Expr>> {
         let empty: syn::Expr = syn::parse_quote!("");
+        // `vec![a, b]` is a `Vec<usize>`: one length per axis, like a tuple or an array
+        let vec_elems: Option<Vec<syn::Expr>> = match e {
+            syn::Expr::Macro(m) if m.mac.path.is_ident("vec") => Some(vec_lengths(m)?),
+            _ => None,
+        };
         let (mode, dims, s): (i64, Vec<&syn::Expr>, &syn::Expr) = match e {
+            syn::Expr::Macro(_) if vec_elems.is_some() => (0, vec_elems.as_ref().unwrap().iter().collect(), &empty),
             syn::Expr::Tuple(t) => (0, t.elems.iter().collect(), &empty),
             syn::Expr::Array(a) => (0, a.elems.iter().collect(), &empty),
             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }) => (2, vec![], e),
             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(_), .. }) => (1, vec![e], &empty),
-            syn::Expr::Macro(_) => return Err(Error::unsupported(Span::of_node(e), "a `Vec` of chunk lengths (write a tuple `(a, b)` or an array `[a, b]`)")),
+            syn::Expr::Macro(_) => return Err(Error::unsupported(Span::of_node(e), "this macro as a chunk spec (write a tuple `(a, b)`, an array `[a, b]` or `vec![a, b]`)")),
             other => {
                 // a variable: a `&str` budget or one length
                 let v = self.expr(other, None)?;
@@ -654,6 +660,21 @@ impl<'a, 'e> Ck<'a, 'e> {
             _ => unreachable!(),
         }
     }
+}
+
+/// The lengths of a `vec![a, b, ..]` chunk spec. `vec![n; k]` and nested `vec![vec![..]]`
+/// (explicit chunk lengths per axis) are refused.
+fn vec_lengths(m: &syn::ExprMacro) -> R<Vec<syn::Expr>> {
+    use syn::punctuated::Punctuated;
+    let here = Span::of_node(m);
+    let elems = m
+        .mac
+        .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        .map_err(|_| Error::unsupported(here, "`vec![n; k]` as a chunk spec (write the lengths out: `vec![a, b]`)"))?;
+    if elems.iter().any(|x| matches!(x, syn::Expr::Macro(_) | syn::Expr::Array(_))) {
+        return Err(Error::unsupported(here, "explicit chunk lengths per axis (`Vec<Vec<usize>>`) in `%%jit`"));
+    }
+    Ok(elems.into_iter().collect())
 }
 
 fn verb(op: BinOp) -> &'static str {
