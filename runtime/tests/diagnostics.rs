@@ -198,6 +198,22 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("IndexMut while get() is held", "let mut v = vec![1, 2];\nlet k = v.get(1);\nv[0] = 5;\nprintln!(\"{:?}\", k);\n"),
     ("push while iter().max() is held", "let mut v = vec![1, 2];\nlet x = v.iter().max();\nv.push(3);\nprintln!(\"{:?}\", x);\n"),
     ("push in a loop while last() is held", "let mut v = vec![1, 2];\nlet r = v.last();\nfor _ in 0..2 {\n    v.push(1);\n    println!(\"{:?}\", r);\n}\n"),
+    ("assign into a fixed array while &a[0] is held", "let mut a = [1i64, 2, 3];\nlet r = &a[0];\na[1] = 2;\nprintln!(\"{}\", r);\n"),
+    ("compound assign into an array under iter().max()", "let mut a = [1i64, 2, 3];\nlet m = a.iter().max();\na[0] += 5;\nprintln!(\"{:?}\", m);\n"),
+    ("swap on an array while &a[2] is held", "let mut a = [1i64, 2, 3];\nlet r = &a[2];\na.swap(0, 1);\nprintln!(\"{}\", r);\n"),
+    ("assign into a 2-d array while an element is held", "let mut g = [[0i64; 2]; 2];\nlet r = &g[0][1];\ng[1][0] = 4;\nprintln!(\"{}\", r);\n"),
+    ("swap on a Vec while &v[2] is held", "let mut v = vec![1i64, 2, 3];\nlet r = &v[2];\nv.swap(0, 1);\nprintln!(\"{}\", r);\n"),
+    ("fill on a Vec while first() is held", "let mut v = vec![1i64, 2, 3];\nlet r = v.first();\nv.fill(0);\nprintln!(\"{:?}\", r);\n"),
+    ("push to the Vec a for loop iterates", "let mut v = vec![1i64, 2];\nfor x in v.iter() {\n    v.push(*x);\n}\n"),
+    ("push to the Vec a for loop iterates by &v", "let mut v = vec![1i64, 2];\nfor x in &v {\n    v.push(*x);\n}\n"),
+    ("assign into the array a for loop iterates", "let mut a = [1i64, 2, 3];\nfor x in a.iter().copied() {\n    a[0] += x;\n}\n"),
+    ("assign into an array while &a is held", "let mut a = [1i64, 2, 3];\nlet r = &a;\na[0] = 9;\nprintln!(\"{:?}\", r);\n"),
+    ("push while a closure borrows the Vec", "let mut v = vec![1i64, 2];\nlet c = || v.len();\nv.push(3);\nprintln!(\"{}\", c());\n"),
+    ("read while a closure borrows the Vec mutably", "let mut v = vec![1i64, 2];\nlet mut c = || v.push(1);\nprintln!(\"{}\", v.len());\nc();\n"),
+    ("push while a closure borrows the Vec mutably", "let mut v = vec![1i64, 2];\nlet mut c = || v.push(1);\nv.push(5);\nc();\n"),
+    ("push while a tuple holds &v[0]", "let mut v = vec![1i64, 2];\nlet t = (&v[0], 1);\nv.push(2);\nprintln!(\"{}\", t.0);\n"),
+    ("push while a block's &v[0] is held", "let mut v = vec![1i64, 2];\nlet r = { &v[0] };\nv.push(1);\nprintln!(\"{}\", *r);\n"),
+    ("reassign a Vec while last() is held", "let mut v = vec![1i64, 2];\nlet r = v.last();\nv = vec![3];\nprintln!(\"{:?}\", r);\n"),
     ("non-exhaustive Option match", "let o: Option<i64> = Some(1);\nlet y = match o { Some(x) => x };\n"),
 ];
 
@@ -236,6 +252,48 @@ fn references_into_a_vec_used_before_mutation_run() {
     let src = "let mut c = vec![1i64, 2];\nlet y = *c.iter().max().unwrap();\nc.push(3);\nlet z = c.first().copied();\nc.push(4);\nlet w = c.last();\nprintln!(\"{:?}\", w);\nc.push(5);\nlet q = c.first();\nc.push(*q.unwrap());\n(y, z, c.len(), c[5])\n";
     let o = fast::run_one(src, &opts(), T);
     assert_eq!(ok_value(&o).as_deref(), Some("(2, Some(1), 6, 1)"), "{}", o.describe());
+}
+
+/// A workspace variable holding a borrow (`let f = w.first();` at top level) may not be used in a
+/// later cell: the cell before could have pushed to `w` (reallocating what `f` points into).
+/// evcxr refuses to persist such a variable at all; the fast tier allows it within its cell.
+#[test]
+fn a_borrow_is_not_kept_across_cells() {
+    let cells: Vec<String> = ["let mut w = vec![1i64, 2];\nlet f = w.first();\nprintln!(\"{:?}\", f);\n", "w.push(3);\nw.push(4);\nprintln!(\"{:?}\", f);\n", "w.len()\n"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let outs = fast::run_cells(&cells, &opts(), T);
+    match &outs[0] {
+        CellOutcome::Ran { result: Ok(None), stdout, .. } => assert_eq!(stdout, "Some(1)\n"),
+        o => panic!("cell 1 should run: {}", o.describe()),
+    }
+    match &outs[1] {
+        CellOutcome::Ran { result: Err(Failure::Compile(ds)), stdout, .. } => {
+            assert!(stdout.is_empty(), "refused before running anything: {stdout}");
+            assert_eq!((ds[0].line, ds[0].col, ds[0].end_col), (3, 18, 19), "{}", ds[0].rendered);
+            assert!(ds[0].rendered.contains("`f`") && ds[0].rendered.contains("%%rust"), "{}", ds[0].rendered);
+            check_rendered(&ds[0], &cells[1]);
+        }
+        o => panic!("cell 2 should be refused: {}", o.describe()),
+    }
+    assert_eq!(ok_value(&outs[2]).as_deref(), Some("2"));
+}
+
+/// Iterating over an array by value copies it: the body may assign into it (rustc accepts).
+#[test]
+fn for_over_an_array_by_value_may_assign_into_it() {
+    let src = "let mut a = [1i64, 2, 3];\nfor x in a {\n    a[0] += x;\n}\na\n";
+    let o = fast::run_one(src, &opts(), T);
+    assert_eq!(ok_value(&o).as_deref(), Some("[7, 2, 3]"), "{}", o.describe());
+}
+
+/// A closure's borrow ends at its last call: using the Vec afterwards is fine (rustc accepts).
+#[test]
+fn closure_borrows_end_at_the_last_call() {
+    let src = "let mut v = vec![1i64, 2];\nlet mut c = || v.push(1);\nc();\nc();\nv.push(2);\nlet d = || v.len();\nlet n = d() + v.len();\nv.push(3);\n(n, v.len())\n";
+    let o = fast::run_one(src, &opts(), T);
+    assert_eq!(ok_value(&o).as_deref(), Some("(10, 6)"), "{}", o.describe());
 }
 
 /// Panicking cells: message and line equal rustc's (run here with release semantics).

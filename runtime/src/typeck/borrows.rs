@@ -1,12 +1,13 @@
 //! The part of rustc's borrow checking that `&mut` arguments need: the fast tier accepts
 //! `bump(&mut a)`, `bump(&mut v[i])`, `push_all(&mut v, ..)` and `std::mem::swap(&mut a, &mut b)`,
 //! and must refuse what rustc refuses there (E0499/E0502/E0503: an argument list that uses a
-//! variable another argument borrows mutably). A `&mut` to a scalar exists only as a call
+//! variable another argument borrows mutably), and what a held borrow of a Vec or array forbids
+//! (a reference, a by-ref closure or a `for` loop over it; E0502/E0506/E0499). A `&mut` to a scalar exists only as a call
 //! argument (or a parameter): a `let` of one, which would need lifetimes to check, is refused.
 
 use super::moves::{visit_block, visit_expr};
 use super::ty::Ty;
-use super::typed::{Block, Expr, ExprKind as K, Fn, Intr, Pat, Stmt};
+use super::typed::{Adapter, Block, Expr, ExprKind as K, Fn, Intr, IterSrc, Pat, Stmt};
 use crate::diag::{Error, Result};
 use std::collections::HashSet;
 
@@ -125,25 +126,55 @@ fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
     Ok(())
 }
 
-/// Where `e` mutates the place rooted at `r` (a mutating Vec method, `v[i] = ..` through
-/// `IndexMut`, `&mut v` as an argument): the span rustc's E0502 points at.
-fn mutation_of(f: &Fn, e: &Expr, r: Root) -> Option<crate::diag::Span> {
+fn within(a: crate::diag::Span, s: crate::diag::Span) -> bool {
+    (a.line, a.col) >= (s.line, s.col) && (a.end_line, a.end_col) <= (s.end_line, s.end_col)
+}
+
+/// How `e` mutates the place rooted at `r`: through a `&mut` borrow (a mutating Vec or
+/// slice method, `v[i] = ..` through `IndexMut`, `&mut v` as an argument; rustc's E0502) or by
+/// assigning the place itself (`a[i] = ..` on a fixed array, `v = ..`; rustc's E0506).
+enum Mutation {
+    Borrow(crate::diag::Span),
+    Assign(crate::diag::Span, String),
+}
+
+/// The place rustc names in E0506: `a` for the variable, `a[_]` per level of array indexing.
+fn assigned_place(f: &Fn, l: &Expr) -> Option<String> {
+    match &l.kind {
+        K::Local(_) | K::Global(_) => root(l).map(|r| name(f, r).to_string()),
+        K::Index(b, _) if matches!(b.ty, Ty::Array(..)) => assigned_place(f, b).map(|p| format!("{p}[_]")),
+        _ => None,
+    }
+}
+
+/// `skip`: a held closure's own definition, whose mutations happen only when it is called.
+fn mutation_of(f: &Fn, e: &Expr, r: Root, skip: Option<crate::diag::Span>) -> Option<Mutation> {
     let mut at = None;
     visit_expr(e, &mut |x| {
-        if at.is_some() {
+        if at.is_some() || skip.is_some_and(|s| within(x.span, s)) {
             return;
         }
         match &x.kind {
             K::Intrinsic(
-                Intr::VecPush | Intr::VecPop | Intr::VecClear | Intr::VecExtendFromSlice | Intr::VecResize | Intr::VecTruncate | Intr::VecInsert | Intr::VecRemove | Intr::Swap | Intr::SliceFill,
+                Intr::VecPush | Intr::VecPop | Intr::VecClear | Intr::VecExtendFromSlice | Intr::VecResize | Intr::VecTruncate | Intr::VecInsert | Intr::VecRemove,
                 args,
-            ) if args.first().and_then(root) == Some(r) => at = Some(x.span),
-            K::Assign(l, _) | K::OpAssign(_, l, _) if matches!(l.kind, K::Index(..)) && root(l) == Some(r) => {
-                at = root_expr(l).map(|b| b.span)
+            ) if args.first().and_then(root) == Some(r) => at = Some(Mutation::Borrow(x.span)),
+            // Slice methods reach the Vec or array through `DerefMut`/unsizing of the receiver:
+            // rustc points at the receiver.
+            K::Intrinsic(Intr::Swap | Intr::SliceFill, args) if args.first().and_then(root) == Some(r) => {
+                at = root_expr(&args[0]).map(|b| Mutation::Borrow(b.span))
+            }
+            K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => {
+                // rustc spans the whole assignment for an element, the variable for `v = ..`.
+                if let Some(p) = assigned_place(f, l) {
+                    at = Some(Mutation::Assign(if matches!(l.kind, K::Index(..)) { x.span } else { l.span }, p))
+                } else if matches!(l.kind, K::Index(..)) {
+                    at = root_expr(l).map(|b| Mutation::Borrow(b.span))
+                }
             }
             K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
                 if let Some(a) = args.iter().find(|a| mut_borrow(a) == Some(r)) {
-                    at = Some(borrow_span(a))
+                    at = Some(Mutation::Borrow(borrow_span(a)))
                 }
             }
             _ => {}
@@ -152,13 +183,73 @@ fn mutation_of(f: &Fn, e: &Expr, r: Root) -> Option<crate::diag::Span> {
     at
 }
 
-/// A `let` binding a reference into a Vec (`let m = v.first();`, `v.get(i)`, `v.iter().max()`,
+/// A `for` loop over a Vec's or an array's elements (`v.iter()`, `&v`, `a.iter().copied()`)
+/// borrows it for the whole loop: rustc refuses mutating it in the body (E0502/E0506), where
+/// the fast tier would read a reallocated buffer. `for x in a` over an array by value iterates
+/// over a copy and borrows nothing.
+fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
+    let K::For { iter, body, .. } = &e.kind else { return Ok(()) };
+    let mut srcs = vec![iter];
+    let mut bases: Vec<Root> = Vec::new();
+    while let Some(it) = srcs.pop() {
+        for a in &it.adapters {
+            if let Adapter::Zip(o) | Adapter::Chain(o) = a {
+                srcs.push(o);
+            }
+        }
+        let IterSrc::Elems { seq, by_ref } = &it.src else { continue };
+        let by_value_array = !*by_ref && matches!(seq.ty, Ty::Array(..)) && seq.span == it.span;
+        if let Some(r) = root(seq) {
+            if !by_value_array && root_expr(seq).is_some_and(|b| borrowable(&b.ty)) && !bases.contains(&r) {
+                bases.push(r);
+            }
+        }
+    }
+    for r in bases {
+        let n = name(f, r);
+        for x in body.stmts.iter().filter_map(|s| match s {
+            Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
+            _ => None,
+        }).chain(body.tail.as_deref()) {
+            match mutation_of(f, x, r, None) {
+                Some(Mutation::Borrow(at)) => {
+                    return Err(Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
+                        .code("E0502")
+                        .label("mutable borrow occurs here"))
+                }
+                Some(Mutation::Assign(at, p)) => {
+                    return Err(Error::new(at, format!("cannot assign to `{p}` because it is borrowed"))
+                        .code("E0506")
+                        .label(format!("`{p}` is assigned to here but it was already borrowed")))
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a value of this type can hold a reference the borrow must track: a Vec's or a
+/// fixed array's elements (directly or behind a reference).
+fn borrowable(t: &Ty) -> bool {
+    match t {
+        Ty::Vec(_) | Ty::Array(..) => true,
+        Ty::Ref(t, _) => matches!(**t, Ty::Vec(_) | Ty::Array(..)),
+        _ => false,
+    }
+}
+
+/// A `let` binding a reference into a Vec or a fixed array (`let m = v.first();`, `v.get(i)`, `v.iter().max()`,
 /// `&v[0]`) holds a shared borrow of `v` until its last use in the block: rustc refuses
 /// mutating `v` in between (E0502), where the fast tier would have copied the old value.
 fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
     for (i, s) in b.stmts.iter().enumerate() {
         let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
-        if !has_ref(&init.ty) {
+        // A closure capturing by reference (`let c = || v.len();`) holds a borrow of what it
+        // captures until its last call, like a reference does.
+        let closure = matches!(init.ty, Ty::Closure(ci) if !f.closures[ci as usize].is_move);
+        let skip = closure.then_some(init.span);
+        if !has_ref(&init.ty) && !closure {
             continue;
         }
         let held = match pat {
@@ -170,7 +261,7 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
         let mut bases: Vec<Root> = Vec::new();
         visit_expr(init, &mut |x| {
             if let Some(r) = root(x) {
-                if matches!(x.kind, K::Local(_) | K::Global(_)) && matches!(&x.ty, Ty::Vec(_)) || matches!(&x.ty, Ty::Ref(t, _) if matches!(**t, Ty::Vec(_))) && !bases.contains(&r) {
+                if matches!(x.kind, K::Local(_) | K::Global(_)) && borrowable(&x.ty) && !bases.contains(&r) {
                     bases.push(r);
                 }
             }
@@ -189,7 +280,32 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
         let Some(last) = rest.iter().rposition(|e| mentions(f, e, held)) else { continue };
         for (k, e) in rest[..=last].iter().enumerate() {
             for r in &bases {
-                let Some(at) = mutation_of(f, e, *r) else { continue };
+                // A closure that mutates what it captures borrows it mutably: rustc refuses
+                // any other use of it before the closure's last call.
+                if closure && mutation_of(f, init, *r, None).is_some() && k < last {
+                    let n = name(f, *r);
+                    if let Some(m) = mutation_of(f, e, *r, skip) {
+                        let (Mutation::Borrow(at) | Mutation::Assign(at, _)) = m;
+                        return Err(Error::new(at, format!("cannot borrow `{n}` as mutable more than once at a time"))
+                            .code("E0499")
+                            .label("second mutable borrow occurs here"));
+                    }
+                    let mut at = None;
+                    visit_expr(e, &mut |x| {
+                        if at.is_none() && matches!(x.kind, K::Local(_) | K::Global(_)) && root(x) == Some(*r) && !within(x.span, init.span) {
+                            at = Some(x.span)
+                        }
+                    }, f);
+                    if let Some(at) = at {
+                        return Err(Error::new(at, format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"))
+                            .code("E0502")
+                            .label("immutable borrow occurs here"));
+                    }
+                }
+                let Some(m) = mutation_of(f, e, *r, skip) else { continue };
+                let at = match &m {
+                    Mutation::Borrow(s) | Mutation::Assign(s, _) => *s,
+                };
                 // In the statement of the last use, only a mutation before that use (or in a
                 // loop around both) conflicts: `v.push(*m.unwrap())` reads `m` first.
                 if k == last && !matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) {
@@ -204,13 +320,38 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
                     }
                 }
                 let n = name(f, *r);
-                return Err(Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
-                    .code("E0502")
-                    .label("mutable borrow occurs here"));
+                return Err(match m {
+                    Mutation::Borrow(_) => Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
+                        .code("E0502")
+                        .label("mutable borrow occurs here"),
+                    Mutation::Assign(_, p) => Error::new(at, format!("cannot assign to `{p}` because it is borrowed"))
+                        .code("E0506")
+                        .label(format!("`{p}` is assigned to here but it was already borrowed")),
+                });
             }
         }
     }
     Ok(())
+}
+
+/// A workspace variable holding a reference (`let m = v.first();` at top level) is fine within
+/// its own cell, where `held_borrows` checks it like rustc; a later cell could have changed or
+/// freed what it points into (`v.push(..)` reallocates), and no borrow of it outlives the cell
+/// in Rust either (evcxr refuses to persist such a variable), so a later cell may not use it.
+fn earlier_cell_refs(f: &Fn) -> Result<()> {
+    let mut err = None;
+    visit_block(&f.body, &mut |e| {
+        if let K::Global(i) = e.kind {
+            let g = &f.globals[i];
+            if err.is_none() && !g.new && has_ref(&g.ty) {
+                err = Some(
+                    Error::unsupported(e.span, format!("use of `{}` (of type `{}`, a borrow) in a later cell than the one that made it", g.name, g.ty))
+                        .label("a borrow does not outlive its cell: recompute it here"),
+                );
+            }
+        }
+    }, f);
+    err.map_or(Ok(()), Err)
 }
 
 pub fn check(f: &Fn) -> Result<()> {
@@ -247,6 +388,7 @@ pub fn check(f: &Fn) -> Result<()> {
     if let Some(e) = err {
         return Err(e);
     }
+    earlier_cell_refs(f)?;
     held_borrows(f, &f.body)?;
     let mut err = None;
     visit_block(&f.body, &mut |e| {
@@ -254,7 +396,8 @@ pub fn check(f: &Fn) -> Result<()> {
             return;
         }
         let r = match &e.kind {
-            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } | K::For { body: b, .. } => held_borrows(f, b),
+            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| held_borrows(f, b)),
+            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => held_borrows(f, b),
             _ => Ok(()),
         };
         if let Err(x) = r {
