@@ -175,3 +175,15 @@ fn header_loads_are_marked_hoistable() {
     assert!(loads_readonly >= 4, "{ir}");
     assert_eq!(value(&mut ft, "tr(&Array2::<f64>::eye(4))"), "4.0");
 }
+
+/// ndarray has no ordering operators on arrays: rustc's E0369, not a fast-tier gap.
+#[test]
+fn array_ordering_is_rustcs_e0369() {
+    let mut ft = FastTier::new();
+    out(&mut ft, "let a = array![0.25, 0.75, 1.5];");
+    for (src, op) in [("a > 0.5", ">"), ("&a <= 0.5", "<="), ("&a < &a", "<")] {
+        let r = refusal(&mut ft, src);
+        assert!(r.starts_with(&format!("error[E0369]: binary operation `{op}` cannot be applied to type `")), "{src}: {r}");
+        assert!(r.contains("mapv"), "{src}: {r}");
+    }
+}

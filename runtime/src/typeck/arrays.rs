@@ -302,6 +302,14 @@ impl<'a, 'e> Ck<'a, 'e> {
             BinOp::Mul => 2,
             BinOp::Div => 3,
             BinOp::Rem => 4,
+            // ndarray has no PartialOrd: rustc rejects `a > 0.5` (and `&a < &b`) as E0369 at the
+            // operator; the elementwise comparison is `a.mapv(|x| x > 0.5)`.
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge if nd_of(&self.infer.resolve(&l.ty, false)).is_some() => {
+                let ls = self.infer.show(&l.ty);
+                return Err(Error::new(span, format!("binary operation `{}` cannot be applied to type `{ls}`", super::exprs::op_str(op)))
+                    .code("E0369")
+                    .hint("ndarray compares elementwise with `a.mapv(|x| x > y)` (or use %%rust)"));
+            }
             _ => return Err(Error::unsupported(span, format!("operator `{}` on arrays", super::exprs::op_str(op)))),
         };
         let lt = self.infer.resolve(&l.ty, false);
