@@ -79,6 +79,18 @@ fn mentions(f: &Fn, e: &Expr, r: Root) -> bool {
     hit
 }
 
+/// Whether `e` uses the held value: names it, or — for a held closure `ci` — calls it
+/// (`c()` is typed as a call of closure `ci` and does not name the local `c`).
+fn uses_held(f: &Fn, e: &Expr, r: Root, closure: Option<u32>) -> bool {
+    mentions(f, e, r) || closure.is_some_and(|ci| calls_closure(f, e, ci))
+}
+
+fn calls_closure(f: &Fn, e: &Expr, ci: u32) -> bool {
+    let mut hit = false;
+    visit_expr(e, &mut |x| if matches!(x.kind, K::CallClosure(c, _) if c == ci) { hit = true }, f);
+    hit
+}
+
 fn name(f: &Fn, r: Root) -> &str {
     match r {
         Root::Local(id) => &f.locals[id as usize].name,
@@ -248,6 +260,10 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
         // A closure capturing by reference (`let c = || v.len();`) holds a borrow of what it
         // captures until its last call, like a reference does.
         let closure = matches!(init.ty, Ty::Closure(ci) if !f.closures[ci as usize].is_move);
+        let held_closure = match init.ty {
+            Ty::Closure(ci) if closure => Some(ci),
+            _ => None,
+        };
         let skip = closure.then_some(init.span);
         if !has_ref(&init.ty) && !closure {
             continue;
@@ -277,7 +293,7 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
             })
             .chain(b.tail.as_deref())
             .collect();
-        let Some(last) = rest.iter().rposition(|e| mentions(f, e, held)) else { continue };
+        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, held_closure)) else { continue };
         for (k, e) in rest[..=last].iter().enumerate() {
             for r in &bases {
                 // A closure that mutates what it captures borrows it mutably: rustc refuses
@@ -311,7 +327,9 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
                 if k == last && !matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) {
                     let mut later_use = false;
                     visit_expr(e, &mut |x| {
-                        if matches!(x.kind, K::Local(_) | K::Global(_)) && root(x) == Some(held) && (x.span.line, x.span.col) > (at.end_line, at.end_col) {
+                        let is_use = (matches!(x.kind, K::Local(_) | K::Global(_)) && root(x) == Some(held))
+                            || matches!((&x.kind, held_closure), (K::CallClosure(c, _), Some(h)) if *c == h);
+                        if is_use && (x.span.line, x.span.col) > (at.end_line, at.end_col) {
                             later_use = true
                         }
                     }, f);
