@@ -211,6 +211,8 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("push while a closure borrows the Vec", "let mut v = vec![1i64, 2];\nlet c = || v.len();\nv.push(3);\nprintln!(\"{}\", c());\n"),
     ("read while a closure borrows the Vec mutably", "let mut v = vec![1i64, 2];\nlet mut c = || v.push(1);\nprintln!(\"{}\", v.len());\nc();\n"),
     ("push while a closure borrows the Vec mutably", "let mut v = vec![1i64, 2];\nlet mut c = || v.push(1);\nv.push(5);\nc();\n"),
+    ("push inside a map closure over the same Vec", "let mut v = vec![1i64, 2];\nlet s: i64 = v.iter().map(|x| { v.push(1); *x }).sum();\nprintln!(\"{}\", s);\n"),
+    ("assign inside a for_each closure over the same array", "let mut a = [1i64, 2, 3];\na.iter().for_each(|x| { a[0] = *x; });\n"),
     ("push while a tuple holds &v[0]", "let mut v = vec![1i64, 2];\nlet t = (&v[0], 1);\nv.push(2);\nprintln!(\"{}\", t.0);\n"),
     ("push while a block's &v[0] is held", "let mut v = vec![1i64, 2];\nlet r = { &v[0] };\nv.push(1);\nprintln!(\"{}\", *r);\n"),
     ("reassign a Vec while last() is held", "let mut v = vec![1i64, 2];\nlet r = v.last();\nv = vec![3];\nprintln!(\"{:?}\", r);\n"),

@@ -7,7 +7,7 @@
 
 use super::moves::{visit_block, visit_expr};
 use super::ty::Ty;
-use super::typed::{Adapter, Block, Expr, ExprKind as K, Fn, Intr, IterSrc, Pat, Stmt};
+use super::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, Pat, Stmt};
 use crate::diag::{Error, Result};
 use std::collections::HashSet;
 
@@ -199,14 +199,18 @@ fn mutation_of(f: &Fn, e: &Expr, r: Root, skip: Option<crate::diag::Span>) -> Op
 /// borrows it for the whole loop: rustc refuses mutating it in the body (E0502/E0506), where
 /// the fast tier would read a reallocated buffer. `for x in a` over an array by value iterates
 /// over a copy and borrows nothing.
-fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
-    let K::For { iter, body, .. } = &e.kind else { return Ok(()) };
+/// The Vecs/arrays an iterator borrows (its sources, through `zip`/`chain`), and the closures
+/// its adapters call.
+fn iter_bases(iter: &IterExpr) -> (Vec<Root>, Vec<u32>) {
     let mut srcs = vec![iter];
     let mut bases: Vec<Root> = Vec::new();
+    let mut closures = Vec::new();
     while let Some(it) = srcs.pop() {
         for a in &it.adapters {
-            if let Adapter::Zip(o) | Adapter::Chain(o) = a {
-                srcs.push(o);
+            match a {
+                Adapter::Zip(o) | Adapter::Chain(o) => srcs.push(o),
+                Adapter::Map(ci) | Adapter::Filter(ci) => closures.push(*ci),
+                _ => {}
             }
         }
         let IterSrc::Elems { seq, by_ref } = &it.src else { continue };
@@ -217,6 +221,39 @@ fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
             }
         }
     }
+    (bases, closures)
+}
+
+/// A closure called while an iterator borrows a Vec/array may not mutate it (rustc: E0502 at
+/// the closure, "second borrow occurs due to use of `v` in closure"): `v.iter().map(|x| {
+/// v.push(1); *x })` would read freed memory after the push reallocates.
+fn iter_closure_borrows(f: &Fn, e: &Expr) -> Result<()> {
+    let (iter, consumer) = match &e.kind {
+        K::For { iter, .. } => (iter, None),
+        K::Consume(iter, c) => (iter, Some(c)),
+        _ => return Ok(()),
+    };
+    let (bases, mut closures) = iter_bases(iter);
+    if let Some(Consumer::Fold(_, ci) | Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) | Consumer::Position(ci)) = consumer {
+        closures.push(*ci);
+    }
+    for ci in closures {
+        let c = &f.closures[ci as usize];
+        for r in &bases {
+            if mutation_of(f, &c.body, *r, None).is_some() {
+                let n = name(f, *r);
+                return Err(Error::new(c.span, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
+                    .code("E0502")
+                    .label("mutable borrow occurs here"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
+    let K::For { body, iter, .. } = &e.kind else { return Ok(()) };
+    let (bases, _) = iter_bases(iter);
     for r in bases {
         let n = name(f, r);
         for x in body.stmts.iter().filter_map(|s| match s {
@@ -414,7 +451,8 @@ pub fn check(f: &Fn) -> Result<()> {
             return;
         }
         let r = match &e.kind {
-            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| held_borrows(f, b)),
+            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| iter_closure_borrows(f, e)).and_then(|_| held_borrows(f, b)),
+            K::Consume(..) => iter_closure_borrows(f, e),
             K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => held_borrows(f, b),
             _ => Ok(()),
         };
