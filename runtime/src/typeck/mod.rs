@@ -7,6 +7,7 @@ mod borrows;
 mod check;
 mod chunked;
 mod exprs;
+mod matches;
 mod iters;
 mod methods;
 mod moves;

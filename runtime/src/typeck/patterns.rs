@@ -4,7 +4,7 @@
 //! (rustc's default binding mode); `&T` of a scalar has the scalar's machine representation.
 
 use super::check::{Ck, R};
-use super::exprs::{collect_cover, covers};
+use super::matches::{collect_cover, covers};
 use super::ty::{Ty, VarKind};
 use super::typed::{Arm, Block, Expr, ExprKind as K, MatchPat};
 use crate::diag::{Error, Span};
