@@ -147,6 +147,31 @@ a.row(2).sum()",
 a.slice(s![.., 3]).len()",
     ),
     (
+        "array_eq",
+        "fn same(a: &Array2<f64>, b: &Array2<f64>) -> bool { a == b }",
+        "let a = array![[1.0, 2.0], [3.0, 4.0]];
+let b = a.clone();
+let c = &a + 1.0;
+{
+    let v = a.view();
+    println!(\"{} {} {} {} {}\", a == b, a != c, &a == &b, v == b, a == &c);
+}
+let z = Array2::<f64>::zeros((2, 3));
+println!(\"{} {} {}\", same(&a, &b), same(&a, &z), z != Array2::<f64>::zeros((3, 2)));
+assert_eq!(a, b);
+assert_ne!(&a, &c, \"differ {}\", 1);
+a == b",
+    ),
+    (
+        "array_assert_eq_fails",
+        "",
+        "let a = array![1i64, 2, 3];
+let b = Array1::from(vec![1i64, 2, 4]);
+println!(\"{}\", a == b);
+assert_eq!(a, b, \"at {}\", 2);
+0",
+    ),
+    (
         "empty_max",
         "",
         "let e = Array1::<f64>::zeros(0);

@@ -362,6 +362,9 @@ pub unsafe fn eq_mem(ty: &Ty, a: *const u8, b: *const u8) -> bool {
                 std::slice::from_raw_parts(a, n) == std::slice::from_raw_parts(b, n)
             }
             Ty::Unit => true,
+            // `assert_eq!` on arrays: ndarray's PartialEq (a box behind a pointer, a view inline)
+            Ty::Nd(e, _) => crate::exec::array_rt::eq_nd(e, *(a as *const *const u8), *(b as *const *const u8)),
+            Ty::NdView(e, ..) => crate::exec::array_rt::eq_nd(e, a, b),
             Ty::Vec(_) | Ty::String => {
                 let (ha, hb) = (&**(a as *const *const VecHdr), &**(b as *const *const VecHdr));
                 let e = if let Ty::Vec(e) = ty { (**e).clone() } else { Ty::Int(IntTy::U8) };
@@ -379,7 +382,7 @@ pub unsafe fn eq_mem(ty: &Ty, a: *const u8, b: *const u8) -> bool {
                     seq_eq(&e, *(a as *const *const u8), *(a.add(8) as *const usize), *(b as *const *const u8), *(b.add(8) as *const usize))
                 }
                 t if t.is_scalar() && !m => eq_mem(t, a, b),
-                Ty::Vec(_) | Ty::String => eq_mem(inner, a, b),
+                Ty::Vec(_) | Ty::String | Ty::Nd(..) => eq_mem(inner, a, b),
                 t => eq_mem(t, *(a as *const *const u8), *(b as *const *const u8)),
             },
             _ => false,

@@ -488,6 +488,16 @@ macro_rules! by_elem {
     };
 }
 
+/// ndarray's `==` of two arrays of element type `e` (boxes or view headers).
+pub fn eq_nd(e: &Ty, a: *const u8, b: *const u8) -> bool {
+    by_elem!(e, a, |x| x == by_elem_same(&x, b))
+}
+
+/// The array at `b`, read with the element type of `x` (both sides of `==` agree).
+fn by_elem_same<'a, T>(_x: &ArrayViewD<'_, T>, b: *const u8) -> ArrayViewD<'a, T> {
+    unsafe { arr::<T>(b) }
+}
+
 /// text/plain and text/html of an array value (what evcxr shows for the same value in the
 /// rustc tier through `accel::display::Repr`).
 pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {

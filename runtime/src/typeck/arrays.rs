@@ -76,7 +76,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `&e` for a `&self` receiver (arrays are never moved by reading methods).
-    fn by_ref(&mut self, e: Expr, m: bool) -> R<Expr> {
+    pub(super) fn by_ref(&mut self, e: Expr, m: bool) -> R<Expr> {
         if m {
             return self.recv_mut(e);
         }

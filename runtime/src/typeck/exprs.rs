@@ -360,6 +360,9 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
             let r = self.expr(&b.right, None)?;
+            if matches!(op, BinOp::Eq | BinOp::Ne) {
+                return self.nd_eq(op, l, r, Span::of_node(&b.op));
+            }
             return self.nd_binary(op, assign, l, r, span);
         }
         if assign {
@@ -371,6 +374,9 @@ impl<'a, 'e> Ck<'a, 'e> {
             return self.ch_binary(op, assign, l, r, span);
         }
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+            if matches!(op, BinOp::Eq | BinOp::Ne) {
+                return self.nd_eq(op, l, r, Span::of_node(&b.op));
+            }
             return self.nd_binary(op, assign, l, r, span);
         }
         let (l, r) = if op.is_cmp() {

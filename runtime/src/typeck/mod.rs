@@ -11,6 +11,7 @@ mod matches;
 mod iters;
 mod methods;
 mod moves;
+mod nd_eq;
 mod patterns;
 mod pretty;
 mod refuse;
