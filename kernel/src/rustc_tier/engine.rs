@@ -269,34 +269,49 @@ impl Engine {
         dir.join("Cargo.toml").is_file().then_some(dir)
     }
 
-    /// Adds the crate while the session is idle, then warms rust-analyzer and the child with
-    /// it (`prelude_dep`, "Preloading"). Failures are only logged: the first cell that uses
-    /// the crate then adds it the ordinary way and shows the error.
-    fn preload_accel(&mut self) {
+    /// One stage of adding the crate while the session is idle (`prelude_dep`, "Preloading"):
+    /// `:dep`, then a warm-up cell for the child, then a completion for rust-analyzer. The
+    /// worker runs a user's cell that arrives between stages first. Returns the next stage, if
+    /// any. Failures are only logged: the first cell that uses the crate then adds it the
+    /// ordinary way and shows the error.
+    fn preload_stage(&mut self, stage: PreloadStage) -> Option<PreloadStage> {
         let started = Instant::now();
-        let result = (|| -> Result<&'static str, String> {
-            if self.has_accel().map_err(|e| e.to_string())? {
-                return Ok("already there");
+        let result = (|| -> Result<(&'static str, Option<PreloadStage>), String> {
+            match stage {
+                PreloadStage::Dep => {
+                    if self.has_accel().map_err(|e| e.to_string())? {
+                        return Ok(("already there", None));
+                    }
+                    let dir = prelude_dep::prelude_dir()?;
+                    prelude_dep::forget_stale_builds(&dir);
+                    if !prelude_dep::cached(&dir) {
+                        return Ok(("skipped: not in evcxr's build cache yet (the first cell using it builds it)", None));
+                    }
+                    self.add_accel(&dir).map_err(|e| e.to_string())?;
+                    Ok((":dep added", Some(PreloadStage::WarmUpCell)))
+                }
+                PreloadStage::WarmUpCell => {
+                    // Output of the warm-up cell is dropped (the forwarder has no target now).
+                    self.ctx.execute(prelude_dep::WARM_UP_CELL).map_err(|e| format!("warm-up cell: {e}"))?;
+                    Ok(("warm-up cell ran", Some(PreloadStage::Completion)))
+                }
+                PreloadStage::Completion => {
+                    let code = prelude_dep::WARM_UP_COMPLETION;
+                    let _ = self.ctx.completions(code, code.len());
+                    Ok(("warm-up completion done", None))
+                }
             }
-            let dir = prelude_dep::prelude_dir()?;
-            prelude_dep::forget_stale_builds(&dir);
-            if !prelude_dep::cached(&dir) {
-                return Ok("skipped: not in evcxr's build cache yet (the first cell using it builds it)");
-            }
-            self.add_accel(&dir).map_err(|e| e.to_string())?;
-            let added = started.elapsed().as_secs_f64();
-            // Output of the warm-up cell is dropped (the forwarder has no target now).
-            self.ctx.execute(prelude_dep::WARM_UP_CELL).map_err(|e| format!("warm-up cell: {e}"))?;
-            let ran = started.elapsed().as_secs_f64();
-            let code = prelude_dep::WARM_UP_COMPLETION;
-            let _ = self.ctx.completions(code, code.len());
-            eprintln!("accel: preload phases: :dep {added:.1} s, warm-up cell {:.1} s, completion {:.1} s",
-                ran - added, started.elapsed().as_secs_f64() - ran);
-            Ok("added")
         })();
+        let took = started.elapsed().as_secs_f64();
         match result {
-            Ok(what) => eprintln!("accel: preloading the accel crate: {what} ({:.1} s)", started.elapsed().as_secs_f64()),
-            Err(why) => eprintln!("accel: preloading the accel crate failed: {why}"),
+            Ok((what, next)) => {
+                eprintln!("accel: preloading the accel crate: {what} ({took:.1} s)");
+                next
+            }
+            Err(why) => {
+                eprintln!("accel: preloading the accel crate failed: {why}");
+                None
+            }
         }
     }
 
@@ -313,8 +328,17 @@ impl Engine {
     }
 }
 
-/// How long the worker must have had nothing to do before it preloads the accel crate.
+/// How long the worker must have had nothing to do before it preloads the accel crate, and
+/// before each later stage of the preload.
 const PRELOAD_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
+
+/// The stages of preloading, each run only while no user job waits (`Engine::preload_stage`).
+#[derive(Clone, Copy, Debug)]
+enum PreloadStage {
+    Dep,
+    WarmUpCell,
+    Completion,
+}
 
 /// Default size of evcxr's build cache (`:cache`, in MiB); `ACCEL_RUSTC_CACHE_MB` changes it,
 /// 0 turns the cache off.
@@ -341,7 +365,7 @@ pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>, p
     jobs_tx
 }
 
-fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>, mut preload: bool) {
+fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>, preload: bool) {
     let start = |shared: &Shared| -> Result<Engine, String> {
         let started = catch_unwind(AssertUnwindSafe(|| Engine::start(command.as_ref(), shared)))
             .unwrap_or_else(|_| Err("evcxr panicked while starting".to_owned()));
@@ -352,18 +376,20 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
         started
     };
     let mut engine = start(&shared);
+    let mut preload = preload.then_some(PreloadStage::Dep);
     loop {
-        let job = if preload {
+        let job = if let Some(stage) = preload {
             // Preload once the session has been idle for a moment (a user typing, not a
-            // notebook run cell after cell, whose cells must not wait for it).
+            // notebook run cell after cell, whose cells must not wait for it); a cell that
+            // arrives meanwhile runs before the next stage.
             match jobs.recv_timeout(PRELOAD_WHEN_IDLE_FOR) {
                 Ok(job) => job,
                 Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
                 Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                    preload = false;
+                    preload = None;
                     if let Ok(eng) = &mut engine {
                         shared.preloading.store(true, Ordering::SeqCst);
-                        let _ = catch_unwind(AssertUnwindSafe(|| eng.preload_accel()));
+                        preload = catch_unwind(AssertUnwindSafe(|| eng.preload_stage(stage))).unwrap_or(None);
                         eng.ensure_setup();
                         shared.preloading.store(false, Ordering::SeqCst);
                     }

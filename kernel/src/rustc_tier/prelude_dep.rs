@@ -22,7 +22,8 @@
 //! after the kernel started; never between the cells of a notebook run, which follow each other
 //! within milliseconds — the kernel adds the crate in the background and warms
 //! rust-analyzer and the child with a throwaway cell (`WARM_UP_CELL`, `WARM_UP_COMPLETION`),
-//! but only when the cache already holds the current prelude (`cached`): a cold build takes
+//! in three stages (each after 2 s idle; a cell sent meanwhile waits at most for the stage under
+//! way, then runs before the next), but only when the cache already holds the current prelude (`cached`): a cold build takes
 //! minutes of both cores, which a session that never uses accel must not pay.
 //! `ACCEL_PRELOAD_ACCEL=0` turns preloading off. Without it, the first cell that names the
 //! crate adds it, and says so in the cell.
