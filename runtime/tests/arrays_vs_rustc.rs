@@ -172,6 +172,88 @@ assert_eq!(a, b, \"at {}\", 2);
 0",
     ),
     (
+        "bool_masks",
+        "fn mask_of(a: &Array1<f64>, t: f64) -> Array1<bool> { a.mapv(|x| x >= t) }
+fn count(m: &Array1<bool>) -> i32 { m.mapv(|b| b as i32).sum() }
+fn flip(m: &mut Array2<bool>) { for i in 0..m.nrows() { m[[i, 0]] = !m[[i, 0]]; } }",
+        "let a = array![[0.1, 0.7, 0.4], [0.9, 0.2, 0.6]];
+let m = a.mapv(|x| x > 0.5);
+println!(\"{:?}\", m);
+println!(\"{} {} {} {:?}\", m[[0, 1]], m[[1, 1]], m.len(), m.dim());
+let n = !&m;
+let both = &m & &n;
+let either = &m | &n;
+let x = m.clone() ^ true;
+println!(\"{} {} {} {}\", n, both, either, x);
+println!(\"{}\", m.mapv(|b| if b { 1.0 } else { 0.0 }).sum());
+let mut z = Array2::<bool>::from_elem((2, 2), false);
+z[[1, 0]] = true;
+flip(&mut z);
+println!(\"{z:?} {}\", z == Array2::from_elem((2, 2), true));
+z |= true;
+z &= &array![[true, false], [false, true]];
+let w = mask_of(&array![1.0, 5.0, 3.0], 2.5);
+println!(\"{} {} {} {}\", count(&w), w, !w.clone(), true & &w);
+println!(\"{}\", m.t());
+{
+    let r = m.row(1);
+    println!(\"{} {}\", r, z);
+}
+m",
+    ),
+    (
+        "bool_mask_out_of_bounds",
+        "",
+        "let m = Array1::from_elem(3, true);
+let mut k = 0;
+for i in 0..4 { if m[i] { k += 1; } }
+k",
+    ),
+    (
+        "array3",
+        "fn fill3(a: &mut Array3<f64>) {
+    let (n, m, p) = a.dim();
+    for i in 0..n { for j in 0..m { for k in 0..p { a[[i, j, k]] = (i * 100 + j * 10 + k) as f64; } } }
+}
+fn total3(a: &Array3<f64>) -> f64 {
+    let s = a.shape();
+    let mut t = 0.0;
+    for i in 0..s[0] { for j in 0..s[1] { for k in 0..s[2] { t += a[[i, j, k]]; } } }
+    t
+}",
+        "let mut a = Array3::<f64>::zeros((2, 3, 4));
+fill3(&mut a);
+println!(\"{:?} {:?} {} {} {}\", a.shape(), a.dim(), a.len(), a.ndim(), total3(&a));
+println!(\"{} {} {}\", a.sum(), a.mean().unwrap(), a[[1, 2, 3]]);
+let b = Array3::<f64>::ones((2, 3, 4));
+let c = &a * 2.0 + &b;
+let d = (&c - &a) / 2.0;
+println!(\"{:?}\", d.sum_axis(Axis(2)));
+println!(\"{}\", c.sum_axis(Axis(0)));
+println!(\"{:.2}\", c.mean_axis(Axis(1)).unwrap());
+let mut i = Array3::<i64>::from_elem((2, 2, 2), 3);
+i[[1, 0, 1]] = 7;
+i += 1;
+println!(\"{:?} {} {}\", i, i.max().unwrap(), i == i.clone());
+let e = array![[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]]];
+let mut f = e.mapv(|v| v * 10.0);
+f.mapv_inplace(|v| v + 1.0);
+println!(\"{} {:?}\", f, e.mapv(|v| v > 4.5));
+let g = Array::from_shape_vec((2, 2, 3), (0..12).collect::<Vec<i32>>()).unwrap();
+println!(\"{} {}\", g, g.mapv(|v| v as f64).sqrt().sum());
+let mut rng = accel::random::default_rng(7);
+let r = rng.normal(0.0, 1.0, (2, 3, 2));
+println!(\"{:.4}\", r.sum());
+assert_eq!(e.clone(), e);
+c",
+    ),
+    (
+        "array3_out_of_bounds",
+        "",
+        "let a = Array3::<f64>::zeros((2, 3, 4));
+a[[1, 2, 4]]",
+    ),
+    (
         "empty_max",
         "",
         "let e = Array1::<f64>::zeros(0);

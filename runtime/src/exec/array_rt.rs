@@ -28,6 +28,20 @@ pub const OFF_DATA: i32 = 0;
 pub const OFF_DIM: i32 = 8;
 pub const OFF_STRIDE: i32 = 40;
 pub const OFF_LEN: i32 = 56;
+/// The third axis's stride, and every dim again in a row (`shape()` of a 3-d array), after
+/// the fields 1-d/2-d code and views share.
+pub const OFF_STRIDE2: i32 = 64;
+pub const OFF_SHAPE3: i32 = 72;
+pub const OFF_DIM2: i32 = OFF_SHAPE3 + 16;
+
+/// Offset of axis `k`'s dim / stride in a header (axes 0 and 1 contiguous, axis 2 appended:
+/// the tag must stay where a Vec header keeps its element size).
+pub fn off_dim(k: usize) -> i32 {
+    if k < 2 { OFF_DIM + 8 * k as i32 } else { OFF_DIM2 }
+}
+pub fn off_stride(k: usize) -> i32 {
+    if k < 2 { OFF_STRIDE + 8 * k as i32 } else { OFF_STRIDE2 }
+}
 
 #[repr(C)]
 pub struct NdBox<T> {
@@ -37,6 +51,8 @@ pub struct NdBox<T> {
     pub drop: unsafe fn(*mut u8),
     pub stride: [isize; 2],
     pub len: usize,
+    pub stride2: isize,
+    pub shape3: [usize; 3],
     pub a: ArrayD<T>,
 }
 
@@ -65,15 +81,17 @@ pub unsafe fn obj_free(p: *mut u8) {
 
 pub fn new_box<T>(mut a: ArrayD<T>) -> *mut u8 {
     let nd = a.ndim();
-    let mut dim = [1usize; 2];
-    let mut stride = [0isize; 2];
-    for k in 0..nd.min(2) {
+    let mut dim = [1usize; 3];
+    let mut stride = [0isize; 3];
+    for k in 0..nd.min(3) {
         dim[k] = a.shape()[k];
         stride[k] = a.strides()[k];
     }
     let data = a.as_mut_ptr();
     let len = a.len();
-    Box::into_raw(Box::new(NdBox { data, dim, tag: OBJ_TAG, drop: drop_box::<NdBox<T>>, stride, len, a })) as *mut u8
+    let (shape3, stride2) = (dim, stride[2]);
+    let (dim, stride) = ([dim[0], dim[1]], [stride[0], stride[1]]);
+    Box::into_raw(Box::new(NdBox { data, dim, tag: OBJ_TAG, drop: drop_box::<NdBox<T>>, stride, len, stride2, shape3, a })) as *mut u8
 }
 
 /// The array behind a header: an owned box ([`OBJ_TAG`]) or a view's inline header
@@ -169,8 +187,9 @@ fn boxed<T>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, Stri
     guard(ctx, line, f).map(new_box).unwrap_or(std::ptr::null_mut())
 }
 
-fn shape(nd: i64, d0: i64, d1: i64) -> IxDyn {
-    if nd == 1 { IxDyn(&[d0 as usize]) } else { IxDyn(&[d0 as usize, d1 as usize]) }
+/// A shape passed as (ndim, d0, d1, d2); unused trailing dims are 0.
+pub(crate) fn shape(nd: i64, d0: i64, d1: i64, d2: i64) -> IxDyn {
+    IxDyn(&[d0 as usize, d1 as usize, d2 as usize][..nd as usize])
 }
 
 // ---- generator ---------------------------------------------------------------------
@@ -180,17 +199,17 @@ pub extern "C" fn nd_default_rng(_ctx: *mut Ctx, seed: i64, _line: i64) -> *mut 
     Box::into_raw(Box::new(RngBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_box::<RngBox>, g })) as *mut u8
 }
 
-pub extern "C" fn nd_rng_normal(ctx: *mut Ctx, g: *mut u8, loc: f64, scale: f64, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.normal(loc, scale, shape(nd, d0, d1))))
+pub extern "C" fn nd_rng_normal(ctx: *mut Ctx, g: *mut u8, loc: f64, scale: f64, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.normal(loc, scale, shape(nd, d0, d1, d2))))
 }
-pub extern "C" fn nd_rng_uniform(ctx: *mut Ctx, g: *mut u8, lo: f64, hi: f64, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.uniform(lo, hi, shape(nd, d0, d1))))
+pub extern "C" fn nd_rng_uniform(ctx: *mut Ctx, g: *mut u8, lo: f64, hi: f64, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.uniform(lo, hi, shape(nd, d0, d1, d2))))
 }
-pub extern "C" fn nd_rng_random(ctx: *mut Ctx, g: *mut u8, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.random(shape(nd, d0, d1))))
+pub extern "C" fn nd_rng_random(ctx: *mut Ctx, g: *mut u8, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.random(shape(nd, d0, d1, d2))))
 }
-pub extern "C" fn nd_rng_integers(ctx: *mut Ctx, g: *mut u8, lo: i64, hi: i64, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.integers(lo, hi, shape(nd, d0, d1))))
+pub extern "C" fn nd_rng_integers(ctx: *mut Ctx, g: *mut u8, lo: i64, hi: i64, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(unsafe { gen(g) }.integers(lo, hi, shape(nd, d0, d1, d2))))
 }
 
 // accel's free functions (f64)
@@ -211,16 +230,16 @@ macro_rules! elem_shims {
             use super::*;
             type T = $t;
 
-            pub extern "C" fn zeros(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
-                boxed(ctx, line, || accel::prelude::try_zeros::<T>(shape(nd, d0, d1).slice()).map_err(|e| e.to_string()))
+            pub extern "C" fn zeros(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
+                boxed(ctx, line, || accel::prelude::try_zeros::<T>(shape(nd, d0, d1, d2).slice()).map_err(|e| e.to_string()))
             }
-            pub extern "C" fn ones(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, line: i64) -> *mut u8 {
+            pub extern "C" fn ones(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
                 // fallible allocation: a shape too large for memory is a panic naming the bytes
                 // asked for (what the rustc tier's accel calls report), never an abort
-                boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1).slice(), 1 as T).map_err(|e| e.to_string()))
+                boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1, d2).slice(), 1 as T).map_err(|e| e.to_string()))
             }
-            pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, v: T, line: i64) -> *mut u8 {
-                boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1).slice(), v).map_err(|e| e.to_string()))
+            pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: T, line: i64) -> *mut u8 {
+                boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1, d2).slice(), v).map_err(|e| e.to_string()))
             }
             pub extern "C" fn eye(ctx: *mut Ctx, n: i64, line: i64) -> *mut u8 {
                 boxed(ctx, line, || {
@@ -232,14 +251,14 @@ macro_rules! elem_shims {
                     Ok(a)
                 })
             }
-            /// `from_shape_vec(shape, v).unwrap()` (nd 1 or 2) and `Array1::from(v)` (nd 0).
-            pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, v: *const VecHdr, line: i64) -> *mut u8 {
+            /// `from_shape_vec(shape, v).unwrap()` (nd 1 to 3) and `Array1::from(v)` (nd 0).
+            pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr, line: i64) -> *mut u8 {
                 let data: Vec<T> = unsafe { std::slice::from_raw_parts((*v).ptr as *const T, (*v).len) }.to_vec();
                 boxed(ctx, line, || {
                     if nd == 0 {
                         return Ok(Array1::from(data).into_dyn());
                     }
-                    ArrayD::from_shape_vec(shape(nd, d0, d1), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+                    ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
                 })
             }
             pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
@@ -445,6 +464,7 @@ pub fn elem_suffix(t: &Ty) -> Option<&'static str> {
         Ty::Float(FloatTy::F32) => "f32",
         Ty::Int(IntTy::I64) => "i64",
         Ty::Int(IntTy::I32) => "i32",
+        Ty::Bool => "bool",
         _ => return None,
     })
 }
@@ -464,6 +484,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     v.extend(f32s::symbols());
     v.extend(i64s::symbols());
     v.extend(i32s::symbols());
+    v.extend(super::mask_rt::symbols());
     v.extend(super::chunked_rt::symbols());
     v.extend(super::view_rt::symbols());
     v
@@ -483,6 +504,7 @@ macro_rules! by_elem {
             Ty::Float(FloatTy::F64) => { let $a = unsafe { arr::<f64>($p) }; $body }
             Ty::Float(FloatTy::F32) => { let $a = unsafe { arr::<f32>($p) }; $body }
             Ty::Int(IntTy::I64) => { let $a = unsafe { arr::<i64>($p) }; $body }
+            Ty::Bool => { let $a = unsafe { arr::<bool>($p) }; $body }
             _ => { let $a = unsafe { arr::<i32>($p) }; $body }
         }
     };
@@ -519,9 +541,9 @@ pub fn fmt_nd(ty: &Ty, p: *const u8, debug: bool, prec: Option<usize>) -> String
             }
         };
     }
-    by_elem!(&**e, p, |a| if *nd == 1 {
-        go!(a.view().into_dimensionality::<Ix1>().unwrap())
-    } else {
-        go!(a.view().into_dimensionality::<Ix2>().unwrap())
+    by_elem!(&**e, p, |a| match *nd {
+        1 => go!(a.view().into_dimensionality::<Ix1>().unwrap()),
+        2 => go!(a.view().into_dimensionality::<Ix2>().unwrap()),
+        _ => go!(a.view().into_dimensionality::<Ix3>().unwrap()),
     })
 }

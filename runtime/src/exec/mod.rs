@@ -7,6 +7,7 @@
 pub mod annotate;
 pub mod array_rt;
 pub mod chunked_rt;
+pub mod mask_rt;
 pub mod view_rt;
 pub mod timeit;
 pub mod jit;

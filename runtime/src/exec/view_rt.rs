@@ -138,6 +138,7 @@ view_shims!(f64s, f64);
 view_shims!(f32s, f32);
 view_shims!(i64s, i64);
 view_shims!(i32s, i32);
+view_shims!(bools, bool);
 
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     vec![
@@ -149,5 +150,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("nd_assign_f32", f32s::assign as *const u8),
         ("nd_assign_i64", i64s::assign as *const u8),
         ("nd_assign_i32", i32s::assign as *const u8),
+        ("nd_view_bool", bools::view as *const u8),
+        ("nd_assign_bool", bools::assign as *const u8),
     ]
 }

@@ -8,7 +8,7 @@
 
 use super::{flags, Lowerer, V};
 use crate::diag::{Error, Result, Span};
-use crate::exec::array_rt::{self, OFF_DATA, OFF_DIM, OFF_LEN, OFF_STRIDE};
+use crate::exec::array_rt::{self, off_dim, off_stride, OFF_DATA, OFF_DIM, OFF_LEN};
 use crate::typeck::ty::Ty;
 use crate::typeck::typed::{Expr, ExprKind as K, NdOp};
 use cranelift_codegen::ir::{self, condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
@@ -57,7 +57,13 @@ impl Lowerer<'_, '_> {
                 };
                 Ok(match op {
                     NdOp::Len => V::S(self.hdr_load_of(&args[0], a, OFF_LEN)),
-                    NdOp::Dim(k) => V::S(self.hdr_load_of(&args[0], a, OFF_DIM + 8 * k as i32)),
+                    NdOp::Dim(k) => V::S(self.hdr_load_of(&args[0], a, off_dim(k as usize))),
+                    NdOp::Shape if nd == 3 => {
+                        // a box (3-d arrays have no views) keeps its three dims in a row there
+                        let p = self.b.ins().iadd_imm_s(a, array_rt::OFF_SHAPE3 as i64);
+                        let n = self.b.ins().iconst(types::I64, 3);
+                        V::F(p, n)
+                    }
                     NdOp::Shape => {
                         let p = self.b.ins().iadd_imm_s(a, OFF_DIM as i64);
                         let n = self.b.ins().iconst(types::I64, nd as i64);
@@ -65,11 +71,11 @@ impl Lowerer<'_, '_> {
                     }
                     _ if nd == 1 => V::S(self.hdr_load_of(&args[0], a, OFF_DIM)),
                     _ => {
-                        let d0 = self.hdr_load_of(&args[0], a, OFF_DIM);
-                        let d1 = self.hdr_load_of(&args[0], a, OFF_DIM + 8);
                         let s = self.slot_for(t);
-                        self.b.ins().store(flags(), d0, s, 0);
-                        self.b.ins().store(flags(), d1, s, 8);
+                        for k in 0..nd as usize {
+                            let d = self.hdr_load_of(&args[0], a, off_dim(k));
+                            self.b.ins().store(flags(), d, s, 8 * k as i32);
+                        }
                         V::A(s)
                     }
                 })
@@ -129,8 +135,8 @@ impl Lowerer<'_, '_> {
         })
     }
 
-    /// `a.mapv(f)` into a new standard-layout array, or `a.mapv_inplace(f)`: a loop over
-    /// rows and columns by the source's strides, the closure inlined.
+    /// `a.mapv(f)` into a new standard-layout array, or `a.mapv_inplace(f)`: nested loops over
+    /// the axes by the source's strides (rows, columns, and depth for 3-d), the closure inlined.
     fn nd_mapv(&mut self, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
         let K::Closure(ci) = args[1].kind else { return Err(Error::new(span, "internal: mapv without a closure")) };
         let et = elem_of(&args[0].ty);
@@ -141,22 +147,34 @@ impl Lowerer<'_, '_> {
             _ => 1,
         };
         let data = self.hdr_load_of(&args[0], src, OFF_DATA);
-        let d0 = self.hdr_load_of(&args[0], src, OFF_DIM);
-        let d1 = self.hdr_load_of(&args[0], src, OFF_DIM + 8);
-        let s0 = self.hdr_load_of(&args[0], src, OFF_STRIDE);
-        let s1 = self.hdr_load_of(&args[0], src, OFF_STRIDE + 8);
+        // a 1-d header has dim 1 / stride 0 on axis 1: two loops cover 1-d and 2-d
+        let axes = (nd as usize).max(2);
+        let mut dims = vec![];
+        let mut strides = vec![];
+        for k in 0..axes {
+            dims.push(self.hdr_load_of(&args[0], src, off_dim(k)));
+            strides.push(self.hdr_load_of(&args[0], src, off_stride(k)));
+        }
         let inplace = *t == Ty::Unit;
         let (out, odata, ut) = if inplace {
             (None, data, et.clone())
         } else {
             let ut = elem_of(t);
-            let sym = format!("nd_zeros_{}", self.suffix(&ut, span)?);
-            let sym = array_rt::shim_name(&sym).unwrap();
             let ctx = self.ctx();
             let ndv = self.b.ins().iconst(types::I64, nd as i64);
             let line = self.b.ins().iconst(types::I64, self.line as i64);
+            let d2 = if nd == 3 { dims[2] } else { self.b.ins().iconst(types::I64, 0) };
             self.count().allocs += 1;
-            let o = self.call_rt(sym, &[ctx, ndv, d0, d1, line], &[types::I64])[0];
+            let o = if ut == Ty::Bool {
+                // bool has no `zeros` (not a number): the library's `from_elem(shape, false)`
+                let f = self.b.ins().iconst(types::I8, 0);
+                let sym = array_rt::shim_name("nd_full_bool").unwrap();
+                self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], d2, f, line], &[types::I64])[0]
+            } else {
+                let sym = format!("nd_zeros_{}", self.suffix(&ut, span)?);
+                let sym = array_rt::shim_name(&sym).unwrap();
+                self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], d2, line], &[types::I64])[0]
+            };
             self.check_failure();
             let od = self.hdr_load(o, OFF_DATA);
             (Some(o), od, ut)
@@ -165,28 +183,40 @@ impl Lowerer<'_, '_> {
         let k = self.b.declare_var(types::I64);
         let z = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(k, z);
-        self.count_loop(d0, &mut |l, i| {
-            let row = l.b.ins().imul(i, s0);
-            l.count_loop(d1, &mut |l, j| {
-                let col = l.b.ins().imul(j, s1);
+        // the element at offset `off` (in elements): load, closure, store
+        let body = |l: &mut Self, off: Value| -> Result<()> {
+            let off = l.b.ins().imul_imm_s(off, es);
+            let addr = l.b.ins().iadd(data, off);
+            let x = l.load_mem(&et, addr, 0);
+            let y = l.inline_closure(ci, vec![x])?;
+            if !l.reachable() {
+                return Ok(());
+            }
+            let dst = if inplace {
+                addr
+            } else {
+                let kv = l.b.use_var(k);
+                let o = l.b.ins().imul_imm_s(kv, us);
+                let k1 = l.b.ins().iadd_imm_s(kv, 1);
+                l.b.def_var(k, k1);
+                l.b.ins().iadd(odata, o)
+            };
+            l.store_mem(&ut, dst, 0, y)
+        };
+        self.count_loop(dims[0], &mut |l, i| {
+            let row = l.b.ins().imul(i, strides[0]);
+            l.count_loop(dims[1], &mut |l, j| {
+                let col = l.b.ins().imul(j, strides[1]);
                 let off = l.b.ins().iadd(row, col);
-                let off = l.b.ins().imul_imm_s(off, es);
-                let addr = l.b.ins().iadd(data, off);
-                let x = l.load_mem(&et, addr, 0);
-                let y = l.inline_closure(ci, vec![x])?;
-                if !l.reachable() {
-                    return Ok(());
-                }
-                let dst = if inplace {
-                    addr
+                if axes == 3 {
+                    l.count_loop(dims[2], &mut |l, m| {
+                        let dep = l.b.ins().imul(m, strides[2]);
+                        let off = l.b.ins().iadd(off, dep);
+                        body(l, off)
+                    })
                 } else {
-                    let kv = l.b.use_var(k);
-                    let o = l.b.ins().imul_imm_s(kv, us);
-                    let k1 = l.b.ins().iadd_imm_s(kv, 1);
-                    l.b.def_var(k, k1);
-                    l.b.ins().iadd(odata, o)
-                };
-                l.store_mem(&ut, dst, 0, y)
+                    body(l, off)
+                }
             })
         })?;
         Ok(match out {
@@ -214,7 +244,7 @@ impl Lowerer<'_, '_> {
             self.count().bounds_checks += 1;
             let mut bad = None;
             for (k, i) in ixs.iter().enumerate() {
-                let d = self.hdr_load_of(base, a, OFF_DIM + 8 * k as i32);
+                let d = self.hdr_load_of(base, a, off_dim(k));
                 let c = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, *i, d);
                 bad = Some(match bad {
                     None => c,
@@ -241,7 +271,7 @@ impl Lowerer<'_, '_> {
         }
         let mut off = None;
         for (k, i) in ixs.iter().enumerate() {
-            let s = self.hdr_load_of(base, a, OFF_STRIDE + 8 * k as i32);
+            let s = self.hdr_load_of(base, a, off_stride(k));
             let p = self.b.ins().imul(*i, s);
             off = Some(match off {
                 None => p,

@@ -39,6 +39,7 @@ pub fn parse_nd_type(segs: &[String], args: &[Ty]) -> Option<R<Ty>> {
     Some(match (name, args) {
         ("Array1", [t]) => Ok(Ty::Nd(Box::new(t.clone()), 1)),
         ("Array2", [t]) => Ok(Ty::Nd(Box::new(t.clone()), 2)),
+        ("Array3", [t]) => Ok(Ty::Nd(Box::new(t.clone()), 3)),
         ("Generator", []) => Ok(Ty::Rng),
         (n, a) => return super::views::parse_view_type(n, a).map(Ok),
     })
@@ -53,7 +54,8 @@ impl<'a, 'e> Ck<'a, 'e> {
         self.arg(e, &Ty::USIZE)
     }
 
-    /// A shape argument: `n`, `(n,)`, `(n, m)` or `[n, m]` → (ndim, [d0, d1]).
+    /// A shape argument: `n`, `(n,)`, `(n, m)`, `(n, m, k)` or `[n, m]` → (ndim, [d0, d1, d2]),
+    /// the unused dims 0 (the shims' shape ABI).
     fn shape_arg(&mut self, e: &syn::Expr, span: Span) -> R<(u8, Vec<Expr>)> {
         let elems: Vec<&syn::Expr> = match e {
             syn::Expr::Tuple(t) => t.elems.iter().collect(),
@@ -61,15 +63,15 @@ impl<'a, 'e> Ck<'a, 'e> {
             syn::Expr::Paren(p) => vec![&*p.expr],
             e => vec![e],
         };
-        if elems.is_empty() || elems.len() > 2 {
-            return Err(Error::unsupported(span, "arrays of other than 1 or 2 dimensions"));
+        if elems.is_empty() || elems.len() > 3 {
+            return Err(Error::unsupported(span, "arrays of other than 1, 2 or 3 dimensions"));
         }
         let mut ds = vec![];
         for x in &elems {
             ds.push(self.usize_arg(x)?);
         }
         let nd = ds.len() as u8;
-        if nd == 1 {
+        while ds.len() < 3 {
             ds.push(int(0, span));
         }
         Ok((nd, ds))
@@ -101,6 +103,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         let (ty_nd, f): (Option<u8>, &str) = match segs.as_slice() {
             ["Array1", f] => (Some(1), f),
             ["Array2", f] => (Some(2), f),
+            ["Array3", f] => (Some(3), f),
             ["Array", f] => (None, f),
             [f @ ("default_rng" | "linspace" | "arange" | "eye")] => {
                 return Ok(Some(match *f {
@@ -156,6 +159,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 nargs(1)?;
                 let (nd, ds) = self.shape_arg(args[0], span)?;
                 nd_check(nd)?;
+                self.mask_ctor_check(&elem, f, nd, span)?;
                 let name = if f == "zeros" { "zeros" } else { "ones" };
                 let mut a = vec![int(nd as i64, span)];
                 a.extend(ds);
@@ -176,6 +180,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             "eye" => {
                 nargs(1)?;
                 nd_check(2)?;
+                self.mask_ctor_check(&elem, f, 2, span)?;
                 let n = self.usize_arg(args[0])?;
                 Expr::new(K::Intrinsic(shim("eye", Some(255)), vec![n]), arr(&elem, 2), span)
             }
@@ -211,7 +216,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 } else {
                     nargs(1)?;
                     nd_check(1)?;
-                    (1, vec![int(0, span), int(0, span), int(0, span)])
+                    (1, vec![int(0, span), int(0, span), int(0, span), int(0, span)])
                 };
                 let vt = Ty::Vec(Box::new(elem.clone()));
                 let v = self.expr(args[args.len() - 1], Some(&vt))?;
@@ -224,35 +229,50 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Some(e))
     }
 
-    /// `array![...]`: nested bracketed lists of scalars (1 or 2 dimensions).
+    /// `array![...]`: nested bracketed lists of scalars (1 to 3 dimensions, rows of equal length).
     pub fn nd_array_macro(&mut self, toks: proc_macro2::TokenStream, span: Span, expect: Option<&Ty>) -> R<Expr> {
-        let list: syn::ExprArray = syn::parse2(quote::quote!([#toks])).map_err(|e| Error::new(span, e.to_string()))?;
+        let list: syn::Expr = syn::Expr::Array(syn::parse2(quote::quote!([#toks])).map_err(|e| Error::new(span, e.to_string()))?);
         let elem = match expect.map(|t| self.infer.shallow(t)) {
             Some(Ty::Nd(e, _)) => *e,
             _ => self.infer.fresh(VarKind::General),
         };
-        let rows: Vec<&syn::Expr> = list.elems.iter().collect();
-        let nested = rows.iter().all(|r| matches!(r, syn::Expr::Array(_)));
-        let mut flat = vec![];
-        let (nd, d0, d1) = if nested && !rows.is_empty() {
-            let mut width = None;
-            for r in &rows {
-                let syn::Expr::Array(a) = r else { unreachable!() };
-                if *width.get_or_insert(a.elems.len()) != a.elems.len() {
-                    return Err(Error::new(Span::of_node(*r), "array! rows must all have the same length"));
-                }
-                flat.extend(a.elems.iter());
+        // the shape from the first element at each depth; every list must match it
+        let mut dims = vec![];
+        let mut at = &list;
+        while let syn::Expr::Array(a) = at {
+            dims.push(a.elems.len());
+            match a.elems.first() {
+                Some(x) => at = x,
+                None => break,
             }
-            (2, rows.len(), width.unwrap_or(0))
-        } else {
-            flat = rows.clone();
-            (1, rows.len(), 0)
-        };
+        }
+        if dims.len() > 3 {
+            return Err(Error::unsupported(span, "array! with more than 3 dimensions"));
+        }
+        let mut flat = vec![];
+        fn walk<'s>(e: &'s syn::Expr, depth: usize, dims: &[usize], flat: &mut Vec<&'s syn::Expr>) -> R<()> {
+            match e {
+                syn::Expr::Array(a) if depth < dims.len() => {
+                    if a.elems.len() != dims[depth] {
+                        return Err(Error::new(Span::of_node(e), "array! rows must all have the same length"));
+                    }
+                    for x in &a.elems {
+                        walk(x, depth + 1, dims, flat)?;
+                    }
+                    Ok(())
+                }
+                syn::Expr::Array(_) => Err(Error::unsupported(Span::of_node(e), "array! with ragged rows")),
+                _ if depth < dims.len() => Err(Error::new(Span::of_node(e), "array! rows must all have the same length")),
+                _ => {
+                    flat.push(e);
+                    Ok(())
+                }
+            }
+        }
+        walk(&list, 0, &dims, &mut flat)?;
+        let nd = dims.len();
         let mut es = vec![];
         for x in flat {
-            if matches!(x, syn::Expr::Array(_)) {
-                return Err(Error::unsupported(Span::of_node(x), "array! with more than 2 dimensions or ragged rows"));
-            }
             let v = self.expr(x, Some(&elem))?;
             let v = self.auto_deref(v);
             self.unify(&elem, &v.ty, v.span)?;
@@ -260,7 +280,8 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         let vt = Ty::Vec(Box::new(elem.clone()));
         let v = Expr::new(K::VecLit(es), vt, span);
-        let a = vec![int(nd, span), int(d0 as i64, span), int(d1 as i64, span), v];
+        dims.resize(3, 0);
+        let a = vec![int(nd as i64, span), int(dims[0] as i64, span), int(dims[1] as i64, span), int(dims[2] as i64, span), v];
         Ok(Expr::new(K::Intrinsic(shim("from_vec", Some(255)), a), Ty::Nd(Box::new(elem), nd as u8), span))
     }
 
@@ -295,6 +316,9 @@ impl<'a, 'e> Ck<'a, 'e> {
             if let Ty::NdView(t, n, _) = self.infer.resolve(&x.ty, false) {
                 return Err(Error::new(x.span, format!("cannot apply operator `{}` to `ArrayView{n}<'_, {t}>` by value", super::exprs::op_str(op))).hint("borrow the view: `&v`"));
             }
+        }
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+            return self.mask_binary(op, assign, l, r, span);
         }
         let code = match op {
             BinOp::Add => 0,
@@ -398,6 +422,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     return self.ch_method(r, &name, &args, None, span, true).map(Some);
                 }
                 if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+                    self.nd_method_precheck(&r, &m.method)?;
                     return self.nd_method(r, &name, &args, span, true).map(Some);
                 }
                 // Not an array: what `method_call` does for the two calls.
@@ -453,6 +478,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             let et = if name == "integers" { Ty::I64 } else { Ty::F64 };
             return Ok(Expr::new(K::Intrinsic(shim(n, None), a), Ty::Nd(Box::new(et), nd), span));
         }
+        if let Ty::Nd(e, n) | Ty::NdView(e, n, _) = &rt {
+            // what bool arrays and 3-d arrays do not have (or the fast tier does not run)
+            self.mask_method_check(e, name, &rt, span)?;
+            self.nd3_method_check(*n, name, &rt, span)?;
+        }
         let recv = match self.view_method(recv, name, args, span)? {
             Ok(e) => return Ok(e),
             Err(r) => r,
@@ -499,7 +529,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "dim" => {
                 nargs(0)?;
-                let t = if nd == 1 { Ty::USIZE } else { Ty::Tuple(vec![Ty::USIZE, Ty::USIZE]) };
+                let t = if nd == 1 { Ty::USIZE } else { Ty::Tuple(vec![Ty::USIZE; nd as usize]) };
                 inline(self, NdOp::DimTuple, recv, t)
             }
             "shape" => {
@@ -531,10 +561,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let d = self.arg(args[0], &elem)?;
                 simple(self, if name == "std" { "std" } else { "var" }, recv, vec![d], elem)
             }
-            "sum_axis" | "mean_axis" if nd == 2 => {
+            "sum_axis" | "mean_axis" if nd >= 2 => {
                 nargs(1)?;
                 let k = axis(self, args[0])?;
-                simple(self, if name == "sum_axis" { "sum_axis" } else { "mean_axis" }, recv, vec![k], arr(&elem, 1))
+                simple(self, if name == "sum_axis" { "sum_axis" } else { "mean_axis" }, recv, vec![k], arr(&elem, nd - 1))
             }
             "dot" => {
                 nargs(1)?;

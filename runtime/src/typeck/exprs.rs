@@ -298,6 +298,9 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             syn::UnOp::Not(_) => {
                 let x = self.expr(&u.expr, expect)?;
+                if matches!(self.infer.resolve(x.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+                    return self.nd_not(x, span);
+                }
                 let x = self.auto_deref(x);
                 let t = self.infer.shallow(&x.ty);
                 let ok = match &t {
@@ -363,6 +366,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             if matches!(op, BinOp::Eq | BinOp::Ne) {
                 return self.nd_eq(op, l, r, Span::of_node(&b.op));
             }
+            self.mask_arith_check(op, &l, &r, Span::of_node(&b.op))?;
             return self.nd_binary(op, assign, l, r, span);
         }
         if assign {
@@ -377,6 +381,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             if matches!(op, BinOp::Eq | BinOp::Ne) {
                 return self.nd_eq(op, l, r, Span::of_node(&b.op));
             }
+            self.mask_arith_check(op, &l, &r, Span::of_node(&b.op))?;
             return self.nd_binary(op, assign, l, r, span);
         }
         let (l, r) = if op.is_cmp() {

@@ -219,6 +219,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..) | Ty::Rng) {
             let args: Vec<&syn::Expr> = m.args.iter().collect();
+            self.nd_method_precheck(&recv, &m.method)?;
             return self.nd_method(recv, &name, &args, span, false);
         }
         let turbofish = m.turbofish.as_ref();

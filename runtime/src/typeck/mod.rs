@@ -12,6 +12,8 @@ mod iters;
 mod methods;
 mod moves;
 mod nd_eq;
+mod masks;
+mod array3;
 mod patterns;
 mod pretty;
 mod refuse;

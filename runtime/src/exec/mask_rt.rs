@@ -1,0 +1,100 @@
+//! Shims for bool arrays (masks): what ndarray and the accel crate define for `Array<bool, D>`
+//! — creation from an element or a Vec, clone/transpose, `==`, `fill`, and the logical
+//! operators `!`, `&`, `|`, `^` (ndarray's `Not`/`BitAnd`/`BitOr`/`BitXor` impls, with their
+//! broadcasting and panic text). Numeric reductions do not exist for bool in Rust and are
+//! refused by the type checker (`typeck/masks.rs`), so there are no shims for them.
+//! Same ABI as `array_rt`'s numeric shims: context first, cell line last, a bool as one byte.
+
+use super::array_rt::{arr_mut_pub as arr_mut, guard_pub as guard, new_box, shape};
+use super::rt::Ctx;
+use crate::display::VecHdr;
+use ndarray::{Array1, ArrayD, ArrayViewD, Dimension};
+
+type T = bool;
+
+fn arr<'a>(p: *const u8) -> ArrayViewD<'a, T> {
+    unsafe { super::array_rt::arr::<T>(p) }
+}
+
+fn boxed(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, String>) -> *mut u8 {
+    guard(ctx, line, f).map(new_box).unwrap_or(std::ptr::null_mut())
+}
+
+pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: T, line: i64) -> *mut u8 {
+    boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1, d2).slice(), v).map_err(|e| e.to_string()))
+}
+pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr, line: i64) -> *mut u8 {
+    let data: Vec<T> = unsafe { std::slice::from_raw_parts((*v).ptr as *const T, (*v).len) }.to_vec();
+    boxed(ctx, line, || {
+        if nd == 0 {
+            return Ok(Array1::from(data).into_dyn());
+        }
+        ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+    })
+}
+pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(arr(a).to_owned()))
+}
+pub extern "C" fn t(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(arr(a).t().to_owned()))
+}
+pub extern "C" fn eq(_ctx: *mut Ctx, a: *const u8, b: *const u8, _line: i64) -> bool {
+    arr(a) == arr(b)
+}
+pub extern "C" fn fill(_ctx: *mut Ctx, a: *mut u8, s: T, _line: i64) {
+    unsafe { arr_mut::<T>(a) }.fill(s);
+}
+/// `!&m` (and `!m`, the same values).
+pub extern "C" fn not(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
+    boxed(ctx, line, || Ok(!&arr(a)))
+}
+/// `&a OP &b`, op 0 `&`, 1 `|`, 2 `^`, with ndarray's co-broadcasting.
+pub extern "C" fn logic_aa(ctx: *mut Ctx, a: *const u8, b: *const u8, op: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || {
+        let (x, y) = (arr(a), arr(b));
+        Ok(match op { 0 => &x & &y, 1 => &x | &y, _ => &x ^ &y })
+    })
+}
+pub extern "C" fn logic_as(ctx: *mut Ctx, a: *const u8, s: T, op: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || {
+        let x = arr(a);
+        Ok(match op { 0 => &x & s, 1 => &x | s, _ => &x ^ s })
+    })
+}
+pub extern "C" fn logic_sa(ctx: *mut Ctx, s: T, a: *const u8, op: i64, line: i64) -> *mut u8 {
+    boxed(ctx, line, || {
+        let x = arr(a);
+        Ok(match op { 0 => s & &x, 1 => s | &x, _ => s ^ &x })
+    })
+}
+pub extern "C" fn assign_logic_aa(ctx: *mut Ctx, a: *mut u8, b: *const u8, op: i64, line: i64) {
+    guard(ctx, line, || {
+        let (mut x, y) = (unsafe { arr_mut::<T>(a) }, arr(b));
+        match op { 0 => x &= &y, 1 => x |= &y, _ => x ^= &y }
+        Ok(())
+    });
+}
+pub extern "C" fn assign_logic_as(ctx: *mut Ctx, a: *mut u8, s: T, op: i64, line: i64) {
+    guard(ctx, line, || {
+        let mut x = unsafe { arr_mut::<T>(a) };
+        match op { 0 => x &= s, 1 => x |= s, _ => x ^= s }
+        Ok(())
+    });
+}
+
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    vec![
+        ("nd_full_bool", full as *const u8),
+        ("nd_from_vec_bool", from_vec as *const u8),
+        ("nd_clone_bool", clone as *const u8),
+        ("nd_t_bool", t as *const u8),
+        ("nd_eq_bool", eq as *const u8),
+        ("nd_fill_bool", fill as *const u8),
+        ("nd_not_bool", not as *const u8),
+        ("nd_logic_aa_bool", logic_aa as *const u8),
+        ("nd_logic_as_bool", logic_as as *const u8),
+        ("nd_logic_sa_bool", logic_sa as *const u8),
+        ("nd_assign_logic_aa_bool", assign_logic_aa as *const u8),
+        ("nd_assign_logic_as_bool", assign_logic_as as *const u8),
+    ]
+}
