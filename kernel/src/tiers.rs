@@ -13,15 +13,21 @@ pub enum TierChoice {
     Script,
 }
 
-/// Builds the tier. Called on the executor thread, so a slow start delays only the first cell.
-pub fn rustc_tier(choice: TierChoice) -> Box<dyn RustcTier> {
-    match choice {
-        TierChoice::Script => Box::new(crate::script_tier::ScriptTier::default()),
-        TierChoice::Evcxr => evcxr_tier(),
-    }
+/// When evcxr starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// At once, in the background, so the first Rust cell waits only for what is left of it.
+    Eager,
+    /// With the first job sent to the tier: a session that never uses it never loads
+    /// rust-analyzer's crate graph (hundreds of MB) nor spends the CPU on it.
+    OnFirstUse,
 }
 
-fn evcxr_tier() -> Box<dyn RustcTier> {
-    // Returns at once: evcxr starts in the background and the first Rust cell waits for it.
-    Box::new(crate::rustc_tier::EvcxrTier::new())
+/// Builds the tier. Called on the executor thread, so a slow start delays only the first cell.
+pub fn rustc_tier(choice: TierChoice, start: Start) -> Box<dyn RustcTier> {
+    match choice {
+        TierChoice::Script => Box::new(crate::script_tier::ScriptTier::default()),
+        // Returns at once: evcxr starts in the background and the first Rust cell waits for it.
+        TierChoice::Evcxr => Box::new(crate::rustc_tier::EvcxrTier::new(start == Start::OnFirstUse)),
+    }
 }

@@ -22,7 +22,7 @@ use anyhow::Context;
 use serde_json::{json, Value};
 
 use crate::executor::{Executor, JobPanicked};
-use crate::tiers::{rustc_tier, TierChoice};
+use crate::tiers::{rustc_tier, Start, TierChoice};
 use accel_magics::CellError;
 pub use notebook::{joined, Notebook};
 use sink::{Outputs, RunSink};
@@ -51,7 +51,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let out_path = args.output.clone().unwrap_or_else(|| default_output(&args.notebook));
 
     let tier = args.tier;
-    let executor = Executor::start(move || rustc_tier(tier));
+    let start = if only_jit_cells(&mut nb) { Start::OnFirstUse } else { Start::Eager };
+    let executor = Executor::start(move || rustc_tier(tier, start));
     let outputs = Arc::new(Mutex::new(Outputs::default()));
     let mut count = 0usize;
     let mut failure: Option<String> = None;
@@ -178,4 +179,39 @@ fn write(nb: &Notebook, path: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Whether every non-empty code cell is a `%%jit` cell. Such a notebook starts evcxr only if a
+/// cell turns out to need it: its run never loads rust-analyzer's crate graph (hundreds of MB)
+/// nor spends CPU on it beside the fast tier's work. Any other notebook starts evcxr at once,
+/// so its first Rust cell waits only for what is left of the start.
+fn only_jit_cells(nb: &mut Notebook) -> bool {
+    nb.cells_mut().iter().filter(|c| c.get("cell_type").and_then(Value::as_str) == Some("code")).all(|c| {
+        let source = joined(c.get("source").unwrap_or(&Value::Null));
+        let source = source.trim_start();
+        source.is_empty() || source.strip_prefix("%%jit").is_some_and(|rest| rest.starts_with(char::is_whitespace) || rest.is_empty())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nb(sources: &[&str]) -> Notebook {
+        let cells: Vec<Value> = sources
+            .iter()
+            .map(|s| serde_json::json!({"cell_type": "code", "source": s, "metadata": {}, "outputs": []}))
+            .chain([serde_json::json!({"cell_type": "markdown", "source": "# t", "metadata": {}})])
+            .collect();
+        Notebook(serde_json::json!({"nbformat": 4, "cells": cells}))
+    }
+
+    #[test]
+    fn only_jit_cells_decides_when_evcxr_starts() {
+        assert!(only_jit_cells(&mut nb(&["%%jit\nlet a = 1;", "  \n", "\n%%jit --fastmath\n1"])));
+        assert!(only_jit_cells(&mut nb(&[])));
+        assert!(!only_jit_cells(&mut nb(&["%%jit\n1", "1 + 1"])));
+        assert!(!only_jit_cells(&mut nb(&["%%jitter\n1"])));
+        assert!(!only_jit_cells(&mut nb(&["%timeit 1 + 1"])));
+    }
 }

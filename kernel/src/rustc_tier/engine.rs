@@ -356,16 +356,17 @@ fn cache_size_mb() -> u64 {
 }
 
 /// `preload`: add the accel crate when the worker is first idle (`prelude_dep`, "Preloading").
-pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>, preload: bool) -> Sender<Job> {
+/// `on_first_use`: start evcxr only when the first job arrives.
+pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>, preload: bool, on_first_use: bool) -> Sender<Job> {
     let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
     std::thread::Builder::new()
         .name("accel-rustc-tier".to_owned())
-        .spawn(move || worker(command, shared, jobs_rx, preload))
+        .spawn(move || worker(command, shared, jobs_rx, preload, on_first_use))
         .expect("cannot start the rustc tier thread");
     jobs_tx
 }
 
-fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>, preload: bool) {
+fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>, preload: bool, on_first_use: bool) {
     let start = |shared: &Shared| -> Result<Engine, String> {
         let started = catch_unwind(AssertUnwindSafe(|| Engine::start(command.as_ref(), shared)))
             .unwrap_or_else(|_| Err("evcxr panicked while starting".to_owned()));
@@ -375,10 +376,17 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
         }
         started
     };
+    let mut first = None;
+    if on_first_use {
+        let Ok(job) = jobs.recv() else { return };
+        first = Some(job);
+    }
     let mut engine = start(&shared);
     let mut preload = preload.then_some(PreloadStage::Dep);
     loop {
-        let job = if let Some(stage) = preload {
+        let job = if let Some(job) = first.take() {
+            job
+        } else if let Some(stage) = preload {
             // Preload once the session has been idle for a moment (a user typing, not a
             // notebook run cell after cell, whose cells must not wait for it); a cell that
             // arrives meanwhile runs before the next stage.

@@ -48,11 +48,12 @@ pub struct EvcxrTier {
 const PRELOAD_NOTE_AFTER: Duration = Duration::from_millis(1000);
 
 impl EvcxrTier {
-    /// Starts evcxr in the background, with this executable (`accel`) as its child.
-    /// Returns at once; the first `eval` waits for evcxr to be ready. Once idle, the tier
-    /// preloads the accel crate (`prelude_dep`, "Preloading"; `ACCEL_PRELOAD_ACCEL=0`: off).
-    pub fn new() -> Self {
-        Self::start(None, prelude_dep::preload_enabled())
+    /// Starts evcxr in the background (`on_first_use`: when the first job arrives), with this
+    /// executable (`accel`) as its child. Returns at once; the first `eval` waits for evcxr to
+    /// be ready. Once idle, the tier preloads the accel crate (`prelude_dep`, "Preloading";
+    /// `ACCEL_PRELOAD_ACCEL=0`: off).
+    pub fn new(on_first_use: bool) -> Self {
+        Self::start(None, prelude_dep::preload_enabled(), on_first_use)
     }
 
     /// Like `new`, but evcxr's child is `command()`: a binary that calls
@@ -60,12 +61,12 @@ impl EvcxrTier {
     /// executable is the test harness).
     #[cfg_attr(not(test), allow(dead_code))] // test-only constructor
     pub fn with_child_command(command: impl Fn() -> Command + Send + Sync + 'static) -> Self {
-        Self::start(Some(Arc::new(command)), false)
+        Self::start(Some(Arc::new(command)), false, false)
     }
 
-    fn start(command: Option<ChildCommand>, preload: bool) -> Self {
+    fn start(command: Option<ChildCommand>, preload: bool, on_first_use: bool) -> Self {
         let shared = Arc::new(Shared::new());
-        let jobs = engine::spawn_worker(command.clone(), shared.clone(), preload);
+        let jobs = engine::spawn_worker(command.clone(), shared.clone(), preload, on_first_use);
         EvcxrTier { jobs, shared, command }
     }
 
@@ -77,7 +78,7 @@ impl EvcxrTier {
     fn submit(&mut self, job: Job) {
         if let Err(crossbeam_channel::SendError(job)) = self.jobs.send(job) {
             // The worker thread is gone (it never should be): start a new one.
-            self.jobs = engine::spawn_worker(self.command.clone(), self.shared.clone(), false);
+            self.jobs = engine::spawn_worker(self.command.clone(), self.shared.clone(), false, false);
             let _ = self.jobs.send(job);
         }
     }
@@ -161,12 +162,6 @@ impl EvcxrTier {
                 out.flush();
             }
         }
-    }
-}
-
-impl Default for EvcxrTier {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -30,7 +30,7 @@ use jupyter_zmq_client::{
 };
 
 use crate::executor::Executor;
-use crate::tiers::{rustc_tier, TierChoice};
+use crate::tiers::{rustc_tier, Start, TierChoice};
 use iopub::Iopub;
 use stdin::Stdin;
 
@@ -87,7 +87,7 @@ pub fn serve(connection_file: &Path, tier: TierChoice) -> anyhow::Result<()> {
     }
     // The session (and the rustc tier inside it) starts on its own thread now, in
     // parallel with binding the sockets; kernel_info never waits for it.
-    let executor = Executor::start(move || rustc_tier(tier));
+    let executor = Executor::start(move || rustc_tier(tier, Start::Eager));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
