@@ -270,6 +270,44 @@ let mut k = Array2::<f64>::zeros((2, 3));
 }
 """),
     md("""
+## Masks and 3-d arrays
+
+A comparison inside `mapv` makes a bool array (numpy's mask): `!`, `&`, `|` and `^` combine masks
+(ndarray's operators, run by the same compiled library code as in the rustc tier), `m[[i, j]]` reads
+one byte, and `==` compares whole arrays (shape and elements). Rust has no `sum` of bools; count
+with `m.mapv(|b| b as i32).sum()`.
+"""),
+    code("""
+%%jit
+let temps = Array::from_shape_vec((3, 4), vec![12.5, 18.0, 21.5, 9.0, 25.5, 30.0, 14.0, 19.5, 22.0, 8.5, 27.0, 16.0]).unwrap();
+let hot = temps.mapv(|t| t > 20.0);
+let cold = temps.mapv(|t| t < 10.0);
+let mild = !(&hot | &cold);
+println!("hot: {}, cold: {}, mild: {}", hot.mapv(|b| b as i32).sum(), cold.mapv(|b| b as i32).sum(), mild.mapv(|b| b as i32).sum());
+println!("{}", mild == (!&hot & !&cold));
+mild
+"""),
+    md("""
+`Array3` works like `Array2` with one more index: `a[[i, j, k]]` compiles to a strided load with
+ndarray's bounds check, and library calls (`sum_axis`, `mean`, arithmetic) return arrays of the
+right dimension.
+"""),
+    code("""
+%%jit
+fn fill_volume(v: &mut Array3<f64>) {
+    let (n, m, p) = v.dim();
+    for i in 0..n {
+        for j in 0..m {
+            for k in 0..p { v[[i, j, k]] = (i * 100 + j * 10 + k) as f64; }
+        }
+    }
+}
+let mut vol = Array3::<f64>::zeros((2, 3, 4));
+fill_volume(&mut vol);
+println!("{:?} {} {}", vol.shape(), vol.sum(), vol.mean().unwrap());
+vol.sum_axis(Axis(2))
+"""),
+    md("""
 ## What did each line become?
 
 `%annotate` shades every line by the machine work it generated (bounds checks, calls, allocations);

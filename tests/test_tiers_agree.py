@@ -110,6 +110,42 @@ println!("{:.6}", bumped - cx.sum().compute_scalar());
 cy
 """
 
+# Bool masks (a comparison in `mapv`, `!`/`&`/`|`, `==` of whole arrays), a 3-d array with strided
+# loops and library reductions, and `assert_eq!` on arrays failing with the arrays' Debug text.
+MASKS = """
+use accel::prelude::*;
+fn count_agree(m: &Array2<bool>) -> i32 { m.mapv(|b| b as i32).sum() }
+let ta = Array::from_shape_vec((3, 4), (0..12).map(|x| (x as f64 * 0.37).sin()).collect::<Vec<f64>>()).unwrap();
+let hot = ta.mapv(|t| t > 0.5);
+let cold = ta.mapv(|t| t < -0.5);
+let mild = !(&hot | &cold);
+println!("{} {} {}", count_agree(&hot), count_agree(&cold), count_agree(&mild));
+println!("{:?} {} {}", hot, mild == (!&hot & !&cold), hot[[1, 2]]);
+mild
+"""
+
+ARRAY3 = """
+use accel::prelude::*;
+fn fill3_agree(a: &mut Array3<f64>) {
+    let (n, m, p) = a.dim();
+    for i in 0..n { for j in 0..m { for k in 0..p { a[[i, j, k]] = (i * 100 + j * 10 + k) as f64 * 0.5; } } }
+}
+let mut vol = Array3::<f64>::zeros((2, 3, 4));
+fill3_agree(&mut vol);
+println!("{:?} {:?} {} {}", vol.shape(), vol.dim(), vol.sum(), vol.mean().unwrap());
+let vs = &vol * 2.0 - 1.0;
+println!("{:?}", vs.sum_axis(Axis(0)));
+vs
+"""
+
+ARRAY_EQ_PANIC = """
+use accel::prelude::*;
+let ea = array![[1, 2], [3, 4]];
+let eb = ea.clone();
+println!("{} {}", ea == eb, ea != &eb + 1);
+assert_eq!(ea, &eb + 1);
+"""
+
 CASES = {
     "get_primes": GET_PRIMES,
     "floats": FLOATS,
@@ -119,6 +155,9 @@ CASES = {
     "explicit_panic": EXPLICIT_PANIC,
     "func_normal": FUNC_NORMAL,
     "chunked": CHUNKED,
+    "masks": MASKS,
+    "array3": ARRAY3,
+    "array_eq_panic": ARRAY_EQ_PANIC,
 }
 
 

@@ -195,6 +195,8 @@ z &= &array![[true, false], [false, true]];
 let w = mask_of(&array![1.0, 5.0, 3.0], 2.5);
 println!(\"{} {} {} {}\", count(&w), w, !w.clone(), true & &w);
 println!(\"{}\", m.t());
+let mild = !(&m | &n);
+println!(\"{} {}\", mild == (!&m & !&n), (m.clone() & n.clone()) | x.clone());
 {
     let r = m.row(1);
     println!(\"{} {}\", r, z);

@@ -98,3 +98,56 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("nd_assign_logic_as_bool", assign_logic_as as *const u8),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::array_rt::{obj_free, off_dim, off_stride, OFF_LEN, OFF_SHAPE3};
+    use ndarray::{array, Array3};
+
+    fn read<T: Copy>(p: *const u8, off: i32) -> T {
+        unsafe { *(p.add(off as usize) as *const T) }
+    }
+
+    /// Compiled code finds every axis of a 3-d box where `off_dim`/`off_stride` say, and the
+    /// three dims in a row at `OFF_SHAPE3` (`shape()`); 1-d/2-d offsets are unchanged.
+    #[test]
+    fn header_of_a_3d_box() {
+        let a = Array3::<f64>::zeros((2, 3, 4)).into_dyn();
+        let p = new_box(a);
+        for (k, (d, s)) in [(2usize, 12isize), (3, 4), (4, 1)].into_iter().enumerate() {
+            assert_eq!(read::<usize>(p, off_dim(k)), d, "dim {k}");
+            assert_eq!(read::<isize>(p, off_stride(k)), s, "stride {k}");
+        }
+        assert_eq!([read::<usize>(p, OFF_SHAPE3), read(p, OFF_SHAPE3 + 8), read(p, OFF_SHAPE3 + 16)], [2, 3, 4]);
+        assert_eq!(read::<usize>(p, OFF_LEN), 24);
+        let b = new_box(array![[1i64, 2, 3], [4, 5, 6]].into_dyn());
+        assert_eq!((read::<usize>(b, off_dim(0)), read::<usize>(b, off_dim(1)), read::<isize>(b, off_stride(0))), (2, 3, 3));
+        unsafe { obj_free(p) };
+        unsafe { obj_free(b) };
+    }
+
+    /// The logical shims give ndarray's own results (a null context: no panic is expected).
+    #[test]
+    fn logical_ops_are_ndarrays() {
+        let x = array![[true, false], [false, true]].into_dyn();
+        let y = array![[true, true], [false, false]].into_dyn();
+        let (m, n) = (new_box(x.clone()), new_box(y.clone()));
+        let ctx = std::ptr::null_mut();
+        let cases = [(logic_aa(ctx, m, n, 0, 1), &x & &y), (logic_aa(ctx, m, n, 1, 1), &x | &y), (logic_aa(ctx, m, n, 2, 1), &x ^ &y)];
+        for (p, want) in cases {
+            assert_eq!(arr(p), want);
+            unsafe { obj_free(p) };
+        }
+        let r = not(ctx, m, 1);
+        assert_eq!(arr(r), !&x);
+        assert!(!eq(ctx, r, m, 1) && eq(ctx, m, m, 1));
+        let s = logic_sa(ctx, true, n, 2, 1);
+        assert_eq!(arr(s), true ^ &y);
+        assign_logic_as(ctx, m, true, 1, 1);
+        assert_eq!(arr(m), ndarray::ArrayD::from_elem(vec![2, 2], true));
+        for p in [r, s, m, n] {
+            unsafe { obj_free(p) };
+        }
+    }
+}
