@@ -15,6 +15,7 @@ const REFUSED: &[(&str, &str, &str, usize, usize, &str)] = &[
     ("== of 1-d and 2-d arrays", "let a = array![1.0, 2.0];\nlet b = array![[1.0, 2.0]];\nprintln!(\"x\");\nlet c = a == b;\n", "error[E0277]", 4, 11, "can't compare"),
     ("== of an array and a scalar", "let a = array![1.0, 2.0];\nlet d = a == 1.0;\n", "error[E0277]", 2, 11, "can't compare"),
     ("!= of f64 and i64 arrays", "let a = array![1.0, 2.0];\nlet b = array![1i64, 2];\nlet d = &a != &b;\n", "error[E0277]", 3, 12, "can't compare"),
+    ("assert_eq! of an array and a view", "let a = Array1::<f64>::zeros(2);\n{\n    let v = a.view();\n    assert_eq!(a, v);\n}\n", "unsupported", 4, 19, "between an array and a view"),
     // bool arrays: what Rust does not define for bool
     ("zeros of bool", "let z = Array2::<bool>::zeros((2, 2));\n", "error[E0277]", 1, 9, "bool: Zero"),
     ("sum of a mask", "let m = Array1::from_elem(3, true);\nlet s = m.sum();\n", "error[E0277]", 2, 11, "bool: Zero"),

@@ -616,6 +616,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let (es, msg) = macros::parse_assert(toks, 2, span)?;
                 let l = self.expr(&es[0], None)?;
                 let r = self.expr(&es[1], Some(&l.ty.clone()))?;
+                let (lt, rt) = (self.infer.resolve(l.ty.peel_refs(), false), self.infer.resolve(r.ty.peel_refs(), false));
+                if matches!((&lt, &rt), (Ty::Nd(..), Ty::NdView(..)) | (Ty::NdView(..), Ty::Nd(..))) {
+                    // valid Rust (ndarray compares any storage), but one side's Debug/eq here is typed by the other's
+                    return Err(Error::unsupported(r.span, format!("`{name}!` between an array and a view")).hint("compare `a == v` (or `assert_eq!(a, v.to_owned())`), or use %%rust"));
+                }
                 self.unify(&l.ty, &r.ty, r.span)?;
                 let msg = match msg {
                     Some(f) => Some(self.format(f)?),
