@@ -24,6 +24,7 @@ const REFUSED: &[(&str, &str, &str, usize, usize, &str)] = &[
     ("& of float arrays", "let f = array![1.0, 2.0];\nlet q = &f & &f;\n", "unsupported", 2, 9, "operator `&` on arrays of"),
     ("max of a mask", "let m = Array1::from_elem(3, true);\nlet s = m.max().unwrap();\n", "unsupported", 2, 11, "method `max`"),
     ("accel's gt helper", "let a = array![1.0, 2.0];\nlet m = a.gt(&1.5).unwrap();\n", "unsupported", 2, 11, "accel's `gt`"),
+    ("a chunked mask", "let m = Array2::from_elem((4, 4), true);\nlet c = Chunked::from_array(&m, (2, 2));\n", "unsupported", 2, 29, "chunked arrays of `bool`"),
     // 3-d arrays
     ("nrows of a 3-d array", "let a = Array3::<f64>::zeros((2, 2, 2));\nlet r = a.nrows();\n", "error[E0599]", 2, 11, "no method named `nrows`"),
     ("view of a 3-d array", "let a = Array3::<f64>::zeros((2, 2, 2));\nlet s = a.view().sum();\n", "unsupported", 2, 11, "views of 3-d arrays"),

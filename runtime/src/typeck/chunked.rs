@@ -231,7 +231,8 @@ impl<'a, 'e> Ck<'a, 'e> {
                 if !matches!(t, Ty::Ref(..)) {
                     return Err(Error::new(x.span, "mismatched types").code("E0308").label(format!("expected `&ArrayBase<_, _>`, found `{t}`")).hint("consider borrowing here: `&a`"));
                 }
-                let Some(sfx) = elem_sfx(&e) else { return Err(Error::unsupported(x.span, format!("arrays of `{e}` in the fast tier"))) };
+                // (bool arrays are fast-tier arrays too, but not chunked: no `ch_from_array_bool`)
+                let Some(sfx) = elem_sfx(&e).filter(|s| *s != "bool") else { return Err(Error::unsupported(x.span, format!("chunked arrays of `{e}` in the fast tier"))) };
                 let name: &'static str = match sfx {
                     "f64" => "ch_from_array_f64",
                     "f32" => "ch_from_array_f32",
