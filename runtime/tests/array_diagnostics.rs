@@ -29,6 +29,17 @@ const REFUSED: &[(&str, &str, &str, usize, usize, &str)] = &[
     ("nrows of a 3-d array", "let a = Array3::<f64>::zeros((2, 2, 2));\nlet r = a.nrows();\n", "error[E0599]", 2, 11, "no method named `nrows`"),
     ("view of a 3-d array", "let a = Array3::<f64>::zeros((2, 2, 2));\nlet s = a.view().sum();\n", "unsupported", 2, 11, "views of 3-d arrays"),
     ("a 4-d shape", "let a = Array::<f64, _>::zeros((2, 2, 2, 2));\n", "unsupported", 1, 9, "1, 2 or 3 dimensions"),
+    // iteration: the loop borrows the array until it ends (rustc's codes and positions)
+    ("write while iterating", "let mut a = Array2::<f64>::zeros((2, 2));\nfor x in a.iter() { a[[0, 0]] = 1.0; }\n", "error[E0502]", 2, 21, "cannot borrow `a` as mutable because it is also borrowed as immutable"),
+    ("read while iter_mut", "let mut a = Array2::<f64>::zeros((2, 2));\nfor x in a.iter_mut() { let y = a[[0, 0]]; *x = y; }\n", "error[E0502]", 2, 33, "cannot borrow `a` as immutable because it is also borrowed as mutable"),
+    ("reassign while iterating", "let mut a = Array2::<f64>::zeros((2, 2));\nfor x in &a { a = Array2::<f64>::ones((2, 2)); }\n", "error[E0506]", 2, 15, "cannot assign to `a` because it is borrowed"),
+    ("mapv_inplace while iterating", "let mut a = Array1::<f64>::zeros(3);\nfor x in a.iter() { a.mapv_inplace(|v| v + 1.0); }\n", "error[E0502]", 2, 21, "cannot borrow `a` as mutable"),
+    ("+= while iterating", "let mut a = Array1::<f64>::zeros(3);\nfor x in a.iter() { a += 1.0; }\n", "error[E0502]", 2, 21, "cannot borrow `a` as mutable"),
+    ("len while iter_mut", "let mut a = Array1::<f64>::zeros(3);\nfor x in a.iter_mut() { println!(\"{}\", a.len()); }\n", "error[E0502]", 2, 40, "cannot borrow `a` as immutable"),
+    ("iter_mut of an immutable array", "let a = Array1::<f64>::zeros(3);\nfor x in a.iter_mut() { *x = 1.0; }\n", "error[E0596]", 2, 10, "cannot borrow `a` as mutable, as it is not declared as mutable"),
+    ("iter_mut of a view", "fn f() {\n    let a = Array1::<f64>::zeros(3);\n    let v = a.view();\n    for x in v.iter_mut() { *x = 1.0; }\n}\n", "error[E0596]", 4, 14, "cannot borrow data in dereference of `ArrayBase<ViewRepr<&f64>, Dim<[usize; 1]>, f64>` as mutable"),
+    ("an array by value", "let a = Array1::<f64>::zeros(3);\nfor x in a { println!(\"{}\", x); }\n", "unsupported", 2, 10, "by value"),
+    ("rev over a 2-d array", "let a = Array2::<f64>::zeros((2, 2));\nlet v: Vec<f64> = a.iter().rev().copied().collect();\n", "error[E0277]", 2, 28, "DoubleEndedIterator` is not satisfied"),
     ("wrong number of indexes", "let a = Array3::<f64>::zeros((2, 2, 2));\nlet x = a[[0, 1]];\n", "error", 2, 9, "the index has 2 components but the array has 3 dimensions"),
 ];
 

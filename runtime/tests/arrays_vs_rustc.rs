@@ -261,6 +261,55 @@ a[[1, 2, 4]]",
         "let e = Array1::<f64>::zeros(0);
 e.max().unwrap()",
     ),
+    (
+        "array_iteration",
+        "fn total(a: &Array2<f64>) -> f64 {
+    let mut s = 0.0;
+    for x in a { s += x; }
+    s
+}
+fn scale(a: &mut Array1<f64>, k: f64) {
+    for x in a.iter_mut() { *x *= k; }
+}
+fn dotv(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()
+}",
+        "let mut a = Array2::<f64>::from_shape_vec((3, 4), (0..12).map(|k| ((k / 4) * 10 + k % 4) as f64).collect::<Vec<f64>>()).unwrap();
+let mut s = 0.0;
+for x in a.iter() { s += *x; }
+let t: f64 = a.iter().map(|x| x * 2.0).sum();
+let mut v = Vec::new();
+for x in &a.t() { v.push(*x); }
+let r: Vec<f64> = a.row(1).iter().copied().collect();
+let c: Vec<f64> = a.column(2).iter().map(|x| x + 0.5).collect();
+println!(\"{} {} {:?} {:?} {:?}\", s, t, v, r, c);
+let e: Vec<(usize, f64)> = a.slice(s![.., 1..;2]).iter().enumerate().map(|(i, x)| (i, *x)).collect();
+let back: Vec<f64> = a.slice(s![1, ..;-1]).iter().copied().collect();
+println!(\"{:?} {:?}\", e, back);
+let mut b = a.clone();
+for x in b.iter_mut() { *x = *x * 2.0 + 1.0; }
+for x in &mut b { *x -= 1.0; }
+for x in b.row_mut(1) { *x = -*x; }
+for x in b.column_mut(0).iter_mut() { *x += 100.0; }
+let mut r1 = Array1::<f64>::from_vec(vec![1.0, 2.0, 3.0]);
+scale(&mut r1, 0.5);
+let z: f64 = a.iter().zip(b.t().iter()).map(|(x, y)| x * y).sum();
+let one = Array1::<i32>::from_vec(vec![3, 1, 4, 1, 5]);
+let m = one.iter().max().unwrap();
+let rv: Vec<i32> = one.iter().rev().copied().collect();
+let cnt = one.iter().filter(|&&x| x > 1).count();
+let any = b.iter().any(|&x| x < 0.0);
+let folded = b.iter().fold(0.0, |acc, x| acc * 0.5 + x);
+println!(\"{} {} {} {:?} {} {} {} {:?} {}\", total(&b), z, m, rv, cnt, any, folded, r1, dotv(a.row(0), b.column(2)));
+let a3 = Array3::<i64>::from_shape_vec((2, 3, 2), (0..12).map(|k| ((k / 6) * 100 + ((k / 2) % 3) * 10 + k % 2) as i64).collect::<Vec<i64>>()).unwrap();
+let w: Vec<i64> = a3.iter().copied().collect();
+println!(\"{:?} {}\", w, a3.iter().map(|x| x * 2).sum::<i64>());
+let mut mask = Array1::from_elem(4, false);
+for (i, m) in mask.iter_mut().enumerate() { *m = i % 2 == 1; }
+let trues = mask.iter().filter(|&&m| m).count();
+println!(\"{} {:?}\", trues, mask);
+b",
+    ),
 ];
 
 /// The accel rlib this test binary links (same compiler, same build).

@@ -34,7 +34,7 @@ impl Lowerer<'_, '_> {
 
     /// A header field of the array `e` evaluates to: read-only for boxes, plain for views
     /// (`lower/views.rs`).
-    fn hdr_load_of(&mut self, e: &Expr, a: Value, off: i32) -> Value {
+    pub(super) fn hdr_load_of(&mut self, e: &Expr, a: Value, off: i32) -> Value {
         if matches!(e.ty.peel_refs(), Ty::NdView(..)) {
             self.b.ins().load(types::I64, flags(), a, off)
         } else {

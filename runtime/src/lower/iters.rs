@@ -3,10 +3,12 @@
 //! step_by keep counters, zip pulls from a second cursor, chain emits a second loop),
 //! and the consumer (or the `for` body) receives items. No boxing, no indirect calls.
 
+use super::array_iters::NdWalk;
 use super::{cl_ty, flags, repr, Lowerer, Repr, V};
 use crate::diag::{Error, Result};
 use crate::exec::rt;
 use crate::typeck::ty::{option_payload_offset, tuple_offsets, Ty};
+use crate::typeck::array_iters::is_nd_source;
 use crate::typeck::typed::{Adapter, Consumer, IterExpr, IterSrc, Pat};
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, Value};
 use cranelift_frontend::Variable;
@@ -43,6 +45,8 @@ struct ZipSt {
     maps: Vec<Adapter>,
     signed: bool,
     mutable: bool,
+    /// An array or view partner: its header (elements addressed from the cursor).
+    nd: Option<NdWalk>,
 }
 
 fn item_ty_of_src(src: &IterSrc, ty_hint: &Ty) -> Ty {
@@ -150,7 +154,14 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     e64 = self.b.ins().iadd_imm_s(e64, 1);
                 }
                 self.b.def_var(cur, s64);
-                Ok(ZipSt { cur, end: e64, elems: None, item_ty: ty, maps: o.adapters.clone(), signed, mutable: false })
+                Ok(ZipSt { cur, end: e64, elems: None, item_ty: ty, maps: o.adapters.clone(), signed, mutable: false, nd: None })
+            }
+            IterSrc::Elems { seq, .. } if is_nd_source(seq) => {
+                let w = self.nd_walk(seq)?;
+                let z = self.b.ins().iconst(types::I64, 0);
+                self.b.def_var(cur, z);
+                let (end, et, mutable) = (w.len, w.et.clone(), w.mutable);
+                Ok(ZipSt { cur, end, elems: Some((w.data, et.clone(), true)), item_ty: et, maps: o.adapters.clone(), signed: false, mutable, nd: Some(w) })
             }
             IterSrc::Elems { seq, by_ref } => {
                 let (p, n) = self.seq_parts(seq)?;
@@ -161,7 +172,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     _ => unreachable!(),
                 };
                 let mutable = matches!(seq.ty, Ty::Ref(_, true));
-                Ok(ZipSt { cur, end: n, elems: Some((p, et.clone(), *by_ref)), item_ty: et, maps: o.adapters.clone(), signed: false, mutable })
+                Ok(ZipSt { cur, end: n, elems: Some((p, et.clone(), *by_ref)), item_ty: et, maps: o.adapters.clone(), signed: false, mutable, nd: None })
             }
         }
     }
@@ -169,6 +180,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     #[allow(clippy::too_many_arguments)]
     fn source_loop(&mut self, src: &IterSrc, rev: bool, item_ty: &Ty, heads: &[(Variable, Value)], strip: bool, end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
         let _ = item_ty_of_src(src, item_ty);
+        if let IterSrc::Elems { seq, .. } = src {
+            if is_nd_source(seq) {
+                return self.nd_source_loop(seq, rev, heads, strip, end_b, exit, f);
+            }
+        }
         let header = self.b.create_block();
         let body = self.b.create_block();
         let latch = self.b.create_block();
@@ -316,7 +332,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.load_mem(et, addr, 0)
     }
 
-    fn head_checks(&mut self, heads: &[(Variable, Value)], exit: Block) {
+    pub(super) fn head_checks(&mut self, heads: &[(Variable, Value)], exit: Block) {
         for (v, n) in heads {
             let c = self.b.use_var(*v);
             let done = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, c, *n);
@@ -406,6 +422,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                         let ct = cl_ty(&z.item_ty);
                         let v = self.resize_int(c, types::I64, ct, z.signed);
                         Item::V(V::S(v))
+                    }
+                    Some((_, et, by_ref)) if z.nd.is_some() => {
+                        let w = z.nd.as_ref().expect("checked");
+                        let a = self.nd_elem_addr(w, c);
+                        Item::V(self.elem_item(et, a, *by_ref, z.mutable))
                     }
                     Some((p, et, by_ref)) => {
                         let off = self.b.ins().imul_imm_s(c, et.layout().0 as i64);
@@ -748,7 +769,7 @@ fn clone_st(s: &St) -> St {
         St::Counter(v) => St::Counter(*v),
         St::Limit(v, n) => St::Limit(*v, *n),
         St::Step(v, k) => St::Step(*v, *k),
-        St::Zip(z) => St::Zip(Box::new(ZipSt { cur: z.cur, end: z.end, elems: z.elems.clone(), item_ty: z.item_ty.clone(), maps: z.maps.clone(), signed: z.signed, mutable: z.mutable })),
+        St::Zip(z) => St::Zip(Box::new(ZipSt { cur: z.cur, end: z.end, elems: z.elems.clone(), item_ty: z.item_ty.clone(), maps: z.maps.clone(), signed: z.signed, mutable: z.mutable, nd: z.nd.clone() })),
     }
 }
 

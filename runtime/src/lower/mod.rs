@@ -14,6 +14,7 @@
 //! workspace slots.
 
 mod arrays;
+mod array_iters;
 mod chunked;
 mod calls;
 mod consts;

@@ -410,9 +410,26 @@ fn earlier_cell_refs(f: &Fn) -> Result<()> {
 }
 
 pub fn check(f: &Fn) -> Result<()> {
+    // The item of `for x in v.iter_mut()` / `&mut a` (also `(i, x)` of `enumerate`) is a `&mut`
+    // to one element for one iteration; the loop's borrow of `v` is checked with the loop.
+    let mut loop_items: HashSet<u32> = HashSet::new();
+    visit_block(&f.body, &mut |e| {
+        if let K::For { pat, .. } = &e.kind {
+            let mut stack = vec![pat];
+            while let Some(p) = stack.pop() {
+                match p {
+                    Pat::Bind(id) => {
+                        loop_items.insert(*id);
+                    }
+                    Pat::Tuple(ps) => stack.extend(ps),
+                    _ => {}
+                }
+            }
+        }
+    }, f);
     for (i, l) in f.locals.iter().enumerate() {
         if let Ty::Ref(t, true) = &l.ty {
-            if t.is_scalar() && !f.params.contains(&(i as u32)) {
+            if t.is_scalar() && !f.params.contains(&(i as u32)) && !(loop_items.contains(&(i as u32)) && !l.mutable) {
                 return Err(Error::unsupported(l.span, format!("a variable of type `&mut {t}` (a `&mut` to a scalar only as a fn argument)")));
             }
         }

@@ -453,7 +453,12 @@ impl<'a, 'e> Ck<'a, 'e> {
                 // Assigning to an immutable binding directly: rustc's E0384.
                 Error::new(e.span, format!("cannot assign twice to immutable variable `{name}`")).code("E0384").label("cannot assign twice to immutable variable")
             } else {
-                Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")).code("E0596").label("cannot borrow as mutable")
+                let msg = match what.strip_prefix("borrow ") {
+                    // rustc: "cannot borrow `v` as mutable, as it is not declared as mutable"
+                    Some(how) => format!("cannot borrow `{name}` {how}, as it is not declared as mutable"),
+                    None => format!("cannot {what} `{name}`, as it is not declared as mutable"),
+                };
+                Error::new(e.span, msg).code("E0596").label("cannot borrow as mutable")
             })
         };
         let bad_inner = |name: &str| Err(Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")));

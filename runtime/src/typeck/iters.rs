@@ -2,6 +2,7 @@
 //! enumerate, zip, rev, take, skip, step_by, chain, copied) and a consumer (sum, fold,
 //! collect, ...). They are checked here as one `IterExpr` and lowered to a plain loop.
 
+use super::array_iters::NdIterHow;
 use super::check::{Binding, Ck, R};
 use super::ty::{Ty, VarKind};
 use super::typed::{Adapter, Consumer, Expr, ExprKind as K, IterExpr, IterSrc};
@@ -65,6 +66,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                             return Err(Error::new(span, format!("`{n}` takes no arguments")));
                         }
                         let seq = self.expr(&m.receiver, None)?;
+                        let how = match n.as_str() {
+                            "iter" => NdIterHow::Shared,
+                            "iter_mut" => NdIterHow::Mut,
+                            _ => NdIterHow::Value,
+                        };
+                        let seq = match self.nd_iter(how, seq, span)? {
+                            Ok(it) => return Ok(it),
+                            Err(seq) => seq,
+                        };
                         let st = self.infer.resolve(&seq.ty, false);
                         let el = match st.peel_refs() {
                             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => (**t).clone(),
@@ -108,6 +118,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             syn::Expr::Reference(r) => {
                 let seq = self.expr(&r.expr, None)?;
+                let how = if r.mutability.is_some() { NdIterHow::Mut } else { NdIterHow::Shared };
+                let seq = match self.nd_iter(how, seq, span)? {
+                    Ok(it) => return Ok(it),
+                    Err(seq) => seq,
+                };
                 let el = match self.infer.resolve(&seq.ty, false).peel_refs() {
                     Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => (**t).clone(),
                     t => return Err(Error::new(span, format!("`&{t}` is not an iterator"))),
@@ -127,6 +142,10 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     fn iter_from_value(&mut self, e: &syn::Expr, span: Span) -> R<IterExpr> {
         let seq = self.expr(e, None)?;
+        let seq = match self.nd_iter(NdIterHow::Value, seq, span)? {
+            Ok(it) => return Ok(it),
+            Err(seq) => seq,
+        };
         let st = self.infer.resolve(&seq.ty, false);
         let (by_ref, item) = match &st {
             Ty::Vec(t) | Ty::Array(t, _) => (false, (**t).clone()),
@@ -197,6 +216,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 it.adapters.push(Adapter::Enumerate);
             }
             "rev" => {
+                self.nd_rev_check(it, Span::of_node(&m.method))?;
                 nargs(0)?;
                 it.adapters.push(Adapter::Rev);
             }

@@ -3,6 +3,7 @@
 //! construct — never a panic of the compiler.
 
 mod arrays;
+pub mod array_iters;
 mod borrows;
 mod check;
 mod chunked;
