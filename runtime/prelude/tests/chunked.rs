@@ -88,12 +88,22 @@ fn reductions_match_dense() {
     assert!((x.mean().compute_scalar() - a.mean().unwrap()).abs() < 1e-13);
     assert!((x.std(0.0).compute_scalar() - a.std(0.0)).abs() < 1e-12);
     assert_eq!(x.max().compute_scalar(), Reductions::max(&a).unwrap());
-    // zero-length axes: sums are 0 like numpy, the others have no identity
+    // zero-length axes: sums are 0 like numpy, min/max have no identity
     let z = Chunked::zeros((0, 5), 5);
     assert_eq!(z.sum_axis(Axis(0)).compute(), ArrayD::<f64>::zeros(IxDyn(&[5])));
     assert_eq!(z.sum().compute_scalar(), 0.0);
     assert!(z.max_axis(Axis(0)).try_compute().is_err());
     assert_eq!(z.max_axis(Axis(1)).compute().shape(), &[0]);
+    // mean/var/std over nothing are NaN, as numpy's and dask's (`np.var(np.zeros((0, 5)), axis=0)`)
+    for r in [z.mean_axis(Axis(0)), z.var_axis(Axis(0), 0.0), z.std_axis(Axis(0), 1.0)] {
+        let v = r.compute();
+        assert_eq!(v.shape(), &[5]);
+        assert!(v.iter().all(|x| x.is_nan()), "{v}");
+    }
+    assert!(z.var(0.0).compute_scalar().is_nan() && z.mean().compute_scalar().is_nan());
+    assert!(z.min().try_compute().is_err());
+    // a reduction over a non-empty axis of an array with another empty axis is empty, not NaN
+    assert_eq!(z.var_axis(Axis(1), 0.0).compute().shape(), &[0]);
     let e = x.sum_axis(Axis(2)).try_compute().unwrap_err().to_string();
     assert_eq!(e, "axis 2 is out of bounds for array of dimension 2");
     // 3-d, reduce the middle axis
@@ -253,6 +263,26 @@ fn concatenate_many_npy_files() {
     close(&x.mean_axis(Axis(0)).compute(), &want.mean_axis(Axis(0)).unwrap(), 1e-13);
     let bad = Chunked::concatenate(&[x.clone(), Chunked::zeros((2, 5), 2)], Axis(0));
     assert!(bad.error().unwrap().to_string().contains("must match exactly"));
+}
+
+#[test]
+fn stack_adds_an_axis_like_numpy() {
+    let a = data();
+    let b = a.mapv(|v| v * 2.0 - 1.0);
+    let (x, y) = (Chunked::from_array(&a, (10, 7)), Chunked::from_array(&b, (8, 5)));
+    for ax in 0..3 {
+        let s = Chunked::stack(&[x.clone(), y.clone(), x.clone()], Axis(ax));
+        let want = ndarray::stack(Axis(ax), &[a.view(), b.view(), a.view()]).unwrap();
+        assert_eq!(s.shape(), want.shape());
+        assert_eq!(s.chunks()[ax], vec![1, 1, 1]);
+        assert_eq!(s.compute(), want, "axis {ax}");
+    }
+    // the other axes' chunks are unified, as concatenate does
+    assert_eq!(Chunked::stack(&[x.clone(), y.clone()], Axis(0)).chunks()[1], vec![8, 2, 6, 4, 4, 6, 2, 5]);
+    let e = |c: Chunked| c.error().unwrap().to_string();
+    assert!(e(Chunked::stack(&[x.clone(), x.t()], Axis(0))).contains("all input arrays must have the same shape"));
+    assert!(e(Chunked::stack(&[x.clone()], Axis(3))).contains("axis 3 is out of bounds for array of dimension 3"));
+    assert!(e(Chunked::stack(&[], Axis(0))).contains("need at least one array"));
 }
 
 #[test]

@@ -431,8 +431,10 @@ fn eval_reduce(kind: ReduceKind, axes: &[usize], input: &Node, region: &[Range<u
     }
     let ts = tiles(input, &in_region, axes);
     if ts.is_empty() {
-        // reducing over a zero-length axis: only sums are allowed to get here (numpy: 0.0)
-        return Ok(ArrayD::zeros(IxDyn(&region_shape(region))));
+        // reducing over a zero-length axis (min/max are refused when the graph is built):
+        // numpy's and dask's sum is 0.0; mean, var and std divide 0 by 0 elements, NaN
+        let fill = if matches!(kind, ReduceKind::Sum) { 0.0 } else { f64::NAN };
+        return Ok(ArrayD::from_elem(IxDyn(&region_shape(region)), fill));
     }
     // group tiles by their kept ranges (an output sub-region); each group combines into one partial
     let kept = |t: &Region| -> Region {

@@ -232,7 +232,8 @@ impl Chunked {
             None => (0..n.shape.len()).collect(),
         };
         let reduced_len: usize = axes.iter().map(|&a| n.shape[a]).product();
-        if reduced_len == 0 && !matches!(kind, ReduceKind::Sum) {
+        // numpy and dask: a sum over nothing is 0, a mean/var/std NaN; min/max have no identity
+        if reduced_len == 0 && matches!(kind, ReduceKind::Min | ReduceKind::Max) {
             return Self::fail(ArrayError::Value(format!(
                 "zero-size array to reduction operation {kind:?} which has no identity"
             )));
@@ -392,6 +393,30 @@ impl Chunked {
             .map(|c| if c.is_empty() { vec![0] } else { c })
             .collect();
         Self::node_new(Op::Concat { axis: ax, inputs: nodes }, shape, chunks)
+    }
+
+    /// dask's `da.stack(arrays, axis)`: the arrays (all of one shape) along a new axis `axis`,
+    /// one chunk of length 1 per array; the other axes' chunks unified as by `concatenate`.
+    pub fn stack(arrays: &[Chunked], axis: Axis) -> Chunked {
+        let nodes: Vec<NodeRef> = match arrays.iter().map(|a| a.node().cloned()).collect::<Result<_>>() {
+            Ok(v) => v,
+            Err(e) => return Self::fail(e),
+        };
+        let Some(first) = nodes.first() else {
+            return Self::fail(ArrayError::Value("need at least one array to stack".into()));
+        };
+        let (ax, nd) = (axis.index(), first.shape.len());
+        if ax > nd {
+            return Self::fail(ArrayError::Index(format!("axis {ax} is out of bounds for array of dimension {}", nd + 1)));
+        }
+        if nodes.iter().any(|n| n.shape != first.shape) {
+            return Self::fail(ArrayError::Shape("all input arrays must have the same shape".into()));
+        }
+        let info: Vec<SliceInfoElem> = (0..=nd)
+            .map(|i| if i == ax { SliceInfoElem::NewAxis } else { SliceInfoElem::Slice { start: 0, end: None, step: 1 } })
+            .collect();
+        let expanded: Vec<Chunked> = arrays.iter().map(|a| a.slice(&info)).collect();
+        Self::concatenate(&expanded, axis)
     }
 
     /// dask's `rechunk`: the same array cut into new chunks (a shape, per-axis lengths, or a byte
