@@ -214,8 +214,79 @@ fn chunk_specs_as_vec_literals_and_byte_budgets() {
     // a byte budget picks the chunk shape as the library does ("64 MB" of f64 in one chunk here)
     let want = Chunked::ones((300, 200), "64 MB").mean().compute_scalar();
     assert_eq!(value_in(&mut ft, "Chunked::ones((300, 200), \"64 MB\").mean().compute_scalar()"), format!("{want:?}"));
-    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), vec![2; 2]);");
-    assert!(r.contains("`vec![n; k]` as a chunk spec") && r.contains("%%rust"), "{r}");
-    let r = refusal(&mut ft, "let c = Chunked::ones((4, 4), vec![vec![2, 2], vec![1, 3]]);");
-    assert!(r.contains("explicit chunk lengths per axis"), "{r}");
+    // `vec![n; k]`, Vec variables (moved into the call), `&[usize]`, explicit lengths per axis
+    let chunks_of = |src: &str, ft: &mut FastTier| value_in(ft, &format!("{src}\nc.chunks()"));
+    assert_eq!(chunks_of("let c = Chunked::ones((4, 5), vec![2; 2]);", &mut ft), format!("{:?}", Chunked::ones((4, 5), vec![2; 2]).chunks()));
+    let src = "let cs = vec![3, 2];\nlet c = Chunked::ones((4, 5), cs);";
+    assert_eq!(chunks_of(src, &mut ft), format!("{:?}", Chunked::ones((4, 5), vec![3, 2]).chunks()));
+    let src = "let cs: Vec<usize> = vec![4, 4];\nlet c = Chunked::ones((4, 5), &cs[..]);";
+    assert_eq!(chunks_of(src, &mut ft), format!("{:?}", Chunked::ones((4, 5), &[4usize, 4][..]).chunks()));
+    let src = "let rows = vec![vec![1, 3], vec![2, 2, 1]];\nlet c = Chunked::ones((4, 5), rows);";
+    assert_eq!(chunks_of(src, &mut ft), "[[1, 3], [2, 2, 1]]");
+    let src = "let c = Chunked::ones((4, 5), vec![vec![1, 3], vec![5]]);";
+    assert_eq!(chunks_of(src, &mut ft), "[[1, 3], [5]]");
+    // a bad explicit spec is the library's error, as in the rustc tier
+    let want = Chunked::ones((4, 5), vec![vec![1, 2], vec![5]]).error().unwrap().to_string();
+    assert_eq!(panic_in(&mut ft, "Chunked::ones((4, 5), vec![vec![1, 2], vec![5]]).compute()"), want);
+    // a Vec passed by value is moved, as in rustc
+    let r = refusal(&mut ft, "let cs = vec![2, 2];\nlet c = Chunked::ones((4, 4), cs);\ncs.len()");
+    assert!(r.contains("moved"), "{r}");
+    let r = refusal(&mut ft, "let cs = vec![2, 2];\nlet c = Chunked::ones((4, 4), &cs);");
+    assert!(r.contains("IntoChunks"), "{r}");
+}
+
+#[test]
+fn chunk_layout_and_visualize_agree_with_the_library() {
+    let mut ft = FastTier::new();
+    let lib = Chunked::random((1000, 700), (300, 250), 7).sum_axis(Axis(0));
+    value_in(&mut ft, "let c = Chunked::random((1000, 700), (300, 250), 7);\nlet s = c.sum_axis(Axis(0));\n0");
+    let c = Chunked::random((1000, 700), (300, 250), 7);
+    assert_eq!(value_in(&mut ft, "c.chunks()"), format!("{:?}", c.chunks()));
+    assert_eq!(value_in(&mut ft, "(c.chunks().len(), c.chunks()[1][2], c.chunks()[0].len())"), "(2, 200, 4)");
+    assert_eq!(value_in(&mut ft, "c.chunksize()"), format!("{:?}", c.chunksize()));
+    assert_eq!(value_in(&mut ft, "c.nbytes() + s.nbytes()"), format!("{}", c.nbytes() + lib.nbytes()));
+    let (_, out) = run_in(&mut ft, "for r in c.chunks() {\n    println!(\"{:?} {}\", r, r.iter().sum::<usize>());\n}");
+    assert_eq!(out, "[300, 300, 300, 100] 1000\n[250, 250, 200] 700\n");
+    // visualize(): the library's SVG, shown as the rustc tier shows it (text/plain + text/html)
+    let v = ft.run_cell("s.visualize()", &JitOptions::default(), &Cap::default()).unwrap().unwrap();
+    let svg = lib.visualize();
+    assert_eq!(v.text, svg.text_plain());
+    assert_eq!(v.html, svg.text_html());
+    assert!(v.html.as_deref().unwrap().starts_with("<svg"));
+    let v = ft.run_cell("let g = c.t().visualize();\ng", &JitOptions::default(), &Cap::default()).unwrap().unwrap();
+    assert_eq!(v.html, c.t().visualize().text_html());
+}
+
+#[test]
+fn concatenate_and_stack_agree_with_the_library() {
+    let mut ft = FastTier::new();
+    let a = Chunked::random((6, 5), (4, 2), 1);
+    let b = Chunked::random((3, 5), (2, 5), 2);
+    value_in(&mut ft, "let a = Chunked::random((6, 5), (4, 2), 1);\nlet b = Chunked::random((3, 5), (2, 5), 2);\n0");
+    let cat = Chunked::concatenate(&[a.clone(), b.clone(), a.clone()], Axis(0));
+    let got = value_in(&mut ft, "let k = Chunked::concatenate(&[a.clone(), b.clone(), a.clone()], Axis(0));\nk.chunks()");
+    assert_eq!(got, format!("{:?}", cat.chunks()));
+    assert_eq!(value_in(&mut ft, "k.task_count()"), cat.task_count().to_string());
+    assert_eq!(value_in(&mut ft, "k.compute()"), cat.compute().text_plain());
+    let st = Chunked::stack(&[a.clone(), a.clone() * 2.0], Axis(1));
+    assert_eq!(value_in(&mut ft, "let st = Chunked::stack(&[a.clone(), a.clone() * 2.0], Axis(1));\nst.shape()[1]"), "2");
+    assert_eq!(value_in(&mut ft, "st.compute()"), st.compute().text_plain());
+    // the stacked array has one axis more: its result indexes as 3-d through into_dimensionality
+    assert_eq!(value_in(&mut ft, "st.sum_axis(Axis(2)).compute()[[4, 1]]"), format!("{:?}", st.sum_axis(Axis(2)).compute()[[4, 1]]));
+    // errors are the library's panics; the operands move into the call as in rustc
+    let want = Chunked::stack(&[a.clone(), b.clone()], Axis(0)).error().unwrap().to_string();
+    assert_eq!(panic_in(&mut ft, "Chunked::stack(&[a.clone(), b.clone()], Axis(0)).compute()"), want);
+    let r = refusal(&mut ft, "let k2 = Chunked::concatenate(&[a, b], Axis(1));\na.sum()");
+    assert!(r.contains("moved"), "{r}");
+    let r = refusal(&mut ft, "let v = 3;\nChunked::concatenate(&[v], Axis(0))");
+    assert!(r.contains("expected `Chunked`"), "{r}");
+}
+
+#[test]
+fn var_std_mean_over_an_empty_axis_are_nan() {
+    let mut ft = FastTier::new();
+    let got = value_in(&mut ft, "let z = Chunked::zeros((0, 3), 2);\n(z.var_axis(Axis(0), 0.0).compute()[[1]], z.mean().compute_scalar(), z.std(1.0).compute_scalar(), z.sum_axis(Axis(0)).compute()[[2]])");
+    assert_eq!(got, "(NaN, NaN, NaN, 0.0)");
+    let want = Chunked::zeros((0, 3), 2).max_axis(Axis(0)).error().unwrap().to_string();
+    assert_eq!(panic_in(&mut ft, "Chunked::zeros((0, 3), 2).max_axis(Axis(0)).compute()"), want);
 }

@@ -34,6 +34,9 @@ struct ChBox {
     tag: usize,
     drop: unsafe fn(*mut u8),
     c: Chunked,
+    /// `chunks()` as the fast tier's `&[Vec<usize>]`: row headers over the library's own
+    /// lengths (a box never changes while it lives, so they stay valid with it).
+    rows: std::cell::OnceCell<(Vec<VecHdr>, Vec<*const VecHdr>)>,
 }
 
 unsafe fn drop_ch(p: *mut u8) {
@@ -41,7 +44,7 @@ unsafe fn drop_ch(p: *mut u8) {
 }
 
 fn new_ch(c: Chunked) -> *mut u8 {
-    Box::into_raw(Box::new(ChBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_ch, c })) as *mut u8
+    Box::into_raw(Box::new(ChBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_ch, c, rows: Default::default() })) as *mut u8
 }
 
 /// # Safety
@@ -102,11 +105,34 @@ fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) 
             Box::new(move || IntoChunks::into_chunks(v))
         }
         1 => Box::new(move || IntoChunks::into_chunks(c0 as usize)),
+        // a `Vec<usize>` (c0 is its header), a `Vec<Vec<usize>>`, a `&[usize]` (in the str slot)
+        3 => {
+            let v = unsafe { usizes(c0 as *const VecHdr) };
+            Box::new(move || IntoChunks::into_chunks(v))
+        }
+        4 => {
+            let h = unsafe { &*(c0 as *const VecHdr) };
+            let v: Vec<Vec<usize>> = (0..h.len).map(|i| unsafe { usizes(*(h.ptr as *const *const VecHdr).add(i)) }).collect();
+            Box::new(move || IntoChunks::into_chunks(v))
+        }
+        5 => {
+            let v = unsafe { std::slice::from_raw_parts(sp as *const usize, sl as usize) }.to_vec();
+            Box::new(move || IntoChunks::into_chunks(&v[..]))
+        }
         _ => {
             let s = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(sp, sl as usize)) }.to_string();
             Box::new(move || s.as_str().into_chunks())
         }
     }
+}
+
+/// The elements of a fast-tier `Vec<usize>`.
+///
+/// # Safety
+/// `h` must be a live header of 8-byte elements.
+unsafe fn usizes(h: *const VecHdr) -> Vec<usize> {
+    let h = unsafe { &*h };
+    if h.len == 0 { vec![] } else { unsafe { std::slice::from_raw_parts(h.ptr as *const usize, h.len) }.to_vec() }
 }
 
 /// `Chunks` implements `IntoChunks`; a spec that fails to parse is carried by the result
@@ -297,8 +323,84 @@ pub extern "C" fn nd_ch_count(_ctx: *mut Ctx, c: *const u8, code: i64, _line: i6
         1 => c.size(),
         2 => c.npartitions(),
         3 => c.task_count(),
-        _ => c.layer_count(),
+        4 => c.layer_count(),
+        _ => c.nbytes(),
     }) as i64
+}
+
+/// `chunks()`: the rows of a `&[Vec<usize>]` (pointer, then length), made once per box.
+pub extern "C" fn nd_ch_chunks_ptr(p: *const u8) -> *const *const VecHdr {
+    let b = unsafe { &*(p as *const ChBox) };
+    let (_, ptrs) = b.rows.get_or_init(|| {
+        let hdrs: Vec<VecHdr> = b
+            .c
+            .chunks()
+            .iter()
+            .map(|v| VecHdr { ptr: v.as_ptr() as *mut u8, len: v.len(), cap: v.len(), esize: 8, owns: 0 })
+            .collect();
+        let ptrs = hdrs.iter().map(|h| h as *const VecHdr).collect();
+        (hdrs, ptrs)
+    });
+    ptrs.as_ptr()
+}
+pub extern "C" fn nd_ch_chunks_len(p: *const u8) -> i64 {
+    unsafe { ch(p) }.chunks().len() as i64
+}
+
+/// `chunksize()`: a new `Vec<usize>` of the fast tier.
+pub extern "C" fn nd_ch_chunksize(_ctx: *mut Ctx, c: *const u8, _line: i64) -> *mut VecHdr {
+    let v = unsafe { ch(c) }.chunksize();
+    let h = super::rt::rt_vec_new(8, v.len() as i64);
+    unsafe {
+        if !v.is_empty() {
+            std::ptr::copy_nonoverlapping(v.as_ptr(), (*h).ptr as *mut usize, v.len());
+        }
+        (*h).len = v.len();
+    }
+    h
+}
+
+// `Chunked::concatenate(&[a, b, ..], axis)` (kind 0) / `Chunked::stack` (kind 1) of 1 to 6
+// arrays written out in the call (typeck refuses other forms): the operands are borrowed, the
+// caller frees them as rustc drops the temporary array that owned them.
+macro_rules! combine {
+    ($($name:ident($($a:ident),+);)*) => {$(
+        pub extern "C" fn $name(ctx: *mut Ctx, kind: i64, axis: i64, $($a: *const u8,)+ line: i64) -> *mut u8 {
+            let v: Vec<Chunked> = vec![$(unsafe { ch($a) }.clone()),+];
+            boxed_ch(ctx, line, || if kind == 0 { Chunked::concatenate(&v, Axis(axis as usize)) } else { Chunked::stack(&v, Axis(axis as usize)) })
+        }
+    )*};
+}
+combine! {
+    nd_ch_cat1(a0);
+    nd_ch_cat2(a0, a1);
+    nd_ch_cat3(a0, a1, a2);
+    nd_ch_cat4(a0, a1, a2, a3);
+    nd_ch_cat5(a0, a1, a2, a3, a4);
+    nd_ch_cat6(a0, a1, a2, a3, a4, a5);
+}
+/// The combine shims by number of operands.
+pub const CAT: [&str; 6] = ["ch_cat1", "ch_cat2", "ch_cat3", "ch_cat4", "ch_cat5", "ch_cat6"];
+
+// ---- visualize(): the library's `Svg`, a box of its own ---------------------------------
+
+#[repr(C)]
+struct SvgBox {
+    _pad: [usize; 3],
+    tag: usize,
+    drop: unsafe fn(*mut u8),
+    s: accel::chunked::visualize::Svg,
+}
+
+unsafe fn drop_svg(p: *mut u8) {
+    drop(unsafe { Box::from_raw(p as *mut SvgBox) });
+}
+
+pub extern "C" fn nd_ch_visualize(ctx: *mut Ctx, c: *const u8, line: i64) -> *mut u8 {
+    let c = unsafe { ch(c) };
+    guard(ctx, line, || Ok(c.visualize()))
+        .map(|s| Box::into_raw(Box::new(SvgBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_svg, s })) as *mut u8)
+        .unwrap_or(std::ptr::null_mut())
 }
 
 // ---- user fns on the library's worker threads ----------------------------------------
@@ -484,6 +586,16 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("nd_ch_into_dim", nd_ch_into_dim as *const u8),
         ("nd_ch_shape_ptr", nd_ch_shape_ptr as *const u8),
         ("nd_ch_shape_len", nd_ch_shape_len as *const u8),
+        ("nd_ch_chunks_ptr", nd_ch_chunks_ptr as *const u8),
+        ("nd_ch_chunks_len", nd_ch_chunks_len as *const u8),
+        ("nd_ch_chunksize", nd_ch_chunksize as *const u8),
+        ("nd_ch_visualize", nd_ch_visualize as *const u8),
+        ("nd_ch_cat1", nd_ch_cat1 as *const u8),
+        ("nd_ch_cat2", nd_ch_cat2 as *const u8),
+        ("nd_ch_cat3", nd_ch_cat3 as *const u8),
+        ("nd_ch_cat4", nd_ch_cat4 as *const u8),
+        ("nd_ch_cat5", nd_ch_cat5 as *const u8),
+        ("nd_ch_cat6", nd_ch_cat6 as *const u8),
     ]
 }
 
@@ -496,6 +608,10 @@ pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
         Ty::Chunked(_) => {
             let c = unsafe { ch(p) };
             (c.text_plain(), c.text_html())
+        }
+        Ty::Svg => {
+            let s = unsafe { &(*(p as *const SvgBox)).s };
+            (s.text_plain(), s.text_html())
         }
         _ => {
             let a = unsafe { owned_arr::<f64>(p) };

@@ -22,8 +22,8 @@ impl Slot {
     /// (text/plain and text/html, as the rustc tier shows them), others as `{:?}`.
     pub fn display(&self) -> (String, Option<String>) {
         match &self.ty {
-            Ty::Chunked(_) | Ty::NdD(..) => super::chunked_rt::repr(&self.ty, self.buf[0] as *const u8),
-            Ty::Ref(t, _) if matches!(**t, Ty::Chunked(_) | Ty::NdD(..)) => super::chunked_rt::repr(t, self.buf[0] as *const u8),
+            Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => super::chunked_rt::repr(&self.ty, self.buf[0] as *const u8),
+            Ty::Ref(t, _) if matches!(**t, Ty::Chunked(_) | Ty::Svg | Ty::NdD(..)) => super::chunked_rt::repr(t, self.buf[0] as *const u8),
             Ty::Nd(..) => super::array_rt::repr(&self.ty, self.buf[0] as *const u8),
             Ty::Ref(t, _) if matches!(**t, Ty::Nd(..)) => super::array_rt::repr(t, self.buf[0] as *const u8),
             _ => (self.debug_text(), None),

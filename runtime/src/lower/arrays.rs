@@ -98,7 +98,7 @@ impl Lowerer<'_, '_> {
         let mut vals = vec![self.ctx()];
         let mut owned = vec![];
         for a in args {
-            let by_value = matches!(a.ty, Ty::Nd(..) | Ty::Chunked(_) | Ty::NdD(..));
+            let by_value = matches!(a.ty, Ty::Nd(..) | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..));
             let v = self.expr(a, by_value)?;
             match v {
                 V::Unit => {}

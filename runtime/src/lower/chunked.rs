@@ -1,6 +1,6 @@
 //! `Chunked` / `ArrayD` operations that are more than a shim call (those go through
 //! `lower/arrays.rs`'s `nd_shim`): retyping an array box, the run-time check of
-//! `into_dimensionality`, `shape()`, and the address of a user fn for `map_blocks`.
+//! `into_dimensionality`, `shape()`, `chunks()`, and the address of a user fn for `map_blocks`.
 
 use super::{Lowerer, V};
 use crate::diag::{Error, Result, Span};
@@ -41,6 +41,15 @@ impl Lowerer<'_, '_> {
                 let kv = self.b.ins().iconst(types::I64, kind);
                 let ptr = self.call_rt("nd_ch_shape_ptr", &[p, kv], &[types::I64])[0];
                 let len = self.call_rt("nd_ch_shape_len", &[p, kv], &[types::I64])[0];
+                Ok(V::F(ptr, len))
+            }
+            ChOp::Chunks => {
+                let p = self.expr(&args[0], false)?.s();
+                if !self.reachable() {
+                    return Ok(V::Unit);
+                }
+                let ptr = self.call_rt("nd_ch_chunks_ptr", &[p], &[types::I64])[0];
+                let len = self.call_rt("nd_ch_chunks_len", &[p], &[types::I64])[0];
                 Ok(V::F(ptr, len))
             }
             ChOp::FnAddr => {

@@ -95,14 +95,14 @@ pub fn cl_ty(t: &Ty) -> ir::Type {
 pub fn repr(t: &Ty) -> Repr {
     match t {
         Ty::Int(_) | Ty::Float(_) | Ty::Bool | Ty::Char => Repr::S(cl_ty(t)),
-        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => Repr::S(types::I64),
+        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => Repr::S(types::I64),
         Ty::Tuple(_) | Ty::Array(..) | Ty::Option(_) | Ty::NdView(..) => Repr::A { inline: true },
         Ty::Ref(inner, m) => match &**inner {
             Ty::Slice(_) | Ty::Str => Repr::F,
             i if i.is_scalar() => {
                 if *m { Repr::S(types::I64) } else { Repr::S(cl_ty(i)) }
             }
-            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => Repr::S(types::I64),
+            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => Repr::S(types::I64),
             Ty::Ref(..) if !m => repr(inner),
             Ty::Ref(..) => Repr::S(types::I64),
             _ => Repr::A { inline: false },

@@ -18,11 +18,11 @@ use super::ty::{FloatTy, IntTy, InferTable, Ty, VarKind, ANY_NDIM};
 use super::typed::{BinOp, ChOp, Expr, ExprKind as K, Intr, NdOp};
 use crate::diag::{Error, Span};
 
-fn shim(name: &'static str) -> Intr {
+pub(super) fn shim(name: &'static str) -> Intr {
     Intr::Nd(NdOp::Shim { name, elem_arg: None })
 }
 
-fn int(v: i64, span: Span) -> Expr {
+pub(super) fn int(v: i64, span: Span) -> Expr {
     Expr::new(K::Int(v as i128), Ty::I64, span)
 }
 
@@ -74,7 +74,7 @@ fn reduce_code(name: &str) -> Option<i64> {
 
 impl<'a, 'e> Ck<'a, 'e> {
     /// `&e` for a `&self` receiver.
-    fn ch_ref(&mut self, e: Expr) -> Expr {
+    pub(super) fn ch_ref(&mut self, e: Expr) -> Expr {
         match self.infer.shallow(&e.ty) {
             Ty::Ref(..) => e,
             t => {
@@ -84,7 +84,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn nargs(&self, args: &[&syn::Expr], n: usize, span: Span) -> R<()> {
+    pub(super) fn nargs(&self, args: &[&syn::Expr], n: usize, span: Span) -> R<()> {
         if args.len() != n {
             return Err(Error::new(span, format!("this function takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
         }
@@ -112,63 +112,8 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok((elems.len() as u8, v))
     }
 
-    /// A chunk spec (`IntoChunks`): a shape tuple/array, one length for every axis, or a byte
-    /// budget string → [mode, n, c0, c1, c2, &str].
-    fn ch_chunks(&mut self, e: &syn::Expr, span: Span) -> R<Vec<Expr>> {
-        let empty: syn::Expr = syn::parse_quote!("");
-        // `vec![a, b]` is a `Vec<usize>`: one length per axis, like a tuple or an array
-        let vec_elems: Option<Vec<syn::Expr>> = match e {
-            syn::Expr::Macro(m) if m.mac.path.is_ident("vec") => Some(vec_lengths(m)?),
-            _ => None,
-        };
-        let (mode, dims, s): (i64, Vec<&syn::Expr>, &syn::Expr) = match e {
-            syn::Expr::Macro(_) if vec_elems.is_some() => (0, vec_elems.as_ref().unwrap().iter().collect(), &empty),
-            syn::Expr::Tuple(t) => (0, t.elems.iter().collect(), &empty),
-            syn::Expr::Array(a) => (0, a.elems.iter().collect(), &empty),
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(_), .. }) => (2, vec![], e),
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(_), .. }) => (1, vec![e], &empty),
-            syn::Expr::Macro(_) => return Err(Error::unsupported(Span::of_node(e), "this macro as a chunk spec (write a tuple `(a, b)`, an array `[a, b]` or `vec![a, b]`)")),
-            other => {
-                // a variable: a `&str` budget or one length
-                let v = self.expr(other, None)?;
-                let t = self.infer.resolve(&v.ty, false);
-                if matches!(t.peel_refs(), Ty::Str) {
-                    let v = self.auto_deref_str(v);
-                    let mut out = vec![int(2, span), int(0, span), int(0, span), int(0, span), int(0, span)];
-                    out.push(v);
-                    return Ok(out);
-                }
-                let v = self.auto_deref(v);
-                self.unify(&Ty::USIZE, &v.ty, v.span)?;
-                let es = self.expr(&empty, None)?;
-                return Ok(vec![int(1, span), int(1, span), v, int(0, span), int(0, span), es]);
-            }
-        };
-        if dims.len() > 3 {
-            return Err(Error::unsupported(span, "chunked arrays of more than 3 dimensions"));
-        }
-        let mut out = vec![int(mode, span), int(dims.len() as i64, span)];
-        for d in &dims {
-            out.push(self.arg(d, &Ty::USIZE)?);
-        }
-        while out.len() < 5 {
-            out.push(int(0, span));
-        }
-        let sv = self.expr(s, None)?;
-        if !matches!(self.infer.resolve(&sv.ty, false), Ty::Ref(ref t, _) if **t == Ty::Str) {
-            return Err(Error::new(sv.span, "mismatched types").label("expected a chunk spec: a tuple of lengths, one length or a `&str` byte budget"));
-        }
-        out.push(sv);
-        Ok(out)
-    }
-
-    /// `&String` / `&&str` → `&str`.
-    fn auto_deref_str(&mut self, v: Expr) -> Expr {
-        v
-    }
-
     /// `Axis(k)`.
-    fn ch_axis(&mut self, e: &syn::Expr) -> R<Expr> {
+    pub(super) fn ch_axis(&mut self, e: &syn::Expr) -> R<Expr> {
         if let syn::Expr::Call(c) = e {
             if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false)) && c.args.len() == 1 {
                 return self.arg(&c.args[0], &Ty::USIZE);
@@ -249,6 +194,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 a.extend(self.ch_chunks(args[1], span)?);
                 Expr::new(K::Intrinsic(shim("ch_from_npy"), a), ch(ANY_NDIM), span)
             }
+            "concatenate" | "stack" => self.ch_combine(f, args, span)?,
             f => return Err(Error::unsupported(span, format!("`Chunked::{f}` in the fast tier"))),
         };
         Ok(Some(e))
@@ -487,6 +433,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let f = self.ch_fn_arg(args[0], "mapv", &[Ty::F64], &Ty::F64)?;
                 call("ch_mapv", vec![r, f], Ty::Chunked(nd))
             }
+            "chunks" | "chunksize" | "nbytes" | "visualize" => self.ch_info_method(r, name, args, span)?.expect("an info method"),
             _ => return Err(Error::unsupported(span, format!("method `{name}` of `Chunked` in the fast tier"))),
         })
     }
@@ -661,21 +608,6 @@ impl<'a, 'e> Ck<'a, 'e> {
             _ => unreachable!(),
         }
     }
-}
-
-/// The lengths of a `vec![a, b, ..]` chunk spec. `vec![n; k]` and nested `vec![vec![..]]`
-/// (explicit chunk lengths per axis) are refused.
-fn vec_lengths(m: &syn::ExprMacro) -> R<Vec<syn::Expr>> {
-    use syn::punctuated::Punctuated;
-    let here = Span::of_node(m);
-    let elems = m
-        .mac
-        .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
-        .map_err(|_| Error::unsupported(here, "`vec![n; k]` as a chunk spec (write the lengths out: `vec![a, b]`)"))?;
-    if elems.iter().any(|x| matches!(x, syn::Expr::Macro(_) | syn::Expr::Array(_))) {
-        return Err(Error::unsupported(here, "explicit chunk lengths per axis (`Vec<Vec<usize>>`) in `%%jit`"));
-    }
-    Ok(elems.into_iter().collect())
 }
 
 fn verb(op: BinOp) -> &'static str {

@@ -715,7 +715,7 @@ fn debug_ok(t: &Ty) -> bool {
     match t {
         Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) | Ty::Option(e) => debug_ok(e.peel_refs()),
         Ty::Tuple(ts) => ts.iter().all(|t| debug_ok(t.peel_refs())),
-        Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) | Ty::Rng | Ty::Chunked(_) => false,
+        Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) | Ty::Rng | Ty::Chunked(_) | Ty::Svg => false,
         _ => true,
     }
 }

@@ -7,6 +7,7 @@ pub mod array_iters;
 mod borrows;
 mod check;
 mod chunked;
+mod chunked_specs;
 mod exprs;
 mod matches;
 mod iters;

@@ -34,7 +34,7 @@ fn join(a: State, b: State) -> State {
 /// aggregates holding them. References (`&mut` is reborrowed by rustc) are not tracked.
 pub fn owned(t: &Ty) -> bool {
     match t {
-        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) | Ty::NdView(_, _, true) => true,
+        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) | Ty::NdView(_, _, true) => true,
         Ty::Tuple(v) => v.iter().any(owned),
         Ty::Array(t, _) | Ty::Option(t) => owned(t),
         _ => false,

@@ -113,6 +113,9 @@ pub enum Ty {
     /// The accel prelude's `Chunked` (lazy, blocked, f64): a pointer to a runtime-owned box
     /// (`exec::chunked_rt`). The number of axes when typeck knows it, else [`ANY_NDIM`].
     Chunked(u8),
+    /// The SVG `Chunked::visualize()` returns (`accel::chunked::visualize::Svg`): a runtime-owned
+    /// box, displayed as the rustc tier displays it.
+    Svg,
     /// ndarray's `ArrayD<T>` (what `Chunked::compute` returns): an `NdBox` like `Nd`, with
     /// the number of axes when typeck knows it, else [`ANY_NDIM`] (`typeck/chunked.rs`).
     NdD(Box<Ty>, u8),
@@ -138,7 +141,7 @@ impl Ty {
 
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Vec(_) | Ty::String | Ty::Iter(_) | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => false,
+            Ty::Vec(_) | Ty::String | Ty::Iter(_) | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => false,
             Ty::Tuple(v) => v.iter().all(|t| t.is_copy()),
             Ty::Array(t, _) | Ty::Option(t) => t.is_copy(),
             Ty::Ref(_, m) => !m,
@@ -148,7 +151,7 @@ impl Ty {
     }
     /// Owned heap values that need freeing when their owner goes out of scope.
     pub fn needs_drop(&self) -> bool {
-        matches!(self, Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..))
+        matches!(self, Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..))
     }
     pub fn is_int(&self) -> bool {
         matches!(self, Ty::Int(_))
@@ -180,7 +183,7 @@ impl Ty {
             Ty::Bool => (1, 1),
             Ty::Char => (4, 4),
             Ty::Unit | Ty::Never => (0, 1),
-            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::NdD(..) => (8, 8),
+            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => (8, 8),
             Ty::NdView(..) => (64, 8),
             Ty::Ref(t, m) => match &**t {
                 Ty::Slice(_) | Ty::Str => (16, 8),
@@ -268,6 +271,7 @@ impl fmt::Display for Ty {
             Ty::NdView(t, n, true) => write!(f, "ArrayViewMut{n}<'_, {t}>"),
             Ty::Rng => f.write_str("Generator"),
             Ty::Chunked(_) => f.write_str("Chunked"),
+            Ty::Svg => f.write_str("Svg"),
             Ty::NdD(t, _) => write!(f, "ArrayD<{t}>"),
             Ty::Infer(_) => f.write_str("_"),
         }

@@ -242,6 +242,8 @@ pub enum ChOp {
     IntoDim(u8),
     /// `shape()` of a `Chunked` or an `ArrayD`: the library's own shape slice (pointer, len).
     Shape,
+    /// `chunks()` of a `Chunked`: `&[Vec<usize>]` rows kept in its box (pointer, len).
+    Chunks,
     /// The address of a user fn (operand: `K::Call(name, [])`, never evaluated) for
     /// `map_blocks` / `mapv`, which the library calls from its worker threads.
     FnAddr,

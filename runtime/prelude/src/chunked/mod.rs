@@ -120,8 +120,9 @@ impl Chunked {
     pub fn size(&self) -> usize {
         self.shape().iter().product()
     }
-    pub fn nbytes(&self) -> u128 {
-        self.size() as u128 * 8
+    /// Bytes of the whole array as f64 (a `usize`, like the sparse arrays' `nbytes`).
+    pub fn nbytes(&self) -> usize {
+        self.size().saturating_mul(8)
     }
     pub fn npartitions(&self) -> usize {
         self.inner.as_ref().map(|n| n.n_chunks()).unwrap_or(0)

@@ -27,7 +27,7 @@ impl Repr for Chunked {
         let cs = self.chunksize();
         let chunk_bytes = cs.iter().product::<usize>() as u128 * 8;
         let table = dask_table(&[
-            ("Bytes", format_bytes(self.nbytes()), Some(format_bytes(chunk_bytes))),
+            ("Bytes", format_bytes(self.nbytes() as u128), Some(format_bytes(chunk_bytes))),
             ("Shape", shape_tuple(self.shape()), Some(shape_tuple(&cs))),
             ("Count", format!("{} Tasks", self.task_count()), Some(format!("{} Chunks", self.npartitions()))),
             ("Type", "float64".into(), Some("ndarray::Array".into())),
