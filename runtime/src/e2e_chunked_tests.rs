@@ -290,3 +290,39 @@ fn var_std_mean_over_an_empty_axis_are_nan() {
     let want = Chunked::zeros((0, 3), 2).max_axis(Axis(0)).error().unwrap().to_string();
     assert_eq!(panic_in(&mut ft, "Chunked::zeros((0, 3), 2).max_axis(Axis(0)).compute()"), want);
 }
+
+#[test]
+fn arithmetic_on_computed_arrays_is_ndarrays() {
+    let mut ft = FastTier::new();
+    let y = Chunked::random((3, 4), 2, 1).compute();
+    let y1 = Chunked::random(4, 2, 5).compute();
+    let z = Chunked::random((3, 4), 2, 1).sum().compute();
+    value_in(&mut ft, "let y = Chunked::random((3, 4), 2, 1).compute();\nlet y1 = Chunked::random(4, 2, 5).compute();\nlet z = Chunked::random((3, 4), 2, 1).sum().compute();\n0");
+    let a2 = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64);
+    let cases: Vec<(&str, ArrayD<f64>)> = vec![
+        ("&y * 2.0", &y * 2.0),
+        ("2.0 - &y", 2.0 - &y),
+        ("&y + &y", &y + &y),
+        ("&y - &y1", &y - &y1),
+        ("&y1 / &y", &y1 / &y),
+        ("y1.clone() * 3.0 + 1.0", y1.clone() * 3.0 + 1.0),
+        ("&z + &y", &z + &y),
+        ("&y * &a2", &y * &a2),
+    ];
+    value_in(&mut ft, "let a2: Array2<f64> = Array2::from_shape_vec((3, 4), (0..12).map(|v| v as f64).collect()).unwrap();\n0");
+    for (src, want) in cases {
+        assert_eq!(value_in(&mut ft, src), want.text_plain(), "{src}");
+    }
+    // the result keeps what typeck knows of the axes (2-d here): it indexes and reduces
+    assert_eq!(value_in(&mut ft, "(&y / 3.0)[[1, 2]]"), format!("{:?}", (&y / 3.0)[[1, 2]]));
+    assert_eq!(value_in(&mut ft, "(&y - &y1).sum_axis(Axis(0))"), (&y - &y1).sum_axis(Axis(0)).text_plain());
+    // an owned operand is consumed, as by ndarray's operators; shapes that do not broadcast panic alike
+    let r = refusal(&mut ft, "let w = y1.clone();\nlet v = w * 2.0;\nw.len()");
+    assert!(r.contains("moved"), "{r}");
+    let bad = Chunked::random(5, 2, 1).compute();
+    let want = std::panic::catch_unwind(|| &y + &bad).unwrap_err();
+    let want = want.downcast_ref::<String>().cloned().or_else(|| want.downcast_ref::<&str>().map(|s| s.to_string())).unwrap();
+    assert_eq!(panic_in(&mut ft, "let bad = Chunked::random(5, 2, 1).compute();\n&y + &bad"), want);
+    let r = refusal(&mut ft, "let mut q = y.clone();\nq += 1.0;");
+    assert!(r.contains("`+=` on an `ArrayD`") && r.contains("%%rust"), "{r}");
+}

@@ -556,6 +556,45 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Some(Expr::new(K::Intrinsic(Intr::Ch(ChOp::IntoDim(k)), vec![r]), t, span)))
     }
 
+    /// Arithmetic with an `ArrayD` (a computed result) on either side: the operands seen as dense
+    /// arrays (the same boxes: `&ArrayD` borrowed, an owned `ArrayD` consumed, as ndarray's
+    /// operators do), the dense operator (scalars, broadcasting, ndarray's panics), the result
+    /// an `ArrayD` again (ndarray: `IxDyn` with any dimension gives `IxDyn`).
+    pub fn ndd_binary(&mut self, op: BinOp, assign: bool, l: Expr, r: Expr, span: Span) -> R<Expr> {
+        if assign {
+            return Err(Error::unsupported(span, format!("`{}=` on an `ArrayD` in the fast tier", super::exprs::op_str(op)))
+                .hint("write `a = &a + x;`, convert first (`a.into_dimensionality::<Ix2>().unwrap()`), or use %%rust"));
+        }
+        let mut nds = vec![];
+        let mut dense = |ck: &mut Self, e: Expr| -> Expr {
+            match ck.infer.resolve(e.ty.peel_refs(), false) {
+                Ty::NdD(el, nd) => {
+                    nds.push(nd);
+                    // the dense operators are library calls on the box: any axis count works
+                    let k = if matches!(nd, 1..=3) { nd } else { 1 };
+                    let sp = e.span;
+                    match ck.infer.shallow(&e.ty) {
+                        Ty::Ref(_, m) => Expr::new(K::Intrinsic(Intr::Ch(ChOp::AsNd), vec![e]), Ty::Ref(Box::new(Ty::Nd(el, k)), m), sp),
+                        _ => Expr::new(K::Intrinsic(Intr::Ch(ChOp::Retype), vec![e]), Ty::Nd(el, k), sp),
+                    }
+                }
+                Ty::Nd(_, k) | Ty::NdView(_, k, _) => {
+                    nds.push(k);
+                    e
+                }
+                _ => e,
+            }
+        };
+        let l = dense(self, l);
+        let r = dense(self, r);
+        let out = self.nd_binary(op, false, l, r, span)?;
+        let nd = if nds.contains(&ANY_NDIM) { ANY_NDIM } else { nds.iter().copied().max().unwrap_or(ANY_NDIM) };
+        Ok(match self.infer.resolve(&out.ty, false) {
+            Ty::Nd(e, _) => Expr::new(K::Intrinsic(Intr::Ch(ChOp::Retype), vec![out]), Ty::NdD(e, nd), span),
+            _ => out,
+        })
+    }
+
     /// `+ - * /` with a `Chunked` on either side (the prelude's operator impls: `Chunked`
     /// with `Chunked`, `f64` on either side, `i32` on the right).
     pub fn ch_binary(&mut self, op: BinOp, assign: bool, l: Expr, r: Expr, span: Span) -> R<Expr> {

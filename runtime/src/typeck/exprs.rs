@@ -361,6 +361,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             let r = self.expr(&b.right, None)?;
             return self.ch_binary(op, assign, l, r, span);
         }
+        if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::NdD(..)) && !op.is_cmp() {
+            let r = self.expr(&b.right, None)?;
+            return self.ndd_binary(op, assign, l, r, span);
+        }
         if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
             let r = self.expr(&b.right, None)?;
             if matches!(op, BinOp::Eq | BinOp::Ne) {
@@ -376,6 +380,9 @@ impl<'a, 'e> Ck<'a, 'e> {
         let r = self.expr(&b.right, if op.is_cmp() || matches!(op, BinOp::Shl | BinOp::Shr) { None } else { Some(&lt) })?;
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Chunked(_)) {
             return self.ch_binary(op, assign, l, r, span);
+        }
+        if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::NdD(..)) && !op.is_cmp() {
+            return self.ndd_binary(op, assign, l, r, span);
         }
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
             if matches!(op, BinOp::Eq | BinOp::Ne) {
