@@ -79,6 +79,20 @@ println!("{} means; the first: {}", yj.len(), yj[[0]]);
 println!("the rustc tier's first: {}", means[[0]]);
 """),
     md("""
+In `%%jit` cells arrays also tell their chunks, join (`Chunked::concatenate`, `Chunked::stack`: a new
+axis, one chunk per array) and take chunk specs held in variables; a computed result is an ordinary
+array for arithmetic. Nothing below computes the stacked 640 MB array, it only describes it:
+"""),
+    code("""
+%%jit
+let rows = vec![vec![500, 1500], vec![20000]];
+let top = xj.slice(s![..2000, ..]).rechunk(rows);
+let both = Chunked::stack(&[top.clone(), top * 2.0], Axis(0));
+println!("shape {:?}, chunks {:?}, {} MB", both.shape(), both.chunks(), both.nbytes() >> 20);
+let dev = (&yj - 10.0) * 100.0;
+println!("mean deviation of the means from 10: {:.5} %", dev.sum() / dev.len() as f64);
+"""),
+    md("""
 For scale, a 4000×4000 corner that fits in memory (128 MB): its blockwise mean equals ndarray's mean
 of the materialised corner to rounding, and the timings compare generating the 16 million numbers
 and reducing them block by block against reducing numbers already in memory.

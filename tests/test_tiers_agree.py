@@ -110,6 +110,23 @@ println!("{:.6}", bumped - cx.sum().compute_scalar());
 cy
 """
 
+# Chunk specs as Vec values (explicit lengths per axis too), the chunk layout, concatenate/stack,
+# arithmetic on computed ArrayD results, var over an empty axis (NaN) and visualize()'s SVG.
+CHUNKED_LAYOUT = """
+use accel::prelude::*;
+let la = Chunked::random((300, 200), (128, 64), 3);
+let lb = Chunked::ones((100, 200), vec![vec![50, 50], vec![100, 100]]);
+let lcs = vec![64, 100];
+let lc = Chunked::concatenate(&[la.rechunk(lcs), lb.clone()], Axis(0));
+let ls = Chunked::stack(&[lb.clone(), lb * 2.0], Axis(0));
+println!("{:?} {:?} {} {:?}", lc.chunks(), lc.chunksize(), lc.nbytes(), ls.shape());
+let lr = ls.sum_axis(Axis(1)).compute();
+let lq = &lr * 0.5 - 1.0;
+println!("{} {:?} {}", lq.sum(), lq.shape(), (&lq + &lr)[[1, 7]]);
+println!("{:?}", Chunked::zeros((0, 4), 2).var_axis(Axis(0), 0.0).compute());
+lc.mean_axis(Axis(1)).visualize()
+"""
+
 # Bool masks (a comparison in `mapv`, `!`/`&`/`|`, `==` of whole arrays), a 3-d array with strided
 # loops and library reductions, and `assert_eq!` on arrays failing with the arrays' Debug text.
 MASKS = """
@@ -155,6 +172,7 @@ CASES = {
     "explicit_panic": EXPLICIT_PANIC,
     "func_normal": FUNC_NORMAL,
     "chunked": CHUNKED,
+    "chunked_layout": CHUNKED_LAYOUT,
     "masks": MASKS,
     "array3": ARRAY3,
     "array_eq_panic": ARRAY_EQ_PANIC,

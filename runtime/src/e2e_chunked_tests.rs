@@ -326,3 +326,24 @@ fn arithmetic_on_computed_arrays_is_ndarrays() {
     let r = refusal(&mut ft, "let mut q = y.clone();\nq += 1.0;");
     assert!(r.contains("`+=` on an `ArrayD`") && r.contains("%%rust"), "{r}");
 }
+
+/// The `chunked_layout` case of tests/test_tiers_agree.py and the lesson's cell (their fast-tier
+/// side; the Python suite compares them with the rustc tier): they must run.
+#[test]
+fn the_python_suites_cells_run() {
+    let mut ft = FastTier::new();
+    let agree = include_str!("../../tests/test_tiers_agree.py");
+    let case = agree.split("CHUNKED_LAYOUT = \"\"\"").nth(1).unwrap().split("\"\"\"").next().unwrap();
+    let (r, out) = run_in(&mut ft, case);
+    let v = r.unwrap().unwrap();
+    assert!(v.html.as_deref().unwrap().starts_with("<svg"), "{v:?}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "[[64, 64, 64, 64, 44, 50, 50], [100, 100]] [64, 100] 640000 [2, 100, 200]");
+    assert!(lines[2].starts_with("[NaN, NaN, NaN, NaN], shape=[4]"), "{out}");
+    let nb = include_str!("../../tests/nb_03_chunked.py");
+    let cell = nb.split("%%jit\nlet rows = ").nth(1).unwrap().split("\"\"\"").next().unwrap();
+    run_in(&mut ft, "let xj = Chunked::random_normal(10.0, 0.1, (20000, 20000), (1000, 1000), 42);\nlet yj = xj.mean_axis(Axis(0)).slice(s![..2000;100]).compute();").0.unwrap();
+    let (r, out) = run_in(&mut ft, &format!("let rows = {cell}"));
+    r.unwrap();
+    assert!(out.starts_with("shape [2, 2000, 20000], chunks [[1, 1], [500, 1500], [20000]], 610 MB\n"), "{out}");
+}
