@@ -107,6 +107,8 @@ let cy = cx.mean_axis(Axis(0)).slice(s![..;100]).compute();
 println!("{} {:.9} {:.9}", cy.len(), cy[[0]], cy[[19]]);
 let bumped = cx.map_blocks(bump_corner_agree).sum().compute_scalar();
 println!("{:.6}", bumped - cx.sum().compute_scalar());
+let halo = cx.map_overlap(&[1, 2], Boundary::Constant(0.5), bump_corner_agree).compute();
+println!("{:.9} {:.9}", halo[[499, 500]], halo.sum());
 cy
 """
 

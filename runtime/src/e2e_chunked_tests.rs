@@ -347,3 +347,23 @@ fn the_python_suites_cells_run() {
     r.unwrap();
     assert!(out.starts_with("shape [2, 2000, 20000], chunks [[1, 1], [500, 1500], [20000]], 610 MB\n"), "{out}");
 }
+
+#[test]
+fn map_overlap_gives_a_jit_fn_blocks_with_halos() {
+    let mut ft = FastTier::new();
+    run_in(&mut ft, SMOOTH).0.unwrap();
+    let field = Chunked::random((200, 150), (50, 60), 11);
+    let whole = Chunked::from_array(&field.compute(), (200, 150)).map_blocks(smooth).compute();
+    let want = field.map_overlap(&[1, 1], Boundary::Constant(0.0), smooth).compute();
+    let got = value_in(&mut ft, "let field = Chunked::random((200, 150), (50, 60), 11);\nlet sm = field.map_overlap(&[1, 1], Boundary::Constant(0.0), smooth);\nlet r = sm.compute();\nr.sum()");
+    assert_eq!(got, format!("{:?}", want.sum()));
+    // with halos the interior equals the stencil over the whole array (a block edge is no edge)
+    assert_eq!(value_in(&mut ft, "r[[49, 60]]"), format!("{:?}", whole[[49, 60]]));
+    assert_eq!(value_in(&mut ft, "r[[50, 59]]"), format!("{:?}", whole[[50, 59]]));
+    let none = field.map_overlap(&[2, 0], Boundary::None, smooth).compute();
+    assert_eq!(value_in(&mut ft, "field.map_overlap(&[2, 0], Boundary::None, smooth).compute()"), none.text_plain());
+    let want = field.map_overlap(&[1], Boundary::None, smooth).error().unwrap().to_string();
+    assert_eq!(panic_in(&mut ft, "field.map_overlap(&[1], Boundary::None, smooth).compute()"), want);
+    let r = refusal(&mut ft, "let d = [1, 1];\nfield.map_overlap(&d, Boundary::None, smooth)");
+    assert!(r.contains("depth argument"), "{r}");
+}

@@ -467,6 +467,15 @@ pub extern "C" fn nd_ch_map_blocks(ctx: *mut Ctx, c: *const u8, f: i64, line: i6
     boxed_ch(ctx, line, || c.map_blocks(move |b| call_block_fn(eng, f, b)))
 }
 
+/// `map_overlap(&[depths], boundary, f)`: `f` sees each block with its halo (the library's).
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn nd_ch_map_overlap(ctx: *mut Ctx, c: *const u8, n: i64, d0: i64, d1: i64, d2: i64, bk: i64, bv: f64, f: i64, line: i64) -> *mut u8 {
+    let c = unsafe { ch(c) };
+    let depth: Vec<usize> = [d0, d1, d2][..n as usize].iter().map(|&d| d as usize).collect();
+    let boundary = if bk == 0 { Boundary::None } else { Boundary::Constant(bv) };
+    let (f, eng) = (f as usize, engine(ctx));
+    boxed_ch(ctx, line, || c.map_overlap(&depth, boundary, move |b| call_block_fn(eng, f, b)))
+}
 pub extern "C" fn nd_ch_mapv(ctx: *mut Ctx, c: *const u8, f: i64, line: i64) -> *mut u8 {
     let c = unsafe { ch(c) };
     let (f, eng) = (f as usize, engine(ctx));
@@ -579,6 +588,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("nd_ch_count", nd_ch_count as *const u8),
         ("nd_ch_map_blocks", nd_ch_map_blocks as *const u8),
         ("nd_ch_mapv", nd_ch_mapv as *const u8),
+        ("nd_ch_map_overlap", nd_ch_map_overlap as *const u8),
         ("nd_ch_compute", nd_ch_compute as *const u8),
         ("nd_ch_compute_scalar", nd_ch_compute_scalar as *const u8),
         ("nd_ch_store", nd_ch_store as *const u8),

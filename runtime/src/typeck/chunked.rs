@@ -314,6 +314,17 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Expr::new(K::Intrinsic(Intr::Ch(ChOp::FnAddr), vec![call]), Ty::I64, span))
     }
 
+    /// `Boundary::None` → (0, 0.0); `Boundary::Constant(v)` → (1, v).
+    fn ch_boundary(&mut self, e: &syn::Expr) -> R<(i64, Expr)> {
+        let span = Span::of_node(e);
+        let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        match e {
+            syn::Expr::Path(p) if last(&p.path) == "None" && p.path.segments.len() >= 2 => Ok((0, Expr::new(K::Float(0.0), Ty::F64, span))),
+            syn::Expr::Call(c) if c.args.len() == 1 && matches!(&*c.func, syn::Expr::Path(p) if last(&p.path) == "Constant") => Ok((1, self.arg(&c.args[0], &Ty::F64)?)),
+            _ => Err(Error::unsupported(span, "this boundary argument (write `Boundary::None` or `Boundary::Constant(v)`)")),
+        }
+    }
+
     /// Methods of `Chunked` and `ArrayD` (and `into_dyn()` of a dense array).
     pub fn ch_method(&mut self, recv: Expr, name: &str, args: &[&syn::Expr], _turbofish: Option<&syn::AngleBracketedGenericArguments>, span: Span, unwrapped: bool) -> R<Expr> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
@@ -427,6 +438,22 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let view = Ty::Ref(Box::new(Ty::NdD(Box::new(Ty::F64), ANY_NDIM)), false);
                 let f = self.ch_fn_arg(args[0], "map_blocks", &[view], &Ty::NdD(Box::new(Ty::F64), ANY_NDIM))?;
                 call("ch_map_blocks", vec![r, f], Ty::Chunked(nd))
+            }
+            "map_overlap" => {
+                // `map_overlap(&[d0, d1], Boundary::None | Boundary::Constant(v), f)`
+                self.nargs(args, 3, span)?;
+                let depth = match args[0] {
+                    syn::Expr::Reference(d) if d.mutability.is_none() && matches!(&*d.expr, syn::Expr::Array(_)) => &*d.expr,
+                    d => return Err(Error::unsupported(Span::of_node(d), "this depth argument to `map_overlap` (write the depths out: `&[1, 1]`)")),
+                };
+                let (_, dv) = self.ch_shape(depth, span)?;
+                let (bk, bv) = self.ch_boundary(args[1])?;
+                let view = Ty::Ref(Box::new(Ty::NdD(Box::new(Ty::F64), ANY_NDIM)), false);
+                let f = self.ch_fn_arg(args[2], "map_overlap", &[view], &Ty::NdD(Box::new(Ty::F64), ANY_NDIM))?;
+                let mut a = vec![r];
+                a.extend(dv);
+                a.extend([int(bk, span), bv, f]);
+                call("ch_map_overlap", a, Ty::Chunked(nd))
             }
             "mapv" => {
                 self.nargs(args, 1, span)?;
