@@ -270,6 +270,32 @@ let mut k = Array2::<f64>::zeros((2, 3));
 }
 """),
     md("""
+## Iterating over arrays
+
+`a.iter()`, `&a`, `a.iter_mut()` and `&mut a` visit the elements in logical (row-major) order, as
+ndarray does, also through transposed or strided views; every iterator adapter of the language
+(`map`, `zip`, `enumerate`, `filter`, `fold`, `sum`, `collect`…) works on them, compiled to a loop of
+strided loads, no call per element. The loop borrows the array: writing to it inside is rustc's E0502.
+"""),
+    code("""
+%%jit
+let mut p = Array::from_shape_vec((3, 4), (1..=12).map(|x| x as f64).collect::<Vec<f64>>()).unwrap();
+let total: f64 = p.iter().sum();
+let col_major: Vec<f64> = p.t().iter().copied().collect();
+let dot = p.row(0).iter().zip(p.column(3).iter()).map(|(x, y)| x * y).sum::<f64>();
+for x in p.iter_mut() { *x = x.sqrt(); }
+let over_two = p.iter().filter(|&&x| x > 2.0).count();
+println!("{total} {col_major:?} {dot} {over_two}");
+p
+"""),
+    code_raises("""
+%%jit
+let mut q = Array1::<f64>::zeros(3);
+for x in q.iter() {
+    q[1] = *x + 1.0;
+}
+"""),
+    md("""
 ## Masks and 3-d arrays
 
 A comparison inside `mapv` makes a bool array (numpy's mask): `!`, `&`, `|` and `^` combine masks

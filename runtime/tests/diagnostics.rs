@@ -216,6 +216,13 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("push while a tuple holds &v[0]", "let mut v = vec![1i64, 2];\nlet t = (&v[0], 1);\nv.push(2);\nprintln!(\"{}\", t.0);\n"),
     ("push while a block's &v[0] is held", "let mut v = vec![1i64, 2];\nlet r = { &v[0] };\nv.push(1);\nprintln!(\"{}\", *r);\n"),
     ("reassign a Vec while last() is held", "let mut v = vec![1i64, 2];\nlet r = v.last();\nv = vec![3];\nprintln!(\"{:?}\", r);\n"),
+    ("read a scalar while a closure mutates it", "let mut x = 0i64;\nlet mut c = || x += 1;\nlet y = x;\nc();\nprintln!(\"{}\", y);\n"),
+    ("assign a scalar a closure reads", "let mut x = 0i64;\nlet c = || x + 1;\nx += 1;\nprintln!(\"{}\", c());\n"),
+    ("assign a scalar a closure mutates", "let mut x = 0i64;\nlet mut c = || x += 1;\nx = 5;\nc();\n"),
+    ("compound-assign a scalar a closure mutates", "let mut x = 0i64;\nlet mut c = || x += 1;\nx += 2;\nc();\n"),
+    ("&mut of a scalar a closure mutates", "fn inc(v: &mut i64) { *v += 1; }\nlet mut x = 0i64;\nlet mut c = || x += 1;\ninc(&mut x);\nc();\n"),
+    ("&mut of a scalar a closure reads", "fn inc(v: &mut i64) { *v += 1; }\nlet mut x = 0i64;\nlet c = || x + 1;\ninc(&mut x);\nc();\n"),
+    ("print a scalar a closure mutates", "let mut w = 1i64;\nlet mut g = || w *= 2;\nprintln!(\"{}\", w);\ng();\n"),
     ("non-exhaustive Option match", "let o: Option<i64> = Some(1);\nlet y = match o { Some(x) => x };\n"),
 ];
 
@@ -288,6 +295,14 @@ fn for_over_an_array_by_value_may_assign_into_it() {
     let src = "let mut a = [1i64, 2, 3];\nfor x in a {\n    a[0] += x;\n}\na\n";
     let o = fast::run_one(src, &opts(), T);
     assert_eq!(ok_value(&o).as_deref(), Some("[7, 2, 3]"), "{}", o.describe());
+}
+
+/// A closure's borrow of a scalar ends at its last call; a closure that only reads may share it.
+#[test]
+fn scalar_captures_end_at_the_last_call() {
+    let src = "let mut t = 0i64;\nlet mut bump = || t += 10;\nbump();\nbump();\nlet k = 3.0;\nlet sc = |v: f64| v * k;\nlet q = k + sc(2.0);\n(t, q)\n";
+    let o = fast::run_one(src, &opts(), T);
+    assert_eq!(ok_value(&o).as_deref(), Some("(20, 9.0)"), "{}", o.describe());
 }
 
 /// A closure's borrow ends at its last call: using the Vec afterwards is fine (rustc accepts).

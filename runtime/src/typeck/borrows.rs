@@ -5,6 +5,7 @@
 //! (a reference, a by-ref closure or a `for` loop over it; E0502/E0506/E0499). A `&mut` to a scalar exists only as a call
 //! argument (or a parameter): a `let` of one, which would need lifetimes to check, is refused.
 
+use super::closure_borrows::closure_scalar_borrows;
 use super::moves::{visit_block, visit_expr};
 use super::ty::Ty;
 use super::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, Pat, Stmt};
@@ -12,12 +13,12 @@ use crate::diag::{Error, Result};
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, PartialEq)]
-enum Root {
+pub(super) enum Root {
     Local(u32),
     Global(usize),
 }
 
-fn root(e: &Expr) -> Option<Root> {
+pub(super) fn root(e: &Expr) -> Option<Root> {
     match &e.kind {
         K::Local(id) => Some(Root::Local(*id)),
         K::Global(i) => Some(Root::Global(*i)),
@@ -81,17 +82,17 @@ fn mentions(f: &Fn, e: &Expr, r: Root) -> bool {
 
 /// Whether `e` uses the held value: names it, or — for a held closure `ci` — calls it
 /// (`c()` is typed as a call of closure `ci` and does not name the local `c`).
-fn uses_held(f: &Fn, e: &Expr, r: Root, closure: Option<u32>) -> bool {
+pub(super) fn uses_held(f: &Fn, e: &Expr, r: Root, closure: Option<u32>) -> bool {
     mentions(f, e, r) || closure.is_some_and(|ci| calls_closure(f, e, ci))
 }
 
-fn calls_closure(f: &Fn, e: &Expr, ci: u32) -> bool {
+pub(super) fn calls_closure(f: &Fn, e: &Expr, ci: u32) -> bool {
     let mut hit = false;
     visit_expr(e, &mut |x| if matches!(x.kind, K::CallClosure(c, _) if c == ci) { hit = true }, f);
     hit
 }
 
-fn name(f: &Fn, r: Root) -> &str {
+pub(super) fn name(f: &Fn, r: Root) -> &str {
     match r {
         Root::Local(id) => &f.locals[id as usize].name,
         Root::Global(i) => &f.globals[i].name,
@@ -138,7 +139,7 @@ fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
     Ok(())
 }
 
-fn within(a: crate::diag::Span, s: crate::diag::Span) -> bool {
+pub(super) fn within(a: crate::diag::Span, s: crate::diag::Span) -> bool {
     (a.line, a.col) >= (s.line, s.col) && (a.end_line, a.end_col) <= (s.end_line, s.end_col)
 }
 
@@ -462,15 +463,16 @@ pub fn check(f: &Fn) -> Result<()> {
     }
     earlier_cell_refs(f)?;
     held_borrows(f, &f.body)?;
+    closure_scalar_borrows(f, &f.body)?;
     let mut err = None;
     visit_block(&f.body, &mut |e| {
         if err.is_some() {
             return;
         }
         let r = match &e.kind {
-            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| iter_closure_borrows(f, e)).and_then(|_| held_borrows(f, b)),
+            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| iter_closure_borrows(f, e)).and_then(|_| held_borrows(f, b)).and_then(|_| closure_scalar_borrows(f, b)),
             K::Consume(..) => iter_closure_borrows(f, e),
-            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => held_borrows(f, b),
+            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => held_borrows(f, b).and_then(|_| closure_scalar_borrows(f, b)),
             _ => Ok(()),
         };
         if let Err(x) = r {

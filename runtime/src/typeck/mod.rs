@@ -5,6 +5,7 @@
 mod arrays;
 pub mod array_iters;
 mod borrows;
+mod closure_borrows;
 mod check;
 mod chunked;
 mod chunked_specs;
