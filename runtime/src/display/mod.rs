@@ -169,6 +169,19 @@ pub fn fmt_str(out: &mut String, s: &str, fs: &Fs) {
     }
 }
 
+/// `std::slice::from_raw_parts` for the runtime's buffers, where an empty Vec or String may
+/// have a null pointer (a null pointer is undefined behaviour there even for length 0).
+///
+/// # Safety
+/// As `from_raw_parts` when `n > 0`.
+pub unsafe fn raw_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
+    if n == 0 || p.is_null() {
+        &[]
+    } else {
+        unsafe { std::slice::from_raw_parts(p, n) }
+    }
+}
+
 /// The heap header behind every `Vec<T>` / `String` value (owned by the runtime).
 #[repr(C)]
 pub struct VecHdr {
@@ -201,7 +214,7 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
             Ty::Unit => pad(out, "()", fs, Align::Left),
             Ty::String => {
                 let h = &**(addr as *const *const VecHdr);
-                fmt_str(out, std::str::from_utf8_unchecked(std::slice::from_raw_parts(h.ptr, h.len)), fs)
+                fmt_str(out, std::str::from_utf8_unchecked(crate::display::raw_slice(h.ptr, h.len)), fs)
             }
             Ty::Vec(e) => {
                 let h = &**(addr as *const *const VecHdr);
@@ -243,7 +256,7 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                 Ty::Str => {
                     let p = *(addr as *const *const u8);
                     let n = *(addr.add(8) as *const usize);
-                    fmt_str(out, std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n)), fs)
+                    fmt_str(out, std::str::from_utf8_unchecked(crate::display::raw_slice(p, n)), fs)
                 }
                 t if t.is_scalar() && !m => fmt_mem(out, t, addr, fs),
                 Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::NdD(..) => fmt_mem(out, inner, addr, fs),
@@ -359,7 +372,7 @@ pub unsafe fn eq_mem(ty: &Ty, a: *const u8, b: *const u8) -> bool {
             Ty::Float(FloatTy::F32) => *(a as *const f32) == *(b as *const f32),
             Ty::Int(_) | Ty::Bool | Ty::Char => {
                 let n = ty.layout().0 as usize;
-                std::slice::from_raw_parts(a, n) == std::slice::from_raw_parts(b, n)
+                crate::display::raw_slice(a, n) == crate::display::raw_slice(b, n)
             }
             Ty::Unit => true,
             // `assert_eq!` on arrays: ndarray's PartialEq (a box behind a pointer, a view inline)

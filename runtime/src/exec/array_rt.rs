@@ -253,7 +253,7 @@ macro_rules! elem_shims {
             }
             /// `from_shape_vec(shape, v).unwrap()` (nd 1 to 3) and `Array1::from(v)` (nd 0).
             pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr, line: i64) -> *mut u8 {
-                let data: Vec<T> = unsafe { std::slice::from_raw_parts((*v).ptr as *const T, (*v).len) }.to_vec();
+                let data: Vec<T> = unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
                 boxed(ctx, line, || {
                     if nd == 0 {
                         return Ok(Array1::from(data).into_dyn());

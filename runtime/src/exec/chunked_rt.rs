@@ -116,11 +116,11 @@ fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) 
             Box::new(move || IntoChunks::into_chunks(v))
         }
         5 => {
-            let v = unsafe { std::slice::from_raw_parts(sp as *const usize, sl as usize) }.to_vec();
+            let v = unsafe { crate::display::raw_slice(sp as *const usize, sl as usize) }.to_vec();
             Box::new(move || IntoChunks::into_chunks(&v[..]))
         }
         _ => {
-            let s = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(sp, sl as usize)) }.to_string();
+            let s = unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(sp, sl as usize)) }.to_string();
             Box::new(move || s.as_str().into_chunks())
         }
     }
@@ -132,7 +132,7 @@ fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) 
 /// `h` must be a live header of 8-byte elements.
 unsafe fn usizes(h: *const VecHdr) -> Vec<usize> {
     let h = unsafe { &*h };
-    if h.len == 0 { vec![] } else { unsafe { std::slice::from_raw_parts(h.ptr as *const usize, h.len) }.to_vec() }
+    if h.len == 0 { vec![] } else { unsafe { crate::display::raw_slice(h.ptr as *const usize, h.len) }.to_vec() }
 }
 
 /// `Chunks` implements `IntoChunks`; a spec that fails to parse is carried by the result
@@ -186,7 +186,7 @@ from_array!(nd_ch_from_array_i64, i64);
 from_array!(nd_ch_from_array_i32, i32);
 
 fn str_of<'a>(p: *const u8, n: i64) -> &'a str {
-    unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n as usize)) }
+    unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(p, n as usize)) }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -227,7 +227,7 @@ pub extern "C" fn nd_ch_reduce(ctx: *mut Ctx, c: *const u8, kind: i64, axis: i64
 /// `s![..]` from 5 numbers per element (kind, start, end, has end, step).
 pub extern "C" fn nd_ch_slice(ctx: *mut Ctx, c: *const u8, info: *const VecHdr, line: i64) -> *mut u8 {
     let c = unsafe { ch(c) };
-    let v: &[i64] = unsafe { std::slice::from_raw_parts((*info).ptr as *const i64, (*info).len) };
+    let v: &[i64] = unsafe { crate::display::raw_slice((*info).ptr as *const i64, (*info).len) };
     let elems: Vec<SliceInfoElem> = v
         .chunks(5)
         .map(|e| match e[0] {

@@ -334,19 +334,26 @@ impl Engine {
                 };
                 let counts = std::mem::take(&mut l.counts);
                 drop(l);
-                b.finalize(cfg);
+                // A lowering error leaves blocks unfilled: the half-built fn is discarded, not
+                // finalized (Cranelift checks that every block is filled).
+                if r.is_ok() {
+                    b.finalize(cfg);
+                }
                 r.map(|_| counts)
             }));
             let counts = match lowered {
                 Ok(Ok(c)) => c,
                 Ok(Err(e)) => {
                     result_err = Some(diags(&fsrc, e));
+                    ctx.clear();
+                    fbctx = FunctionBuilderContext::new();
                     break;
                 }
                 Err(p) => {
                     let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
                     result_err = Some(diags(&fsrc, Error::new(tf.span, format!("internal compiler error while lowering `{}`: {msg}", tf.name)).hint("please report this; use %%rust meanwhile")));
                     ctx.clear();
+                    fbctx = FunctionBuilderContext::new();
                     break;
                 }
             };

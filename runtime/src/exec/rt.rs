@@ -299,7 +299,7 @@ pub extern "C" fn rt_panic_buf(ctx: *mut Ctx, line: i64) {
 }
 
 pub extern "C" fn rt_panic_str(ctx: *mut Ctx, p: *const u8, n: i64, line: i64) {
-    let s = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n as usize)) };
+    let s = unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(p, n as usize)) };
     set_panic(ctx, s.to_string(), line);
 }
 
@@ -325,7 +325,7 @@ pub extern "C" fn rt_fmt_begin(ctx: *mut Ctx) {
 }
 
 pub extern "C" fn rt_fmt_lit(ctx: *mut Ctx, p: *const u8, n: i64) {
-    let s = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, n as usize)) };
+    let s = unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(p, n as usize)) };
     unsafe { st(ctx).buf.push_str(s) }
 }
 

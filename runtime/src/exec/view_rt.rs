@@ -70,7 +70,7 @@ fn put<S: RawData, D: Dimension>(out: *mut u8, v: &ArrayBase<S, D>) {
 /// 1 = `a..;step`, 2 = the index `a`, 3 = `a..=b;step` (ndarray's `From<RangeInclusive>`:
 /// an inclusive end of -1 means "to the end").
 fn slice_elems(spec: *const i64, n: i64) -> Vec<SliceInfoElem> {
-    let s = unsafe { std::slice::from_raw_parts(spec, 4 * n as usize) };
+    let s = unsafe { crate::display::raw_slice(spec, 4 * n as usize) };
     s.chunks(4)
         .map(|c| match c[0] {
             0 => SliceInfoElem::Slice { start: c[1] as isize, end: Some(c[2] as isize), step: c[3] as isize },
