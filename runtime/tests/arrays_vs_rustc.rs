@@ -250,6 +250,18 @@ assert_eq!(e.clone(), e);
 c",
     ),
     (
+        "from_shape_fn",
+        "fn grid(n: usize) -> Array2<f64> { Array2::from_shape_fn((n, n + 1), |(i, j)| (i * 10 + j) as f64 * 0.5) }",
+        "let a = Array1::from_shape_fn(4, |i| i as f64 * 0.5);
+let c = Array3::from_shape_fn((2, 2, 3), |(i, j, k)| i + j + k == 2);
+let d: Array2<i64> = Array::from_shape_fn([2, 2], |(i, j)| if i == j { 1 } else { 0 });
+let e = Array2::from_shape_fn((2, 2), |(i, j)| { println!(\"{i},{j}\"); i as i32 - j as i32 });
+println!(\"{a} {:?} {d} {e}\", c);
+let g = grid(3);
+println!(\"{} {}\", g.sum(), g[[2, 3]]);
+Array3::from_shape_fn((2, 3, 2), |(i, j, k)| (i * 6 + j * 2 + k) as f32)",
+    ),
+    (
         "array3_out_of_bounds",
         "",
         "let a = Array3::<f64>::zeros((2, 3, 4));

@@ -81,6 +81,7 @@ impl Lowerer<'_, '_> {
                 })
             }
             NdOp::Mapv => self.nd_mapv(args, t, span),
+            NdOp::FromShapeFn => self.nd_from_shape_fn(args, t, span),
             NdOp::View(k) => self.nd_view(k, args, t, span),
         }
     }
@@ -160,22 +161,8 @@ impl Lowerer<'_, '_> {
             (None, data, et.clone())
         } else {
             let ut = elem_of(t);
-            let ctx = self.ctx();
-            let ndv = self.b.ins().iconst(types::I64, nd as i64);
-            let line = self.b.ins().iconst(types::I64, self.line as i64);
             let d2 = if nd == 3 { dims[2] } else { self.b.ins().iconst(types::I64, 0) };
-            self.count().allocs += 1;
-            let o = if ut == Ty::Bool {
-                // bool has no `zeros` (not a number): the library's `from_elem(shape, false)`
-                let f = self.b.ins().iconst(types::I8, 0);
-                let sym = array_rt::shim_name("nd_full_bool").unwrap();
-                self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], d2, f, line], &[types::I64])[0]
-            } else {
-                let sym = format!("nd_zeros_{}", self.suffix(&ut, span)?);
-                let sym = array_rt::shim_name(&sym).unwrap();
-                self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], d2, line], &[types::I64])[0]
-            };
-            self.check_failure();
+            let o = self.nd_alloc(&ut, nd, [dims[0], dims[1], d2], span)?;
             let od = self.hdr_load(o, OFF_DATA);
             (Some(o), od, ut)
         };
@@ -223,6 +210,79 @@ impl Lowerer<'_, '_> {
             Some(o) => V::S(o),
             None => V::Unit,
         })
+    }
+
+    /// A new standard-layout array of element `ut` and shape `(nd, dims)` (the library's
+    /// allocation, fallible with its panic text), every element zero/false until written.
+    fn nd_alloc(&mut self, ut: &Ty, nd: u8, dims: [Value; 3], span: Span) -> Result<Value> {
+        let ctx = self.ctx();
+        let ndv = self.b.ins().iconst(types::I64, nd as i64);
+        let line = self.b.ins().iconst(types::I64, self.line as i64);
+        self.count().allocs += 1;
+        let o = if *ut == Ty::Bool {
+            // bool has no `zeros` (not a number): the library's `from_elem(shape, false)`
+            let f = self.b.ins().iconst(types::I8, 0);
+            let sym = array_rt::shim_name("nd_full_bool").unwrap();
+            self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], dims[2], f, line], &[types::I64])[0]
+        } else {
+            let sym = format!("nd_zeros_{}", self.suffix(ut, span)?);
+            let sym = array_rt::shim_name(&sym).unwrap();
+            self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], dims[2], line], &[types::I64])[0]
+        };
+        self.check_failure();
+        Ok(o)
+    }
+
+    /// `Array::from_shape_fn(shape, f)`: loops over the axes in C order, the closure inlined
+    /// with the index pattern (a `usize`, or a tuple in a stack slot), results stored in order.
+    fn nd_from_shape_fn(&mut self, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
+        let K::Closure(ci) = args[4].kind else { return Err(Error::new(span, "internal: from_shape_fn without a closure")) };
+        let nd = match t {
+            Ty::Nd(_, n) => *n,
+            _ => 1,
+        };
+        let mut dims = vec![];
+        for a in &args[1..4] {
+            dims.push(self.expr(a, false)?.s());
+        }
+        if !self.reachable() {
+            return Ok(V::Unit);
+        }
+        let ut = elem_of(t);
+        let us = ut.layout().0 as i64;
+        let o = self.nd_alloc(&ut, nd, [dims[0], dims[1], dims[2]], span)?;
+        let odata = self.hdr_load(o, OFF_DATA);
+        let pat = if nd == 1 { None } else { Some(self.slot_for(&Ty::Tuple(vec![Ty::USIZE; nd as usize]))) };
+        let k = self.b.declare_var(types::I64);
+        let z = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(k, z);
+        let body = |l: &mut Self, ix: &[Value]| -> Result<()> {
+            let arg = match pat {
+                None => V::S(ix[0]),
+                Some(s) => {
+                    for (q, v) in ix.iter().enumerate() {
+                        l.b.ins().store(flags(), *v, s, 8 * q as i32);
+                    }
+                    V::A(s)
+                }
+            };
+            let y = l.inline_closure(ci, vec![arg])?;
+            if !l.reachable() {
+                return Ok(());
+            }
+            let kv = l.b.use_var(k);
+            let off = l.b.ins().imul_imm_s(kv, us);
+            let k1 = l.b.ins().iadd_imm_s(kv, 1);
+            l.b.def_var(k, k1);
+            let dst = l.b.ins().iadd(odata, off);
+            l.store_mem(&ut, dst, 0, y)
+        };
+        self.count_loop(dims[0], &mut |l, i| match nd {
+            1 => body(l, &[i]),
+            2 => l.count_loop(dims[1], &mut |l, j| body(l, &[i, j])),
+            _ => l.count_loop(dims[1], &mut |l, j| l.count_loop(dims[2], &mut |l, m| body(l, &[i, j, m]))),
+        })?;
+        Ok(V::S(o))
     }
 
     /// `a[[i, j]]` / `a[i]`: data + Σ index·stride, with ndarray's bounds check.

@@ -3,7 +3,8 @@
 //! ndarray's bounds check (the header keeps axis 2 after the fields 1-d/2-d code shares, see
 //! `exec::array_rt::off_dim`), and library methods run on the accel crate's `ArrayD` as for
 //! 1-d and 2-d arrays. Views of 3-d arrays are not in the fast tier (a view header holds two
-//! axes): refused with the `%%rust` hint, as are the 2-d-only methods rustc rejects.
+//! axes): refused with the `%%rust` hint, as are the 2-d-only methods rustc rejects. Also
+//! `from_shape_fn` for 1 to 3 axes.
 
 use super::check::{Ck, R};
 use super::ty::Ty;
@@ -27,5 +28,27 @@ impl<'a, 'e> Ck<'a, 'e> {
             return Err(Error::new(span, format!("no method named `{name}` found for struct `{}` in the current scope", self.infer.show(rt))).code("E0599"));
         }
         Ok(())
+    }
+}
+
+impl<'a, 'e> Ck<'a, 'e> {
+    /// `Array::from_shape_fn(shape, |(i, j, k)| ..)` for 1 to 3 axes: the closure takes ndarray's
+    /// index pattern (`usize` for one axis, a tuple of `usize` for more) and is inlined into
+    /// loops in C order — the order ndarray calls it in, so side effects happen alike.
+    pub fn nd_from_shape_fn(&mut self, nd: u8, ds: Vec<super::typed::Expr>, f: &syn::Expr, elem: &Ty, span: Span) -> R<super::typed::Expr> {
+        use super::typed::{Expr, ExprKind as K, Intr, NdOp};
+        let syn::Expr::Closure(c) = f else {
+            return Err(Error::unsupported(Span::of_node(f), "this argument to `from_shape_fn` (pass a closure)"));
+        };
+        let pat = if nd == 1 { Ty::USIZE } else { Ty::Tuple(vec![Ty::USIZE; nd as usize]) };
+        let ci = self.closure_with(c, Some(vec![pat]), span)?;
+        // the element type may still be fixed by the use (`let d: Array2<i64> = ..`): literals
+        // default (i32/f64) only at the end, as in rustc
+        let ret = self.closures[ci as usize].ret.clone();
+        self.unify(elem, &ret, span)?;
+        let mut a = vec![Expr::new(K::Int(nd as i128), Ty::I64, span)];
+        a.extend(ds);
+        a.push(Expr::new(K::Closure(ci), Ty::Closure(ci), span));
+        Ok(Expr::new(K::Intrinsic(Intr::Nd(NdOp::FromShapeFn), a), Ty::Nd(Box::new(elem.clone()), nd), span))
     }
 }

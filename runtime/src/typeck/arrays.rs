@@ -202,6 +202,12 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
                 Expr::new(K::Intrinsic(shim(if f == "linspace" { "linspace" } else { "range" }, Some(255)), vec![a, b, c]), arr(&elem, 1), span)
             }
+            "from_shape_fn" => {
+                nargs(2)?;
+                let (nd, ds) = self.shape_arg(args[0], span)?;
+                nd_check(nd)?;
+                self.nd_from_shape_fn(nd, ds, args[1], &elem, span)?
+            }
             "from_vec" | "from" | "from_shape_vec" => {
                 let (nd, mut a) = if f == "from_shape_vec" {
                     nargs(2)?;

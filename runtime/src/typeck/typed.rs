@@ -261,6 +261,8 @@ pub enum NdOp {
     DimTuple,
     /// `a.mapv(f)` (a new array) or `a.mapv_inplace(f)` (unit type): args [array, closure].
     Mapv,
+    /// `Array::from_shape_fn(shape, f)`: args [ndim, d0, d1, d2, closure of the index pattern].
+    FromShapeFn,
     /// A view of an array (`typeck/views.rs`): op as `exec::view_rt`'s `view` shim takes it,
     /// args [&array, i, j, s![] spec (i64 array), number of s![] elements].
     View(u8),
