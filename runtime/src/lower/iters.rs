@@ -49,11 +49,6 @@ struct ZipSt {
     nd: Option<NdWalk>,
 }
 
-fn item_ty_of_src(src: &IterSrc, ty_hint: &Ty) -> Ty {
-    let _ = src;
-    ty_hint.clone()
-}
-
 impl<'a, 'b> Lowerer<'a, 'b> {
     /// Run `it`, calling `sink` for each item; `sink` must end its block (usually by
     /// jumping to `frame.next`).
@@ -178,8 +173,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn source_loop(&mut self, src: &IterSrc, rev: bool, item_ty: &Ty, heads: &[(Variable, Value)], strip: bool, end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
-        let _ = item_ty_of_src(src, item_ty);
+    fn source_loop(&mut self, src: &IterSrc, rev: bool, _item_ty: &Ty, heads: &[(Variable, Value)], strip: bool, end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
         if let IterSrc::Elems { seq, .. } = src {
             if is_nd_source(seq) {
                 return self.nd_source_loop(seq, rev, heads, strip, end_b, exit, f);
