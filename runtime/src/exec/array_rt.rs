@@ -188,6 +188,19 @@ fn boxed<T>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, Stri
 }
 
 /// A shape passed as (ndim, d0, d1, d2); unused trailing dims are 0.
+/// `from_shape_vec(shape, v).unwrap()` (nd 1 to 3) and `Array1::from(v)` (nd 0) over a copy of a
+/// runtime Vec's elements, with rustc's unwrap message on a shape error.
+///
+/// # Safety
+/// `v` must be a live Vec header of `T` elements.
+pub(crate) unsafe fn array_from_vec<T: Clone>(nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr) -> Result<ArrayD<T>, String> {
+    let data: Vec<T> = unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
+    if nd == 0 {
+        return Ok(ndarray::Array1::from(data).into_dyn());
+    }
+    ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+}
+
 pub(crate) fn shape(nd: i64, d0: i64, d1: i64, d2: i64) -> IxDyn {
     IxDyn(&[d0 as usize, d1 as usize, d2 as usize][..nd as usize])
 }
@@ -253,13 +266,7 @@ macro_rules! elem_shims {
             }
             /// `from_shape_vec(shape, v).unwrap()` (nd 1 to 3) and `Array1::from(v)` (nd 0).
             pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr, line: i64) -> *mut u8 {
-                let data: Vec<T> = unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
-                boxed(ctx, line, || {
-                    if nd == 0 {
-                        return Ok(Array1::from(data).into_dyn());
-                    }
-                    ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
-                })
+                boxed(ctx, line, || unsafe { array_from_vec::<T>(nd, d0, d1, d2, v) })
             }
             pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
                 boxed(ctx, line, || Ok(unsafe { arr::<T>(a) }.to_owned()))

@@ -8,7 +8,7 @@
 use super::array_rt::{arr_mut_pub as arr_mut, guard_pub as guard, new_box, shape};
 use super::rt::Ctx;
 use crate::display::VecHdr;
-use ndarray::{Array1, ArrayD, ArrayViewD, Dimension};
+use ndarray::{ArrayD, ArrayViewD, Dimension};
 
 type T = bool;
 
@@ -24,13 +24,7 @@ pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: T, 
     boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1, d2).slice(), v).map_err(|e| e.to_string()))
 }
 pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr, line: i64) -> *mut u8 {
-    let data: Vec<T> = unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
-    boxed(ctx, line, || {
-        if nd == 0 {
-            return Ok(Array1::from(data).into_dyn());
-        }
-        ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
-    })
+    boxed(ctx, line, || unsafe { super::array_rt::array_from_vec::<T>(nd, d0, d1, d2, v) })
 }
 pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
     boxed(ctx, line, || Ok(arr(a).to_owned()))

@@ -82,6 +82,18 @@ fn mentions(f: &Fn, e: &Expr, r: Root) -> bool {
 
 /// Whether `e` uses the held value: names it, or — for a held closure `ci` — calls it
 /// (`c()` is typed as a call of closure `ci` and does not name the local `c`).
+/// The expressions of a block after its statement `i` (statements' initialisers and exprs, then the tail).
+pub(super) fn rest_of(b: &Block, i: usize) -> Vec<&Expr> {
+    b.stmts[i + 1..]
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
+            _ => None,
+        })
+        .chain(b.tail.as_deref())
+        .collect()
+}
+
 pub(super) fn uses_held(f: &Fn, e: &Expr, r: Root, closure: Option<u32>) -> bool {
     mentions(f, e, r) || closure.is_some_and(|ci| calls_closure(f, e, ci))
 }
@@ -323,14 +335,7 @@ fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
         if bases.is_empty() {
             continue;
         }
-        let rest: Vec<&Expr> = b.stmts[i + 1..]
-            .iter()
-            .filter_map(|s| match s {
-                Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
-                _ => None,
-            })
-            .chain(b.tail.as_deref())
-            .collect();
+        let rest = rest_of(b, i);
         let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, held_closure)) else { continue };
         for (k, e) in rest[..=last].iter().enumerate() {
             for r in &bases {

@@ -6,7 +6,7 @@
 //! their address, so running such a program would compute something rustc never would.
 //! Vecs and arrays captured by closures are checked in `borrows.rs` (`held_borrows`).
 
-use super::borrows::{calls_closure, name, root, uses_held, within, Root};
+use super::borrows::{calls_closure, name, rest_of, root, uses_held, within, Root};
 use super::moves::visit_expr;
 use super::ty::Ty;
 use super::typed::{Block, Expr, ExprKind as K, Fn, Pat, Stmt};
@@ -40,14 +40,7 @@ pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {
         if caps.is_empty() {
             continue;
         }
-        let rest: Vec<&Expr> = b.stmts[i + 1..]
-            .iter()
-            .filter_map(|s| match s {
-                Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
-                _ => None,
-            })
-            .chain(b.tail.as_deref())
-            .collect();
+        let rest = rest_of(b, i);
         let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, Some(ci))) else { continue };
         // In the statement of the last call, only what comes before that call conflicts.
         let last_call = {
