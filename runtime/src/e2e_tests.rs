@@ -223,6 +223,41 @@ let a: Vec<f64> = (0..1003).map(|i| i as f64).collect();
     assert_eq!(value(src), format!("({strict:?}, {strict:?})"));
 }
 
+/// `--fastmath` sums whose summand takes one square root go block by block through the
+/// runtime's wide sqrt kernel where the CPU has AVX (`exec::vmath`): every block length and
+/// remainder, the element itself or an expression under the root, the element read again
+/// outside it, NaN, and the empty sum's -0.0 all agree with rustc's strict loop.
+#[test]
+fn fastmath_sqrt_sums_agree_with_strict_at_every_length() {
+    let src = "fn a(v: &[f64]) -> f64 { let mut acc = 0.0; for &x in v { acc += x.sqrt(); } acc }
+fn b(v: &[f64]) -> f64 { let mut acc = 1.5; for x in v.iter() { acc += (x * 2.0 + 1.0).sqrt() * 0.5 - x; } acc }
+fn c(v: &[f64]) -> f64 { v.iter().map(|&x| x.sqrt()).sum::<f64>() }
+fn d(v: &[f64]) -> f64 { v.iter().map(|x| -(x / 3.0).sqrt() + x * 0.25).sum::<f64>() }";
+    let fa = |v: &[f64]| v.iter().fold(0.0, |a, x| a + x.sqrt());
+    let fb = |v: &[f64]| v.iter().fold(1.5, |a, x| a + ((x * 2.0 + 1.0).sqrt() * 0.5 - x));
+    let fc = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + x.sqrt());
+    let fd = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + (-(x / 3.0).sqrt() + x * 0.25));
+    let mut ft = FastTier::new();
+    let cap = Cap::default();
+    let fast = JitOptions { fastmath: true, ..JitOptions::default() };
+    ft.run_cell(src, &fast, &cap).unwrap();
+    for n in [0usize, 1, 2, 7, 8, 9, 255, 256, 257, 513, 1003, 10_000] {
+        let cell = format!("let v: Vec<f64> = (0..{n}).map(|i| i as f64 * 0.75).collect();\n(a(&v), b(&v), c(&v), d(&v))");
+        let got = ft.run_cell(&cell, &fast, &cap).unwrap().unwrap().text;
+        let v: Vec<f64> = (0..n).map(|i| i as f64 * 0.75).collect();
+        let want = [fa(&v), fb(&v), fc(&v), fd(&v)];
+        let nums: Vec<f64> = got.trim_matches(|c| c == '(' || c == ')').split(", ").map(|x| x.parse().unwrap()).collect();
+        for (k, (g, w)) in nums.iter().zip(want).enumerate() {
+            assert!((g - w).abs() <= 1e-12 * w.abs().max(1.0), "n={n} fn {k}: {g} vs strict {w}");
+            if n == 0 {
+                assert_eq!(g.to_bits(), w.to_bits(), "empty sum of fn {k}: {g:?} vs {w:?}");
+            }
+        }
+    }
+    let nan = ft.run_cell("let w = vec![4.0, -1.0, 9.0]; (a(&w), c(&w))", &fast, &cap).unwrap().unwrap().text;
+    assert_eq!(nan, "(NaN, NaN)");
+}
+
 #[test]
 fn powi_and_division_bypass_match_rust() {
     assert_eq!(value("let x = 1.1f64; (x.powi(3), x.powi(-2), x.powi(0))"), format!("({:?}, {:?}, {:?})", 1.1f64.powi(3), 1.1f64.powi(-2), 1.1f64.powi(0)));

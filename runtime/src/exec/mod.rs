@@ -9,6 +9,7 @@ pub mod array_rt;
 pub mod chunked_rt;
 pub mod mask_rt;
 pub mod view_rt;
+pub mod vmath;
 pub mod timeit;
 pub mod jit;
 pub mod rt;

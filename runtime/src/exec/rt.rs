@@ -607,6 +607,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     v.extend_from_slice(F_UNARY);
     v.extend_from_slice(F_BINARY);
     v.extend(super::array_rt::symbols());
+    v.extend(super::vmath::symbols());
     v
 }
 

@@ -2,6 +2,11 @@
 //! elements of an f64 slice (and `iter().map(f).sum()`) runs on 2-lane vectors with four
 //! independent accumulators (8 partial sums), then a scalar loop for the remainder.
 //! rustc may not do this (it must keep the strict left-to-right order).
+//!
+//! When the summand takes one square root and the CPU has vectors wider than Cranelift's
+//! 128 bits, the loop goes block by block instead: the square roots of a block are taken
+//! by a wide-vector kernel of the runtime (`exec::vmath`, bit-identical to `f64::sqrt`)
+//! into a stack buffer, and the JIT'd loop sums the rest of the summand over it.
 
 use super::{flags, Lowerer, V};
 use crate::diag::Result;
@@ -55,8 +60,53 @@ pub fn match_for<'e>(pat: &Pat, iter: &'e IterExpr, body: &'e Block) -> Option<(
     Some((acc, x, r, seq))
 }
 
+/// The argument of `e`'s square root when it takes exactly one (and not of a square root).
+fn one_sqrt(e: &Expr) -> Option<&Expr> {
+    fn walk<'e>(e: &'e Expr, found: &mut Vec<&'e Expr>) {
+        match &e.kind {
+            K::Binary(_, a, b) => {
+                walk(a, found);
+                walk(b, found);
+            }
+            K::Neg(a) => walk(a, found),
+            K::Intrinsic(Intr::FUnary(op), args) => {
+                if *op == FUn::Sqrt {
+                    found.push(&args[0]);
+                }
+                walk(&args[0], found);
+            }
+            _ => {}
+        }
+    }
+    let mut found = vec![];
+    walk(e, &mut found);
+    match found.as_slice() {
+        [g] => Some(g),
+        _ => None,
+    }
+}
+
+/// Does `e` read the element `x` outside its square root?
+fn reads_x_outside_sqrt(e: &Expr, x: LocalId) -> bool {
+    match &e.kind {
+        K::Local(id) => *id == x,
+        K::Deref(_) => true,
+        K::Binary(_, a, b) => reads_x_outside_sqrt(a, x) || reads_x_outside_sqrt(b, x),
+        K::Neg(a) => reads_x_outside_sqrt(a, x),
+        K::Intrinsic(Intr::FUnary(FUn::Sqrt), _) => false,
+        K::Intrinsic(_, args) => reads_x_outside_sqrt(&args[0], x),
+        _ => false,
+    }
+}
+
+/// Is `g` the element itself?
+fn is_elem(g: &Expr, x: LocalId) -> bool {
+    matches!(g.kind, K::Local(id) if id == x) || matches!(g.kind, K::Deref(_))
+}
+
 impl Lowerer<'_, '_> {
-    fn vexpr(&mut self, e: &Expr, x: LocalId, xv: Value) -> Value {
+    /// `e` on lanes, `x` = `xv`; with `sq`, the (one) square root's value is `sq`.
+    fn vexpr(&mut self, e: &Expr, x: LocalId, xv: Value, sq: Option<Value>) -> Value {
         match &e.kind {
             K::Local(id) if *id == x => xv,
             K::Deref(_) => xv,
@@ -69,7 +119,7 @@ impl Lowerer<'_, '_> {
                 self.b.ins().splat(types::F64X2, s)
             }
             K::Binary(op, a, b) => {
-                let (a, b) = (self.vexpr(a, x, xv), self.vexpr(b, x, xv));
+                let (a, b) = (self.vexpr(a, x, xv, sq), self.vexpr(b, x, xv, sq));
                 match op {
                     BinOp::Add => self.b.ins().fadd(a, b),
                     BinOp::Sub => self.b.ins().fsub(a, b),
@@ -78,11 +128,12 @@ impl Lowerer<'_, '_> {
                 }
             }
             K::Neg(a) => {
-                let a = self.vexpr(a, x, xv);
+                let a = self.vexpr(a, x, xv, sq);
                 self.b.ins().fneg(a)
             }
+            K::Intrinsic(Intr::FUnary(FUn::Sqrt), _) if sq.is_some() => sq.unwrap(),
             K::Intrinsic(Intr::FUnary(op), args) => {
-                let a = self.vexpr(&args[0], x, xv);
+                let a = self.vexpr(&args[0], x, xv, sq);
                 if *op == FUn::Sqrt { self.b.ins().sqrt(a) } else { self.b.ins().fabs(a) }
             }
             _ => unreachable!("checked by vectorizable"),
@@ -92,7 +143,11 @@ impl Lowerer<'_, '_> {
     /// The reassociated reduction: returns the final sum (including `init`).
     pub fn vec_sum(&mut self, seq: &Expr, x: LocalId, f: &Expr, init: Value) -> Result<Value> {
         let (p, n) = self.seq_parts(seq)?;
-        let zero = self.b.ins().f64const(0.0);
+        if let (Some(g), Some(kernel)) = (one_sqrt(f), crate::exec::vmath::sqrt_block_kernel()) {
+            return Ok(self.vec_sum_blocks(kernel, p, n, x, f, g, init));
+        }
+        // -0.0 is the identity of `+` (0.0 is not: -0.0 + 0.0 = 0.0), as in std's `Sum`.
+        let zero = self.b.ins().f64const(-0.0);
         let vz = self.b.ins().splat(types::F64X2, zero);
         let accs: Vec<_> = (0..ACCS).map(|_| self.b.declare_var(types::F64X2)).collect();
         for a in &accs {
@@ -118,7 +173,7 @@ impl Lowerer<'_, '_> {
         let mf = MemFlagsData::new().with_notrap();
         for (k, a) in accs.iter().enumerate() {
             let xv = self.b.ins().load(types::F64X2, mf, base, (k as i64 * LANES * 8) as i32);
-            let v = self.vexpr(f, x, xv);
+            let v = self.vexpr(f, x, xv, None);
             let cur = self.b.use_var(*a);
             let s = self.b.ins().fadd(cur, v);
             self.b.def_var(*a, s);
@@ -153,7 +208,7 @@ impl Lowerer<'_, '_> {
         let a = self.b.ins().iadd(p, off);
         let xs = self.b.ins().load(types::F64, flags(), a, 0);
         let xsv = self.b.ins().splat(types::F64X2, xs);
-        let v = self.vexpr(f, x, xsv);
+        let v = self.vexpr(f, x, xsv, None);
         let v0 = self.b.ins().extractlane(v, 0);
         let t = self.b.use_var(total);
         let t1 = self.b.ins().fadd(t, v0);
@@ -165,6 +220,156 @@ impl Lowerer<'_, '_> {
         self.b.switch_to_block(done);
         self.b.seal_block(done);
         Ok(self.b.use_var(total))
+    }
+
+    /// `vec_sum` block by block: per block of `BLOCK` elements, `buf = g(x)` (skipped when
+    /// `g` is the element), `buf = sqrt(buf)` by the runtime's wide kernel, then the
+    /// summand with its square root read from `buf`, on four 2-lane accumulators.
+    #[allow(clippy::too_many_arguments)]
+    fn vec_sum_blocks(&mut self, kernel: &'static str, p: Value, n: Value, x: LocalId, f: &Expr, g: &Expr, init: Value) -> Value {
+        const BLOCK: i64 = 256;
+        let slot = self.new_slot((BLOCK * 8) as u32, 16);
+        let buf = self.b.ins().stack_addr(types::I64, slot, 0);
+        let mf = MemFlagsData::new().with_notrap();
+        // -0.0 is the identity of `+` (0.0 is not: -0.0 + 0.0 = 0.0), as in std's `Sum`.
+        let zero = self.b.ins().f64const(-0.0);
+        let vz = self.b.ins().splat(types::F64X2, zero);
+        let accs: Vec<_> = (0..ACCS).map(|_| self.b.declare_var(types::F64X2)).collect();
+        for a in &accs {
+            self.b.def_var(*a, vz);
+        }
+        let total = self.b.declare_var(types::F64);
+        self.b.def_var(total, init);
+        let start = self.b.declare_var(types::I64);
+        let z = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(start, z);
+        let k = self.b.declare_var(types::I64);
+        let needs_x = reads_x_outside_sqrt(f, x);
+
+        let header = self.b.create_block();
+        let blk = self.b.create_block();
+        let exit = self.b.create_block();
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let sv = self.b.use_var(start);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, sv, n);
+        self.b.ins().brif(more, blk, &[], exit, &[]);
+        self.b.switch_to_block(blk);
+        self.b.seal_block(blk);
+        let rem = self.b.ins().isub(n, sv);
+        let bl = self.b.ins().iconst(types::I64, BLOCK);
+        let len = self.b.ins().umin(rem, bl);
+        let off = self.b.ins().ishl_imm_s(sv, 3);
+        let src = self.b.ins().iadd(p, off);
+        if is_elem(g, x) {
+            self.call_rt(kernel, &[src, buf, len], &[]);
+        } else {
+            // buf[k] = g(src[k]): pairs, then the odd last element.
+            self.b.def_var(k, z);
+            let (h1, b1, t1, d1) = (self.b.create_block(), self.b.create_block(), self.b.create_block(), self.b.create_block());
+            self.b.ins().jump(h1, &[]);
+            self.b.switch_to_block(h1);
+            let kv = self.b.use_var(k);
+            let k2 = self.b.ins().iadd_imm_s(kv, 2);
+            let ok = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, k2, len);
+            self.b.ins().brif(ok, b1, &[], t1, &[]);
+            self.b.switch_to_block(b1);
+            self.b.seal_block(b1);
+            let o = self.b.ins().ishl_imm_s(kv, 3);
+            let (sa, da) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
+            let xv = self.b.ins().load(types::F64X2, mf, sa, 0);
+            let gv = self.vexpr(g, x, xv, None);
+            self.b.ins().store(mf, gv, da, 0);
+            self.b.def_var(k, k2);
+            self.b.ins().jump(h1, &[]);
+            self.b.seal_block(h1);
+            self.b.switch_to_block(t1);
+            self.b.seal_block(t1);
+            let kv = self.b.use_var(k);
+            let odd = self.b.ins().icmp(IntCC::UnsignedLessThan, kv, len);
+            let one = self.b.create_block();
+            self.b.ins().brif(odd, one, &[], d1, &[]);
+            self.b.switch_to_block(one);
+            self.b.seal_block(one);
+            let o = self.b.ins().ishl_imm_s(kv, 3);
+            let (sa, da) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
+            let xs = self.b.ins().load(types::F64, mf, sa, 0);
+            let xv = self.b.ins().splat(types::F64X2, xs);
+            let gv = self.vexpr(g, x, xv, None);
+            let g0 = self.b.ins().extractlane(gv, 0);
+            self.b.ins().store(mf, g0, da, 0);
+            self.b.ins().jump(d1, &[]);
+            self.b.switch_to_block(d1);
+            self.b.seal_block(d1);
+            self.call_rt(kernel, &[buf, buf, len], &[]);
+        }
+        // The summand over the block: groups of 2 × ACCS, then one element at a time.
+        self.b.def_var(k, z);
+        let (h2, b2, r2, rb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.ins().jump(h2, &[]);
+        self.b.switch_to_block(h2);
+        let kv = self.b.use_var(k);
+        let kn = self.b.ins().iadd_imm_s(kv, LANES * ACCS as i64);
+        let ok = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, kn, len);
+        self.b.ins().brif(ok, b2, &[], r2, &[]);
+        self.b.switch_to_block(b2);
+        self.b.seal_block(b2);
+        let o = self.b.ins().ishl_imm_s(kv, 3);
+        let (sa, ba) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
+        for (j, a) in accs.iter().enumerate() {
+            let at = (j as i64 * LANES * 8) as i32;
+            let sq = self.b.ins().load(types::F64X2, mf, ba, at);
+            let xv = if needs_x { self.b.ins().load(types::F64X2, mf, sa, at) } else { sq };
+            let v = self.vexpr(f, x, xv, Some(sq));
+            let cur = self.b.use_var(*a);
+            let s = self.b.ins().fadd(cur, v);
+            self.b.def_var(*a, s);
+        }
+        self.b.def_var(k, kn);
+        self.b.ins().jump(h2, &[]);
+        self.b.seal_block(h2);
+        self.b.switch_to_block(r2);
+        let kv = self.b.use_var(k);
+        let left = self.b.ins().icmp(IntCC::UnsignedLessThan, kv, len);
+        self.b.ins().brif(left, rb, &[], next, &[]);
+        self.b.switch_to_block(rb);
+        self.b.seal_block(rb);
+        let o = self.b.ins().ishl_imm_s(kv, 3);
+        let (sa, ba) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
+        let sqs = self.b.ins().load(types::F64, mf, ba, 0);
+        let sq = self.b.ins().splat(types::F64X2, sqs);
+        let xv = if needs_x {
+            let xs = self.b.ins().load(types::F64, mf, sa, 0);
+            self.b.ins().splat(types::F64X2, xs)
+        } else {
+            sq
+        };
+        let v = self.vexpr(f, x, xv, Some(sq));
+        let v0 = self.b.ins().extractlane(v, 0);
+        let t = self.b.use_var(total);
+        let t1 = self.b.ins().fadd(t, v0);
+        self.b.def_var(total, t1);
+        let k1 = self.b.ins().iadd_imm_s(kv, 1);
+        self.b.def_var(k, k1);
+        self.b.ins().jump(r2, &[]);
+        self.b.seal_block(r2);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+        let s1 = self.b.ins().iadd(sv, len);
+        self.b.def_var(start, s1);
+        self.poll_interrupt(header);
+        self.b.seal_block(header);
+        self.b.switch_to_block(exit);
+        self.b.seal_block(exit);
+        let vs: Vec<Value> = accs.iter().map(|a| self.b.use_var(*a)).collect();
+        let s01 = self.b.ins().fadd(vs[0], vs[1]);
+        let s23 = self.b.ins().fadd(vs[2], vs[3]);
+        let v = self.b.ins().fadd(s01, s23);
+        let l0 = self.b.ins().extractlane(v, 0);
+        let l1 = self.b.ins().extractlane(v, 1);
+        let h = self.b.ins().fadd(l0, l1);
+        let t = self.b.use_var(total);
+        self.b.ins().fadd(t, h)
     }
 
     /// `for` loops of the reduction shape, when `--fastmath` is on. Returns false to
