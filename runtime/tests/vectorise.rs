@@ -178,3 +178,58 @@ fn vector_stats() {
         println!("{n:5}  {k}");
     }
 }
+
+/// Integer `+ - & | ^` reductions run in vector accumulators (exact: wrapping `+` is
+/// associative), and so do float `+ -` under `--fastmath`, on 4 parts (f64 ×8, f32 ×16) to
+/// hide the add latency — every trip count around the vector width, values equal to the
+/// scalar loop's (integers) or within rounding of rustc's strict order (floats).
+#[test]
+fn reductions_in_vector_accumulators() {
+    let ints = "fn f(x: &[i64], y: &[u8], n: usize) -> (i64, i64, u8, u8, u8) {\n    let mut s: i64 = 7;\n    let mut d: i64 = -3;\n    let mut a: u8 = 255;\n    let mut o: u8 = 0;\n    let mut e: u8 = 0;\n    for j in 0..n {\n        s += x[j] * 3;\n        d -= x[j];\n        a &= y[j] | 1;\n        o |= y[j] & 6;\n        e ^= y[j];\n    }\n    (s, d, a, o, e)\n}\n";
+    vectorised(ints, 16);
+    let xs: Vec<i64> = (0..40).map(|i: i64| i.wrapping_mul(0x3fff_ffff_ffff_fff1).wrapping_add(i * 977)).collect();
+    let ys: Vec<u8> = (0..40).map(|i: u32| (i * 37 % 251) as u8).collect();
+    for n in [0usize, 1, 15, 16, 17, 33, 40] {
+        let (mut s, mut d, mut a, mut o, mut e) = (7i64, -3i64, 255u8, 0u8, 0u8);
+        for j in 0..n {
+            s = s.wrapping_add(xs[j].wrapping_mul(3));
+            d = d.wrapping_sub(xs[j]);
+            a &= ys[j] | 1;
+            o |= ys[j] & 6;
+            e ^= ys[j];
+        }
+        let cell = format!("{ints}let x: Vec<i64> = vec!{xs:?};\nlet y: Vec<u8> = vec!{ys:?};\nf(&x, &y, {n})\n");
+        assert_eq!(same_with_and_without(&cell), format!("{:?}", (s, d, a, o, e)), "n = {n}");
+    }
+    let fast = JitOptions { fastmath: true, ..JitOptions::default() };
+    let note = |src: &str| {
+        let mut t = FastTier::new();
+        t.compile_only(src, &fast).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+        t.annotate("f").unwrap().text.lines().find(|l| l.contains("for j in")).unwrap().to_string()
+    };
+    let dot = "fn f(x: &[f64], y: &[f64], n: usize) -> f64 {\n    let mut s = 0.5;\n    for j in 0..n {\n        s += x[j] * y[j];\n    }\n    s\n}\n";
+    assert!(note(dot).contains("vectorised ×8"), "{}", note(dot));
+    vectorised(dot, 2);
+    let sub = "fn f(x: &[f32], y: &[f64], n: usize) -> f32 {\n    let mut s: f32 = 100.0;\n    for j in 0..n {\n        s -= x[j].sqrt();\n    }\n    s\n}\n";
+    assert!(note(sub).contains("vectorised ×16"), "{}", note(sub));
+    for n in [0usize, 1, 7, 8, 9, 15, 16, 17, 31, 100, 1001] {
+        let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+        let y: Vec<f64> = (0..n).map(|i| 1.0 + i as f64 * 0.01).collect();
+        let mut want = 0.5;
+        for j in 0..n {
+            want += x[j] * y[j];
+        }
+        let cell = format!("{dot}let x: Vec<f64> = (0..{n}).map(|i| (i as f64 * 0.37).sin()).collect();\nlet y: Vec<f64> = (0..{n}).map(|i| 1.0 + i as f64 * 0.01).collect();\nf(&x, &y, {n})\n");
+        let mut t = FastTier::new();
+        let got: f64 = t.run_cell(&cell, &fast, &Capture::default()).unwrap().unwrap().text.parse().unwrap();
+        assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "dot n = {n}: {got} vs strict {want}");
+        let xf: Vec<f32> = (0..n).map(|i| i as f32 * 1.7).collect();
+        let mut wf: f32 = 100.0;
+        for v in &xf {
+            wf -= v.sqrt();
+        }
+        let cell = format!("{sub}let x: Vec<f32> = (0..{n}).map(|i| i as f32 * 1.7).collect();\nlet y: Vec<f64> = vec![];\nf(&x, &y, {n})\n");
+        let got: f32 = t.run_cell(&cell, &fast, &Capture::default()).unwrap().unwrap().text.parse().unwrap();
+        assert!((got - wf).abs() <= 1e-4 * wf.abs().max(1.0), "f32 n = {n}: {got} vs strict {wf}");
+    }
+}

@@ -32,6 +32,7 @@ mod rotated;
 mod select;
 mod vec_div;
 mod vec_ops;
+mod vec_reduce;
 mod vectorize;
 mod versioning;
 mod views;

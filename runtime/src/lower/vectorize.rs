@@ -34,6 +34,7 @@ use crate::diag::Result;
 use crate::typeck::ty::{FloatTy, IntTy, Ty};
 use crate::typeck::typed::{BinOp, Block, Expr, ExprKind as K, IterSrc, LocalId, LoopId, Pat, Stmt};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Type, Value};
+use cranelift_frontend::Variable;
 use std::collections::HashMap;
 
 /// At most this many 128-bit vectors per value (i64 lanes of a 16-lane loop: 8).
@@ -68,6 +69,7 @@ impl VV {
 /// What the analysis found: lanes per iteration and the sequences touched.
 pub struct VecPlan {
     pub vf: u32,
+    vaccs: Vec<(LocalId, Ty, BinOp)>,
     stored: Vec<LocalId>,
     loaded: Vec<LocalId>,
 }
@@ -88,6 +90,10 @@ pub(super) struct Vz<'f> {
     /// Variables declared outside the loop that the body only updates with `x op= expr`
     /// (one such statement each, see `vz_reduce`), in the order met.
     pub(super) reductions: Vec<LocalId>,
+    /// Reductions kept in vector accumulators (`vec_reduce.rs`): (variable, type, combining op).
+    pub(super) vaccs: Vec<(LocalId, Ty, BinOp)>,
+    /// When emitting: their accumulators, one variable per part.
+    pub(super) accs: HashMap<LocalId, Vec<Variable>>,
 }
 
 pub(super) fn int_ty(t: &Ty) -> Option<IntTy> {
@@ -151,7 +157,7 @@ fn key(e: &Expr, consts: &HashMap<LocalId, i128>) -> String {
     }
 }
 
-fn mentions(e: &Expr, id: LocalId) -> bool {
+pub(super) fn mentions(e: &Expr, id: LocalId) -> bool {
     let mut hit = false;
     super::loops::walk(e, &mut |x| {
         if matches!(x.kind, K::Local(v) if v == id) {
@@ -187,8 +193,23 @@ impl Lowerer<'_, '_> {
         if min_bits == 0 {
             return Err("no slice or Vec access in the loop");
         }
-        let vf = 128 / min_bits;
-        let mut z = Vz { emit: false, vf, wmin: min_bits, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![] };
+        let plan = self.vector_plan_at(j, body, facts, 128 / min_bits)?;
+        // A float `--fastmath` sum on one or two vectors waits on the add latency each
+        // iteration: take more lanes per iteration, so each part has its own accumulator.
+        let float_parts = plan.vaccs.iter().filter(|(_, t, _)| matches!(t, Ty::Float(_))).map(|(_, t, _)| plan.vf * bits_of(t).unwrap_or(64) / 128).min();
+        if let Some(p) = float_parts.filter(|&p| p < super::vec_reduce::FAST_PARTS) {
+            let vf = plan.vf * super::vec_reduce::FAST_PARTS / p;
+            if vf <= 16 {
+                if let Ok(wide) = self.vector_plan_at(j, body, facts, vf) {
+                    return Ok(wide);
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    fn vector_plan_at(&mut self, j: LocalId, body: &Block, facts: &BodyFacts, vf: u32) -> R<VecPlan> {
+        let mut z = Vz { emit: false, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![], vaccs: vec![], accs: HashMap::new() };
         self.vz_block(&mut z, body)?;
         for &r in &z.reductions {
             // The update must be the variable's only mention in the body (no lane may read
@@ -221,7 +242,7 @@ impl Lowerer<'_, '_> {
         loaded.dedup();
         stored.sort();
         stored.dedup();
-        Ok(VecPlan { vf, stored, loaded })
+        Ok(VecPlan { vf, stored, loaded, vaccs: z.vaccs })
     }
 
     /// Emit the vector loop and its scalar epilogue over `s..e` (the unchecked copy).
@@ -262,16 +283,18 @@ impl Lowerer<'_, '_> {
         let ebody = self.b.create_block();
         let elatch = self.b.create_block();
         let exit = self.b.create_block();
+        let accs = self.vector_accs_init(&plan.vaccs, vf);
+        let vdone = self.b.create_block();
         self.b.ins().jump(head, &[]);
         self.b.switch_to_block(head);
         let jc = self.b.use_var(jvar);
         let more = self.b.ins().icmp(IntCC::UnsignedLessThan, jc, jend);
-        self.b.ins().brif(more, vbody, &[], ehead, &[]);
+        self.b.ins().brif(more, vbody, &[], vdone, &[]);
         self.b.switch_to_block(vbody);
         self.b.seal_block(vbody);
         self.push_scope();
         self.bind(pat, &Ty::USIZE, V::S(jc))?;
-        let mut z = Vz { emit: true, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![] };
+        let mut z = Vz { emit: true, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![], vaccs: vec![], accs: accs.clone() };
         let line = self.line;
         if let Err(why) = self.vz_block(&mut z, body) {
             // The plan accepted this body: emission takes the same decisions.
@@ -283,6 +306,13 @@ impl Lowerer<'_, '_> {
         self.b.def_var(jvar, jn);
         self.poll_interrupt(head);
         self.b.seal_block(head);
+        // The vector accumulators into their variables, then the scalar epilogue.
+        self.b.switch_to_block(vdone);
+        self.b.seal_block(vdone);
+        if let Err(why) = self.vector_accs_finish(&plan.vaccs, &accs) {
+            unreachable!("vectoriser: reduction accumulators: {why}");
+        }
+        self.b.ins().jump(ehead, &[]);
         // Scalar epilogue: the remaining `< vf` iterations (all of them when overlapping).
         self.b.switch_to_block(ehead);
         let jc = self.b.use_var(jvar);
@@ -405,40 +435,6 @@ impl Lowerer<'_, '_> {
             }
             _ => Err("assigns through something other than a local or `seq[index]`"),
         }
-    }
-
-    /// `acc op= expr` with `acc` declared outside the loop: the lanes of `expr` (iterations
-    /// j, j+1, …) are applied to `acc` one at a time in lane order — the scalar loop's own
-    /// sequence of operations, so float sums stay exact without `--fastmath`. `+ - *` and
-    /// bit ops only (none can panic; integer ones wrap as in release).
-    fn vz_reduce(&mut self, z: &mut Vz, id: LocalId, t: &Ty, op: Option<BinOp>, r: &Expr) -> R<()> {
-        let ok_op = match (op, t) {
-            (Some(BinOp::Add | BinOp::Sub | BinOp::Mul), Ty::Int(_) | Ty::Float(_)) => true,
-            (Some(BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor), Ty::Int(_)) => true,
-            _ => false,
-        };
-        if !ok_op || self.f.locals[id as usize].ty != *t || mentions(r, id) {
-            return Err("assigns a variable declared outside the loop (a value carried between iterations)");
-        }
-        z.reductions.push(id);
-        let v = self.vz_expr(z, r)?;
-        let w = bits_of(t).ok_or("a non-scalar reduction")?;
-        let parts = self.vz_at(z, &v, w)?;
-        if z.emit {
-            let op = op.unwrap();
-            let lanes = 128 / w;
-            let xe = Expr::new(K::Local(id), t.clone(), self.f.span);
-            let place = self.place(&xe).map_err(|_| "internal: reduction place")?;
-            for p in parts {
-                for l in 0..lanes {
-                    let x = self.b.ins().extractlane(p, l as u8);
-                    let cur = self.read_place(&place, t).s();
-                    let nv = self.arith(op, t, cur, x).map_err(|_| "internal: reduction op")?;
-                    self.write_place(&place, t, super::V::S(nv)).map_err(|_| "internal: reduction store")?;
-                }
-            }
-        }
-        Ok(())
     }
 
     // ---- memory --------------------------------------------------------------------
