@@ -233,3 +233,22 @@ fn reductions_in_vector_accumulators() {
         assert!((got - wf).abs() <= 1e-4 * wf.abs().max(1.0), "f32 n = {n}: {got} vs strict {wf}");
     }
 }
+
+/// `for j in 0..x.len() { .. y[j] .. }`: the range proves `x[j]`, and `y[j]` is tested once
+/// before the loop, so the loop still runs on vectors; a short `y` takes the checked copy
+/// and panics at rustc's index.
+#[test]
+fn a_range_over_one_slice_versions_the_others() {
+    let dot = "fn f(x: &[f64], y: &[f64]) -> f64 {\n    let mut s = 0.0;\n    for j in 0..x.len() {\n        s += x[j] * y[j];\n    }\n    s\n}\n";
+    vectorised(dot, 2);
+    let v = same_with_and_without(&format!("{dot}let x: Vec<f64> = (0..37).map(|i| i as f64 * 0.3).collect();\nlet y: Vec<f64> = (0..40).map(|i| 1.0 / (1.0 + i as f64)).collect();\nf(&x, &y)\n"));
+    let mut want = 0.0;
+    for j in 0..37 {
+        want += (j as f64 * 0.3) * (1.0 / (1.0 + j as f64));
+    }
+    assert_eq!(v, format!("{want:?}"));
+    let mut t = FastTier::new();
+    let err = t.run_cell(&format!("{dot}let x = vec![1.0; 5];\nlet y = vec![2.0; 3];\nf(&x, &y)\n"), &JitOptions::default(), &Capture::default()).unwrap_err();
+    let msg = format!("{err:?}");
+    assert!(msg.contains("index out of bounds: the len is 3 but the index is 3"), "{msg}");
+}

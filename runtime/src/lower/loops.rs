@@ -222,11 +222,6 @@ impl Lowerer<'_, '_> {
             self.positive.insert(id);
         }
         let proven = self.proven_seq(pat, iter, body);
-        if proven.is_none() {
-            if let Some(r) = self.versioned_for(id, pat, iter, body)? {
-                return Ok(r);
-            }
-        }
         // A forward range is the rotated loop (`iters::source_loop`): the loop variable's
         // value is a parameter of the body block, so it is `< len` wherever it is available.
         let forward = iter.adapters.is_empty();
@@ -235,6 +230,15 @@ impl Lowerer<'_, '_> {
             if forward {
                 self.proven_fwd.insert(p);
             }
+        }
+        // `for j in 0..x.len() { .. y[j] .. }`: the range proves `x[j]`; the other indexes
+        // may still be tested once before the loop (both copies keep `x[j]` unchecked).
+        if let Some(r) = self.versioned_for(id, pat, iter, body)? {
+            if let Some(p) = proven {
+                self.proven.remove(&p);
+                self.proven_fwd.remove(&p);
+            }
+            return Ok(r);
         }
         if let (Some(p), true) = (proven, forward) {
             if let Some(r) = self.vector_only_for(id, pat, iter, body)? {
