@@ -198,6 +198,41 @@ fn do_sum_fast(a: &[f64]) -> f64 {
     code("%timeit do_sum(&a)"),
     code("%timeit do_sum_fast(&a)"),
     md("""
+What `--fastmath` did here: eight partial sums in 128-bit vectors (Cranelift's width on x86-64)
+instead of one chain. This loop is then bound by the square roots, so where the CPU has wider
+vectors (AVX, AVX-512) the roots of 256 elements at a time are taken by a runtime kernel compiled
+for them — `%annotate` shows it as a runtime call. A square root is correctly rounded at any vector
+width: only the order of the additions differs from the strict loop.
+
+Loops over indexes get the same treatment. Below, `0..x.len()` proves `x[j]` in bounds and `y[j]` is
+tested once before the loop, so both versions run on vectors; the strict one still adds the lanes in
+source order (its answer is rustc's to the last bit), the `--fastmath` one keeps four vector
+accumulators.
+"""),
+    code("""
+%%jit
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for j in 0..x.len() { s += x[j] * y[j]; }
+    s
+}
+let x: Vec<f64> = (0..1_000_000).map(|i| (i as f64 * 0.001).sin()).collect();
+let y: Vec<f64> = (0..1_000_000).map(|i| 1.0 / (1.0 + i as f64)).collect();
+dot(&x, &y)
+"""),
+    code("""
+%%jit --fastmath
+fn dot_fast(x: &[f64], y: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for j in 0..x.len() { s += x[j] * y[j]; }
+    s
+}
+dot_fast(&x, &y)
+"""),
+    code("%timeit dot(&x, &y)"),
+    code("%timeit dot_fast(&x, &y)"),
+    code("%annotate dot_fast"),
+    md("""
 ## Arrays: the seed's `func_normal`
 
 The accel prelude's arrays (ndarray's `Array1`/`Array2`, numpy's missing words such as `median`) are

@@ -258,6 +258,40 @@ fn d(v: &[f64]) -> f64 { v.iter().map(|x| -(x / 3.0).sqrt() + x * 0.25).sum::<f6
     assert_eq!(nan, "(NaN, NaN)");
 }
 
+/// `--fastmath` dot products written with `zip` (iterator chain and `for` loop, by reference
+/// and by pattern `(&x, &y)`): vectorised, as many elements as the shorter slice, within
+/// rounding of the strict order; without `--fastmath` the same cells are rustc's to the bit.
+#[test]
+fn fastmath_zip_sums() {
+    let src = "fn d1(a: &[f64], b: &[f64]) -> f64 { a.iter().zip(b.iter()).map(|(x, y)| x * y).sum::<f64>() }
+fn d2(a: &[f64], b: &Vec<f64>) -> f64 { let mut s = 0.25; for (&x, &y) in a.iter().zip(b) { s += (x - y) * (x - y); } s }
+fn d3(a: &[f64], b: &[f64]) -> f64 { a.iter().zip(b).map(|(&x, &y)| x * 2.0 + y.sqrt()).sum::<f64>() }";
+    let f1 = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(-0.0, |s, (x, y)| s + x * y);
+    let f2 = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(0.25, |s, (x, y)| s + (x - y) * (x - y));
+    let f3 = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(-0.0, |s, (x, y)| s + (x * 2.0 + y.sqrt()));
+    let cap = Cap::default();
+    for fastmath in [true, false] {
+        let opts = JitOptions { fastmath, ..JitOptions::default() };
+        let mut ft = FastTier::new();
+        ft.run_cell(src, &opts, &cap).unwrap();
+        for (n, m) in [(0usize, 0usize), (1, 3), (9, 8), (100, 101), (1003, 1003), (17, 0)] {
+            let cell = format!("let a: Vec<f64> = (0..{n}).map(|i| (i as f64 * 0.7).cos()).collect();\nlet b: Vec<f64> = (0..{m}).map(|i| 1.0 + i as f64 * 0.5).collect();\n(d1(&a, &b), d2(&a, &b), d3(&a, &b))");
+            let got = ft.run_cell(&cell, &opts, &cap).unwrap().unwrap().text;
+            let a: Vec<f64> = (0..n).map(|i| (i as f64 * 0.7).cos()).collect();
+            let b: Vec<f64> = (0..m).map(|i| 1.0 + i as f64 * 0.5).collect();
+            let want = [f1(&a, &b), f2(&a, &b), f3(&a, &b)];
+            if !fastmath {
+                assert_eq!(got, format!("({:?}, {:?}, {:?})", want[0], want[1], want[2]));
+                continue;
+            }
+            let nums: Vec<f64> = got.trim_matches(|c| c == '(' || c == ')').split(", ").map(|x| x.parse().unwrap()).collect();
+            for (k, (g, w)) in nums.iter().zip(want).enumerate() {
+                assert!((g - w).abs() <= 1e-12 * w.abs().max(1.0), "n={n} m={m} fn {k}: {g} vs strict {w}");
+            }
+        }
+    }
+}
+
 #[test]
 fn powi_and_division_bypass_match_rust() {
     assert_eq!(value("let x = 1.1f64; (x.powi(3), x.powi(-2), x.powi(0))"), format!("({:?}, {:?}, {:?})", 1.1f64.powi(3), 1.1f64.powi(-2), 1.1f64.powi(0)));

@@ -18,14 +18,14 @@ const LANES: i64 = 2;
 const ACCS: usize = 4;
 
 /// Can `e` be evaluated lane-wise, given the element local `x`?
-fn vectorizable(e: &Expr, x: LocalId, acc: Option<LocalId>) -> bool {
+fn vectorizable(e: &Expr, xs: &[LocalId], acc: Option<LocalId>) -> bool {
     match &e.kind {
-        K::Local(id) => Some(*id) != acc && (e.ty == Ty::F64 || (*id == x && e.ty == Ty::Ref(Box::new(Ty::F64), false))),
-        K::Deref(inner) => matches!(inner.kind, K::Local(id) if id == x),
+        K::Local(id) => Some(*id) != acc && (e.ty == Ty::F64 || (xs.contains(id) && e.ty == Ty::Ref(Box::new(Ty::F64), false))),
+        K::Deref(inner) => matches!(inner.kind, K::Local(id) if xs.contains(&id)),
         K::Float(_) => e.ty == Ty::F64,
-        K::Binary(op, a, b) => matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) && e.ty == Ty::F64 && vectorizable(a, x, acc) && vectorizable(b, x, acc),
-        K::Neg(a) => vectorizable(a, x, acc),
-        K::Intrinsic(Intr::FUnary(FUn::Sqrt | FUn::Abs), args) => e.ty == Ty::F64 && vectorizable(&args[0], x, acc),
+        K::Binary(op, a, b) => matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) && e.ty == Ty::F64 && vectorizable(a, xs, acc) && vectorizable(b, xs, acc),
+        K::Neg(a) => vectorizable(a, xs, acc),
+        K::Intrinsic(Intr::FUnary(FUn::Sqrt | FUn::Abs), args) => e.ty == Ty::F64 && vectorizable(&args[0], xs, acc),
         _ => false,
     }
 }
@@ -37,27 +37,40 @@ fn f64_elems(it: &IterExpr) -> Option<&Expr> {
     }
 }
 
-/// `for x in a { acc += f(x); }` (also `for &x in a`, `a.iter()`): (acc, x, f, seq).
-pub fn match_for<'e>(pat: &Pat, iter: &'e IterExpr, body: &'e Block) -> Option<(LocalId, LocalId, &'e Expr, &'e Expr)> {
-    if !iter.adapters.is_empty() || body.tail.is_some() || body.stmts.len() != 1 {
+/// The element local a pattern binds (`x` or `&x`).
+fn elem_local(p: &Pat) -> Option<LocalId> {
+    match p {
+        Pat::Bind(x) => Some(*x),
+        Pat::Deref(p) => match &**p {
+            Pat::Bind(x) => Some(*x),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `for x in a { acc += f(x); }` (also `for &x in a`, `a.iter()`) and `for (x, y) in
+/// a.iter().zip(b.iter()) { acc += f(x, y); }`: (acc, [(seq, element local)], f).
+pub fn match_for<'e>(pat: &Pat, iter: &'e IterExpr, body: &'e Block) -> Option<(LocalId, Vec<(&'e Expr, LocalId)>, &'e Expr)> {
+    if body.tail.is_some() || body.stmts.len() != 1 {
         return None;
     }
     let seq = f64_elems(iter)?;
-    let x = match pat {
-        Pat::Bind(x) => *x,
-        Pat::Deref(p) => match &**p {
-            Pat::Bind(x) => *x,
-            _ => return None,
-        },
+    let seqs = match (iter.adapters.as_slice(), pat) {
+        ([], p) => vec![(seq, elem_local(p)?)],
+        ([crate::typeck::typed::Adapter::Zip(other)], Pat::Tuple(ps)) if other.adapters.is_empty() && ps.len() == 2 => {
+            vec![(seq, elem_local(&ps[0])?), (f64_elems(other)?, elem_local(&ps[1])?)]
+        }
         _ => return None,
     };
     let Stmt::Expr(e) = &body.stmts[0] else { return None };
     let K::OpAssign(BinOp::Add, l, r) = &e.kind else { return None };
     let K::Local(acc) = l.kind else { return None };
-    if l.ty != Ty::F64 || !vectorizable(r, x, Some(acc)) {
+    let xs: Vec<LocalId> = seqs.iter().map(|(_, x)| *x).collect();
+    if l.ty != Ty::F64 || !vectorizable(r, &xs, Some(acc)) {
         return None;
     }
-    Some((acc, x, r, seq))
+    Some((acc, seqs, r))
 }
 
 /// The argument of `e`'s square root when it takes exactly one (and not of a square root).
@@ -105,11 +118,16 @@ fn is_elem(g: &Expr, x: LocalId) -> bool {
 }
 
 impl Lowerer<'_, '_> {
-    /// `e` on lanes, `x` = `xv`; with `sq`, the (one) square root's value is `sq`.
-    fn vexpr(&mut self, e: &Expr, x: LocalId, xv: Value, sq: Option<Value>) -> Value {
+    /// `e` on lanes, the element locals `xs` = their lanes; with `sq`, the (one) square
+    /// root's value is `sq`.
+    fn vexpr(&mut self, e: &Expr, xs: &[(LocalId, Value)], sq: Option<Value>) -> Value {
+        let elem = |id: LocalId| xs.iter().find(|(x, _)| *x == id).map(|(_, v)| *v);
         match &e.kind {
-            K::Local(id) if *id == x => xv,
-            K::Deref(_) => xv,
+            K::Local(id) if elem(*id).is_some() => elem(*id).unwrap(),
+            K::Deref(inner) => match inner.kind {
+                K::Local(id) => elem(id).expect("checked by vectorizable"),
+                _ => unreachable!("checked by vectorizable"),
+            },
             K::Local(id) => {
                 let s = self.read_local(*id).s();
                 self.b.ins().splat(types::F64X2, s)
@@ -119,7 +137,7 @@ impl Lowerer<'_, '_> {
                 self.b.ins().splat(types::F64X2, s)
             }
             K::Binary(op, a, b) => {
-                let (a, b) = (self.vexpr(a, x, xv, sq), self.vexpr(b, x, xv, sq));
+                let (a, b) = (self.vexpr(a, xs, sq), self.vexpr(b, xs, sq));
                 match op {
                     BinOp::Add => self.b.ins().fadd(a, b),
                     BinOp::Sub => self.b.ins().fsub(a, b),
@@ -128,23 +146,35 @@ impl Lowerer<'_, '_> {
                 }
             }
             K::Neg(a) => {
-                let a = self.vexpr(a, x, xv, sq);
+                let a = self.vexpr(a, xs, sq);
                 self.b.ins().fneg(a)
             }
             K::Intrinsic(Intr::FUnary(FUn::Sqrt), _) if sq.is_some() => sq.unwrap(),
             K::Intrinsic(Intr::FUnary(op), args) => {
-                let a = self.vexpr(&args[0], x, xv, sq);
+                let a = self.vexpr(&args[0], xs, sq);
                 if *op == FUn::Sqrt { self.b.ins().sqrt(a) } else { self.b.ins().fabs(a) }
             }
             _ => unreachable!("checked by vectorizable"),
         }
     }
 
-    /// The reassociated reduction: returns the final sum (including `init`).
-    pub fn vec_sum(&mut self, seq: &Expr, x: LocalId, f: &Expr, init: Value) -> Result<Value> {
-        let (p, n) = self.seq_parts(seq)?;
-        if let (Some(g), Some(kernel)) = (one_sqrt(f), crate::exec::vmath::sqrt_block_kernel()) {
-            return Ok(self.vec_sum_blocks(kernel, p, n, x, f, g, init));
+    /// The reassociated reduction over the elements of one sequence, or of two in step
+    /// (`zip`: as many as the shorter has), each bound to its local: returns the final sum
+    /// (including `init`).
+    pub fn vec_sum(&mut self, seqs: &[(&Expr, LocalId)], f: &Expr, init: Value) -> Result<Value> {
+        let mut ps = vec![];
+        let mut n = None;
+        for (seq, x) in seqs {
+            let (p, len) = self.seq_parts(seq)?;
+            ps.push((*x, p));
+            n = Some(match n {
+                None => len,
+                Some(m) => self.b.ins().umin(m, len),
+            });
+        }
+        let n = n.expect("one sequence at least");
+        if let (Some(g), Some(kernel), [(x, p)]) = (one_sqrt(f), crate::exec::vmath::sqrt_block_kernel(), ps.as_slice()) {
+            return Ok(self.vec_sum_blocks(kernel, *p, n, *x, f, g, init));
         }
         // -0.0 is the identity of `+` (0.0 is not: -0.0 + 0.0 = 0.0), as in std's `Sum`.
         let zero = self.b.ins().f64const(-0.0);
@@ -169,11 +199,11 @@ impl Lowerer<'_, '_> {
         self.b.switch_to_block(body);
         self.b.seal_block(body);
         let off = self.b.ins().ishl_imm_s(iv, 3);
-        let base = self.b.ins().iadd(p, off);
+        let bases: Vec<(LocalId, Value)> = ps.iter().map(|(x, p)| (*x, self.b.ins().iadd(*p, off))).collect();
         let mf = MemFlagsData::new().with_notrap();
         for (k, a) in accs.iter().enumerate() {
-            let xv = self.b.ins().load(types::F64X2, mf, base, (k as i64 * LANES * 8) as i32);
-            let v = self.vexpr(f, x, xv, None);
+            let xvs: Vec<(LocalId, Value)> = bases.iter().map(|(x, base)| (*x, self.b.ins().load(types::F64X2, mf, *base, (k as i64 * LANES * 8) as i32))).collect();
+            let v = self.vexpr(f, &xvs, None);
             let cur = self.b.use_var(*a);
             let s = self.b.ins().fadd(cur, v);
             self.b.def_var(*a, s);
@@ -205,10 +235,13 @@ impl Lowerer<'_, '_> {
         self.b.switch_to_block(rb);
         self.b.seal_block(rb);
         let off = self.b.ins().ishl_imm_s(iv, 3);
-        let a = self.b.ins().iadd(p, off);
-        let xs = self.b.ins().load(types::F64, flags(), a, 0);
-        let xsv = self.b.ins().splat(types::F64X2, xs);
-        let v = self.vexpr(f, x, xsv, None);
+        let mut xvs = vec![];
+        for (x, p) in &ps {
+            let a = self.b.ins().iadd(*p, off);
+            let xs = self.b.ins().load(types::F64, flags(), a, 0);
+            xvs.push((*x, self.b.ins().splat(types::F64X2, xs)));
+        }
+        let v = self.vexpr(f, &xvs, None);
         let v0 = self.b.ins().extractlane(v, 0);
         let t = self.b.use_var(total);
         let t1 = self.b.ins().fadd(t, v0);
@@ -278,7 +311,7 @@ impl Lowerer<'_, '_> {
             let o = self.b.ins().ishl_imm_s(kv, 3);
             let (sa, da) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
             let xv = self.b.ins().load(types::F64X2, mf, sa, 0);
-            let gv = self.vexpr(g, x, xv, None);
+            let gv = self.vexpr(g, &[(x, xv)], None);
             self.b.ins().store(mf, gv, da, 0);
             self.b.def_var(k, k2);
             self.b.ins().jump(h1, &[]);
@@ -295,7 +328,7 @@ impl Lowerer<'_, '_> {
             let (sa, da) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
             let xs = self.b.ins().load(types::F64, mf, sa, 0);
             let xv = self.b.ins().splat(types::F64X2, xs);
-            let gv = self.vexpr(g, x, xv, None);
+            let gv = self.vexpr(g, &[(x, xv)], None);
             let g0 = self.b.ins().extractlane(gv, 0);
             self.b.ins().store(mf, g0, da, 0);
             self.b.ins().jump(d1, &[]);
@@ -320,7 +353,7 @@ impl Lowerer<'_, '_> {
             let at = (j as i64 * LANES * 8) as i32;
             let sq = self.b.ins().load(types::F64X2, mf, ba, at);
             let xv = if needs_x { self.b.ins().load(types::F64X2, mf, sa, at) } else { sq };
-            let v = self.vexpr(f, x, xv, Some(sq));
+            let v = self.vexpr(f, &[(x, xv)], Some(sq));
             let cur = self.b.use_var(*a);
             let s = self.b.ins().fadd(cur, v);
             self.b.def_var(*a, s);
@@ -344,7 +377,7 @@ impl Lowerer<'_, '_> {
         } else {
             sq
         };
-        let v = self.vexpr(f, x, xv, Some(sq));
+        let v = self.vexpr(f, &[(x, xv)], Some(sq));
         let v0 = self.b.ins().extractlane(v, 0);
         let t = self.b.use_var(total);
         let t1 = self.b.ins().fadd(t, v0);
@@ -378,34 +411,51 @@ impl Lowerer<'_, '_> {
         if !self.opts.fastmath {
             return Ok(false);
         }
-        let Some((acc, x, f, seq)) = match_for(pat, iter, body) else { return Ok(false) };
+        let Some((acc, seqs, f)) = match_for(pat, iter, body) else { return Ok(false) };
         let init = self.read_local(acc).s();
-        let total = self.vec_sum(seq, x, f, init)?;
+        let total = self.vec_sum(&seqs, f, init)?;
         self.write_local(acc, V::S(total))?;
         Ok(true)
     }
 
-    /// `seq.iter().map(|x| f(x)).sum::<f64>()` under `--fastmath`.
+    /// `seq.iter().map(|x| f(x)).sum::<f64>()` and `a.iter().zip(b.iter()).map(|(x, y)| f(x, y))
+    /// .sum::<f64>()` (also `&x`, `(&x, &y)`, `zip(&b)`) under `--fastmath`.
     pub fn try_fast_sum(&mut self, it: &IterExpr) -> Result<Option<Value>> {
-        if !self.opts.fastmath || it.adapters.len() != 1 {
+        use crate::typeck::typed::Adapter;
+        if !self.opts.fastmath {
             return Ok(None);
         }
         let Some(seq) = f64_elems(it) else { return Ok(None) };
-        let crate::typeck::typed::Adapter::Map(ci) = it.adapters[0] else { return Ok(None) };
+        let (partner, ci) = match it.adapters.as_slice() {
+            [Adapter::Map(ci)] => (None, *ci),
+            [Adapter::Zip(other), Adapter::Map(ci)] if other.adapters.is_empty() => match f64_elems(other) {
+                Some(s2) => (Some(s2), *ci),
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
         let c = &self.f.closures[ci as usize];
-        let x = match c.params.as_slice() {
-            [Pat::Bind(x)] => *x,
-            [Pat::Deref(p)] => match &**p {
-                Pat::Bind(x) => *x,
+        let elem = elem_local;
+        let xs: Vec<LocalId> = match (c.params.as_slice(), partner) {
+            ([p], None) => match elem(p) {
+                Some(x) => vec![x],
+                None => return Ok(None),
+            },
+            ([Pat::Tuple(ps)], Some(_)) if ps.len() == 2 => match (elem(&ps[0]), elem(&ps[1])) {
+                (Some(x), Some(y)) => vec![x, y],
                 _ => return Ok(None),
             },
             _ => return Ok(None),
         };
-        if c.ret != Ty::F64 || !vectorizable(&c.body, x, None) {
+        if c.ret != Ty::F64 || !vectorizable(&c.body, &xs, None) {
             return Ok(None);
         }
         let body = c.body.clone();
         let init = self.b.ins().f64const(-0.0);
-        Ok(Some(self.vec_sum(seq, x, &body, init)?))
+        let mut seqs = vec![(seq, xs[0])];
+        if let Some(s2) = partner {
+            seqs.push((s2, xs[1]));
+        }
+        Ok(Some(self.vec_sum(&seqs, &body, init)?))
     }
 }
