@@ -13,6 +13,7 @@ use crate::diag::Result;
 use crate::typeck::ty::{FloatTy, Ty};
 use crate::typeck::typed::{BinOp, Block, Expr, ExprKind as K, FUn, Intr, IterExpr, IterSrc, LocalId, Pat, Stmt};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
+use cranelift_frontend::Variable;
 
 const LANES: i64 = 2;
 const ACCS: usize = 4;
@@ -118,6 +119,29 @@ fn is_elem(g: &Expr, x: LocalId) -> bool {
 }
 
 impl Lowerer<'_, '_> {
+    /// `ACCS` 2-lane accumulators holding -0.0, the identity of `+` (0.0 is not:
+    /// -0.0 + 0.0 = 0.0), as in std's `Sum`.
+    fn zero_accs(&mut self) -> Vec<Variable> {
+        let zero = self.b.ins().f64const(-0.0);
+        let vz = self.b.ins().splat(types::F64X2, zero);
+        let accs: Vec<Variable> = (0..ACCS).map(|_| self.b.declare_var(types::F64X2)).collect();
+        for a in &accs {
+            self.b.def_var(*a, vz);
+        }
+        accs
+    }
+
+    /// The sum of the accumulators' lanes.
+    fn fold_accs(&mut self, accs: &[Variable]) -> Value {
+        let vs: Vec<Value> = accs.iter().map(|a| self.b.use_var(*a)).collect();
+        let s01 = self.b.ins().fadd(vs[0], vs[1]);
+        let s23 = self.b.ins().fadd(vs[2], vs[3]);
+        let v = self.b.ins().fadd(s01, s23);
+        let l0 = self.b.ins().extractlane(v, 0);
+        let l1 = self.b.ins().extractlane(v, 1);
+        self.b.ins().fadd(l0, l1)
+    }
+
     /// `e` on lanes, the element locals `xs` = their lanes; with `sq`, the (one) square
     /// root's value is `sq`.
     fn vexpr(&mut self, e: &Expr, xs: &[(LocalId, Value)], sq: Option<Value>) -> Value {
@@ -176,13 +200,7 @@ impl Lowerer<'_, '_> {
         if let (Some(g), Some(kernel), [(x, p)]) = (one_sqrt(f), crate::exec::vmath::sqrt_block_kernel(), ps.as_slice()) {
             return Ok(self.vec_sum_blocks(kernel, *p, n, *x, f, g, init));
         }
-        // -0.0 is the identity of `+` (0.0 is not: -0.0 + 0.0 = 0.0), as in std's `Sum`.
-        let zero = self.b.ins().f64const(-0.0);
-        let vz = self.b.ins().splat(types::F64X2, zero);
-        let accs: Vec<_> = (0..ACCS).map(|_| self.b.declare_var(types::F64X2)).collect();
-        for a in &accs {
-            self.b.def_var(*a, vz);
-        }
+        let accs = self.zero_accs();
         let i = self.b.declare_var(types::I64);
         let z = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(i, z);
@@ -213,13 +231,7 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(header);
         self.b.switch_to_block(tail);
         self.b.seal_block(tail);
-        let vs: Vec<Value> = accs.iter().map(|a| self.b.use_var(*a)).collect();
-        let s01 = self.b.ins().fadd(vs[0], vs[1]);
-        let s23 = self.b.ins().fadd(vs[2], vs[3]);
-        let v = self.b.ins().fadd(s01, s23);
-        let l0 = self.b.ins().extractlane(v, 0);
-        let l1 = self.b.ins().extractlane(v, 1);
-        let h = self.b.ins().fadd(l0, l1);
+        let h = self.fold_accs(&accs);
         let total = self.b.declare_var(types::F64);
         let t0 = self.b.ins().fadd(init, h);
         self.b.def_var(total, t0);
@@ -264,13 +276,7 @@ impl Lowerer<'_, '_> {
         let slot = self.new_slot((BLOCK * 8) as u32, 16);
         let buf = self.b.ins().stack_addr(types::I64, slot, 0);
         let mf = MemFlagsData::new().with_notrap();
-        // -0.0 is the identity of `+` (0.0 is not: -0.0 + 0.0 = 0.0), as in std's `Sum`.
-        let zero = self.b.ins().f64const(-0.0);
-        let vz = self.b.ins().splat(types::F64X2, zero);
-        let accs: Vec<_> = (0..ACCS).map(|_| self.b.declare_var(types::F64X2)).collect();
-        for a in &accs {
-            self.b.def_var(*a, vz);
-        }
+        let accs = self.zero_accs();
         let total = self.b.declare_var(types::F64);
         self.b.def_var(total, init);
         let start = self.b.declare_var(types::I64);
@@ -394,13 +400,7 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(header);
         self.b.switch_to_block(exit);
         self.b.seal_block(exit);
-        let vs: Vec<Value> = accs.iter().map(|a| self.b.use_var(*a)).collect();
-        let s01 = self.b.ins().fadd(vs[0], vs[1]);
-        let s23 = self.b.ins().fadd(vs[2], vs[3]);
-        let v = self.b.ins().fadd(s01, s23);
-        let l0 = self.b.ins().extractlane(v, 0);
-        let l1 = self.b.ins().extractlane(v, 1);
-        let h = self.b.ins().fadd(l0, l1);
+        let h = self.fold_accs(&accs);
         let t = self.b.use_var(total);
         self.b.ins().fadd(t, h)
     }
