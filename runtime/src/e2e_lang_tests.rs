@@ -227,3 +227,48 @@ fn saturating_arithmetic_matches_std_for_every_integer_type() {
     assert_eq!(value("let a: i64 = -2; a.saturating_pow(64)"), "9223372036854775807");
     assert_eq!(value("let a: usize = 0; a.saturating_sub(1)"), "0");
 }
+
+/// Borrows of arrays, Vecs and slices that rustc accepts (a borrow ends at its last use, a
+/// reassigned reference ends the old borrow): they run
+/// and print what the rustc-compiled program prints (stdout taken from rustc 1.95).
+#[test]
+fn borrows_rustc_accepts_run() {
+    for (src, want) in [
+        ("let mut v = vec![1i64, 2, 3];\nlet mut r = &v[0];\nfor i in 0..3 {\n    println!(\"{}\", r);\n    v.push(i);\n    r = &v[0];\n}\n", "1\n1\n1\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nr[0] = 5;\nlet s = &a;\nprintln!(\"{:?} {}\", s, a.len());\n", "[5, 2, 3] 3\n"),
+        ("let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\nr[0] = 5;\nr.push(4);\nlet s = &a;\nprintln!(\"{:?} {}\", s, a.len());\n", "[5, 2, 3, 4] 4\n"),
+        ("let a = [1i64, 2, 3];\nlet s = &a;\nlet t = &a[1..];\nprintln!(\"{} {} {}\", s[0], t[0], a.len());\n", "1 2 3\n"),
+        ("let mut a = [1i64, 2, 3];\nlet s = &a;\nprintln!(\"{}\", s[2]);\nlet r = &mut a;\nr[1] = 7;\nprintln!(\"{:?}\", a);\n", "3\n[1, 7, 3]\n"),
+        ("let mut v = vec![1i64, 2, 3];\nlet r = &mut v[1..];\nr[0] = 9;\nlet x = v[1];\nprintln!(\"{}\", x);\n", "9\n"),
+        ("fn f(a: &mut [i64; 3]) {\n    let r = &a[0];\n    println!(\"{}\", r);\n    a[1] = 2;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\nprintln!(\"{:?}\", a);\n", "1\n[1, 2, 1]\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nfor i in 0..3 {\n    r[i] *= 2;\n}\nprintln!(\"{:?}\", a);\n", "[2, 4, 6]\n"),
+        ("fn sum(x: &[i64]) -> i64 { x.iter().sum() }\nlet mut a = [1i64, 2, 3];\nlet r = &mut a;\nr[0] = 4;\nlet t = sum(r);\nprintln!(\"{} {:?}\", t, a);\n", "9 [4, 2, 3]\n"),
+        ("let mut a = [1i64, 2, 3];\nlet x = a[0];\nlet r = &mut a;\nr[0] = x + 10;\nprintln!(\"{:?}\", a);\n", "[11, 2, 3]\n"),
+        ("let a = vec![1i64, 2, 3];\nlet t = (&a, &a[1..]);\nprintln!(\"{} {} {}\", t.0.len(), t.1[0], a[2]);\n", "3 2 3\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nr[2] = 0;\nlet c = || a[0] + a[2];\nprintln!(\"{}\", c());\n", "1\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet s = &a;\nprintln!(\"{}\", s[0]);\n", "1\n"),
+        ("fn f(v: &mut Vec<i64>) {\n    let r = &mut v[..];\n    r[0] = 3;\n    let n = v.len();\n    v.push(n as i64);\n}\nlet mut v = vec![1i64];\nf(&mut v);\nprintln!(\"{:?}\", v);\n", "[3, 1]\n"),
+        ("let mut a = [1i64, 2, 3];\nfor i in 0..3 {\n    let s = &a;\n    let x = s[i];\n    a[i] = x * 2;\n}\nprintln!(\"{:?}\", a);\n", "[2, 4, 6]\n"),
+        ("let mut v = vec![1i64, 2, 3];\nfor i in 0..3 {\n    let r = &mut v;\n    r[i] += 1;\n    let n = v.len();\n    v[i] += n as i64;\n}\nprintln!(\"{:?}\", v);\n", "[5, 6, 7]\n"),
+        ("fn f(a: &mut [i64; 3]) {\n    let r = &mut a[1..];\n    r[0] = 7;\n    let n = a.len();\n    a[0] = n as i64;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\nprintln!(\"{:?}\", a);\n", "[3, 7, 1]\n"),
+        ("fn f(a: &mut [i64]) {\n    let r = &mut a[1..];\n    r[0] += 5;\n    let x = a[1];\n    a[0] = x;\n}\nlet mut v = vec![1i64; 3];\nf(&mut v);\nprintln!(\"{:?}\", v);\n", "[6, 6, 1]\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet c = || r[0] + 1;\nprintln!(\"{} {}\", c(), a[0]);\n", "2 1\n"),
+        ("let mut v = vec![1i64, 2, 3];\nlet r = &v[0];\nv.push(*r);\n", ""),
+        ("let mut v = vec![1i64, 2, 3];\nlet mut r = &mut v;\nfor i in 0..3 {\n    r[0] += i;\n    let n = v.len();\n    r = &mut v;\n    r[1] += n as i64;\n}\n", ""),
+        ("let mut v = vec![1i64, 2, 3];\nlet mut r = &v[0];\nprintln!(\"{}\", r);\nv.push(4);\nr = &v[3];\nprintln!(\"{}\", r);\n", "1\n4\n"),
+        ("let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nr.push(4);\nfor x in v.iter() {\n    print!(\"{} \", x);\n}\nprintln!();\n", "1 2 3 4 \n"),
+        ("let mut a = [1i64, 2, 3];\nlet mut c = || a[0] += 1;\nc();\nc();\nlet s = &a;\nprintln!(\"{:?}\", s);\n", "[3, 2, 3]\n"),
+        ("let v = vec![1i64, 2, 3];\nlet a = &v;\nlet b = &v[1..];\nlet c = v.first();\nprintln!(\"{} {} {:?} {}\", a[0], b[0], c, v.len());\n", "1 2 Some(1) 3\n"),
+        ("let mut v = vec![1i64];\nlet mut r = &v[0];\nfor i in 0..3 {\n    print!(\"{} \", r);\n    v.push(i);\n    r = &v[v.len() - 1];\n}\nprintln!(\"{}\", r);\n", "1 0 1 2\n"),
+        ("let mut v = vec![1i64, 2, 3];\nlet mut r = &v[0];\nprintln!(\"{}\", r);\nv.push(4);\nr = &v[3];\nprintln!(\"{}\", r);\n", "1\n4\n"),
+        ("let mut a = [1i64, 2, 3];\nlet x = a[1];\nlet r = &mut a;\nr[0] = x;\nr[2] += r[0];\nprintln!(\"{:?}\", a);\n", "[2, 2, 5]\n"),
+        ("let mut v = vec![1i64, 2, 3, 4];\n{\n    let s = &mut v[..2];\n    s[0] = 10;\n}\nlet t = &v[2..];\nprintln!(\"{:?} {:?}\", t, v);\n", "[3, 4] [10, 2, 3, 4]\n"),
+        ("fn g(x: &mut [i64; 3]) { x[0] += 1; }\nfn f(a: &mut [i64; 3]) {\n    g(a);\n    let r = &a[1..];\n    println!(\"{:?}\", r);\n    g(a);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\nprintln!(\"{:?}\", a);\n", "[1, 1]\n[3, 1, 1]\n"),
+        ("let mut v = vec![3i64, 2, 1];\nlet r = &mut v;\nlet mut i = 0;\nwhile i < r.len() {\n    r[i] *= 2;\n    i += 1;\n}\nprintln!(\"{:?}\", v);\n", "[6, 4, 2]\n"),
+        ("let x = 2i64;\nlet c = move |y: i64| x * y;\nprintln!(\"{} {}\", c(3), x);\n", "6 2\n"),
+    ] {
+        let (r, out) = run(&mut FastTier::new(), src);
+        assert!(r.is_ok(), "{src}\n=> {r:?}");
+        assert_eq!(out, want, "{src}");
+    }
+}

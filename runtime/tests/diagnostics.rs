@@ -226,10 +226,115 @@ const TYPE_ERRORS: &[(&str, &str)] = &[
     ("non-exhaustive Option match", "let o: Option<i64> = Some(1);\nlet y = match o { Some(x) => x };\n"),
 ];
 
+/// Borrows of fixed arrays, Vecs and slices held in `let`s (shared and `&mut`, through `&mut`
+/// parameters, slices, closures, loops), each refused by rustc: the fast tier must refuse it
+/// with rustc's code, message and line:col (checked like `TYPE_ERRORS`).
+const BORROW_ERRORS: &[(&str, &str)] = &[
+    ("arr mut then shared", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet s = &a;\nr[0] = 5;\n"),
+    ("vec mut then shared", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\nlet s = &a;\nr[0] = 5;\n"),
+    ("arr mut then len", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet n = a.len();\nr[0] = 5;\n"),
+    ("vec mut then len", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\nlet n = a.len();\nr[0] = 5;\n"),
+    ("arr mut then assign", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\na[1] = 2;\nr[0] = 5;\n"),
+    ("vec mut then assign", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\na[1] = 2;\nr[0] = 5;\n"),
+    ("arr shared then mut", "let mut a = [1i64, 2, 3];\nlet s = &a;\nlet r = &mut a;\nr[0] = 1;\nprintln!(\"{}\", s[0]);\n"),
+    ("vec shared then mut", "let mut a = vec![1i64, 2, 3];\nlet s = &a;\nlet r = &mut a;\nr[0] = 1;\nprintln!(\"{}\", s[0]);\n"),
+    ("arr slice mut then shared", "let mut a = [1i64, 2, 3];\nlet r = &mut a[..];\nlet s = &a[1..];\nr[0] = 5;\nprintln!(\"{}\", s[0]);\n"),
+    ("vec slice mut then shared", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a[..];\nlet s = &a[1..];\nr[0] = 5;\nprintln!(\"{}\", s[0]);\n"),
+    ("arr slice shared then mut", "let mut a = [1i64, 2, 3];\nlet s = &a[1..];\nlet r = &mut a[..];\nr[0] = 5;\nprintln!(\"{}\", s[0]);\n"),
+    ("vec slice shared then mut", "let mut a = vec![1i64, 2, 3];\nlet s = &a[1..];\nlet r = &mut a[..];\nr[0] = 5;\nprintln!(\"{}\", s[0]);\n"),
+    ("param mut arr ref elem assign", "fn f(a: &mut [i64; 3]) {\n    let r = &a[0];\n    a[1] = 2;\n    println!(\"{}\", r);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("arr shared whole assign", "let mut a = [1i64; 3];\nlet r = &a;\na[0] = 5;\nprintln!(\"{:?}\", r);\n"),
+    ("param mut arr shared then mut", "fn f(a: &mut [i64; 3]) {\n    let s = &a[1..];\n    let r = &mut a[..];\n    r[0] = 5;\n    println!(\"{}\", s[0]);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("param mut arr mut then len", "fn f(a: &mut [i64; 3]) {\n    let r = &mut a[..];\n    let n = a.len();\n    r[0] = 5;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("param mut arr mut then assign", "fn f(a: &mut [i64; 3]) {\n    let r = &mut a[..];\n    a[1] = 2;\n    r[0] = 5;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("vec shared whole assign", "let mut a = vec![1i64; 3];\nlet r = &a;\na[0] = 5;\nprintln!(\"{:?}\", r);\n"),
+    ("param mut vec ref elem assign", "fn f(a: &mut Vec<i64>) {\n    let r = &a[0];\n    a[1] = 2;\n    println!(\"{}\", r);\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("param mut slice ref elem assign", "fn f(a: &mut [i64]) {\n    let r = &a[0];\n    a[1] = 2;\n    println!(\"{}\", r);\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("arr mut then read elem", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet x = a[0];\nr[0] = 5;\nprintln!(\"{}\", x);\n"),
+    ("vec mut then read elem", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\nlet x = a[0];\nr[0] = 5;\nprintln!(\"{}\", x);\n"),
+    ("arr mut then print", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nprintln!(\"{:?}\", a);\nr[0] = 5;\n"),
+    ("arr mut twice", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet q = &mut a;\nq[1] = 3;\nr[0] = 5;\n"),
+    ("vec mut twice", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\nlet q = &mut a;\nq[1] = 3;\nr[0] = 5;\n"),
+    ("arr mut passed fn", "fn sum(x: &[i64]) -> i64 { x.iter().sum() }\nlet mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet t = sum(&a);\nr[0] = t;\n"),
+    ("vec mut then push", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\na.push(4);\nr[0] = 5;\n"),
+    ("loop mut ref", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nfor i in 0..3 {\n    r[i] += a[i];\n}\n"),
+    ("closure mut ref", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet c = || a[0];\nr[0] = c();\n"),
+    ("arr shared then fnmut", "fn bump(x: &mut [i64; 3]) { x[0] += 1; }\nlet mut a = [1i64, 2, 3];\nlet s = &a;\nbump(&mut a);\nprintln!(\"{}\", s[0]);\n"),
+    ("vec shared then fnmut", "fn bump(x: &mut Vec<i64>) { x[0] += 1; }\nlet mut a = vec![1i64, 2, 3];\nlet s = &a;\nbump(&mut a);\nprintln!(\"{}\", s[0]);\n"),
+    ("arr mut ref then opassign", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\na[0] += 1;\nr[1] = 0;\n"),
+    ("arr reassign whole", "let mut a = [1i64, 2, 3];\nlet r = &a;\na = [4, 5, 6];\nprintln!(\"{:?}\", r);\n"),
+    ("arr mut reassign whole", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\na = [4, 5, 6];\nr[0] = 1;\n"),
+    ("pa mut read elem", "fn f(a: &mut [i64; 3]) {\n    let r = &mut a[..];\n    let x = a[0];\n    r[0] = x;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa mut opassign", "fn f(a: &mut [i64; 3]) {\n    let r = &mut a[..];\n    a[0] += 1;\n    r[0] = 1;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa mut print", "fn f(a: &mut [i64; 3]) {\n    let r = &mut a[..];\n    println!(\"{:?}\", a);\n    r[0] = 1;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa shared fill", "fn f(a: &mut [i64; 3]) {\n    let r = &a[1..];\n    a.fill(0);\n    println!(\"{:?}\", r);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa shared opassign", "fn f(a: &mut [i64; 3]) {\n    let r = &a[1..];\n    a[0] += 1;\n    println!(\"{:?}\", r);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa shared swap", "fn f(a: &mut [i64; 3]) {\n    let r = &a[1];\n    a.swap(0, 2);\n    println!(\"{:?}\", r);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa mut twice", "fn f(a: &mut [i64; 3]) {\n    let r = &mut a[..];\n    let q = &mut a[1..];\n    q[0] = 1;\n    r[0] = 1;\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pa iter then assign", "fn f(a: &mut [i64; 3]) {\n    let m = a.iter().max();\n    a[0] = 1;\n    println!(\"{:?}\", m);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\n"),
+    ("pv shared push", "fn f(a: &mut Vec<i64>) {\n    let r = &a[0];\n    a.push(1);\n    println!(\"{}\", r);\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("pv mut read", "fn f(a: &mut Vec<i64>) {\n    let r = &mut a[..];\n    let x = a[0];\n    r[0] = x;\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("pv mut len", "fn f(a: &mut Vec<i64>) {\n    let r = &mut a[..];\n    let n = a.len();\n    r[0] = n as i64;\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("pv shared opassign", "fn f(a: &mut Vec<i64>) {\n    let r = a.first();\n    a[0] += 1;\n    println!(\"{:?}\", r);\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("ps shared opassign", "fn f(a: &mut [i64]) {\n    let r = a.first();\n    a[0] += 1;\n    println!(\"{:?}\", r);\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("ps mut read", "fn f(a: &mut [i64]) {\n    let r = &mut a[1..];\n    let x = a[0];\n    r[0] = x;\n}\nlet mut a = vec![1i64; 3];\nf(&mut a);\n"),
+    ("arr shared elem then mut ref", "let mut a = [1i64, 2, 3];\nlet s = &a[0];\nlet r = &mut a;\nr[0] = 1;\nprintln!(\"{}\", s);\n"),
+    ("arr mut then shared elem", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet s = &a[0];\nr[0] = 1;\nprintln!(\"{}\", s);\n"),
+    ("vec mut then shared elem", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\nlet s = &a[0];\nr[0] = 1;\nprintln!(\"{}\", s);\n"),
+    ("vec mut opassign", "let mut a = vec![1i64, 2, 3];\nlet r = &mut a;\na[0] += 1;\nr[1] = 0;\n"),
+    ("arr mut copy", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet b = a;\nr[1] = 0;\nprintln!(\"{:?}\", b);\n"),
+    ("arr mut iter for", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nfor x in a.iter() {\n    println!(\"{}\", x);\n}\nr[1] = 0;\n"),
+    ("arr mut closure mut", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet mut c = || a[0] = 1;\nc();\nr[1] = 0;\n"),
+    ("vec shared closure push", "let mut a = vec![1i64, 2, 3];\nlet r = &a;\nlet mut c = || a.push(1);\nc();\nprintln!(\"{:?}\", r);\n"),
+    ("vec shared in fn arg", "fn g(x: &mut Vec<i64>, y: &[i64]) { x[0] = y[0]; }\nlet mut a = vec![1i64, 2, 3];\nlet s = &a[1..];\ng(&mut a, &[1]);\nprintln!(\"{}\", s[0]);\n"),
+    ("loop shared then push", "let mut v = vec![1i64, 2, 3];\nlet s = &v;\nfor i in 0..3 {\n    v.push(i);\n}\nprintln!(\"{}\", s[0]);\n"),
+    ("loop mut then read", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nlet mut t = 0;\nwhile t < 3 {\n    t += v.len();\n}\nr.push(1);\n"),
+    ("arr mut ref reborrow shared", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet s = &*r;\nr[0] = 1;\nprintln!(\"{}\", s[0]);\n"),
+    ("arr mut elem ref then read", "let mut a = [1i64, 2, 3];\nlet r = &mut a[..];\nlet x = a[1];\nr[0] = x;\n"),
+    ("shared param mut slice", "fn f(a: &[i64]) {\n    let r = &mut a[..];\n    r[0] = 1;\n}\nlet a = vec![1i64; 3];\nf(&a);\n"),
+    ("shared param mut slice arr", "fn f(a: &[i64; 3]) -> i64 {\n    let r = &mut a[1..];\n    r[0]\n}\nlet a = [1i64; 3];\nlet x = f(&a);\n"),
+    ("closure mut then read elem", "let mut a = [1i64, 2, 3];\nlet mut c = || a[0] += 1;\nlet x = a[1];\nc();\nprintln!(\"{}\", x);\n"),
+    ("closure mut then len", "let mut v = vec![1i64, 2, 3];\nlet mut c = || v.push(1);\nlet n = v.len();\nc();\nprintln!(\"{}\", n);\n"),
+    ("closure mut then ref", "let mut a = [1i64, 2, 3];\nlet mut c = || a[0] += 1;\nlet s = &a;\nc();\nprintln!(\"{:?}\", s);\n"),
+    ("closure shared then mut ref", "let mut a = [1i64, 2, 3];\nlet c = || a[0] + 1;\nlet r = &mut a;\nr[0] = 2;\nprintln!(\"{}\", c());\n"),
+    ("mut ref in while", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nlet mut i = 0;\nwhile i < v.len() {\n    r[i] += 1;\n    i += 1;\n}\n"),
+    ("mut ref used in loop read after", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nfor i in 0..3 {\n    r[i] += 1;\n}\nprintln!(\"{:?}\", v);\nr[0] = 0;\n"),
+    ("shared then param fn mut", "fn zero(x: &mut [i64]) { x[0] = 0; }\nlet mut a = [1i64, 2, 3];\nlet s = &a[1..];\nzero(&mut a);\nprintln!(\"{:?}\", s);\n"),
+    ("mut slice then fn shared", "fn tot(x: &[i64]) -> i64 { x.iter().sum() }\nlet mut v = vec![1i64, 2, 3];\nlet r = &mut v[1..];\nlet t = tot(&v);\nr[0] = t;\n"),
+    ("mut ref then fn mut", "fn zero(x: &mut [i64]) { x[0] = 0; }\nlet mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nzero(&mut v);\nr[0] = 1;\n"),
+    ("mut ref then iter sum", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nlet s: i64 = v.iter().sum();\nr[0] = s;\n"),
+    ("mut ref then for ref", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nfor x in &a {\n    println!(\"{}\", x);\n}\nr[0] = 0;\n"),
+    ("mut ref then for by value", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nfor x in a {\n    println!(\"{}\", x);\n}\nr[0] = 0;\n"),
+    ("mut ref then assert", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nassert_eq!(a[0], 1);\nr[0] = 0;\n"),
+    ("mut ref then index by elem", "let mut v = vec![0usize, 1, 2];\nlet r = &mut v;\nr[v[0]] = 5;\n"),
+    ("mut ref rhs reads", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nr[0] = a[1];\n"),
+    ("mut ref vec rhs reads", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nr[0] = v.len() as i64;\n"),
+    ("mut ref push own", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nr.push(v[0]);\n"),
+    ("nested block mut", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\n{\n    let x = a[2];\n    r[0] = x;\n}\n"),
+    ("if branch mut", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nif v.len() > 2 {\n    r[0] = 1;\n}\n"),
+    ("2d arr mut", "let mut g = [[0i64; 2]; 2];\nlet r = &mut g[0];\nlet x = g[1][0];\nr[0] = x;\n"),
+    ("2d arr shared assign", "let mut g = [[0i64; 2]; 2];\nlet r = &g[0];\ng[1][0] = 3;\nprintln!(\"{:?}\", r);\n"),
+    ("vec first then mut ref", "let mut v = vec![1i64, 2, 3];\nlet m = v.first();\nlet r = &mut v;\nr[0] = 2;\nprintln!(\"{:?}\", m);\n"),
+    ("global mut then read in fn", "fn f(a: &mut [i64; 3], b: &[i64; 3]) { a[0] = b[0]; }\nlet mut a = [1i64, 2, 3];\nlet r = &mut a;\nf(r, &a);\n"),
+    ("mut ref tuple shared", "let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet t = (a[0], 1);\nr[1] = t.0;\n"),
+    ("fn mut then shared", "fn zero(x: &mut [i64]) { x[0] = 0; }\nlet mut a = [1i64, 2, 3];\nzero(&mut a);\nlet s = &a[1..];\nzero(&mut a[1..]);\nprintln!(\"{:?}\", a);\nprintln!(\"{}\", s.len() + 0 * 0);\n"),
+    ("slice param mut opassign", "fn f(a: &mut [i64]) {\n    let r = &mut a[1..];\n    a[0] += 1;\n    r[0] = 1;\n}\nlet mut v = vec![1i64; 3];\nf(&mut v);\n"),
+    ("slice param shared local", "fn f(a: &mut [i64]) -> i64 {\n    let r = &mut a[1..];\n    let s = &a;\n    r[0] = 1;\n    s[0]\n}\nlet mut v = vec![1i64; 3];\nlet x = f(&mut v);\n"),
+];
+
 #[test]
 fn type_errors_point_where_rustc_points() {
+    like_rustc(TYPE_ERRORS, "type errors not reported like rustc");
+}
+
+#[test]
+fn borrow_errors_point_where_rustc_points() {
+    like_rustc(BORROW_ERRORS, "borrow errors not reported like rustc");
+}
+
+fn like_rustc(table: &[(&str, &str)], kind: &str) {
     let mut failures = Vec::new();
-    for (what, src) in TYPE_ERRORS {
+    for (what, src) in table {
         let want = rustc_error_spans(src);
         assert!(!want.is_empty(), "{what}: rustc accepted the program (test bug):\n{src}");
         let r = std::panic::catch_unwind(|| {
@@ -252,7 +357,7 @@ fn type_errors_point_where_rustc_points() {
             failures.push((what.to_string(), fast::panic_text(&*p)));
         }
     }
-    gate("type errors not reported like rustc", TYPE_ERRORS.len(), failures);
+    gate(kind, table.len(), failures);
 }
 
 /// References into a Vec bound by `let` whose borrow has ended (or never existed) before a mutation.

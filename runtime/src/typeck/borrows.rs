@@ -1,11 +1,14 @@
 //! The part of rustc's borrow checking that `&mut` arguments need: the fast tier accepts
 //! `bump(&mut a)`, `bump(&mut v[i])`, `push_all(&mut v, ..)` and `std::mem::swap(&mut a, &mut b)`,
 //! and must refuse what rustc refuses there (E0499/E0502/E0503: an argument list that uses a
-//! variable another argument borrows mutably), and what a held borrow of a Vec or array forbids
-//! (a reference, a by-ref closure or a `for` loop over it; E0502/E0506/E0499). A `&mut` to a scalar exists only as a call
-//! argument (or a parameter): a `let` of one, which would need lifetimes to check, is refused.
+//! variable another argument borrows mutably), and what a `for` loop's borrow of a Vec or array
+//! forbids (E0502/E0506/E0499); `held_borrows.rs` does the same for references and closures held
+//! in `let`s. A `&mut` to a scalar exists only as a call argument (or a parameter): a `let` of
+//! one, which would need lifetimes to check, is refused. Here too: `check`, which runs them all.
 
 use super::closure_borrows::closure_scalar_borrows;
+use super::held_borrows::held_borrows;
+use super::mut_borrows::{autoref_name, base_expr, place_name};
 use super::moves::{visit_block, visit_expr};
 use super::ty::Ty;
 use super::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, Pat, Stmt};
@@ -111,7 +114,7 @@ pub(super) fn name(f: &Fn, r: Root) -> &str {
     }
 }
 
-fn has_ref(t: &Ty) -> bool {
+pub(super) fn has_ref(t: &Ty) -> bool {
     match t {
         Ty::Ref(..) => true,
         Ty::Tuple(ts) => ts.iter().any(has_ref),
@@ -158,49 +161,75 @@ pub(super) fn within(a: crate::diag::Span, s: crate::diag::Span) -> bool {
 /// How `e` mutates the place rooted at `r`: through a `&mut` borrow (a mutating Vec or
 /// slice method, `v[i] = ..` through `IndexMut`, `&mut v` as an argument; rustc's E0502) or by
 /// assigning the place itself (`a[i] = ..` on a fixed array, `v = ..`; rustc's E0506).
-enum Mutation {
-    Borrow(crate::diag::Span),
+/// (with the place borrowed mutably, as rustc names it: `v`, `*v` through a reference)
+pub(super) enum Mutation {
+    Borrow(crate::diag::Span, String),
     Assign(crate::diag::Span, String),
 }
 
-/// The place rustc names in E0506: `a` for the variable, `a[_]` per level of array indexing.
+/// The place rustc names in E0506: `a` for the variable, `a[_]` per level of array or slice
+/// indexing (also through a `&mut [T; N]`/`&mut [T]` variable); `None` for a Vec's `IndexMut`.
 fn assigned_place(f: &Fn, l: &Expr) -> Option<String> {
-    match &l.kind {
-        K::Local(_) | K::Global(_) => root(l).map(|r| name(f, r).to_string()),
-        K::Index(b, _) if matches!(b.ty, Ty::Array(..)) => assigned_place(f, b).map(|p| format!("{p}[_]")),
-        _ => None,
+    fn builtin(l: &Expr) -> bool {
+        match &l.kind {
+            K::Local(_) | K::Global(_) => true,
+            K::Index(b, _) => matches!(b.ty.peel_refs(), Ty::Array(..) | Ty::Slice(_)) && builtin(b),
+            K::Deref(b) => matches!(l.ty, Ty::Array(..) | Ty::Slice(_)) && builtin(b),
+            _ => false,
+        }
     }
+    builtin(l).then(|| place_name(f, l))
+}
+
+/// A mutable borrow's span and the place rustc names for it.
+fn borrow_of(f: &Fn, at: crate::diag::Span, of: &Expr) -> Mutation {
+    Mutation::Borrow(at, base_expr(of).map(|b| autoref_name(f, b)).unwrap_or_default())
 }
 
 /// `skip`: a held closure's own definition, whose mutations happen only when it is called.
-fn mutation_of(f: &Fn, e: &Expr, r: Root, skip: Option<crate::diag::Span>) -> Option<Mutation> {
+pub(super) fn mutation_of(f: &Fn, e: &Expr, r: Root, skip: Option<crate::diag::Span>) -> Option<Mutation> {
     let mut at = None;
+    // `move` closures: an array is copied into them, a Vec moved (`moves.rs`)
+    let mut moved: Vec<crate::diag::Span> = vec![];
     visit_expr(e, &mut |x| {
-        if at.is_some() || skip.is_some_and(|s| within(x.span, s)) {
+        if at.is_some() || skip.is_some_and(|s| within(x.span, s)) || moved.iter().any(|s| within(x.span, *s)) {
             return;
         }
         match &x.kind {
+            K::Closure(ci) | K::CallClosure(ci, _) if f.closures[*ci as usize].is_move => moved.push(f.closures[*ci as usize].span),
             K::Intrinsic(
                 Intr::VecPush | Intr::VecPop | Intr::VecClear | Intr::VecExtendFromSlice | Intr::VecResize | Intr::VecTruncate | Intr::VecInsert | Intr::VecRemove,
                 args,
-            ) if args.first().and_then(root) == Some(r) => at = Some(Mutation::Borrow(x.span)),
+            ) if args.first().and_then(root) == Some(r) => at = Some(borrow_of(f, x.span, &args[0])),
             // Slice methods reach the Vec or array through `DerefMut`/unsizing of the receiver:
             // rustc points at the receiver.
             K::Intrinsic(Intr::Swap | Intr::SliceFill, args) if args.first().and_then(root) == Some(r) => {
-                at = root_expr(&args[0]).map(|b| Mutation::Borrow(b.span))
+                at = root_expr(&args[0]).map(|b| borrow_of(f, b.span, b))
             }
             K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => {
                 // rustc spans the whole assignment for an element, the variable for `v = ..`.
                 if let Some(p) = assigned_place(f, l) {
                     at = Some(Mutation::Assign(if matches!(l.kind, K::Index(..)) { x.span } else { l.span }, p))
                 } else if matches!(l.kind, K::Index(..)) {
-                    at = root_expr(l).map(|b| Mutation::Borrow(b.span))
+                    at = root_expr(l).map(|b| borrow_of(f, b.span, b))
                 }
             }
             K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
                 if let Some(a) = args.iter().find(|a| mut_borrow(a) == Some(r)) {
-                    at = Some(Mutation::Borrow(borrow_span(a)))
+                    at = Some(borrow_of(f, borrow_span(a), a))
                 }
+            }
+            // a closure mutating it is a mutable borrow where it is made (rustc points at it)
+            K::Closure(ci) => {
+                let c = &f.closures[*ci as usize];
+                if mutation_of(f, &c.body, r, None).is_some() {
+                    at = Some(Mutation::Borrow(c.span, name(f, r).to_string()))
+                }
+            }
+            // `let r = &mut v;`, `&mut v[1..]`
+            K::Ref(p, true) if root(p) == Some(r) => at = Some(borrow_of(f, borrow_span(x), p)),
+            K::Intrinsic(Intr::SubSlice, args) if matches!(x.ty, Ty::Ref(_, true)) && root(&args[0]) == Some(r) => {
+                at = Some(borrow_of(f, borrow_span(x), &args[0]))
             }
             _ => {}
         }
@@ -268,13 +297,12 @@ fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
     let K::For { body, iter, .. } = &e.kind else { return Ok(()) };
     let (bases, _) = iter_bases(iter);
     for r in bases {
-        let n = name(f, r);
         for x in body.stmts.iter().filter_map(|s| match s {
             Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
             _ => None,
         }).chain(body.tail.as_deref()) {
             match mutation_of(f, x, r, None) {
-                Some(Mutation::Borrow(at)) => {
+                Some(Mutation::Borrow(at, n)) => {
                     return Err(Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
                         .code("E0502")
                         .label("mutable borrow occurs here"))
@@ -293,106 +321,12 @@ fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
 
 /// Whether a value of this type can hold a reference the borrow must track: a Vec's or a
 /// fixed array's elements (directly or behind a reference).
-fn borrowable(t: &Ty) -> bool {
+pub(super) fn borrowable(t: &Ty) -> bool {
     match t {
         Ty::Vec(_) | Ty::Array(..) => true,
-        Ty::Ref(t, _) => matches!(**t, Ty::Vec(_) | Ty::Array(..)),
+        Ty::Ref(t, _) => matches!(**t, Ty::Vec(_) | Ty::Array(..) | Ty::Slice(_)),
         _ => false,
     }
-}
-
-/// A `let` binding a reference into a Vec or a fixed array (`let m = v.first();`, `v.get(i)`, `v.iter().max()`,
-/// `&v[0]`) holds a shared borrow of `v` until its last use in the block: rustc refuses
-/// mutating `v` in between (E0502), where the fast tier would have copied the old value.
-fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
-    for (i, s) in b.stmts.iter().enumerate() {
-        let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
-        // A closure capturing by reference (`let c = || v.len();`) holds a borrow of what it
-        // captures until its last call, like a reference does.
-        let closure = matches!(init.ty, Ty::Closure(ci) if !f.closures[ci as usize].is_move);
-        let held_closure = match init.ty {
-            Ty::Closure(ci) if closure => Some(ci),
-            _ => None,
-        };
-        let skip = closure.then_some(init.span);
-        if !has_ref(&init.ty) && !closure {
-            continue;
-        }
-        let held = match pat {
-            Pat::Bind(id) => Root::Local(*id),
-            Pat::Global(g) => Root::Global(*g),
-            _ => continue,
-        };
-        // The Vecs the reference can point into.
-        let mut bases: Vec<Root> = Vec::new();
-        visit_expr(init, &mut |x| {
-            if let Some(r) = root(x) {
-                if matches!(x.kind, K::Local(_) | K::Global(_)) && borrowable(&x.ty) && !bases.contains(&r) {
-                    bases.push(r);
-                }
-            }
-        }, f);
-        if bases.is_empty() {
-            continue;
-        }
-        let rest = rest_of(b, i);
-        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, held_closure)) else { continue };
-        for (k, e) in rest[..=last].iter().enumerate() {
-            for r in &bases {
-                // A closure that mutates what it captures borrows it mutably: rustc refuses
-                // any other use of it before the closure's last call.
-                if closure && mutation_of(f, init, *r, None).is_some() && k < last {
-                    let n = name(f, *r);
-                    if let Some(m) = mutation_of(f, e, *r, skip) {
-                        let (Mutation::Borrow(at) | Mutation::Assign(at, _)) = m;
-                        return Err(Error::new(at, format!("cannot borrow `{n}` as mutable more than once at a time"))
-                            .code("E0499")
-                            .label("second mutable borrow occurs here"));
-                    }
-                    let mut at = None;
-                    visit_expr(e, &mut |x| {
-                        if at.is_none() && matches!(x.kind, K::Local(_) | K::Global(_)) && root(x) == Some(*r) && !within(x.span, init.span) {
-                            at = Some(x.span)
-                        }
-                    }, f);
-                    if let Some(at) = at {
-                        return Err(Error::new(at, format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"))
-                            .code("E0502")
-                            .label("immutable borrow occurs here"));
-                    }
-                }
-                let Some(m) = mutation_of(f, e, *r, skip) else { continue };
-                let at = match &m {
-                    Mutation::Borrow(s) | Mutation::Assign(s, _) => *s,
-                };
-                // In the statement of the last use, only a mutation before that use (or in a
-                // loop around both) conflicts: `v.push(*m.unwrap())` reads `m` first.
-                if k == last && !matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) {
-                    let mut later_use = false;
-                    visit_expr(e, &mut |x| {
-                        let is_use = (matches!(x.kind, K::Local(_) | K::Global(_)) && root(x) == Some(held))
-                            || matches!((&x.kind, held_closure), (K::CallClosure(c, _), Some(h)) if *c == h);
-                        if is_use && (x.span.line, x.span.col) > (at.end_line, at.end_col) {
-                            later_use = true
-                        }
-                    }, f);
-                    if !later_use {
-                        continue;
-                    }
-                }
-                let n = name(f, *r);
-                return Err(match m {
-                    Mutation::Borrow(_) => Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
-                        .code("E0502")
-                        .label("mutable borrow occurs here"),
-                    Mutation::Assign(_, p) => Error::new(at, format!("cannot assign to `{p}` because it is borrowed"))
-                        .code("E0506")
-                        .label(format!("`{p}` is assigned to here but it was already borrowed")),
-                });
-            }
-        }
-    }
-    Ok(())
 }
 
 /// A workspace variable holding a reference (`let m = v.first();` at top level) is fine within
@@ -413,6 +347,12 @@ fn earlier_cell_refs(f: &Fn) -> Result<()> {
         }
     }, f);
     err.map_or(Ok(()), Err)
+}
+
+/// What the `let`s of one block hold until their last use.
+fn block_borrows(f: &Fn, b: &Block) -> Result<()> {
+    held_borrows(f, b)?;
+    closure_scalar_borrows(f, b)
 }
 
 pub fn check(f: &Fn) -> Result<()> {
@@ -467,17 +407,16 @@ pub fn check(f: &Fn) -> Result<()> {
         return Err(e);
     }
     earlier_cell_refs(f)?;
-    held_borrows(f, &f.body)?;
-    closure_scalar_borrows(f, &f.body)?;
+    block_borrows(f, &f.body)?;
     let mut err = None;
     visit_block(&f.body, &mut |e| {
         if err.is_some() {
             return;
         }
         let r = match &e.kind {
-            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| iter_closure_borrows(f, e)).and_then(|_| held_borrows(f, b)).and_then(|_| closure_scalar_borrows(f, b)),
+            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| iter_closure_borrows(f, e)).and_then(|_| block_borrows(f, b)),
             K::Consume(..) => iter_closure_borrows(f, e),
-            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => held_borrows(f, b).and_then(|_| closure_scalar_borrows(f, b)),
+            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => block_borrows(f, b),
             _ => Ok(()),
         };
         if let Err(x) = r {

@@ -604,7 +604,21 @@ impl<'a, 'e> Ck<'a, 'e> {
     fn slice_range(&mut self, base: &syn::Expr, rg: &syn::ExprRange, m: bool, span: Span) -> R<Expr> {
         let b = self.expr(base, None)?;
         if m {
-            self.check_mut(&b, "borrow as mutable")?;
+            match self.infer.shallow(&b.ty) {
+                // `&mut a[..]` through a `&mut [T; N]`/`&mut [T]`/`&mut Vec<T>` reborrows `*a`
+                Ty::Ref(_, true) => {}
+                Ty::Ref(_, false) => {
+                    let n = match &b.kind {
+                        K::Local(id) => self.locals[*id as usize].name.clone(),
+                        K::Global(i) => self.globals[*i].name.clone(),
+                        _ => return Err(Error::new(b.span, "cannot borrow data in a `&` reference as mutable").code("E0596")),
+                    };
+                    return Err(Error::new(b.span, format!("cannot borrow `*{n}` as mutable, as it is behind a `&` reference"))
+                        .code("E0596")
+                        .label(format!("`{n}` is a `&` reference, so it cannot be borrowed as mutable")));
+                }
+                _ => self.check_mut(&b, "borrow as mutable")?,
+            }
         }
         let elem = match self.infer.shallow(b.ty.peel_refs()) {
             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => *t,

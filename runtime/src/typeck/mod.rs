@@ -5,6 +5,7 @@
 mod arrays;
 pub mod array_iters;
 mod borrows;
+mod held_borrows;
 mod closure_borrows;
 mod check;
 mod chunked;
@@ -14,6 +15,7 @@ mod matches;
 mod iters;
 mod methods;
 mod moves;
+mod mut_borrows;
 mod nd_eq;
 mod masks;
 mod array3;
