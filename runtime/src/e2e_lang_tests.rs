@@ -229,7 +229,7 @@ fn saturating_arithmetic_matches_std_for_every_integer_type() {
 }
 
 /// Borrows of arrays, Vecs and slices that rustc accepts (a borrow ends at its last use, a
-/// reassigned reference ends the old borrow): they run
+/// reassigned reference ends the old borrow, a `move` closure not outliving a change): they run
 /// and print what the rustc-compiled program prints (stdout taken from rustc 1.95).
 #[test]
 fn borrows_rustc_accepts_run() {
@@ -266,6 +266,8 @@ fn borrows_rustc_accepts_run() {
         ("fn g(x: &mut [i64; 3]) { x[0] += 1; }\nfn f(a: &mut [i64; 3]) {\n    g(a);\n    let r = &a[1..];\n    println!(\"{:?}\", r);\n    g(a);\n}\nlet mut a = [1i64; 3];\nf(&mut a);\nprintln!(\"{:?}\", a);\n", "[1, 1]\n[3, 1, 1]\n"),
         ("let mut v = vec![3i64, 2, 1];\nlet r = &mut v;\nlet mut i = 0;\nwhile i < r.len() {\n    r[i] *= 2;\n    i += 1;\n}\nprintln!(\"{:?}\", v);\n", "[6, 4, 2]\n"),
         ("let x = 2i64;\nlet c = move |y: i64| x * y;\nprintln!(\"{} {}\", c(3), x);\n", "6 2\n"),
+        ("let mut x = 1i64;\nlet c = move || x + 1;\nprintln!(\"{}\", c());\nx = 5;\nprintln!(\"{}\", x);\n", "2\n5\n"),
+        ("let mut x = 0i64;\nfor i in 0..3i64 {\n    let c = move || x + i;\n    println!(\"{}\", c());\n    x += 1;\n}\n", "0\n2\n4\n"),
     ] {
         let (r, out) = run(&mut FastTier::new(), src);
         assert!(r.is_ok(), "{src}\n=> {r:?}");

@@ -100,6 +100,13 @@ const UNSUPPORTED: &[(&str, &str, usize, usize)] = &[
     ("iter_mut over rows", "let mut q = vec![vec![1i64]];\nfor r in q.iter_mut() { r.push(1); }\n", 2, 10),
     ("rows by value", "let q = vec![vec![1i64]];\nfor r in q { }\n", 2, 10),
     ("tuple holding a Vec", "let t = (1, vec![2]);\n", 1, 13),
+    // A `move` closure's own copy of a `Copy` capture that would differ from the variable
+    // (the fast tier reads captures in place).
+    ("move closure changing its copy", "let mut a = [1i64, 2, 3];\nlet mut c = move || { a[0] = 9; a[0] };\nprintln!(\"{} {}\", c(), a[0]);\n", 2, 23),
+    ("variable changed under a move closure", "let mut x = 1i64;\nlet c = move || x + 1;\nx = 5;\nprintln!(\"{} {}\", c(), x);\n", 3, 1),
+    ("move closure in map changing its copy", "let mut k = 0i64;\nlet s: Vec<i64> = (0..3).map(move |i| { k += i; k }).collect();\nprintln!(\"{:?} {}\", s, k);\n", 2, 41),
+    ("for body changing a map move closure's capture", "let mut k = 1i64;\nfor v in (0..3i64).map(move |i| i + k) {\n    k += 10;\n    println!(\"{} {}\", v, k);\n}\n", 3, 5),
+    ("loop body changing a move closure's capture", "let mut x = 0i64;\nfor i in 0..3i64 {\n    let c = move || x + i;\n    x += 1;\n    println!(\"{}\", c());\n}\n", 4, 5),
 ];
 
 #[test]

@@ -6,7 +6,7 @@
 //! in `let`s. A `&mut` to a scalar exists only as a call argument (or a parameter): a `let` of
 //! one, which would need lifetimes to check, is refused. Here too: `check`, which runs them all.
 
-use super::closure_borrows::closure_scalar_borrows;
+use super::closure_borrows::{closure_scalar_borrows, move_closure_bodies, move_copies};
 use super::held_borrows::held_borrows;
 use super::mut_borrows::{autoref_name, base_expr, place_name};
 use super::moves::{visit_block, visit_expr};
@@ -352,7 +352,8 @@ fn earlier_cell_refs(f: &Fn) -> Result<()> {
 /// What the `let`s of one block hold until their last use.
 fn block_borrows(f: &Fn, b: &Block) -> Result<()> {
     held_borrows(f, b)?;
-    closure_scalar_borrows(f, b)
+    closure_scalar_borrows(f, b)?;
+    move_copies(f, b)
 }
 
 pub fn check(f: &Fn) -> Result<()> {
@@ -407,6 +408,7 @@ pub fn check(f: &Fn) -> Result<()> {
         return Err(e);
     }
     earlier_cell_refs(f)?;
+    move_closure_bodies(f)?;
     block_borrows(f, &f.body)?;
     let mut err = None;
     visit_block(&f.body, &mut |e| {

@@ -4,12 +4,15 @@
 //! E0499/E0502 for `&mut x`/`&x`); a closure that only reads `x` holds a shared borrow, so
 //! assigning `x` (E0506) or `&mut x` (E0502) is refused. The fast tier reads captures through
 //! their address, so running such a program would compute something rustc never would.
-//! Vecs and arrays captured by closures are checked in `borrows.rs` (`held_borrows`).
+//! Vecs and arrays captured by closures are checked in `held_borrows.rs`.
+//! Also here: `move` closures, whose own copy of a `Copy` capture the fast tier does not make
+//! (it reads the variable in place): a program where the copy would differ is refused.
 
 use super::borrows::{calls_closure, name, rest_of, root, uses_held, within, Root};
-use super::moves::visit_expr;
+use super::moves::{owned, visit_block, visit_expr};
+use super::mut_borrows::mutating;
 use super::ty::Ty;
-use super::typed::{Block, Expr, ExprKind as K, Fn, Pat, Stmt};
+use super::typed::{Adapter, Block, Expr, ExprKind as K, Fn, Pat, Stmt};
 use crate::diag::{Error, Result, Span};
 
 pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {
@@ -124,4 +127,127 @@ fn conflict(f: &Fn, e: &Expr, r: Root, mutated: bool, before: Option<Span>, clos
         }
     }, f);
     res
+}
+
+/// Where `e` changes the variable `r` (assigns into it, borrows it mutably, calls a mutating
+/// method on it), outside `skip`.
+fn change_of(f: &Fn, e: &Expr, r: Root, skip: Option<Span>) -> Option<Span> {
+    let mut at = None;
+    visit_expr(e, &mut |x| {
+        if at.is_some() || skip.is_some_and(|s| within(x.span, s)) {
+            return;
+        }
+        match &x.kind {
+            K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => at = Some(x.span),
+            K::Ref(p, true) if root(p) == Some(r) => at = Some(x.span),
+            K::Intrinsic(i, a) if mutating(*i) && a.first().and_then(root) == Some(r) => at = Some(x.span),
+            K::Call(_, a) | K::CallClosure(_, a) => {
+                if let Some(a) = a.iter().find(|a| matches!(a.ty, Ty::Ref(_, true)) && root(a) == Some(r)) {
+                    at = Some(a.span)
+                }
+            }
+            _ => {}
+        }
+    }, f);
+    at
+}
+
+/// The `Copy` variables (scalars, arrays of them) a `move` closure copies in.
+fn copied_captures(f: &Fn, ci: u32) -> Vec<Root> {
+    let c = &f.closures[ci as usize];
+    let mut caps: Vec<Root> = vec![];
+    visit_expr(&c.body, &mut |x| {
+        let r = match x.kind {
+            K::Local(id) if !within(f.locals[id as usize].span, c.span) => Root::Local(id),
+            K::Global(g) => Root::Global(g),
+            _ => return,
+        };
+        let t = match r {
+            Root::Local(id) => &f.locals[id as usize].ty,
+            Root::Global(g) => &f.globals[g].ty,
+        };
+        if !owned(t) && !matches!(t, Ty::Ref(..) | Ty::Closure(_)) && !caps.contains(&r) {
+            caps.push(r);
+        }
+    }, f);
+    caps
+}
+
+fn moved_copy_changed(f: &Fn, r: Root, at: Span) -> Error {
+    let n = name(f, r);
+    Error::unsupported(at, format!("changing `{n}` while a `move` closure holds its own copy of it"))
+        .label(format!("a `move` closure copied `{n}`: the fast tier reads the variable itself"))
+}
+
+/// A `move` closure has its own copy of each `Copy` variable it captures; the fast tier
+/// inlines closures and reads captures in place, so it refuses (as outside the subset) a
+/// closure changing its copy, and a change of the variable before the closure's last call.
+pub(super) fn move_closure_bodies(f: &Fn) -> Result<()> {
+    for (ci, c) in f.closures.iter().enumerate() {
+        if c.is_move {
+            for r in copied_captures(f, ci as u32) {
+                if let Some(at) = change_of(f, &c.body, r, None) {
+                    return Err(moved_copy_changed(f, r, at));
+                }
+            }
+        }
+    }
+    // `for x in it.map(move |i| i + k) { k += 1; }`: the adapters' closures run between
+    // iterations of the body.
+    let mut err = None;
+    visit_block(&f.body, &mut |e| {
+        let K::For { iter, body, .. } = &e.kind else { return };
+        let mut srcs = vec![iter];
+        while let Some(it) = srcs.pop() {
+            for a in &it.adapters {
+                match a {
+                    Adapter::Zip(o) | Adapter::Chain(o) => srcs.push(o),
+                    Adapter::Map(ci) | Adapter::Filter(ci) if f.closures[*ci as usize].is_move => {
+                        for r in copied_captures(f, *ci) {
+                            let body = Expr::new(K::Block(body.clone()), Ty::Unit, body.span);
+                            if let Some(at) = change_of(f, &body, r, None) {
+                                err = err.take().or(Some(moved_copy_changed(f, r, at)));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }, f);
+    err.map_or(Ok(()), Err)
+}
+
+/// (the `let`-bound `move` closures of one block; see `move_closure_bodies`)
+pub(super) fn move_copies(f: &Fn, b: &Block) -> Result<()> {
+    for (i, s) in b.stmts.iter().enumerate() {
+        let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
+        let Ty::Closure(ci) = init.ty else { continue };
+        if !f.closures[ci as usize].is_move {
+            continue;
+        }
+        let held = match pat {
+            Pat::Bind(id) => Root::Local(*id),
+            Pat::Global(g) => Root::Global(*g),
+            _ => continue,
+        };
+        let rest = rest_of(b, i);
+        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, Some(ci))) else { continue };
+        let mut last_call: Option<Span> = None;
+        visit_expr(rest[last], &mut |x| {
+            if matches!(x.kind, K::CallClosure(k, _) if k == ci) {
+                last_call = Some(x.span);
+            }
+        }, f);
+        for r in copied_captures(f, ci) {
+            for (k, e) in rest[..=last].iter().enumerate() {
+                let Some(at) = change_of(f, e, r, Some(f.closures[ci as usize].span)) else { continue };
+                let before = k < last || matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) || last_call.is_some_and(|c| (at.line, at.col) < (c.line, c.col));
+                if before {
+                    return Err(moved_copy_changed(f, r, at));
+                }
+            }
+        }
+    }
+    Ok(())
 }
