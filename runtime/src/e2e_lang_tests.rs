@@ -268,6 +268,17 @@ fn borrows_rustc_accepts_run() {
         ("let x = 2i64;\nlet c = move |y: i64| x * y;\nprintln!(\"{} {}\", c(3), x);\n", "6 2\n"),
         ("let mut x = 1i64;\nlet c = move || x + 1;\nprintln!(\"{}\", c());\nx = 5;\nprintln!(\"{}\", x);\n", "2\n5\n"),
         ("let mut x = 0i64;\nfor i in 0..3i64 {\n    let c = move || x + i;\n    println!(\"{}\", c());\n    x += 1;\n}\n", "0\n2\n4\n"),
+        ("let mut v = vec![1i64, 2];\nif let Some(x) = v.first() {\n    v.push(*x);\n}\n", ""),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet x = r[0];\na[0] = x + 1;\nprintln!(\"{:?}\", a);\n", "[2, 2, 3]\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nlet mut c = || r[0] += 1;\nc();\nprintln!(\"{:?}\", a);\n", "[2, 2, 3]\n"),
+        ("let mut v = vec![1i64, 2];\nlet m = v.first();\nmatch m {\n    Some(x) => v.push(*x),\n    None => {}\n}\n", ""),
+        ("fn tot(x: &[i64]) -> i64 { x.iter().sum() }\nlet mut v = vec![1i64, 2];\nlet r = &mut v;\nr.push(3);\nlet t = tot(&v);\nv.push(t);\nprintln!(\"{:?}\", v);\n", "[1, 2, 3, 6]\n"),
+        ("let mut v = vec![1i64];\nfor _ in 0..3 {\n    let l = v.last().copied();\n    let r = &v;\n    let n = r.len();\n    v.push(l.unwrap() + n as i64);\n}\nprintln!(\"{:?}\", v);\n", "[1, 2, 4, 7]\n"),
+        ("let mut a = [0i64; 4];\nfor i in 0..4 {\n    let r = &mut a;\n    r[i] = i as i64;\n    let s = &a;\n    println!(\"{}\", s[i]);\n}\n", "0\n1\n2\n3\n"),
+        ("fn f(a: &[i64]) -> i64 {\n    let s = &a[1..];\n    let t = &a[..1];\n    s[0] + t[0] + a.len() as i64\n}\nprintln!(\"{}\", f(&[1, 2, 3]));\n", "6\n"),
+        ("let mut a = [1i64, 2];\nlet r = &mut a;\nr[0] = 3;\nassert_eq!(a[0], 3);\nprintln!(\"ok\");\n", "ok\n"),
+        ("let mut g = [[0i64; 2]; 2];\nlet x = g[0][0];\nlet r = &mut g[1];\nr[0] = x + 4;\nprintln!(\"{:?}\", g);\n", "[[0, 0], [4, 0]]\n"),
+        ("let mut v = vec![1i64, 2];\nlet r = &mut v;\nr.push(3);\nlet mut t = 0;\nfor i in 0..v.len() {\n    t += v[i];\n}\nprintln!(\"{}\", t);\n", "6\n"),
     ] {
         let (r, out) = run(&mut FastTier::new(), src);
         assert!(r.is_ok(), "{src}\n=> {r:?}");

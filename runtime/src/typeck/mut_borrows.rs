@@ -188,6 +188,17 @@ pub(super) fn uses_under_mut(f: &Fn, e: &Expr, r: Root, held: &str, out: &mut Ve
             a[1..].iter().for_each(|x| go(x, out));
             out.push(if mutating(*i) { e0499(b.span, &n) } else { e0502_shared(b.span, &n) });
         }
+        // `==` on arrays and Vecs is `PartialEq::eq(&a, &b)`
+        K::Binary(op, x, y) if op.is_cmp() && [x, y].iter().any(|s| is_r(s) && !s.ty.is_scalar()) => {
+            for s in [x, y] {
+                if is_r(s) && !s.ty.is_scalar() {
+                    out.push(e0502_shared(s.span, &place_name(f, s)));
+                    index_args(f, s, r, held, out);
+                } else {
+                    go(s, out);
+                }
+            }
+        }
         // `assert_eq!` takes its operands by reference: rustc points at the macro
         K::AssertEq { l, r: rr, msg, .. } => {
             for x in [l, rr] {
