@@ -279,6 +279,13 @@ fn borrows_rustc_accepts_run() {
         ("let mut a = [1i64, 2];\nlet r = &mut a;\nr[0] = 3;\nassert_eq!(a[0], 3);\nprintln!(\"ok\");\n", "ok\n"),
         ("let mut g = [[0i64; 2]; 2];\nlet x = g[0][0];\nlet r = &mut g[1];\nr[0] = x + 4;\nprintln!(\"{:?}\", g);\n", "[[0, 0], [4, 0]]\n"),
         ("let mut v = vec![1i64, 2];\nlet r = &mut v;\nr.push(3);\nlet mut t = 0;\nfor i in 0..v.len() {\n    t += v[i];\n}\nprintln!(\"{}\", t);\n", "6\n"),
+        ("let mut v = vec![1.5f64, 2.5];\nlet total: f64 = v.iter().sum();\nlet r = &mut v;\nr[0] = total;\nprintln!(\"{:?}\", v);\n", "[4.0, 2.5]\n"),
+        ("let mut a = [1i64, 2, 3];\nlet r = &mut a;\nr.swap(0, 1);\na.swap(1, 2);\nprintln!(\"{:?}\", a);\n", "[2, 3, 1]\n"),
+        ("fn f(v: &mut Vec<f64>) {\n    let n = v.len();\n    let s = &mut v[..n];\n    s[0] = 1.0;\n    v.push(2.0);\n}\nlet mut v = vec![0.0f64];\nf(&mut v);\nprintln!(\"{:?}\", v);\n", "[1.0, 2.0]\n"),
+        ("let mut v = vec![1i64, 2];\nv.push(3);\nlet r = &v;\nlet c = || r.len();\nprintln!(\"{} {}\", c(), v.len());\n", "3 3\n"),
+        ("let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nlet n = r.len();\nfor i in 0..n {\n    r[i] += 1;\n}\nprintln!(\"{:?}\", v);\n", "[2, 3, 4]\n"),
+        ("fn g(a: &[i64]) -> i64 { a[0] }\nfn f(a: &mut [i64; 2]) -> i64 {\n    let x = g(&a[..]);\n    a[1] = x;\n    g(a)\n}\nlet mut a = [4i64, 5];\nprintln!(\"{} {:?}\", f(&mut a), a);\n", "4 [4, 4]\n"),
+        ("let mut v = vec![1i64, 2];\nlet has = v.iter().any(|x| *x > 1);\nlet r = &mut v;\nr.push(has as i64);\nprintln!(\"{:?}\", v);\n", "[1, 2, 1]\n"),
     ] {
         let (r, out) = run(&mut FastTier::new(), src);
         assert!(r.is_ok(), "{src}\n=> {r:?}");

@@ -354,6 +354,11 @@ const BORROW_ERRORS: &[(&str, &str)] = &[
     ("mut 2d row then elem", "let mut g = [[0i64; 2]; 2];\nlet r = &mut g[1];\ng[0][0] = 1;\nr[0] = 2;\nprintln!(\"{:?}\", g);\n"),
     ("mut vec2d row", "let mut g = vec![vec![0i64; 2]; 2];\nlet r = &mut g[1];\nlet x = g[0][0];\nr[0] = x;\n"),
     ("shared in while cond", "let mut v = vec![1i64, 2];\nlet s = &v;\nwhile v.len() < 4 {\n    v.push(0);\n}\nprintln!(\"{:?}\", s);\n"),
+    ("mut held map closure", "let mut v = vec![1i64, 2];\nlet r = &mut v;\nlet s: i64 = (0..2).map(|i| v[i]).sum();\nr.push(s);\n"),
+    ("closure held ref then push", "let mut v = vec![1i64, 2];\nlet r = &v;\nlet c = || r.len();\nv.push(3);\nprintln!(\"{}\", c());\n"),
+    ("mut held for over range len", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nfor i in 0..v.len() {\n    r[i] += 1;\n}\n"),
+    ("shared param then mut call", "fn g(a: &mut [i64]) { a[0] = 0; }\nfn f(a: &mut [i64; 2]) -> i64 {\n    let s = &a[1];\n    g(a);\n    *s\n}\nlet mut a = [4i64, 5];\nprintln!(\"{}\", f(&mut a));\n"),
+    ("mut held any", "let mut v = vec![1i64, 2];\nlet r = &mut v;\nlet has = v.iter().any(|x| *x > 1);\nr.push(has as i64);\n"),
 ];
 
 #[test]
