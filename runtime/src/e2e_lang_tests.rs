@@ -286,6 +286,9 @@ fn borrows_rustc_accepts_run() {
         ("let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nlet n = r.len();\nfor i in 0..n {\n    r[i] += 1;\n}\nprintln!(\"{:?}\", v);\n", "[2, 3, 4]\n"),
         ("fn g(a: &[i64]) -> i64 { a[0] }\nfn f(a: &mut [i64; 2]) -> i64 {\n    let x = g(&a[..]);\n    a[1] = x;\n    g(a)\n}\nlet mut a = [4i64, 5];\nprintln!(\"{} {:?}\", f(&mut a), a);\n", "4 [4, 4]\n"),
         ("let mut v = vec![1i64, 2];\nlet has = v.iter().any(|x| *x > 1);\nlet r = &mut v;\nr.push(has as i64);\nprintln!(\"{:?}\", v);\n", "[1, 2, 1]\n"),
+        ("let mut v = vec![1i64];\nlet c = v.len() > 5;\nlet r = &mut v;\nif c {\n    v.push(2);\n} else {\n    r.push(1);\n}\nprintln!(\"{:?}\", v);\n", "[1, 1]\n"),
+        ("let mut v = vec![1i64];\nlet s = &v;\nlet c = true;\nif c {\n    v.push(2);\n} else {\n    println!(\"{:?}\", s);\n}\nprintln!(\"{:?}\", v);\n", "[1, 2]\n"),
+        ("let mut v = vec![1i64];\nlet s = v.first();\nlet k = 2;\nmatch k {\n    1 => println!(\"{:?}\", s),\n    _ => v.push(3),\n}\nprintln!(\"{:?}\", v);\n", "[1, 3]\n"),
     ] {
         let (r, out) = run(&mut FastTier::new(), src);
         assert!(r.is_ok(), "{src}\n=> {r:?}");

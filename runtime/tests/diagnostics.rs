@@ -359,6 +359,8 @@ const BORROW_ERRORS: &[(&str, &str)] = &[
     ("mut held for over range len", "let mut v = vec![1i64, 2, 3];\nlet r = &mut v;\nfor i in 0..v.len() {\n    r[i] += 1;\n}\n"),
     ("shared param then mut call", "fn g(a: &mut [i64]) { a[0] = 0; }\nfn f(a: &mut [i64; 2]) -> i64 {\n    let s = &a[1];\n    g(a);\n    *s\n}\nlet mut a = [4i64, 5];\nprintln!(\"{}\", f(&mut a));\n"),
     ("mut held any", "let mut v = vec![1i64, 2];\nlet r = &mut v;\nlet has = v.iter().any(|x| *x > 1);\nr.push(has as i64);\n"),
+    ("if then use after", "let mut v = vec![1i64];\nlet s = &v;\nlet c = true;\nif c {\n    v.push(2);\n}\nprintln!(\"{:?}\", s);\n"),
+    ("if else mut both", "let mut v = vec![1i64];\nlet c = v.len() > 5;\nlet r = &mut v;\nif c {\n    v.push(2);\n    r.push(0);\n} else {\n    r.push(1);\n}\n"),
 ];
 
 #[test]

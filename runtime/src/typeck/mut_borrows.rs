@@ -402,9 +402,22 @@ pub(super) fn used_after(f: &Fn, e: &Expr, held: Root, closure: Option<u32>, at:
         visit_expr(y, &mut |z| u |= is_use(z), f);
         u
     };
+    // the branches of an `if`/`match` that only one of two spans can be in
+    let mut branches: Vec<Vec<Span>> = vec![];
+    visit_expr(e, &mut |x| match &x.kind {
+        K::If(_, t, Some(el)) => branches.push(vec![t.span, el.span]),
+        K::Match(_, arms) => branches.push(arms.iter().map(|a| a.body.span).collect()),
+        _ => {}
+    }, f);
+    let exclusive = |a: Span, b: Span| {
+        branches.iter().any(|bs| {
+            let (i, j) = (bs.iter().position(|s| within(a, *s)), bs.iter().position(|s| within(b, *s)));
+            matches!((i, j), (Some(i), Some(j)) if i != j)
+        })
+    };
     let mut later = false;
     visit_expr(e, &mut |x| {
-        if is_use(x) && (x.span.line, x.span.col) > (at.end_line, at.end_col) {
+        if is_use(x) && (x.span.line, x.span.col) > (at.end_line, at.end_col) && !exclusive(at, x.span) {
             later = true;
         }
         // A reference argument (a method's receiver too) made from `held` lives until the
