@@ -624,6 +624,10 @@ const VIEW_ALIASING: &[(&str, &str, &str, usize, usize)] = &[
     ("write under a view", "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    a[[0, 1]] = 1.0;\n    println!(\"{r}\");\n}\n", "error[E0502]", 4, 5),
     ("mutating method under a view", "let mut a = Array1::<f64>::zeros(4);\n{\n    let v = a.slice(s![1..]);\n    a.fill(2.0);\n    println!(\"{}\", v.sum());\n}\n", "error[E0502]", 4, 5),
     ("read under a mutable view", "let mut a = Array2::<i64>::zeros((2, 2));\n{\n    let mut m = a.column_mut(1);\n    let s = a.sum();\n    m[0] = s;\n}\n", "error[E0502]", 4, 13),
+    // (checked against rustc with the accel crate)
+    ("write under a view used later", "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    a[[0, 1]] = 1.0;\n    println!(\"{}\", r.sum());\n}\n", "error[E0502]", 4, 5),
+    ("write under a view of a view", "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    let q = r.slice(s![..2]);\n    a[[0, 1]] = 1.0;\n    println!(\"{}\", q.sum());\n}\n", "error[E0502]", 5, 5),
+    ("write in a loop under a view", "let mut a = Array1::<f64>::zeros(4);\n{\n    let v = a.slice(s![1..]);\n    for i in 0..2 {\n        a[i] = v[0];\n    }\n}\n", "error[E0502]", 5, 9),
     ("move of a viewed array", "fn take(a: Array1<f64>) -> f64 { a.sum() }\nlet a = Array1::<f64>::zeros(3);\n{\n    let v = a.view();\n    let t = take(a);\n    println!(\"{t} {v}\");\n}\n", "error[E0505]", 5, 18),
 ];
 
@@ -639,4 +643,16 @@ fn view_aliasing_is_refused_like_rustc() {
     // the same accesses after the view's block are accepted and run
     let ok = "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    println!(\"{r}\");\n}\na[[0, 1]] = 1.0;\na.fill(3.0);\na.sum()\n";
     assert_eq!(ok_value(&fast::run_one(ok, &opts(), T)).as_deref(), Some("18.0"));
+    // and after the view's last use (NLL; stdout of the rustc-compiled programs)
+    for (src, want) in [
+        ("let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    println!(\"{}\", r.sum());\n    a[[0, 1]] = 1.0;\n}\nprintln!(\"{}\", a.sum());\n", "0\n1\n"),
+        ("let mut a = Array1::<f64>::zeros(4);\n{\n    let mut m = a.slice_mut(s![1..]);\n    m[0] = 2.0;\n    let t = a.sum();\n    println!(\"{}\", t);\n}\n", "2\n"),
+        ("let mut a = Array1::<f64>::zeros(4);\n{\n    let v = a.slice(s![1..]);\n    let t = v.sum();\n    a.fill(t + 2.0);\n}\nprintln!(\"{}\", a.sum());\n", "8\n"),
+        ("let mut a = Array1::<f64>::zeros(4);\n{\n    let mut m = a.slice_mut(s![1..]);\n    m[0] = 3.0;\n    m[1] = 4.0;\n}\nlet t = a.sum();\nprintln!(\"{}\", t);\n", "7\n"),
+    ] {
+        match fast::run_one(src, &opts(), T) {
+            CellOutcome::Ran { result: Ok(_), stdout, .. } => assert_eq!(stdout, want, "{src}"),
+            o => panic!("{src}: {}", o.describe()),
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! Aliasing of `let`-bound views with the variable they borrow (rustc's E0502/E0499),
 //! checked conservatively over the typed IR of one fn or cell.
 //!
-//! Why lexical: the fast tier has no borrow checker, and a view is a raw header into the
-//! data of another variable. A view bound by `let v = <view of a>` is treated as alive until
-//! the end of the block that binds it (rustc's non-lexical lifetimes may end it earlier; a
-//! program that relies on that is refused, never run wrongly):
+//! A view is a raw header into the data of another variable. A view bound by
+//! `let v = <view of a>` is alive until its last use (rustc's non-lexical lifetimes), or, when
+//! a later `let` makes something from it that may carry the borrow (a view of the view, a
+//! closure, a reference), to the end of the block that binds it (a program relying on NLL
+//! there is refused, never run wrongly):
 //! - an immutable view: `a` may not be written there (element/compound assignment, `&mut a`,
 //!   mutating methods, passing a `&mut` variable `a` on);
 //! - a mutable view: `a` may not be used at all there.
@@ -16,6 +17,9 @@ use super::ty::Ty;
 use super::array_iters::{is_nd_source, nd_source_mutable};
 use super::typed::{Adapter, Block, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, NdOp, Stmt};
 use super::views::{view_root, Root};
+use super::borrows::{rest_of, uses_held, Root as BRoot};
+use super::mut_borrows::used_after;
+use super::typed::Pat;
 use crate::diag::{Error, Result, Span};
 
 pub fn check(f: &Fn) -> Result<()> {
@@ -30,16 +34,27 @@ fn block(f: &Fn, b: &Block) -> Result<()> {
             Stmt::Let { init: None, .. } => continue,
         };
         nested(f, e)?;
-        if let Stmt::Let { init: Some(init), .. } = s {
+        if let Stmt::Let { init: Some(init), pat, .. } = s {
             if let Ty::NdView(_, _, m) = &init.ty {
                 let r = view_root(init);
                 if r != Root::Temp {
-                    let rest = b.stmts[k + 1..].iter().filter_map(|s| match s {
-                        Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
-                        Stmt::Let { init: None, .. } => None,
-                    });
-                    for e in rest.chain(b.tail.as_deref()) {
-                        conflicts(f, e, r, *m, init.span)?;
+                    let rest = rest_of(b, k);
+                    // NLL: the view's borrow ends at its last use, unless something made from it
+                    // (a view of the view, a closure, a reference) may carry it further: then to
+                    // the end of the block.
+                    let last = match pat {
+                        Pat::Bind(id) if !derived(f, b, k, BRoot::Local(*id)) => rest.iter().rposition(|e| uses_held(f, e, BRoot::Local(*id), None)).map(|l| (l, BRoot::Local(*id))),
+                        Pat::Global(g) if !derived(f, b, k, BRoot::Global(*g)) => rest.iter().rposition(|e| uses_held(f, e, BRoot::Global(*g), None)).map(|l| (l, BRoot::Global(*g))),
+                        _ => Some((rest.len().saturating_sub(1), BRoot::Local(u32::MAX))),
+                    };
+                    let Some((last, held)) = last else { continue };
+                    for (j, e) in rest.iter().enumerate().take(last + 1) {
+                        if let Err(x) = conflicts(f, e, r, *m, init.span) {
+                            let lexical = held == BRoot::Local(u32::MAX);
+                            if lexical || j < last || matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) || used_after(f, e, held, None, x.span) {
+                                return Err(x);
+                            }
+                        }
                     }
                 }
             }
@@ -74,6 +89,24 @@ fn nested(f: &Fn, e: &Expr) -> Result<()> {
     res
 }
 
+/// Whether a `let` after statement `k` of `b` (at any depth) makes something from `v` that may
+/// hold its borrow (anything but a number or an owned array/Vec).
+fn derived(f: &Fn, b: &Block, k: usize, v: BRoot) -> bool {
+    let carries = |s: &Stmt| match s {
+        Stmt::Let { init: Some(i), .. } => !(i.ty.is_scalar() || matches!(i.ty, Ty::Unit | Ty::Nd(..) | Ty::Vec(_))) && uses_held(f, i, v, None),
+        _ => false,
+    };
+    let mut hit = b.stmts[k + 1..].iter().any(carries);
+    for e in rest_of(b, k) {
+        visit_expr(e, &mut |x| {
+            if let K::Block(b) | K::Loop { body: b, .. } | K::While { body: b, .. } | K::For { body: b, .. } = &x.kind {
+                hit |= b.stmts.iter().any(carries);
+            }
+        }, f);
+    }
+    hit
+}
+
 fn is_root(e: &Expr, r: Root) -> bool {
     match (&e.kind, r) {
         (K::Local(id), Root::Local(x)) => *id == x,
@@ -106,16 +139,17 @@ fn conflicts(f: &Fn, e: &Expr, r: Root, view_mut: bool, vspan: Span) -> Result<(
         let read = view_mut && !write && is_root(x, r);
         if write || read {
             let n = name(f, r);
-            let (code, msg) = match (view_mut, write) {
+            let (code, msg, label) = match (view_mut, write) {
                 // ndarray writes go through `IndexMut`/`&mut self` methods: a mutable borrow
-                (false, _) => ("E0502", format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable")),
-                (true, true) => ("E0499", format!("cannot borrow `{n}` as mutable more than once at a time")),
-                (true, false) => ("E0502", format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable")),
+                (false, _) => ("E0502", format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"), "mutable borrow occurs here"),
+                (true, true) => ("E0499", format!("cannot borrow `{n}` as mutable more than once at a time"), "second mutable borrow occurs here"),
+                (true, false) => ("E0502", format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"), "immutable borrow occurs here"),
             };
-            res = Err(Error::new(x.span, msg)
-                .code(code)
-                .label(format!("a {}view of `{n}` is bound at line {} and alive until the end of its block", if view_mut { "mutable " } else { "" }, vspan.line))
-                .hint("end the view's block first (`{ let v = ...; ... }`), or use `%%rust` (the fast tier keeps a view alive to the end of its block)"));
+            res = Err(Error::new(x.span, msg).code(code).label(label).hint(format!(
+                "a {}view of `{n}` made at line {} is used later (the fast tier keeps it alive to the end of its block if another view, a closure or a reference is made from it)",
+                if view_mut { "mutable " } else { "" },
+                vspan.line
+            )));
         }
     }, f);
     res
