@@ -21,6 +21,8 @@ mod e2e_tests;
 #[cfg(test)]
 mod e2e_lang_tests;
 #[cfg(test)]
+mod e2e_numeric_tests;
+#[cfg(test)]
 mod e2e_arrays_tests;
 #[cfg(test)]
 mod e2e_chunked_tests;

@@ -303,6 +303,23 @@ pub extern "C" fn rt_panic_str(ctx: *mut Ctx, p: *const u8, n: i64, line: i64) {
     set_panic(ctx, s.to_string(), line);
 }
 
+/// `i.clamp(min, max)` with min > max; `kind` is the bit width, negative for signed types.
+pub extern "C" fn rt_panic_iclamp(ctx: *mut Ctx, lo: i64, hi: i64, kind: i64, line: i64) {
+    let sh = 64 - kind.unsigned_abs() as u32;
+    let show = |v: i64| if kind < 0 { format!("{}", (v << sh) >> sh) } else { format!("{}", ((v as u64) << sh) >> sh) };
+    set_panic(ctx, format!("min > max. min = {}, max = {}", show(lo), show(hi)), line);
+}
+
+/// `f.clamp(min, max)` unless min <= max; `f32` when the operands were f32 (promoted exactly).
+pub extern "C" fn rt_panic_fclamp(ctx: *mut Ctx, lo: f64, hi: f64, f32: i64, line: i64) {
+    let m = if f32 != 0 {
+        format!("min > max, or either was NaN. min = {:?}, max = {:?}", lo as f32, hi as f32)
+    } else {
+        format!("min > max, or either was NaN. min = {lo:?}, max = {hi:?}")
+    };
+    set_panic(ctx, m, line);
+}
+
 /// `&v[lo..hi]` out of range (rustc's slice_index messages).
 pub extern "C" fn rt_panic_slice(ctx: *mut Ctx, lo: i64, hi: i64, len: i64, line: i64) {
     let (lo, hi, len) = (lo as u64, hi as u64, len as u64);
@@ -581,6 +598,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("rt_panic_buf", rt_panic_buf as *const u8),
         ("rt_panic_str", rt_panic_str as *const u8),
         ("rt_panic_slice", rt_panic_slice as *const u8),
+        ("rt_panic_iclamp", rt_panic_iclamp as *const u8),
+        ("rt_panic_fclamp", rt_panic_fclamp as *const u8),
         ("rt_fmt_begin", rt_fmt_begin as *const u8),
         ("rt_fmt_lit", rt_fmt_lit as *const u8),
         ("rt_fmt_int", rt_fmt_int as *const u8),

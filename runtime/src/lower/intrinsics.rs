@@ -145,13 +145,44 @@ impl Lowerer<'_, '_> {
                 let cc = if i == Intr::IsFinite { FloatCC::LessThan } else { FloatCC::Equal };
                 self.b.ins().fcmp(cc, a, inf)
             }
+            Intr::IsNormal => {
+                let a = self.b.ins().fabs(s(0));
+                let (lo, inf) = if f32 {
+                    (self.b.ins().f32const(f32::MIN_POSITIVE), self.b.ins().f32const(f32::INFINITY))
+                } else {
+                    (self.b.ins().f64const(f64::MIN_POSITIVE), self.b.ins().f64const(f64::INFINITY))
+                };
+                let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, lo);
+                let lt = self.b.ins().fcmp(FloatCC::LessThan, a, inf);
+                self.b.ins().band(ge, lt)
+            }
+            Intr::IsSignNegative | Intr::IsSignPositive => {
+                let it = if f32 { types::I32 } else { types::I64 };
+                let bits = self.b.ins().bitcast(it, cranelift_codegen::ir::MemFlagsData::new(), s(0));
+                let cc = if i == Intr::IsSignNegative { IntCC::SignedLessThan } else { IntCC::SignedGreaterThanOrEqual };
+                self.b.ins().icmp_imm_s(cc, bits, 0)
+            }
+            Intr::IsPositive | Intr::IsNegative => {
+                let cc = if i == Intr::IsPositive { IntCC::SignedGreaterThan } else { IntCC::SignedLessThan };
+                self.b.ins().icmp_imm_s(cc, s(0), 0)
+            }
+            Intr::AbsDiff => {
+                let signed = matches!(at, Ty::Int(it) if it.signed());
+                let (hi, lo) = if signed {
+                    (self.b.ins().smax(s(0), s(1)), self.b.ins().smin(s(0), s(1)))
+                } else {
+                    (self.b.ins().umax(s(0), s(1)), self.b.ins().umin(s(0), s(1)))
+                };
+                self.b.ins().isub(hi, lo)
+            }
+            Intr::IClamp | Intr::FClamp => return self.clamp(i == Intr::FClamp, &vs, &at, f32),
             Intr::IAbs => self.b.ins().iabs(s(0)),
             Intr::Signum => {
                 let gt = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, s(0), 0);
                 let lt = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s(0), 0);
                 let c = cl_ty(t);
-                let g = self.b.ins().uextend(c, gt);
-                let l = self.b.ins().uextend(c, lt);
+                // icmp gives an i8: extended for wider types, as is for i8 (uextend.i8 is invalid).
+                let (g, l) = if c == types::I8 { (gt, lt) } else { (self.b.ins().uextend(c, gt), self.b.ins().uextend(c, lt)) };
                 self.b.ins().isub(g, l)
             }
             Intr::CountOnes | Intr::LeadingZeros | Intr::TrailingZeros => {
@@ -627,5 +658,60 @@ fn elem_of(t: &Ty) -> Ty {
         Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) => (**e).clone(),
         Ty::String | Ty::Str => Ty::Int(crate::typeck::ty::IntTy::U8),
         _ => Ty::Unit,
+    }
+}
+
+impl Lowerer<'_, '_> {
+    /// `x.clamp(min, max)` as std: panics unless `min <= max` ("min > max. min = .., max = .."
+    /// for ints, "min > max, or either was NaN. .." for floats), then `x` bounded (a float
+    /// keeps NaN and its own -0.0/+0.0).
+    fn clamp(&mut self, float: bool, vs: &[V], at: &Ty, f32: bool) -> Result<V> {
+        let (x, lo, hi) = (vs[0].s(), vs[1].s(), vs[2].s());
+        let signed = matches!(at, Ty::Int(it) if it.signed());
+        let ok = if float {
+            self.b.ins().fcmp(FloatCC::LessThanOrEqual, lo, hi)
+        } else {
+            self.b.ins().icmp(if signed { IntCC::SignedLessThanOrEqual } else { IntCC::UnsignedLessThanOrEqual }, lo, hi)
+        };
+        let bad = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(bad);
+        self.b.ins().brif(ok, cont, &[], bad, &[]);
+        self.b.switch_to_block(bad);
+        self.b.seal_block(bad);
+        let ctx = self.ctx();
+        let l = self.b.ins().iconst(types::I64, self.line as i64);
+        if float {
+            let (a, b) = if f32 { (self.b.ins().fpromote(types::F64, lo), self.b.ins().fpromote(types::F64, hi)) } else { (lo, hi) };
+            let k = self.b.ins().iconst(types::I64, f32 as i64);
+            self.call_rt("rt_panic_fclamp", &[ctx, a, b, k, l], &[]);
+        } else {
+            let (bits, from) = match at {
+                Ty::Int(it) => (it.bits() as i64, cl_ty(at)),
+                _ => (64, types::I64),
+            };
+            let a = self.resize_int(lo, from, types::I64, signed);
+            let b = self.resize_int(hi, from, types::I64, signed);
+            let k = self.b.ins().iconst(types::I64, if signed { -bits } else { bits });
+            self.call_rt("rt_panic_iclamp", &[ctx, a, b, k, l], &[]);
+        }
+        self.count().panics += 1;
+        let fb = self.fail_block();
+        self.b.ins().jump(fb, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+        let r = if float {
+            let below = self.b.ins().fcmp(FloatCC::LessThan, x, lo);
+            let y = self.b.ins().select(below, lo, x);
+            let above = self.b.ins().fcmp(FloatCC::GreaterThan, y, hi);
+            self.b.ins().select(above, hi, y)
+        } else if signed {
+            let y = self.b.ins().smax(x, lo);
+            self.b.ins().smin(y, hi)
+        } else {
+            let y = self.b.ins().umax(x, lo);
+            self.b.ins().umin(y, hi)
+        };
+        Ok(V::S(r))
     }
 }

@@ -31,6 +31,7 @@ fn bounded_intrinsic(i: &Intr) -> bool {
     use Intr::*;
     match i {
         FUnary(_) | FBinary(_) | MulAdd | Powi | IsNan | IsFinite | IsInfinite | IAbs | IPow | IMin | IMax | RemEuclid | DivEuclid | Wrapping(_) | Checked(_) | Saturating(_) | Signum | CountOnes | LeadingZeros | TrailingZeros => true,
+        IsNormal | IsSignNegative | IsSignPositive | FClamp | IsPositive | IsNegative | AbsDiff | IClamp => true,
         VecPush | VecPop | Len | IsEmpty | Swap | Unwrap | Expect | UnwrapOr | IsSome | IsNone | CharToDigit | CharIsDigit | SubSlice | CmpMin | CmpMax => true,
         Nd(NdOp::Dim(_) | NdOp::Len | NdOp::Shape | NdOp::DimTuple) => true,
         _ => false,

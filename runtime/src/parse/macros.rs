@@ -193,8 +193,15 @@ fn parse_spec(s: &str, next_pos: &mut usize, lookup: &mut dyn FnMut(&str) -> Res
     }
     let count = |i: &mut usize, lookup: &mut dyn FnMut(&str) -> Result<usize>| -> std::result::Result<Count, String> {
         let st = *i;
+        // A count is an integer, or a name / position followed by `$` (`{:.3e}`: 3 then `e`).
         while *i < c.len() && (c[*i].is_alphanumeric() || c[*i] == '_') {
             *i += 1;
+        }
+        if c.get(*i) != Some(&'$') && c.get(st).is_some_and(|d| d.is_ascii_digit()) {
+            *i = st;
+            while *i < c.len() && c[*i].is_ascii_digit() {
+                *i += 1;
+            }
         }
         let word: String = c[st..*i].iter().collect();
         if word.is_empty() {

@@ -285,17 +285,26 @@ impl<'a, 'e> Ck<'a, 'e> {
                         let a = self.arg(args[0], &Ty::I32)?;
                         Ok(Expr::new(K::Intrinsic(Intr::Powi, vec![r, a]), t, span))
                     }
+                    "clamp" => {
+                        nargs(2)?;
+                        let a = self.arg(args[0], &t)?;
+                        let b = self.arg(args[1], &t)?;
+                        Ok(Expr::new(K::Intrinsic(Intr::FClamp, vec![r, a, b]), t, span))
+                    }
                     "mul_add" => {
                         nargs(2)?;
                         let a = self.arg(args[0], &t)?;
                         let b = self.arg(args[1], &t)?;
                         Ok(Expr::new(K::Intrinsic(Intr::MulAdd, vec![r, a, b]), t, span))
                     }
-                    "is_nan" | "is_finite" | "is_infinite" => {
+                    "is_nan" | "is_finite" | "is_infinite" | "is_normal" | "is_sign_negative" | "is_sign_positive" => {
                         nargs(0)?;
                         let i = match name {
                             "is_nan" => Intr::IsNan,
                             "is_finite" => Intr::IsFinite,
+                            "is_normal" => Intr::IsNormal,
+                            "is_sign_negative" => Intr::IsSignNegative,
+                            "is_sign_positive" => Intr::IsSignPositive,
                             _ => Intr::IsInfinite,
                         };
                         Ok(Expr::new(K::Intrinsic(i, vec![r]), Ty::Bool, span))
@@ -317,7 +326,34 @@ impl<'a, 'e> Ck<'a, 'e> {
                     Ok(Expr::new(K::Intrinsic(i, vec![r.clone(), a]), ret, span))
                 };
                 match name {
-                    "abs" | "signum" if !it.signed() => no_method(self),
+                    "abs" | "signum" | "wrapping_abs" | "is_positive" | "is_negative" if !it.signed() => no_method(self),
+                    // Release `abs` wraps at MIN: the same operation.
+                    "wrapping_abs" => {
+                        nargs(0)?;
+                        Ok(Expr::new(K::Intrinsic(Intr::IAbs, vec![r]), t, span))
+                    }
+                    "is_positive" | "is_negative" => {
+                        nargs(0)?;
+                        let i = if name == "is_positive" { Intr::IsPositive } else { Intr::IsNegative };
+                        Ok(Expr::new(K::Intrinsic(i, vec![r]), Ty::Bool, span))
+                    }
+                    "abs_diff" => {
+                        let u = match it {
+                            IntTy::I8 => IntTy::U8,
+                            IntTy::I16 => IntTy::U16,
+                            IntTy::I32 => IntTy::U32,
+                            IntTy::I64 => IntTy::U64,
+                            IntTy::Isize => IntTy::Usize,
+                            u => u,
+                        };
+                        int1(self, Intr::AbsDiff, &t.clone(), Ty::Int(u))
+                    }
+                    "clamp" => {
+                        nargs(2)?;
+                        let a = self.arg(args[0], &t)?;
+                        let b = self.arg(args[1], &t)?;
+                        Ok(Expr::new(K::Intrinsic(Intr::IClamp, vec![r, a, b]), t, span))
+                    }
                     "abs" => {
                         nargs(0)?;
                         Ok(Expr::new(K::Intrinsic(Intr::IAbs, vec![r]), t, span))

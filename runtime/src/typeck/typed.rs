@@ -160,7 +160,18 @@ pub enum Intr {
     IsNan,
     IsFinite,
     IsInfinite,
+    IsNormal,
+    IsSignNegative,
+    IsSignPositive,
+    /// `f.clamp(min, max)`: panics unless min <= max (std's message with both values).
+    FClamp,
     // integers
+    IsPositive,
+    IsNegative,
+    /// `a.abs_diff(b)`: the unsigned type of the same width.
+    AbsDiff,
+    /// `i.clamp(min, max)`: panics unless min <= max.
+    IClamp,
     IAbs,
     IPow,
     IMin,

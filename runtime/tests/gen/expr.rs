@@ -112,7 +112,7 @@ impl<'a> Gen<'a> {
     }
 
     pub fn all_seqs(&self) -> Vec<Var> {
-        self.visible().into_iter().filter(|v| !matches!(v.kind, Kind::Scalar(_))).collect()
+        self.visible().into_iter().filter(|v| !matches!(v.kind, Kind::Scalar(_) | Kind::Grid(..))).collect()
     }
 
     fn leaf(&mut self, t: Ty) -> String {
@@ -121,8 +121,21 @@ impl<'a> Gen<'a> {
         let seqs: Vec<Var> = if self.f.on("vec") || self.f.on("slices") { self.seqs_of(t) } else { vec![] };
         let seqs: Vec<Var> = seqs.into_iter().filter(|v| v.len_min > 0 || oob).collect();
         let all_seqs = if t == Ty::Usize { self.all_seqs() } else { vec![] };
-        let w = [30, if vars.is_empty() { 0 } else { 45 }, if seqs.is_empty() { 0 } else { 15 }, if all_seqs.is_empty() { 0 } else { 8 }];
+        let grids = self.f.on("nested_vecs") && !self.grids().is_empty();
+        let w = [
+            30,
+            if vars.is_empty() { 0 } else { 45 },
+            if seqs.is_empty() { 0 } else { 15 },
+            if all_seqs.is_empty() { 0 } else { 8 },
+            if grids { 12 } else { 0 },
+            if self.f.on("num_edges") { 6 } else { 0 },
+        ];
         match self.rng.weighted(&w) {
+            4 => {
+                let e = if t == Ty::Usize && self.rng.chance(40) { self.grid_len() } else { self.grid_read(t) };
+                e.unwrap_or_else(|| self.lit(t, true))
+            }
+            5 => self.edge_value(t),
             1 => self.rng.pick(&vars).name.clone(),
             2 => {
                 let v = self.rng.pick(&seqs).clone();
@@ -212,6 +225,9 @@ impl<'a> Gen<'a> {
             on("match", 5),
             if callable.is_empty() { 0 } else { 10 },
             on("int_methods", 10),
+            on("options", 8),
+            on("num_edges", 8),
+            on("iter_more", 4),
         ];
         match self.rng.weighted(&w) {
             0 => {
@@ -249,6 +265,9 @@ impl<'a> Gen<'a> {
                 let sig = self.rng.pick(&callable).clone();
                 self.call(sig, d)
             }
+            10 => self.option_expr(t, d),
+            11 => self.int_edge_method(t, d),
+            12 => self.iter_more_expr(t, d),
             _ => self.int_method(t, d),
         }
     }
@@ -371,6 +390,8 @@ impl<'a> Gen<'a> {
             on("match", 4),
             if callable.is_empty() { 0 } else { 10 },
             on("float_methods", 15),
+            on("num_edges", 10),
+            on("iter_more", 3),
         ];
         match self.rng.weighted(&w) {
             0 => {
@@ -389,6 +410,8 @@ impl<'a> Gen<'a> {
                 let sig = self.rng.pick(&callable).clone();
                 self.call(sig, d)
             }
+            8 => self.float_edge_method(t, d),
+            9 => self.iter_more_expr(t, d),
             _ => self.float_method(t, d),
         }
     }
@@ -419,8 +442,20 @@ impl<'a> Gen<'a> {
     }
 
     fn bool_expr(&mut self, d: u32) -> String {
-        let w = [30, 10, 5, if self.f.on("bitwise") { 5 } else { 0 }, if self.f.on("float_methods") && self.f.on("float") { 4 } else { 0 }];
+        let w = [
+            30,
+            10,
+            5,
+            if self.f.on("bitwise") { 5 } else { 0 },
+            if self.f.on("float_methods") && self.f.on("float") { 4 } else { 0 },
+            if self.f.on("options") { 3 } else { 0 },
+            if self.f.on("num_edges") { 4 } else { 0 },
+            if self.f.on("iter_more") { 2 } else { 0 },
+        ];
         match self.rng.weighted(&w) {
+            5 => self.option_bool(d),
+            6 => self.edge_bool(d),
+            7 => self.iter_more_expr(Ty::Bool, d),
             0 => {
                 let t = self.numeric_ty();
                 let (a, b) = self.operands(t, d);
@@ -457,7 +492,7 @@ impl<'a> Gen<'a> {
             .iter()
             .filter(|s| s.ret == ret || (ret.is_none() && s.ret.is_some()))
             .filter(|s| self.cost + self.mult * s.cost <= COST_MAX && self.prints + self.mult * s.prints <= PRINT_MAX)
-            .filter(|s| s.params.iter().all(|p| !matches!(p, Kind::Slice(_, true))))
+            .filter(|s| s.params.iter().all(|p| !Self::is_mut_param(p)))
             .filter(|s| s.params.iter().all(|p| self.arg_possible(*p)))
             .cloned()
             .collect()
@@ -469,22 +504,23 @@ impl<'a> Gen<'a> {
             Kind::Slice(t, false) => !self.slice_args(t).is_empty(),
             Kind::Slice(t, true) => self.visible().iter().any(|v| v.mutable && !v.frozen && v.kind == Kind::Vec(t))
                 || self.visible().iter().any(|v| !v.frozen && v.kind == Kind::Slice(t, true)),
-            Kind::Vec(_) => false,
+            _ => false,
         }
     }
 
     pub fn call(&mut self, sig: super::FnSig, d: u32) -> String {
-        self.call_with(sig, d, None)
+        self.call_with(sig, d, Vec::new())
     }
 
-    /// A call of `sig`; its `&mut` argument, if any, is `mut_arg` = (variable, argument text),
-    /// and that variable is hidden from the other arguments (no aliasing borrows).
-    pub fn call_with(&mut self, sig: super::FnSig, d: u32, mut_arg: Option<(String, String)>) -> String {
+    /// A call of `sig`; its `&mut` arguments, if any, are `mut_args` = (variable, argument text)
+    /// in parameter order, and those variables are hidden from the other arguments.
+    pub fn call_with(&mut self, sig: super::FnSig, d: u32, mut_args: Vec<(String, String)>) -> String {
         self.cost += self.mult * sig.cost;
         self.prints += self.mult * sig.prints;
-        if let Some((name, _)) = &mut_arg {
+        for (name, _) in &mut_args {
             self.hidden.push(name.clone());
         }
+        let mut lent = mut_args.iter();
         let mut args = Vec::new();
         let recursive = sig.params.len() == 2 && sig.params[0] == Kind::Scalar(Ty::U32) && self.is_rec(&sig.name);
         for (pi, p) in sig.params.iter().enumerate() {
@@ -506,11 +542,11 @@ impl<'a> Gen<'a> {
                         _ => s.name,
                     }
                 }
-                Kind::Slice(_, true) => mut_arg.clone().expect("&mut argument arranged by the caller").1,
-                Kind::Vec(_) => unreachable!(),
+                Kind::Slice(_, true) | Kind::MutScalar(_) | Kind::MutVec(_) => lent.next().expect("&mut argument arranged by the caller").1.clone(),
+                Kind::Vec(_) | Kind::Grid(..) => unreachable!(),
             });
         }
-        if mut_arg.is_some() {
+        for _ in &mut_args {
             self.hidden.pop();
         }
         format!("{}({})", sig.name, args.join(", "))

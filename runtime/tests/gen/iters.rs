@@ -139,8 +139,73 @@ impl<'a> Gen<'a> {
 }
 
 fn elem(v: &Var) -> Ty {
-    match v.kind {
-        Kind::Vec(t) | Kind::Slice(t, _) => t,
-        Kind::Scalar(t) => t,
+    super::refs::elem_ty(v.kind)
+}
+
+/// Feature `iter_more`: `for_each`, `collect` inside expressions, chains straight over `v.iter()`.
+impl<'a> Gen<'a> {
+    /// An expression of type `t` (int, float or bool) from one of the extra chain forms.
+    pub fn iter_more_expr(&mut self, t: Ty, d: u32) -> String {
+        let d = d.max(1);
+        let seqs: Vec<Var> = self.seqs_of(t);
+        let all = self.all_seqs();
+        match self.rng.below(6) {
+            0 if t == Ty::Usize => {
+                let s = self.numeric_ty();
+                let (it, _) = self.values(s, d);
+                format!("{it}.collect::<Vec<{}>>().len()", s.name())
+            }
+            1 if t == Ty::Usize && !all.is_empty() => {
+                let v = self.rng.pick(&all).clone();
+                let q = self.fresh("q");
+                let c = self.closure_body(Ty::Bool, d - 1, vec![Self::scalar_var(&q, elem(&v))], v.len_max);
+                format!("{}.iter().position(|&{q}| {c}).unwrap_or({})", v.name, self.rng.below(20))
+            }
+            2 if t == Ty::Usize && !all.is_empty() => {
+                let v = self.rng.pick(&all).clone();
+                let q = self.fresh("q");
+                let c = self.closure_body(Ty::Bool, d - 1, vec![Self::scalar_var(&q, elem(&v))], v.len_max);
+                format!("{}.iter().filter(|&&{q}| {c}).count()", v.name)
+            }
+            3 if t.is_numeric() && !seqs.is_empty() => {
+                let v = self.rng.pick(&seqs).clone();
+                format!("{}.iter().{}::<{}>()", v.name, self.rng.pick(&["sum", "product"]), t.name())
+            }
+            4 if t.is_int() && !seqs.is_empty() => {
+                let v = self.rng.pick(&seqs).clone();
+                let dflt = self.expr(t, d - 1);
+                format!("{}.iter().copied().{}().unwrap_or({dflt})", v.name, self.rng.pick(&["min", "max"]))
+            }
+            5 if t == Ty::Bool && !all.is_empty() => {
+                let v = self.rng.pick(&all).clone();
+                let s = elem(&v);
+                let x = self.expr(s, d - 1);
+                format!("{}.contains(&{x})", v.name)
+            }
+            _ => self.iter_expr(t, d),
+        }
+    }
+
+    /// `it.for_each(|q| acc op= e);` on a mutable scalar `acc` (not used by `it` itself).
+    pub fn for_each_stmt(&mut self) {
+        let accs: Vec<Var> = self
+            .visible()
+            .into_iter()
+            .filter(|v| v.mutable && matches!(v.kind, Kind::Scalar(t) if t.is_numeric()) && !v.name.starts_with('('))
+            .collect();
+        if accs.is_empty() {
+            return self.let_scalar();
+        }
+        let acc = self.rng.pick(&accs).clone();
+        let t = elem(&acc);
+        let s = self.numeric_ty();
+        self.hidden.push(acc.name.clone());
+        let (it, n) = self.values(s, 2);
+        self.hidden.pop();
+        let q = self.fresh("q");
+        let body = self.closure_body(t, 2, vec![Self::scalar_var(&q, s)], n);
+        let op = *self.rng.pick(&["=", "+=", "-=", "*="]);
+        self.cost += self.mult * n;
+        self.emit(format!("{it}.for_each(|{q}| {} {op} {body});", acc.name));
     }
 }

@@ -14,7 +14,11 @@
 mod affine;
 mod expr;
 mod invariant;
+mod grid;
 mod iters;
+mod numeric;
+mod options;
+mod refs;
 mod stmt;
 pub mod ty;
 mod vector;
@@ -66,6 +70,11 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("panic_line", "the panic's cell line equals rustc's panic location line"),
     ("affine_loops", "loops indexing x[K + j] (versioned bounds checks) and i64 division edges, called with out-of-range and wrapping arguments"),
     ("vector_loops", "counted loops the vectoriser takes: mixed element widths, wrapping and floor division per lane, trip counts around the lane count, the last iteration out of bounds"),
+    ("options", "Option values from checked_add/sub/mul/div/rem/neg/pow: unwrap() (None panics), unwrap_or, match Some/None, if let Some(x) (expressions and statements), is_some/is_none"),
+    ("mut_refs", "fns taking &mut T (scalars) and &mut Vec<T>, mutating them through `*p` / `(*p).push(..)`; called with &mut x / &mut v"),
+    ("nested_vecs", "Vec<Vec<T>>: vec![vec![..; m]; n] and literal rows, g[i][j] reads/stores (incl. out of bounds), push of rows and into rows, len, for over rows, {:?}"),
+    ("iter_more", "more iterator chains: for_each with a mutating closure, collect::<Vec<T>>() in expressions, sum/product/min/max over v.iter() directly, copied(), position"),
+    ("num_edges", "edge values (NaN, ±inf, -0.0, MIN/MAX, EPSILON) as constants, more int/float methods (signum, clamp, abs_diff, wrapping_neg/div/rem, rem_euclid/div_euclid on floats, powi), {:e}/{:E} printing"),
     ("invariant_loads", "nested loops reading shared-slice elements invariant in the inner loop (moved loads), invariant indexes out of bounds only sometimes, zero-trip inner loops, `for mut` variables, long leaf loops of every counter width"),
 ];
 
@@ -165,6 +174,12 @@ pub enum Kind {
     Vec(Ty),
     /// A slice parameter; `true` for `&mut [T]`.
     Slice(Ty, bool),
+    /// `Vec<Vec<T>>` with the (min, max) length of its rows; the row count is `len_min..=len_max`.
+    Grid(Ty, u64, u64),
+    /// Only in `FnSig::params`: a `&mut T` parameter (the body sees it as the scalar `(*p)`).
+    MutScalar(Ty),
+    /// Only in `FnSig::params`: a `&mut Vec<T>` parameter (the body sees the Vec `(*p)`).
+    MutVec(Ty),
 }
 
 #[derive(Clone, Debug)]
@@ -187,6 +202,8 @@ pub struct FnSig {
     /// Upper bounds of statements executed and lines printed by one call.
     pub cost: u64,
     pub prints: u64,
+    /// For a `&mut Vec<T>` param: whether its length may end below 1, and how much it may grow.
+    pub vec_effect: (bool, u64),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -367,6 +384,13 @@ impl<'a> Gen<'a> {
         let mut texts = Vec::new();
         for i in 0..self.rng.below(4) {
             let pname = format!("p{i}");
+            if self.f.on("mut_refs") && self.rng.chance(25) {
+                let (kind, text, var) = self.mut_param(&pname, &params);
+                params.push(kind);
+                texts.push(text);
+                vars.push(var);
+                continue;
+            }
             let (kind, text, mutable) = if self.f.on("slices") && self.rng.chance(25) {
                 let t = self.numeric_ty();
                 // At most one `&mut` param: a call passes it one Vec, hidden from the other args.
@@ -401,7 +425,8 @@ impl<'a> Gen<'a> {
         }
         self.indent = 0;
         self.emit("}".to_string());
-        self.fns.push(FnSig { name, params, ret, cost: self.cost, prints: self.prints });
+        let vec_effect = self.vec_param_effect(&params);
+        self.fns.push(FnSig { name, params, ret, cost: self.cost, prints: self.prints, vec_effect });
     }
 
     /// `fn fK(n: u32, acc: T) -> T { if n == 0 { acc } else { fK(n - 1, e) } }`: called with
@@ -434,7 +459,7 @@ impl<'a> Gen<'a> {
         self.indent = 0;
         self.emit("}".into());
         // Callers pass n as a literal ≤ 40 (see `call_with`).
-        self.fns.push(FnSig { name, params: vec![Kind::Scalar(ty::Ty::U32), Kind::Scalar(t)], ret: Some(t), cost: self.cost, prints: self.prints });
+        self.fns.push(FnSig { name, params: vec![Kind::Scalar(ty::Ty::U32), Kind::Scalar(t)], ret: Some(t), cost: self.cost, prints: self.prints, vec_effect: (false, 0) });
     }
 
     /// The cell's trailing expression: a scalar expression or a Vec.

@@ -21,7 +21,7 @@ impl<'a> Gen<'a> {
         self.indent -= 1;
     }
 
-    fn room_for_loop(&self, iters: u64) -> bool {
+    pub fn room_for_loop(&self, iters: u64) -> bool {
         self.cost + self.mult * iters * 8 <= COST_MAX
     }
 
@@ -37,6 +37,7 @@ impl<'a> Gen<'a> {
             .filter(|v| v.len_min > 0 || self.f.on("vec_oob") || matches!(v.kind, Kind::Vec(_)))
             .cloned()
             .collect();
+        let mut_grids: Vec<Var> = if f.on("nested_vecs") { self.grids().into_iter().filter(|g| g.mutable && !g.frozen).collect() } else { vec![] };
         let nested = depth < 3;
         let loop_ok = nested && self.room_for_loop(4);
         let in_loop = !self.loops.is_empty();
@@ -55,6 +56,10 @@ impl<'a> Gen<'a> {
             if in_loop && f.on("if_else") { on("break_continue", 4) + on("labels", 2) } else { 0 }, // 11
             if self.ret.is_some() && f.on("if_else") { on("early_return", 3) } else { 0 }, // 12
             if f.on("if_else") { on("asserts", 1) } else { 0 },           // 13
+            on("nested_vecs", 3),                                           // 14 let grid
+            if mut_grids.is_empty() { 0 } else { 6 },                       // 15 grid statement
+            if nested { on("options", 3) } else { 0 },                      // 16 if let Some
+            on("iter_more", 3),                                             // 17 for_each
         ];
         match self.rng.weighted(&w) {
             0 => self.let_scalar(),
@@ -77,6 +82,13 @@ impl<'a> Gen<'a> {
             11 => self.break_continue(),
             12 => self.early_return(),
             13 => self.assert_stmt(),
+            14 => self.let_grid(),
+            15 => {
+                let g = self.rng.pick(&mut_grids).clone();
+                self.grid_stmt(&g, depth);
+            }
+            16 => self.if_let_stmt(depth),
+            17 => self.for_each_stmt(),
             _ => self.let_scalar(),
         }
     }
@@ -85,7 +97,7 @@ impl<'a> Gen<'a> {
         let vis = self.visible();
         if self.f.on("shadowing") && !vis.is_empty() && self.rng.chance(15) {
             // Never shadow a while/loop counter: the loop's own increment must keep seeing it.
-            let cands: Vec<&Var> = vis.iter().filter(|v| !v.name.starts_with('w') && !v.name.starts_with('c')).collect();
+            let cands: Vec<&Var> = vis.iter().filter(|v| !v.name.starts_with('w') && !v.name.starts_with('c') && !v.name.starts_with('(')).collect();
             if !cands.is_empty() {
                 return self.rng.pick(&cands).name.clone();
             }
@@ -93,7 +105,7 @@ impl<'a> Gen<'a> {
         self.fresh(prefix)
     }
 
-    fn let_scalar(&mut self) {
+    pub fn let_scalar(&mut self) {
         if self.f.on("tuples") && self.rng.chance(10) {
             let (t, u) = (self.scalar_ty(), self.scalar_ty());
             let (a, b) = (self.expr(t, 2), self.expr(u, 2));
@@ -148,10 +160,8 @@ impl<'a> Gen<'a> {
     }
 
     /// `x = e;` or `x op= e;` (also used on `v[i]` places with `place`).
-    fn assign(&mut self, place: &str, kind: Kind, _elem: bool) {
-        let t = match kind {
-            Kind::Scalar(t) | Kind::Vec(t) | Kind::Slice(t, _) => t,
-        };
+    pub fn assign(&mut self, place: &str, kind: Kind, _elem: bool) {
+        let t = super::refs::elem_ty(kind);
         let mut ops: Vec<&str> = vec!["="];
         if self.f.on("compound_assign") {
             if t.is_numeric() {
@@ -184,7 +194,7 @@ impl<'a> Gen<'a> {
     fn seq_store(&mut self, v: &Var) {
         let t = match v.kind {
             Kind::Vec(t) | Kind::Slice(t, _) => t,
-            Kind::Scalar(_) => unreachable!(),
+            _ => unreachable!(),
         };
         let array = v.name.starts_with('a');
         if !array && matches!(v.kind, Kind::Vec(_)) && self.f.on("vec_methods") && self.rng.chance(25) && self.vec_method(v, t) {
@@ -295,7 +305,7 @@ impl<'a> Gen<'a> {
             let seqs = self.all_seqs();
             if self.f.on("vec") && !seqs.is_empty() && self.rng.chance(15) {
                 let s = self.rng.pick(&seqs).name.clone();
-                if self.f.on("fmt_inline") && self.rng.chance(30) {
+                if self.f.on("fmt_inline") && !s.starts_with('(') && self.rng.chance(30) {
                     fmt.push_str(&format!("{{{s}:?}}"));
                 } else {
                     fmt.push_str("{:?}");
@@ -310,7 +320,7 @@ impl<'a> Gen<'a> {
             }
             let t = self.scalar_ty();
             let spec = if spec_on { self.spec(t) } else { String::new() };
-            let vars: Vec<Var> = self.visible().into_iter().filter(|v| v.kind == Kind::Scalar(t)).collect();
+            let vars: Vec<Var> = self.visible().into_iter().filter(|v| v.kind == Kind::Scalar(t) && !v.name.starts_with('(')).collect();
             if self.f.on("fmt_inline") && !vars.is_empty() && self.rng.chance(25) {
                 fmt.push_str(&format!("{{{}{spec}}}", self.rng.pick(&vars).name));
             } else {
@@ -357,6 +367,16 @@ impl<'a> Gen<'a> {
                 format!(":{w}"),
             ],
         };
+        let specs = if self.f.on("num_edges") && t != Ty::Bool {
+            let mut s = specs;
+            s.extend([":e".to_string(), ":E".into(), format!(":.{p}e"), format!(":>{w}.{p}e"), ":+e".into()]);
+            if t.is_float() {
+                s.push(":>8.3".into());
+            }
+            s
+        } else {
+            specs
+        };
         self.rng.pick(&specs).clone()
     }
 
@@ -368,7 +388,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn run_loop_body(&mut self, kind: LoopKind, label: Option<String>, iters: u64, depth: u32, vars: Vec<Var>, prologue: Option<String>) {
+    pub fn run_loop_body(&mut self, kind: LoopKind, label: Option<String>, iters: u64, depth: u32, vars: Vec<Var>, prologue: Option<String>) {
         let saved = self.mult;
         self.mult = self.mult.saturating_mul(iters.max(1));
         self.loops.push(LoopCtx { kind, label });
@@ -430,7 +450,7 @@ impl<'a> Gen<'a> {
         let s = self.rng.pick(&self.all_seqs()).clone();
         let t = match s.kind {
             Kind::Vec(t) | Kind::Slice(t, _) => t,
-            Kind::Scalar(_) => unreachable!(),
+            _ => unreachable!(),
         };
         let x = self.fresh("e");
         let mut vars = vec![Var { name: x.clone(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }];
@@ -504,52 +524,28 @@ impl<'a> Gen<'a> {
 
     fn call_stmt(&mut self) {
         let mut cands = self.callable_fns(None);
-        // Fns with a `&mut [T]` param, when a Vec/slice can be lent to them.
-        for s in self.fns[..self.callable].iter() {
-            if let Some(Kind::Slice(t, true)) = s.params.iter().find(|p| matches!(p, Kind::Slice(_, true))) {
-                let ok_cost = self.cost + self.mult * s.cost <= COST_MAX && self.prints + self.mult * s.prints <= PRINT_MAX;
-                let lendable = self.visible().iter().any(|v| {
-                    !v.frozen && ((v.mutable && v.kind == Kind::Vec(*t)) || v.kind == Kind::Slice(*t, true))
-                });
-                if ok_cost && lendable {
-                    cands.push(s.clone());
-                }
-            }
-        }
+        // Fns with `&mut` params, when something can be lent to each of them.
+        cands.extend(self.mut_callable());
         if cands.is_empty() {
             return self.let_scalar();
         }
         let sig = self.rng.pick(&cands).clone();
-        let mut_arg = sig.params.iter().find_map(|p| match p {
-            Kind::Slice(t, true) => Some(*t),
-            _ => None,
-        });
-        let mut_arg = mut_arg.map(|t| {
-            let lend: Vec<Var> = self
-                .visible()
-                .into_iter()
-                .filter(|v| !v.frozen && ((v.mutable && v.kind == Kind::Vec(t)) || v.kind == Kind::Slice(t, true)))
-                .collect();
-            let v = self.rng.pick(&lend).clone();
-            let text = if matches!(v.kind, Kind::Vec(_)) { format!("&mut {}", v.name) } else { v.name.clone() };
-            (v.name, text)
-        });
+        let Some(mut_args) = self.pick_mut_args(&sig) else { return self.let_scalar() };
         // Other args must be checked for existence now (a Vec for a `&[T]` param).
-        let hidden_name = mut_arg.as_ref().map(|m| m.0.clone());
-        if let Some(h) = &hidden_name {
+        for (h, _) in &mut_args {
             self.hidden.push(h.clone());
         }
-        let ok = sig.params.iter().all(|p| matches!(p, Kind::Slice(_, true)) || match p {
+        let ok = sig.params.iter().all(|p| match p {
             Kind::Slice(t, false) => !self.slice_args(*t).is_empty(),
             _ => true,
         });
-        if hidden_name.is_some() {
+        for _ in &mut_args {
             self.hidden.pop();
         }
         if !ok {
             return self.let_scalar();
         }
-        let call = self.call_with(sig.clone(), 3, mut_arg);
+        let call = self.call_with(sig.clone(), 3, mut_args.clone());
         match sig.ret {
             Some(t) if self.rng.chance(60) => {
                 let name = self.fresh("x");
@@ -558,6 +554,7 @@ impl<'a> Gen<'a> {
             }
             _ => self.emit(format!("{call};")),
         }
+        self.apply_vec_effect(&sig, &mut_args);
     }
 
     fn break_continue(&mut self) {
