@@ -21,7 +21,7 @@ mod e2e_tests;
 #[cfg(test)]
 mod e2e_lang_tests;
 #[cfg(test)]
-mod e2e_numeric_tests;
+mod e2e_differential_tests;
 #[cfg(test)]
 mod e2e_arrays_tests;
 #[cfg(test)]

@@ -320,11 +320,15 @@ pub extern "C" fn rt_panic_fclamp(ctx: *mut Ctx, lo: f64, hi: f64, f32: i64, lin
     set_panic(ctx, m, line);
 }
 
-/// `&v[lo..hi]` out of range (rustc's slice_index messages).
-pub extern "C" fn rt_panic_slice(ctx: *mut Ctx, lo: i64, hi: i64, len: i64, line: i64) {
+/// `&v[lo..hi]` / `&v[lo..=hi]` (`incl` = 1) out of range: rustc's slice_index messages, start
+/// checked first, the end shown as written.
+pub extern "C" fn rt_panic_slice(ctx: *mut Ctx, lo: i64, hi: i64, len: i64, incl: i64, line: i64) {
     let (lo, hi, len) = (lo as u64, hi as u64, len as u64);
-    let m = if lo > hi {
-        format!("slice index starts at {lo} but ends at {hi}")
+    let end = hi as u128 + (incl != 0) as u128;
+    let m = if lo > len {
+        format!("range start index {lo} out of range for slice of length {len}")
+    } else if lo as u128 > end {
+        format!("slice index starts at {lo} but ends at {end}")
     } else {
         format!("range end index {hi} out of range for slice of length {len}")
     };

@@ -357,9 +357,13 @@ impl Lowerer<'_, '_> {
             Intr::SubSlice => {
                 let et = elem_of(&at);
                 let (p, n) = self.seq_parts_of(&at, vs[0]);
-                let (lo, hi) = (s(1), s(2));
+                // `lo..hi`, or `lo..=h` (4 args): then hi = h + 1, and h >= len is the end
+                // check (h = usize::MAX included).
+                let incl = args.len() == 4;
+                let (lo, h) = (s(1), s(2));
+                let hi = if incl { self.b.ins().iadd_imm(h, 1) } else { h };
                 let bad1 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, lo, hi);
-                let bad2 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n);
+                let bad2 = if incl { self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, h, n) } else { self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n) };
                 let bad = self.b.ins().bor(bad1, bad2);
                 let cold = self.b.create_block();
                 let ok = self.b.create_block();
@@ -369,7 +373,8 @@ impl Lowerer<'_, '_> {
                 self.b.seal_block(cold);
                 let ctx = self.ctx();
                 let l = self.b.ins().iconst(types::I64, self.line as i64);
-                self.call_rt("rt_panic_slice", &[ctx, lo, hi, n, l], &[]);
+                let k = self.b.ins().iconst(types::I64, incl as i64);
+                self.call_rt("rt_panic_slice", &[ctx, lo, h, n, k, l], &[]);
                 let fb = self.fail_block();
                 self.b.ins().jump(fb, &[]);
                 self.b.switch_to_block(ok);

@@ -640,16 +640,17 @@ impl<'a, 'e> Ck<'a, 'e> {
         let incl = matches!(rg.limits, syn::RangeLimits::Closed(_));
         let ty = Ty::Ref(Box::new(Ty::Slice(Box::new(elem))), m);
         let lo = lo.unwrap_or(Expr::new(K::Int(0), Ty::USIZE, span));
-        let hi = match hi {
-            Some(h) if incl => {
-                let one = Expr::new(K::Int(1), Ty::USIZE, h.span);
-                let hs = h.span;
-                Expr::new(K::Binary(BinOp::Add, Box::new(h), Box::new(one)), Ty::USIZE, hs)
-            }
-            Some(h) => h,
-            None => Expr::new(K::Intrinsic(super::typed::Intr::Len, vec![b.clone()]), Ty::USIZE, span),
+        // `a..=h` keeps its written end (a 4th argument says so): `h + 1` may overflow, and
+        // rustc's messages show `h` itself.
+        let (hi, incl) = match hi {
+            Some(h) => (h, incl),
+            None => (Expr::new(K::Intrinsic(super::typed::Intr::Len, vec![b.clone()]), Ty::USIZE, span), false),
         };
-        Ok(Expr::new(K::Intrinsic(super::typed::Intr::SubSlice, vec![b, lo, hi]), ty, span))
+        let mut args = vec![b, lo, hi];
+        if incl {
+            args.push(Expr::new(K::Int(1), Ty::USIZE, span));
+        }
+        Ok(Expr::new(K::Intrinsic(super::typed::Intr::SubSlice, args), ty, span))
     }
 }
 

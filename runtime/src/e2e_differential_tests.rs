@@ -1,5 +1,5 @@
-//! End-to-end tests of numeric methods and number formatting found by the differential test
-//! (`tests/differential.rs`, feature `num_edges`); expected texts are rustc's real output.
+//! End-to-end tests of fixes found by the differential test (`tests/differential.rs`): numeric
+//! methods, number formatting, slice ranges; expected texts are rustc's real output.
 
 use crate::api::*;
 
@@ -40,4 +40,32 @@ fn clamp_of_ints_and_floats() {
     assert_eq!(panic_msg("let a = -7i8;\na.clamp(3, -100)"), "min > max. min = 3, max = -100");
     assert_eq!(panic_msg("let a = 200u8;\na.clamp(250, 10)"), "min > max. min = 250, max = 10");
     assert_eq!(panic_msg("let a = 1.5f32;\na.clamp(0.1, f32::NAN)"), "min > max, or either was NaN. min = 0.1, max = NaN");
+}
+
+#[test]
+fn slice_range_messages_check_the_start_first() {
+    // rustc 1.95 reports a start past the length before an inverted range or a long end, and
+    // shows an inclusive end as written (`..=usize::MAX` did not panic at all: h + 1 wrapped).
+    let cases = [
+        ("3..5", "range start index 3 out of range for slice of length 2"),
+        ("4..3", "range start index 4 out of range for slice of length 2"),
+        ("2..1", "slice index starts at 2 but ends at 1"),
+        ("1..3", "range end index 3 out of range for slice of length 2"),
+        ("3..3", "range start index 3 out of range for slice of length 2"),
+        ("1..0", "slice index starts at 1 but ends at 0"),
+        ("3..", "range start index 3 out of range for slice of length 2"),
+        ("..3", "range end index 3 out of range for slice of length 2"),
+        ("1..=2", "range end index 2 out of range for slice of length 2"),
+        ("0..=5", "range end index 5 out of range for slice of length 2"),
+        ("2..=0", "slice index starts at 2 but ends at 1"),
+        ("3..=1", "range start index 3 out of range for slice of length 2"),
+        ("0..=usize::MAX", "range end index 18446744073709551615 out of range for slice of length 2"),
+        ("5..=usize::MAX", "range start index 5 out of range for slice of length 2"),
+    ];
+    for (r, want) in cases {
+        let src = format!("let v = vec![1, 2];\nlet s = &v[{r}];\ns.len()");
+        assert_eq!(panic_msg(&src), want, "{r}");
+    }
+    let ok = "let v = vec![1, 2, 3];\nlet s = &v[1..=2];\nlet t = &v[3..];\nlet u = &v[0..=0];\nprintln!(\"{:?} {:?} {:?}\", s, t, u);";
+    assert_eq!(stdout_of(ok), "[2, 3] [] [1]\n");
 }
