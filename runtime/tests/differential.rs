@@ -19,7 +19,8 @@
 //!     cargo test --release -p accel-runtime --test differential -- --ignored feature_matrix --nocapture
 //! Cranelift without optimisation: ACCEL_DIFF_OPT=none.
 //! Other knobs: ACCEL_DIFF_SHOW (full reports printed, default 3), ACCEL_DIFF_BATCH (programs per
-//! rustc crate, default 60), ACCEL_DIFF_DUMP=DIR (write every program there).
+//! rustc crate, default 60), ACCEL_DIFF_DUMP=DIR (write every program there), ACCEL_DIFF_PANICS=1
+//! (how often each of rustc's panic messages ended a program: a generator tuning aid).
 
 mod common;
 mod gen;
@@ -163,6 +164,8 @@ fn jit_options() -> JitOptions {
 }
 
 static REF_PANICS: AtomicUsize = AtomicUsize::new(0);
+/// rustc's panic messages (numbers masked) and how often, printed with ACCEL_DIFF_PANICS=1.
+static PANIC_KINDS: Mutex<std::collections::BTreeMap<String, usize>> = Mutex::new(std::collections::BTreeMap::new());
 
 /// Generates, compiles and compares the cases `indices`; returns (cases run, mismatches).
 fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>) {
@@ -210,8 +213,10 @@ fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>)
                     std::fs::write(dir.join(format!("current-{worker}.rs")), format!("// case {i}\n{}", p.cell)).ok();
                     let o = run_fast(p, opts);
                     ran.fetch_add(1, Ordering::SeqCst);
-                    if r.panic.is_some() {
+                    if let Some((_, msg)) = &r.panic {
                         REF_PANICS.fetch_add(1, Ordering::SeqCst);
+                        let kind: String = msg.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).take(60).collect();
+                        *PANIC_KINDS.lock().unwrap().entry(kind).or_default() += 1;
                     }
                     if let Some(why) = compare(p, f, r, &o) {
                         let report = report(*i, p, f, r, &o, &why);
@@ -255,6 +260,13 @@ fn differential_against_rustc() {
         f.list(),
         f.off().join(",")
     );
+    if std::env::var("ACCEL_DIFF_PANICS").is_ok() {
+        let mut ks: Vec<(String, usize)> = PANIC_KINDS.lock().unwrap().clone().into_iter().collect();
+        ks.sort_by_key(|k| std::cmp::Reverse(k.1));
+        for (k, n) in ks.iter().take(25) {
+            eprintln!("  rustc panics {n:>5} × {k}");
+        }
+    }
     for (k, cases) in &kinds {
         eprintln!("  {:>4} × {k}   (cases {:?}{})", cases.len(), &cases[..cases.len().min(8)], if cases.len() > 8 { " …" } else { "" });
     }
@@ -275,7 +287,10 @@ fn deps(name: &str) -> &'static [&'static str] {
         "asserts" => &["if_else"],
         "assert_pretty" => &["asserts", "if_else"],
         "vec_methods" | "arrays" => &["vec"],
-        "recursion" => &["fns"],
+        "recursion" | "mut_refs" => &["fns"],
+        "nested_vecs" => &["vec"],
+        "iter_more" => &["iter_chains", "vec"],
+        "num_edges" => &["float", "fmt_spec"],
         _ => &[],
     }
 }

@@ -361,7 +361,7 @@ impl Lowerer<'_, '_> {
                 // check (h = usize::MAX included).
                 let incl = args.len() == 4;
                 let (lo, h) = (s(1), s(2));
-                let hi = if incl { self.b.ins().iadd_imm(h, 1) } else { h };
+                let hi = if incl { self.b.ins().iadd_imm_s(h, 1) } else { h };
                 let bad1 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, lo, hi);
                 let bad2 = if incl { self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, h, n) } else { self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n) };
                 let bad = self.b.ins().bor(bad1, bad2);

@@ -58,10 +58,23 @@ impl<'a> Gen<'a> {
             return None;
         }
         let g = self.rng.pick(&gs).clone();
-        let i = self.index(&g, 1);
+        let i = self.grid_index(&g);
         let row = Self::row_var(&g, &i);
-        let j = self.index(&row, 1);
+        let j = self.grid_index(&row);
         Some(format!("{}[{i}][{j}]", g.name))
+    }
+
+    /// An index into `v` (the rows, or a row): mostly in bounds when that is known to be
+    /// possible, so that two indexes in a row do not end most programs with a panic.
+    fn grid_index(&mut self, v: &Var) -> String {
+        if v.len_min > 0 && self.rng.chance(80) {
+            if self.rng.chance(50) {
+                return format!("{}", self.rng.below(v.len_min));
+            }
+            let e = self.expr(Ty::Usize, 1);
+            return format!("({e} % {}.len())", v.name);
+        }
+        self.index(v, 1)
     }
 
     /// `g.len()` or `g[i].len()`.
@@ -72,7 +85,7 @@ impl<'a> Gen<'a> {
         }
         let g = self.rng.pick(&gs).clone();
         if (g.len_min > 0 || self.f.on("vec_oob")) && self.rng.chance(50) {
-            let i = self.index(&g, 1);
+            let i = self.grid_index(&g);
             return Some(format!("{}[{i}].len()", g.name));
         }
         Some(format!("{}.len()", g.name))

@@ -85,7 +85,7 @@ pub const DEFAULT_ON: &[&str] = &[
     "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
     "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
     "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell", "eprint", "assert_pretty",
-    "affine_loops", "vector_loops", "invariant_loads",
+    "affine_loops", "vector_loops", "invariant_loads", "options", "mut_refs", "nested_vecs", "iter_more", "num_edges",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -30,10 +30,11 @@ impl<'a> Gen<'a> {
     /// An expression of int type `t` that goes through an `Option<t>`.
     pub fn option_expr(&mut self, t: Ty, d: u32) -> String {
         let opt = self.checked_op(t, d);
-        match self.rng.below(5) {
+        // `unwrap()` rarely: random checked operations are often None, and a panic ends the program.
+        match self.rng.below(10) {
             0 => format!("{opt}.unwrap()"),
-            1 | 2 => format!("{opt}.unwrap_or({})", self.expr(t, d - 1)),
-            3 => {
+            1..=4 => format!("{opt}.unwrap_or({})", self.expr(t, d - 1)),
+            5..=7 => {
                 let x = self.fresh("o");
                 let some = self.with_scalar(&x, t, |g| g.expr(t, d - 1));
                 let none = self.expr(t, d - 1);
