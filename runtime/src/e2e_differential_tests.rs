@@ -69,3 +69,16 @@ fn slice_range_messages_check_the_start_first() {
     let ok = "let v = vec![1, 2, 3];\nlet s = &v[1..=2];\nlet t = &v[3..];\nlet u = &v[0..=0];\nprintln!(\"{:?} {:?} {:?}\", s, t, u);";
     assert_eq!(stdout_of(ok), "[2, 3] [] [1]\n");
 }
+
+#[test]
+fn sign_tests_on_unsigned_ints_are_e0599() {
+    // Signed-only methods on an unsigned int are rustc's E0599, not an unsupported method.
+    let (r, _) = run(&mut FastTier::new(), "let a = 5u32;\nlet b = a.is_positive();");
+    match r {
+        Err(Failure::Compile(d)) => {
+            assert_eq!((d[0].line, d[0].col, d[0].message.as_str()), (2, 11, "no method named `is_positive` found for type `u32` in the current scope"));
+            assert!(d[0].rendered.contains("E0599") && d[0].rendered.contains("method not found in `u32`"), "{}", d[0].rendered);
+        }
+        other => panic!("{other:?}"),
+    }
+}

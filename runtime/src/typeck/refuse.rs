@@ -21,15 +21,14 @@ const SEQ_METHODS: &[&str] = &[
     "first_mut", "last_mut", "splice", "extend", "position", "max", "min", "sum",
 ];
 const INT_METHODS: &[&str] = &[
-    "partial_cmp", "cmp", "clamp", "to_string", "saturating_div", "saturating_neg", "saturating_abs",
+    "partial_cmp", "cmp", "to_string", "saturating_div", "saturating_neg", "saturating_abs",
     "overflowing_add", "overflowing_sub", "overflowing_mul", "to_be_bytes", "to_le_bytes", "to_ne_bytes", "swap_bytes",
-    "rotate_left", "rotate_right", "isqrt", "ilog", "ilog2", "ilog10", "abs_diff", "is_power_of_two", "next_power_of_two",
-    "unsigned_abs", "leading_ones", "trailing_ones", "reverse_bits", "checked_pow", "checked_neg", "midpoint", "is_positive",
-    "is_negative", "to_owned",
+    "rotate_left", "rotate_right", "isqrt", "ilog", "ilog2", "ilog10", "is_power_of_two", "next_power_of_two",
+    "unsigned_abs", "leading_ones", "trailing_ones", "reverse_bits", "midpoint", "to_owned",
 ];
 const FLOAT_METHODS: &[&str] = &[
-    "to_bits", "total_cmp", "partial_cmp", "clamp", "to_string", "is_sign_negative", "is_sign_positive", "sin_cos",
-    "is_subnormal", "is_normal", "classify", "exp_m1", "ln_1p", "to_int_unchecked", "midpoint", "next_up", "next_down",
+    "to_bits", "total_cmp", "partial_cmp", "to_string", "sin_cos",
+    "is_subnormal", "classify", "to_int_unchecked", "midpoint", "next_up", "next_down",
     "to_owned", "abs_sub",
 ];
 const CHAR_METHODS: &[&str] = &[
