@@ -2,8 +2,9 @@
 //! std types in the subset, closures, and the std macros.
 
 use super::check::{Ck, R};
+use super::float_fns::{fbin_of, fun_of};
 use super::ty::{FloatTy, IntTy, Ty, VarKind};
-use super::typed::{Closure, Expr, ExprKind as K, FBin, FUn, FmtKind, FmtPiece, Format, Intr, WrapOp};
+use super::typed::{Closure, Expr, ExprKind as K, FmtKind, FmtPiece, Format, Intr, WrapOp};
 use crate::diag::{Error, Span};
 use crate::parse::macros::{self, Count, Piece};
 
@@ -754,59 +755,4 @@ fn debug_ok(t: &Ty) -> bool {
         Ty::Closure(_) | Ty::Iter(_) | Ty::Range(_) | Ty::Rng | Ty::Chunked(_) | Ty::Svg => false,
         _ => true,
     }
-}
-
-/// The source text of an expression as written (what `assert!` prints).
-pub fn fun_of(n: &str) -> Option<FUn> {
-    use FUn::*;
-    Some(match n {
-        "sqrt" => Sqrt,
-        "cbrt" => Cbrt,
-        "exp" => Exp,
-        "exp2" => Exp2,
-        "exp_m1" => ExpM1,
-        "ln" => Ln,
-        "ln_1p" => Ln1p,
-        "log10" => Log10,
-        "log2" => Log2,
-        "sin" => Sin,
-        "cos" => Cos,
-        "tan" => Tan,
-        "sinh" => Sinh,
-        "cosh" => Cosh,
-        "tanh" => Tanh,
-        "asin" => Asin,
-        "acos" => Acos,
-        "atan" => Atan,
-        "asinh" => Asinh,
-        "acosh" => Acosh,
-        "atanh" => Atanh,
-        "abs" => Abs,
-        "floor" => Floor,
-        "ceil" => Ceil,
-        "round" => Round,
-        "trunc" => Trunc,
-        "fract" => Fract,
-        "signum" => Signum,
-        "recip" => Recip,
-        "to_radians" => ToRadians,
-        "to_degrees" => ToDegrees,
-        _ => return None,
-    })
-}
-
-pub fn fbin_of(n: &str) -> Option<FBin> {
-    use FBin::*;
-    Some(match n {
-        "powf" => Powf,
-        "atan2" => Atan2,
-        "hypot" => Hypot,
-        "min" => Min,
-        "max" => Max,
-        "log" => Log,
-        "copysign" => Copysign,
-        "rem_euclid" => RemEuclid,
-        "div_euclid" => DivEuclid,
-        _ => return None,
-    })
 }

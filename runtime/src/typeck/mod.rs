@@ -11,6 +11,7 @@ mod check;
 mod chunked;
 mod chunked_specs;
 mod exprs;
+mod float_fns;
 mod matches;
 mod iters;
 mod methods;
