@@ -82,3 +82,19 @@ fn sign_tests_on_unsigned_ints_are_e0599() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn assert_message_breaks_around_the_eq_of_an_if_let() {
+    // rustc's pretty-printer puts breakable spaces around the `=` of `let PAT = e` (`print_let`);
+    // the `let` condition was printed as one unbreakable word.
+    let short = "let a = 3u8;\nassert!((a - 0) <= ((if let Some(o23) = (255u8).checked_rem(234u8) { 0u8 } else { 255u8 })).wrapping_add((if let Some(o24) = (0u8).checked_sub(254u8) { 255u8 } else { 0u8 })));";
+    assert_eq!(
+        panic_msg(short),
+        "assertion failed: (a - 0) <=\n    ((if let Some(o23) = (255u8).checked_rem(234u8) {\n                    0u8\n                } else {\n                    255u8\n                })).wrapping_add((if let Some(o24) = (0u8).checked_sub(254u8)\n                {\n                255u8\n            } else { 0u8 }))"
+    );
+    let long = "assert!((((match (-2147483648i32) { -11..=55797 => 1u8, _ => 253u8 }) - 0) <= ((if let Some(o23) = (255u8).checked_rem(234u8) { 0u8 } else { 255u8 })).wrapping_add((if let Some(o24) = (0u8).checked_sub(254u8) { 255u8 } else { 0u8 }))));";
+    assert_eq!(
+        panic_msg(long),
+        "assertion failed: (((match (-2147483648i32) { -11..=55797 => 1u8, _ => 253u8, }) - 0) <=\n        ((if let Some(o23) = (255u8).checked_rem(234u8) {\n                        0u8\n                    } else {\n                        255u8\n                    })).wrapping_add((if let Some(o24) =\n                        (0u8).checked_sub(254u8) {\n                    255u8\n                } else { 0u8 })))"
+    );
+}

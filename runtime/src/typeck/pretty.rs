@@ -296,6 +296,14 @@ fn expr(d: &mut Doc, e: &syn::Expr) {
             d.ibox(0);
         }
         E::If(i) => if_expr(d, i),
+        // rustc's `print_let`: `let PAT` then breakable spaces around `=`.
+        E::Let(l) => {
+            d.word("let ");
+            source(d, &*l.pat);
+            d.space();
+            d.word_space("=");
+            expr(d, &l.expr);
+        }
         E::Match(m) => {
             d.cbox(0);
             d.ibox(0);
