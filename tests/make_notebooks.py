@@ -202,7 +202,9 @@ What `--fastmath` did here: eight partial sums in 128-bit vectors (Cranelift's w
 instead of one chain. This loop is then bound by the square roots, so where the CPU has wider
 vectors (AVX, AVX-512) the roots of 256 elements at a time are taken by a runtime kernel compiled
 for them — `%annotate` shows it as a runtime call. A square root is correctly rounded at any vector
-width: only the order of the additions differs from the strict loop.
+width: only the order of the additions differs from the strict loop. The strict loop takes its square
+roots ahead in the same way (they do not depend on each other), but still adds one element at a time
+in source order: its answer is rustc's to the last bit, only sooner.
 
 Loops over indexes get the same treatment. Below, `0..x.len()` proves `x[j]` in bounds and `y[j]` is
 tested once before the loop, so both versions run on vectors; the strict one still adds the lanes in

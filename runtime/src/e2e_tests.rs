@@ -292,6 +292,29 @@ fn d3(a: &[f64], b: &[f64]) -> f64 { a.iter().zip(b).map(|(&x, &y)| x * 2.0 + y.
     }
 }
 
+/// Without `--fastmath`, the same sums take their square roots a block ahead (wide kernel,
+/// where the CPU has AVX) but add in source order: bit-identical to rustc's loop, also where
+/// the order matters (magnitudes 1e16 and 1 interleaved), at every block boundary.
+#[test]
+fn strict_sqrt_sums_are_bit_identical_at_every_length() {
+    let src = "fn a(v: &[f64]) -> f64 { let mut acc = 0.0; for &x in v { acc += x.sqrt(); } acc }
+fn b(v: &[f64]) -> f64 { let mut acc = -0.0; for x in v { acc += (x * 0.5 + 1.0).sqrt() - x * 1e-17; } acc }
+fn c(v: &[f64]) -> f64 { v.iter().map(|x| x.sqrt()).sum::<f64>() }";
+    let fa = |v: &[f64]| v.iter().fold(0.0, |a, x| a + x.sqrt());
+    let fb = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + ((x * 0.5 + 1.0).sqrt() - x * 1e-17));
+    let fc = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + x.sqrt());
+    let mut ft = FastTier::new();
+    let cap = Cap::default();
+    let opts = JitOptions::default();
+    ft.run_cell(src, &opts, &cap).unwrap();
+    for n in [0usize, 1, 3, 255, 256, 257, 600, 5000] {
+        let cell = format!("let v: Vec<f64> = (0..{n}).map(|i| if i % 3 == 0 {{ 1e32 }} else {{ 1.0 + i as f64 * 0.37 }}).collect();\n(a(&v), b(&v), c(&v))");
+        let got = ft.run_cell(&cell, &opts, &cap).unwrap().unwrap().text;
+        let v: Vec<f64> = (0..n).map(|i| if i % 3 == 0 { 1e32 } else { 1.0 + i as f64 * 0.37 }).collect();
+        assert_eq!(got, format!("({:?}, {:?}, {:?})", fa(&v), fb(&v), fc(&v)), "n = {n}");
+    }
+}
+
 #[test]
 fn powi_and_division_bypass_match_rust() {
     assert_eq!(value("let x = 1.1f64; (x.powi(3), x.powi(-2), x.powi(0))"), format!("({:?}, {:?}, {:?})", 1.1f64.powi(3), 1.1f64.powi(-2), 1.1f64.powi(0)));

@@ -6,7 +6,9 @@
 //! When the summand takes one square root and the CPU has vectors wider than Cranelift's
 //! 128 bits, the loop goes block by block instead: the square roots of a block are taken
 //! by a wide-vector kernel of the runtime (`exec::vmath`, bit-identical to `f64::sqrt`)
-//! into a stack buffer, and the JIT'd loop sums the rest of the summand over it.
+//! into a stack buffer, and the JIT'd loop sums the rest of the summand over it. Without
+//! `--fastmath` such a sum goes the same way but adds one element at a time in source order
+//! (`strict_blocks`): rustc's additions, bit for bit, with the roots no longer on the chain.
 
 use super::{flags, Lowerer, V};
 use crate::diag::Result;
@@ -98,6 +100,14 @@ fn one_sqrt(e: &Expr) -> Option<&Expr> {
         [g] => Some(g),
         _ => None,
     }
+}
+
+/// Without `--fastmath`, a sum over one sequence whose summand takes one square root still
+/// goes block by block when the CPU has wide vectors: the roots (pure, correctly rounded)
+/// are taken ahead by the wide kernel, and the additions run one element at a time in
+/// source order — rustc's sequence of IEEE additions, so the result is bit-identical.
+fn strict_blocks(seqs: &[(&Expr, LocalId)], f: &Expr) -> bool {
+    seqs.len() == 1 && one_sqrt(f).is_some() && crate::exec::vmath::sqrt_block_kernel().is_some()
 }
 
 /// Does `e` read the element `x` outside its square root?
@@ -273,6 +283,7 @@ impl Lowerer<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn vec_sum_blocks(&mut self, kernel: &'static str, p: Value, n: Value, x: LocalId, f: &Expr, g: &Expr, init: Value) -> Value {
         const BLOCK: i64 = 256;
+        let strict = !self.opts.fastmath;
         let slot = self.new_slot((BLOCK * 8) as u32, 16);
         let buf = self.b.ins().stack_addr(types::I64, slot, 0);
         let mf = MemFlagsData::new().with_notrap();
@@ -284,6 +295,7 @@ impl Lowerer<'_, '_> {
         self.b.def_var(start, z);
         let k = self.b.declare_var(types::I64);
         let needs_x = reads_x_outside_sqrt(f, x);
+        let keep: Vec<Variable> = accs.iter().copied().chain([total]).collect();
 
         let header = self.b.create_block();
         let blk = self.b.create_block();
@@ -301,7 +313,7 @@ impl Lowerer<'_, '_> {
         let off = self.b.ins().ishl_imm_s(sv, 3);
         let src = self.b.ins().iadd(p, off);
         if is_elem(g, x) {
-            self.call_rt(kernel, &[src, buf, len], &[]);
+            self.call_keeping(kernel, &[src, buf, len], &keep);
         } else {
             // buf[k] = g(src[k]): pairs, then the odd last element.
             self.b.def_var(k, z);
@@ -340,33 +352,17 @@ impl Lowerer<'_, '_> {
             self.b.ins().jump(d1, &[]);
             self.b.switch_to_block(d1);
             self.b.seal_block(d1);
-            self.call_rt(kernel, &[buf, buf, len], &[]);
+            self.call_keeping(kernel, &[buf, buf, len], &keep);
         }
-        // The summand over the block: groups of 2 × ACCS, then one element at a time.
+        // The summand over the block: groups of 2 × ACCS, then one element at a time
+        // (without `--fastmath`, every element in order: the additions are rustc's).
         self.b.def_var(k, z);
-        let (h2, b2, r2, rb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block(), self.b.create_block(), self.b.create_block());
-        self.b.ins().jump(h2, &[]);
-        self.b.switch_to_block(h2);
-        let kv = self.b.use_var(k);
-        let kn = self.b.ins().iadd_imm_s(kv, LANES * ACCS as i64);
-        let ok = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, kn, len);
-        self.b.ins().brif(ok, b2, &[], r2, &[]);
-        self.b.switch_to_block(b2);
-        self.b.seal_block(b2);
-        let o = self.b.ins().ishl_imm_s(kv, 3);
-        let (sa, ba) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
-        for (j, a) in accs.iter().enumerate() {
-            let at = (j as i64 * LANES * 8) as i32;
-            let sq = self.b.ins().load(types::F64X2, mf, ba, at);
-            let xv = if needs_x { self.b.ins().load(types::F64X2, mf, sa, at) } else { sq };
-            let v = self.vexpr(f, &[(x, xv)], Some(sq));
-            let cur = self.b.use_var(*a);
-            let s = self.b.ins().fadd(cur, v);
-            self.b.def_var(*a, s);
+        let (r2, rb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        if strict {
+            self.b.ins().jump(r2, &[]);
+        } else {
+            self.sum_groups(f, x, &accs, src, buf, len, k, r2, needs_x);
         }
-        self.b.def_var(k, kn);
-        self.b.ins().jump(h2, &[]);
-        self.b.seal_block(h2);
         self.b.switch_to_block(r2);
         let kv = self.b.use_var(k);
         let left = self.b.ins().icmp(IntCC::UnsignedLessThan, kv, len);
@@ -400,18 +396,73 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(header);
         self.b.switch_to_block(exit);
         self.b.seal_block(exit);
-        let h = self.fold_accs(&accs);
         let t = self.b.use_var(total);
+        if strict {
+            return t;
+        }
+        let h = self.fold_accs(&accs);
         self.b.ins().fadd(t, h)
     }
 
-    /// `for` loops of the reduction shape, when `--fastmath` is on. Returns false to
-    /// fall back to the ordinary loop.
+    /// Call the block kernel with the running sums passed around it through stack slots:
+    /// a value live across a call sits in a spill slot for its whole live range (every
+    /// register is caller-saved), which would put a store and a load on the chain of
+    /// additions of every element; reloaded after the call, they stay in registers.
+    fn call_keeping(&mut self, kernel: &'static str, args: &[Value], keep: &[Variable]) {
+        let saved: Vec<(Variable, cranelift_codegen::ir::StackSlot, cranelift_codegen::ir::Type)> = keep
+            .iter()
+            .map(|v| {
+                let val = self.b.use_var(*v);
+                let t = self.b.func.dfg.value_type(val);
+                let ss = self.new_slot(t.bytes(), 16);
+                self.b.ins().stack_store(types::I64, val, ss, 0);
+                (*v, ss, t)
+            })
+            .collect();
+        self.call_rt(kernel, args, &[]);
+        for (v, ss, t) in saved {
+            let val = self.b.ins().stack_load(types::I64, t, ss, 0);
+            self.b.def_var(v, val);
+        }
+    }
+
+    /// The groups of 2 × ACCS elements of a block into the accumulators; leaves to `rest`
+    /// with `k` at the first element left.
+    #[allow(clippy::too_many_arguments)]
+    fn sum_groups(&mut self, f: &Expr, x: LocalId, accs: &[Variable], src: Value, buf: Value, len: Value, k: Variable, rest: cranelift_codegen::ir::Block, needs_x: bool) {
+        let (h2, b2) = (self.b.create_block(), self.b.create_block());
+        let mf = MemFlagsData::new().with_notrap();
+        self.b.ins().jump(h2, &[]);
+        self.b.switch_to_block(h2);
+        let kv = self.b.use_var(k);
+        let kn = self.b.ins().iadd_imm_s(kv, LANES * ACCS as i64);
+        let ok = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, kn, len);
+        self.b.ins().brif(ok, b2, &[], rest, &[]);
+        self.b.switch_to_block(b2);
+        self.b.seal_block(b2);
+        let o = self.b.ins().ishl_imm_s(kv, 3);
+        let (sa, ba) = (self.b.ins().iadd(src, o), self.b.ins().iadd(buf, o));
+        for (j, a) in accs.iter().enumerate() {
+            let at = (j as i64 * LANES * 8) as i32;
+            let sq = self.b.ins().load(types::F64X2, mf, ba, at);
+            let xv = if needs_x { self.b.ins().load(types::F64X2, mf, sa, at) } else { sq };
+            let v = self.vexpr(f, &[(x, xv)], Some(sq));
+            let cur = self.b.use_var(*a);
+            let s = self.b.ins().fadd(cur, v);
+            self.b.def_var(*a, s);
+        }
+        self.b.def_var(k, kn);
+        self.b.ins().jump(h2, &[]);
+        self.b.seal_block(h2);
+    }
+
+    /// `for` loops of the reduction shape, when `--fastmath` is on (without it, only the
+    /// in-order block sums of `strict_blocks`). Returns false to fall back to the ordinary loop.
     pub fn try_fast_for(&mut self, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<bool> {
-        if !self.opts.fastmath {
+        let Some((acc, seqs, f)) = match_for(pat, iter, body) else { return Ok(false) };
+        if !self.opts.fastmath && !strict_blocks(&seqs, f) {
             return Ok(false);
         }
-        let Some((acc, seqs, f)) = match_for(pat, iter, body) else { return Ok(false) };
         let init = self.read_local(acc).s();
         let total = self.vec_sum(&seqs, f, init)?;
         self.write_local(acc, V::S(total))?;
@@ -422,9 +473,6 @@ impl Lowerer<'_, '_> {
     /// .sum::<f64>()` (also `&x`, `(&x, &y)`, `zip(&b)`) under `--fastmath`.
     pub fn try_fast_sum(&mut self, it: &IterExpr) -> Result<Option<Value>> {
         use crate::typeck::typed::Adapter;
-        if !self.opts.fastmath {
-            return Ok(None);
-        }
         let Some(seq) = f64_elems(it) else { return Ok(None) };
         let (partner, ci) = match it.adapters.as_slice() {
             [Adapter::Map(ci)] => (None, *ci),
@@ -455,6 +503,9 @@ impl Lowerer<'_, '_> {
         let mut seqs = vec![(seq, xs[0])];
         if let Some(s2) = partner {
             seqs.push((s2, xs[1]));
+        }
+        if !self.opts.fastmath && !strict_blocks(&seqs, &body) {
+            return Ok(None);
         }
         Ok(Some(self.vec_sum(&seqs, &body, init)?))
     }
