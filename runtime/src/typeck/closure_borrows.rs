@@ -29,17 +29,7 @@ pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {
             _ => continue,
         };
         // The scalars it captures: named in its body, declared outside it.
-        let mut caps: Vec<Root> = vec![];
-        visit_expr(&c.body, &mut |x| {
-            let r = match x.kind {
-                K::Local(id) if !within(f.locals[id as usize].span, c.span) => Root::Local(id),
-                K::Global(g) => Root::Global(g),
-                _ => return,
-            };
-            if x.ty.is_scalar() && !caps.contains(&r) {
-                caps.push(r);
-            }
-        }, f);
+        let caps = captures(f, ci, |x, _| x.ty.is_scalar());
         if caps.is_empty() {
             continue;
         }
@@ -154,6 +144,17 @@ fn change_of(f: &Fn, e: &Expr, r: Root, skip: Option<Span>) -> Option<Span> {
 
 /// The `Copy` variables (scalars, arrays of them) a `move` closure copies in.
 fn copied_captures(f: &Fn, ci: u32) -> Vec<Root> {
+    captures(f, ci, |_, r| {
+        let t = match r {
+            Root::Local(id) => &f.locals[id as usize].ty,
+            Root::Global(g) => &f.globals[g].ty,
+        };
+        !owned(t) && !matches!(t, Ty::Ref(..) | Ty::Closure(_))
+    })
+}
+
+/// The variables closure `ci` names in its body and declares outside it, that `keep`.
+fn captures(f: &Fn, ci: u32, keep: impl std::ops::Fn(&Expr, Root) -> bool) -> Vec<Root> {
     let c = &f.closures[ci as usize];
     let mut caps: Vec<Root> = vec![];
     visit_expr(&c.body, &mut |x| {
@@ -162,11 +163,7 @@ fn copied_captures(f: &Fn, ci: u32) -> Vec<Root> {
             K::Global(g) => Root::Global(g),
             _ => return,
         };
-        let t = match r {
-            Root::Local(id) => &f.locals[id as usize].ty,
-            Root::Global(g) => &f.globals[g].ty,
-        };
-        if !owned(t) && !matches!(t, Ty::Ref(..) | Ty::Closure(_)) && !caps.contains(&r) {
+        if keep(x, r) && !caps.contains(&r) {
             caps.push(r);
         }
     }, f);
