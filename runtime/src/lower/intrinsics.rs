@@ -365,20 +365,7 @@ impl Lowerer<'_, '_> {
                 let bad1 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, lo, hi);
                 let bad2 = if incl { self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, h, n) } else { self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n) };
                 let bad = self.b.ins().bor(bad1, bad2);
-                let cold = self.b.create_block();
-                let ok = self.b.create_block();
-                self.b.set_cold_block(cold);
-                self.b.ins().brif(bad, cold, &[], ok, &[]);
-                self.b.switch_to_block(cold);
-                self.b.seal_block(cold);
-                let ctx = self.ctx();
-                let l = self.b.ins().iconst(types::I64, self.line as i64);
-                let k = self.b.ins().iconst(types::I64, incl as i64);
-                self.call_rt("rt_panic_slice", &[ctx, lo, h, n, k, l], &[]);
-                let fb = self.fail_block();
-                self.b.ins().jump(fb, &[]);
-                self.b.switch_to_block(ok);
-                self.b.seal_block(ok);
+                self.panic_call_if(bad, true, "rt_panic_slice", |l| vec![lo, h, n, l.b.ins().iconst(types::I64, incl as i64)]);
                 let off = self.b.ins().imul_imm_s(lo, et.layout().0 as i64);
                 let np = self.b.ins().iadd(p, off);
                 let nn = self.b.ins().isub(hi, lo);
@@ -678,33 +665,23 @@ impl Lowerer<'_, '_> {
         } else {
             self.b.ins().icmp(if signed { IntCC::SignedLessThanOrEqual } else { IntCC::UnsignedLessThanOrEqual }, lo, hi)
         };
-        let bad = self.b.create_block();
-        let cont = self.b.create_block();
-        self.b.set_cold_block(bad);
-        self.b.ins().brif(ok, cont, &[], bad, &[]);
-        self.b.switch_to_block(bad);
-        self.b.seal_block(bad);
-        let ctx = self.ctx();
-        let l = self.b.ins().iconst(types::I64, self.line as i64);
         if float {
-            let (a, b) = if f32 { (self.b.ins().fpromote(types::F64, lo), self.b.ins().fpromote(types::F64, hi)) } else { (lo, hi) };
-            let k = self.b.ins().iconst(types::I64, f32 as i64);
-            self.call_rt("rt_panic_fclamp", &[ctx, a, b, k, l], &[]);
+            self.panic_call_if(ok, false, "rt_panic_fclamp", |l| {
+                let (a, b) = if f32 { (l.b.ins().fpromote(types::F64, lo), l.b.ins().fpromote(types::F64, hi)) } else { (lo, hi) };
+                vec![a, b, l.b.ins().iconst(types::I64, f32 as i64)]
+            });
         } else {
             let (bits, from) = match at {
                 Ty::Int(it) => (it.bits() as i64, cl_ty(at)),
                 _ => (64, types::I64),
             };
-            let a = self.resize_int(lo, from, types::I64, signed);
-            let b = self.resize_int(hi, from, types::I64, signed);
-            let k = self.b.ins().iconst(types::I64, if signed { -bits } else { bits });
-            self.call_rt("rt_panic_iclamp", &[ctx, a, b, k, l], &[]);
+            self.panic_call_if(ok, false, "rt_panic_iclamp", |l| {
+                let a = l.resize_int(lo, from, types::I64, signed);
+                let b = l.resize_int(hi, from, types::I64, signed);
+                vec![a, b, l.b.ins().iconst(types::I64, if signed { -bits } else { bits })]
+            });
         }
         self.count().panics += 1;
-        let fb = self.fail_block();
-        self.b.ins().jump(fb, &[]);
-        self.b.switch_to_block(cont);
-        self.b.seal_block(cont);
         let r = if float {
             let below = self.b.ins().fcmp(FloatCC::LessThan, x, lo);
             let y = self.b.ins().select(below, lo, x);

@@ -508,6 +508,28 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.b.ins().jump(self.fail_block, &[]);
     }
 
+    /// A panic whose message needs values: if `cond` is `panics_when`, call the runtime's
+    /// `name(ctx, args.., line)` out of line (`args` computed there) and leave.
+    pub fn panic_call_if(&mut self, cond: Value, panics_when: bool, name: &'static str, args: impl FnOnce(&mut Self) -> Vec<Value>) {
+        let cold = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.set_cold_block(cold);
+        if panics_when {
+            self.b.ins().brif(cond, cold, &[], ok, &[]);
+        } else {
+            self.b.ins().brif(cond, ok, &[], cold, &[]);
+        }
+        self.b.switch_to_block(cold);
+        self.b.seal_block(cold);
+        let mut all = vec![self.ctx];
+        all.extend(args(self));
+        all.push(self.b.ins().iconst(types::I64, self.line as i64));
+        self.call_rt(name, &all, &[]);
+        self.b.ins().jump(self.fail_block, &[]);
+        self.b.switch_to_block(ok);
+        self.b.seal_block(ok);
+    }
+
     /// `if cond { panic(code) }`, with the panic path out of line.
     pub fn panic_if(&mut self, cond: Value, code: i64) {
         let bad = self.b.create_block();

@@ -270,23 +270,11 @@ impl Lowerer<'_, '_> {
             self.count().bounds_checks += 1;
         }
         let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
-        let cold = self.b.create_block();
-        let ok = self.b.create_block();
-        self.b.set_cold_block(cold);
-        self.b.ins().brif(bad, cold, &[], ok, &[]);
-        self.b.switch_to_block(cold);
-        self.b.seal_block(cold);
-        let ctx = self.ctx();
-        let l = self.b.ins().iconst(types::I64, self.line as i64);
-        self.call_rt("rt_panic_bounds", &[ctx, i, n, l], &[]);
+        self.panic_call_if(bad, true, "rt_panic_bounds", |_| vec![i, n]);
         if self.in_fallback > 0 {
             // The fallback copy's panic calls are not what the line costs when the fast copy runs.
             self.count().calls -= 1;
         }
-        let fb = self.fail_block();
-        self.b.ins().jump(fb, &[]);
-        self.b.switch_to_block(ok);
-        self.b.seal_block(ok);
     }
 
     pub fn store_failure(&mut self, code: u32) {
