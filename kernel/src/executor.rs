@@ -56,7 +56,8 @@ impl Executor {
         self.submit(f, move |r| {
             let _ = tx.send(r);
         });
-        rx.await.unwrap_or_else(|_| Err(JobPanicked("executor thread is gone".into())))
+        rx.await
+            .unwrap_or_else(|_| Err(JobPanicked("executor thread is gone".into())))
     }
 
     /// Queues `f` on the executor thread; the caller waits on the receiver as it likes

@@ -20,24 +20,43 @@ struct Entry {
 
 impl History {
     pub fn record(&mut self, line: usize, input: &str, output: Option<String>) {
-        self.entries.push(Entry { line, input: input.to_string(), output });
+        self.entries.push(Entry {
+            line,
+            input: input.to_string(),
+            output,
+        });
     }
 
     /// The last `n` cells (all when `n <= 0`).
     pub fn tail(&self, n: i32, output: bool) -> Vec<HistoryEntry> {
-        let skip = if n <= 0 { 0 } else { self.entries.len().saturating_sub(n as usize) };
-        self.entries[skip..].iter().map(|e| e.to_wire(output)).collect()
+        let skip = if n <= 0 {
+            0
+        } else {
+            self.entries.len().saturating_sub(n as usize)
+        };
+        self.entries[skip..]
+            .iter()
+            .map(|e| e.to_wire(output))
+            .collect()
     }
 
     /// Lines `start <= line < stop` (`stop <= 0`: to the end). Session 0 or
     /// `SESSION` mean this session; other sessions have no history here.
-    pub fn range(&self, session: Option<i32>, start: i32, stop: i32, output: bool) -> Vec<HistoryEntry> {
+    pub fn range(
+        &self,
+        session: Option<i32>,
+        start: i32,
+        stop: i32,
+        output: bool,
+    ) -> Vec<HistoryEntry> {
         if !matches!(session, None | Some(0)) && session != Some(SESSION as i32) {
             return Vec::new();
         }
         self.entries
             .iter()
-            .filter(|e| e.line as i64 >= start as i64 && (stop <= 0 || (e.line as i64) < stop as i64))
+            .filter(|e| {
+                e.line as i64 >= start as i64 && (stop <= 0 || (e.line as i64) < stop as i64)
+            })
             .map(|e| e.to_wire(output))
             .collect()
     }
@@ -53,7 +72,11 @@ impl History {
             .collect();
         if unique {
             let mut seen = std::collections::HashSet::new();
-            let mut kept: Vec<&Entry> = hits.into_iter().rev().filter(|e| seen.insert(&e.input)).collect();
+            let mut kept: Vec<&Entry> = hits
+                .into_iter()
+                .rev()
+                .filter(|e| seen.insert(&e.input))
+                .collect();
             kept.reverse();
             hits = kept;
         }
@@ -113,7 +136,10 @@ mod tests {
     use super::*;
 
     fn g(p: &str, s: &str) -> bool {
-        glob(&p.chars().collect::<Vec<_>>(), &s.chars().collect::<Vec<_>>())
+        glob(
+            &p.chars().collect::<Vec<_>>(),
+            &s.chars().collect::<Vec<_>>(),
+        )
     }
 
     #[test]
@@ -139,7 +165,9 @@ mod tests {
         assert_eq!(h.search("a +*", false, 0, false).len(), 2);
         assert_eq!(h.search("a +*", true, 0, false).len(), 1);
         match &h.tail(1, true)[0] {
-            HistoryEntry::InputOutput(_, 3, (i, o)) => assert_eq!((i.as_str(), o.as_str()), ("a + 1", "2")),
+            HistoryEntry::InputOutput(_, 3, (i, o)) => {
+                assert_eq!((i.as_str(), o.as_str()), ("a + 1", "2"))
+            }
             other => panic!("{other:?}"),
         }
     }

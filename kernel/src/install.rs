@@ -42,14 +42,20 @@ pub fn run(args: &InstallArgs) -> anyhow::Result<()> {
             std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
             println!("Removed kernelspec {KERNEL_NAME} from {}", dir.display());
         } else {
-            println!("Kernelspec {KERNEL_NAME} is not installed in {}; nothing to remove", kernels.display());
+            println!(
+                "Kernelspec {KERNEL_NAME} is not installed in {}; nothing to remove",
+                kernels.display()
+            );
         }
         return Ok(());
     }
     let exe = std::env::current_exe().context("locating the accel binary")?;
     let exe = exe.canonicalize().unwrap_or(exe);
     write_spec(&dir, &exe)?;
-    println!("Installed kernelspec {KERNEL_NAME} ({DISPLAY_NAME}) in {}", dir.display());
+    println!(
+        "Installed kernelspec {KERNEL_NAME} ({DISPLAY_NAME}) in {}",
+        dir.display()
+    );
     Ok(())
 }
 
@@ -66,7 +72,8 @@ pub fn kernel_json(exe: &Path) -> serde_json::Value {
 
 fn write_spec(dir: &Path, exe: &Path) -> anyhow::Result<()> {
     if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("removing the old {}", dir.display()))?;
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("removing the old {}", dir.display()))?;
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let spec = serde_json::to_string_pretty(&kernel_json(exe))? + "\n";
@@ -98,15 +105,21 @@ fn user_data_dir() -> anyhow::Result<PathBuf> {
     if let Some(dir) = std::env::var_os("JUPYTER_DATA_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
     if cfg!(target_os = "macos") {
-        let Some(home) = home else { bail!("HOME is not set") };
+        let Some(home) = home else {
+            bail!("HOME is not set")
+        };
         return Ok(home.join("Library/Jupyter"));
     }
     if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(xdg).join("jupyter"));
     }
-    let Some(home) = home else { bail!("HOME is not set") };
+    let Some(home) = home else {
+        bail!("HOME is not set")
+    };
     Ok(home.join(".local/share/jupyter"))
 }
 

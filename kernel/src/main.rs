@@ -20,7 +20,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "accel", version, about = "A Jupyter kernel for Rust, built for array computing")]
+#[command(
+    name = "accel",
+    version,
+    about = "A Jupyter kernel for Rust, built for array computing"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,7 +68,10 @@ fn main() -> ExitCode {
         parent_watch::spawn();
     }
     let result = match &cli.command {
-        Command::Kernel { connection_file, tier } => wire::serve(connection_file, *tier).map(|()| ExitCode::SUCCESS),
+        Command::Kernel {
+            connection_file,
+            tier,
+        } => wire::serve(connection_file, *tier).map(|()| ExitCode::SUCCESS),
         Command::Install(args) => install::run(args).map(|()| ExitCode::SUCCESS),
         Command::Run(args) => run::run(args),
     };

@@ -18,18 +18,23 @@ const POLL: Duration = Duration::from_millis(500);
 pub fn spawn() {
     // SAFETY: getppid has no preconditions and cannot fail.
     let start_parent = unsafe { libc::getppid() };
-    let jpy_parent = std::env::var("JPY_PARENT_PID").ok().and_then(|v| v.trim().parse::<libc::pid_t>().ok()).filter(|&p| p > 1);
+    let jpy_parent = std::env::var("JPY_PARENT_PID")
+        .ok()
+        .and_then(|v| v.trim().parse::<libc::pid_t>().ok())
+        .filter(|&p| p > 1);
     if start_parent <= 1 && jpy_parent.is_none() {
         return;
     }
-    let spawned = std::thread::Builder::new().name("accel-parent-watch".to_owned()).spawn(move || loop {
-        std::thread::sleep(POLL);
-        if let Some(why) = orphaned(start_parent, jpy_parent) {
-            eprintln!("accel: {why}; exiting");
-            crate::rustc_tier::workdir::remove();
-            std::process::exit(0);
-        }
-    });
+    let spawned = std::thread::Builder::new()
+        .name("accel-parent-watch".to_owned())
+        .spawn(move || loop {
+            std::thread::sleep(POLL);
+            if let Some(why) = orphaned(start_parent, jpy_parent) {
+                eprintln!("accel: {why}; exiting");
+                crate::rustc_tier::workdir::remove();
+                std::process::exit(0);
+            }
+        });
     if let Err(error) = spawned {
         eprintln!("accel: cannot watch the parent process ({error}); an orphaned kernel will not exit by itself");
     }
@@ -43,7 +48,8 @@ fn orphaned(start_parent: libc::pid_t, jpy_parent: Option<libc::pid_t>) -> Optio
     }
     if let Some(pid) = jpy_parent {
         // SAFETY: signal 0 only checks that the process exists; it sends nothing.
-        let gone = unsafe { libc::kill(pid, 0) } == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        let gone = unsafe { libc::kill(pid, 0) } == -1
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
         if gone {
             return Some(format!("JPY_PARENT_PID {pid} is gone"));
         }
@@ -60,7 +66,10 @@ mod tests {
         // SAFETY: as above.
         let (me, parent) = unsafe { (libc::getpid(), libc::getppid()) };
         assert_eq!(orphaned(parent, Some(me)), None);
-        assert!(orphaned(parent + 1, None).is_some(), "a different parent means re-parented");
+        assert!(
+            orphaned(parent + 1, None).is_some(),
+            "a different parent means re-parented"
+        );
         // pid_max is at most 2^22 on Linux: this pid cannot exist.
         assert!(orphaned(parent, Some(1 << 23)).is_some());
     }

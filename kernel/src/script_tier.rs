@@ -111,7 +111,10 @@ impl RustcTier for ScriptTier {
     }
 
     fn variables(&self) -> Vec<(String, String)> {
-        self.vars.keys().map(|k| (k.clone(), "String".to_string())).collect()
+        self.vars
+            .keys()
+            .map(|k| (k.clone(), "String".to_string()))
+            .collect()
     }
 
     fn complete(&mut self, code: &str, pos: usize) -> Option<(usize, usize, Vec<String>)> {

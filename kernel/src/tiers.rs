@@ -28,6 +28,8 @@ pub fn rustc_tier(choice: TierChoice, start: Start) -> Box<dyn RustcTier> {
     match choice {
         TierChoice::Script => Box::new(crate::script_tier::ScriptTier::default()),
         // Returns at once: evcxr starts in the background and the first Rust cell waits for it.
-        TierChoice::Evcxr => Box::new(crate::rustc_tier::EvcxrTier::new(start == Start::OnFirstUse)),
+        TierChoice::Evcxr => Box::new(crate::rustc_tier::EvcxrTier::new(
+            start == Start::OnFirstUse,
+        )),
     }
 }

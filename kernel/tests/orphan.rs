@@ -15,7 +15,9 @@ fn exited(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
         // The state letter follows the parenthesised command name.
-        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
     }
 }
 
@@ -45,7 +47,9 @@ async fn exits_when_its_parent_dies() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(parent.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(parent.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let kernel: u32 = line.trim().parse().expect("kernel pid");
     wait_bound(&info).await;
     assert!(!exited(kernel), "kernel died before its parent");
@@ -57,7 +61,10 @@ async fn exits_when_its_parent_dies() {
         // SAFETY: killing the leftover kernel this test started.
         unsafe { libc::kill(kernel as i32, libc::SIGKILL) };
     }
-    assert!(gone, "kernel {kernel} still running 10 s after its parent died");
+    assert!(
+        gone,
+        "kernel {kernel} still running 10 s after its parent died"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -68,5 +75,8 @@ async fn exits_when_jpy_parent_pid_is_gone() {
     k.assert_alive().await;
     frontend.kill().unwrap();
     frontend.wait().unwrap();
-    assert!(k.wait_exit(Duration::from_secs(10)).is_some(), "kernel still running 10 s after JPY_PARENT_PID died");
+    assert!(
+        k.wait_exit(Duration::from_secs(10)).is_some(),
+        "kernel still running 10 s after JPY_PARENT_PID died"
+    );
 }

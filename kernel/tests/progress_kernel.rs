@@ -29,7 +29,8 @@ fn plain_and_html(data: &jupyter_protocol::Media) -> (Option<String>, Option<Str
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chunked_progress_is_one_display_that_updates() {
-    let mut k = Kernel::start_with_env(Transport::TCP, "evcxr", &[("ACCEL_PROGRESS_DELAY_MS", "0")]).await;
+    let mut k =
+        Kernel::start_with_env(Transport::TCP, "evcxr", &[("ACCEL_PROGRESS_DELAY_MS", "0")]).await;
 
     // No `:dep` line: `use accel::…` is enough.
     let code = "use accel::prelude::*;\n\
@@ -47,7 +48,11 @@ async fn chunked_progress_is_one_display_that_updates() {
         match &m.content {
             JupyterMessageContent::DisplayData(d) => {
                 assert!(shown.is_none(), "a second display_data: {:?}", ex.types());
-                let id = d.transient.as_ref().and_then(|t| t.display_id.clone()).expect("display_data has a display_id");
+                let id = d
+                    .transient
+                    .as_ref()
+                    .and_then(|t| t.display_id.clone())
+                    .expect("display_data has a display_id");
                 let (plain, html) = plain_and_html(&d.data);
                 assert!(html.is_some_and(|h| h.contains("<progress")), "HTML bar");
                 last_plain = plain.expect("text/plain fallback");
@@ -55,7 +60,11 @@ async fn chunked_progress_is_one_display_that_updates() {
             }
             JupyterMessageContent::UpdateDisplayData(u) => {
                 let id = u.transient.display_id.clone();
-                assert_eq!(id.as_deref(), shown.as_deref(), "update_display_data for the bar's id, after it");
+                assert_eq!(
+                    id.as_deref(),
+                    shown.as_deref(),
+                    "update_display_data for the bar's id, after it"
+                );
                 last_plain = plain_and_html(&u.data).0.expect("text/plain fallback");
                 updates += 1;
             }
@@ -64,7 +73,10 @@ async fn chunked_progress_is_one_display_that_updates() {
     }
     assert!(shown.is_some(), "no progress display: {:?}", ex.types());
     assert!(updates >= 1, "no update_display_data: {:?}", ex.types());
-    assert!(last_plain.contains("100% Completed"), "final state: {last_plain}");
+    assert!(
+        last_plain.contains("100% Completed"),
+        "final state: {last_plain}"
+    );
 
     // A later cell using the crate: no second dependency step (no stream note), and its compute
     // gets a bar of its own (a new display id; the zero delay shows every compute's bar).
@@ -75,11 +87,19 @@ async fn chunked_progress_is_one_display_that_updates() {
         _ => None,
     });
     assert_eq!(value.as_deref(), Some("100.0"));
-    assert!(!ex.types().iter().any(|t| t == "stream"), "{:?}", ex.types());
+    assert!(
+        !ex.types().iter().any(|t| t == "stream"),
+        "{:?}",
+        ex.types()
+    );
     for m in &ex.iopub {
         if let JupyterMessageContent::DisplayData(d) = &m.content {
             let id = d.transient.as_ref().and_then(|t| t.display_id.clone());
-            assert!(id.is_some() && id != shown, "a new bar, not the first cell's: {:?}", ex.types());
+            assert!(
+                id.is_some() && id != shown,
+                "a new bar, not the first cell's: {:?}",
+                ex.types()
+            );
         }
     }
 }

@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 use serde_json::{json, Value};
 
 fn accel(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accel")).args(args).output().expect("run accel")
+    Command::new(env!("CARGO_BIN_EXE_accel"))
+        .args(args)
+        .output()
+        .expect("run accel")
 }
 
 fn code(source: &str) -> Value {
@@ -53,9 +56,16 @@ fn run_writes_outputs_like_nbclient() {
     );
     let out = dir.path().join("out.ipynb");
     let run = accel(&["run", &nb, "-o", out.to_str().unwrap(), "--tier", "script"]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.starts_with("{\n \"cells\": [\n"), "nbformat layout: one-space indent, sorted keys");
+    assert!(
+        text.starts_with("{\n \"cells\": [\n"),
+        "nbformat layout: one-space indent, sorted keys"
+    );
     let v = read(&out);
     assert_eq!(v["nbformat"], 4);
     assert_eq!(v["metadata"]["language_info"]["name"], "rust");
@@ -66,8 +76,15 @@ fn run_writes_outputs_like_nbclient() {
     assert_eq!(c1["execution_count"], 1);
     let outs = c1["outputs"].as_array().unwrap();
     assert_eq!(outs.len(), 4, "{outs:#?}");
-    assert_eq!((outs[0]["name"].as_str(), joined(&outs[0]["text"])), (Some("stdout"), "a\nb\n".into()));
-    assert_eq!(outs[0]["text"], json!(["a\n", "b\n"]), "multiline text stored as lines");
+    assert_eq!(
+        (outs[0]["name"].as_str(), joined(&outs[0]["text"])),
+        (Some("stdout"), "a\nb\n".into())
+    );
+    assert_eq!(
+        outs[0]["text"],
+        json!(["a\n", "b\n"]),
+        "multiline text stored as lines"
+    );
     assert_eq!(outs[1]["name"], "stderr");
     assert_eq!(joined(&outs[2]["text"]), "c\n");
     assert_eq!(outs[3]["output_type"], "execute_result");
@@ -92,21 +109,47 @@ fn run_writes_outputs_like_nbclient() {
 #[test]
 fn run_stops_at_the_first_error_unless_allowed() {
     let dir = tempfile::tempdir().unwrap();
-    let nb = write_nb(dir.path(), vec![code("out one"), code("fail ValueError broken"), code("out three")]);
+    let nb = write_nb(
+        dir.path(),
+        vec![
+            code("out one"),
+            code("fail ValueError broken"),
+            code("out three"),
+        ],
+    );
     let run = accel(&["run", &nb, "--tier", "script"]);
     assert!(!run.status.success());
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("cell 2") && stderr.contains("ValueError: broken"), "{stderr}");
+    assert!(
+        stderr.contains("cell 2") && stderr.contains("ValueError: broken"),
+        "{stderr}"
+    );
     // Default output name, as nbconvert: NB.nbconvert.ipynb.
     let v = read(&dir.path().join("nb.nbconvert.ipynb"));
     let cells = v["cells"].as_array().unwrap();
     assert_eq!(cells[1]["outputs"][0]["output_type"], "error");
     assert_eq!(cells[1]["outputs"][0]["ename"], "ValueError");
-    assert_eq!(cells[2]["execution_count"], Value::Null, "cells after the error do not run");
+    assert_eq!(
+        cells[2]["execution_count"],
+        Value::Null,
+        "cells after the error do not run"
+    );
 
     let out = dir.path().join("all.ipynb");
-    let run = accel(&["run", &nb, "-o", out.to_str().unwrap(), "--allow-errors", "--tier", "script"]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = accel(&[
+        "run",
+        &nb,
+        "-o",
+        out.to_str().unwrap(),
+        "--allow-errors",
+        "--tier",
+        "script",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let v = read(&out);
     assert_eq!(v["cells"][2]["execution_count"], 3);
     assert_eq!(joined(&v["cells"][2]["outputs"][0]["text"]), "three\n");
@@ -140,15 +183,34 @@ fn install_replace_and_uninstall() {
     let prefix = dir.path().to_str().unwrap();
     let spec_dir = dir.path().join("share/jupyter/kernels/accel");
     let out = accel(&["install", "--prefix", prefix]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in ["kernel.json", "logo-32x32.png", "logo-64x64.png", "logo-svg.svg"] {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "kernel.json",
+        "logo-32x32.png",
+        "logo-64x64.png",
+        "logo-svg.svg",
+    ] {
         assert!(spec_dir.join(f).is_file(), "{f} missing");
     }
     let png = std::fs::read(spec_dir.join("logo-64x64.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let spec = read(&spec_dir.join("kernel.json"));
-    let exe = Path::new(env!("CARGO_BIN_EXE_accel")).canonicalize().unwrap();
-    assert_eq!(spec["argv"], json!([exe.to_str().unwrap(), "kernel", "--connection-file", "{connection_file}"]));
+    let exe = Path::new(env!("CARGO_BIN_EXE_accel"))
+        .canonicalize()
+        .unwrap();
+    assert_eq!(
+        spec["argv"],
+        json!([
+            exe.to_str().unwrap(),
+            "kernel",
+            "--connection-file",
+            "{connection_file}"
+        ])
+    );
     assert_eq!(spec["display_name"], "Rust (accel)");
     assert_eq!(spec["language"], "rust");
     assert_eq!(spec["interrupt_mode"], "message");
@@ -158,7 +220,9 @@ fn install_replace_and_uninstall() {
     assert!(accel(&["install", "--prefix", prefix]).status.success());
     assert!(!spec_dir.join("stale.txt").exists());
 
-    assert!(accel(&["install", "--prefix", prefix, "--uninstall"]).status.success());
+    assert!(accel(&["install", "--prefix", prefix, "--uninstall"])
+        .status
+        .success());
     assert!(!spec_dir.exists());
 
     // --user honours JUPYTER_DATA_DIR; --sys-prefix honours VIRTUAL_ENV.
@@ -177,8 +241,12 @@ fn install_replace_and_uninstall() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(venv.join("share/jupyter/kernels/accel/kernel.json").is_file());
+    assert!(venv
+        .join("share/jupyter/kernels/accel/kernel.json")
+        .is_file());
 
     // Flags that contradict each other are refused by clap.
-    assert!(!accel(&["install", "--user", "--prefix", prefix]).status.success());
+    assert!(!accel(&["install", "--user", "--prefix", prefix])
+        .status
+        .success());
 }

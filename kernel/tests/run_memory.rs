@@ -9,12 +9,19 @@ use std::time::Duration;
 /// `VmHWM` (peak resident set, kB) of a live process, or None once it has exited.
 fn vm_hwm_kb(pid: u32) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 /// Child processes of `pid` (any of its threads).
 fn children(pid: u32) -> Vec<String> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return vec![] };
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return vec![];
+    };
     tasks
         .flatten()
         .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
@@ -25,7 +32,8 @@ fn children(pid: u32) -> Vec<String> {
 #[test]
 fn jit_only_notebook_streams_without_starting_the_rustc_tier() {
     let dir = tempfile::tempdir().unwrap();
-    let source = "%%jit\nlet x = Chunked::random_normal(10.0, 0.1, (8000, 8000), (1000, 1000), 42);\n\
+    let source =
+        "%%jit\nlet x = Chunked::random_normal(10.0, 0.1, (8000, 8000), (1000, 1000), 42);\n\
                   let y = x.mean_axis(Axis(0)).slice(s![..;100]).compute();\ny.len()";
     let nb = serde_json::json!({
         "cells": [{"cell_type": "code", "execution_count": null, "id": "c0", "metadata": {}, "outputs": [],
@@ -54,9 +62,23 @@ fn jit_only_notebook_streams_without_starting_the_rustc_tier() {
     };
     let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
     assert!(status.success(), "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let result = &v["cells"][0]["outputs"][0]["data"]["text/plain"];
-    assert_eq!(result.as_array().map(|a| a[0].as_str().unwrap()).or(result.as_str()), Some("80"), "{v}");
-    assert!(spawned.is_empty(), "the rustc tier started (children {spawned:?})");
-    assert!(peak > 0 && peak < 64 * 1024, "peak RSS {peak} kB for a 512 MB array");
+    assert_eq!(
+        result
+            .as_array()
+            .map(|a| a[0].as_str().unwrap())
+            .or(result.as_str()),
+        Some("80"),
+        "{v}"
+    );
+    assert!(
+        spawned.is_empty(),
+        "the rustc tier started (children {spawned:?})"
+    );
+    assert!(
+        peak > 0 && peak < 64 * 1024,
+        "peak RSS {peak} kB for a 512 MB array"
+    );
 }

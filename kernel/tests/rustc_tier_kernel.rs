@@ -6,7 +6,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Kernel;
-use jupyter_protocol::{JupyterMessageContent, KernelInfoRequest, MediaType, ReplyStatus, Transport};
+use jupyter_protocol::{
+    JupyterMessageContent, KernelInfoRequest, MediaType, ReplyStatus, Transport,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rust_cells_through_evcxr() {
@@ -14,10 +16,19 @@ async fn rust_cells_through_evcxr() {
     let mut k = Kernel::start_with(Transport::TCP, "evcxr").await;
     // kernel_info does not wait for evcxr, which is still starting.
     let reply = k.shell_request(KernelInfoRequest {}).await;
-    assert!(matches!(reply.content, JupyterMessageContent::KernelInfoReply(_)));
-    assert!(start.elapsed() < Duration::from_secs(3), "kernel_info took {:?}", start.elapsed());
+    assert!(matches!(
+        reply.content,
+        JupyterMessageContent::KernelInfoReply(_)
+    ));
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "kernel_info took {:?}",
+        start.elapsed()
+    );
 
-    let ex = k.execute("let x: i64 = 40;\nprintln!(\"hello from rust\");\nx + 2").await;
+    let ex = k
+        .execute("let x: i64 = 40;\nprintln!(\"hello from rust\");\nx + 2")
+        .await;
     assert_eq!(ex.reply.status, ReplyStatus::Ok, "{:?}", ex.reply.error);
     assert_eq!(ex.stdout(), "hello from rust\n");
     let value = ex.iopub.iter().find_map(|m| match &m.content {

@@ -103,7 +103,9 @@ pub struct RustArgs {}
 
 /// `%annotate`.
 #[derive(Parser, Debug, Clone, PartialEq)]
-#[command(about = "Show what each line of a fast-tier fn compiled to (HTML, like Cython's annotate)")]
+#[command(
+    about = "Show what each line of a fast-tier fn compiled to (HTML, like Cython's annotate)"
+)]
 pub struct AnnotateArgs {
     /// A fn defined in a %%jit cell
     #[arg(value_name = "NAME")]
@@ -139,14 +141,18 @@ pub fn command<T: CommandFactory>(display_name: &str) -> clap::Command {
 }
 
 /// Parse `args` (the text after the magic's name) for the magic shown as `display_name`.
-pub fn parse<T: CommandFactory + FromArgMatches>(display_name: &str, args: &str) -> Result<Parsed<T>, CellError> {
+pub fn parse<T: CommandFactory + FromArgMatches>(
+    display_name: &str,
+    args: &str,
+) -> Result<Parsed<T>, CellError> {
     let mut cmd = command::<T>(display_name);
     // IPython's `%timeit?` asks for the magic's documentation.
     if args.trim() == "?" {
         return Ok(Parsed::Help(cmd.render_long_help().to_string()));
     }
     let words = split_words(args);
-    let argv = std::iter::once(display_name.to_string()).chain(words.iter().map(|&(_, w)| w.to_string()));
+    let argv =
+        std::iter::once(display_name.to_string()).chain(words.iter().map(|&(_, w)| w.to_string()));
     let matches = match cmd.try_get_matches_from_mut(argv) {
         Ok(m) => m,
         Err(e) => return clap_failure(e, &mut cmd),
@@ -178,9 +184,9 @@ fn clap_failure<T>(e: clap::Error, cmd: &mut clap::Command) -> Result<Parsed<T>,
         };
     }
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            Ok(Parsed::Help(text))
-        }
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(Parsed::Help(text)),
         _ => Err(usage_error(&text)),
     }
 }
@@ -188,8 +194,14 @@ fn clap_failure<T>(e: clap::Error, cmd: &mut clap::Command) -> Result<Parsed<T>,
 /// A `UsageError` (IPython's name) whose value is clap's first line and whose traceback is clap's
 /// whole text, usage included.
 pub fn usage_error(text: &str) -> CellError {
-    let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
-    CellError::new("UsageError", first).with_traceback(text.trim_end().lines().map(str::to_string).collect())
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
+    CellError::new("UsageError", first)
+        .with_traceback(text.trim_end().lines().map(str::to_string).collect())
 }
 
 /// Whitespace-separated words with their byte offsets.
@@ -230,7 +242,10 @@ mod tests {
     #[test]
     fn ipython_option_styles() {
         let (t, code) = run("-n 10 -r3 f(a,  b)");
-        assert_eq!((t.number, t.repeat, code.as_str()), (Some(10), 3, "f(a,  b)"));
+        assert_eq!(
+            (t.number, t.repeat, code.as_str()),
+            (Some(10), 3, "f(a,  b)")
+        );
         let (t, code) = run("-n1000 -qo  x.iter().sum::<f64>()");
         assert_eq!((t.number, t.quiet, t.output), (Some(1000), true, true));
         assert_eq!(code, "x.iter().sum::<f64>()");
@@ -241,7 +256,10 @@ mod tests {
         let (_, code) = run("a -b");
         assert_eq!(code, "a -b");
         let (t, code) = run("-p 5 -v res f()");
-        assert_eq!((t.precision, t.var.as_deref(), code.as_str()), (5, Some("res"), "f()"));
+        assert_eq!(
+            (t.precision, t.var.as_deref(), code.as_str()),
+            (5, Some("res"), "f()")
+        );
         let (_, code) = run("");
         assert_eq!(code, "");
     }
@@ -250,15 +268,28 @@ mod tests {
     fn bad_arguments_are_usage_errors_with_usage() {
         let e = timeit("-n ten f()").unwrap_err();
         assert_eq!(e.ename, "UsageError");
-        assert!(e.evalue.contains("invalid value 'ten' for '-n <N>'"), "{e:?}");
-        assert!(e.traceback.iter().any(|l| l.starts_with("Usage: %timeit")), "{:?}", e.traceback);
+        assert!(
+            e.evalue.contains("invalid value 'ten' for '-n <N>'"),
+            "{e:?}"
+        );
+        assert!(
+            e.traceback.iter().any(|l| l.starts_with("Usage: %timeit")),
+            "{:?}",
+            e.traceback
+        );
         let e = timeit("-z f()").unwrap_err();
         assert!(e.evalue.contains("unexpected argument '-z'"), "{e:?}");
         let e = timeit("-r 0 f()").unwrap_err();
         assert!(e.evalue.contains("'-r <R>'"), "{e:?}");
         let e = parse::<JitArgs>("%%jit", "--boundscheck maybe").unwrap_err();
         assert!(e.evalue.contains("invalid value 'maybe'"), "{e:?}");
-        assert!(e.traceback.iter().any(|l| l.contains("[possible values: on, off]")), "{:?}", e.traceback);
+        assert!(
+            e.traceback
+                .iter()
+                .any(|l| l.contains("[possible values: on, off]")),
+            "{:?}",
+            e.traceback
+        );
         let e = parse::<AnnotateArgs>("%annotate", "").unwrap_err();
         assert!(e.evalue.contains("required"), "{e:?}");
         let e = parse::<LsmagicArgs>("%lsmagic", "extra").unwrap_err();
@@ -282,7 +313,9 @@ mod tests {
         match parse::<JitArgs>("%%jit", "--help") {
             Ok(Parsed::Help(h)) => {
                 assert!(h.contains("Usage: %%jit [OPTIONS]"), "{h}");
-                assert!(h.contains("--fastmath") && h.contains("--boundscheck") && h.contains("--dump"));
+                assert!(
+                    h.contains("--fastmath") && h.contains("--boundscheck") && h.contains("--dump")
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -290,22 +323,34 @@ mod tests {
 
     #[test]
     fn jit_options() {
-        match parse::<JitArgs>("%%jit", "--fastmath --boundscheck off --opt none --dump asm") {
+        match parse::<JitArgs>(
+            "%%jit",
+            "--fastmath --boundscheck off --opt none --dump asm",
+        ) {
             Ok(Parsed::Run(j, code)) => {
                 assert!(j.fastmath);
-                assert_eq!((j.boundscheck, j.opt, j.dump), (OnOff::Off, Opt::None, Some(DumpKind::Asm)));
+                assert_eq!(
+                    (j.boundscheck, j.opt, j.dump),
+                    (OnOff::Off, Opt::None, Some(DumpKind::Asm))
+                );
                 assert_eq!(code, "");
             }
             other => panic!("{other:?}"),
         }
         match parse::<JitArgs>("%%jit", "") {
-            Ok(Parsed::Run(j, _)) => assert_eq!((j.fastmath, j.boundscheck, j.opt, j.dump), (false, OnOff::On, Opt::Speed, None)),
+            Ok(Parsed::Run(j, _)) => assert_eq!(
+                (j.fastmath, j.boundscheck, j.opt, j.dump),
+                (false, OnOff::On, Opt::Speed, None)
+            ),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn words_keep_offsets() {
-        assert_eq!(split_words("  a  bc\td "), vec![(2, "a"), (5, "bc"), (8, "d")]);
+        assert_eq!(
+            split_words("  a  bc\td "),
+            vec![(2, "a"), (5, "bc"), (8, "d")]
+        );
     }
 }

@@ -24,14 +24,22 @@ pub struct TagSink<'a> {
 impl<'a> TagSink<'a> {
     pub fn new(inner: &'a dyn Sink, tag: &'static str) -> Self {
         debug_assert!(tag.starts_with(TAG_START));
-        TagSink { inner, tag, pending: Mutex::new(String::new()), captured: Mutex::new(Vec::new()) }
+        TagSink {
+            inner,
+            tag,
+            pending: Mutex::new(String::new()),
+            captured: Mutex::new(Vec::new()),
+        }
     }
 
     /// Forward what is held back and return the captured lines (tag removed).
     pub fn finish(&self) -> Vec<String> {
         let rest = std::mem::take(&mut *self.pending.lock().unwrap());
         if let Some(payload) = rest.strip_prefix(self.tag) {
-            self.captured.lock().unwrap().push(payload.trim().to_string());
+            self.captured
+                .lock()
+                .unwrap()
+                .push(payload.trim().to_string());
         } else if !rest.is_empty() {
             self.inner.stream(StreamName::Stdout, &rest);
         }
@@ -50,7 +58,11 @@ impl Sink for TagSink<'_> {
         while let Some(nl) = pending.find('\n') {
             let line: String = pending.drain(..=nl).collect();
             match line.strip_prefix(self.tag) {
-                Some(payload) => self.captured.lock().unwrap().push(payload.trim().to_string()),
+                Some(payload) => self
+                    .captured
+                    .lock()
+                    .unwrap()
+                    .push(payload.trim().to_string()),
                 None => out.push_str(&line),
             }
         }

@@ -31,7 +31,10 @@ pub struct MagicCall {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
     /// Rust lines (or evcxr `:commands`), run by a tier as one piece.
-    Rust { code: String, line: usize },
+    Rust {
+        code: String,
+        line: usize,
+    },
     Magic(MagicCall),
 }
 
@@ -89,9 +92,16 @@ fn push_rust(segments: &mut Vec<Segment>, src: &str, from: usize, to: usize) {
         return;
     }
     // Keep the cell's line numbering visible to rustc by starting at the first non-blank line.
-    let skip: usize = text.split_inclusive('\n').take_while(|l| l.trim().is_empty()).map(str::len).sum();
+    let skip: usize = text
+        .split_inclusive('\n')
+        .take_while(|l| l.trim().is_empty())
+        .map(str::len)
+        .sum();
     let line = src[..from + skip].matches('\n').count() + 1;
-    segments.push(Segment::Rust { code: text[skip..].trim_end().to_string(), line });
+    segments.push(Segment::Rust {
+        code: text[skip..].trim_end().to_string(),
+        line,
+    });
 }
 
 /// `[let [mut] NAME =] %name args` or `%%name args` → MagicCall.
@@ -106,13 +116,21 @@ pub fn parse_magic_text(text: &str, line: usize) -> Option<MagicCall> {
         Some(r) => (true, r),
         None => (false, rest),
     };
-    let name_len = rest.find(|c: char| !(c == '_' || c.is_alphanumeric())).unwrap_or(rest.len());
+    let name_len = rest
+        .find(|c: char| !(c == '_' || c.is_alphanumeric()))
+        .unwrap_or(rest.len());
     if name_len == 0 {
         return None;
     }
     let name = rest[..name_len].to_string();
     let args = rest[name_len..].trim().to_string();
-    Some(MagicCall { name, args, cell, assign, line })
+    Some(MagicCall {
+        name,
+        args,
+        cell,
+        assign,
+        line,
+    })
 }
 
 /// The assignment prefix of a magic line: `let NAME = %...`, `let mut NAME = %...`, `NAME = %...`.
@@ -130,7 +148,9 @@ pub fn split_assignment(text: &str) -> Option<(String, &str)> {
             }
         }
     }
-    let name_len = rest.find(|c: char| !(c == '_' || c.is_alphanumeric())).unwrap_or(rest.len());
+    let name_len = rest
+        .find(|c: char| !(c == '_' || c.is_alphanumeric()))
+        .unwrap_or(rest.len());
     let name = &rest[..name_len];
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -160,16 +180,28 @@ mod tests {
     }
 
     fn rust(code: &str, line: usize) -> Segment {
-        Segment::Rust { code: code.into(), line }
+        Segment::Rust {
+            code: code.into(),
+            line,
+        }
     }
 
     fn magic(name: &str, args: &str, line: usize) -> Segment {
-        Segment::Magic(MagicCall { name: name.into(), args: args.into(), cell: false, assign: None, line })
+        Segment::Magic(MagicCall {
+            name: name.into(),
+            args: args.into(),
+            cell: false,
+            assign: None,
+            line,
+        })
     }
 
     #[test]
     fn cell_magic_first_line() {
-        let c = parse_cell("\n  \n%%timeit -n 10 let v = vec![1; 100];\nv.iter().sum::<i32>()\n", &known);
+        let c = parse_cell(
+            "\n  \n%%timeit -n 10 let v = vec![1; 100];\nv.iter().sum::<i32>()\n",
+            &known,
+        );
         match c {
             Cell::CellMagic { call, body } => {
                 assert_eq!(call.name, "timeit");
@@ -182,7 +214,10 @@ mod tests {
         }
         match parse_cell("%%jit", &known) {
             Cell::CellMagic { call, body } => {
-                assert_eq!((call.name.as_str(), call.args.as_str(), body.as_str()), ("jit", "", ""));
+                assert_eq!(
+                    (call.name.as_str(), call.args.as_str(), body.as_str()),
+                    ("jit", "", "")
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -190,7 +225,10 @@ mod tests {
 
     #[test]
     fn plain_rust_is_one_segment() {
-        assert_eq!(segs("let x = 1;\nx + 1\n"), vec![rust("let x = 1;\nx + 1", 1)]);
+        assert_eq!(
+            segs("let x = 1;\nx + 1\n"),
+            vec![rust("let x = 1;\nx + 1", 1)]
+        );
         assert_eq!(segs("   \n\n"), vec![]);
         assert_eq!(segs(""), vec![]);
     }
@@ -198,14 +236,26 @@ mod tests {
     #[test]
     fn line_magics_mix_with_rust() {
         let s = segs("%timeit -n 3 f(1)\nlet y = 2;\n%lsmagic\ny");
-        assert_eq!(s, vec![magic("timeit", "-n 3 f(1)", 1), rust("let y = 2;", 2), magic("lsmagic", "", 3), rust("y", 4)]);
+        assert_eq!(
+            s,
+            vec![
+                magic("timeit", "-n 3 f(1)", 1),
+                rust("let y = 2;", 2),
+                magic("lsmagic", "", 3),
+                rust("y", 4)
+            ]
+        );
         let s = segs("fn f() -> i32 { 1 }\n\n  %time f()\n");
-        assert_eq!(s, vec![rust("fn f() -> i32 { 1 }", 1), magic("time", "f()", 3)]);
+        assert_eq!(
+            s,
+            vec![rust("fn f() -> i32 { 1 }", 1), magic("time", "f()", 3)]
+        );
     }
 
     #[test]
     fn percent_in_strings_comments_and_blocks_is_rust() {
-        let src = "let s = \"\n%timeit x\n\";\n/*\n%time y\n*/\n// %lsmagic\nlet z = r#\"\n%who\n\"#;";
+        let src =
+            "let s = \"\n%timeit x\n\";\n/*\n%time y\n*/\n// %lsmagic\nlet z = r#\"\n%who\n\"#;";
         assert_eq!(segs(src).len(), 1);
         let src = "fn f() {\n%timeit g()\n}";
         assert_eq!(segs(src), vec![rust(src, 1)]);
@@ -218,14 +268,25 @@ mod tests {
         // `a\n% b` and `a\n%b` are Rust; `%time` names a magic, so it is one.
         let src = "let r = a\n    % b;\nlet q = a\n%b;";
         assert_eq!(segs(src), vec![rust(src, 1)]);
-        assert_eq!(segs("let q = 1\n%time f()"), vec![rust("let q = 1", 1), magic("time", "f()", 2)]);
+        assert_eq!(
+            segs("let q = 1\n%time f()"),
+            vec![rust("let q = 1", 1), magic("time", "f()", 2)]
+        );
         // At a statement boundary, even an unknown name is a magic (reported as unknown later).
-        assert_eq!(segs("x();\n%timit f()"), vec![rust("x();", 1), magic("timit", "f()", 2)]);
+        assert_eq!(
+            segs("x();\n%timit f()"),
+            vec![rust("x();", 1), magic("timit", "f()", 2)]
+        );
     }
 
     #[test]
     fn assignment_forms() {
-        for src in ["let t = %timeit -o f()", "let mut t = %timeit -o f()", "t = %timeit -o f()", "let t=%timeit -o f()"] {
+        for src in [
+            "let t = %timeit -o f()",
+            "let mut t = %timeit -o f()",
+            "t = %timeit -o f()",
+            "let t=%timeit -o f()",
+        ] {
             let s = segs(src);
             match &s[..] {
                 [Segment::Magic(c)] => {

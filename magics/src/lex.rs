@@ -60,14 +60,19 @@ pub fn lex(src: &str) -> Lexed {
 /// Lex a cell, turning lines that start with `%` (at depth 0, in code, at a statement boundary or
 /// naming a known magic) into `Kind::Magic` tokens.
 pub fn lex_with_magics(src: &str, is_magic: &dyn Fn(&str) -> bool, detect: bool) -> Lexed {
-    let mut lx = Lexer { src, b: src.as_bytes(), pos: 0, out: Lexed::default() };
+    let mut lx = Lexer {
+        src,
+        b: src.as_bytes(),
+        pos: 0,
+        out: Lexed::default(),
+    };
     lx.run(is_magic, detect);
     lx.out
 }
 
 const PUNCTS: [&str; 24] = [
-    ">>=", "<<=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=",
-    "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
+    ">>=", "<<=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=",
+    "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
 ];
 
 struct Lexer<'a> {
@@ -97,7 +102,11 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: Kind, start: usize) {
-        self.out.tokens.push(Token { kind, start, end: self.pos });
+        self.out.tokens.push(Token {
+            kind,
+            start,
+            end: self.pos,
+        });
     }
 
     /// Whether the code lexed so far ends where a new statement may begin.
@@ -170,7 +179,10 @@ impl Lexer<'_> {
                 _ => {
                     self.pos = start;
                     let rest = &self.src[start..];
-                    let len = PUNCTS.iter().find(|p| rest.starts_with(*p)).map_or(c.len_utf8(), |p| p.len());
+                    let len = PUNCTS
+                        .iter()
+                        .find(|p| rest.starts_with(*p))
+                        .map_or(c.len_utf8(), |p| p.len());
                     self.pos = start + len;
                     self.push(Kind::Punct, start);
                 }
@@ -180,7 +192,9 @@ impl Lexer<'_> {
 
     /// At the start of a line at depth 0: is this line a magic? (`%` + name, or `%%` + name.)
     fn try_magic_line(&mut self, is_magic: &dyn Fn(&str) -> bool) -> bool {
-        let line_end = self.src[self.pos..].find('\n').map_or(self.src.len(), |i| self.pos + i);
+        let line_end = self.src[self.pos..]
+            .find('\n')
+            .map_or(self.src.len(), |i| self.pos + i);
         let line = &self.src[self.pos..line_end];
         let trimmed = line.trim_start();
         // `let t = %timeit -o ...` is a magic line too.
@@ -188,9 +202,14 @@ impl Lexer<'_> {
             Some((_, rest)) => rest,
             None => trimmed,
         };
-        let Some(after) = magic_text.strip_prefix('%') else { return false };
+        let Some(after) = magic_text.strip_prefix('%') else {
+            return false;
+        };
         let name_part = after.strip_prefix('%').unwrap_or(after);
-        let name: String = name_part.chars().take_while(|&c| is_ident_continue(c)).collect();
+        let name: String = name_part
+            .chars()
+            .take_while(|&c| is_ident_continue(c))
+            .collect();
         if name.is_empty() || !name.starts_with(is_ident_start) {
             return false;
         }
@@ -251,7 +270,9 @@ impl Lexer<'_> {
             hashes += 1;
         }
         self.bump(); // the opening quote
-        let closer: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+        let closer: String = std::iter::once('"')
+            .chain(std::iter::repeat_n('#', hashes))
+            .collect();
         match self.src[self.pos..].find(&closer) {
             Some(i) => self.pos += i + closer.len(),
             None => {
@@ -325,7 +346,9 @@ impl Lexer<'_> {
         let word = &self.src[start..self.pos];
         let next = self.peek(0);
         match (word, next) {
-            ("r" | "br" | "cr", Some('"' | '#')) if next == Some('"') || self.raw_hashes_then_quote() => {
+            ("r" | "br" | "cr", Some('"' | '#'))
+                if next == Some('"') || self.raw_hashes_then_quote() =>
+            {
                 self.raw_string();
                 self.push(Kind::Literal, start);
             }
@@ -357,7 +380,11 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<(Kind, String)> {
-        lex(src).tokens.iter().map(|t| (t.kind, t.text(src).to_string())).collect()
+        lex(src)
+            .tokens
+            .iter()
+            .map(|t| (t.kind, t.text(src).to_string()))
+            .collect()
     }
 
     #[test]
@@ -380,7 +407,10 @@ mod tests {
     fn comments_nest_and_hide_delimiters() {
         let lx = lex("/* ( /* [ */ { */ x // (\n");
         assert!(lx.open.is_empty());
-        assert_eq!(lex("/* /* */").unterminated, Some(Unterminated::BlockComment));
+        assert_eq!(
+            lex("/* /* */").unterminated,
+            Some(Unterminated::BlockComment)
+        );
         assert_eq!(lex("\"abc").unterminated, Some(Unterminated::Str));
         assert_eq!(lex("r##\"abc\"#").unterminated, Some(Unterminated::Str));
     }
@@ -389,13 +419,23 @@ mod tests {
     fn longest_punct_and_numbers() {
         let k = kinds("a..=b >>= 1.5e-3 0..10 1u8 0x1e-3 2E+4");
         let texts: Vec<&str> = k.iter().map(|(_, t)| t.as_str()).collect();
-        assert_eq!(texts, ["a", "..=", "b", ">>=", "1.5e-3", "0", "..", "10", "1u8", "0x1e", "-", "3", "2E+4"]);
+        assert_eq!(
+            texts,
+            ["a", "..=", "b", ">>=", "1.5e-3", "0", "..", "10", "1u8", "0x1e", "-", "3", "2E+4"]
+        );
     }
 
     #[test]
     fn mismatch_and_open() {
         assert!(lex("(]").mismatch.is_some());
-        assert_eq!(lex("fn f() { (").open.iter().map(|o| o.0).collect::<String>(), "{(");
+        assert_eq!(
+            lex("fn f() { (")
+                .open
+                .iter()
+                .map(|o| o.0)
+                .collect::<String>(),
+            "{("
+        );
     }
 
     #[test]

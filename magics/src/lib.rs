@@ -25,4 +25,6 @@ pub mod time;
 pub mod timeit;
 
 pub use session::{Completeness, Completions, Session};
-pub use tier::{new_display_id, progress_bundle, CellError, MimeBundle, Progress, RustcTier, Sink, StreamName};
+pub use tier::{
+    new_display_id, progress_bundle, CellError, MimeBundle, Progress, RustcTier, Sink, StreamName,
+};

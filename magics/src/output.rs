@@ -21,7 +21,15 @@ impl Output for SinkOutput<'_> {
         let mut id = ID.lock().unwrap_or_else(|e| e.into_inner());
         let first = id.is_none();
         let d = id.get_or_insert_with(crate::tier::new_display_id).clone();
-        self.0.progress(&d, first, &crate::tier::Progress { fraction, elapsed, finished });
+        self.0.progress(
+            &d,
+            first,
+            &crate::tier::Progress {
+                fraction,
+                elapsed,
+                finished,
+            },
+        );
         if finished {
             *id = None;
         }
@@ -46,7 +54,16 @@ pub fn failure_to_error(f: Failure) -> CellError {
                 1 => diags[0].message.clone(),
                 n => format!("{} (and {} more errors)", diags[0].message, n - 1),
             };
-            let mut tb: Vec<String> = diags.iter().flat_map(|d| d.rendered.trim_end().lines().map(str::to_string).chain([String::new()])).collect();
+            let mut tb: Vec<String> = diags
+                .iter()
+                .flat_map(|d| {
+                    d.rendered
+                        .trim_end()
+                        .lines()
+                        .map(str::to_string)
+                        .chain([String::new()])
+                })
+                .collect();
             tb.pop();
             if tb.is_empty() {
                 tb.push(format!("CompileError: {evalue}"));
@@ -54,11 +71,16 @@ pub fn failure_to_error(f: Failure) -> CellError {
             CellError::new("CompileError", evalue).with_traceback(tb)
         }
         Failure::Panic { message, line } => {
-            let tb = vec![format!("thread 'main' panicked at cell line {line}:"), message.clone()];
+            let tb = vec![
+                format!("thread 'main' panicked at cell line {line}:"),
+                message.clone(),
+            ];
             CellError::new("Panic", message).with_traceback(tb)
         }
         Failure::Interrupted => CellError::new("KeyboardInterrupt", "interrupted"),
-        Failure::StackOverflow => CellError::new("StackOverflow", "stack overflow (recursion too deep?)"),
+        Failure::StackOverflow => {
+            CellError::new("StackOverflow", "stack overflow (recursion too deep?)")
+        }
     }
 }
 
@@ -102,19 +124,40 @@ mod tests {
         assert_eq!(e.evalue, "unsupported: trait objects (and 1 more errors)");
         assert_eq!(e.traceback[1], " --> cell:2:5");
         assert_eq!(e.traceback.len(), 13);
-        let e = failure_to_error(Failure::Panic { message: "index out of bounds: the len is 3 but the index is 5".into(), line: 4 });
-        assert_eq!((e.ename.as_str(), e.evalue.as_str()), ("Panic", "index out of bounds: the len is 3 but the index is 5"));
+        let e = failure_to_error(Failure::Panic {
+            message: "index out of bounds: the len is 3 but the index is 5".into(),
+            line: 4,
+        });
+        assert_eq!(
+            (e.ename.as_str(), e.evalue.as_str()),
+            (
+                "Panic",
+                "index out of bounds: the len is 3 but the index is 5"
+            )
+        );
         assert_eq!(e.traceback[0], "thread 'main' panicked at cell line 4:");
-        assert_eq!(failure_to_error(Failure::Interrupted).ename, "KeyboardInterrupt");
-        assert_eq!(failure_to_error(Failure::Compile(vec![])).traceback.len(), 1);
+        assert_eq!(
+            failure_to_error(Failure::Interrupted).ename,
+            "KeyboardInterrupt"
+        );
+        assert_eq!(
+            failure_to_error(Failure::Compile(vec![])).traceback.len(),
+            1
+        );
     }
 
     #[test]
     fn values_become_bundles() {
-        let b = value_bundle(Value { text: "9592".into(), html: None });
+        let b = value_bundle(Value {
+            text: "9592".into(),
+            html: None,
+        });
         assert_eq!(plain_text(&b), Some("9592"));
         assert!(!b.contains_key("text/html"));
-        let b = value_bundle(Value { text: "x".into(), html: Some("<b>x</b>".into()) });
+        let b = value_bundle(Value {
+            text: "x".into(),
+            html: Some("<b>x</b>".into()),
+        });
         assert_eq!(b["text/html"], "<b>x</b>");
     }
 }

@@ -18,7 +18,10 @@ pub struct MagicSpec {
 impl MagicSpec {
     /// The first line of the clap `about`.
     pub fn summary(&self) -> String {
-        (self.command)().get_about().map(|a| a.to_string()).unwrap_or_default()
+        (self.command)()
+            .get_about()
+            .map(|a| a.to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -28,18 +31,55 @@ fn cmd<T: CommandFactory>() -> clap::Command {
 
 /// Every magic accel knows, sorted by name.
 pub const MAGICS: &[MagicSpec] = &[
-    MagicSpec { name: "annotate", line: true, cell: false, command: cmd::<args::AnnotateArgs> },
-    MagicSpec { name: "jit", line: false, cell: true, command: cmd::<args::JitArgs> },
-    MagicSpec { name: "lsmagic", line: true, cell: false, command: cmd::<args::LsmagicArgs> },
-    MagicSpec { name: "rust", line: false, cell: true, command: cmd::<args::RustArgs> },
-    MagicSpec { name: "time", line: true, cell: true, command: cmd::<args::TimeArgs> },
-    MagicSpec { name: "timeit", line: true, cell: true, command: cmd::<args::TimeitArgs> },
-    MagicSpec { name: "who", line: true, cell: false, command: cmd::<args::WhoArgs> },
+    MagicSpec {
+        name: "annotate",
+        line: true,
+        cell: false,
+        command: cmd::<args::AnnotateArgs>,
+    },
+    MagicSpec {
+        name: "jit",
+        line: false,
+        cell: true,
+        command: cmd::<args::JitArgs>,
+    },
+    MagicSpec {
+        name: "lsmagic",
+        line: true,
+        cell: false,
+        command: cmd::<args::LsmagicArgs>,
+    },
+    MagicSpec {
+        name: "rust",
+        line: false,
+        cell: true,
+        command: cmd::<args::RustArgs>,
+    },
+    MagicSpec {
+        name: "time",
+        line: true,
+        cell: true,
+        command: cmd::<args::TimeArgs>,
+    },
+    MagicSpec {
+        name: "timeit",
+        line: true,
+        cell: true,
+        command: cmd::<args::TimeitArgs>,
+    },
+    MagicSpec {
+        name: "who",
+        line: true,
+        cell: false,
+        command: cmd::<args::WhoArgs>,
+    },
 ];
 
 /// The magic `name` as a line magic (`cell == false`) or a cell magic.
 pub fn lookup(name: &str, cell: bool) -> Option<&'static MagicSpec> {
-    MAGICS.iter().find(|m| m.name == name && if cell { m.cell } else { m.line })
+    MAGICS
+        .iter()
+        .find(|m| m.name == name && if cell { m.cell } else { m.line })
 }
 
 pub fn is_magic_name(name: &str) -> bool {
@@ -63,7 +103,11 @@ pub fn prefixed_names() -> Vec<String> {
 /// The error for an unknown magic, naming it and suggesting the closest known one
 /// (IPython's text: "Line magic function `%x` not found.").
 pub fn unknown(name: &str, cell: bool) -> CellError {
-    let (kind, sigil) = if cell { ("Cell magic", "%%") } else { ("Line magic function", "%") };
+    let (kind, sigil) = if cell {
+        ("Cell magic", "%%")
+    } else {
+        ("Line magic function", "%")
+    };
     let mut msg = format!("{kind} `{sigil}{name}` not found.");
     match closest(name, cell) {
         Some(s) => msg.push_str(&format!(" Did you mean `{s}`?")),
@@ -71,8 +115,16 @@ pub fn unknown(name: &str, cell: bool) -> CellError {
     }
     // A line magic that exists as a cell magic (or the reverse) is a common slip: say so.
     if lookup(name, !cell).is_some() && lookup(name, cell).is_none() {
-        let other = if cell { format!("%{name}") } else { format!("%%{name}") };
-        let where_ = if cell { "a line magic" } else { "a cell magic, on the first line of a cell" };
+        let other = if cell {
+            format!("%{name}")
+        } else {
+            format!("%%{name}")
+        };
+        let where_ = if cell {
+            "a line magic"
+        } else {
+            "a cell magic, on the first line of a cell"
+        };
         msg = format!("{kind} `{sigil}{name}` not found: `{other}` exists as {where_}.");
     }
     CellError::new("UsageError", msg)
@@ -97,9 +149,16 @@ pub fn lsmagic() -> String {
     }
     out.push_str("\nAvailable cell magics:\n");
     for m in MAGICS.iter().filter(|m| m.cell) {
-        out.push_str(&format!("%%{:<w$} {}\n", m.name, m.summary(), w = width - 1));
+        out.push_str(&format!(
+            "%%{:<w$} {}\n",
+            m.name,
+            m.summary(),
+            w = width - 1
+        ));
     }
-    out.push_str("\nEvery magic takes --help. evcxr commands (:dep, :vars, :help ...) go to the rustc tier.");
+    out.push_str(
+        "\nEvery magic takes --help. evcxr commands (:dep, :vars, :help ...) go to the rustc tier.",
+    );
     out
 }
 
@@ -132,11 +191,17 @@ mod tests {
         assert_eq!(closest("annotat", false).as_deref(), Some("%annotate"));
         let e = unknown("timit", false);
         assert_eq!(e.ename, "UsageError");
-        assert_eq!(e.evalue, "Line magic function `%timit` not found. Did you mean `%timeit`?");
+        assert_eq!(
+            e.evalue,
+            "Line magic function `%timit` not found. Did you mean `%timeit`?"
+        );
         let e = unknown("jit", false);
         assert_eq!(e.evalue, "Line magic function `%jit` not found: `%%jit` exists as a cell magic, on the first line of a cell.");
         let e = unknown("qqqqqqqq", true);
-        assert_eq!(e.evalue, "Cell magic `%%qqqqqqqq` not found. `%lsmagic` lists the magics.");
+        assert_eq!(
+            e.evalue,
+            "Cell magic `%%qqqqqqqq` not found. `%lsmagic` lists the magics."
+        );
     }
 
     #[test]
@@ -144,10 +209,22 @@ mod tests {
         let text = lsmagic();
         for m in MAGICS {
             if m.line {
-                assert_eq!(text.lines().filter(|l| l.starts_with(&format!("%{} ", m.name))).count(), 1, "{text}");
+                assert_eq!(
+                    text.lines()
+                        .filter(|l| l.starts_with(&format!("%{} ", m.name)))
+                        .count(),
+                    1,
+                    "{text}"
+                );
             }
             if m.cell {
-                assert_eq!(text.lines().filter(|l| l.starts_with(&format!("%%{} ", m.name))).count(), 1, "{text}");
+                assert_eq!(
+                    text.lines()
+                        .filter(|l| l.starts_with(&format!("%%{} ", m.name)))
+                        .count(),
+                    1,
+                    "{text}"
+                );
             }
             assert!(!m.summary().is_empty(), "{} has no summary", m.name);
         }

@@ -7,13 +7,13 @@ use std::time::Instant;
 use accel_runtime::{Dump, JitOptions, OptLevel};
 
 use crate::args::{self, DumpKind, OnOff, Opt, Parsed};
+use crate::capture::TagSink;
 use crate::format;
 use crate::grammar::MagicCall;
 use crate::output::{failure_to_error, text_bundle, value_bundle, SinkOutput};
 use crate::registry;
 use crate::session::{at_line, Session};
 use crate::tier::{CellError, MimeBundle, Sink, StreamName};
-use crate::capture::TagSink;
 use crate::time::{self as timecmd, Stopwatch};
 use crate::timeit::{self, TimeitResult};
 
@@ -49,13 +49,26 @@ impl Session {
         }
         let display = format!("%{}", call.name);
         if call.assign.is_some() && !matches!(call.name.as_str(), "timeit" | "time") {
-            return Err(CellError::new("UsageError", format!("`{display}` has no value to assign to a variable")));
+            return Err(CellError::new(
+                "UsageError",
+                format!("`{display}` has no value to assign to a variable"),
+            ));
         }
         let assign = call.assign.as_deref();
         match call.name.as_str() {
             "timeit" => {
                 let (a, code) = parse_or_help!(args::TimeitArgs, display, &call.args, sink);
-                self.timeit(&a, &Timed { setup: "", stmt: &code, line: call.line, cell_mode: false }, assign, sink)
+                self.timeit(
+                    &a,
+                    &Timed {
+                        setup: "",
+                        stmt: &code,
+                        line: call.line,
+                        cell_mode: false,
+                    },
+                    assign,
+                    sink,
+                )
             }
             "time" => {
                 let (_, code) = parse_or_help!(args::TimeArgs, display, &call.args, sink);
@@ -63,7 +76,10 @@ impl Session {
             }
             "annotate" => {
                 let (a, _) = parse_or_help!(args::AnnotateArgs, display, &call.args, sink);
-                let ann = self.fast.annotate(&a.name).map_err(|e| CellError::new("NameError", e))?;
+                let ann = self
+                    .fast
+                    .annotate(&a.name)
+                    .map_err(|e| CellError::new("NameError", e))?;
                 let mut b = MimeBundle::new();
                 b.insert("text/html".into(), ann.html.into());
                 b.insert("text/plain".into(), ann.text.into());
@@ -82,7 +98,12 @@ impl Session {
         }
     }
 
-    pub(crate) fn cell_magic(&mut self, call: &MagicCall, body: &str, sink: &dyn Sink) -> CellResult {
+    pub(crate) fn cell_magic(
+        &mut self,
+        call: &MagicCall,
+        body: &str,
+        sink: &dyn Sink,
+    ) -> CellResult {
         if registry::lookup(&call.name, true).is_none() {
             return Err(registry::unknown(&call.name, true));
         }
@@ -90,12 +111,25 @@ impl Session {
         match call.name.as_str() {
             "timeit" => {
                 let (a, setup) = parse_or_help!(args::TimeitArgs, display, &call.args, sink);
-                self.timeit(&a, &Timed { setup: &setup, stmt: body, line: call.line, cell_mode: true }, None, sink)
+                self.timeit(
+                    &a,
+                    &Timed {
+                        setup: &setup,
+                        stmt: body,
+                        line: call.line,
+                        cell_mode: true,
+                    },
+                    None,
+                    sink,
+                )
             }
             "time" => {
                 let (_, code) = parse_or_help!(args::TimeArgs, display, &call.args, sink);
                 if !code.is_empty() {
-                    return Err(CellError::new("UsageError", "Can't use statement directly after '%%time'!"));
+                    return Err(CellError::new(
+                        "UsageError",
+                        "Can't use statement directly after '%%time'!",
+                    ));
                 }
                 self.time(body, call.line + 1, None, sink)
             }
@@ -134,7 +168,13 @@ impl Session {
     }
 
     /// `%timeit` / `%%timeit`. `setup` runs before each measurement, untimed.
-    fn timeit(&mut self, a: &args::TimeitArgs, t: &Timed, assign: Option<&str>, sink: &dyn Sink) -> CellResult {
+    fn timeit(
+        &mut self,
+        a: &args::TimeitArgs,
+        t: &Timed,
+        assign: Option<&str>,
+        sink: &dyn Sink,
+    ) -> CellResult {
         let Timed { setup, stmt, .. } = *t;
         if stmt.trim().is_empty() {
             return Ok(None); // IPython: `%timeit` with nothing to time does nothing.
@@ -157,7 +197,13 @@ impl Session {
 
     /// The fast tier compiles the timing loop; IPython's algorithm (`timeit::measure`) decides
     /// the loop count, one compiled measurement per call.
-    fn timeit_fast(&mut self, a: &args::TimeitArgs, t: &Timed, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
+    fn timeit_fast(
+        &mut self,
+        a: &args::TimeitArgs,
+        t: &Timed,
+        precision: usize,
+        sink: &dyn Sink,
+    ) -> Result<TimeitResult, CellError> {
         let Timed { setup, stmt, .. } = *t;
         self.fast.interrupt_flag().store(false, Ordering::SeqCst);
         let out = SinkOutput(sink);
@@ -169,13 +215,32 @@ impl Session {
             Ok(t.runs.iter().sum())
         })
         .map_err(failure_to_error)?;
-        Ok(TimeitResult::new(loops, runs, compile_time.unwrap_or(0.0), precision))
+        Ok(TimeitResult::new(
+            loops,
+            runs,
+            compile_time.unwrap_or(0.0),
+            precision,
+        ))
     }
 
     /// One rustc-tier cell runs the whole measurement and prints the raw numbers.
-    fn timeit_rustc(&mut self, a: &args::TimeitArgs, t: &Timed, precision: usize, sink: &dyn Sink) -> Result<TimeitResult, CellError> {
-        let Timed { setup, stmt, line, cell_mode } = *t;
-        let cell = at_line(line, &timeit::rustc_cell(setup, stmt, a.number, a.repeat, cell_mode));
+    fn timeit_rustc(
+        &mut self,
+        a: &args::TimeitArgs,
+        t: &Timed,
+        precision: usize,
+        sink: &dyn Sink,
+    ) -> Result<TimeitResult, CellError> {
+        let Timed {
+            setup,
+            stmt,
+            line,
+            cell_mode,
+        } = *t;
+        let cell = at_line(
+            line,
+            &timeit::rustc_cell(setup, stmt, a.number, a.repeat, cell_mode),
+        );
         let tagged = TagSink::new(sink, timeit::TAG);
         let t0 = Instant::now();
         let r = self.rustc.eval(&cell, &tagged);
@@ -183,30 +248,53 @@ impl Session {
         let captured = tagged.finish();
         r?;
         let text = captured.last().map_or("", String::as_str);
-        let p = timeit::parse_payload(text)
-            .ok_or_else(|| CellError::new("TimeitError", format!("the rustc tier printed no timings (got {text:?})")))?;
-        Ok(TimeitResult::new(p.loops, p.runs, (wall - p.in_cell).max(0.0), precision))
+        let p = timeit::parse_payload(text).ok_or_else(|| {
+            CellError::new(
+                "TimeitError",
+                format!("the rustc tier printed no timings (got {text:?})"),
+            )
+        })?;
+        Ok(TimeitResult::new(
+            p.loops,
+            p.runs,
+            (wall - p.in_cell).max(0.0),
+            precision,
+        ))
     }
 
     /// Leave a `TimeitResult` in a rustc-tier variable (defining the type there the first time).
-    fn bind_timeit(&mut self, var: &str, r: &TimeitResult, sink: &dyn Sink) -> Result<(), CellError> {
+    fn bind_timeit(
+        &mut self,
+        var: &str,
+        r: &TimeitResult,
+        sink: &dyn Sink,
+    ) -> Result<(), CellError> {
         let bind = format!("let {var} = {};", r.rust_literal());
         if self.timeit_struct_defined {
             match self.rustc.eval(&bind, sink) {
                 Ok(_) => return Ok(()),
                 // The rustc tier restarted and lost the type: define it again below.
-                Err(e) if e.evalue.contains("TimeitResult") || e.traceback.iter().any(|l| l.contains("TimeitResult")) => {}
+                Err(e)
+                    if e.evalue.contains("TimeitResult")
+                        || e.traceback.iter().any(|l| l.contains("TimeitResult")) => {}
                 Err(e) => return Err(e),
             }
         }
-        self.rustc.eval(&format!("{}\n{bind}", timeit::RUSTC_STRUCT), sink)?;
+        self.rustc
+            .eval(&format!("{}\n{bind}", timeit::RUSTC_STRUCT), sink)?;
         self.timeit_struct_defined = true;
         Ok(())
     }
 
     /// `%time` / `%%time`: fast-tier code is timed here; rustc-tier code times itself.
     /// `line`: the cell line `code` starts on (for rustc's line numbers).
-    fn time(&mut self, code: &str, line: usize, assign: Option<&str>, sink: &dyn Sink) -> CellResult {
+    fn time(
+        &mut self,
+        code: &str,
+        line: usize,
+        assign: Option<&str>,
+        sink: &dyn Sink,
+    ) -> CellResult {
         if code.trim().is_empty() {
             sink.stream(StreamName::Stdout, &format::time_report(0.0, 0.0, 0.0));
             return Ok(None);
@@ -228,10 +316,17 @@ impl Session {
         let r = self.rustc.eval(&cell, &tagged);
         let wall = t0.elapsed().as_secs_f64();
         // The tag is the cell's last output, so the report lands where IPython prints it.
-        if let Some((user, sys, inside)) = tagged.finish().last().and_then(|l| timecmd::parse_payload(l)) {
+        if let Some((user, sys, inside)) = tagged
+            .finish()
+            .last()
+            .and_then(|l| timecmd::parse_payload(l))
+        {
             sink.stream(StreamName::Stdout, &format::time_report(user, sys, inside));
             if wall - inside > 0.1 {
-                sink.stream(StreamName::Stdout, &format!("Compiler : {}\n", format::format_time(wall - inside, 3)));
+                sink.stream(
+                    StreamName::Stdout,
+                    &format!("Compiler : {}\n", format::format_time(wall - inside, 3)),
+                );
             }
         }
         r

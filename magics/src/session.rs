@@ -37,7 +37,11 @@ pub struct Session {
 
 impl Session {
     pub fn new(rustc: Box<dyn RustcTier>) -> Self {
-        Session { rustc, fast: FastTier::new(), timeit_struct_defined: false }
+        Session {
+            rustc,
+            fast: FastTier::new(),
+            timeit_struct_defined: false,
+        }
     }
 
     /// The fast tier, e.g. for benchmarks that drive it directly.
@@ -50,7 +54,11 @@ impl Session {
     ///
     /// A cell of Rust lines and line magics runs segment by segment, in order; like IPython, only
     /// the last segment's value is the cell's value, and the first error stops the cell.
-    pub fn execute(&mut self, code: &str, sink: &dyn Sink) -> Result<Option<MimeBundle>, CellError> {
+    pub fn execute(
+        &mut self,
+        code: &str,
+        sink: &dyn Sink,
+    ) -> Result<Option<MimeBundle>, CellError> {
         match grammar::parse_cell(code, &registry::is_magic_name) {
             Cell::CellMagic { call, body } => self.cell_magic(&call, &body, sink),
             Cell::Segments(segments) => {
@@ -58,7 +66,9 @@ impl Session {
                 let mut value = None;
                 for (i, segment) in segments.into_iter().enumerate() {
                     let v = match segment {
-                        Segment::Rust { code, line } => self.rustc.eval(&at_line(line, &code), sink)?,
+                        Segment::Rust { code, line } => {
+                            self.rustc.eval(&at_line(line, &code), sink)?
+                        }
                         Segment::Magic(call) if call.cell => {
                             return Err(CellError::new(
                                 "UsageError",
@@ -86,13 +96,16 @@ impl Session {
         let (start, matches) = match complete::context(code, byte) {
             Context::None => (byte, vec![]),
             Context::Magic { start, typed } => (start, complete::magic_matches(&typed)),
-            Context::MagicOption { start, name, typed } => (start, complete::option_matches(&name, &typed)),
+            Context::MagicOption { start, name, typed } => {
+                (start, complete::option_matches(&name, &typed))
+            }
             Context::Member { start } => match self.rustc_complete(code, byte) {
                 Some((s, _, m)) => (s, m),
                 None => (start, vec![]),
             },
             Context::Name { start, typed } => {
-                let mut names: Vec<String> = self.fast.variables().into_iter().map(|(n, _)| n).collect();
+                let mut names: Vec<String> =
+                    self.fast.variables().into_iter().map(|(n, _)| n).collect();
                 names.extend(self.fast.functions());
                 names.extend(self.rustc.variables().into_iter().map(|(n, _)| n));
                 // evcxr knows fns, types and crates we do not; keep its answers for the same word.
@@ -111,7 +124,9 @@ impl Session {
     /// about the body of a `%%rust` cell.
     fn rustc_complete(&mut self, code: &str, byte: usize) -> Option<(usize, usize, Vec<String>)> {
         match grammar::parse_cell(code, &registry::is_magic_name) {
-            Cell::Segments(s) if s.iter().all(|s| matches!(s, Segment::Rust { .. })) => self.rustc.complete(code, byte),
+            Cell::Segments(s) if s.iter().all(|s| matches!(s, Segment::Rust { .. })) => {
+                self.rustc.complete(code, byte)
+            }
             Cell::CellMagic { call, .. } if call.name == "rust" => {
                 let body_start = code.find('\n')? + 1;
                 let body = &code[body_start..];
@@ -133,7 +148,9 @@ impl Session {
         let mut lines = Vec::new();
         if before.len() < s && registry::is_magic_name(name) {
             let spec = registry::MAGICS.iter().find(|m| m.name == name)?;
-            let mut cmd = (spec.command)().name(format!("%{name}")).bin_name(format!("%{name}"));
+            let mut cmd = (spec.command)()
+                .name(format!("%{name}"))
+                .bin_name(format!("%{name}"));
             lines.push(cmd.render_long_help().to_string());
         }
         if let Some((_, ty)) = self.fast.variables().into_iter().find(|(n, _)| n == name) {
@@ -144,13 +161,17 @@ impl Session {
             }
         }
         if self.fast.functions().iter().any(|f| f == name) {
-            lines.push(format!("fn {name}  (fast tier; %annotate {name} shows what it compiled to)"));
+            lines.push(format!(
+                "fn {name}  (fast tier; %annotate {name} shows what it compiled to)"
+            ));
         }
         if let Some((_, ty)) = self.rustc.variables().into_iter().find(|(n, _)| n == name) {
             lines.push(format!("{name}: {ty}  (rustc tier)"));
         }
         if lines.is_empty() && complete::KEYWORDS.contains(&name) {
-            lines.push(format!("{name}: Rust keyword (https://doc.rust-lang.org/std/keyword.{name}.html)"));
+            lines.push(format!(
+                "{name}: Rust keyword (https://doc.rust-lang.org/std/keyword.{name}.html)"
+            ));
         }
         if lines.is_empty() {
             return None;

@@ -71,7 +71,10 @@ impl Progress {
 pub fn progress_bundle(progress: &Progress) -> MimeBundle {
     let mut data = MimeBundle::new();
     data.insert("text/plain".into(), Value::String(progress.text()));
-    data.insert("text/html".into(), Value::String(accel::chunked::progress::html_bar(&progress.event())));
+    data.insert(
+        "text/html".into(),
+        Value::String(accel::chunked::progress::html_bar(&progress.event())),
+    );
     data
 }
 
@@ -79,7 +82,10 @@ pub fn progress_bundle(progress: &Progress) -> MimeBundle {
 pub fn new_display_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("accel-progress-{}-{n}-{nanos:08x}", std::process::id())
 }
 
@@ -96,7 +102,11 @@ impl CellError {
         let ename = ename.into();
         let evalue = evalue.into();
         let traceback = vec![format!("{ename}: {evalue}")];
-        CellError { ename, evalue, traceback }
+        CellError {
+            ename,
+            evalue,
+            traceback,
+        }
     }
 
     pub fn with_traceback(mut self, traceback: Vec<String>) -> Self {

@@ -30,7 +30,10 @@ pub struct Stopwatch {
 
 impl Stopwatch {
     pub fn start() -> Self {
-        Stopwatch { wall: Instant::now(), cpu: cpu_times() }
+        Stopwatch {
+            wall: Instant::now(),
+            cpu: cpu_times(),
+        }
     }
 
     /// The report IPython prints.
@@ -54,14 +57,25 @@ pub fn trailing_expr(body: &str) -> Option<(usize, usize)> {
         _ => return None,
     };
     let (start, end) = (span.start(), span.end());
-    Some((byte_offset(body, start.line, start.column), byte_offset(body, end.line, end.column)))
+    Some((
+        byte_offset(body, start.line, start.column),
+        byte_offset(body, end.line, end.column),
+    ))
 }
 
 /// Byte offset of a (1-based line, 0-based char column) position.
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = &text[line_start..];
-    line_start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i)
+    line_start
+        + rest
+            .char_indices()
+            .nth(column)
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// The rustc-tier cell for `%time`: `body` runs at top level (its `let`s and items persist, its
@@ -85,7 +99,8 @@ pub fn rustc_cell(body: &str, assign: Option<&str>) -> String {
     );
     // Keep the body's lines where they were so rustc's line numbers stay cell-relative.
     // Annotated, so that evcxr persists it without having to infer the type.
-    let mut out = format!("let __accel_time_start: (::std::time::Instant, (f64, f64)) = {clocks}; ");
+    let mut out =
+        format!("let __accel_time_start: (::std::time::Instant, (f64, f64)) = {clocks}; ");
     let value = match assign {
         Some(_) => None,
         None => trailing_expr(body),
@@ -145,7 +160,10 @@ mod tests {
         let cell = rustc_cell("let x = 1;\nx + 1", None);
         assert!(cell.starts_with("let __accel_time_start: (::std::time::Instant, (f64, f64)) = "));
         // Line 2 of the body is still line 2.
-        assert_eq!(cell.lines().nth(1).unwrap(), "{ let __accel_time_value = { x + 1 };");
+        assert_eq!(
+            cell.lines().nth(1).unwrap(),
+            "{ let __accel_time_value = { x + 1 };"
+        );
         assert!(cell.trim_end().ends_with("__accel_time_value }"));
         let cell = rustc_cell("f()", Some("y"));
         assert!(cell.contains("let y = { f()\n};"));
@@ -168,7 +186,10 @@ mod tests {
             x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
         }
         let rep = sw.report();
-        assert!(rep.starts_with("CPU times: user ") && rep.contains("\nWall time: "), "{rep}");
+        assert!(
+            rep.starts_with("CPU times: user ") && rep.contains("\nWall time: "),
+            "{rep}"
+        );
         // The kernel accounts CPU time by ticks: a few ms of work may still read 0 on a fast
         // machine. Keep working (at most 2 s) until user time shows.
         let t0 = std::time::Instant::now();
@@ -177,6 +198,10 @@ mod tests {
                 x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
             }
         }
-        assert!(cpu_times().0 > 0.0, "no user CPU time after {:?} of work", t0.elapsed());
+        assert!(
+            cpu_times().0 > 0.0,
+            "no user CPU time after {:?} of work",
+            t0.elapsed()
+        );
     }
 }

@@ -36,12 +36,29 @@ impl TimeitResult {
         let best = timings.iter().copied().fold(f64::INFINITY, f64::min);
         let worst = timings.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let (average, stdev) = format::mean_stdev(&timings);
-        TimeitResult { loops, repeat: all_runs.len(), best, worst, all_runs, timings, average, stdev, compile_time, precision }
+        TimeitResult {
+            loops,
+            repeat: all_runs.len(),
+            best,
+            worst,
+            all_runs,
+            timings,
+            average,
+            stdev,
+            compile_time,
+            precision,
+        }
     }
 
     /// `str(result)`: the line IPython prints.
     pub fn line(&self) -> String {
-        format::timeit_line(self.average, self.stdev, self.repeat, self.loops, self.precision)
+        format::timeit_line(
+            self.average,
+            self.stdev,
+            self.repeat,
+            self.loops,
+            self.precision,
+        )
     }
 
     /// `repr(result)` as IPython's pretty printer shows it.
@@ -66,7 +83,12 @@ impl TimeitResult {
 
     /// A Rust expression that rebuilds this value as the rustc tier's `TimeitResult`.
     pub fn rust_literal(&self) -> String {
-        let list = |v: &[f64]| v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ");
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|x| format!("{x:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         format!(
             "TimeitResult {{ loops: {}u64, repeat: {}usize, best: {:?}f64, worst: {:?}f64, all_runs: vec![{}], \
              timings: vec![{}], average: {:?}f64, stdev: {:?}f64, compile_time: {:?}f64, summary: {:?}.to_string() }}",
@@ -114,7 +136,11 @@ impl std::fmt::Display for TimeitResult {
 /// IPython's `timeit`: with `number == None`, try 1, 10, 100, ... loops until one measurement
 /// takes at least 0.2 s (at most 10^9), then do `repeat` runs of that many loops.
 /// `time(n)` runs the code `n` times and returns the elapsed seconds.
-pub fn measure<E>(number: Option<u64>, repeat: u32, mut time: impl FnMut(u64) -> Result<f64, E>) -> Result<(u64, Vec<f64>), E> {
+pub fn measure<E>(
+    number: Option<u64>,
+    repeat: u32,
+    mut time: impl FnMut(u64) -> Result<f64, E>,
+) -> Result<(u64, Vec<f64>), E> {
     let number = match number {
         Some(n) if n > 0 => n,
         _ => autorange(&mut time)?,
@@ -149,10 +175,20 @@ pub const TAG: &str = "\u{1}ACCEL_TIMEIT";
 /// and in cell mode (`setup_line`, the `%%timeit` line) the body starts on the next line; in line
 /// mode the statement shares the first line. The caller pads the cell down to the magic's line,
 /// so rustc's diagnostics point at the user's own lines.
-pub fn rustc_cell(setup: &str, stmt: &str, number: Option<u64>, repeat: u32, setup_line: bool) -> String {
+pub fn rustc_cell(
+    setup: &str,
+    stmt: &str,
+    number: Option<u64>,
+    repeat: u32,
+    setup_line: bool,
+) -> String {
     let number = number.unwrap_or(0);
     let setup = setup.trim();
-    let setup_end = if setup.is_empty() || setup.ends_with(';') || setup.ends_with('}') { "" } else { ";" };
+    let setup_end = if setup.is_empty() || setup.ends_with(';') || setup.ends_with('}') {
+        ""
+    } else {
+        ";"
+    };
     let body_sep = if setup_line { "\n" } else { " " };
     format!(
         "{{ let __accel_cell_t0 = ::std::time::Instant::now(); \
@@ -203,7 +239,11 @@ pub fn parse_payload(text: &str) -> Option<Payload> {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<f64>().ok())
         .collect::<Option<Vec<f64>>>()?;
-    Some(Payload { loops: loops.parse().ok()?, in_cell: in_cell.parse().ok()?, runs })
+    Some(Payload {
+        loops: loops.parse().ok()?,
+        in_cell: in_cell.parse().ok()?,
+        runs,
+    })
 }
 
 #[cfg(test)]
@@ -249,14 +289,23 @@ mod tests {
         let mut k = 0;
         let r = measure(None, 7, |_| {
             k += 1;
-            if k == 2 { Err("boom") } else { Ok(0.0) }
+            if k == 2 {
+                Err("boom")
+            } else {
+                Ok(0.0)
+            }
         });
         assert_eq!(r, Err("boom"));
     }
 
     #[test]
     fn result_statistics_and_report() {
-        let r = TimeitResult::new(1000, vec![0.0682, 0.0682, 0.0682, 0.0682, 0.0682, 0.0682, 0.0682], 0.0, 3);
+        let r = TimeitResult::new(
+            1000,
+            vec![0.0682, 0.0682, 0.0682, 0.0682, 0.0682, 0.0682, 0.0682],
+            0.0,
+            3,
+        );
         assert_eq!(r.repeat, 7);
         assert!((r.best - 68.2e-6).abs() < 1e-15 && (r.worst - 68.2e-6).abs() < 1e-15);
         assert_eq!(r.line(), "68.2 \u{3bc}s \u{b1} 0 ns per loop (mean \u{b1} std. dev. of 7 runs, 1,000 loops each)");
@@ -264,15 +313,30 @@ mod tests {
         assert_eq!(r.repr(), format!("<TimeitResult : {}>", r.line()));
         let r = TimeitResult::new(1, vec![1.0, 5.0], 0.25, 3);
         let rep = r.report();
-        assert!(rep.starts_with("The slowest run took 5.00 times longer than the fastest."), "{rep}");
-        assert!(rep.ends_with("per loop (mean \u{b1} std. dev. of 2 runs, 1 loop each)\nCompiler time: 0.25 s\n"), "{rep}");
+        assert!(
+            rep.starts_with("The slowest run took 5.00 times longer than the fastest."),
+            "{rep}"
+        );
+        assert!(
+            rep.ends_with(
+                "per loop (mean \u{b1} std. dev. of 2 runs, 1 loop each)\nCompiler time: 0.25 s\n"
+            ),
+            "{rep}"
+        );
         assert_eq!((r.average, r.stdev), (3.0, 2.0));
     }
 
     #[test]
     fn payload_roundtrip() {
         let p = parse_payload(" 1000 1.25 [0.001, 2.5e-5, 0.1]").unwrap();
-        assert_eq!(p, Payload { loops: 1000, in_cell: 1.25, runs: vec![0.001, 2.5e-5, 0.1] });
+        assert_eq!(
+            p,
+            Payload {
+                loops: 1000,
+                in_cell: 1.25,
+                runs: vec![0.001, 2.5e-5, 0.1]
+            }
+        );
         assert_eq!(parse_payload("something else"), None);
         assert_eq!(parse_payload("x 1 []"), None);
         assert_eq!(parse_payload("1 1 [0.5, oops]"), None);
@@ -282,23 +346,52 @@ mod tests {
     #[test]
     fn user_code_keeps_its_lines() {
         let cell = rustc_cell("", "f(1)", None, 7, false);
-        assert!(cell.lines().next().unwrap().ends_with("black_box({ f(1)"), "{cell}");
-        let cell = rustc_cell("let v = vec![1]", "v.len();\nv.iter().sum::<i32>()", Some(5), 2, true);
+        assert!(
+            cell.lines().next().unwrap().ends_with("black_box({ f(1)"),
+            "{cell}"
+        );
+        let cell = rustc_cell(
+            "let v = vec![1]",
+            "v.len();\nv.iter().sum::<i32>()",
+            Some(5),
+            2,
+            true,
+        );
         let lines: Vec<&str> = cell.lines().collect();
         assert!(lines[0].ends_with("let v = vec![1];"), "{cell}");
         assert!(lines[1].ends_with("black_box({ v.len();"), "{cell}");
         assert_eq!(lines[2], "v.iter().sum::<i32>()");
-        assert!(cell.contains("let mut __accel_number: u64 = 5;") && cell.contains("for _ in 0..2u32"));
+        assert!(
+            cell.contains("let mut __accel_number: u64 = 5;") && cell.contains("for _ in 0..2u32")
+        );
     }
 
     #[test]
     fn rust_literal_mentions_every_field() {
         let r = TimeitResult::new(10, vec![0.5, 0.25], 1.5, 3);
         let lit = r.rust_literal();
-        for field in ["loops: 10u64", "repeat: 2usize", "best: 0.025f64", "worst: 0.05f64", "all_runs: vec![0.5, 0.25]", "compile_time: 1.5f64"] {
+        for field in [
+            "loops: 10u64",
+            "repeat: 2usize",
+            "best: 0.025f64",
+            "worst: 0.05f64",
+            "all_runs: vec![0.5, 0.25]",
+            "compile_time: 1.5f64",
+        ] {
             assert!(lit.contains(field), "{field} not in {lit}");
         }
-        for field in ["loops", "repeat", "best", "worst", "all_runs", "timings", "average", "stdev", "compile_time", "summary"] {
+        for field in [
+            "loops",
+            "repeat",
+            "best",
+            "worst",
+            "all_runs",
+            "timings",
+            "average",
+            "stdev",
+            "compile_time",
+            "summary",
+        ] {
             assert!(RUSTC_STRUCT.contains(&format!("pub {field}:")), "{field}");
         }
     }

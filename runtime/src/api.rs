@@ -31,7 +31,13 @@ pub struct JitOptions {
 
 impl Default for JitOptions {
     fn default() -> Self {
-        JitOptions { fastmath: false, boundscheck: true, opt: OptLevel::Speed, dump: None, vectorize: true }
+        JitOptions {
+            fastmath: false,
+            boundscheck: true,
+            opt: OptLevel::Speed,
+            dump: None,
+            vectorize: true,
+        }
     }
 }
 
@@ -62,7 +68,10 @@ pub enum Failure {
     /// Refused before anything ran.
     Compile(Vec<Diagnostic>),
     /// A Rust panic, with rustc's message and the cell line it came from.
-    Panic { message: String, line: usize },
+    Panic {
+        message: String,
+        line: usize,
+    },
     Interrupted,
     StackOverflow,
 }
@@ -107,12 +116,20 @@ impl Default for FastTier {
 
 impl FastTier {
     pub fn new() -> Self {
-        FastTier { interrupt: Arc::new(AtomicBool::new(false)), engine: crate::exec::Engine::new() }
+        FastTier {
+            interrupt: Arc::new(AtomicBool::new(false)),
+            engine: crate::exec::Engine::new(),
+        }
     }
 
     /// Compile and run a `%%jit` cell: items persist, `let`s become workspace variables,
     /// a trailing expression is returned for display.
-    pub fn run_cell(&mut self, src: &str, opts: &JitOptions, out: &dyn Output) -> Result<Option<Value>, Failure> {
+    pub fn run_cell(
+        &mut self,
+        src: &str,
+        opts: &JitOptions,
+        out: &dyn Output,
+    ) -> Result<Option<Value>, Failure> {
         let p = self.engine.prepare(src, opts, &Default::default())?;
         self.engine.run(p, &self.interrupt, out)
     }
@@ -120,7 +137,9 @@ impl FastTier {
     /// Parse, type-check and compile a cell without running it (its `let`s are not
     /// committed). Used by benchmarks of compile latency and by `accepts`.
     pub fn compile_only(&mut self, src: &str, opts: &JitOptions) -> Result<(), Failure> {
-        self.engine.prepare(src, opts, &Default::default()).map(|_| ())
+        self.engine
+            .prepare(src, opts, &Default::default())
+            .map(|_| ())
     }
 
     /// Wall time of the last successful compile (parse → machine code).
@@ -135,8 +154,23 @@ impl FastTier {
     }
 
     /// IPython's timing algorithm with a compiled loop: `number == None` auto-ranges.
-    pub fn timeit(&mut self, setup: &str, expr: &str, number: Option<u64>, repeat: u32, out: &dyn Output) -> Result<Timings, Failure> {
-        crate::exec::timeit::timeit(&mut self.engine, &self.interrupt, setup, expr, number, repeat, out)
+    pub fn timeit(
+        &mut self,
+        setup: &str,
+        expr: &str,
+        number: Option<u64>,
+        repeat: u32,
+        out: &dyn Output,
+    ) -> Result<Timings, Failure> {
+        crate::exec::timeit::timeit(
+            &mut self.engine,
+            &self.interrupt,
+            setup,
+            expr,
+            number,
+            repeat,
+            out,
+        )
     }
 
     /// Vecs the last run allocated and did not free (those it stored in the workspace or

@@ -15,20 +15,40 @@ impl Span {
     pub fn of(s: proc_macro2::Span) -> Span {
         let a = s.start();
         let b = s.end();
-        Span { line: a.line as u32, col: a.column as u32, end_line: b.line as u32, end_col: b.column as u32 }
+        Span {
+            line: a.line as u32,
+            col: a.column as u32,
+            end_line: b.line as u32,
+            end_col: b.column as u32,
+        }
     }
     pub fn of_node<T: syn::spanned::Spanned>(t: &T) -> Span {
         Span::of(t.span())
     }
     pub fn to(self, other: Span) -> Span {
-        Span { end_line: other.end_line, end_col: other.end_col, ..self }
+        Span {
+            end_line: other.end_line,
+            end_col: other.end_col,
+            ..self
+        }
     }
     /// Shift a span parsed from a snippet that started at `origin` in the cell.
     pub fn offset(self, line0: u32, col0: u32) -> Span {
-        let sh = |l: u32, c: u32| if l == 1 { (l + line0 - 1, c + col0) } else { (l + line0 - 1, c) };
+        let sh = |l: u32, c: u32| {
+            if l == 1 {
+                (l + line0 - 1, c + col0)
+            } else {
+                (l + line0 - 1, c)
+            }
+        };
         let (line, col) = sh(self.line, self.col);
         let (end_line, end_col) = sh(self.end_line, self.end_col);
-        Span { line, col, end_line, end_col }
+        Span {
+            line,
+            col,
+            end_line,
+            end_col,
+        }
     }
 }
 
@@ -49,7 +69,13 @@ pub const HINT_RUST: &str = "use %%rust for the rustc tier";
 
 impl Error {
     pub fn new(span: Span, message: impl Into<String>) -> Error {
-        Error { message: message.into(), span, label: String::new(), hint: None, code: None }
+        Error {
+            message: message.into(),
+            span,
+            label: String::new(),
+            hint: None,
+            code: None,
+        }
     }
     /// A construct outside the `%%jit` subset (valid Rust, but not compiled by this tier).
     pub fn unsupported(span: Span, what: impl std::fmt::Display) -> Error {
@@ -95,8 +121,14 @@ impl Error {
             Some(c) => format!("error[{c}]"),
             None => "error".to_string(),
         };
-        let mut r = format!("{head}: {}\n{pad}--> cell:{}:{}\n{pad} |\n{lno} | {text}\n{pad} | {}{}",
-            self.message, line, col + 1, " ".repeat(col), "^".repeat(ncaret));
+        let mut r = format!(
+            "{head}: {}\n{pad}--> cell:{}:{}\n{pad} |\n{lno} | {text}\n{pad} | {}{}",
+            self.message,
+            line,
+            col + 1,
+            " ".repeat(col),
+            "^".repeat(ncaret)
+        );
         if !self.label.is_empty() {
             r.push(' ');
             r.push_str(&self.label);

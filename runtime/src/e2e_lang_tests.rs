@@ -10,9 +10,30 @@ fn calls_nested_in_iterator_arguments_are_callees() {
     // or a zipped iterator of a later cell must be linked into that cell (was "fn `f0` not declared").
     let mut ft = FastTier::new();
     run(&mut ft, "fn f0(x: i64) -> i64 { x * 2 }\nfn n0() -> usize { 2 }\nfn v0() -> Vec<i64> { vec![5, 6, 7] }").0.unwrap();
-    assert_eq!(run(&mut ft, "(0..3i64).fold(f0(5), |a, x| a + x)").0.unwrap().unwrap(), "13");
-    assert_eq!(run(&mut ft, "(0..10i64).take(n0()).sum::<i64>()").0.unwrap().unwrap(), "1");
-    assert_eq!(run(&mut ft, "(0..3i64).zip(v0().iter()).map(|(a, b)| a * b).sum::<i64>()").0.unwrap().unwrap(), "20");
+    assert_eq!(
+        run(&mut ft, "(0..3i64).fold(f0(5), |a, x| a + x)")
+            .0
+            .unwrap()
+            .unwrap(),
+        "13"
+    );
+    assert_eq!(
+        run(&mut ft, "(0..10i64).take(n0()).sum::<i64>()")
+            .0
+            .unwrap()
+            .unwrap(),
+        "1"
+    );
+    assert_eq!(
+        run(
+            &mut ft,
+            "(0..3i64).zip(v0().iter()).map(|(a, b)| a * b).sum::<i64>()"
+        )
+        .0
+        .unwrap()
+        .unwrap(),
+        "20"
+    );
     let _ = (value, panic_msg);
 }
 
@@ -72,20 +93,42 @@ fn str_to_string_and_string_clone() {
     let (r, out) = run(&mut ft, "let s = \"x\".to_string(); let n = s.len(); let e = String::new(); let r = &e; let t = r.clone(); let a = \"xy\"; let u = a.to_string(); println!(\"{s}{n}|{t}|{u}{}\", u.len());");
     r.unwrap();
     assert_eq!(out, "x1||xy2\n");
-    assert_eq!(ft.last_run_unfreed_vecs(), 4, "s, e, t, u live on in the workspace");
+    assert_eq!(
+        ft.last_run_unfreed_vecs(),
+        4,
+        "s, e, t, u live on in the workspace"
+    );
 }
 
 #[test]
 fn timeit_setup_runs_in_the_timer_scope() {
     let mut ft = FastTier::new();
     run(&mut ft, "let keep = 2.0f64;").0.unwrap();
-    let t = ft.timeit("let v = vec![keep; 1000];\nlet w = 3usize;", "v.iter().sum::<f64>() + w as f64", Some(20), 3, &Cap::default()).unwrap();
+    let t = ft
+        .timeit(
+            "let v = vec![keep; 1000];\nlet w = 3usize;",
+            "v.iter().sum::<f64>() + w as f64",
+            Some(20),
+            3,
+            &Cap::default(),
+        )
+        .unwrap();
     assert_eq!((t.number, t.runs.len()), (20, 3));
     assert!(t.runs.iter().all(|r| *r > 0.0 && *r < 1.0), "{:?}", t.runs);
     // IPython runs setup in the timer's scope: nothing of it lands in the workspace.
-    assert_eq!(ft.variables(), vec![("keep".to_string(), "f64".to_string())]);
-    assert_eq!(ft.last_run_unfreed_vecs(), 0, "the setup's Vec is freed after each measurement");
-    assert!(matches!(run(&mut ft, "v.len()").0, Err(Failure::Compile(_))));
+    assert_eq!(
+        ft.variables(),
+        vec![("keep".to_string(), "f64".to_string())]
+    );
+    assert_eq!(
+        ft.last_run_unfreed_vecs(),
+        0,
+        "the setup's Vec is freed after each measurement"
+    );
+    assert!(matches!(
+        run(&mut ft, "v.len()").0,
+        Err(Failure::Compile(_))
+    ));
 }
 
 #[test]
@@ -113,12 +156,26 @@ fn option_patterns_and_methods() {
     ] {
         assert_eq!(value_in(&mut ft, src), want, "{src}");
     }
-    assert_eq!(panic_in(&mut ft, "b.expect(\"no value here\")"), "no value here");
-    assert_eq!(panic_in(&mut ft, "b.unwrap()"), "called `Option::unwrap()` on a `None` value");
+    assert_eq!(
+        panic_in(&mut ft, "b.expect(\"no value here\")"),
+        "no value here"
+    );
+    assert_eq!(
+        panic_in(&mut ft, "b.unwrap()"),
+        "called `Option::unwrap()` on a `None` value"
+    );
     // Refused: non-exhaustive, and Option payloads that own memory.
-    for (src, msg) in [("match b { Some(x) => x, }", "non-exhaustive patterns: `None` not covered"), ("let q: Option<Vec<i64>> = None;", "`Option<Vec<i64>>`")] {
+    for (src, msg) in [
+        (
+            "match b { Some(x) => x, }",
+            "non-exhaustive patterns: `None` not covered",
+        ),
+        ("let q: Option<Vec<i64>> = None;", "`Option<Vec<i64>>`"),
+    ] {
         match run(&mut ft, src).0 {
-            Err(Failure::Compile(ds)) => assert!(ds[0].message.contains(msg), "{src}: {}", ds[0].message),
+            Err(Failure::Compile(ds)) => {
+                assert!(ds[0].message.contains(msg), "{src}: {}", ds[0].message)
+            }
             other => panic!("{src}: expected a refusal, got {other:?}"),
         }
     }
@@ -146,18 +203,42 @@ fn mut_reference_parameters() {
     ] {
         assert_eq!(value_in(&mut ft, src), want, "{src}");
     }
-    assert_eq!(panic_in(&mut ft, "let mut v = vec![1i64]; bump(&mut v[3]);"), "index out of bounds: the len is 1 but the index is 3");
-    assert_eq!(ft.last_run_unfreed_vecs(), 1, "the panicking cell's own Vec only");
+    assert_eq!(
+        panic_in(&mut ft, "let mut v = vec![1i64]; bump(&mut v[3]);"),
+        "index out of bounds: the len is 1 but the index is 3"
+    );
+    assert_eq!(
+        ft.last_run_unfreed_vecs(),
+        1,
+        "the panicking cell's own Vec only"
+    );
     // Refused as rustc refuses them (or outside the subset): aliasing arguments, `&mut` locals.
     for (src, msg) in [
-        ("let mut x = 1i64; two(&mut x, &mut x);", "cannot borrow `x` as mutable more than once at a time"),
-        ("let mut v = vec![1i64, 2]; two(&mut v[0], &mut v[1]);", "cannot borrow `v` as mutable more than once at a time"),
-        ("let mut x = 1i64; rd(&mut x, x);", "cannot use `x` because it was mutably borrowed"),
-        ("let mut v = vec![1i64, 2]; rd(&mut v[0], v[1]);", "cannot use `v` because it was mutably borrowed"),
-        ("let mut x = 1i64; let r = &mut x; *r += 1;", "outside a call argument"),
+        (
+            "let mut x = 1i64; two(&mut x, &mut x);",
+            "cannot borrow `x` as mutable more than once at a time",
+        ),
+        (
+            "let mut v = vec![1i64, 2]; two(&mut v[0], &mut v[1]);",
+            "cannot borrow `v` as mutable more than once at a time",
+        ),
+        (
+            "let mut x = 1i64; rd(&mut x, x);",
+            "cannot use `x` because it was mutably borrowed",
+        ),
+        (
+            "let mut v = vec![1i64, 2]; rd(&mut v[0], v[1]);",
+            "cannot use `v` because it was mutably borrowed",
+        ),
+        (
+            "let mut x = 1i64; let r = &mut x; *r += 1;",
+            "outside a call argument",
+        ),
     ] {
         match run(&mut ft, src).0 {
-            Err(Failure::Compile(ds)) => assert!(ds[0].message.contains(msg), "{src}: {}", ds[0].message),
+            Err(Failure::Compile(ds)) => {
+                assert!(ds[0].message.contains(msg), "{src}: {}", ds[0].message)
+            }
             other => panic!("{src}: expected a refusal, got {other:?}"),
         }
     }
@@ -182,15 +263,41 @@ fn vec_of_vecs() {
     }
     let mut ft = FastTier::new();
     run(&mut ft, "fn tr(a: &Vec<Vec<f64>>) -> Vec<Vec<f64>> { let n = a.len(); let m = a[0].len(); let mut out = vec![vec![0.0; n]; m]; for i in 0..n { for j in 0..m { out[j][i] = a[i][j]; } } out }\nfn sumall(a: &[Vec<f64>]) -> f64 { a.iter().map(|r| r.iter().sum::<f64>()).sum() }\nfn fill(g: &mut Vec<Vec<i64>>, n: usize) { for i in 0..n { g.push(vec![i as i64; 2]); } }").0.unwrap();
-    assert_eq!(value_in(&mut ft, "let m = vec![vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.5]]; let t2 = tr(&m); sumall(&t2)"), "21.5");
+    assert_eq!(
+        value_in(
+            &mut ft,
+            "let m = vec![vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.5]]; let t2 = tr(&m); sumall(&t2)"
+        ),
+        "21.5"
+    );
     // Workspace variables of type Vec<Vec<T>>: displayed like rustc's {:?}, freed when replaced.
-    assert_eq!(value_in(&mut ft, "t2"), "[[1.0, 4.0], [2.0, 5.0], [3.0, 6.5]]");
-    assert_eq!(value_in(&mut ft, "let mut w: Vec<Vec<i64>> = Vec::new(); fill(&mut w, 3); w[2][1] = 8; w.len()"), "3");
-    assert_eq!(ft.last_run_unfreed_vecs(), 4, "w and its three rows stay in the workspace");
+    assert_eq!(
+        value_in(&mut ft, "t2"),
+        "[[1.0, 4.0], [2.0, 5.0], [3.0, 6.5]]"
+    );
+    assert_eq!(
+        value_in(
+            &mut ft,
+            "let mut w: Vec<Vec<i64>> = Vec::new(); fill(&mut w, 3); w[2][1] = 8; w.len()"
+        ),
+        "3"
+    );
+    assert_eq!(
+        ft.last_run_unfreed_vecs(),
+        4,
+        "w and its three rows stay in the workspace"
+    );
     assert_eq!(value_in(&mut ft, "w"), "[[0, 0], [1, 1], [2, 8]]");
-    assert_eq!(value_in(&mut ft, "format!(\"{:?}\", w)"), "\"[[0, 0], [1, 1], [2, 8]]\"");
+    assert_eq!(
+        value_in(&mut ft, "format!(\"{:?}\", w)"),
+        "\"[[0, 0], [1, 1], [2, 8]]\""
+    );
     assert_eq!(value_in(&mut ft, "w = vec![]; w.len()"), "0");
-    assert_eq!(ft.last_run_unfreed_vecs(), -3, "replacing w freed its three rows");
+    assert_eq!(
+        ft.last_run_unfreed_vecs(),
+        -3,
+        "replacing w freed its three rows"
+    );
 }
 
 #[test]
@@ -222,9 +329,18 @@ fn saturating_arithmetic_matches_std_for_every_integer_type() {
     check!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
     // unsigned underflow stops at 0, signed overflow at the bound the true result lies beyond
     assert_eq!(value("let a: u8 = 3; a.saturating_sub(200)"), "0");
-    assert_eq!(value("let a: i32 = i32::MIN; a.saturating_mul(-1)"), "2147483647");
-    assert_eq!(value("let a: i64 = -2; a.saturating_pow(63)"), "-9223372036854775808");
-    assert_eq!(value("let a: i64 = -2; a.saturating_pow(64)"), "9223372036854775807");
+    assert_eq!(
+        value("let a: i32 = i32::MIN; a.saturating_mul(-1)"),
+        "2147483647"
+    );
+    assert_eq!(
+        value("let a: i64 = -2; a.saturating_pow(63)"),
+        "-9223372036854775808"
+    );
+    assert_eq!(
+        value("let a: i64 = -2; a.saturating_pow(64)"),
+        "9223372036854775807"
+    );
     assert_eq!(value("let a: usize = 0; a.saturating_sub(1)"), "0");
 }
 

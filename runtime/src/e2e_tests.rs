@@ -42,20 +42,47 @@ fn get_primes_end_to_end() {
     let (r, _) = run(&mut ft, PRIMES);
     assert_eq!(r.unwrap().unwrap(), "9592");
     // The workspace keeps `p`; a later cell sees it and the fn.
-    let (r, _) = run(&mut ft, "p[0] + p[p.len() - 1] + get_primes(10).len() as i64");
+    let (r, _) = run(
+        &mut ft,
+        "p[0] + p[p.len() - 1] + get_primes(10).len() as i64",
+    );
     assert_eq!(r.unwrap().unwrap(), format!("{}", 2 + 99991 + 4));
-    assert_eq!(ft.variables(), vec![("p".to_string(), "Vec<i64>".to_string())]);
+    assert_eq!(
+        ft.variables(),
+        vec![("p".to_string(), "Vec<i64>".to_string())]
+    );
 }
 
 #[test]
 fn panics_have_rustc_messages() {
-    assert_eq!(panic_msg("let v = vec![1, 2, 3]; let i = 5; v[i]"), "index out of bounds: the len is 3 but the index is 5");
-    assert_eq!(panic_msg("let a = 1; let b = 0; a / b"), "attempt to divide by zero");
-    assert_eq!(panic_msg("let a = 1; let b = 0; a % b"), "attempt to calculate the remainder with a divisor of zero");
-    assert_eq!(panic_msg("let a = i32::MIN; let b = -1; a / b"), "attempt to divide with overflow");
-    assert_eq!(panic_msg("let x: Option<i32> = None; x.unwrap()"), "called `Option::unwrap()` on a `None` value");
-    assert_eq!(panic_msg("let x = 3; assert!(x < 2);"), "assertion failed: x < 2");
-    assert_eq!(panic_msg("assert_eq!(1 + 1, 3);"), "assertion `left == right` failed\n  left: 2\n right: 3");
+    assert_eq!(
+        panic_msg("let v = vec![1, 2, 3]; let i = 5; v[i]"),
+        "index out of bounds: the len is 3 but the index is 5"
+    );
+    assert_eq!(
+        panic_msg("let a = 1; let b = 0; a / b"),
+        "attempt to divide by zero"
+    );
+    assert_eq!(
+        panic_msg("let a = 1; let b = 0; a % b"),
+        "attempt to calculate the remainder with a divisor of zero"
+    );
+    assert_eq!(
+        panic_msg("let a = i32::MIN; let b = -1; a / b"),
+        "attempt to divide with overflow"
+    );
+    assert_eq!(
+        panic_msg("let x: Option<i32> = None; x.unwrap()"),
+        "called `Option::unwrap()` on a `None` value"
+    );
+    assert_eq!(
+        panic_msg("let x = 3; assert!(x < 2);"),
+        "assertion failed: x < 2"
+    );
+    assert_eq!(
+        panic_msg("assert_eq!(1 + 1, 3);"),
+        "assertion `left == right` failed\n  left: 2\n right: 3"
+    );
     assert_eq!(panic_msg("let n = 4; panic!(\"bad {n}\");"), "bad 4");
 }
 
@@ -72,12 +99,30 @@ fn overflow_wraps_and_shifts_mask() {
 #[test]
 fn floats_print_like_rust() {
     let mut ft = FastTier::new();
-    let (r, out) = run(&mut ft, "let x = 0.1 + 0.2; println!(\"{} {:?} {:.3} {:>8.2}|\", x, 1.0f64, x, -1.5); x");
-    assert_eq!(out, format!("{} {:?} {:.3} {:>8.2}|\n", 0.1 + 0.2, 1.0f64, 0.1 + 0.2, -1.5));
+    let (r, out) = run(
+        &mut ft,
+        "let x = 0.1 + 0.2; println!(\"{} {:?} {:.3} {:>8.2}|\", x, 1.0f64, x, -1.5); x",
+    );
+    assert_eq!(
+        out,
+        format!(
+            "{} {:?} {:.3} {:>8.2}|\n",
+            0.1 + 0.2,
+            1.0f64,
+            0.1 + 0.2,
+            -1.5
+        )
+    );
     assert_eq!(r.unwrap().unwrap(), "0.30000000000000004");
     assert_eq!(value("let v = vec![1.5, 2.0]; (v.len(), v[1])"), "(2, 2.0)");
-    assert_eq!(value("(1e21f64, 1e-7f64, f64::INFINITY)"), "(1e21, 1e-7, inf)");
-    assert_eq!(value("std::f64::consts::PI.sin()"), format!("{:?}", std::f64::consts::PI.sin()));
+    assert_eq!(
+        value("(1e21f64, 1e-7f64, f64::INFINITY)"),
+        "(1e21, 1e-7, inf)"
+    );
+    assert_eq!(
+        value("std::f64::consts::PI.sin()"),
+        format!("{:?}", std::f64::consts::PI.sin())
+    );
 }
 
 #[test]
@@ -93,14 +138,24 @@ fn refusals_are_diagnostics() {
     let mut ft = FastTier::new();
     match run(&mut ft, "struct P { x: f64 }").0 {
         Err(Failure::Compile(d)) => {
-            assert!(d[0].rendered.contains("unsupported struct definition in %%jit"), "{}", d[0].rendered);
-            assert!(d[0].rendered.contains("hint: use %%rust for the rustc tier"));
+            assert!(
+                d[0].rendered
+                    .contains("unsupported struct definition in %%jit"),
+                "{}",
+                d[0].rendered
+            );
+            assert!(d[0]
+                .rendered
+                .contains("hint: use %%rust for the rustc tier"));
         }
         other => panic!("{other:?}"),
     }
     match run(&mut ft, "let x: i64 = 1;\nlet y: f64 = x + 1.0;").0 {
         // rustc: E0277 at the operator.
-        Err(Failure::Compile(d)) => assert_eq!((d[0].line, d[0].col, d[0].message.as_str()), (2, 16, "cannot add `{float}` to `i64`")),
+        Err(Failure::Compile(d)) => assert_eq!(
+            (d[0].line, d[0].col, d[0].message.as_str()),
+            (2, 16, "cannot add `{float}` to `i64`")
+        ),
         other => panic!("{other:?}"),
     }
 }
@@ -108,7 +163,11 @@ fn refusals_are_diagnostics() {
 #[test]
 fn stack_overflow_is_reported() {
     let mut ft = FastTier::new();
-    let r = run(&mut ft, "fn f(n: u64) -> u64 { if n == 0 { 0 } else { 1 + f(n - 1) } }\nf(100000000)").0;
+    let r = run(
+        &mut ft,
+        "fn f(n: u64) -> u64 { if n == 0 { 0 } else { 1 + f(n - 1) } }\nf(100000000)",
+    )
+    .0;
     assert_eq!(r, Err(Failure::StackOverflow));
     assert_eq!(run(&mut ft, "f(1000)").0.unwrap().unwrap(), "1000");
 }
@@ -122,7 +181,11 @@ fn interrupt_stops_a_loop() {
         flag.store(true, std::sync::atomic::Ordering::SeqCst);
     });
     let t = std::time::Instant::now();
-    let r = run(&mut ft, "let mut i: u64 = 0; loop { i = i.wrapping_add(1); }").0;
+    let r = run(
+        &mut ft,
+        "let mut i: u64 = 0; loop { i = i.wrapping_add(1); }",
+    )
+    .0;
     h.join().unwrap();
     assert_eq!(r, Err(Failure::Interrupted));
     assert!(t.elapsed().as_millis() < 1000);
@@ -131,7 +194,12 @@ fn interrupt_stops_a_loop() {
 #[test]
 fn redefinition_recompiles_callers() {
     let mut ft = FastTier::new();
-    run(&mut ft, "fn g(x: i64) -> i64 { x + 1 }\nfn f(x: i64) -> i64 { g(x) * 2 }").0.unwrap();
+    run(
+        &mut ft,
+        "fn g(x: i64) -> i64 { x + 1 }\nfn f(x: i64) -> i64 { g(x) * 2 }",
+    )
+    .0
+    .unwrap();
     assert_eq!(run(&mut ft, "f(1)").0.unwrap().unwrap(), "4");
     run(&mut ft, "fn g(x: i64) -> i64 { x + 10 }").0.unwrap();
     assert_eq!(run(&mut ft, "f(1)").0.unwrap().unwrap(), "22");
@@ -140,16 +208,23 @@ fn redefinition_recompiles_callers() {
 #[test]
 fn iterator_chains_and_closures() {
     assert_eq!(value("let v: Vec<f64> = (0..5).map(|i| i as f64).collect::<Vec<f64>>(); v.iter().map(|x| x.sqrt()).sum::<f64>()"), format!("{:?}", (0..5).map(|i| (i as f64).sqrt()).sum::<f64>()));
-    assert_eq!(value("(1..=10).filter(|x| x % 2 == 0).map(|x| x * x).sum::<i32>()"), "220");
+    assert_eq!(
+        value("(1..=10).filter(|x| x % 2 == 0).map(|x| x * x).sum::<i32>()"),
+        "220"
+    );
     assert_eq!(value("let v = vec![3, 1, 4, 1, 5]; (v.iter().max(), v.iter().enumerate().skip(1).take(2).map(|(i, x)| i as i32 * x).sum::<i32>())"), "(Some(5), 9)");
     assert_eq!(value("let a = [1.0, 2.0, 3.0]; let b = [4.0, 5.0, 6.0]; a.iter().zip(b.iter()).map(|(x, y)| x * y).sum::<f64>()"), "32.0");
     assert_eq!(value("let k = 3; let add = |x: i32| x + k; add(4)"), "7");
-    assert_eq!(value("(0..10).rev().step_by(3).collect::<Vec<i32>>()"), "[9, 6, 3, 0]");
+    assert_eq!(
+        value("(0..10).rev().step_by(3).collect::<Vec<i32>>()"),
+        "[9, 6, 3, 0]"
+    );
 }
 
 #[test]
 fn seed_kernels() {
-    let src = "fn do_sum(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt(); } acc }
+    let src =
+        "fn do_sum(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt(); } acc }
 fn smooth_i8(x: &[i8], n: usize, m: usize, out: &mut [i8]) {
     for i in 1..n - 1 {
         for j in 1..m - 1 {
@@ -203,20 +278,41 @@ let c = vec![[0.0, 0.0, 0.0], [1.0, 0.5, 0.25], [2.0, -1.0, 0.5]];
     }
     let a: Vec<f64> = (0..40000).map(|i| i as f64).collect();
     let c = vec![[0.0, 0.0, 0.0], [1.0, 0.5, 0.25], [2.0, -1.0, 0.5]];
-    assert_eq!(value(src), format!("({:?}, 3, 0, {:?})", do_sum(&a), lj(&c)));
+    assert_eq!(
+        value(src),
+        format!("({:?}, 3, 0, {:?})", do_sum(&a), lj(&c))
+    );
 }
 
 #[test]
 fn fastmath_sum_is_close_and_strict_is_exact() {
-    let src = "fn s(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt() * 0.5; } acc }
+    let src =
+        "fn s(a: &[f64]) -> f64 { let mut acc = 0.0; for &x in a { acc += x.sqrt() * 0.5; } acc }
 fn t(a: &[f64]) -> f64 { a.iter().map(|x| x.sqrt() * 0.5).sum::<f64>() }
 let a: Vec<f64> = (0..1003).map(|i| i as f64).collect();
 (s(&a), t(&a))";
-    let strict: f64 = (0..1003).map(|i| (i as f64).sqrt() * 0.5).fold(0.0, |a, x| a + x);
+    let strict: f64 = (0..1003)
+        .map(|i| (i as f64).sqrt() * 0.5)
+        .fold(0.0, |a, x| a + x);
     let mut ft = FastTier::new();
     let cap = Cap::default();
-    let fast = ft.run_cell(src, &JitOptions { fastmath: true, ..JitOptions::default() }, &cap).unwrap().unwrap().text;
-    let nums: Vec<f64> = fast.trim_matches(|c| c == '(' || c == ')').split(", ").map(|x| x.parse().unwrap()).collect();
+    let fast = ft
+        .run_cell(
+            src,
+            &JitOptions {
+                fastmath: true,
+                ..JitOptions::default()
+            },
+            &cap,
+        )
+        .unwrap()
+        .unwrap()
+        .text;
+    let nums: Vec<f64> = fast
+        .trim_matches(|c| c == '(' || c == ')')
+        .split(", ")
+        .map(|x| x.parse().unwrap())
+        .collect();
     for v in nums {
         assert!((v - strict).abs() < 1e-9 * strict, "{v} vs {strict}");
     }
@@ -234,27 +330,51 @@ fn b(v: &[f64]) -> f64 { let mut acc = 1.5; for x in v.iter() { acc += (x * 2.0 
 fn c(v: &[f64]) -> f64 { v.iter().map(|&x| x.sqrt()).sum::<f64>() }
 fn d(v: &[f64]) -> f64 { v.iter().map(|x| -(x / 3.0).sqrt() + x * 0.25).sum::<f64>() }";
     let fa = |v: &[f64]| v.iter().fold(0.0, |a, x| a + x.sqrt());
-    let fb = |v: &[f64]| v.iter().fold(1.5, |a, x| a + ((x * 2.0 + 1.0).sqrt() * 0.5 - x));
+    let fb = |v: &[f64]| {
+        v.iter()
+            .fold(1.5, |a, x| a + ((x * 2.0 + 1.0).sqrt() * 0.5 - x))
+    };
     let fc = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + x.sqrt());
-    let fd = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + (-(x / 3.0).sqrt() + x * 0.25));
+    let fd = |v: &[f64]| {
+        v.iter()
+            .fold(-0.0, |a, x| a + (-(x / 3.0).sqrt() + x * 0.25))
+    };
     let mut ft = FastTier::new();
     let cap = Cap::default();
-    let fast = JitOptions { fastmath: true, ..JitOptions::default() };
+    let fast = JitOptions {
+        fastmath: true,
+        ..JitOptions::default()
+    };
     ft.run_cell(src, &fast, &cap).unwrap();
     for n in [0usize, 1, 2, 7, 8, 9, 255, 256, 257, 513, 1003, 10_000] {
         let cell = format!("let v: Vec<f64> = (0..{n}).map(|i| i as f64 * 0.75).collect();\n(a(&v), b(&v), c(&v), d(&v))");
         let got = ft.run_cell(&cell, &fast, &cap).unwrap().unwrap().text;
         let v: Vec<f64> = (0..n).map(|i| i as f64 * 0.75).collect();
         let want = [fa(&v), fb(&v), fc(&v), fd(&v)];
-        let nums: Vec<f64> = got.trim_matches(|c| c == '(' || c == ')').split(", ").map(|x| x.parse().unwrap()).collect();
+        let nums: Vec<f64> = got
+            .trim_matches(|c| c == '(' || c == ')')
+            .split(", ")
+            .map(|x| x.parse().unwrap())
+            .collect();
         for (k, (g, w)) in nums.iter().zip(want).enumerate() {
-            assert!((g - w).abs() <= 1e-12 * w.abs().max(1.0), "n={n} fn {k}: {g} vs strict {w}");
+            assert!(
+                (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+                "n={n} fn {k}: {g} vs strict {w}"
+            );
             if n == 0 {
-                assert_eq!(g.to_bits(), w.to_bits(), "empty sum of fn {k}: {g:?} vs {w:?}");
+                assert_eq!(
+                    g.to_bits(),
+                    w.to_bits(),
+                    "empty sum of fn {k}: {g:?} vs {w:?}"
+                );
             }
         }
     }
-    let nan = ft.run_cell("let w = vec![4.0, -1.0, 9.0]; (a(&w), c(&w))", &fast, &cap).unwrap().unwrap().text;
+    let nan = ft
+        .run_cell("let w = vec![4.0, -1.0, 9.0]; (a(&w), c(&w))", &fast, &cap)
+        .unwrap()
+        .unwrap()
+        .text;
     assert_eq!(nan, "(NaN, NaN)");
 }
 
@@ -267,26 +387,54 @@ fn fastmath_zip_sums() {
 fn d2(a: &[f64], b: &Vec<f64>) -> f64 { let mut s = 0.25; for (&x, &y) in a.iter().zip(b) { s += (x - y) * (x - y); } s }
 fn d3(a: &[f64], b: &[f64]) -> f64 { a.iter().zip(b).map(|(&x, &y)| x * 2.0 + y.sqrt()).sum::<f64>() }";
     let f1 = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(-0.0, |s, (x, y)| s + x * y);
-    let f2 = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(0.25, |s, (x, y)| s + (x - y) * (x - y));
-    let f3 = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(-0.0, |s, (x, y)| s + (x * 2.0 + y.sqrt()));
+    let f2 = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .fold(0.25, |s, (x, y)| s + (x - y) * (x - y))
+    };
+    let f3 = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .fold(-0.0, |s, (x, y)| s + (x * 2.0 + y.sqrt()))
+    };
     let cap = Cap::default();
     for fastmath in [true, false] {
-        let opts = JitOptions { fastmath, ..JitOptions::default() };
+        let opts = JitOptions {
+            fastmath,
+            ..JitOptions::default()
+        };
         let mut ft = FastTier::new();
         ft.run_cell(src, &opts, &cap).unwrap();
-        for (n, m) in [(0usize, 0usize), (1, 3), (9, 8), (100, 101), (1003, 1003), (17, 0)] {
+        for (n, m) in [
+            (0usize, 0usize),
+            (1, 3),
+            (9, 8),
+            (100, 101),
+            (1003, 1003),
+            (17, 0),
+        ] {
             let cell = format!("let a: Vec<f64> = (0..{n}).map(|i| (i as f64 * 0.7).cos()).collect();\nlet b: Vec<f64> = (0..{m}).map(|i| 1.0 + i as f64 * 0.5).collect();\n(d1(&a, &b), d2(&a, &b), d3(&a, &b))");
             let got = ft.run_cell(&cell, &opts, &cap).unwrap().unwrap().text;
             let a: Vec<f64> = (0..n).map(|i| (i as f64 * 0.7).cos()).collect();
             let b: Vec<f64> = (0..m).map(|i| 1.0 + i as f64 * 0.5).collect();
             let want = [f1(&a, &b), f2(&a, &b), f3(&a, &b)];
             if !fastmath {
-                assert_eq!(got, format!("({:?}, {:?}, {:?})", want[0], want[1], want[2]));
+                assert_eq!(
+                    got,
+                    format!("({:?}, {:?}, {:?})", want[0], want[1], want[2])
+                );
                 continue;
             }
-            let nums: Vec<f64> = got.trim_matches(|c| c == '(' || c == ')').split(", ").map(|x| x.parse().unwrap()).collect();
+            let nums: Vec<f64> = got
+                .trim_matches(|c| c == '(' || c == ')')
+                .split(", ")
+                .map(|x| x.parse().unwrap())
+                .collect();
             for (k, (g, w)) in nums.iter().zip(want).enumerate() {
-                assert!((g - w).abs() <= 1e-12 * w.abs().max(1.0), "n={n} m={m} fn {k}: {g} vs strict {w}");
+                assert!(
+                    (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+                    "n={n} m={m} fn {k}: {g} vs strict {w}"
+                );
             }
         }
     }
@@ -301,7 +449,10 @@ fn strict_sqrt_sums_are_bit_identical_at_every_length() {
 fn b(v: &[f64]) -> f64 { let mut acc = -0.0; for x in v { acc += (x * 0.5 + 1.0).sqrt() - x * 1e-17; } acc }
 fn c(v: &[f64]) -> f64 { v.iter().map(|x| x.sqrt()).sum::<f64>() }";
     let fa = |v: &[f64]| v.iter().fold(0.0, |a, x| a + x.sqrt());
-    let fb = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + ((x * 0.5 + 1.0).sqrt() - x * 1e-17));
+    let fb = |v: &[f64]| {
+        v.iter()
+            .fold(-0.0, |a, x| a + ((x * 0.5 + 1.0).sqrt() - x * 1e-17))
+    };
     let fc = |v: &[f64]| v.iter().fold(-0.0, |a, x| a + x.sqrt());
     let mut ft = FastTier::new();
     let cap = Cap::default();
@@ -310,14 +461,34 @@ fn c(v: &[f64]) -> f64 { v.iter().map(|x| x.sqrt()).sum::<f64>() }";
     for n in [0usize, 1, 3, 255, 256, 257, 600, 5000] {
         let cell = format!("let v: Vec<f64> = (0..{n}).map(|i| if i % 3 == 0 {{ 1e32 }} else {{ 1.0 + i as f64 * 0.37 }}).collect();\n(a(&v), b(&v), c(&v))");
         let got = ft.run_cell(&cell, &opts, &cap).unwrap().unwrap().text;
-        let v: Vec<f64> = (0..n).map(|i| if i % 3 == 0 { 1e32 } else { 1.0 + i as f64 * 0.37 }).collect();
-        assert_eq!(got, format!("({:?}, {:?}, {:?})", fa(&v), fb(&v), fc(&v)), "n = {n}");
+        let v: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 3 == 0 {
+                    1e32
+                } else {
+                    1.0 + i as f64 * 0.37
+                }
+            })
+            .collect();
+        assert_eq!(
+            got,
+            format!("({:?}, {:?}, {:?})", fa(&v), fb(&v), fc(&v)),
+            "n = {n}"
+        );
     }
 }
 
 #[test]
 fn powi_and_division_bypass_match_rust() {
-    assert_eq!(value("let x = 1.1f64; (x.powi(3), x.powi(-2), x.powi(0))"), format!("({:?}, {:?}, {:?})", 1.1f64.powi(3), 1.1f64.powi(-2), 1.1f64.powi(0)));
+    assert_eq!(
+        value("let x = 1.1f64; (x.powi(3), x.powi(-2), x.powi(0))"),
+        format!(
+            "({:?}, {:?}, {:?})",
+            1.1f64.powi(3),
+            1.1f64.powi(-2),
+            1.1f64.powi(0)
+        )
+    );
     assert_eq!(value("let a: i64 = -7; let b: i64 = 2; let c: i64 = 5000000000; (a / b, a % b, c / b, 7i64 / b)"), "(-3, -1, 2500000000, 3)");
 }
 
@@ -339,7 +510,11 @@ fn front_end_never_panics_on_mangled_input() {
     for v in variants {
         if let Err(Failure::Compile(ds)) = ft.compile_only(&v, &opts) {
             for d in ds {
-                assert!(!d.message.contains("internal compiler error"), "{v}\n=> {}", d.rendered);
+                assert!(
+                    !d.message.contains("internal compiler error"),
+                    "{v}\n=> {}",
+                    d.rendered
+                );
             }
         }
     }
@@ -351,7 +526,10 @@ fn versioned_loops_keep_panics() {
     run(&mut ft, "fn f(a: &[i64], n: usize) -> i64 { let mut s = 0; for i in 0..n { s += a[i]; } s }\nlet v = vec![1i64, 2, 3];").0.unwrap();
     assert_eq!(run(&mut ft, "f(&v, 3)").0.unwrap().unwrap(), "6");
     match run(&mut ft, "f(&v, 4)").0 {
-        Err(Failure::Panic { message, .. }) => assert_eq!(message, "index out of bounds: the len is 3 but the index is 3"),
+        Err(Failure::Panic { message, .. }) => assert_eq!(
+            message,
+            "index out of bounds: the len is 3 but the index is 3"
+        ),
         other => panic!("{other:?}"),
     }
 }
@@ -374,20 +552,33 @@ fn affine_versioned_loops_keep_panics_and_hoist_checks() {
 let x: Vec<i64> = (0..20).collect();
 let mut o = vec![0i64; 20];";
     run(&mut ft, src).0.unwrap();
-    assert_eq!(run(&mut ft, "sm(&x, 5, 4, &mut o)").0.unwrap().unwrap(), "513");
+    assert_eq!(
+        run(&mut ft, "sm(&x, 5, 4, &mut o)").0.unwrap().unwrap(),
+        "513"
+    );
     // The last row's reads run one element past the end: same panic, same index.
     match run(&mut ft, "sm(&x[..19], 5, 4, &mut o)").0 {
-        Err(Failure::Panic { message, .. }) => assert_eq!(message, "index out of bounds: the len is 19 but the index is 19"),
+        Err(Failure::Panic { message, .. }) => assert_eq!(
+            message,
+            "index out of bounds: the len is 19 but the index is 19"
+        ),
         other => panic!("{other:?}"),
     }
     // m = 0: `m - 1` wraps, the j loop runs until an index is out of range.
     match run(&mut ft, "sm(&x, 0, 3, &mut o)").0 {
-        Err(Failure::Panic { message, .. }) => assert_eq!(message, "index out of bounds: the len is 20 but the index is 20"),
+        Err(Failure::Panic { message, .. }) => assert_eq!(
+            message,
+            "index out of bounds: the len is 20 but the index is 20"
+        ),
         other => panic!("{other:?}"),
     }
     let a = ft.annotate("sm").unwrap();
     let l6 = a.text.lines().find(|l| l.starts_with("   6 |")).unwrap();
-    assert!(l6.contains("1 bounds check(s) hoisted out of the loop") && l6.contains("bounds check(s) elided"), "{l6}");
+    assert!(
+        l6.contains("1 bounds check(s) hoisted out of the loop")
+            && l6.contains("bounds check(s) elided"),
+        "{l6}"
+    );
     assert!(!l6.contains("runtime call"), "{l6}");
 }
 
@@ -396,40 +587,79 @@ fn annotate_shows_lines_checks_and_code() {
     let mut ft = FastTier::new();
     run(&mut ft, "fn g(a: &[f64], idx: usize) -> f64 {\n    let mut s = 0.0;\n    for i in 0..a.len() { s += a[i]; }\n    s + a[idx].sqrt().sin()\n}").0.unwrap();
     let a = ft.annotate("g").unwrap();
-    assert!(a.text.contains("   3 |     for i in 0..a.len() { s += a[i]; }"), "{}", a.text);
+    assert!(
+        a.text
+            .contains("   3 |     for i in 0..a.len() { s += a[i]; }"),
+        "{}",
+        a.text
+    );
     assert!(a.text.contains("1 bounds check(s) elided"), "{}", a.text);
     let l4 = a.text.lines().find(|l| l.starts_with("   4 |")).unwrap();
-    assert!(l4.contains("1 bounds check(s)") && l4.contains("1 libm call(s)"), "{l4}");
-    assert!(a.html.contains("<details>") && a.html.contains("machine code") && !a.html.contains("<script"));
+    assert!(
+        l4.contains("1 bounds check(s)") && l4.contains("1 libm call(s)"),
+        "{l4}"
+    );
+    assert!(
+        a.html.contains("<details>")
+            && a.html.contains("machine code")
+            && !a.html.contains("<script")
+    );
     assert!(ft.annotate("nope").is_err());
 }
 
 #[test]
 fn aggregate_equality() {
     assert_eq!(value("let v = vec![1, 2, 3]; (v == vec![1, 2, 3], [1.0, f64::NAN] == [1.0, f64::NAN], (1, 2.5) != (1, 2.5))"), "(true, false, false)");
-    assert_eq!(panic_msg("let v = vec![1, 2]; assert_eq!(v, vec![1, 3]);"), "assertion `left == right` failed\n  left: [1, 2]\n right: [1, 3]");
+    assert_eq!(
+        panic_msg("let v = vec![1, 2]; assert_eq!(v, vec![1, 3]);"),
+        "assertion `left == right` failed\n  left: [1, 2]\n right: [1, 3]"
+    );
 }
 
 #[test]
 fn timeit_runs_a_compiled_loop_and_opt_none_works() {
     let mut ft = FastTier::new();
-    run(&mut ft, "fn sq(n: u64) -> u64 { let mut s = 0; for i in 0..n { s += i * i; } s }").0.unwrap();
+    run(
+        &mut ft,
+        "fn sq(n: u64) -> u64 { let mut s = 0; for i in 0..n { s += i * i; } s }",
+    )
+    .0
+    .unwrap();
     assert!(ft.accepts("", "sq(10)"));
     assert!(!ft.accepts("", "undefined_thing(1)"));
-    let t = ft.timeit("", "sq(1000)", Some(50), 3, &Cap::default()).unwrap();
+    let t = ft
+        .timeit("", "sq(1000)", Some(50), 3, &Cap::default())
+        .unwrap();
     assert_eq!((t.number, t.runs.len()), (50, 3));
     let cap = Cap::default();
-    let opts = JitOptions { opt: OptLevel::None, boundscheck: false, ..JitOptions::default() };
-    assert_eq!(ft.run_cell("sq(10)", &opts, &cap).unwrap().unwrap().text, "285");
-    let dump = JitOptions { dump: Some(Dump::Ir), ..JitOptions::default() };
-    ft.run_cell("fn h(x: f64) -> f64 { x.sqrt() }\nh(4.0)", &dump, &cap).unwrap();
+    let opts = JitOptions {
+        opt: OptLevel::None,
+        boundscheck: false,
+        ..JitOptions::default()
+    };
+    assert_eq!(
+        ft.run_cell("sq(10)", &opts, &cap).unwrap().unwrap().text,
+        "285"
+    );
+    let dump = JitOptions {
+        dump: Some(Dump::Ir),
+        ..JitOptions::default()
+    };
+    ft.run_cell("fn h(x: f64) -> f64 { x.sqrt() }\nh(4.0)", &dump, &cap)
+        .unwrap();
     assert!(cap.out.lock().unwrap().contains("sqrt"));
 }
 
 #[test]
 fn use_in_fn_bodies_and_cells() {
-    assert_eq!(value("fn c(r: f64) -> f64 { use std::f64::consts::PI; 2.0 * PI * r }\nc(1.0)"), format!("{:?}", 2.0 * std::f64::consts::PI));
-    assert_eq!(value("use std::f64::consts::*;\nE + TAU"), format!("{:?}", std::f64::consts::E + std::f64::consts::TAU));
+    assert_eq!(
+        value("fn c(r: f64) -> f64 { use std::f64::consts::PI; 2.0 * PI * r }\nc(1.0)"),
+        format!("{:?}", 2.0 * std::f64::consts::PI)
+    );
+    assert_eq!(
+        value("use std::f64::consts::*;\nE + TAU"),
+        format!("{:?}", std::f64::consts::E + std::f64::consts::TAU)
+    );
 }
 
 #[test]
@@ -459,7 +689,10 @@ fn notebook_snippets() {
 
 #[test]
 fn float_min_max_signed_zero() {
-    assert_eq!(value("((-0.0f64).max(0.0), (0.0f64).min(-0.0), f64::NAN.max(1.0), 2.0f64.min(f64::NAN))"), "(0.0, -0.0, 1.0, 2.0)");
+    assert_eq!(
+        value("((-0.0f64).max(0.0), (0.0f64).min(-0.0), f64::NAN.max(1.0), 2.0f64.min(f64::NAN))"),
+        "(0.0, -0.0, 1.0, 2.0)"
+    );
 }
 
 #[test]

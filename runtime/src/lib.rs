@@ -15,14 +15,14 @@ pub mod typeck;
 pub use api::*;
 
 #[cfg(test)]
-mod e2e_support;
-#[cfg(test)]
-mod e2e_tests;
-#[cfg(test)]
-mod e2e_lang_tests;
-#[cfg(test)]
-mod e2e_differential_tests;
-#[cfg(test)]
 mod e2e_arrays_tests;
 #[cfg(test)]
 mod e2e_chunked_tests;
+#[cfg(test)]
+mod e2e_differential_tests;
+#[cfg(test)]
+mod e2e_lang_tests;
+#[cfg(test)]
+mod e2e_support;
+#[cfg(test)]
+mod e2e_tests;

@@ -48,10 +48,22 @@ fn array_refusals_point_where_rustc_does() {
     let mut bad = vec![];
     for (what, src, code, line, col, text) in REFUSED {
         match fast::run_one(src, &JitOptions::default(), Duration::from_secs(20)) {
-            CellOutcome::Ran { result: Err(Failure::Compile(ds)), stdout, .. } => {
+            CellOutcome::Ran {
+                result: Err(Failure::Compile(ds)),
+                stdout,
+                ..
+            } => {
                 let d = &ds[0];
-                let code_ok = if *code == "unsupported" { d.rendered.starts_with("error: unsupported") } else { d.rendered.starts_with(code) };
-                if !stdout.is_empty() || !code_ok || (d.line, d.col) != (*line, *col) || !d.message.contains(text) {
+                let code_ok = if *code == "unsupported" {
+                    d.rendered.starts_with("error: unsupported")
+                } else {
+                    d.rendered.starts_with(code)
+                };
+                if !stdout.is_empty()
+                    || !code_ok
+                    || (d.line, d.col) != (*line, *col)
+                    || !d.message.contains(text)
+                {
                     bad.push(format!("{what}: want {code} at {line}:{col} containing {text:?}, got {}:{} (stdout {stdout:?})\n{}", d.line, d.col, d.rendered));
                 }
                 if *code == "unsupported" && !d.rendered.contains("%%rust") {

@@ -338,7 +338,10 @@ fn accel_rlib() -> (PathBuf, PathBuf) {
             }
         }
     }
-    (best.expect("libaccel-*.rlib next to the test binary").1, deps)
+    (
+        best.expect("libaccel-*.rlib next to the test binary").1,
+        deps,
+    )
 }
 
 struct RefOut {
@@ -384,7 +387,17 @@ impl<T: std::fmt::Debug> ViaDebug for &W<'_, T> { fn show(&self) -> String { for
     let (rlib, deps) = accel_rlib();
     let bin = dir.join("arrays_ref");
     let o = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
-        .args(["--edition", "2021", "-C", "opt-level=3", "-C", "overflow-checks=off", "-C", "debug-assertions=off", "-o"])
+        .args([
+            "--edition",
+            "2021",
+            "-C",
+            "opt-level=3",
+            "-C",
+            "overflow-checks=off",
+            "-C",
+            "debug-assertions=off",
+            "-o",
+        ])
         .arg(&bin)
         .arg("--extern")
         .arg(format!("accel={}", rlib.display()))
@@ -393,16 +406,30 @@ impl<T: std::fmt::Debug> ViaDebug for &W<'_, T> { fn show(&self) -> String { for
         .arg(&sp)
         .output()
         .unwrap();
-    assert!(o.status.success(), "rustc failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "rustc failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     (0..CELLS.len())
         .map(|k| {
             let o = Command::new(&bin).arg(k.to_string()).output().unwrap();
             let s = String::from_utf8_lossy(&o.stdout).into_owned();
             if let Some(i) = s.find(PANIC) {
-                return RefOut { stdout: s[..i].to_string(), value: None, panic: Some(s[i + PANIC.len()..].to_string()) };
+                return RefOut {
+                    stdout: s[..i].to_string(),
+                    value: None,
+                    panic: Some(s[i + PANIC.len()..].to_string()),
+                };
             }
-            let i = s.find(VALUE).unwrap_or_else(|| panic!("reference {k} printed no value: {s}"));
-            RefOut { stdout: s[..i].to_string(), value: Some(s[i + VALUE.len()..].to_string()), panic: None }
+            let i = s
+                .find(VALUE)
+                .unwrap_or_else(|| panic!("reference {k} printed no value: {s}"));
+            RefOut {
+                stdout: s[..i].to_string(),
+                value: Some(s[i + VALUE.len()..].to_string()),
+                panic: None,
+            }
         })
         .collect()
 }
@@ -412,14 +439,36 @@ fn array_cells_match_rustc() {
     let dir = common::scratch_dir("arrays-vs-rustc");
     let refs = reference(&dir);
     for ((name, items, stmts), r) in CELLS.iter().zip(&refs) {
-        let cell = if items.is_empty() { stmts.to_string() } else { format!("{items}\n{stmts}") };
+        let cell = if items.is_empty() {
+            stmts.to_string()
+        } else {
+            format!("{items}\n{stmts}")
+        };
         let o = fast::run_one(&cell, &JitOptions::default(), Duration::from_secs(60));
-        let CellOutcome::Ran { result, stdout, .. } = &o else { panic!("{name}: {}", o.describe()) };
-        assert_eq!(stdout, &r.stdout, "{name}: stdout differs from rustc's\n{}", o.describe());
+        let CellOutcome::Ran { result, stdout, .. } = &o else {
+            panic!("{name}: {}", o.describe())
+        };
+        assert_eq!(
+            stdout,
+            &r.stdout,
+            "{name}: stdout differs from rustc's\n{}",
+            o.describe()
+        );
         match (result, &r.panic) {
-            (Ok(Some(v)), None) => assert_eq!(Some(&v.text), r.value.as_ref(), "{name}: value differs from rustc's"),
-            (Err(Failure::Panic { message, .. }), Some(p)) => assert_eq!(message, p, "{name}: panic message differs"),
-            _ => panic!("{name}: fast tier {} vs rustc value {:?} panic {:?}", o.describe(), r.value, r.panic),
+            (Ok(Some(v)), None) => assert_eq!(
+                Some(&v.text),
+                r.value.as_ref(),
+                "{name}: value differs from rustc's"
+            ),
+            (Err(Failure::Panic { message, .. }), Some(p)) => {
+                assert_eq!(message, p, "{name}: panic message differs")
+            }
+            _ => panic!(
+                "{name}: fast tier {} vs rustc value {:?} panic {:?}",
+                o.describe(),
+                r.value,
+                r.panic
+            ),
         }
     }
 }

@@ -32,7 +32,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// The fn items of a kernel cell (everything before the top-level statements).
 fn items(cell: &str) -> String {
     let ml = kernels::main_line(cell);
-    cell.lines().take(ml - 1).map(|l| format!("{l}\n")).collect()
+    cell.lines()
+        .take(ml - 1)
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 fn compile_latency(fns: &str, opts: &JitOptions) -> (f64, f64, f64) {
@@ -42,12 +45,14 @@ fn compile_latency(fns: &str, opts: &JitOptions) -> (f64, f64, f64) {
     for _ in 0..21 {
         let mut t = FastTier::new();
         let s = Instant::now();
-        t.compile_only(fns, opts).unwrap_or_else(|e| panic!("compile_only failed: {e:?}"));
+        t.compile_only(fns, opts)
+            .unwrap_or_else(|e| panic!("compile_only failed: {e:?}"));
         compile.push(s.elapsed().as_secs_f64());
         reported.push(t.last_compile_time().as_secs_f64());
         let mut t = FastTier::new();
         let s = Instant::now();
-        t.run_cell(fns, opts, &Quiet).unwrap_or_else(|e| panic!("run_cell failed: {e:?}"));
+        t.run_cell(fns, opts, &Quiet)
+            .unwrap_or_else(|e| panic!("run_cell failed: {e:?}"));
         cell.push(s.elapsed().as_secs_f64());
     }
     (median(compile), median(reported), median(cell))
@@ -55,15 +60,20 @@ fn compile_latency(fns: &str, opts: &JitOptions) -> (f64, f64, f64) {
 
 fn accel_steady(cell: &str, expr: &str, opts: &JitOptions) -> Result<f64, String> {
     let mut t = FastTier::new();
-    t.run_cell(cell, opts, &Quiet).map_err(|e| format!("cell: {e:?}"))?;
-    let tm = t.timeit("", expr, None, 7, &Quiet).map_err(|e| format!("timeit: {e:?}"))?;
+    t.run_cell(cell, opts, &Quiet)
+        .map_err(|e| format!("cell: {e:?}"))?;
+    let tm = t
+        .timeit("", expr, None, 7, &Quiet)
+        .map_err(|e| format!("timeit: {e:?}"))?;
     Ok(median(tm.runs.clone()) / tm.number as f64)
 }
 
 fn rustref_times() -> Result<BTreeMap<String, f64>, String> {
     let dir = std::env::var("ACCEL_BENCH_RUSTREF").unwrap_or_else(|_| {
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        here.join("../../shared/bench/rustref").to_string_lossy().into_owned()
+        here.join("../../shared/bench/rustref")
+            .to_string_lossy()
+            .into_owned()
     });
     let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rustref-target"); // kept across runs: a cargo build dir
     let o = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -73,13 +83,19 @@ fn rustref_times() -> Result<BTreeMap<String, f64>, String> {
         .output()
         .map_err(|e| format!("cargo run in {dir}: {e}"))?;
     if !o.status.success() {
-        return Err(format!("rustref failed: {}", String::from_utf8_lossy(&o.stderr)));
+        return Err(format!(
+            "rustref failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ));
     }
     let mut m = BTreeMap::new();
     for l in String::from_utf8_lossy(&o.stdout).lines() {
         if let Some((name, rest)) = l.split_once('\t') {
             if let Some(v) = rest.strip_prefix("steady_s=") {
-                m.insert(name.to_string(), v.trim().parse().map_err(|e| format!("{l}: {e}"))?);
+                m.insert(
+                    name.to_string(),
+                    v.trim().parse().map_err(|e| format!("{l}: {e}"))?,
+                );
             }
         }
     }
@@ -90,15 +106,38 @@ fn rustref_times() -> Result<BTreeMap<String, f64>, String> {
 #[ignore]
 fn bench_table() {
     let strict = JitOptions::default();
-    let fast = JitOptions { fastmath: true, ..JitOptions::default() };
+    let fast = JitOptions {
+        fastmath: true,
+        ..JitOptions::default()
+    };
     // (row name, kernel, options, rustref row)
     let rows: &[(&str, &str, &JitOptions, &str)] = &[
-        ("get_primes(100000)", "get_primes_100000", &strict, "get_primes_100000"),
+        (
+            "get_primes(100000)",
+            "get_primes_100000",
+            &strict,
+            "get_primes_100000",
+        ),
         ("do_sum 40 000", "do_sum_40000", &strict, "do_sum_40000"),
         ("do_sum 10M", "do_sum_10M_collect", &strict, "do_sum_10M"),
-        ("do_sum 10M --fastmath", "do_sum_10M_collect", &fast, "do_sum_10M"),
-        ("smooth 2000x2000 i8", "smooth_2000x2000_i8", &strict, "smooth_2000x2000_i8"),
-        ("lennard-jones 2000", "lj_potential_2000", &strict, "lj_potential_2000"),
+        (
+            "do_sum 10M --fastmath",
+            "do_sum_10M_collect",
+            &fast,
+            "do_sum_10M",
+        ),
+        (
+            "smooth 2000x2000 i8",
+            "smooth_2000x2000_i8",
+            &strict,
+            "smooth_2000x2000_i8",
+        ),
+        (
+            "lennard-jones 2000",
+            "lj_potential_2000",
+            &strict,
+            "lj_potential_2000",
+        ),
     ];
     let ks = kernels::kernels();
     let mut lines = Vec::new();

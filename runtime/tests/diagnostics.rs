@@ -11,7 +11,7 @@
 
 mod common;
 
-use accel_runtime::{Diagnostic, FastTier, Failure, JitOptions, Value};
+use accel_runtime::{Diagnostic, Failure, FastTier, JitOptions, Value};
 use common::fast::{self, CellOutcome};
 use common::rustc_ref::{self, RefCase};
 use std::process::Command;
@@ -26,7 +26,12 @@ const T: Duration = Duration::from_secs(20);
 /// Fails with every case that did not hold (all of them are listed, not only the first).
 fn gate(kind: &str, total: usize, failures: Vec<(String, String)>) {
     let text: Vec<String> = failures.iter().map(|(n, w)| format!("[{n}] {w}")).collect();
-    assert!(failures.is_empty(), "{} of {total} {kind}:\n{}", failures.len(), text.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} {kind}:\n{}",
+        failures.len(),
+        text.join("\n\n")
+    );
 }
 
 fn opts() -> JitOptions {
@@ -36,8 +41,15 @@ fn opts() -> JitOptions {
 /// Runs a cell that must be refused; returns its diagnostics and stdout.
 fn refused(src: &str) -> (Vec<Diagnostic>, String) {
     match fast::run_one(src, &opts(), T) {
-        CellOutcome::Ran { result: Err(Failure::Compile(ds)), stdout, .. } => {
-            assert!(!ds.is_empty(), "Failure::Compile without any diagnostic for:\n{src}");
+        CellOutcome::Ran {
+            result: Err(Failure::Compile(ds)),
+            stdout,
+            ..
+        } => {
+            assert!(
+                !ds.is_empty(),
+                "Failure::Compile without any diagnostic for:\n{src}"
+            );
             (ds, stdout)
         }
         o => panic!("expected a refusal for:\n{src}\ngot: {}", o.describe()),
@@ -48,19 +60,43 @@ fn refused(src: &str) -> (Vec<Diagnostic>, String) {
 /// under the column.
 fn check_rendered(d: &Diagnostic, src: &str) {
     let r = &d.rendered;
-    assert!(r.starts_with("error"), "rendered diagnostic should start with `error`: {r}");
-    assert!(r.contains(&format!("-->")) && r.contains(&format!(":{}:{}", d.line, d.col)), "no ` --> cell:{}:{}` in:\n{r}", d.line, d.col);
+    assert!(
+        r.starts_with("error"),
+        "rendered diagnostic should start with `error`: {r}"
+    );
+    assert!(
+        r.contains(&format!("-->")) && r.contains(&format!(":{}:{}", d.line, d.col)),
+        "no ` --> cell:{}:{}` in:\n{r}",
+        d.line,
+        d.col
+    );
     let text = src.lines().nth(d.line - 1).unwrap_or("");
     let lines: Vec<&str> = r.lines().collect();
     let at = lines
         .iter()
-        .position(|l| l.split_once('|').map(|(n, rest)| n.trim() == d.line.to_string() && rest.trim_end() == format!(" {text}").trim_end()).unwrap_or(false))
+        .position(|l| {
+            l.split_once('|')
+                .map(|(n, rest)| {
+                    n.trim() == d.line.to_string()
+                        && rest.trim_end() == format!(" {text}").trim_end()
+                })
+                .unwrap_or(false)
+        })
         .unwrap_or_else(|| panic!("source line {} `{text}` not shown in:\n{r}", d.line));
-    let caret = lines.get(at + 1).unwrap_or_else(|| panic!("no caret line in:\n{r}"));
+    let caret = lines
+        .get(at + 1)
+        .unwrap_or_else(|| panic!("no caret line in:\n{r}"));
     let bar = caret.find('|').expect("caret line has a gutter");
-    let first = caret.find('^').unwrap_or_else(|| panic!("no caret in:\n{r}"));
+    let first = caret
+        .find('^')
+        .unwrap_or_else(|| panic!("no caret in:\n{r}"));
     // Columns are chars; the gutter `N | ` is ASCII, so byte offsets in the caret line are chars.
-    assert_eq!(first - (bar + 2), d.col - 1, "caret not under column {} in:\n{r}", d.col);
+    assert_eq!(
+        first - (bar + 2),
+        d.col - 1,
+        "caret not under column {} in:\n{r}",
+        d.col
+    );
 }
 
 /// (cell, the 1-based line and col of a character the diagnostic's span must cover)
@@ -119,21 +155,39 @@ fn unsupported_constructs_are_refused_with_a_caret_and_the_rust_hint() {
             let d = &ds[0];
             let covers = d.line == *line
                 && d.col <= *col
-                && (d.end_line > *line || d.end_col > *col || (d.end_line == *line && d.end_col == d.col && d.col == *col));
-            assert!(covers, "{what}: span {}:{}-{}:{} does not cover {line}:{col}\n{}", d.line, d.col, d.end_line, d.end_col, d.rendered);
-            assert!(d.rendered.contains("%%rust"), "{what}: no %%rust hint in:\n{}", d.rendered);
+                && (d.end_line > *line
+                    || d.end_col > *col
+                    || (d.end_line == *line && d.end_col == d.col && d.col == *col));
+            assert!(
+                covers,
+                "{what}: span {}:{}-{}:{} does not cover {line}:{col}\n{}",
+                d.line, d.col, d.end_line, d.end_col, d.rendered
+            );
+            assert!(
+                d.rendered.contains("%%rust"),
+                "{what}: no %%rust hint in:\n{}",
+                d.rendered
+            );
             check_rendered(d, src);
         });
         if let Err(p) = r {
             failures.push((what.to_string(), fast::panic_text(&*p)));
         }
     }
-    gate("unsupported constructs not refused properly", UNSUPPORTED.len(), failures);
+    gate(
+        "unsupported constructs not refused properly",
+        UNSUPPORTED.len(),
+        failures,
+    );
 }
 
 /// Primary spans (line, col) of rustc's errors for `cell`, in cell coordinates.
 fn rustc_error_spans(cell: &str) -> Vec<(usize, usize, String)> {
-    let main_line = cell.lines().position(|l| !l.starts_with("fn ") && !l.starts_with("    ") && l != "}").map(|i| i + 1).unwrap_or(1);
+    let main_line = cell
+        .lines()
+        .position(|l| !l.starts_with("fn ") && !l.starts_with("    ") && l != "}")
+        .map(|i| i + 1)
+        .unwrap_or(1);
     let mut src = String::new();
     for (i, l) in cell.lines().enumerate() {
         if i + 1 == main_line {
@@ -144,10 +198,19 @@ fn rustc_error_spans(cell: &str) -> Vec<(usize, usize, String)> {
     }
     src.push_str("}\n");
     let dir = common::scratch_dir("diagnostics");
-    let path = dir.join(format!("te{:x}.rs", cell.len() * 1000 + cell.bytes().map(|b| b as usize).sum::<usize>()));
+    let path = dir.join(format!(
+        "te{:x}.rs",
+        cell.len() * 1000 + cell.bytes().map(|b| b as usize).sum::<usize>()
+    ));
     std::fs::write(&path, &src).unwrap();
     let o = Command::new("rustc")
-        .args(["--edition", "2021", "--error-format=short", "--emit=metadata", "-o"])
+        .args([
+            "--edition",
+            "2021",
+            "--error-format=short",
+            "--emit=metadata",
+            "-o",
+        ])
         .arg(dir.join("te.rmeta"))
         .arg(&path)
         .output()
@@ -156,9 +219,13 @@ fn rustc_error_spans(cell: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     for l in err.lines() {
         // `path:L:C: error[E0308]: mismatched types`
-        let Some(rest) = l.strip_prefix(&format!("{}:", path.display())) else { continue };
+        let Some(rest) = l.strip_prefix(&format!("{}:", path.display())) else {
+            continue;
+        };
         let mut it = rest.splitn(3, ':');
-        let (Some(ln), Some(c), Some(msg)) = (it.next(), it.next(), it.next()) else { continue };
+        let (Some(ln), Some(c), Some(msg)) = (it.next(), it.next(), it.next()) else {
+            continue;
+        };
         if !msg.trim_start().starts_with("error") {
             continue;
         }
@@ -377,15 +444,33 @@ fn like_rustc(table: &[(&str, &str)], kind: &str) {
     let mut failures = Vec::new();
     for (what, src) in table {
         let want = rustc_error_spans(src);
-        assert!(!want.is_empty(), "{what}: rustc accepted the program (test bug):\n{src}");
+        assert!(
+            !want.is_empty(),
+            "{what}: rustc accepted the program (test bug):\n{src}"
+        );
         let r = std::panic::catch_unwind(|| {
             let (ds, _) = refused(src);
             let d = &ds[0];
             let at = want.iter().find(|(l, c, _)| *l == d.line && *c == d.col);
-            assert!(at.is_some(), "{what}: fast tier says {}:{} `{}`; rustc says {:?}\n{}", d.line, d.col, d.message, want, d.rendered);
+            assert!(
+                at.is_some(),
+                "{what}: fast tier says {}:{} `{}`; rustc says {:?}\n{}",
+                d.line,
+                d.col,
+                d.message,
+                want,
+                d.rendered
+            );
             // Same code and message: rustc's short form is `error[CODE]: message[: primary label]`.
             let head = d.rendered.lines().next().unwrap_or("");
-            let label = d.rendered.lines().find_map(|l| l.split_once('^').map(|(_, r)| r.trim_start_matches('^').trim().to_string())).unwrap_or_default();
+            let label = d
+                .rendered
+                .lines()
+                .find_map(|l| {
+                    l.split_once('^')
+                        .map(|(_, r)| r.trim_start_matches('^').trim().to_string())
+                })
+                .unwrap_or_default();
             let rustc = &at.unwrap().2;
             assert!(
                 rustc == head || (!label.is_empty() && *rustc == format!("{head}: {label}")),
@@ -406,7 +491,12 @@ fn like_rustc(table: &[(&str, &str)], kind: &str) {
 fn references_into_a_vec_used_before_mutation_run() {
     let src = "let mut c = vec![1i64, 2];\nlet y = *c.iter().max().unwrap();\nc.push(3);\nlet z = c.first().copied();\nc.push(4);\nlet w = c.last();\nprintln!(\"{:?}\", w);\nc.push(5);\nlet q = c.first();\nc.push(*q.unwrap());\n(y, z, c.len(), c[5])\n";
     let o = fast::run_one(src, &opts(), T);
-    assert_eq!(ok_value(&o).as_deref(), Some("(2, Some(1), 6, 1)"), "{}", o.describe());
+    assert_eq!(
+        ok_value(&o).as_deref(),
+        Some("(2, Some(1), 6, 1)"),
+        "{}",
+        o.describe()
+    );
 }
 
 /// A workspace variable holding a borrow (`let f = w.first();` at top level) may not be used in a
@@ -414,20 +504,44 @@ fn references_into_a_vec_used_before_mutation_run() {
 /// evcxr refuses to persist such a variable at all; the fast tier allows it within its cell.
 #[test]
 fn a_borrow_is_not_kept_across_cells() {
-    let cells: Vec<String> = ["let mut w = vec![1i64, 2];\nlet f = w.first();\nprintln!(\"{:?}\", f);\n", "w.push(3);\nw.push(4);\nprintln!(\"{:?}\", f);\n", "w.len()\n"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let cells: Vec<String> = [
+        "let mut w = vec![1i64, 2];\nlet f = w.first();\nprintln!(\"{:?}\", f);\n",
+        "w.push(3);\nw.push(4);\nprintln!(\"{:?}\", f);\n",
+        "w.len()\n",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let outs = fast::run_cells(&cells, &opts(), T);
     match &outs[0] {
-        CellOutcome::Ran { result: Ok(None), stdout, .. } => assert_eq!(stdout, "Some(1)\n"),
+        CellOutcome::Ran {
+            result: Ok(None),
+            stdout,
+            ..
+        } => assert_eq!(stdout, "Some(1)\n"),
         o => panic!("cell 1 should run: {}", o.describe()),
     }
     match &outs[1] {
-        CellOutcome::Ran { result: Err(Failure::Compile(ds)), stdout, .. } => {
-            assert!(stdout.is_empty(), "refused before running anything: {stdout}");
-            assert_eq!((ds[0].line, ds[0].col, ds[0].end_col), (3, 18, 19), "{}", ds[0].rendered);
-            assert!(ds[0].rendered.contains("`f`") && ds[0].rendered.contains("%%rust"), "{}", ds[0].rendered);
+        CellOutcome::Ran {
+            result: Err(Failure::Compile(ds)),
+            stdout,
+            ..
+        } => {
+            assert!(
+                stdout.is_empty(),
+                "refused before running anything: {stdout}"
+            );
+            assert_eq!(
+                (ds[0].line, ds[0].col, ds[0].end_col),
+                (3, 18, 19),
+                "{}",
+                ds[0].rendered
+            );
+            assert!(
+                ds[0].rendered.contains("`f`") && ds[0].rendered.contains("%%rust"),
+                "{}",
+                ds[0].rendered
+            );
             check_rendered(&ds[0], &cells[1]);
         }
         o => panic!("cell 2 should be refused: {}", o.describe()),
@@ -440,7 +554,12 @@ fn a_borrow_is_not_kept_across_cells() {
 fn for_over_an_array_by_value_may_assign_into_it() {
     let src = "let mut a = [1i64, 2, 3];\nfor x in a {\n    a[0] += x;\n}\na\n";
     let o = fast::run_one(src, &opts(), T);
-    assert_eq!(ok_value(&o).as_deref(), Some("[7, 2, 3]"), "{}", o.describe());
+    assert_eq!(
+        ok_value(&o).as_deref(),
+        Some("[7, 2, 3]"),
+        "{}",
+        o.describe()
+    );
 }
 
 /// A closure's borrow of a scalar ends at its last call; a closure that only reads may share it.
@@ -448,7 +567,12 @@ fn for_over_an_array_by_value_may_assign_into_it() {
 fn scalar_captures_end_at_the_last_call() {
     let src = "let mut t = 0i64;\nlet mut bump = || t += 10;\nbump();\nbump();\nlet k = 3.0;\nlet sc = |v: f64| v * k;\nlet q = k + sc(2.0);\n(t, q)\n";
     let o = fast::run_one(src, &opts(), T);
-    assert_eq!(ok_value(&o).as_deref(), Some("(20, 9.0)"), "{}", o.describe());
+    assert_eq!(
+        ok_value(&o).as_deref(),
+        Some("(20, 9.0)"),
+        "{}",
+        o.describe()
+    );
 }
 
 /// A closure's borrow ends at its last call: using the Vec afterwards is fine (rustc accepts).
@@ -477,21 +601,54 @@ const PANICS: &[&str] = &[
 
 #[test]
 fn panic_messages_and_lines_match_rustc() {
-    let cases: Vec<RefCase> = PANICS.iter().map(|c| RefCase { cell: c.to_string(), main_line: c.lines().position(|l| !l.starts_with("fn ") && !l.starts_with("    ") && l != "}").unwrap() + 1, trailing_expr: false }).collect();
-    let refs = rustc_ref::run_batch(&common::scratch_dir("diagnostics-panics"), "panics", &cases, T).expect("rustc");
+    let cases: Vec<RefCase> = PANICS
+        .iter()
+        .map(|c| RefCase {
+            cell: c.to_string(),
+            main_line: c
+                .lines()
+                .position(|l| !l.starts_with("fn ") && !l.starts_with("    ") && l != "}")
+                .unwrap()
+                + 1,
+            trailing_expr: false,
+        })
+        .collect();
+    let refs = rustc_ref::run_batch(
+        &common::scratch_dir("diagnostics-panics"),
+        "panics",
+        &cases,
+        T,
+    )
+    .expect("rustc");
     let mut failures = Vec::new();
     for (c, r) in PANICS.iter().zip(&refs) {
-        let (line, msg) = r.panic.clone().unwrap_or_else(|| panic!("rustc did not panic on:\n{c}"));
+        let (line, msg) = r
+            .panic
+            .clone()
+            .unwrap_or_else(|| panic!("rustc did not panic on:\n{c}"));
         match fast::run_one(c, &opts(), T) {
-            CellOutcome::Ran { result: Err(Failure::Panic { message, line: l }), stdout, .. } => {
+            CellOutcome::Ran {
+                result: Err(Failure::Panic { message, line: l }),
+                stdout,
+                ..
+            } => {
                 if message != msg || l != line || stdout != r.stdout {
                     failures.push(format!("{c}\n  fast: line {l} {message:?} stdout {stdout:?}\n  rustc: line {line} {msg:?} stdout {:?}", r.stdout));
                 }
             }
-            o => failures.push(format!("{c}\n  fast: {}\n  rustc: line {line} {msg:?}", o.describe())),
+            o => failures.push(format!(
+                "{c}\n  fast: {}\n  rustc: line {line} {msg:?}",
+                o.describe()
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} of {} panics differ from rustc:\n{}", failures.len(), PANICS.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} panics differ from rustc:\n{}",
+        failures.len(),
+        PANICS.len(),
+        failures.join("\n")
+    );
 }
 
 fn ok_value(o: &CellOutcome) -> Option<String> {
@@ -514,25 +671,43 @@ fn tier_survives_panics_with_its_variables_and_fns() {
     .map(|s| s.to_string())
     .collect();
     let outs = fast::run_cells(&cells, &opts(), T);
-    assert_eq!(outs.len(), cells.len(), "{:?}", outs.iter().map(|o| o.describe()).collect::<Vec<_>>());
+    assert_eq!(
+        outs.len(),
+        cells.len(),
+        "{:?}",
+        outs.iter().map(|o| o.describe()).collect::<Vec<_>>()
+    );
     assert_eq!(ok_value(&outs[0]), None);
     match &outs[1] {
-        CellOutcome::Ran { result: Err(Failure::Panic { message, line }), .. } => {
-            assert_eq!(message, "index out of bounds: the len is 3 but the index is 5");
+        CellOutcome::Ran {
+            result: Err(Failure::Panic { message, line }),
+            ..
+        } => {
+            assert_eq!(
+                message,
+                "index out of bounds: the len is 3 but the index is 5"
+            );
             assert_eq!(*line, 1);
         }
         o => panic!("cell 2 should panic: {}", o.describe()),
     }
     assert_eq!(ok_value(&outs[2]).as_deref(), Some("42"));
     match &outs[3] {
-        CellOutcome::Ran { result: Err(Failure::Panic { message, line }), .. } => {
+        CellOutcome::Ran {
+            result: Err(Failure::Panic { message, line }),
+            ..
+        } => {
             assert_eq!(message, "attempt to divide by zero");
             assert_eq!(*line, 2);
         }
         o => panic!("cell 4 should panic: {}", o.describe()),
     }
     match &outs[4] {
-        CellOutcome::Ran { result: Ok(Some(v)), stdout, .. } => {
+        CellOutcome::Ran {
+            result: Ok(Some(v)),
+            stdout,
+            ..
+        } => {
             assert_eq!(v.text, "87.5");
             assert_eq!(stdout, "42 [1.5, 2.5, 3.5]\n");
         }
@@ -543,7 +718,14 @@ fn tier_survives_panics_with_its_variables_and_fns() {
 /// Runs `cells[0]` (setup) then `cells[1]` (an infinite loop) on one tier; sets the interrupt
 /// flag once the loop has run `after`; returns the time from setting the flag to `run_cell`
 /// returning, the loop cell's result, and the result of `cells[2]` run afterwards.
-fn interrupt_after(cells: [&str; 3], after: Duration) -> (Duration, Result<Option<Value>, Failure>, Result<Option<Value>, Failure>) {
+fn interrupt_after(
+    cells: [&str; 3],
+    after: Duration,
+) -> (
+    Duration,
+    Result<Option<Value>, Failure>,
+    Result<Option<Value>, Failure>,
+) {
     let (flag_tx, flag_rx) = mpsc::channel();
     let (started_tx, started_rx) = mpsc::channel();
     let (res_tx, res_rx) = mpsc::channel();
@@ -567,9 +749,13 @@ fn interrupt_after(cells: [&str; 3], after: Duration) -> (Duration, Result<Optio
     std::thread::sleep(after);
     let t0 = Instant::now();
     flag.store(true, Ordering::SeqCst);
-    let (done, r1) = res_rx.recv_timeout(Duration::from_secs(10)).expect("interrupted cell returned within 10 s");
+    let (done, r1) = res_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("interrupted cell returned within 10 s");
     flag.store(false, Ordering::SeqCst);
-    let (_, r2) = res_rx.recv_timeout(T).expect("the cell after the interrupt returned");
+    let (_, r2) = res_rx
+        .recv_timeout(T)
+        .expect("the cell after the interrupt returned");
     (done.saturating_duration_since(t0), r1, r2)
 }
 
@@ -583,16 +769,23 @@ fn interrupt_stops_infinite_loops_within_100ms_and_keeps_variables() {
     ];
     let mut failures = Vec::new();
     for (what, body) in loops {
-        let (dt, r1, r2) = interrupt_after(["let mut kept = 7i64;\n", body, "kept += 1;\nkept\n"], Duration::from_millis(300));
+        let (dt, r1, r2) = interrupt_after(
+            ["let mut kept = 7i64;\n", body, "kept += 1;\nkept\n"],
+            Duration::from_millis(300),
+        );
         if !matches!(r1, Err(Failure::Interrupted)) {
             failures.push(format!("{what}: interrupted cell returned {r1:?}"));
         }
         if dt > Duration::from_millis(100) {
-            failures.push(format!("{what}: stopped {dt:?} after the flag was set (limit 100 ms)"));
+            failures.push(format!(
+                "{what}: stopped {dt:?} after the flag was set (limit 100 ms)"
+            ));
         }
         match r2 {
             Ok(Some(v)) if v.text == "8" => {}
-            other => failures.push(format!("{what}: the cell after the interrupt gave {other:?}, want 8")),
+            other => failures.push(format!(
+                "{what}: the cell after the interrupt gave {other:?}, want 8"
+            )),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -609,10 +802,18 @@ fn deep_recursion_is_an_error_not_a_crash() {
     .map(|s| s.to_string())
     .collect();
     let outs = fast::run_cells(&cells, &opts(), Duration::from_secs(60));
-    assert_eq!(outs.len(), 3, "{:?}", outs.iter().map(|o| o.describe()).collect::<Vec<_>>());
+    assert_eq!(
+        outs.len(),
+        3,
+        "{:?}",
+        outs.iter().map(|o| o.describe()).collect::<Vec<_>>()
+    );
     assert_eq!(ok_value(&outs[0]), None);
     match &outs[1] {
-        CellOutcome::Ran { result: Err(Failure::StackOverflow), .. } => {}
+        CellOutcome::Ran {
+            result: Err(Failure::StackOverflow),
+            ..
+        } => {}
         o => panic!("deep recursion: {}", o.describe()),
     }
     assert_eq!(ok_value(&outs[2]).as_deref(), Some("1010"));
@@ -636,13 +837,20 @@ fn view_aliasing_is_refused_like_rustc() {
     for (what, src, code, line, col) in VIEW_ALIASING {
         let (ds, _) = refused(src);
         let d = &ds[0];
-        assert!(d.rendered.starts_with(code), "{what}: want {code}, got:\n{}", d.rendered);
+        assert!(
+            d.rendered.starts_with(code),
+            "{what}: want {code}, got:\n{}",
+            d.rendered
+        );
         assert_eq!((d.line, d.col), (*line, *col), "{what}:\n{}", d.rendered);
         check_rendered(d, src);
     }
     // the same accesses after the view's block are accepted and run
     let ok = "let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    println!(\"{r}\");\n}\na[[0, 1]] = 1.0;\na.fill(3.0);\na.sum()\n";
-    assert_eq!(ok_value(&fast::run_one(ok, &opts(), T)).as_deref(), Some("18.0"));
+    assert_eq!(
+        ok_value(&fast::run_one(ok, &opts(), T)).as_deref(),
+        Some("18.0")
+    );
     // and after the view's last use (NLL; stdout of the rustc-compiled programs)
     for (src, want) in [
         ("let mut a = Array2::<f64>::zeros((2, 3));\n{\n    let r = a.row(0);\n    println!(\"{}\", r.sum());\n    a[[0, 1]] = 1.0;\n}\nprintln!(\"{}\", a.sum());\n", "0\n1\n"),

@@ -54,45 +54,73 @@ fn compare(p: &Program, f: &Features, r: &RefRun, o: &CellOutcome) -> Option<Str
     let (result, stdout, stderr) = match o {
         CellOutcome::CompilerPanic(m) => return Some(format!("fast tier panicked: {m}")),
         CellOutcome::Hung => return Some("fast tier hung (interrupt did not stop it)".into()),
-        CellOutcome::Ran { result, stdout, stderr } => (result, stdout, stderr),
+        CellOutcome::Ran {
+            result,
+            stdout,
+            stderr,
+        } => (result, stdout, stderr),
     };
     if let Err(Failure::Compile(ds)) = result {
-        let first = ds.first().map(|d| format!("{}:{}: {}", d.line, d.col, d.message)).unwrap_or_else(|| "no diagnostic".into());
+        let first = ds
+            .first()
+            .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+            .unwrap_or_else(|| "no diagnostic".into());
         return Some(format!("refused: {first}"));
     }
     if *stdout != r.stdout {
         return Some("stdout differs".into());
     }
     if f.on("eprint") && *stderr != r.stderr {
-        return Some(format!("stderr differs: fast {stderr:?}, rustc {:?}", r.stderr));
+        return Some(format!(
+            "stderr differs: fast {stderr:?}, rustc {:?}",
+            r.stderr
+        ));
     }
     match (&r.panic, result) {
         (None, Ok(v)) => {
             let got = v.as_ref().map(|v| v.text.clone());
-            let want = if p.trailing_expr { r.value.clone() } else { None };
+            let want = if p.trailing_expr {
+                r.value.clone()
+            } else {
+                None
+            };
             if got != want {
                 return Some(format!("value differs: fast {got:?}, rustc {want:?}"));
             }
         }
         (Some((line, msg)), Err(Failure::Panic { message, line: fl })) => {
             if message != msg {
-                return Some(format!("panic message differs: fast {message:?}, rustc {msg:?}"));
+                return Some(format!(
+                    "panic message differs: fast {message:?}, rustc {msg:?}"
+                ));
             }
             // In a later cell, a panic inside a fn defined in the first cell is reported at the
             // fn's line in that first cell (run_fast shifted it as if it were in the later cell).
-            let in_first_cell_fn = p.split_line.map(|k| fl + 1 >= k && fl + 1 - k == *line && *line < p.main_line).unwrap_or(false);
+            let in_first_cell_fn = p
+                .split_line
+                .map(|k| fl + 1 >= k && fl + 1 - k == *line && *line < p.main_line)
+                .unwrap_or(false);
             if f.on("panic_line") && *line != 0 && fl != line && !in_first_cell_fn {
                 return Some(format!("panic line differs: fast {fl}, rustc {line}"));
             }
         }
-        (Some((_, msg)), other) => return Some(format!("rustc panicked ({msg:?}), fast tier gave {other:?}")),
+        (Some((_, msg)), other) => {
+            return Some(format!(
+                "rustc panicked ({msg:?}), fast tier gave {other:?}"
+            ))
+        }
         (None, Err(e)) => return Some(format!("fast tier failed ({e:?}), rustc ran to the end")),
     }
     None
 }
 
 fn report(case: u64, p: &Program, f: &Features, r: &RefRun, o: &CellOutcome, why: &str) -> String {
-    let numbered: String = p.cell.lines().enumerate().map(|(i, l)| format!("{:>3} | {l}\n", i + 1)).collect();
+    let numbered: String = p
+        .cell
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{:>3} | {l}\n", i + 1))
+        .collect();
     format!(
         "==== MISMATCH case {case} (program seed {seed:#x}): {why}\n\
          reproduce: ACCEL_DIFF_SEED={run_seed} ACCEL_DIFF_CASE={case} ACCEL_DIFF_FEATURES='={feats}' \
@@ -128,11 +156,18 @@ fn run_fast(p: &Program, opts: &JitOptions) -> CellOutcome {
     for (k, o) in outs.into_iter().enumerate() {
         let last = k + 1 == cells.len();
         match o {
-            CellOutcome::Ran { result, stdout, stderr } => {
+            CellOutcome::Ran {
+                result,
+                stdout,
+                stderr,
+            } => {
                 stdout_all.push_str(&stdout);
                 stderr_all.push_str(&stderr);
                 let result = match result {
-                    Err(Failure::Panic { message, line }) => Err(Failure::Panic { message, line: line + cells[k].1 - 1 }),
+                    Err(Failure::Panic { message, line }) => Err(Failure::Panic {
+                        message,
+                        line: line + cells[k].1 - 1,
+                    }),
                     Err(Failure::Compile(mut ds)) => {
                         for d in &mut ds {
                             d.line += cells[k].1 - 1;
@@ -140,12 +175,20 @@ fn run_fast(p: &Program, opts: &JitOptions) -> CellOutcome {
                         Err(Failure::Compile(ds))
                     }
                     Ok(Some(v)) if !last => {
-                        return CellOutcome::CompilerPanic(format!("cell {} (not the last) returned a value {:?}", k + 1, v.text))
+                        return CellOutcome::CompilerPanic(format!(
+                            "cell {} (not the last) returned a value {:?}",
+                            k + 1,
+                            v.text
+                        ))
                     }
                     r => r,
                 };
                 if result.is_err() || last {
-                    return CellOutcome::Ran { result, stdout: stdout_all, stderr: stderr_all };
+                    return CellOutcome::Ran {
+                        result,
+                        stdout: stdout_all,
+                        stderr: stderr_all,
+                    };
                 }
             }
             other => return other,
@@ -157,7 +200,10 @@ fn run_fast(p: &Program, opts: &JitOptions) -> CellOutcome {
 /// `%%jit` options of the run: ACCEL_DIFF_OPT=none compiles with Cranelift's `--opt none`.
 fn jit_options() -> JitOptions {
     let mut o = JitOptions::default();
-    if std::env::var("ACCEL_DIFF_OPT").map(|v| v == "none").unwrap_or(false) {
+    if std::env::var("ACCEL_DIFF_OPT")
+        .map(|v| v == "none")
+        .unwrap_or(false)
+    {
         o.opt = accel_runtime::OptLevel::None;
     }
     o
@@ -165,7 +211,8 @@ fn jit_options() -> JitOptions {
 
 static REF_PANICS: AtomicUsize = AtomicUsize::new(0);
 /// rustc's panic messages (numbers masked) and how often, printed with ACCEL_DIFF_PANICS=1.
-static PANIC_KINDS: Mutex<std::collections::BTreeMap<String, usize>> = Mutex::new(std::collections::BTreeMap::new());
+static PANIC_KINDS: Mutex<std::collections::BTreeMap<String, usize>> =
+    Mutex::new(std::collections::BTreeMap::new());
 
 /// Generates, compiles and compares the cases `indices`; returns (cases run, mismatches).
 fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>) {
@@ -180,11 +227,15 @@ fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>)
     let opts = jit_options();
     std::thread::scope(|s| {
         for worker in 0..2 {
-            let (next, mismatches, ran, dir, opts, batches, dump) = (&next, &mismatches, &ran, &dir, &opts, &batches, &dump);
+            let (next, mismatches, ran, dir, opts, batches, dump) =
+                (&next, &mismatches, &ran, &dir, &opts, &batches, &dump);
             s.spawn(move || loop {
                 let b = next.fetch_add(1, Ordering::SeqCst);
                 let Some(batch) = batches.get(b) else { return };
-                let progs: Vec<(u64, Program)> = batch.iter().map(|&i| (i, gen::generate(Rng::case_seed(seed, i), f))).collect();
+                let progs: Vec<(u64, Program)> = batch
+                    .iter()
+                    .map(|&i| (i, gen::generate(Rng::case_seed(seed, i), f)))
+                    .collect();
                 if let Some(d) = dump {
                     std::fs::create_dir_all(d).ok();
                     for (i, p) in &progs {
@@ -193,9 +244,18 @@ fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>)
                 }
                 let cases: Vec<RefCase> = progs
                     .iter()
-                    .map(|(_, p)| RefCase { cell: p.cell.clone(), main_line: p.main_line, trailing_expr: p.trailing_expr })
+                    .map(|(_, p)| RefCase {
+                        cell: p.cell.clone(),
+                        main_line: p.main_line,
+                        trailing_expr: p.trailing_expr,
+                    })
                     .collect();
-                let refs = match rustc_ref::run_batch(&dir.join(format!("b{b}")), &format!("batch{b}"), &cases, Duration::from_secs(10)) {
+                let refs = match rustc_ref::run_batch(
+                    &dir.join(format!("b{b}")),
+                    &format!("batch{b}"),
+                    &cases,
+                    Duration::from_secs(10),
+                ) {
                     Ok(r) => r,
                     Err(e) => {
                         let first = progs.first().map(|p| p.0).unwrap_or(0);
@@ -203,24 +263,40 @@ fn run_cases(indices: &[u64], f: &Features, tag: &str) -> (usize, Vec<Mismatch>)
                             case: first,
                             seed: 0,
                             why: "rustc rejected a generated batch (generator bug)".into(),
-                            report: format!("rustc error for batch {b} (cases {batch:?}):\n{}", &e[..e.len().min(6000)]),
+                            report: format!(
+                                "rustc error for batch {b} (cases {batch:?}):\n{}",
+                                &e[..e.len().min(6000)]
+                            ),
                         });
                         continue;
                     }
                 };
                 for ((i, p), r) in progs.iter().zip(&refs) {
                     // Left behind if the fast tier takes the process down.
-                    std::fs::write(dir.join(format!("current-{worker}.rs")), format!("// case {i}\n{}", p.cell)).ok();
+                    std::fs::write(
+                        dir.join(format!("current-{worker}.rs")),
+                        format!("// case {i}\n{}", p.cell),
+                    )
+                    .ok();
                     let o = run_fast(p, opts);
                     ran.fetch_add(1, Ordering::SeqCst);
                     if let Some((_, msg)) = &r.panic {
                         REF_PANICS.fetch_add(1, Ordering::SeqCst);
-                        let kind: String = msg.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).take(60).collect();
+                        let kind: String = msg
+                            .chars()
+                            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                            .take(60)
+                            .collect();
                         *PANIC_KINDS.lock().unwrap().entry(kind).or_default() += 1;
                     }
                     if let Some(why) = compare(p, f, r, &o) {
                         let report = report(*i, p, f, r, &o, &why);
-                        mismatches.lock().unwrap().push(Mismatch { case: *i, seed: p.seed, why, report });
+                        mismatches.lock().unwrap().push(Mismatch {
+                            case: *i,
+                            seed: p.seed,
+                            why,
+                            report,
+                        });
                     }
                 }
             });
@@ -261,17 +337,28 @@ fn differential_against_rustc() {
         f.off().join(",")
     );
     if std::env::var("ACCEL_DIFF_PANICS").is_ok() {
-        let mut ks: Vec<(String, usize)> = PANIC_KINDS.lock().unwrap().clone().into_iter().collect();
+        let mut ks: Vec<(String, usize)> =
+            PANIC_KINDS.lock().unwrap().clone().into_iter().collect();
         ks.sort_by_key(|k| std::cmp::Reverse(k.1));
         for (k, n) in ks.iter().take(25) {
             eprintln!("  rustc panics {n:>5} × {k}");
         }
     }
     for (k, cases) in &kinds {
-        eprintln!("  {:>4} × {k}   (cases {:?}{})", cases.len(), &cases[..cases.len().min(8)], if cases.len() > 8 { " …" } else { "" });
+        eprintln!(
+            "  {:>4} × {k}   (cases {:?}{})",
+            cases.len(),
+            &cases[..cases.len().min(8)],
+            if cases.len() > 8 { " …" } else { "" }
+        );
     }
     let _ = mismatches.iter().map(|m| m.seed).count();
-    assert!(mismatches.is_empty(), "{} of {} programs differ between the fast tier and rustc (see above)", mismatches.len(), indices.len());
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} programs differ between the fast tier and rustc (see above)",
+        mismatches.len(),
+        indices.len()
+    );
 }
 
 /// What each feature needs to be generated at all.
@@ -312,16 +399,34 @@ fn feature_matrix() {
             }
         }
         let indices: Vec<u64> = (0..n).collect();
-        let (ran, m) = run_cases(&indices, &f, &format!("matrix-{}", name.trim_matches(|c| c == '(' || c == ')')));
+        let (ran, m) = run_cases(
+            &indices,
+            &f,
+            &format!("matrix-{}", name.trim_matches(|c| c == '(' || c == ')')),
+        );
         let smallest = m.iter().min_by_key(|m| m.report.len());
-        rows.push((name, f.list(), ran, m.len(), smallest.map(|s| s.why.clone()).unwrap_or_default()));
+        rows.push((
+            name,
+            f.list(),
+            ran,
+            m.len(),
+            smallest.map(|s| s.why.clone()).unwrap_or_default(),
+        ));
         if let Some(s) = smallest {
-            eprintln!("---- smallest failure with feature {name} ----\n{}", s.report);
+            eprintln!(
+                "---- smallest failure with feature {name} ----\n{}",
+                s.report
+            );
         }
     }
     eprintln!("\nfeature            pass/run   first reason of the smallest failure");
     for (name, _, ran, bad, why) in &rows {
-        eprintln!("{name:<18} {:>4}/{:<4}  {}", ran - bad, ran, why.chars().take(90).collect::<String>());
+        eprintln!(
+            "{name:<18} {:>4}/{:<4}  {}",
+            ran - bad,
+            ran,
+            why.chars().take(90).collect::<String>()
+        );
     }
 }
 
@@ -331,7 +436,9 @@ fn feature_matrix() {
 #[test]
 #[ignore]
 fn compare_file() {
-    let Ok(path) = std::env::var("ACCEL_CELL_FILE") else { return };
+    let Ok(path) = std::env::var("ACCEL_CELL_FILE") else {
+        return;
+    };
     let cell = std::fs::read_to_string(&path).expect("read ACCEL_CELL_FILE");
     let trailing_expr = std::env::var("ACCEL_CELL_VALUE").is_ok();
     let main_line = {
@@ -346,11 +453,37 @@ fn compare_file() {
         }
         ml
     };
-    let p = Program { seed: 0, cell: cell.clone(), main_line, trailing_expr, split_line: None };
-    let case = RefCase { cell, main_line, trailing_expr };
-    let r = rustc_ref::run_batch(&common::scratch_dir("compare-file"), "cell", &[case], Duration::from_secs(20)).expect("rustc").remove(0);
+    let p = Program {
+        seed: 0,
+        cell: cell.clone(),
+        main_line,
+        trailing_expr,
+        split_line: None,
+    };
+    let case = RefCase {
+        cell,
+        main_line,
+        trailing_expr,
+    };
+    let r = rustc_ref::run_batch(
+        &common::scratch_dir("compare-file"),
+        "cell",
+        &[case],
+        Duration::from_secs(20),
+    )
+    .expect("rustc")
+    .remove(0);
     let o = fast::run_one(&p.cell, &JitOptions::default(), Duration::from_secs(20));
     let f = Features::all();
-    eprintln!("rustc: stdout {:?} panic {:?} value {:?}\nfast: {}", r.stdout, r.panic, r.value, o.describe());
-    eprintln!("verdict: {}", compare(&p, &f, &r, &o).unwrap_or_else(|| "same".into()));
+    eprintln!(
+        "rustc: stdout {:?} panic {:?} value {:?}\nfast: {}",
+        r.stdout,
+        r.panic,
+        r.value,
+        o.describe()
+    );
+    eprintln!(
+        "verdict: {}",
+        compare(&p, &f, &r, &o).unwrap_or_else(|| "same".into())
+    );
 }

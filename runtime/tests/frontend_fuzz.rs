@@ -20,13 +20,122 @@ use common::rng::Rng;
 use std::time::{Duration, Instant};
 
 const TOKENS: &[&str] = &[
-    "fn", "let", "mut", "if", "else", "for", "in", "while", "loop", "break", "continue", "return", "match", "as", "struct",
-    "impl", "trait", "use", "pub", "const", "static", "unsafe", "move", "ref", "where", "dyn", "Self", "self", "crate",
-    "true", "false", "i32", "u8", "f64", "usize", "Vec", "vec!", "println!", "format!", "assert!", "panic!", "x", "y", "v",
-    "f", "main", "0", "1", "255u8", "-1", "1.5", "1e308", "0x7f", "'a'", "\"s\"", "b'x'", "'l:", "(", ")", "[", "]", "{",
-    "}", "<", ">", ",", ";", ":", "::", ".", "..", "..=", "=>", "->", "=", "==", "+", "-", "*", "/", "%", "&", "&&", "|",
-    "||", "!", "^", "<<", ">>", "+=", "?", "#", "#[inline]", "@", "$", "_", "'", "\"", "\\", "/*", "*/", "//", "\n",
-    " ", "\t", "é", "🦀", "\u{0}", "r#\"", "\"#", "iter()", "map(|x| x)", "sum::<f64>()", "len()", "sqrt()", "%%jit",
+    "fn",
+    "let",
+    "mut",
+    "if",
+    "else",
+    "for",
+    "in",
+    "while",
+    "loop",
+    "break",
+    "continue",
+    "return",
+    "match",
+    "as",
+    "struct",
+    "impl",
+    "trait",
+    "use",
+    "pub",
+    "const",
+    "static",
+    "unsafe",
+    "move",
+    "ref",
+    "where",
+    "dyn",
+    "Self",
+    "self",
+    "crate",
+    "true",
+    "false",
+    "i32",
+    "u8",
+    "f64",
+    "usize",
+    "Vec",
+    "vec!",
+    "println!",
+    "format!",
+    "assert!",
+    "panic!",
+    "x",
+    "y",
+    "v",
+    "f",
+    "main",
+    "0",
+    "1",
+    "255u8",
+    "-1",
+    "1.5",
+    "1e308",
+    "0x7f",
+    "'a'",
+    "\"s\"",
+    "b'x'",
+    "'l:",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "<",
+    ">",
+    ",",
+    ";",
+    ":",
+    "::",
+    ".",
+    "..",
+    "..=",
+    "=>",
+    "->",
+    "=",
+    "==",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "&",
+    "&&",
+    "|",
+    "||",
+    "!",
+    "^",
+    "<<",
+    ">>",
+    "+=",
+    "?",
+    "#",
+    "#[inline]",
+    "@",
+    "$",
+    "_",
+    "'",
+    "\"",
+    "\\",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    " ",
+    "\t",
+    "é",
+    "🦀",
+    "\u{0}",
+    "r#\"",
+    "\"#",
+    "iter()",
+    "map(|x| x)",
+    "sum::<f64>()",
+    "len()",
+    "sqrt()",
+    "%%jit",
 ];
 
 fn random_text(rng: &mut Rng) -> String {
@@ -37,7 +146,10 @@ fn random_text(rng: &mut Rng) -> String {
             String::from_utf8_lossy(&bytes).into_owned()
         }
         1 => (0..n).map(|_| (32 + rng.below(95) as u8) as char).collect(),
-        _ => (0..n / 2).map(|_| *rng.pick(TOKENS)).collect::<Vec<_>>().join(if rng.chance(50) { " " } else { "" }),
+        _ => (0..n / 2)
+            .map(|_| *rng.pick(TOKENS))
+            .collect::<Vec<_>>()
+            .join(if rng.chance(50) { " " } else { "" }),
     }
 }
 
@@ -83,14 +195,27 @@ fn mutate(rng: &mut Rng, src: &str) -> String {
 
 /// Mutants that could allocate without bound or for long are not run.
 fn harmless(s: &str) -> bool {
-    let bad = ["push", "extend", "resize", "collect", "with_capacity", "insert", "format!", "repeat"];
+    let bad = [
+        "push",
+        "extend",
+        "resize",
+        "collect",
+        "with_capacity",
+        "insert",
+        "format!",
+        "repeat",
+    ];
     if bad.iter().any(|b| s.contains(b)) {
         return false;
     }
     // No number literal longer than 5 digits inside `vec![x; n]`-like contexts: check all.
     let mut run = 0;
     for c in s.chars() {
-        run = if c.is_ascii_digit() || c == '_' { run + 1 } else { 0 };
+        run = if c.is_ascii_digit() || c == '_' {
+            run + 1
+        } else {
+            0
+        };
         if run > 5 {
             return false;
         }
@@ -103,14 +228,25 @@ fn check(src: &str, o: &CellOutcome) -> Result<(), String> {
     match o {
         CellOutcome::CompilerPanic(m) => Err(format!("run_cell panicked: {m}")),
         CellOutcome::Hung => Err("hung: the interrupt flag did not stop it within 1 s".into()),
-        CellOutcome::Ran { result: Err(Failure::Compile(ds)), .. } => {
+        CellOutcome::Ran {
+            result: Err(Failure::Compile(ds)),
+            ..
+        } => {
             if ds.is_empty() {
                 return Err("Failure::Compile without a diagnostic".into());
             }
             let nlines = src.lines().count().max(1) + 1;
             for d in ds {
-                if d.line == 0 || d.line > nlines || d.col == 0 || d.rendered.trim().is_empty() || d.message.trim().is_empty() {
-                    return Err(format!("bad diagnostic (cell has {} lines): {d:?}", src.lines().count()));
+                if d.line == 0
+                    || d.line > nlines
+                    || d.col == 0
+                    || d.rendered.trim().is_empty()
+                    || d.message.trim().is_empty()
+                {
+                    return Err(format!(
+                        "bad diagnostic (cell has {} lines): {d:?}",
+                        src.lines().count()
+                    ));
                 }
             }
             Ok(())
@@ -125,7 +261,16 @@ fn front_end_never_panics_and_always_explains_refusals() {
     let cases = common::env_u64("ACCEL_FUZZ_CASES", 3000);
     let mut rng = Rng::new(seed);
     let mut corpus: Vec<String> = kernels::kernels().into_iter().map(|k| k.cell).collect();
-    corpus.extend([kernels::GET_PRIMES, kernels::DO_SUM, kernels::SMOOTH, kernels::LJ].iter().map(|s| s.to_string()));
+    corpus.extend(
+        [
+            kernels::GET_PRIMES,
+            kernels::DO_SUM,
+            kernels::SMOOTH,
+            kernels::LJ,
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
     let feats = gen::Features::all();
     for i in 0..40 {
         corpus.push(gen::generate(Rng::case_seed(seed, i), &feats).cell);
@@ -153,9 +298,18 @@ fn front_end_never_panics_and_always_explains_refusals() {
         for (src, o) in chunk.iter().zip(&outs) {
             ran += 1;
             match o {
-                CellOutcome::Ran { result: Err(Failure::Compile(_)), .. } => refused += 1,
-                CellOutcome::Ran { result: Err(Failure::Panic { .. }), .. } => panics += 1,
-                CellOutcome::Ran { result: Err(Failure::Interrupted), .. } => interrupted += 1,
+                CellOutcome::Ran {
+                    result: Err(Failure::Compile(_)),
+                    ..
+                } => refused += 1,
+                CellOutcome::Ran {
+                    result: Err(Failure::Panic { .. }),
+                    ..
+                } => panics += 1,
+                CellOutcome::Ran {
+                    result: Err(Failure::Interrupted),
+                    ..
+                } => interrupted += 1,
                 CellOutcome::Ran { .. } => ok += 1,
                 _ => {}
             }
@@ -173,7 +327,11 @@ fn front_end_never_panics_and_always_explains_refusals() {
     for f in failures.iter().take(5) {
         eprintln!("{f}");
     }
-    assert!(failures.is_empty(), "{} inputs broke the front end's contract (first ones above)", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} inputs broke the front end's contract (first ones above)",
+        failures.len()
+    );
 }
 
 fn rng_pick<'a>(rng: &mut Rng, xs: &'a [String]) -> &'a str {

@@ -18,10 +18,15 @@ fn reference() -> &'static Vec<RefRun> {
     REF.get_or_init(|| {
         let cases: Vec<RefCase> = kernels::kernels()
             .iter()
-            .map(|k| RefCase { cell: k.cell.clone(), main_line: kernels::main_line(&k.cell), trailing_expr: true })
+            .map(|k| RefCase {
+                cell: k.cell.clone(),
+                main_line: kernels::main_line(&k.cell),
+                trailing_expr: true,
+            })
             .collect();
         let dir = common::scratch_dir("seed-kernels");
-        rustc_ref::run_batch(&dir, "seed_kernels", &cases, Duration::from_secs(120)).unwrap_or_else(|e| panic!("rustc: {e}"))
+        rustc_ref::run_batch(&dir, "seed_kernels", &cases, Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("rustc: {e}"))
     })
 }
 
@@ -29,15 +34,29 @@ fn check(name: &str, opts: &JitOptions) {
     let ks = kernels::kernels();
     let i = ks.iter().position(|k| k.name == name).expect("kernel");
     let r = &reference()[i];
-    assert!(r.abnormal.is_none() && r.panic.is_none(), "rustc run of {name} failed: {r:?}");
+    assert!(
+        r.abnormal.is_none() && r.panic.is_none(),
+        "rustc run of {name} failed: {r:?}"
+    );
     let o = fast::run_one(&ks[i].cell, opts, Duration::from_secs(120));
-    let CellOutcome::Ran { result, stdout, .. } = &o else { panic!("{name}: {}", o.describe()) };
+    let CellOutcome::Ran { result, stdout, .. } = &o else {
+        panic!("{name}: {}", o.describe())
+    };
     match result {
         Ok(Some(v)) => {
-            assert_eq!(Some(&v.text), r.value.as_ref(), "{name}: value differs from rustc's\n{}", o.describe());
+            assert_eq!(
+                Some(&v.text),
+                r.value.as_ref(),
+                "{name}: value differs from rustc's\n{}",
+                o.describe()
+            );
             assert_eq!(stdout, &r.stdout, "{name}: stdout differs from rustc's");
         }
-        other => panic!("{name}: expected a value {:?}, got {other:?}\n{}", r.value, o.describe()),
+        other => panic!(
+            "{name}: expected a value {:?}, got {other:?}\n{}",
+            r.value,
+            o.describe()
+        ),
     }
 }
 
@@ -75,32 +94,80 @@ fn lennard_jones_matches_rustc() {
 #[test]
 fn do_sum_fastmath_close_to_rustc() {
     let ks = kernels::kernels();
-    let i = ks.iter().position(|k| k.name == "do_sum_10M_collect").unwrap();
-    let want: f64 = reference()[i].value.as_ref().expect("rustc value").parse().unwrap();
-    let opts = JitOptions { fastmath: true, ..JitOptions::default() };
+    let i = ks
+        .iter()
+        .position(|k| k.name == "do_sum_10M_collect")
+        .unwrap();
+    let want: f64 = reference()[i]
+        .value
+        .as_ref()
+        .expect("rustc value")
+        .parse()
+        .unwrap();
+    let opts = JitOptions {
+        fastmath: true,
+        ..JitOptions::default()
+    };
     let o = fast::run_one(&ks[i].cell, &opts, Duration::from_secs(120));
-    let CellOutcome::Ran { result: Ok(Some(v)), .. } = &o else { panic!("fastmath do_sum: {}", o.describe()) };
-    let got: f64 = v.text.parse().unwrap_or_else(|_| panic!("not an f64: {:?}", v.text));
-    assert!(((got - want) / want).abs() < 1e-12, "fastmath do_sum {got} vs strict rustc {want}");
+    let CellOutcome::Ran {
+        result: Ok(Some(v)),
+        ..
+    } = &o
+    else {
+        panic!("fastmath do_sum: {}", o.describe())
+    };
+    let got: f64 = v
+        .text
+        .parse()
+        .unwrap_or_else(|_| panic!("not an f64: {:?}", v.text));
+    assert!(
+        ((got - want) / want).abs() < 1e-12,
+        "fastmath do_sum {got} vs strict rustc {want}"
+    );
 }
 
 /// Fns persist across cells: the kernel defined in one cell, called from the next.
 #[test]
 fn kernel_defined_in_one_cell_called_from_the_next() {
-    let cells = vec![kernels::GET_PRIMES.to_string(), "let p = get_primes(1000);\np.len()\n".to_string()];
-    let want_cell = format!("{}let p = get_primes(1000);\np.len()\n", kernels::GET_PRIMES);
+    let cells = vec![
+        kernels::GET_PRIMES.to_string(),
+        "let p = get_primes(1000);\np.len()\n".to_string(),
+    ];
+    let want_cell = format!(
+        "{}let p = get_primes(1000);\np.len()\n",
+        kernels::GET_PRIMES
+    );
     let dir = common::scratch_dir("seed-kernels-two-cells");
-    let case = RefCase { main_line: kernels::main_line(&want_cell), cell: want_cell, trailing_expr: true };
-    let r = rustc_ref::run_batch(&dir, "two_cells", &[case], Duration::from_secs(60)).expect("rustc").remove(0);
+    let case = RefCase {
+        main_line: kernels::main_line(&want_cell),
+        cell: want_cell,
+        trailing_expr: true,
+    };
+    let r = rustc_ref::run_batch(&dir, "two_cells", &[case], Duration::from_secs(60))
+        .expect("rustc")
+        .remove(0);
     let outs = fast::run_cells(&cells, &JitOptions::default(), Duration::from_secs(60));
-    assert_eq!(outs.len(), 2, "{:?}", outs.iter().map(|o| o.describe()).collect::<Vec<_>>());
+    assert_eq!(
+        outs.len(),
+        2,
+        "{:?}",
+        outs.iter().map(|o| o.describe()).collect::<Vec<_>>()
+    );
     match &outs[0] {
-        CellOutcome::Ran { result: Ok(None), .. } => {}
+        CellOutcome::Ran {
+            result: Ok(None), ..
+        } => {}
         o => panic!("defining cell: {}", o.describe()),
     }
     match &outs[1] {
-        CellOutcome::Ran { result: Ok(Some(v)), .. } => assert_eq!(Some(&v.text), r.value.as_ref()),
-        CellOutcome::Ran { result: Err(Failure::Compile(d)), .. } => panic!("second cell refused: {d:?}"),
+        CellOutcome::Ran {
+            result: Ok(Some(v)),
+            ..
+        } => assert_eq!(Some(&v.text), r.value.as_ref()),
+        CellOutcome::Ran {
+            result: Err(Failure::Compile(d)),
+            ..
+        } => panic!("second cell refused: {d:?}"),
         o => panic!("calling cell: {}", o.describe()),
     }
 }

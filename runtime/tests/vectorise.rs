@@ -16,19 +16,30 @@ use common::fast::Capture;
 /// The annotation line of `fn f`'s loop `for j in ...`.
 fn loop_note(src: &str) -> String {
     let mut t = FastTier::new();
-    t.compile_only(src, &JitOptions::default()).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+    t.compile_only(src, &JitOptions::default())
+        .unwrap_or_else(|e| panic!("{e:?}\n{src}"));
     let a = t.annotate("f").unwrap();
-    a.text.lines().find(|l| l.contains("for j in")).unwrap_or_else(|| panic!("no loop line in\n{}", a.text)).to_string()
+    a.text
+        .lines()
+        .find(|l| l.contains("for j in"))
+        .unwrap_or_else(|| panic!("no loop line in\n{}", a.text))
+        .to_string()
 }
 
 fn vectorised(src: &str, lanes: u32) {
     let n = loop_note(src);
-    assert!(n.contains(&format!("vectorised ×{lanes}")), "expected ×{lanes}: {n}\n{src}");
+    assert!(
+        n.contains(&format!("vectorised ×{lanes}")),
+        "expected ×{lanes}: {n}\n{src}"
+    );
 }
 
 fn refused(src: &str, why: &str) {
     let n = loop_note(src);
-    assert!(n.contains("not vectorised") && n.contains(why), "expected refusal `{why}`: {n}\n{src}");
+    assert!(
+        n.contains("not vectorised") && n.contains(why),
+        "expected refusal `{why}`: {n}\n{src}"
+    );
 }
 
 #[test]
@@ -76,11 +87,21 @@ fn vectorised_values_and_epilogue() {
     // 0..37 lanes of u8 → 2 vector blocks of 16 and 5 scalar iterations; wrapping per lane.
     let src = "fn f(x: &[u8], o: &mut [u8], n: usize) {\n    for j in 0..n {\n        o[j] = (x[j] as i32 * 7 - 100).rem_euclid(256) as u8 ^ x[j];\n    }\n}\nlet x: Vec<u8> = (0..40).map(|i| (i * 37 % 256) as u8).collect();\nlet mut o = vec![0u8; 40];\nf(&x, &mut o, 37);\no\n";
     let want: Vec<u8> = (0..40u32)
-        .map(|i| if i < 37 { let v = (i * 37 % 256) as u8; ((v as i32 * 7 - 100).rem_euclid(256) as u8) ^ v } else { 0 })
+        .map(|i| {
+            if i < 37 {
+                let v = (i * 37 % 256) as u8;
+                ((v as i32 * 7 - 100).rem_euclid(256) as u8) ^ v
+            } else {
+                0
+            }
+        })
         .collect();
     let mut t = FastTier::new();
     let out = Capture::default();
-    let v = t.run_cell(src, &JitOptions::default(), &out).unwrap().unwrap();
+    let v = t
+        .run_cell(src, &JitOptions::default(), &out)
+        .unwrap()
+        .unwrap();
     assert_eq!(v.text, format!("{want:?}"));
 }
 
@@ -88,8 +109,14 @@ fn vectorised_values_and_epilogue() {
 fn same_with_and_without(src: &str) -> String {
     let run = |vectorize: bool| {
         let mut t = FastTier::new();
-        let o = JitOptions { vectorize, ..JitOptions::default() };
-        t.run_cell(src, &o, &Capture::default()).unwrap_or_else(|e| panic!("{e:?}\n{src}")).unwrap().text
+        let o = JitOptions {
+            vectorize,
+            ..JitOptions::default()
+        };
+        t.run_cell(src, &o, &Capture::default())
+            .unwrap_or_else(|e| panic!("{e:?}\n{src}"))
+            .unwrap()
+            .text
     };
     let (v, s) = (run(true), run(false));
     assert_eq!(v, s, "vectorised and scalar runs differ\n{src}");
@@ -103,7 +130,17 @@ fn reductions_keep_the_scalar_order() {
     let sum = "fn f(x: &[f64], n: usize) -> f64 {\n    let mut s = 0.0;\n    for j in 0..n {\n        s += x[j] * 0.5;\n    }\n    s\n}\n";
     vectorised(sum, 2);
     let v = same_with_and_without(&format!("{sum}let x: Vec<f64> = (0..41).map(|i| if i % 3 == 0 {{ 1e16 }} else if i % 3 == 1 {{ 1.0 + i as f64 * 0.1 }} else {{ -1e16 }}).collect();\nf(&x, 41)\n"));
-    let x: Vec<f64> = (0..41).map(|i| if i % 3 == 0 { 1e16 } else if i % 3 == 1 { 1.0 + i as f64 * 0.1 } else { -1e16 }).collect();
+    let x: Vec<f64> = (0..41)
+        .map(|i| {
+            if i % 3 == 0 {
+                1e16
+            } else if i % 3 == 1 {
+                1.0 + i as f64 * 0.1
+            } else {
+                -1e16
+            }
+        })
+        .collect();
     let mut want = 0.0;
     for &e in &x {
         want += e * 0.5;
@@ -112,10 +149,14 @@ fn reductions_keep_the_scalar_order() {
     // Integer products and sums wrap per lane exactly as the scalar ones.
     let prod = "fn f(x: &[i32], n: usize) -> i32 {\n    let mut p: i32 = 1;\n    for j in 0..n {\n        p *= x[j] | 1;\n    }\n    p\n}\n";
     vectorised(prod, 4);
-    same_with_and_without(&format!("{prod}let x: Vec<i32> = (0..23).map(|i| i * 7919 + 13).collect();\nf(&x, 23)\n"));
+    same_with_and_without(&format!(
+        "{prod}let x: Vec<i32> = (0..23).map(|i| i * 7919 + 13).collect();\nf(&x, 23)\n"
+    ));
     let sub = "fn f(x: &[f32], n: usize) -> f32 {\n    let mut s: f32 = 100.0;\n    for j in 0..n {\n        s -= x[j].sqrt();\n    }\n    s\n}\n";
     vectorised(sub, 4);
-    same_with_and_without(&format!("{sub}let x: Vec<f32> = (0..19).map(|i| i as f32 * 1.7).collect();\nf(&x, 19)\n"));
+    same_with_and_without(&format!(
+        "{sub}let x: Vec<f32> = (0..19).map(|i| i as f32 * 1.7).collect();\nf(&x, 19)\n"
+    ));
 }
 
 #[test]
@@ -136,7 +177,9 @@ fn rows_of_fixed_arrays_and_powi() {
 fn the_loop_index_as_a_value() {
     let idx = "fn f(o: &mut [usize], n: usize) {\n    for j in 0..n {\n        o[j] = j * 3 + 1;\n    }\n}\n";
     vectorised(idx, 2);
-    same_with_and_without(&format!("{idx}let mut o = vec![0usize; 9];\nf(&mut o, 9);\no\n"));
+    same_with_and_without(&format!(
+        "{idx}let mut o = vec![0usize; 9];\nf(&mut o, 9);\no\n"
+    ));
     // Narrowed: `j as i32` and `j as u8` keep the low bits, as the scalar `as` does (j > 255 wraps).
     let i32s = "fn f(x: &[i32], o: &mut [i32], n: usize) {\n    for j in 0..n {\n        o[j] = x[j] ^ (j as i32).wrapping_mul(-7);\n    }\n}\n";
     vectorised(i32s, 4);
@@ -144,7 +187,15 @@ fn the_loop_index_as_a_value() {
     let u8s = "fn f(x: &[u8], o: &mut [u8], n: usize) {\n    for j in 0..n {\n        o[j] = x[j].wrapping_add(j as u8);\n    }\n}\n";
     vectorised(u8s, 16);
     let v = same_with_and_without(&format!("{u8s}let x: Vec<u8> = (0..300).map(|i| (i * 7 % 256) as u8).collect();\nlet mut o = vec![0u8; 300];\nf(&x, &mut o, 299);\no\n"));
-    let want: Vec<u8> = (0..300usize).map(|i| if i < 299 { ((i * 7 % 256) as u8).wrapping_add(i as u8) } else { 0 }).collect();
+    let want: Vec<u8> = (0..300usize)
+        .map(|i| {
+            if i < 299 {
+                ((i * 7 % 256) as u8).wrapping_add(i as u8)
+            } else {
+                0
+            }
+        })
+        .collect();
     assert_eq!(v, format!("{want:?}"));
 }
 
@@ -153,20 +204,31 @@ fn the_loop_index_as_a_value() {
 #[test]
 #[ignore]
 fn vector_stats() {
-    let Ok(dir) = std::env::var("ACCEL_VEC_STATS") else { return };
+    let Ok(dir) = std::env::var("ACCEL_VEC_STATS") else {
+        return;
+    };
     let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
     for e in std::fs::read_dir(dir).unwrap() {
         let src = std::fs::read_to_string(e.unwrap().path()).unwrap();
-        let Some(start) = src.find("fn fv(") else { continue };
+        let Some(start) = src.find("fn fv(") else {
+            continue;
+        };
         let body = &src[start..];
         let end = body.find("\n}\n").map(|k| k + 3).unwrap_or(body.len());
         let mut t = FastTier::new();
-        if t.compile_only(&body[..end], &JitOptions::default()).is_err() {
+        if t.compile_only(&body[..end], &JitOptions::default())
+            .is_err()
+        {
             *counts.entry("compile error".into()).or_default() += 1;
             continue;
         }
         let a = t.annotate("fv").unwrap();
-        let line = a.text.lines().find(|l| l.contains("for j in")).unwrap_or("").to_string();
+        let line = a
+            .text
+            .lines()
+            .find(|l| l.contains("for j in"))
+            .unwrap_or("")
+            .to_string();
         let key = match (line.find("vectorised ×"), line.find("not vectorised: ")) {
             (_, Some(k)) => line[k..].to_string(),
             (Some(k), None) => line[k..].split(',').next().unwrap().to_string(),
@@ -187,7 +249,9 @@ fn vector_stats() {
 fn reductions_in_vector_accumulators() {
     let ints = "fn f(x: &[i64], y: &[u8], n: usize) -> (i64, i64, u8, u8, u8) {\n    let mut s: i64 = 7;\n    let mut d: i64 = -3;\n    let mut a: u8 = 255;\n    let mut o: u8 = 0;\n    let mut e: u8 = 0;\n    for j in 0..n {\n        s += x[j] * 3;\n        d -= x[j];\n        a &= y[j] | 1;\n        o |= y[j] & 6;\n        e ^= y[j];\n    }\n    (s, d, a, o, e)\n}\n";
     vectorised(ints, 16);
-    let xs: Vec<i64> = (0..40).map(|i: i64| i.wrapping_mul(0x3fff_ffff_ffff_fff1).wrapping_add(i * 977)).collect();
+    let xs: Vec<i64> = (0..40)
+        .map(|i: i64| i.wrapping_mul(0x3fff_ffff_ffff_fff1).wrapping_add(i * 977))
+        .collect();
     let ys: Vec<u8> = (0..40).map(|i: u32| (i * 37 % 251) as u8).collect();
     for n in [0usize, 1, 15, 16, 17, 33, 40] {
         let (mut s, mut d, mut a, mut o, mut e) = (7i64, -3i64, 255u8, 0u8, 0u8);
@@ -198,14 +262,30 @@ fn reductions_in_vector_accumulators() {
             o |= ys[j] & 6;
             e ^= ys[j];
         }
-        let cell = format!("{ints}let x: Vec<i64> = vec!{xs:?};\nlet y: Vec<u8> = vec!{ys:?};\nf(&x, &y, {n})\n");
-        assert_eq!(same_with_and_without(&cell), format!("{:?}", (s, d, a, o, e)), "n = {n}");
+        let cell = format!(
+            "{ints}let x: Vec<i64> = vec!{xs:?};\nlet y: Vec<u8> = vec!{ys:?};\nf(&x, &y, {n})\n"
+        );
+        assert_eq!(
+            same_with_and_without(&cell),
+            format!("{:?}", (s, d, a, o, e)),
+            "n = {n}"
+        );
     }
-    let fast = JitOptions { fastmath: true, ..JitOptions::default() };
+    let fast = JitOptions {
+        fastmath: true,
+        ..JitOptions::default()
+    };
     let note = |src: &str| {
         let mut t = FastTier::new();
-        t.compile_only(src, &fast).unwrap_or_else(|e| panic!("{e:?}\n{src}"));
-        t.annotate("f").unwrap().text.lines().find(|l| l.contains("for j in")).unwrap().to_string()
+        t.compile_only(src, &fast)
+            .unwrap_or_else(|e| panic!("{e:?}\n{src}"));
+        t.annotate("f")
+            .unwrap()
+            .text
+            .lines()
+            .find(|l| l.contains("for j in"))
+            .unwrap()
+            .to_string()
     };
     let dot = "fn f(x: &[f64], y: &[f64], n: usize) -> f64 {\n    let mut s = 0.5;\n    for j in 0..n {\n        s += x[j] * y[j];\n    }\n    s\n}\n";
     assert!(note(dot).contains("vectorised ×8"), "{}", note(dot));
@@ -221,16 +301,34 @@ fn reductions_in_vector_accumulators() {
         }
         let cell = format!("{dot}let x: Vec<f64> = (0..{n}).map(|i| (i as f64 * 0.37).sin()).collect();\nlet y: Vec<f64> = (0..{n}).map(|i| 1.0 + i as f64 * 0.01).collect();\nf(&x, &y, {n})\n");
         let mut t = FastTier::new();
-        let got: f64 = t.run_cell(&cell, &fast, &Capture::default()).unwrap().unwrap().text.parse().unwrap();
-        assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "dot n = {n}: {got} vs strict {want}");
+        let got: f64 = t
+            .run_cell(&cell, &fast, &Capture::default())
+            .unwrap()
+            .unwrap()
+            .text
+            .parse()
+            .unwrap();
+        assert!(
+            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+            "dot n = {n}: {got} vs strict {want}"
+        );
         let xf: Vec<f32> = (0..n).map(|i| i as f32 * 1.7).collect();
         let mut wf: f32 = 100.0;
         for v in &xf {
             wf -= v.sqrt();
         }
         let cell = format!("{sub}let x: Vec<f32> = (0..{n}).map(|i| i as f32 * 1.7).collect();\nlet y: Vec<f64> = vec![];\nf(&x, &y, {n})\n");
-        let got: f32 = t.run_cell(&cell, &fast, &Capture::default()).unwrap().unwrap().text.parse().unwrap();
-        assert!((got - wf).abs() <= 1e-4 * wf.abs().max(1.0), "f32 n = {n}: {got} vs strict {wf}");
+        let got: f32 = t
+            .run_cell(&cell, &fast, &Capture::default())
+            .unwrap()
+            .unwrap()
+            .text
+            .parse()
+            .unwrap();
+        assert!(
+            (got - wf).abs() <= 1e-4 * wf.abs().max(1.0),
+            "f32 n = {n}: {got} vs strict {wf}"
+        );
     }
 }
 
@@ -248,7 +346,16 @@ fn a_range_over_one_slice_versions_the_others() {
     }
     assert_eq!(v, format!("{want:?}"));
     let mut t = FastTier::new();
-    let err = t.run_cell(&format!("{dot}let x = vec![1.0; 5];\nlet y = vec![2.0; 3];\nf(&x, &y)\n"), &JitOptions::default(), &Capture::default()).unwrap_err();
+    let err = t
+        .run_cell(
+            &format!("{dot}let x = vec![1.0; 5];\nlet y = vec![2.0; 3];\nf(&x, &y)\n"),
+            &JitOptions::default(),
+            &Capture::default(),
+        )
+        .unwrap_err();
     let msg = format!("{err:?}");
-    assert!(msg.contains("index out of bounds: the len is 3 but the index is 3"), "{msg}");
+    assert!(
+        msg.contains("index out of bounds: the len is 3 but the index is 3"),
+        "{msg}"
+    );
 }

@@ -47,11 +47,19 @@ pub struct RunArgs {
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.notebook)
         .with_context(|| format!("reading {}", args.notebook.display()))?;
-    let mut nb = Notebook::parse(&text).with_context(|| format!("reading {}", args.notebook.display()))?;
-    let out_path = args.output.clone().unwrap_or_else(|| default_output(&args.notebook));
+    let mut nb =
+        Notebook::parse(&text).with_context(|| format!("reading {}", args.notebook.display()))?;
+    let out_path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.notebook));
 
     let tier = args.tier;
-    let start = if only_jit_cells(&mut nb) { Start::OnFirstUse } else { Start::Eager };
+    let start = if only_jit_cells(&mut nb) {
+        Start::OnFirstUse
+    } else {
+        Start::Eager
+    };
     let executor = Executor::start(move || rustc_tier(tier, start));
     let outputs = Arc::new(Mutex::new(Outputs::default()));
     let mut count = 0usize;
@@ -74,7 +82,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         count += 1;
         outputs.lock().unwrap().start_cell(index);
 
-        let sink = RunSink { outputs: outputs.clone(), cell: index };
+        let sink = RunSink {
+            outputs: outputs.clone(),
+            cell: index,
+        };
         let code = source.clone();
         let done = executor.start_job(move |s| s.execute(&code, &sink));
         let result = match args.timeout {
@@ -92,7 +103,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         let result = match result {
             None => {
                 let why = match args.timeout {
-                    Some(secs) => format!("cell {} timed out after {secs} s and was interrupted", index + 1),
+                    Some(secs) => format!(
+                        "cell {} timed out after {secs} s and was interrupted",
+                        index + 1
+                    ),
                     None => format!("cell {} stopped: the executor thread is gone", index + 1),
                 };
                 failure = Some(report(index, &source, &why));
@@ -100,7 +114,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 break;
             }
             Some(Ok(r)) => r,
-            Some(Err(JobPanicked(why))) => Err(CellError::new("InternalError", format!("the session panicked: {why}"))),
+            Some(Err(JobPanicked(why))) => Err(CellError::new(
+                "InternalError",
+                format!("the session panicked: {why}"),
+            )),
         };
         {
             let mut outs = outputs.lock().unwrap();
@@ -130,19 +147,27 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     for (index, outs) in updates {
         nb.cells_mut()[index]["outputs"] = Value::Array(outs);
     }
-    nb.set_language_info(serde_json::to_value(crate::wire::kernel_info::language_info())?);
+    nb.set_language_info(serde_json::to_value(
+        crate::wire::kernel_info::language_info(),
+    )?);
     write(&nb, &out_path)?;
     match failure {
         Some(msg) => {
             eprintln!("{msg}");
             if out_path != Path::new("-") {
-                eprintln!("accel run: notebook with the outputs so far written to {}", out_path.display());
+                eprintln!(
+                    "accel run: notebook with the outputs so far written to {}",
+                    out_path.display()
+                );
             }
             Ok(ExitCode::FAILURE)
         }
         None => {
             if out_path != Path::new("-") {
-                eprintln!("accel run: executed {count} cells; wrote {}", out_path.display());
+                eprintln!(
+                    "accel run: executed {count} cells; wrote {}",
+                    out_path.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -167,7 +192,10 @@ fn report(index: usize, source: &str, why: &str) -> String {
 }
 
 fn default_output(nb: &Path) -> PathBuf {
-    let stem = nb.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "notebook".into());
+    let stem = nb
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "notebook".into());
     nb.with_file_name(format!("{stem}.nbconvert.ipynb"))
 }
 
@@ -186,11 +214,17 @@ fn write(nb: &Notebook, path: &Path) -> anyhow::Result<()> {
 /// nor spends CPU on it beside the fast tier's work. Any other notebook starts evcxr at once,
 /// so its first Rust cell waits only for what is left of the start.
 fn only_jit_cells(nb: &mut Notebook) -> bool {
-    nb.cells_mut().iter().filter(|c| c.get("cell_type").and_then(Value::as_str) == Some("code")).all(|c| {
-        let source = joined(c.get("source").unwrap_or(&Value::Null));
-        let source = source.trim_start();
-        source.is_empty() || source.strip_prefix("%%jit").is_some_and(|rest| rest.starts_with(char::is_whitespace) || rest.is_empty())
-    })
+    nb.cells_mut()
+        .iter()
+        .filter(|c| c.get("cell_type").and_then(Value::as_str) == Some("code"))
+        .all(|c| {
+            let source = joined(c.get("source").unwrap_or(&Value::Null));
+            let source = source.trim_start();
+            source.is_empty()
+                || source
+                    .strip_prefix("%%jit")
+                    .is_some_and(|rest| rest.starts_with(char::is_whitespace) || rest.is_empty())
+        })
 }
 
 #[cfg(test)]
@@ -208,7 +242,11 @@ mod tests {
 
     #[test]
     fn only_jit_cells_decides_when_evcxr_starts() {
-        assert!(only_jit_cells(&mut nb(&["%%jit\nlet a = 1;", "  \n", "\n%%jit --fastmath\n1"])));
+        assert!(only_jit_cells(&mut nb(&[
+            "%%jit\nlet a = 1;",
+            "  \n",
+            "\n%%jit --fastmath\n1"
+        ])));
         assert!(only_jit_cells(&mut nb(&[])));
         assert!(!only_jit_cells(&mut nb(&["%%jit\n1", "1 + 1"])));
         assert!(!only_jit_cells(&mut nb(&["%%jitter\n1"])));

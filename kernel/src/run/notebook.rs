@@ -57,14 +57,22 @@ pub fn joined(v: &Value) -> String {
 
 /// nbformat.v4.rwbase.split_lines.
 fn split_lines(nb: &mut Value) {
-    let Some(cells) = nb.get_mut("cells").and_then(Value::as_array_mut) else { return };
+    let Some(cells) = nb.get_mut("cells").and_then(Value::as_array_mut) else {
+        return;
+    };
     for cell in cells {
         if let Some(src) = cell.get_mut("source") {
             split_string(src);
         }
-        let kind = cell.get("cell_type").and_then(Value::as_str).unwrap_or("").to_string();
+        let kind = cell
+            .get("cell_type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if kind == "code" {
-            let Some(outputs) = cell.get_mut("outputs").and_then(Value::as_array_mut) else { continue };
+            let Some(outputs) = cell.get_mut("outputs").and_then(Value::as_array_mut) else {
+                continue;
+            };
             for out in outputs {
                 match out.get("output_type").and_then(Value::as_str) {
                     Some("execute_result" | "display_data") => {
@@ -80,7 +88,8 @@ fn split_lines(nb: &mut Value) {
                     _ => {}
                 }
             }
-        } else if let Some(attachments) = cell.get_mut("attachments").and_then(Value::as_object_mut) {
+        } else if let Some(attachments) = cell.get_mut("attachments").and_then(Value::as_object_mut)
+        {
             for bundle in attachments.values_mut() {
                 split_bundle(bundle);
             }
@@ -89,9 +98,12 @@ fn split_lines(nb: &mut Value) {
 }
 
 fn split_bundle(bundle: &mut Value) {
-    let Some(map) = bundle.as_object_mut() else { return };
+    let Some(map) = bundle.as_object_mut() else {
+        return;
+    };
     for (mime, value) in map.iter_mut() {
-        if mime.starts_with("text/") || mime == "application/javascript" || mime == "image/svg+xml" {
+        if mime.starts_with("text/") || mime == "application/javascript" || mime == "image/svg+xml"
+        {
             split_string(value);
         }
     }
@@ -99,7 +111,12 @@ fn split_bundle(bundle: &mut Value) {
 
 fn split_string(v: &mut Value) {
     if let Value::String(s) = v {
-        *v = Value::Array(splitlines_keepends(s).into_iter().map(Value::String).collect());
+        *v = Value::Array(
+            splitlines_keepends(s)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        );
     }
 }
 
@@ -117,7 +134,8 @@ pub fn splitlines_keepends(s: &str) -> Vec<String> {
                 }
                 true
             }
-            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}' => true,
+            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}'
+            | '\u{2029}' => true,
             _ => false,
         };
         if is_break {
@@ -150,8 +168,14 @@ mod tests {
         )
         .unwrap();
         let text = nb.to_nbformat_string();
-        assert!(text.starts_with("{\n \"cells\": [\n  {\n   \"cell_type\": \"code\""), "{text}");
-        assert!(text.contains("\"source\": [\n    \"a\\n\",\n    \"b\"\n   ]"), "{text}");
+        assert!(
+            text.starts_with("{\n \"cells\": [\n  {\n   \"cell_type\": \"code\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"source\": [\n    \"a\\n\",\n    \"b\"\n   ]"),
+            "{text}"
+        );
         assert!(text.ends_with("}\n"));
     }
 }

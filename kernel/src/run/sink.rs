@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use accel_magics::{progress_bundle, MimeBundle, Progress, Sink, StreamName};
-use std::io::Write;
 use serde_json::{json, Value};
+use std::io::Write;
 
 #[derive(Default)]
 pub struct Outputs {
@@ -41,7 +41,13 @@ impl Outputs {
         outs.push(json!({"output_type": "stream", "name": name.as_str(), "text": text}));
     }
 
-    pub fn display(&mut self, cell: usize, data: MimeBundle, display_id: Option<&str>, update: bool) {
+    pub fn display(
+        &mut self,
+        cell: usize,
+        data: MimeBundle,
+        display_id: Option<&str>,
+        update: bool,
+    ) {
         if let Some(id) = display_id {
             // Every output already showing this id takes the new data (nbclient's _update_display_id).
             for &(c, i) in self.displays.get(id).map(Vec::as_slice).unwrap_or(&[]) {
@@ -56,7 +62,10 @@ impl Outputs {
         }
         let outs = self.cells.entry(cell).or_default();
         if let Some(id) = display_id {
-            self.displays.entry(id.to_string()).or_default().push((cell, outs.len()));
+            self.displays
+                .entry(id.to_string())
+                .or_default()
+                .push((cell, outs.len()));
         }
         outs.push(json!({"output_type": "display_data", "data": data, "metadata": {}}));
     }
@@ -83,7 +92,10 @@ impl Sink for RunSink {
     }
 
     fn display(&self, data: MimeBundle, display_id: Option<&str>, update: bool) {
-        self.outputs.lock().unwrap().display(self.cell, data, display_id, update);
+        self.outputs
+            .lock()
+            .unwrap()
+            .display(self.cell, data, display_id, update);
     }
 
     /// The notebook keeps the bar's last state (one display, updated); the terminal gets the

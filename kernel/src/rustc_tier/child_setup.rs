@@ -39,7 +39,11 @@ pub(super) enum Marker {
     /// The last panic escaped the user's code: the cell failed.
     Uncaught,
     /// A progress report of the `accel` prelude (fraction 0..=1, seconds, last report).
-    Progress { fraction: f64, elapsed: f64, finished: bool },
+    Progress {
+        fraction: f64,
+        elapsed: f64,
+        finished: bool,
+    },
 }
 
 /// Decodes a line from the child's stdout; `None` for ordinary user output.
@@ -47,18 +51,36 @@ pub(super) fn parse_marker(line: &str) -> Option<Marker> {
     let rest = line.strip_prefix(MARK)?;
     let (kind, payload) = rest.split_once(' ').unwrap_or((rest, ""));
     Some(match kind {
-        "e" => Marker::Stderr { text: unescape(payload), newline: true },
-        "p" => Marker::Stderr { text: unescape(payload), newline: false },
+        "e" => Marker::Stderr {
+            text: unescape(payload),
+            newline: true,
+        },
+        "p" => Marker::Stderr {
+            text: unescape(payload),
+            newline: false,
+        },
         "panic" => {
             let (location, message) = payload.split_once('\t').unwrap_or(("", payload));
-            Marker::Panic { message: unescape(message), location: unescape(location) }
+            Marker::Panic {
+                message: unescape(message),
+                location: unescape(location),
+            }
         }
         "uncaught" => Marker::Uncaught,
         "progress" => {
             let mut parts = payload.split(' ');
-            let mut number = || parts.next().and_then(|p| p.parse::<f64>().ok()).filter(|x| x.is_finite());
+            let mut number = || {
+                parts
+                    .next()
+                    .and_then(|p| p.parse::<f64>().ok())
+                    .filter(|x| x.is_finite())
+            };
             let (fraction, elapsed, finished) = (number()?, number()?, number()?);
-            Marker::Progress { fraction: fraction.clamp(0.0, 1.0), elapsed: elapsed.max(0.0), finished: finished != 0.0 }
+            Marker::Progress {
+                fraction: fraction.clamp(0.0, 1.0),
+                elapsed: elapsed.max(0.0),
+                finished: finished != 0.0,
+            }
         }
         _ => return None,
     })
@@ -265,24 +287,41 @@ mod tests {
     fn markers_round_trip_escapes() {
         assert_eq!(
             parse_marker("\u{1}ACCEL e a\\\\b\\nc\\_d"),
-            Some(Marker::Stderr { text: "a\\b\nc_d".into(), newline: true })
+            Some(Marker::Stderr {
+                text: "a\\b\nc_d".into(),
+                newline: true
+            })
         );
         assert_eq!(
             parse_marker("\u{1}ACCEL p 50%"),
-            Some(Marker::Stderr { text: "50%".into(), newline: false })
+            Some(Marker::Stderr {
+                text: "50%".into(),
+                newline: false
+            })
         );
         assert_eq!(
             parse_marker("\u{1}ACCEL panic src/lib.rs:3:5\tboom\\tx\\nline2"),
-            Some(Marker::Panic { message: "boom\tx\nline2".into(), location: "src/lib.rs:3:5".into() })
+            Some(Marker::Panic {
+                message: "boom\tx\nline2".into(),
+                location: "src/lib.rs:3:5".into()
+            })
         );
         assert_eq!(parse_marker("\u{1}ACCEL uncaught"), Some(Marker::Uncaught));
         assert_eq!(
             parse_marker("\u{1}ACCEL progress 0.3300 1.250 0"),
-            Some(Marker::Progress { fraction: 0.33, elapsed: 1.25, finished: false })
+            Some(Marker::Progress {
+                fraction: 0.33,
+                elapsed: 1.25,
+                finished: false
+            })
         );
         assert_eq!(
             parse_marker("\u{1}ACCEL progress 1.0000 2.000 1"),
-            Some(Marker::Progress { fraction: 1.0, elapsed: 2.0, finished: true })
+            Some(Marker::Progress {
+                fraction: 1.0,
+                elapsed: 2.0,
+                finished: true
+            })
         );
         assert_eq!(parse_marker("\u{1}ACCEL progress x 1 0"), None);
         assert_eq!(parse_marker("\u{1}ACCEL progress 0.5 1"), None);

@@ -12,18 +12,26 @@ use super::{lockfile, prelude_dep};
 use crossbeam_channel::{Receiver, Sender};
 use evcxr::{CommandContext, EvalCallbacks, EvalContext, EvalContextOutputs, EvalOutputs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Builds the command evcxr runs as its child (None: `current_exe`, i.e. `accel` itself).
 pub(super) type ChildCommand = Arc<dyn Fn() -> Command + Send + Sync>;
 
 pub(super) enum Job {
-    Eval { code: String, cancelled: Arc<AtomicBool>, events: Sender<Event> },
-    Complete { code: String, pos: usize, reply: Sender<Option<evcxr::Completions>> },
+    Eval {
+        code: String,
+        cancelled: Arc<AtomicBool>,
+        events: Sender<Event>,
+    },
+    Complete {
+        code: String,
+        pos: usize,
+        reply: Sender<Option<evcxr::Completions>>,
+    },
 }
 
 pub(super) enum Event {
@@ -36,7 +44,11 @@ pub(super) enum Event {
     /// A line from the kernel itself about the cell (shown on the cell's stderr stream).
     Note(String),
     /// User code asked for a line of input.
-    Input { prompt: String, password: bool, reply: Sender<String> },
+    Input {
+        prompt: String,
+        password: bool,
+        reply: Sender<String>,
+    },
     Done(Result<EvalOutputs, evcxr::Error>),
     /// evcxr could not be started (no cargo/rustc, ...).
     Unavailable(String),
@@ -185,7 +197,11 @@ impl Engine {
         }
         *shared.child.lock().unwrap_or_else(|e| e.into_inner()) = Some(ctx.process_handle());
         let forward = spawn_forwarder(outputs);
-        let mut engine = Engine { ctx, forward, setup_pid: None };
+        let mut engine = Engine {
+            ctx,
+            forward,
+            setup_pid: None,
+        };
         engine.ensure_setup();
         Ok(engine)
     }
@@ -238,27 +254,45 @@ impl Engine {
         self.add_accel(&dir)?;
         // No duration in the cell: saved notebook outputs stay the same run to run (the server
         // log has it).
-        eprintln!("accel: the accel crate is ready ({:.1} s)", started.elapsed().as_secs_f64());
-        let _ = self.forward.send(Forward::Then(Event::Note("accel: the accel crate is ready.".to_owned())));
+        eprintln!(
+            "accel: the accel crate is ready ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+        let _ = self.forward.send(Forward::Then(Event::Note(
+            "accel: the accel crate is ready.".to_owned(),
+        )));
         Ok(())
     }
 
     /// `:dep accel = { path = … }`, with its dependencies pinned to the workspace's lock.
     fn add_accel(&mut self, dir: &Path) -> Result<(), evcxr::Error> {
         eprintln!("accel: adding the accel crate from {}", dir.display());
-        if let (Some(crate_dir), Some(lock)) = (self.crate_dir(), prelude_dep::workspace_lock(dir)) {
+        if let (Some(crate_dir), Some(lock)) = (self.crate_dir(), prelude_dep::workspace_lock(dir))
+        {
             if let Err(error) = lockfile::pin(&crate_dir, &lock) {
-                eprintln!("accel: accel's dependencies not pinned to {}: {error}", lock.display());
+                eprintln!(
+                    "accel: accel's dependencies not pinned to {}: {error}",
+                    lock.display()
+                );
             }
         }
-        self.ctx.execute(&prelude_dep::dep_command(dir)).map_err(|error| {
-            // Errors of the prelude's own build: not spans in the user's cell.
-            let why = match error {
-                evcxr::Error::CompilationErrors(errors) => errors.iter().map(|e| e.rendered()).collect::<Vec<_>>().join("\n"),
-                other => other.to_string(),
-            };
-            evcxr::Error::Message(format!("adding the accel crate ({}) failed: {why}", dir.display()))
-        })?;
+        self.ctx
+            .execute(&prelude_dep::dep_command(dir))
+            .map_err(|error| {
+                // Errors of the prelude's own build: not spans in the user's cell.
+                let why = match error {
+                    evcxr::Error::CompilationErrors(errors) => errors
+                        .iter()
+                        .map(|e| e.rendered())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    other => other.to_string(),
+                };
+                evcxr::Error::Message(format!(
+                    "adding the accel crate ({}) failed: {why}",
+                    dir.display()
+                ))
+            })?;
         Ok(())
     }
 
@@ -292,7 +326,9 @@ impl Engine {
                 }
                 PreloadStage::WarmUpCell => {
                     // Output of the warm-up cell is dropped (the forwarder has no target now).
-                    self.ctx.execute(prelude_dep::WARM_UP_CELL).map_err(|e| format!("warm-up cell: {e}"))?;
+                    self.ctx
+                        .execute(prelude_dep::WARM_UP_CELL)
+                        .map_err(|e| format!("warm-up cell: {e}"))?;
                     Ok(("warm-up cell ran", Some(PreloadStage::Completion)))
                 }
                 PreloadStage::Completion => {
@@ -316,14 +352,21 @@ impl Engine {
     }
 
     fn restart_if_dead(&mut self) {
-        let dead = matches!(self.ctx.process_handle().lock().map(|mut c| c.try_wait()), Ok(Ok(Some(_))));
+        let dead = matches!(
+            self.ctx.process_handle().lock().map(|mut c| c.try_wait()),
+            Ok(Ok(Some(_)))
+        );
         if dead {
             let _ = self.ctx.execute(":restart");
         }
     }
 
     fn update_vars(&self, shared: &Shared) {
-        let vars = self.ctx.variables_and_types().map(|(n, t)| (n.to_owned(), t.to_owned())).collect();
+        let vars = self
+            .ctx
+            .variables_and_types()
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect();
         *shared.vars.lock().unwrap_or_else(|e| e.into_inner()) = vars;
     }
 }
@@ -357,7 +400,12 @@ fn cache_size_mb() -> u64 {
 
 /// `preload`: add the accel crate when the worker is first idle (`prelude_dep`, "Preloading").
 /// `on_first_use`: start evcxr only when the first job arrives.
-pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>, preload: bool, on_first_use: bool) -> Sender<Job> {
+pub(super) fn spawn_worker(
+    command: Option<ChildCommand>,
+    shared: Arc<Shared>,
+    preload: bool,
+    on_first_use: bool,
+) -> Sender<Job> {
     let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
     std::thread::Builder::new()
         .name("accel-rustc-tier".to_owned())
@@ -366,7 +414,13 @@ pub(super) fn spawn_worker(command: Option<ChildCommand>, shared: Arc<Shared>, p
     jobs_tx
 }
 
-fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job>, preload: bool, on_first_use: bool) {
+fn worker(
+    command: Option<ChildCommand>,
+    shared: Arc<Shared>,
+    jobs: Receiver<Job>,
+    preload: bool,
+    on_first_use: bool,
+) {
     let start = |shared: &Shared| -> Result<Engine, String> {
         let started = catch_unwind(AssertUnwindSafe(|| Engine::start(command.as_ref(), shared)))
             .unwrap_or_else(|_| Err("evcxr panicked while starting".to_owned()));
@@ -397,7 +451,8 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
                     preload = None;
                     if let Ok(eng) = &mut engine {
                         shared.preloading.store(true, Ordering::SeqCst);
-                        preload = catch_unwind(AssertUnwindSafe(|| eng.preload_stage(stage))).unwrap_or(None);
+                        preload = catch_unwind(AssertUnwindSafe(|| eng.preload_stage(stage)))
+                            .unwrap_or(None);
                         eng.ensure_setup();
                         shared.preloading.store(false, Ordering::SeqCst);
                     }
@@ -411,11 +466,17 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
         match job {
             Job::Complete { code, pos, reply } => {
                 let found = engine.as_mut().ok().and_then(|e| {
-                    catch_unwind(AssertUnwindSafe(|| e.ctx.completions(&code, pos))).ok()?.ok()
+                    catch_unwind(AssertUnwindSafe(|| e.ctx.completions(&code, pos)))
+                        .ok()?
+                        .ok()
                 });
                 let _ = reply.send(found);
             }
-            Job::Eval { code, cancelled, events } => {
+            Job::Eval {
+                code,
+                cancelled,
+                events,
+            } => {
                 if engine.is_err() {
                     // Retry: the failure may have been transient (e.g. network for config deps).
                     engine = start(&shared);
@@ -473,7 +534,8 @@ fn worker(command: Option<ChildCommand>, shared: Arc<Shared>, jobs: Receiver<Job
                         let _ = events.send(Event::Done(Err(evcxr::Error::SubprocessTerminated(
                             "evcxr failed internally; the rustc tier was recreated".to_owned(),
                         ))));
-                        engine = start(&shared).map_err(|e| e + " (after an internal evcxr failure)");
+                        engine =
+                            start(&shared).map_err(|e| e + " (after an internal evcxr failure)");
                     }
                 }
             }

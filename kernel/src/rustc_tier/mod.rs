@@ -17,9 +17,9 @@ mod engine;
 mod lockfile;
 mod prelude_dep;
 mod render;
-pub mod workdir;
 #[cfg(test)]
 mod tests;
+pub mod workdir;
 
 use accel_magics::{new_display_id, CellError, MimeBundle, Progress, RustcTier, Sink, StreamName};
 use child_setup::{parse_marker, Marker};
@@ -67,7 +67,11 @@ impl EvcxrTier {
     fn start(command: Option<ChildCommand>, preload: bool, on_first_use: bool) -> Self {
         let shared = Arc::new(Shared::new());
         let jobs = engine::spawn_worker(command.clone(), shared.clone(), preload, on_first_use);
-        EvcxrTier { jobs, shared, command }
+        EvcxrTier {
+            jobs,
+            shared,
+            command,
+        }
     }
 
     /// Whether evcxr has finished starting (cells before that wait for it).
@@ -78,7 +82,8 @@ impl EvcxrTier {
     fn submit(&mut self, job: Job) {
         if let Err(crossbeam_channel::SendError(job)) = self.jobs.send(job) {
             // The worker thread is gone (it never should be): start a new one.
-            self.jobs = engine::spawn_worker(self.command.clone(), self.shared.clone(), false, false);
+            self.jobs =
+                engine::spawn_worker(self.command.clone(), self.shared.clone(), false, false);
             let _ = self.jobs.send(job);
         }
     }
@@ -86,7 +91,11 @@ impl EvcxrTier {
     fn run(&mut self, code: &str, sink: &dyn Sink) -> Result<Option<MimeBundle>, CellError> {
         let (events_tx, events) = crossbeam_channel::unbounded();
         let cancelled = Arc::new(AtomicBool::new(false));
-        self.submit(Job::Eval { code: code.to_owned(), cancelled: cancelled.clone(), events: events_tx });
+        self.submit(Job::Eval {
+            code: code.to_owned(),
+            cancelled: cancelled.clone(),
+            events: events_tx,
+        });
         let interrupts = self.shared.interrupt_rx.clone();
         let mut out = Output::new(sink);
         let mut begun = false;
@@ -122,7 +131,10 @@ impl EvcxrTier {
                 if !begun {
                     // Still starting evcxr or waiting for an earlier job: nothing ran yet.
                     cancelled.store(true, Ordering::SeqCst);
-                    return Err(CellError::new("KeyboardInterrupt", "interrupted before the cell started running"));
+                    return Err(CellError::new(
+                        "KeyboardInterrupt",
+                        "interrupted before the cell started running",
+                    ));
                 }
                 if give_up_at.is_none() {
                     self.shared.kill_child();
@@ -139,7 +151,11 @@ impl EvcxrTier {
                 Ok(Event::Note(text)) => out.note(&text),
                 Ok(Event::Stdout(line)) => out.line(line, true),
                 Ok(Event::Stderr(line)) => out.line(line, false),
-                Ok(Event::Input { prompt, password, reply }) => {
+                Ok(Event::Input {
+                    prompt,
+                    password,
+                    reply,
+                }) => {
                     out.flush();
                     let _ = reply.send(sink.input(&prompt, password).unwrap_or_default());
                 }
@@ -153,9 +169,17 @@ impl EvcxrTier {
                     return out.finish(result, code);
                 }
                 Ok(Event::Unavailable(why)) => {
-                    return Err(CellError::new("RustcTierUnavailable", format!("evcxr could not start: {why}")))
+                    return Err(CellError::new(
+                        "RustcTierUnavailable",
+                        format!("evcxr could not start: {why}"),
+                    ))
                 }
-                Err(_) => return Err(CellError::new("RustcTierUnavailable", "the rustc tier's worker stopped")),
+                Err(_) => {
+                    return Err(CellError::new(
+                        "RustcTierUnavailable",
+                        "the rustc tier's worker stopped",
+                    ))
+                }
             }
             // Lines already waiting go out as one piece; otherwise send what we have now.
             if events.is_empty() || out.pending_len() >= STREAM_CHUNK {
@@ -182,7 +206,12 @@ impl RustcTier for EvcxrTier {
     }
 
     fn variables(&self) -> Vec<(String, String)> {
-        let mut vars = self.shared.vars.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut vars = self
+            .shared
+            .vars
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         vars.sort();
         vars
     }
@@ -196,7 +225,11 @@ impl RustcTier for EvcxrTier {
             pos -= 1;
         }
         let (reply, answer) = crossbeam_channel::bounded(1);
-        self.submit(Job::Complete { code: code.to_owned(), pos, reply });
+        self.submit(Job::Complete {
+            code: code.to_owned(),
+            pos,
+            reply,
+        });
         let found = answer.recv_timeout(Duration::from_secs(10)).ok()??;
         let matches = found.completions.into_iter().map(|c| c.code).collect();
         Some((found.start_offset, found.end_offset, matches))
@@ -267,12 +300,20 @@ impl<'a> Output<'a> {
                 self.panic_shown = false;
             }
             Some(Marker::Uncaught) => self.uncaught = true,
-            Some(Marker::Progress { fraction, elapsed, finished }) => {
+            Some(Marker::Progress {
+                fraction,
+                elapsed,
+                finished,
+            }) => {
                 // Text printed before the bar appears before it.
                 self.flush();
                 let first = self.progress_id.is_none();
                 let id = self.progress_id.get_or_insert_with(new_display_id).clone();
-                let progress = Progress { fraction, elapsed: Duration::from_secs_f64(elapsed), finished };
+                let progress = Progress {
+                    fraction,
+                    elapsed: Duration::from_secs_f64(elapsed),
+                    finished,
+                };
                 self.sink.progress(&id, first, &progress);
                 if finished {
                     self.progress_id = None;
@@ -324,7 +365,9 @@ impl<'a> Output<'a> {
         match result {
             Ok(_) if self.uncaught => {
                 let message = self.last_panic.map(|(m, _)| m);
-                Err(render::panic(message.as_deref().unwrap_or("(panic message unavailable)")))
+                Err(render::panic(
+                    message.as_deref().unwrap_or("(panic message unavailable)"),
+                ))
             }
             Ok(outputs) => {
                 if let Some(took) = outputs.timing {
@@ -334,7 +377,9 @@ impl<'a> Output<'a> {
                     data.insert("text/plain".into(), Value::String(format!("Took {ms}ms")));
                     data.insert(
                         "text/html".into(),
-                        Value::String(format!("<span style=\"color: rgba(0,0,0,0.4);\">Took {ms}ms</span>")),
+                        Value::String(format!(
+                            "<span style=\"color: rgba(0,0,0,0.4);\">Took {ms}ms</span>"
+                        )),
                     );
                     self.sink.display(data, None, false);
                 }
@@ -349,7 +394,9 @@ impl<'a> Output<'a> {
                 }
                 Ok(bundle)
             }
-            Err(evcxr::Error::CompilationErrors(errors)) => Err(render::compilation_errors(&errors, code)),
+            Err(evcxr::Error::CompilationErrors(errors)) => {
+                Err(render::compilation_errors(&errors, code))
+            }
             Err(evcxr::Error::SubprocessTerminated(why)) => Err(render::restarted(&why, false)),
             Err(other) => Err(render::message(&other.to_string())),
         }

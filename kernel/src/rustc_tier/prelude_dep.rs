@@ -91,7 +91,8 @@ pub fn adds_own_dep(code: &str) -> bool {
         let rest = l.trim_start().strip_prefix(":dep").unwrap_or("");
         rest.starts_with(char::is_whitespace) && {
             let name = rest.trim_start();
-            name.strip_prefix("accel").is_some_and(|after| after.is_empty() || after.starts_with([' ', '=']))
+            name.strip_prefix("accel")
+                .is_some_and(|after| after.is_empty() || after.starts_with([' ', '=']))
         }
     })
 }
@@ -105,7 +106,13 @@ pub fn listed(show_deps: &str) -> bool {
 pub fn prelude_dir() -> Result<PathBuf, String> {
     let (dir, source) = match std::env::var_os(PRELUDE_DIR_ENV) {
         Some(dir) => (PathBuf::from(dir), PRELUDE_DIR_ENV),
-        None => (Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("runtime").join("prelude"), "the build"),
+        None => (
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("runtime")
+                .join("prelude"),
+            "the build",
+        ),
     };
     let missing = |why: String| {
         format!(
@@ -115,26 +122,42 @@ pub fn prelude_dir() -> Result<PathBuf, String> {
         )
     };
     let dir = dir.canonicalize().map_err(|e| missing(e.to_string()))?;
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| missing(format!("Cargo.toml: {e}")))?;
-    if !manifest.lines().any(|l| l.replace(' ', "") == "name=\"accel\"") {
-        return Err(missing("its Cargo.toml is not the package `accel`".to_owned()));
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .map_err(|e| missing(format!("Cargo.toml: {e}")))?;
+    if !manifest
+        .lines()
+        .any(|l| l.replace(' ', "") == "name=\"accel\"")
+    {
+        return Err(missing(
+            "its Cargo.toml is not the package `accel`".to_owned(),
+        ));
     }
     Ok(dir)
 }
 
 /// The evcxr command that adds the prelude.
 pub fn dep_command(dir: &Path) -> String {
-    let path = dir.display().to_string().replace('\\', "\\\\").replace('"', "\\\"");
+    let path = dir
+        .display()
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     format!(":dep accel = {{ path = \"{path}\" }}")
 }
 
 /// Deletes evcxr cache entries compiled from an older version of the prelude's sources, and
 /// records the current version (a hash of its sources and manifests) in `~/.cache/accel/`.
 pub fn forget_stale_builds(dir: &Path) {
-    let (Some(root), Some(evcxr_cache)) = (super::workdir::cache_root(), dirs::cache_dir().map(|d| d.join("evcxr"))) else {
+    let (Some(root), Some(evcxr_cache)) = (
+        super::workdir::cache_root(),
+        dirs::cache_dir().map(|d| d.join("evcxr")),
+    ) else {
         return;
     };
-    let stamp = root.join(format!("prelude-{:016x}.stamp", hash_of(&dir.display().to_string())));
+    let stamp = root.join(format!(
+        "prelude-{:016x}.stamp",
+        hash_of(&dir.display().to_string())
+    ));
     let version = format!("{:016x}", sources_hash(dir));
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(version.as_str()) {
         return;
@@ -143,7 +166,9 @@ pub fn forget_stale_builds(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(&evcxr_cache) {
         for entry in entries.flatten() {
             // `meta` holds rustc's arguments, one a line.
-            let Ok(meta) = std::fs::read_to_string(entry.path().join("meta")) else { continue };
+            let Ok(meta) = std::fs::read_to_string(entry.path().join("meta")) else {
+                continue;
+            };
             if meta.contains("--crate-name\naccel\n") && meta.lines().any(|l| l == source_arg) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
@@ -156,12 +181,17 @@ pub fn forget_stale_builds(dir: &Path) {
 /// Whether evcxr's build cache holds a build of the prelude's current sources (call after
 /// `forget_stale_builds`, which removes builds of older sources).
 pub fn cached(dir: &Path) -> bool {
-    let Some(evcxr_cache) = dirs::cache_dir().map(|d| d.join("evcxr")) else { return false };
+    let Some(evcxr_cache) = dirs::cache_dir().map(|d| d.join("evcxr")) else {
+        return false;
+    };
     let source_arg = dir.join("src").join("lib.rs").display().to_string();
-    let Ok(entries) = std::fs::read_dir(&evcxr_cache) else { return false };
+    let Ok(entries) = std::fs::read_dir(&evcxr_cache) else {
+        return false;
+    };
     entries.flatten().any(|entry| {
-        std::fs::read_to_string(entry.path().join("meta"))
-            .is_ok_and(|meta| meta.contains("--crate-name\naccel\n") && meta.lines().any(|l| l == source_arg))
+        std::fs::read_to_string(entry.path().join("meta")).is_ok_and(|meta| {
+            meta.contains("--crate-name\naccel\n") && meta.lines().any(|l| l == source_arg)
+        })
     })
 }
 
@@ -185,7 +215,9 @@ fn sources_hash(dir: &Path) -> u64 {
     let mut files = vec![dir.join("Cargo.toml"), dir.join("../../Cargo.toml")];
     let mut stack = vec![dir.join("src")];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -240,7 +272,9 @@ mod tests {
 
     #[test]
     fn own_dep_lines() {
-        assert!(adds_own_dep(":dep accel = { path = \"/x\" }\nuse accel::prelude::*;"));
+        assert!(adds_own_dep(
+            ":dep accel = { path = \"/x\" }\nuse accel::prelude::*;"
+        ));
         assert!(adds_own_dep(" :dep accel"));
         assert!(!adds_own_dep(":dep accelerate = \"1\""));
         assert!(!adds_own_dep(":dep ndarray = \"0.17\""));
@@ -253,6 +287,9 @@ mod tests {
         let dir = prelude_dir().expect("the prelude next to the kernel crate");
         assert!(dir.join("src/lib.rs").exists());
         assert!(workspace_lock(&dir).is_some_and(|l| l.ends_with("Cargo.lock")));
-        assert_eq!(dep_command(Path::new("/a \"b\"")), ":dep accel = { path = \"/a \\\"b\\\"\" }");
+        assert_eq!(
+            dep_command(Path::new("/a \"b\"")),
+            ":dep accel = { path = \"/a \\\"b\\\"\" }"
+        );
     }
 }

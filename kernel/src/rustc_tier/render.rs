@@ -60,11 +60,19 @@ fn render_one(error: &CompilationError, lines: &[&str]) -> (Vec<String>, String)
         None => format!("{BOLD_RED}{level}{RESET}{BOLD}: {message}{RESET}"),
     };
     let mut out = vec![header];
-    let primary = error.primary_spanned_message().and_then(|m| m.span.map(|s| (m, s)));
+    let primary = error
+        .primary_spanned_message()
+        .and_then(|m| m.span.map(|s| (m, s)));
     let summary = match &primary {
         Some((_, span)) => {
-            out.push(format!("{BLUE} --> {RESET}cell:{}:{}", span.start_line, span.start_column));
-            format!("{message} (line {}, column {})", span.start_line, span.start_column)
+            out.push(format!(
+                "{BLUE} --> {RESET}cell:{}:{}",
+                span.start_line, span.start_column
+            ));
+            format!(
+                "{message} (line {}, column {})",
+                span.start_line, span.start_column
+            )
         }
         None => message.clone(),
     };
@@ -84,19 +92,34 @@ fn render_one(error: &CompilationError, lines: &[&str]) -> (Vec<String>, String)
             }
             continue;
         };
-        let Some(source) = lines.get(span.start_line.wrapping_sub(1)) else { continue };
+        let Some(source) = lines.get(span.start_line.wrapping_sub(1)) else {
+            continue;
+        };
         if !shown_gutter {
             out.push(format!("{BLUE}{gutter} |{RESET}"));
             shown_gutter = true;
         }
-        out.push(format!("{BLUE}{:>width$} |{RESET} {source}", span.start_line));
+        out.push(format!(
+            "{BLUE}{:>width$} |{RESET} {source}",
+            span.start_line
+        ));
         let chars = source.chars().count();
         let start = span.start_column.max(1);
-        let end = if span.end_line == span.start_line { span.end_column } else { chars + 1 };
+        let end = if span.end_line == span.start_line {
+            span.end_column
+        } else {
+            chars + 1
+        };
         let carets = "^".repeat(end.saturating_sub(start).max(1));
         let pad = " ".repeat(start - 1);
-        let label = if spanned.label.is_empty() { String::new() } else { format!(" {}", spanned.label) };
-        out.push(format!("{BLUE}{gutter} |{RESET} {pad}{RED}{carets}{label}{RESET}"));
+        let label = if spanned.label.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", spanned.label)
+        };
+        out.push(format!(
+            "{BLUE}{gutter} |{RESET} {pad}{RED}{carets}{label}{RESET}"
+        ));
     }
     for help in error.help() {
         out.push(format!("{BLUE}{gutter} = {RESET}{BOLD}help{RESET}: {help}"));
@@ -114,16 +137,63 @@ fn render_one(error: &CompilationError, lines: &[&str]) -> (Vec<String>, String)
 /// re-exports that cells most often use: `%%jit` cells have them in scope, rustc-tier cells need
 /// the `use` line. Only used for a hint, so a name missing here costs nothing but the hint.
 const PRELUDE_NAMES: &[&str] = &[
-    "Array", "Array0", "Array1", "Array2", "Array3", "Array4", "ArrayD", "ArrayView", "ArrayView1", "ArrayView2",
-    "ArrayViewMut", "ArrayViewMut1", "ArrayViewMut2", "ArrayBase", "Axis", "Ix1", "Ix2", "IxDyn", "s", "array",
-    "Zip", "Chunked", "Chunks", "Boundary", "Coo", "Csr", "Csc", "Dok", "arange", "eye", "linspace", "matmul",
-    "concatenate", "stack", "broadcast_shapes", "try_full", "try_zeros", "Reductions", "BroadcastOps", "Repr",
-    "ArrayError", "read_npy", "write_npy", "read_npz", "write_npz", "default_rng",
+    "Array",
+    "Array0",
+    "Array1",
+    "Array2",
+    "Array3",
+    "Array4",
+    "ArrayD",
+    "ArrayView",
+    "ArrayView1",
+    "ArrayView2",
+    "ArrayViewMut",
+    "ArrayViewMut1",
+    "ArrayViewMut2",
+    "ArrayBase",
+    "Axis",
+    "Ix1",
+    "Ix2",
+    "IxDyn",
+    "s",
+    "array",
+    "Zip",
+    "Chunked",
+    "Chunks",
+    "Boundary",
+    "Coo",
+    "Csr",
+    "Csc",
+    "Dok",
+    "arange",
+    "eye",
+    "linspace",
+    "matmul",
+    "concatenate",
+    "stack",
+    "broadcast_shapes",
+    "try_full",
+    "try_zeros",
+    "Reductions",
+    "BroadcastOps",
+    "Repr",
+    "ArrayError",
+    "read_npy",
+    "write_npy",
+    "read_npz",
+    "write_npz",
+    "default_rng",
 ];
 
 /// For "cannot find type `Array2` in this scope" and the like, when the name is the prelude's.
 fn prelude_hint(message: &str) -> Option<String> {
-    let unresolved = ["cannot find", "undeclared type", "undeclared crate", "unresolved", "not found in this scope"];
+    let unresolved = [
+        "cannot find",
+        "undeclared type",
+        "undeclared crate",
+        "unresolved",
+        "not found in this scope",
+    ];
     if !unresolved.iter().any(|u| message.contains(u)) {
         return None;
     }
@@ -136,7 +206,10 @@ fn prelude_hint(message: &str) -> Option<String> {
 /// A panic that escaped the cell. `location` points into evcxr's generated crate, so it
 /// is not shown; the message is what rustc's panic would print.
 pub(super) fn panic(message: &str) -> CellError {
-    let mut traceback = vec![format!("{BOLD_RED}panicked{RESET}: {}", message.lines().next().unwrap_or(""))];
+    let mut traceback = vec![format!(
+        "{BOLD_RED}panicked{RESET}: {}",
+        message.lines().next().unwrap_or("")
+    )];
     traceback.extend(message.lines().skip(1).map(str::to_owned));
     CellError::new("Panic", message).with_traceback(traceback)
 }
@@ -146,7 +219,10 @@ pub(super) fn restarted(reason: &str, interrupted: bool) -> CellError {
     let (ename, what) = if interrupted {
         ("KeyboardInterrupt", "interrupted".to_owned())
     } else {
-        ("RustcTierRestarted", format!("the rustc tier's child process died ({})", reason.trim()))
+        (
+            "RustcTierRestarted",
+            format!("the rustc tier's child process died ({})", reason.trim()),
+        )
     };
     let evalue = format!("{what}; the rustc tier restarted and its variables were lost");
     let mut traceback = vec![format!("{BOLD_RED}{ename}{RESET}: {evalue}")];
@@ -187,11 +263,23 @@ mod tests {
 
     #[test]
     fn prelude_names_get_a_use_hint() {
-        assert!(super::prelude_hint("cannot find type `Array2` in this scope").unwrap().contains("use accel::prelude::*;"));
-        assert!(super::prelude_hint("failed to resolve: use of undeclared type `Chunked`").is_some());
+        assert!(
+            super::prelude_hint("cannot find type `Array2` in this scope")
+                .unwrap()
+                .contains("use accel::prelude::*;")
+        );
+        assert!(
+            super::prelude_hint("failed to resolve: use of undeclared type `Chunked`").is_some()
+        );
         assert!(super::prelude_hint("cannot find macro `s` in this scope").is_some());
-        assert_eq!(super::prelude_hint("cannot find type `Foo` in this scope"), None);
-        assert_eq!(super::prelude_hint("mismatched types: expected `Array2`"), None);
+        assert_eq!(
+            super::prelude_hint("cannot find type `Foo` in this scope"),
+            None
+        );
+        assert_eq!(
+            super::prelude_hint("mismatched types: expected `Array2`"),
+            None
+        );
     }
 
     #[test]
@@ -207,9 +295,16 @@ mod tests {
 
     #[test]
     fn restart_errors_say_variables_were_lost() {
-        let e = restarted("Subprocess terminated with status: signal: 6 (SIGABRT)", false);
+        let e = restarted(
+            "Subprocess terminated with status: signal: 6 (SIGABRT)",
+            false,
+        );
         assert_eq!(e.ename, "RustcTierRestarted");
-        assert!(e.evalue.contains("SIGABRT") && e.evalue.contains("variables were lost"), "{}", e.evalue);
+        assert!(
+            e.evalue.contains("SIGABRT") && e.evalue.contains("variables were lost"),
+            "{}",
+            e.evalue
+        );
         let e = restarted("whatever", true);
         assert_eq!(e.ename, "KeyboardInterrupt");
         assert!(e.evalue.starts_with("interrupted") && !e.evalue.contains("whatever"));

@@ -62,7 +62,10 @@ struct TestSink {
 
 impl Sink for TestSink {
     fn stream(&self, name: StreamName, text: &str) {
-        self.seen.lock().unwrap().push(Seen::Stream(name, text.to_owned(), Instant::now()));
+        self.seen
+            .lock()
+            .unwrap()
+            .push(Seen::Stream(name, text.to_owned(), Instant::now()));
         if let Some((needle, signal)) = &*self.watch.lock().unwrap() {
             if text.contains(needle.as_str()) {
                 let _ = signal.send(());
@@ -73,7 +76,10 @@ impl Sink for TestSink {
         self.seen.lock().unwrap().push(Seen::Display(data));
     }
     fn input(&self, prompt: &str, password: bool) -> Option<String> {
-        self.seen.lock().unwrap().push(Seen::Input(prompt.to_owned(), password));
+        self.seen
+            .lock()
+            .unwrap()
+            .push(Seen::Input(prompt.to_owned(), password));
         self.answers.lock().unwrap().pop_front()
     }
 }
@@ -126,7 +132,10 @@ fn plain(value: &Option<MimeBundle>) -> String {
 fn err(tier: &mut EvcxrTier, code: &str) -> (CellError, TestSink) {
     match run(tier, code) {
         (Err(e), sink) => (e, sink),
-        (Ok(v), sink) => panic!("cell should fail: {code}\ngot {v:?}, output {}", sink.all_text()),
+        (Ok(v), sink) => panic!(
+            "cell should fail: {code}\ngot {v:?}, output {}",
+            sink.all_text()
+        ),
     }
 }
 
@@ -139,12 +148,22 @@ fn persistence_of_variables_fns_structs_traits() {
         &mut tier,
         "struct PersistP { v: i32 }\ntrait PersistGet { fn get(&self) -> i32; }\nimpl PersistGet for PersistP { fn get(&self) -> i32 { self.v } }",
     );
-    ok(&mut tier, "let persist_p = PersistP { v: persist_add2(persist_a) };");
+    ok(
+        &mut tier,
+        "let persist_p = PersistP { v: persist_add2(persist_a) };",
+    );
     let (value, _) = ok(&mut tier, "persist_p.get()");
     assert_eq!(plain(&value), "42");
     let vars = tier.variables();
-    assert!(vars.contains(&("persist_a".into(), "i32".into())), "{vars:?}");
-    assert!(vars.iter().any(|(n, t)| n == "persist_p" && t.contains("PersistP")), "{vars:?}");
+    assert!(
+        vars.contains(&("persist_a".into(), "i32".into())),
+        "{vars:?}"
+    );
+    assert!(
+        vars.iter()
+            .any(|(n, t)| n == "persist_p" && t.contains("PersistP")),
+        "{vars:?}"
+    );
 }
 
 #[test]
@@ -170,14 +189,21 @@ eprint!("partial");"#;
     // Each stream keeps its order; across streams, writes microseconds apart may swap
     // (the child's relay reads two pipes), so only per-stream order is asserted.
     let text_of = |name: StreamName| -> Vec<&str> {
-        streams.iter().filter(|(n, _, _)| *n == name).map(|(_, t, _)| t.as_str()).collect()
+        streams
+            .iter()
+            .filter(|(n, _, _)| *n == name)
+            .map(|(_, t, _)| t.as_str())
+            .collect()
     };
     assert_eq!(text_of(StreamName::Stdout), vec!["one\n", "three\n"]);
     assert_eq!(text_of(StreamName::Stderr).concat(), "two\npartial");
     // "one" reached the sink while the cell was still sleeping, not at the end.
     let one = streams.iter().find(|(_, t, _)| t == "one\n").expect("one");
     let early = returned.duration_since(one.2);
-    assert!(early >= Duration::from_millis(1000), "first line arrived only {early:?} before return");
+    assert!(
+        early >= Duration::from_millis(1000),
+        "first line arrived only {early:?} before return"
+    );
 }
 
 #[test]
@@ -188,10 +214,19 @@ fn compile_errors_point_at_cell_line_and_column() {
     assert!(e.evalue.contains("mismatched types"), "{}", e.evalue);
     assert!(e.evalue.contains("line 2, column 16"), "{}", e.evalue);
     let traceback = strip_ansi(&e.traceback.join("\n"));
-    assert!(traceback.contains("error[E0308]: mismatched types"), "{traceback}");
+    assert!(
+        traceback.contains("error[E0308]: mismatched types"),
+        "{traceback}"
+    );
     assert!(traceback.contains("--> cell:2:16"), "{traceback}");
-    assert!(traceback.contains("2 | let bad: i32 = \"text\";"), "{traceback}");
-    assert!(traceback.contains(&format!(" |{}^^^^^^ expected", " ".repeat(16))), "{traceback}");
+    assert!(
+        traceback.contains("2 | let bad: i32 = \"text\";"),
+        "{traceback}"
+    );
+    assert!(
+        traceback.contains(&format!(" |{}^^^^^^ expected", " ".repeat(16))),
+        "{traceback}"
+    );
     // A failed cell changes nothing: `fine` was never defined.
     assert!(!tier.variables().iter().any(|(n, _)| n == "fine"));
 }
@@ -200,34 +235,65 @@ fn compile_errors_point_at_cell_line_and_column() {
 fn panics_are_errors_with_the_message_and_caught_panics_are_not() {
     let mut tier = shared_tier();
     ok(&mut tier, "let panic_before: u8 = 7;");
-    let (e, sink) = err(&mut tier, "println!(\"about to\");\nlet v: Vec<i32> = Vec::new();\npanic!(\"boom {}\", v.len() + 7);");
+    let (e, sink) = err(
+        &mut tier,
+        "println!(\"about to\");\nlet v: Vec<i32> = Vec::new();\npanic!(\"boom {}\", v.len() + 7);",
+    );
     assert_eq!(e.ename, "Panic");
     assert_eq!(e.evalue, "boom 7");
     assert_eq!(sink.text(StreamName::Stdout), "about to\n");
-    assert!(!sink.text(StreamName::Stderr).contains("boom"), "message shown twice");
+    assert!(
+        !sink.text(StreamName::Stderr).contains("boom"),
+        "message shown twice"
+    );
     // Existing variables survive a panic (evcxr keeps them).
     let (value, _) = ok(&mut tier, "panic_before + 1");
     assert_eq!(plain(&value), "8");
     // Out-of-bounds: rustc's own panic message.
     let (e, _) = err(&mut tier, "let v = vec![1, 2, 3];\nlet i = v.len();\nv[i]");
-    assert_eq!(e.evalue, "index out of bounds: the len is 3 but the index is 3");
+    assert_eq!(
+        e.evalue,
+        "index out of bounds: the len is 3 but the index is 3"
+    );
     // Caught by the user's code: the cell succeeds; the message is on stderr like Rust's.
     let (_, sink) = ok(&mut tier, "println!(\"caught {}\", std::panic::catch_unwind(|| -> i32 { panic!(\"inner\") }).is_err());");
     assert_eq!(sink.text(StreamName::Stdout), "caught true\n");
-    assert!(sink.text(StreamName::Stderr).contains("inner"), "{}", sink.all_text());
+    assert!(
+        sink.text(StreamName::Stderr).contains("inner"),
+        "{}",
+        sink.all_text()
+    );
     // A panic in another thread that the cell joins is not the cell's panic.
     let (_, sink) = ok(&mut tier, "println!(\"joined {}\", std::thread::spawn(|| -> i32 { panic!(\"in thread\") }).join().is_err());");
-    assert!(sink.text(StreamName::Stdout).contains("joined true"), "{}", sink.all_text());
-    assert!(sink.text(StreamName::Stderr).contains("in thread"), "{}", sink.all_text());
+    assert!(
+        sink.text(StreamName::Stdout).contains("joined true"),
+        "{}",
+        sink.all_text()
+    );
+    assert!(
+        sink.text(StreamName::Stderr).contains("in thread"),
+        "{}",
+        sink.all_text()
+    );
 }
 
 #[test]
 fn crashed_child_restarts_and_says_variables_were_lost() {
     let mut tier = shared_tier();
-    ok(&mut tier, "let crash_lost: i32 = 5;\nfn crash_survivor() -> i32 { 41 }");
-    let (e, _) = err(&mut tier, "unsafe { std::ptr::null_mut::<i32>().write_volatile(1); }");
+    ok(
+        &mut tier,
+        "let crash_lost: i32 = 5;\nfn crash_survivor() -> i32 { 41 }",
+    );
+    let (e, _) = err(
+        &mut tier,
+        "unsafe { std::ptr::null_mut::<i32>().write_volatile(1); }",
+    );
     assert_eq!(e.ename, "RustcTierRestarted");
-    assert!(e.evalue.contains("restarted") && e.evalue.contains("variables were lost"), "{}", e.evalue);
+    assert!(
+        e.evalue.contains("restarted") && e.evalue.contains("variables were lost"),
+        "{}",
+        e.evalue
+    );
     // Items survive (evcxr recompiles them); variables are gone.
     let (value, _) = ok(&mut tier, "crash_survivor() + 1");
     assert_eq!(plain(&value), "42");
@@ -238,7 +304,10 @@ fn crashed_child_restarts_and_says_variables_were_lost() {
     let (e, _) = err(&mut tier, "std::process::abort();");
     assert_eq!(e.ename, "RustcTierRestarted");
     let (e, _) = err(&mut tier, "panic!(\"after restart\");");
-    assert_eq!((e.ename.as_str(), e.evalue.as_str()), ("Panic", "after restart"));
+    assert_eq!(
+        (e.ename.as_str(), e.evalue.as_str()),
+        ("Panic", "after restart")
+    );
 }
 
 #[test]
@@ -250,13 +319,18 @@ fn interrupt_stops_a_running_loop_within_one_second() {
     *sink.watch.lock().unwrap() = Some(("looping".into(), started_tx));
     let stop = tier.interrupter();
     let interrupted_at = std::thread::spawn(move || {
-        started_rx.recv_timeout(Duration::from_secs(120)).expect("the loop never started");
+        started_rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the loop never started");
         std::thread::sleep(Duration::from_millis(300));
         let at = Instant::now();
         stop();
         at
     });
-    let result = tier.eval("println!(\"looping\");\nwhile std::hint::black_box(true) { std::hint::spin_loop(); }", &sink);
+    let result = tier.eval(
+        "println!(\"looping\");\nwhile std::hint::black_box(true) { std::hint::spin_loop(); }",
+        &sink,
+    );
     let returned = Instant::now();
     let at = interrupted_at.join().unwrap();
     let e = result.expect_err("an interrupted cell is an error");
@@ -279,7 +353,10 @@ fn dep_command_and_input_requests() {
     let mut tier = shared_tier();
     ok(&mut tier, ":dep evcxr_input = \"1\"");
     let sink = TestSink::default();
-    sink.answers.lock().unwrap().extend(["Ada".to_owned(), "s3cret".to_owned()]);
+    sink.answers
+        .lock()
+        .unwrap()
+        .extend(["Ada".to_owned(), "s3cret".to_owned()]);
     let code = "println!(\"before\");\nlet who = evcxr_input::get_string(\"Name? \");\nlet pw = evcxr_input::get_password(\"Password? \");\nprintln!(\"hello {who} {}\", pw.len());";
     let result = tier.eval(code, &sink);
     assert!(matches!(result, Ok(None)), "{result:?} {}", sink.all_text());
@@ -293,7 +370,10 @@ fn dep_command_and_input_requests() {
         .collect();
     assert_eq!(inputs, vec![("Name? ", false), ("Password? ", true)]);
     // Output printed before the request reached the sink before the request did.
-    assert!(matches!(&seen[0], Seen::Stream(StreamName::Stdout, t, _) if t == "before\n"), "{seen:?}");
+    assert!(
+        matches!(&seen[0], Seen::Stream(StreamName::Stdout, t, _) if t == "before\n"),
+        "{seen:?}"
+    );
     assert_eq!(sink.text(StreamName::Stdout), "before\nhello Ada 6\n");
 }
 
@@ -315,7 +395,10 @@ fn colon_commands_and_rich_results() {
         &mut tier,
         "struct Red;\nimpl Red { fn evcxr_display(&self) { println!(\"EVCXR_BEGIN_CONTENT text/html\\n<b style='color:red'>red</b>\\nEVCXR_END_CONTENT\"); } }\nRed",
     );
-    assert_eq!(value.unwrap()["text/html"], Value::String("<b style='color:red'>red</b>".into()));
+    assert_eq!(
+        value.unwrap()["text/html"],
+        Value::String("<b style='color:red'>red</b>".into())
+    );
 }
 
 #[test]
@@ -325,7 +408,10 @@ fn completions_come_from_evcxr() {
     let code = "let x = 1;\ncompletion_tar";
     let (start, end, matches) = tier.complete(code, code.len()).expect("completions");
     assert_eq!((start, end), (11, code.len()));
-    assert!(matches.iter().any(|m| m == "completion_target_value"), "{matches:?}");
+    assert!(
+        matches.iter().any(|m| m == "completion_target_value"),
+        "{matches:?}"
+    );
     let (_, _, matches) = tier.complete(":de", 3).expect("command completions");
     assert!(matches.iter().any(|m| m == ":dep"), "{matches:?}");
 }
@@ -336,7 +422,10 @@ fn timing_first_and_later_cells() {
     let created = Instant::now();
     let mut tier = EvcxrTier::with_child_command(child_command);
     let construct = created.elapsed();
-    assert!(construct < Duration::from_millis(100), "creating the tier took {construct:?}");
+    assert!(
+        construct < Duration::from_millis(100),
+        "creating the tier took {construct:?}"
+    );
     let (value, _) = ok(&mut tier, "1 + 1");
     let first = created.elapsed();
     assert_eq!(plain(&value), "2");

@@ -64,7 +64,10 @@ pub fn prepare() -> Option<PathBuf> {
             Some(dir)
         }
         Err(error) => {
-            eprintln!("accel: cannot prepare {}: {error}; evcxr builds in a temporary directory", root.display());
+            eprintln!(
+                "accel: cannot prepare {}: {error}; evcxr builds in a temporary directory",
+                root.display()
+            );
             None
         }
     }
@@ -84,7 +87,9 @@ fn create(root: &Path) -> std::io::Result<PathBuf> {
     let config = root.join(".cargo").join("config.toml");
     if std::fs::read_to_string(&config).ok().as_deref() != Some(CARGO_CONFIG) {
         // Write then rename, so a concurrently starting kernel never reads half a file.
-        let tmp = root.join(".cargo").join(format!("config.toml.{}", std::process::id()));
+        let tmp = root
+            .join(".cargo")
+            .join(format!("config.toml.{}", std::process::id()));
         std::fs::write(&tmp, CARGO_CONFIG)?;
         std::fs::rename(&tmp, &config)?;
     }
@@ -98,10 +103,15 @@ fn create(root: &Path) -> std::io::Result<PathBuf> {
 
 /// Removes `session-<pid>` directories whose process is gone.
 fn remove_stale(root: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("session-")).and_then(|p| p.parse::<u32>().ok())
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("session-"))
+            .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
         };
@@ -141,7 +151,10 @@ mod tests {
         assert!(!root.join("session-0").exists());
         assert!(root.join("keep-me").exists());
         let config = std::fs::read_to_string(root.join(".cargo/config.toml")).unwrap();
-        assert!(config.contains("overflow-checks = false") && config.contains("[profile.dev.package.accel]"));
+        assert!(
+            config.contains("overflow-checks = false")
+                && config.contains("[profile.dev.package.accel]")
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use jupyter_protocol::{InterruptReply, JupyterMessage, JupyterMessageContent, ShutdownReply, Status};
+use jupyter_protocol::{
+    InterruptReply, JupyterMessage, JupyterMessageContent, ShutdownReply, Status,
+};
 use jupyter_zmq_client::KernelControlConnection;
 
 use super::{child, kernel_info::kernel_info, Kernel};
@@ -25,7 +27,11 @@ pub async fn serve(mut conn: KernelControlConnection, kernel: Arc<Kernel>) {
                 Some(child(InterruptReply::new(), &msg))
             }
             JupyterMessageContent::ShutdownRequest(req) => {
-                let reply = ShutdownReply { restart: req.restart, status: Default::default(), error: None };
+                let reply = ShutdownReply {
+                    restart: req.restart,
+                    status: Default::default(),
+                    error: None,
+                };
                 if let Err(e) = conn.send(child(reply, &msg)).await {
                     eprintln!("accel: shutdown_reply failed: {e}");
                 }

@@ -25,7 +25,11 @@ const SLOTS: usize = 256;
 
 pub enum IopubEvent {
     Msg(JupyterMessage),
-    Stream { parent: Arc<JupyterMessage>, name: StreamName, text: String },
+    Stream {
+        parent: Arc<JupyterMessage>,
+        name: StreamName,
+        text: String,
+    },
     /// Answered once everything before it has been handed to the socket.
     Flush(oneshot::Sender<()>),
 }
@@ -129,12 +133,18 @@ async fn pump(
             IopubEvent::Flush(done) => {
                 let _ = done.send(());
             }
-            IopubEvent::Stream { parent, name, mut text } => {
+            IopubEvent::Stream {
+                parent,
+                name,
+                mut text,
+            } => {
                 while text.len() < MAX_MESSAGE {
                     match rx.try_recv() {
-                        Ok(IopubEvent::Stream { parent: p, name: n, text: t })
-                            if n == name && p.header.msg_id == parent.header.msg_id =>
-                        {
+                        Ok(IopubEvent::Stream {
+                            parent: p,
+                            name: n,
+                            text: t,
+                        }) if n == name && p.header.msg_id == parent.header.msg_id => {
                             text.push_str(&t)
                         }
                         Ok(other) => {
@@ -157,7 +167,14 @@ async fn pump(
 async fn publish(conn: &mut KernelIoPubXPubConnection, topic: &str, mut msg: JupyterMessage) {
     let frame = match &msg.content {
         jupyter_protocol::JupyterMessageContent::StreamContent(s) => {
-            format!("stream.{}", if matches!(s.name, jupyter_protocol::Stdio::Stdout) { "stdout" } else { "stderr" })
+            format!(
+                "stream.{}",
+                if matches!(s.name, jupyter_protocol::Stdio::Stdout) {
+                    "stdout"
+                } else {
+                    "stderr"
+                }
+            )
         }
         other => format!("{topic}.{}", other.message_type()),
     };

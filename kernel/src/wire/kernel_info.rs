@@ -32,9 +32,18 @@ pub fn kernel_info() -> KernelInfoReply {
             RUST_VERSION
         ),
         help_links: vec![
-            HelpLink { text: "Rust standard library".into(), url: "https://doc.rust-lang.org/std/".into() },
-            HelpLink { text: "The Rust Book".into(), url: "https://doc.rust-lang.org/book/".into() },
-            HelpLink { text: "accel README".into(), url: README_URL.into() },
+            HelpLink {
+                text: "Rust standard library".into(),
+                url: "https://doc.rust-lang.org/std/".into(),
+            },
+            HelpLink {
+                text: "The Rust Book".into(),
+                url: "https://doc.rust-lang.org/book/".into(),
+            },
+            HelpLink {
+                text: "accel README".into(),
+                url: README_URL.into(),
+            },
         ],
         debugger: false,
         error: None,

@@ -10,7 +10,9 @@ use jupyter_protocol::{Header, JupyterMessage, JupyterMessageContent};
 use jupyter_zmq_client::{Connection, RawMessage, RuntimeError};
 use serde_json::Value;
 
-pub(crate) async fn read<S: zeromq::SocketRecv>(conn: &mut Connection<S>) -> Result<JupyterMessage, RuntimeError> {
+pub(crate) async fn read<S: zeromq::SocketRecv>(
+    conn: &mut Connection<S>,
+) -> Result<JupyterMessage, RuntimeError> {
     let raw = RawMessage::from_multipart(conn.socket.recv().await?, &conn.mac)?;
     parse(raw)
 }
@@ -20,8 +22,12 @@ fn parse(raw: RawMessage) -> Result<JupyterMessage, RuntimeError> {
     let header: Header = serde_json::from_slice(&parts[0])?;
     let mut content: Value = serde_json::from_slice(&parts[3])?;
     fill_defaults(&header.msg_type, &mut content);
-    let content = JupyterMessageContent::from_type_and_content(&header.msg_type, content)
-        .map_err(|source| RuntimeError::ParseError { msg_type: header.msg_type.clone(), source })?;
+    let content = JupyterMessageContent::from_type_and_content(&header.msg_type, content).map_err(
+        |source| RuntimeError::ParseError {
+            msg_type: header.msg_type.clone(),
+            source,
+        },
+    )?;
     Ok(JupyterMessage {
         // An empty parent header is `{}`, which is no Header: None.
         parent_header: serde_json::from_slice(&parts[1]).ok(),
@@ -36,7 +42,9 @@ fn parse(raw: RawMessage) -> Result<JupyterMessage, RuntimeError> {
 
 /// The spec's defaults for optional request fields that jupyter-protocol requires.
 fn fill_defaults(msg_type: &str, content: &mut Value) {
-    let Some(obj) = content.as_object_mut() else { return };
+    let Some(obj) = content.as_object_mut() else {
+        return;
+    };
     if msg_type == "history_request" {
         let search = obj.get("hist_access_type").and_then(Value::as_str) == Some("search");
         obj.entry("raw").or_insert(Value::Bool(true));
@@ -59,9 +67,13 @@ mod tests {
 
     #[test]
     fn history_search_without_unique_or_n_parses() {
-        let mut content = json!({"hist_access_type": "search", "pattern": "a*", "raw": true, "output": false});
+        let mut content =
+            json!({"hist_access_type": "search", "pattern": "a*", "raw": true, "output": false});
         fill_defaults("history_request", &mut content);
-        let parsed = jupyter_protocol::JupyterMessageContent::from_type_and_content("history_request", content);
+        let parsed = jupyter_protocol::JupyterMessageContent::from_type_and_content(
+            "history_request",
+            content,
+        );
         assert!(parsed.is_ok(), "{parsed:?}");
     }
 

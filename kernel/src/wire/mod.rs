@@ -12,8 +12,8 @@
 
 mod control;
 mod iopub;
-mod lenient;
 pub mod kernel_info;
+mod lenient;
 mod shell;
 mod sink;
 mod stdin;
@@ -23,17 +23,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use jupyter_protocol::{ConnectionInfo, JupyterMessage, JupyterMessageContent, ShutdownReply, Status, Transport};
+use jupyter_protocol::{
+    ConnectionInfo, JupyterMessage, JupyterMessageContent, ShutdownReply, Status, Transport,
+};
 use jupyter_zmq_client::{
-    create_kernel_control_connection, create_kernel_heartbeat_connection, create_kernel_iopub_xpub_connection,
-    create_kernel_shell_connection, create_kernel_stdin_connection, KernelHeartbeatConnection, RuntimeError,
+    create_kernel_control_connection, create_kernel_heartbeat_connection,
+    create_kernel_iopub_xpub_connection, create_kernel_shell_connection,
+    create_kernel_stdin_connection, KernelHeartbeatConnection, RuntimeError,
 };
 
 use crate::executor::Executor;
 use crate::tiers::{rustc_tier, Start, TierChoice};
 use iopub::Iopub;
 use stdin::Stdin;
-
 
 pub const PROTOCOL_VERSION: &str = "5.4";
 
@@ -63,7 +65,11 @@ impl Kernel {
     /// (as ipykernel does), stop the cell, let the sockets drain, exit. A restart
     /// is the kernel manager's job: it starts a fresh process.
     pub async fn shutdown(&self, restart: bool, parent: &JupyterMessage) -> ! {
-        let reply = ShutdownReply { restart, status: Default::default(), error: None };
+        let reply = ShutdownReply {
+            restart,
+            status: Default::default(),
+            error: None,
+        };
         self.iopub.send(child(reply, parent)).await;
         self.interrupt();
         self.iopub.flush().await;
@@ -80,7 +86,10 @@ pub fn serve(connection_file: &Path, tier: TierChoice) -> anyhow::Result<()> {
     let mut info: ConnectionInfo = serde_json::from_str(&text)
         .with_context(|| format!("parsing connection file {}", connection_file.display()))?;
     if !info.key.is_empty() && info.signature_scheme != "hmac-sha256" {
-        bail!("unsupported signature_scheme {:?} (accel speaks hmac-sha256)", info.signature_scheme);
+        bail!(
+            "unsupported signature_scheme {:?} (accel speaks hmac-sha256)",
+            info.signature_scheme
+        );
     }
     if info.transport == Transport::TCP && (info.ip == "*" || info.ip.is_empty()) {
         info.ip = "0.0.0.0".into();
@@ -97,18 +106,32 @@ pub fn serve(connection_file: &Path, tier: TierChoice) -> anyhow::Result<()> {
 
 async fn run(info: ConnectionInfo, executor: Executor) -> anyhow::Result<()> {
     let session_id = new_id();
-    let heartbeat = create_kernel_heartbeat_connection(&info).await.context("binding heartbeat")?;
-    let shell = create_kernel_shell_connection(&info, &session_id).await.context("binding shell")?;
-    let control = create_kernel_control_connection(&info, &session_id).await.context("binding control")?;
-    let stdin = create_kernel_stdin_connection(&info, &session_id).await.context("binding stdin")?;
-    let iopub = create_kernel_iopub_xpub_connection(&info, &session_id).await.context("binding iopub")?;
+    let heartbeat = create_kernel_heartbeat_connection(&info)
+        .await
+        .context("binding heartbeat")?;
+    let shell = create_kernel_shell_connection(&info, &session_id)
+        .await
+        .context("binding shell")?;
+    let control = create_kernel_control_connection(&info, &session_id)
+        .await
+        .context("binding control")?;
+    let stdin = create_kernel_stdin_connection(&info, &session_id)
+        .await
+        .context("binding stdin")?;
+    let iopub = create_kernel_iopub_xpub_connection(&info, &session_id)
+        .await
+        .context("binding iopub")?;
 
     let iopub = Iopub::spawn(iopub, &session_id);
     let mut starting = JupyterMessage::new(Status::starting(), None);
     starting.header.version = PROTOCOL_VERSION.into();
     iopub.send(starting).await;
 
-    let kernel = Arc::new(Kernel { iopub, stdin: Stdin::spawn(stdin), executor });
+    let kernel = Arc::new(Kernel {
+        iopub,
+        stdin: Stdin::spawn(stdin),
+        executor,
+    });
     tokio::spawn(heartbeat_echo(heartbeat));
     tokio::spawn(interrupt_on_sigint(kernel.clone()));
     tokio::spawn(control::serve(control, kernel.clone()));

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use accel_magics::{CellError, Completeness};
 use jupyter_protocol::{
-    CommInfoReply, CompleteReply, ErrorOutput, ExecuteInput, ExecuteReply, ExecuteRequest, ExecuteResult,
-    ExecutionCount, ExpressionResult, HistoryReply, HistoryRequest, InspectReply, InterruptReply,
-    IsCompleteReply, JupyterMessage, JupyterMessageContent, ReplyError, ReplyStatus, ShutdownReply, Status, Transient,
+    CommInfoReply, CompleteReply, ErrorOutput, ExecuteInput, ExecuteReply, ExecuteRequest,
+    ExecuteResult, ExecutionCount, ExpressionResult, HistoryReply, HistoryRequest, InspectReply,
+    InterruptReply, IsCompleteReply, JupyterMessage, JupyterMessageContent, ReplyError,
+    ReplyStatus, ShutdownReply, Status, Transient,
 };
 use jupyter_zmq_client::{KernelShellConnection, RouterSendConnection};
 use tokio::sync::mpsc;
@@ -43,7 +44,12 @@ pub async fn serve(conn: KernelShellConnection, kernel: Arc<Kernel>) {
             }
         }
     });
-    let mut shell = Shell { kernel, writer, count: 0, history: History::default() };
+    let mut shell = Shell {
+        kernel,
+        writer,
+        count: 0,
+        history: History::default(),
+    };
     while let Some(msg) = queue.recv().await {
         for waiting in shell.handle(&msg, &mut queue).await {
             shell.abort_or_handle(&waiting).await;
@@ -74,10 +80,17 @@ impl Shell {
         let mut waiting = Vec::new();
         match &msg.content {
             JupyterMessageContent::KernelInfoRequest(_) => self.reply(kernel_info(), msg).await,
-            JupyterMessageContent::ExecuteRequest(req) => waiting = self.execute(msg, req, queue).await,
+            JupyterMessageContent::ExecuteRequest(req) => {
+                waiting = self.execute(msg, req, queue).await
+            }
             JupyterMessageContent::IsCompleteRequest(req) => {
                 let code = req.code.clone();
-                let reply = match self.kernel.executor.run(move |s| s.is_complete(&code)).await {
+                let reply = match self
+                    .kernel
+                    .executor
+                    .run(move |s| s.is_complete(&code))
+                    .await
+                {
                     Ok(Completeness::Complete) => IsCompleteReply::complete(),
                     Ok(Completeness::Incomplete(indent)) => IsCompleteReply::incomplete(indent),
                     Ok(Completeness::Invalid) => IsCompleteReply::invalid(),
@@ -87,7 +100,11 @@ impl Shell {
             }
             JupyterMessageContent::CompleteRequest(req) => {
                 let (code, pos) = (req.code.clone(), req.cursor_pos);
-                let done = self.kernel.executor.run(move |s| s.complete(&code, pos)).await;
+                let done = self
+                    .kernel
+                    .executor
+                    .run(move |s| s.complete(&code, pos))
+                    .await;
                 let c = done.unwrap_or_default();
                 let reply = CompleteReply {
                     matches: c.matches,
@@ -101,7 +118,13 @@ impl Shell {
             }
             JupyterMessageContent::InspectRequest(req) => {
                 let (code, pos) = (req.code.clone(), req.cursor_pos);
-                let found = self.kernel.executor.run(move |s| s.inspect(&code, pos)).await.ok().flatten();
+                let found = self
+                    .kernel
+                    .executor
+                    .run(move |s| s.inspect(&code, pos))
+                    .await
+                    .ok()
+                    .flatten();
                 let reply = InspectReply {
                     found: found.is_some(),
                     data: media(found.unwrap_or_default()),
@@ -114,21 +137,37 @@ impl Shell {
             JupyterMessageContent::HistoryRequest(req) => {
                 let history = match req {
                     HistoryRequest::Tail { n, output, .. } => self.history.tail(*n, *output),
-                    HistoryRequest::Range { session, start, stop, output, .. } => {
-                        self.history.range(*session, *start, *stop, *output)
-                    }
-                    HistoryRequest::Search { pattern, unique, output, n, .. } => {
-                        self.history.search(pattern, *unique, *n, *output)
-                    }
+                    HistoryRequest::Range {
+                        session,
+                        start,
+                        stop,
+                        output,
+                        ..
+                    } => self.history.range(*session, *start, *stop, *output),
+                    HistoryRequest::Search {
+                        pattern,
+                        unique,
+                        output,
+                        n,
+                        ..
+                    } => self.history.search(pattern, *unique, *n, *output),
                 };
                 self.reply(HistoryReply::new(history), msg).await
             }
             JupyterMessageContent::CommInfoRequest(_) => {
-                let reply = CommInfoReply { status: ReplyStatus::Ok, comms: Default::default(), error: None };
+                let reply = CommInfoReply {
+                    status: ReplyStatus::Ok,
+                    comms: Default::default(),
+                    error: None,
+                };
                 self.reply(reply, msg).await
             }
             JupyterMessageContent::ShutdownRequest(req) => {
-                let reply = ShutdownReply { restart: req.restart, status: ReplyStatus::Ok, error: None };
+                let reply = ShutdownReply {
+                    restart: req.restart,
+                    status: ReplyStatus::Ok,
+                    error: None,
+                };
                 self.reply(reply, msg).await;
                 self.kernel.shutdown(req.restart, msg).await
             }
@@ -160,7 +199,14 @@ impl Shell {
         }
         let n = ExecutionCount::new(self.count);
         if !silent {
-            self.publish(ExecuteInput { code: req.code.clone(), execution_count: n }, msg).await;
+            self.publish(
+                ExecuteInput {
+                    code: req.code.clone(),
+                    execution_count: n,
+                },
+                msg,
+            )
+            .await;
         }
         let sink = KernelSink {
             parent: Arc::new(msg.clone()),
@@ -170,26 +216,43 @@ impl Shell {
             allow_stdin: req.allow_stdin,
         };
         let code = req.code.clone();
-        let result = self.kernel.executor.run(move |s| s.execute(&code, &sink)).await;
+        let result = self
+            .kernel
+            .executor
+            .run(move |s| s.execute(&code, &sink))
+            .await;
         let result = result.unwrap_or_else(|JobPanicked(why)| {
-            Err(CellError::new("InternalError", format!("the session panicked: {why}")))
+            Err(CellError::new(
+                "InternalError",
+                format!("the session panicked: {why}"),
+            ))
         });
         let mut output_text = None;
         let mut error = None;
         match result {
             Ok(Some(bundle)) => {
-                output_text = bundle.get("text/plain").and_then(|v| v.as_str()).map(str::to_string);
+                output_text = bundle
+                    .get("text/plain")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
                 if !silent {
-                    let content =
-                        ExecuteResult { execution_count: n, data: media(bundle), metadata: Default::default(), transient: Some(Transient::default()) };
+                    let content = ExecuteResult {
+                        execution_count: n,
+                        data: media(bundle),
+                        metadata: Default::default(),
+                        transient: Some(Transient::default()),
+                    };
                     self.publish(content, msg).await;
                 }
             }
             Ok(None) => {}
             Err(e) => {
                 if !silent {
-                    let content =
-                        ErrorOutput { ename: e.ename.clone(), evalue: e.evalue.clone(), traceback: e.traceback.clone() };
+                    let content = ErrorOutput {
+                        ename: e.ename.clone(),
+                        evalue: e.evalue.clone(),
+                        traceback: e.traceback.clone(),
+                    };
                     self.publish(content, msg).await;
                 }
                 error = Some(e);
@@ -206,11 +269,21 @@ impl Shell {
         self.kernel.iopub.flush().await;
         let failed = error.is_some();
         let reply = ExecuteReply {
-            status: if failed { ReplyStatus::Error } else { ReplyStatus::Ok },
+            status: if failed {
+                ReplyStatus::Error
+            } else {
+                ReplyStatus::Ok
+            },
             execution_count: n,
             payload: Vec::new(),
             user_expressions: Some(user_expressions),
-            error: error.map(|e| Box::new(ReplyError { ename: e.ename, evalue: e.evalue, traceback: e.traceback })),
+            error: error.map(|e| {
+                Box::new(ReplyError {
+                    ename: e.ename,
+                    evalue: e.evalue,
+                    traceback: e.traceback,
+                })
+            }),
         };
         let mut waiting = Vec::new();
         if failed && req.stop_on_error {
@@ -224,16 +297,32 @@ impl Shell {
         waiting
     }
 
-    async fn user_expressions(&mut self, exprs: HashMap<String, String>) -> HashMap<String, ExpressionResult> {
+    async fn user_expressions(
+        &mut self,
+        exprs: HashMap<String, String>,
+    ) -> HashMap<String, ExpressionResult> {
         let mut out = HashMap::new();
         for (name, expr) in exprs {
-            let done = self.kernel.executor.run(move |s| s.execute(&expr, &NullSink)).await;
+            let done = self
+                .kernel
+                .executor
+                .run(move |s| s.execute(&expr, &NullSink))
+                .await;
             let result = match done {
-                Ok(Ok(bundle)) => ExpressionResult::Ok { data: media(bundle.unwrap_or_default()), metadata: Default::default() },
-                Ok(Err(e)) => ExpressionResult::Error { ename: e.ename, evalue: e.evalue, traceback: e.traceback },
-                Err(JobPanicked(why)) => {
-                    ExpressionResult::Error { ename: "InternalError".into(), evalue: why, traceback: vec![] }
-                }
+                Ok(Ok(bundle)) => ExpressionResult::Ok {
+                    data: media(bundle.unwrap_or_default()),
+                    metadata: Default::default(),
+                },
+                Ok(Err(e)) => ExpressionResult::Error {
+                    ename: e.ename,
+                    evalue: e.evalue,
+                    traceback: e.traceback,
+                },
+                Err(JobPanicked(why)) => ExpressionResult::Error {
+                    ename: "InternalError".into(),
+                    evalue: why,
+                    traceback: vec![],
+                },
             };
             out.insert(name, result);
         }

@@ -35,13 +35,19 @@ impl Sink for KernelSink {
         if self.silent {
             return;
         }
-        let transient = Transient { display_id: display_id.map(str::to_string) };
+        let transient = Transient {
+            display_id: display_id.map(str::to_string),
+        };
         let msg = if update {
             let Some(_) = display_id else {
                 eprintln!("accel: update_display_data without a display id; ignored");
                 return;
             };
-            let content = UpdateDisplayData { data: media(data), metadata: Default::default(), transient };
+            let content = UpdateDisplayData {
+                data: media(data),
+                metadata: Default::default(),
+                transient,
+            };
             super::child(content, &self.parent)
         } else {
             let content = DisplayData {

@@ -49,9 +49,19 @@ impl Stdin {
     }
 
     /// Blocks the calling (executor) thread until the frontend answers.
-    pub fn ask_blocking(&self, parent: &Arc<JupyterMessage>, prompt: &str, password: bool) -> Option<String> {
+    pub fn ask_blocking(
+        &self,
+        parent: &Arc<JupyterMessage>,
+        prompt: &str,
+        password: bool,
+    ) -> Option<String> {
         let (answer, rx) = std::sync::mpsc::channel();
-        let ask = Ask { parent: parent.clone(), prompt: prompt.into(), password, answer };
+        let ask = Ask {
+            parent: parent.clone(),
+            prompt: prompt.into(),
+            password,
+            answer,
+        };
         self.tx.send(Event::Ask(ask)).ok()?;
         rx.recv().ok().flatten()
     }

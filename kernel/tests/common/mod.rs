@@ -8,13 +8,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jupyter_protocol::{
-    ConnectionInfo, ExecuteReply, ExecuteRequest, JupyterMessage, JupyterMessageContent, KernelInfoRequest,
-    Transport,
+    ConnectionInfo, ExecuteReply, ExecuteRequest, JupyterMessage, JupyterMessageContent,
+    KernelInfoRequest, Transport,
 };
 use jupyter_zmq_client::{
-    create_client_control_connection, create_client_heartbeat_connection, create_client_iopub_connection,
-    create_client_shell_connection_with_identity, create_client_stdin_connection_with_identity,
-    peek_ports_with_listeners, peer_identity_for_session, wait_for_iopub_welcome, ClientControlConnection,
+    create_client_control_connection, create_client_heartbeat_connection,
+    create_client_iopub_connection, create_client_shell_connection_with_identity,
+    create_client_stdin_connection_with_identity, peek_ports_with_listeners,
+    peer_identity_for_session, wait_for_iopub_welcome, ClientControlConnection,
     ClientHeartbeatConnection, ClientIoPubConnection, ClientShellConnection, ClientStdinConnection,
 };
 use tokio::time::timeout;
@@ -48,13 +49,18 @@ impl Executed {
         self.iopub
             .iter()
             .filter_map(|m| match &m.content {
-                JupyterMessageContent::StreamContent(s) if stream_name(s) == which => Some(s.text.clone()),
+                JupyterMessageContent::StreamContent(s) if stream_name(s) == which => {
+                    Some(s.text.clone())
+                }
                 _ => None,
             })
             .collect()
     }
     pub fn types(&self) -> Vec<String> {
-        self.iopub.iter().map(|m| m.header.msg_type.clone()).collect()
+        self.iopub
+            .iter()
+            .map(|m| m.header.msg_type.clone())
+            .collect()
     }
 }
 
@@ -93,21 +99,44 @@ impl Kernel {
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let session = format!("test-{}-{n}", std::process::id());
         let identity = peer_identity_for_session(&session).unwrap();
-        let shell = create_client_shell_connection_with_identity(&info, &session, identity.clone()).await.unwrap();
-        let stdin = create_client_stdin_connection_with_identity(&info, &session, identity).await.unwrap();
-        let control = create_client_control_connection(&info, &session).await.unwrap();
-        let mut iopub = create_client_iopub_connection(&info, "", &session).await.unwrap();
+        let shell = create_client_shell_connection_with_identity(&info, &session, identity.clone())
+            .await
+            .unwrap();
+        let stdin = create_client_stdin_connection_with_identity(&info, &session, identity)
+            .await
+            .unwrap();
+        let control = create_client_control_connection(&info, &session)
+            .await
+            .unwrap();
+        let mut iopub = create_client_iopub_connection(&info, "", &session)
+            .await
+            .unwrap();
         let hb = create_client_heartbeat_connection(&info).await.unwrap();
-        let welcome = wait_for_iopub_welcome(&mut iopub, Duration::from_secs(5)).await.unwrap();
+        let welcome = wait_for_iopub_welcome(&mut iopub, Duration::from_secs(5))
+            .await
+            .unwrap();
         assert!(welcome.is_some(), "kernel sent no iopub_welcome (JEP 65)");
-        Kernel { child, info, session, shell, control, iopub, stdin, hb, _dir: dir }
+        Kernel {
+            child,
+            info,
+            session,
+            shell,
+            control,
+            iopub,
+            stdin,
+            hb,
+            _dir: dir,
+        }
     }
 
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
-    pub async fn shell_request(&mut self, content: impl Into<JupyterMessageContent>) -> JupyterMessage {
+    pub async fn shell_request(
+        &mut self,
+        content: impl Into<JupyterMessageContent>,
+    ) -> JupyterMessage {
         let msg = JupyterMessage::new(content.into(), None);
         let id = msg.header.msg_id.clone();
         self.shell.send(msg).await.unwrap();
@@ -120,19 +149,28 @@ impl Kernel {
 
     pub async fn shell_reply_within(&mut self, id: &str, limit: Duration) -> JupyterMessage {
         loop {
-            let reply = timeout(limit, self.shell.read()).await.expect("shell reply in time").unwrap();
+            let reply = timeout(limit, self.shell.read())
+                .await
+                .expect("shell reply in time")
+                .unwrap();
             if reply.parent_header.as_ref().is_some_and(|p| p.msg_id == id) {
                 return reply;
             }
         }
     }
 
-    pub async fn control_request(&mut self, content: impl Into<JupyterMessageContent>) -> JupyterMessage {
+    pub async fn control_request(
+        &mut self,
+        content: impl Into<JupyterMessageContent>,
+    ) -> JupyterMessage {
         let msg = JupyterMessage::new(content.into(), None);
         let id = msg.header.msg_id.clone();
         self.control.send(msg).await.unwrap();
         loop {
-            let reply = timeout(WAIT, self.control.read()).await.expect("control reply in time").unwrap();
+            let reply = timeout(WAIT, self.control.read())
+                .await
+                .expect("control reply in time")
+                .unwrap();
             if reply.parent_header.as_ref().is_some_and(|p| p.msg_id == id) {
                 return reply;
             }
@@ -148,7 +186,8 @@ impl Kernel {
     }
 
     pub async fn execute(&mut self, code: &str) -> Executed {
-        self.execute_req(ExecuteRequest::new(code.to_string())).await
+        self.execute_req(ExecuteRequest::new(code.to_string()))
+            .await
     }
 
     pub async fn execute_req(&mut self, req: ExecuteRequest) -> Executed {
@@ -159,16 +198,22 @@ impl Kernel {
     /// The reply to `id` and its iopub messages through `status: idle`.
     pub async fn collect(&mut self, id: &str) -> Executed {
         let reply = self.shell_reply_to(id).await;
-        let JupyterMessageContent::ExecuteReply(reply) = reply.content else { panic!("not an execute_reply: {reply:?}") };
+        let JupyterMessageContent::ExecuteReply(reply) = reply.content else {
+            panic!("not an execute_reply: {reply:?}")
+        };
         let iopub = self.iopub_until_idle(id).await;
         Executed { reply, iopub }
     }
 
     /// Like `execute`, waiting up to `limit` (not WAIT) for the reply: for cells that build crates.
     pub async fn execute_within(&mut self, code: &str, limit: Duration) -> Executed {
-        let id = self.send_execute(ExecuteRequest::new(code.to_string())).await;
+        let id = self
+            .send_execute(ExecuteRequest::new(code.to_string()))
+            .await;
         let reply = self.shell_reply_within(&id, limit).await;
-        let JupyterMessageContent::ExecuteReply(reply) = reply.content else { panic!("not an execute_reply: {reply:?}") };
+        let JupyterMessageContent::ExecuteReply(reply) = reply.content else {
+            panic!("not an execute_reply: {reply:?}")
+        };
         let iopub = self.iopub_until_idle(&id).await;
         Executed { reply, iopub }
     }
@@ -176,7 +221,10 @@ impl Kernel {
     pub async fn iopub_until_idle(&mut self, id: &str) -> Vec<JupyterMessage> {
         let mut out = Vec::new();
         loop {
-            let msg = timeout(WAIT, self.iopub.read()).await.expect("iopub message in time").unwrap();
+            let msg = timeout(WAIT, self.iopub.read())
+                .await
+                .expect("iopub message in time")
+                .unwrap();
             if msg.parent_header.as_ref().map(|p| p.msg_id.as_str()) != Some(id) {
                 continue;
             }
@@ -192,8 +240,14 @@ impl Kernel {
     /// The kernel still answers: a kernel_info round trip on shell.
     pub async fn assert_alive(&mut self) {
         let reply = self.shell_request(KernelInfoRequest {}).await;
-        assert!(matches!(reply.content, JupyterMessageContent::KernelInfoReply(_)));
-        assert!(self.child.try_wait().unwrap().is_none(), "kernel process exited");
+        assert!(matches!(
+            reply.content,
+            JupyterMessageContent::KernelInfoReply(_)
+        ));
+        assert!(
+            self.child.try_wait().unwrap().is_none(),
+            "kernel process exited"
+        );
     }
 
     /// Waits for the process to exit; None if it did not within `limit`.
@@ -217,7 +271,10 @@ impl Drop for Kernel {
 }
 
 /// A connection file in `dir` naming free ports (TCP) or socket paths in `dir` (IPC).
-pub async fn connection_file(dir: &std::path::Path, transport: Transport) -> (PathBuf, ConnectionInfo) {
+pub async fn connection_file(
+    dir: &std::path::Path,
+    transport: Transport,
+) -> (PathBuf, ConnectionInfo) {
     let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let info = match transport {
         Transport::TCP => {
@@ -255,12 +312,24 @@ pub async fn wait_bound(info: &ConnectionInfo) {
     let end = Instant::now() + WAIT;
     loop {
         let ready = match info.transport {
-            Transport::TCP => [info.shell_port, info.iopub_port, info.stdin_port, info.control_port, info.hb_port]
-                .iter()
-                .all(|p| std::net::TcpStream::connect((info.ip.as_str(), *p)).is_ok()),
-            Transport::IPC => [info.shell_port, info.iopub_port, info.stdin_port, info.control_port, info.hb_port]
-                .iter()
-                .all(|p| PathBuf::from(format!("{}-{}", info.ip, p)).exists()),
+            Transport::TCP => [
+                info.shell_port,
+                info.iopub_port,
+                info.stdin_port,
+                info.control_port,
+                info.hb_port,
+            ]
+            .iter()
+            .all(|p| std::net::TcpStream::connect((info.ip.as_str(), *p)).is_ok()),
+            Transport::IPC => [
+                info.shell_port,
+                info.iopub_port,
+                info.stdin_port,
+                info.control_port,
+                info.hb_port,
+            ]
+            .iter()
+            .all(|p| PathBuf::from(format!("{}-{}", info.ip, p)).exists()),
         };
         if ready {
             return;

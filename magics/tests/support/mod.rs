@@ -72,9 +72,19 @@ pub struct Scripted {
 
 impl Scripted {
     /// Answers every eval with `f`.
-    pub fn new(f: impl FnMut(&str, &dyn Sink) -> Result<Option<MimeBundle>, CellError> + Send + 'static) -> (Self, Log) {
+    pub fn new(
+        f: impl FnMut(&str, &dyn Sink) -> Result<Option<MimeBundle>, CellError> + Send + 'static,
+    ) -> (Self, Log) {
         let log = Log::default();
-        (Scripted { log: log.clone(), answer: Box::new(f), vars: vec![], completion: None }, log)
+        (
+            Scripted {
+                log: log.clone(),
+                answer: Box::new(f),
+                vars: vec![],
+                completion: None,
+            },
+            log,
+        )
     }
 
     /// Every eval succeeds with no value.
@@ -92,7 +102,11 @@ impl RustcTier for Scripted {
         self.vars.clone()
     }
     fn complete(&mut self, code: &str, pos: usize) -> Option<(usize, usize, Vec<String>)> {
-        self.log.completes.lock().unwrap().push((code.to_string(), pos));
+        self.log
+            .completes
+            .lock()
+            .unwrap()
+            .push((code.to_string(), pos));
         self.completion.clone()
     }
     fn interrupter(&self) -> Box<dyn Fn() + Send + Sync> {
@@ -112,7 +126,8 @@ pub struct Rustc {
 
 impl Rustc {
     pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("accel-magics-test-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("accel-magics-test-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         Rustc { dir, count: 0 }
     }
@@ -131,7 +146,12 @@ impl RustcTier for Rustc {
             VALUE_MARK = VALUE_MARK.escape_default()
         );
         std::fs::write(&src, program).unwrap();
-        let out = Command::new("rustc").args(["-O", "--edition", "2021", "-o"]).arg(&exe).arg(&src).output().unwrap();
+        let out = Command::new("rustc")
+            .args(["-O", "--edition", "2021", "-o"])
+            .arg(&exe)
+            .arg(&src)
+            .output()
+            .unwrap();
         if !out.status.success() {
             let msg = String::from_utf8_lossy(&out.stderr).to_string();
             return Err(CellError::new("CompileError", msg));
@@ -146,7 +166,10 @@ impl RustcTier for Rustc {
             sink.stream(StreamName::Stdout, &printed);
         }
         if !run.status.success() {
-            return Err(CellError::new("Panic", String::from_utf8_lossy(&run.stderr).to_string()));
+            return Err(CellError::new(
+                "Panic",
+                String::from_utf8_lossy(&run.stderr).to_string(),
+            ));
         }
         Ok(value.map(|v| text(&v)))
     }

@@ -37,7 +37,12 @@ fn dask(runs: usize) {
         let x = Chunked::random_normal(10.0, 0.1, (20000, 20000), (1000, 1000), 42);
         x.mean_axis(Axis(0)).slice(s![..;100]).compute()
     });
-    println!("accel_mean_axis0_20000sq\tmedian_s={t:.3}\tlen={}\tfirst={:.4}\tpeak_rss_mb={:.1}", r.len(), r[0], vm_hwm_mb());
+    println!(
+        "accel_mean_axis0_20000sq\tmedian_s={t:.3}\tlen={}\tfirst={:.4}\tpeak_rss_mb={:.1}",
+        r.len(),
+        r[0],
+        vm_hwm_mb()
+    );
 }
 
 /// The same graph over a constant source: what the scheduling and reduction cost on their own.
@@ -46,7 +51,10 @@ fn dask_overhead(runs: usize) {
         let x = Chunked::full((20000, 20000), 10.0, (1000, 1000));
         x.mean_axis(Axis(0)).slice(s![..;100]).compute()
     });
-    println!("accel_mean_axis0_20000sq_constant_source\tmedian_s={t:.3}\tfirst={:.4}", r[0]);
+    println!(
+        "accel_mean_axis0_20000sq_constant_source\tmedian_s={t:.3}\tfirst={:.4}",
+        r[0]
+    );
 }
 
 fn sparse(runs: usize) {
@@ -54,7 +62,11 @@ fn sparse(runs: usize) {
     let mut a = rng.random((100, 100, 100));
     a.mapv_inplace(|x| if x < 0.9 { 0.0 } else { x });
     let (t, s) = time(runs, || Coo::from_dense(&a));
-    println!("accel_sparse_coo_from_dense_1e6\tmedian_s={t:.6}\tnnz={}\tnbytes={}", s.nnz(), s.nbytes());
+    println!(
+        "accel_sparse_coo_from_dense_1e6\tmedian_s={t:.6}\tnnz={}\tnbytes={}",
+        s.nnz(),
+        s.nbytes()
+    );
     if std::env::var("ACCEL_BENCH_DETAIL").is_ok() {
         let (t1, _) = time(runs, || s.sin());
         let (t2, st) = time(runs, || s.t());
@@ -83,18 +95,34 @@ fn dense(runs: usize) {
         }
         s
     });
-    println!("dense_sum_1e7\tlib_s={t_lib:.6}\tloop_s={t_loop:.6}\tratio={:.2}\t({s1:.3} {s2:.3})", t_lib / t_loop);
+    println!(
+        "dense_sum_1e7\tlib_s={t_lib:.6}\tloop_s={t_loop:.6}\tratio={:.2}\t({s1:.3} {s2:.3})",
+        t_lib / t_loop
+    );
     let (t_lib, m1) = time(runs, || Reductions::max(&a).unwrap());
-    let (t_loop, m2) = time(runs, || v.iter().fold(f64::MIN, |m, &x| if x > m { x } else { m }));
-    println!("dense_max_1e7\tlib_s={t_lib:.6}\tloop_s={t_loop:.6}\tratio={:.2}\t({m1} {m2})", t_lib / t_loop);
+    let (t_loop, m2) = time(runs, || {
+        v.iter().fold(f64::MIN, |m, &x| if x > m { x } else { m })
+    });
+    println!(
+        "dense_max_1e7\tlib_s={t_lib:.6}\tloop_s={t_loop:.6}\tratio={:.2}\t({m1} {m2})",
+        t_lib / t_loop
+    );
     let (t_lib, _) = time(runs, || a.mapv(|x| x.sqrt() * 2.0 + 1.0));
-    let (t_loop, _) = time(runs, || v.iter().map(|x| x.sqrt() * 2.0 + 1.0).collect::<Vec<f64>>());
-    println!("dense_elementwise_1e7\tlib_s={t_lib:.6}\tloop_s={t_loop:.6}\tratio={:.2}", t_lib / t_loop);
+    let (t_loop, _) = time(runs, || {
+        v.iter().map(|x| x.sqrt() * 2.0 + 1.0).collect::<Vec<f64>>()
+    });
+    println!(
+        "dense_elementwise_1e7\tlib_s={t_lib:.6}\tloop_s={t_loop:.6}\tratio={:.2}",
+        t_lib / t_loop
+    );
 }
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
-    let runs: usize = std::env::args().nth(2).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let runs: usize = std::env::args()
+        .nth(2)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
     match which.as_str() {
         "dask" => dask(runs),
         "overhead" => dask_overhead(runs),

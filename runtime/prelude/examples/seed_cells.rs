@@ -11,7 +11,10 @@ fn main() {
     let mx = a.max().unwrap();
     let trace: f64 = a.diag().mapv(f64::tanh).sum();
     let b = &a.mapv(f64::abs).mapv(f64::sqrt) + trace;
-    println!("median={m:.4} max={mx:.4} trace_tanh={trace:.4} b[0,0]={:.4}", b[[0, 0]]);
+    println!(
+        "median={m:.4} max={mx:.4} trace_tanh={trace:.4} b[0,0]={:.4}",
+        b[[0, 0]]
+    );
     println!("{}", a.slice(s![..3, ..3]).text_plain());
 
     // seed 000, Sparse section
@@ -20,9 +23,16 @@ fn main() {
     let s = Coo::from_dense(&x);
     let y = s.sin() + s.t() * 1;
     println!("{}", y.text_plain());
-    println!("{:?}", s.maybe_densify(1000, 0.25).map(|_| ()).unwrap_err().to_string());
+    println!(
+        "{:?}",
+        s.maybe_densify(1000, 0.25)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    );
     let mut d = Dok::<f64>::new(&[5, 5]);
-    d.set(s![1..3, 1..3], &array![[1.0, 2.0], [3.0, 4.0]]).unwrap();
+    d.set(s![1..3, 1..3], &array![[1.0, 2.0], [3.0, 4.0]])
+        .unwrap();
     println!("{}", d.text_plain());
 
     // seed 000, Dask section

@@ -30,7 +30,13 @@ pub(crate) fn fmt_shape(s: &[usize]) -> String {
     // numpy's broadcast error prints tuples without spaces: (3,4) and (5,)
     match s.len() {
         1 => format!("({},)", s[0]),
-        _ => format!("({})", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(",")),
+        _ => format!(
+            "({})",
+            s.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
     }
 }
 
@@ -38,7 +44,13 @@ pub(crate) fn fmt_shape(s: &[usize]) -> String {
 pub fn shape_tuple(s: &[usize]) -> String {
     match s.len() {
         1 => format!("({},)", s[0]),
-        _ => format!("({})", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
+        _ => format!(
+            "({})",
+            s.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -71,7 +83,10 @@ impl std::error::Error for ArrayError {}
 /// overflows or the allocator refuses. Used before every allocation whose size the user controls.
 pub fn try_alloc_vec<T: Clone>(n: usize, fill: T, what: &str) -> Result<Vec<T>> {
     let bytes = (n as u128) * (std::mem::size_of::<T>() as u128);
-    let err = || ArrayError::Alloc { bytes, what: what.to_string() };
+    let err = || ArrayError::Alloc {
+        bytes,
+        what: what.to_string(),
+    };
     if bytes > isize::MAX as u128 {
         return Err(err());
     }
@@ -89,7 +104,10 @@ pub fn checked_size(shape: &[usize], itemsize: usize, what: &str) -> Result<usiz
     }
     let bytes = n.saturating_mul(itemsize as u128);
     if bytes > isize::MAX as u128 {
-        return Err(ArrayError::Alloc { bytes, what: what.to_string() });
+        return Err(ArrayError::Alloc {
+            bytes,
+            what: what.to_string(),
+        });
     }
     Ok(n as usize)
 }

@@ -34,8 +34,8 @@ pub mod prelude {
 
     pub use crate::chunked::{Boundary, Chunked, Chunks};
     pub use crate::dense::{
-        arange, broadcast_shapes, concatenate, eye, linspace, matmul, stack, try_full, try_zeros, BroadcastOps,
-        Element, Promote, Reductions,
+        arange, broadcast_shapes, concatenate, eye, linspace, matmul, stack, try_full, try_zeros,
+        BroadcastOps, Element, Promote, Reductions,
     };
     pub use crate::display::Repr;
     pub use crate::error::ArrayError;

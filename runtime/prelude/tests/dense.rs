@@ -4,7 +4,9 @@ use accel::prelude::*;
 use std::path::PathBuf;
 
 fn fx(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 fn load(name: &str) -> ArrayD<f64> {
     read_npy::<f64>(fx(name)).unwrap()
@@ -22,12 +24,24 @@ fn reductions_with_axis_match_numpy() {
     for ax in 0..2 {
         let axis = Axis(ax);
         close(&a.sum_axis(axis), &load(&format!("sum_ax{ax}.npy")));
-        close(&a.mean_axis(axis).unwrap(), &load(&format!("mean_ax{ax}.npy")));
+        close(
+            &a.mean_axis(axis).unwrap(),
+            &load(&format!("mean_ax{ax}.npy")),
+        );
         close(&a.std_axis(axis, 0.0), &load(&format!("std_ax{ax}.npy")));
         close(&a.var_axis(axis, 1.0), &load(&format!("var1_ax{ax}.npy")));
-        close(&a.median_axis(axis).unwrap(), &load(&format!("median_ax{ax}.npy")));
-        close(&a.min_axis(axis).unwrap(), &load(&format!("min_ax{ax}.npy")));
-        close(&a.max_axis(axis).unwrap(), &load(&format!("max_ax{ax}.npy")));
+        close(
+            &a.median_axis(axis).unwrap(),
+            &load(&format!("median_ax{ax}.npy")),
+        );
+        close(
+            &a.min_axis(axis).unwrap(),
+            &load(&format!("min_ax{ax}.npy")),
+        );
+        close(
+            &a.max_axis(axis).unwrap(),
+            &load(&format!("max_ax{ax}.npy")),
+        );
         close(&a.product_axis(axis), &load(&format!("prod_ax{ax}.npy")));
         let am = read_npy::<i64>(fx(&format!("argmin_ax{ax}.npy"))).unwrap();
         assert_eq!(a.argmin_axis(axis).unwrap().mapv(|x| x as i64), am);
@@ -98,9 +112,14 @@ fn broadcasting_arithmetic_and_masks() {
     let mask = read_npy::<bool>(fx("a_gt_b.npy")).unwrap();
     assert_eq!(a.gt(&b).unwrap(), mask);
     assert_eq!(a.try_add(&1.0).unwrap(), a.mapv(|x| x + 1.0));
-    assert_eq!(array![1, 5, 3].ge(&3).unwrap(), array![false, true, true].into_dyn());
     assert_eq!(
-        array![1.0, 2.0].where_mask(&array![true, false], 0.0).unwrap(),
+        array![1, 5, 3].ge(&3).unwrap(),
+        array![false, true, true].into_dyn()
+    );
+    assert_eq!(
+        array![1.0, 2.0]
+            .where_mask(&array![true, false], 0.0)
+            .unwrap(),
         array![1.0, 0.0].into_dyn()
     );
 }
@@ -110,9 +129,15 @@ fn broadcast_error_names_both_shapes() {
     let a = Array2::<f64>::zeros((3, 4));
     let b = Array1::<f64>::zeros(5);
     let e = a.try_add(&b).unwrap_err();
-    assert_eq!(e.to_string(), "operands could not be broadcast together with shapes (3,4) (5,)");
+    assert_eq!(
+        e.to_string(),
+        "operands could not be broadcast together with shapes (3,4) (5,)"
+    );
     assert_eq!(broadcast_shapes(&[3, 1], &[1, 4]).unwrap(), vec![3, 4]);
-    assert_eq!(broadcast_shapes(&[2, 1, 3], &[5, 1]).unwrap(), vec![2, 5, 3]);
+    assert_eq!(
+        broadcast_shapes(&[2, 1, 3], &[5, 1]).unwrap(),
+        vec![2, 5, 3]
+    );
 }
 
 #[test]
@@ -121,21 +146,39 @@ fn matmul_concat_stack_match_numpy() {
     let m = load("m.npy");
     close(&matmul(&a, &m).unwrap(), &load("a_matmul_m.npy"));
     let e = matmul(&m, &m).unwrap_err().to_string();
-    assert!(e.contains("size 4 is different from 2") && e.contains("(4,2) (4,2)"), "{e}");
+    assert!(
+        e.contains("size 4 is different from 2") && e.contains("(4,2) (4,2)"),
+        "{e}"
+    );
     let a2 = a.view().into_dimensionality::<Ix2>().unwrap();
     let twice = a2.mapv(|x| x * 2.0);
-    close(&concatenate(Axis(0), &[a2.view(), twice.view()]).unwrap().into_dyn(), &load("concat_ax0.npy"));
+    close(
+        &concatenate(Axis(0), &[a2.view(), twice.view()])
+            .unwrap()
+            .into_dyn(),
+        &load("concat_ax0.npy"),
+    );
     let plus = a2.mapv(|x| x + 1.0);
-    close(&stack(Axis(1), &[a2.view(), plus.view()]).unwrap().into_dyn(), &load("stack_ax1.npy"));
+    close(
+        &stack(Axis(1), &[a2.view(), plus.view()])
+            .unwrap()
+            .into_dyn(),
+        &load("stack_ax1.npy"),
+    );
     let bad = Array2::<f64>::zeros((2, 5));
-    let e = concatenate(Axis(0), &[a2.view(), bad.view()]).unwrap_err().to_string();
+    let e = concatenate(Axis(0), &[a2.view(), bad.view()])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("along dimension 1, the array at index 0 has size 4 and the array at index 1 has size 5"), "{e}");
 }
 
 #[test]
 fn creation_functions() {
     assert_eq!(linspace(0.0, 1.0, 5), array![0.0, 0.25, 0.5, 0.75, 1.0]);
-    assert_eq!(arange(0.0, 1.0, 0.25).unwrap(), array![0.0, 0.25, 0.5, 0.75]);
+    assert_eq!(
+        arange(0.0, 1.0, 0.25).unwrap(),
+        array![0.0, 0.25, 0.5, 0.75]
+    );
     assert!(arange(0.0, 1.0, 0.0).is_err());
     assert_eq!(eye(2), array![[1.0, 0.0], [0.0, 1.0]]);
     assert_eq!(try_zeros::<f64>(&[2, 3]).unwrap().shape(), &[2, 3]);
@@ -154,9 +197,15 @@ fn huge_allocation_is_an_error_naming_the_bytes() {
     assert!(e.contains("281474976710656 bytes requested"), "{e}");
     // the generator too: an error (try_) or a panic with the same text (catchable), never an abort
     let mut rng = accel::random::default_rng(0);
-    let e = rng.try_normal(0.0, 1.0, (1 << 22, 1 << 23)).unwrap_err().to_string();
+    let e = rng
+        .try_normal(0.0, 1.0, (1 << 22, 1 << 23))
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "Unable to allocate 256. TiB for an array with shape (4194304, 8388608) and data type float64 (281474976710656 bytes requested)");
-    let e = rng.try_integers(0, 5, [1 << 62, 4]).unwrap_err().to_string();
+    let e = rng
+        .try_integers(0, 5, [1 << 62, 4])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("bytes requested") && e.contains("int64"), "{e}");
     for (n, want) in [
         (281474976710656u128, "256. TiB"),
@@ -196,7 +245,12 @@ fn random_generator_is_deterministic_and_has_the_right_moments() {
     assert!((tail - 0.0027).abs() < 0.0006, "tail {tail}");
     // standard normal CDF at a few points
     let z = r.standard_normal(n);
-    for (q, p) in [(-1.0, 0.158655), (0.0, 0.5), (0.5, 0.691462), (2.0, 0.977250)] {
+    for (q, p) in [
+        (-1.0, 0.158655),
+        (0.0, 0.5),
+        (0.5, 0.691462),
+        (2.0, 0.977250),
+    ] {
         let f = z.iter().filter(|&&v| v < q).count() as f64 / n as f64;
         assert!((f - p).abs() < 0.003, "P(z<{q}) = {f}, want {p}");
     }

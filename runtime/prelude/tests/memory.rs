@@ -8,7 +8,14 @@ use std::process::Command;
 
 fn vm_hwm_kb() -> u64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap();
-    s.lines().find(|l| l.starts_with("VmHWM:")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap()
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 fn child(case: &str, arg: &str) {
@@ -39,9 +46,22 @@ fn run_child(case: &str, arg: &str) -> (f64, u64) {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "child failed: {text}\n{}", String::from_utf8_lossy(&out.stderr));
-    let get = |k: &str| text.lines().find_map(|l| l.find(k).map(|i| &l[i + k.len()..])).unwrap_or_else(|| panic!("no {k} in {text}")).trim().to_string();
-    (get("ACCEL_RESULT ").parse().unwrap(), get("ACCEL_VMHWM_KB ").parse().unwrap())
+    assert!(
+        out.status.success(),
+        "child failed: {text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let get = |k: &str| {
+        text.lines()
+            .find_map(|l| l.find(k).map(|i| &l[i + k.len()..]))
+            .unwrap_or_else(|| panic!("no {k} in {text}"))
+            .trim()
+            .to_string()
+    };
+    (
+        get("ACCEL_RESULT ").parse().unwrap(),
+        get("ACCEL_VMHWM_KB ").parse().unwrap(),
+    )
 }
 
 #[test]
@@ -74,9 +94,12 @@ fn npy_file_larger_than_the_budget_is_streamed() {
     {
         use std::io::Write;
         let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        f.write_all(&accel::io::NpyHeader::encode("<f4", false, &[2000, 8000])).unwrap();
+        f.write_all(&accel::io::NpyHeader::encode("<f4", false, &[2000, 8000]))
+            .unwrap();
         for i in 0..2000u32 {
-            let row: Vec<u8> = (0..8000u32).flat_map(|j| (((i + j) % 10) as f32).to_le_bytes()).collect();
+            let row: Vec<u8> = (0..8000u32)
+                .flat_map(|j| (((i + j) % 10) as f32).to_le_bytes())
+                .collect();
             f.write_all(&row).unwrap();
         }
     }

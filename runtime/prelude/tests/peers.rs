@@ -7,7 +7,12 @@ use accel::sparse::Sparse;
 use std::path::PathBuf;
 
 fn open(name: &str) -> NpzReader {
-    NpzReader::open(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).unwrap()
+    NpzReader::open(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
 }
 
 fn close(got: &ArrayD<f64>, want: &ArrayD<f64>) {
@@ -18,7 +23,11 @@ fn close(got: &ArrayD<f64>, want: &ArrayD<f64>) {
 }
 
 fn ints(r: &mut NpzReader, key: &str) -> Vec<usize> {
-    r.read::<i64>(key).unwrap().iter().map(|&v| v as usize).collect()
+    r.read::<i64>(key)
+        .unwrap()
+        .iter()
+        .map(|&v| v as usize)
+        .collect()
 }
 
 #[test]
@@ -28,7 +37,11 @@ fn coo_matches_pydata() {
     let s = Coo::from_dense(&x);
     let coords = r.read::<i64>("coords").unwrap();
     for ax in 0..3 {
-        let want: Vec<usize> = coords.index_axis(Axis(0), ax).iter().map(|&v| v as usize).collect();
+        let want: Vec<usize> = coords
+            .index_axis(Axis(0), ax)
+            .iter()
+            .map(|&v| v as usize)
+            .collect();
         assert_eq!(s.coords()[ax], want, "coords[{ax}]");
     }
     assert_eq!(s.data(), r.read::<f64>("data").unwrap().as_slice().unwrap());
@@ -37,12 +50,30 @@ fn coo_matches_pydata() {
     assert_eq!(s.nbytes() as f64, meta[1]);
     assert_eq!(s.density(), meta[2]);
 
-    close(&(s.sin() + s.t() * 1).to_dense().unwrap(), &r.read("sin_plus_T").unwrap());
-    close(&s.sum_axis(Axis(0)).unwrap().to_dense().unwrap(), &r.read("sum_ax0").unwrap());
-    close(&s.sum_axis(Axis(2)).unwrap().to_dense().unwrap(), &r.read("sum_ax2").unwrap());
-    close(&s.max_axis(Axis(1)).unwrap().to_dense().unwrap(), &r.read("max_ax1").unwrap());
-    close(&s.min_axis(Axis(1)).unwrap().to_dense().unwrap(), &r.read("min_ax1").unwrap());
-    close(&s.mean_axis(Axis(2)).unwrap().to_dense().unwrap(), &r.read("mean_ax2").unwrap());
+    close(
+        &(s.sin() + s.t() * 1).to_dense().unwrap(),
+        &r.read("sin_plus_T").unwrap(),
+    );
+    close(
+        &s.sum_axis(Axis(0)).unwrap().to_dense().unwrap(),
+        &r.read("sum_ax0").unwrap(),
+    );
+    close(
+        &s.sum_axis(Axis(2)).unwrap().to_dense().unwrap(),
+        &r.read("sum_ax2").unwrap(),
+    );
+    close(
+        &s.max_axis(Axis(1)).unwrap().to_dense().unwrap(),
+        &r.read("max_ax1").unwrap(),
+    );
+    close(
+        &s.min_axis(Axis(1)).unwrap().to_dense().unwrap(),
+        &r.read("min_ax1").unwrap(),
+    );
+    close(
+        &s.mean_axis(Axis(2)).unwrap().to_dense().unwrap(),
+        &r.read("mean_ax2").unwrap(),
+    );
     let sc = r.read::<f64>("scalars").unwrap();
     let got = [s.sum(), s.mean(), s.max().unwrap(), s.min().unwrap()];
     for (g, w) in got.iter().zip(sc.iter()) {
@@ -53,7 +84,12 @@ fn coo_matches_pydata() {
 #[test]
 fn duplicates_summed_like_pydata() {
     let mut r = open("sparse_cases.npz");
-    let entries = [([0usize, 1], 1.0), ([2, 2], 4.0), ([0, 1], 2.5), ([1, 0], -1.0)];
+    let entries = [
+        ([0usize, 1], 1.0),
+        ([2, 2], 4.0),
+        ([0, 1], 2.5),
+        ([1, 0], -1.0),
+    ];
     let s = Coo::from_entries(&[3, 3], entries).unwrap();
     assert_eq!(s.to_dense().unwrap(), r.read::<f64>("dup").unwrap());
 }
@@ -61,7 +97,11 @@ fn duplicates_summed_like_pydata() {
 #[test]
 fn csr_csc_and_matmul_match_pydata() {
     let mut r = open("sparse_cases.npz");
-    let m = r.read::<f64>("m").unwrap().into_dimensionality::<Ix2>().unwrap();
+    let m = r
+        .read::<f64>("m")
+        .unwrap()
+        .into_dimensionality::<Ix2>()
+        .unwrap();
     let s = Coo::from_dense(&m);
     let csr = s.to_csr().unwrap();
     assert_eq!(csr.indptr(), ints(&mut r, "csr_indptr").as_slice());
@@ -86,7 +126,8 @@ fn csr_csc_and_matmul_match_pydata() {
 fn dok_slice_assignment_matches_pydata() {
     let mut r = open("sparse_cases.npz");
     let mut d = Dok::<f64>::new(&[5, 5]);
-    d.set(s![1..3, 1..3], &array![[1.0, 2.0], [3.0, 0.0]]).unwrap();
+    d.set(s![1..3, 1..3], &array![[1.0, 2.0], [3.0, 0.0]])
+        .unwrap();
     d.set(s![0, ..;2], &array![9.0, 8.0, 7.0]).unwrap();
     assert_eq!(d.to_dense().unwrap(), r.read::<f64>("dok").unwrap());
     assert_eq!(d.nnz() as i64, r.read::<i64>("dok_nnz").unwrap()[[]]);
@@ -104,7 +145,11 @@ fn slice_and_rechunk_chunks_match_dask() {
     ];
     for (k, c) in cases {
         for ax in 0..2 {
-            assert_eq!(c.chunks()[ax], ints(&mut r, &format!("{k}_{ax}")), "{k} axis {ax}");
+            assert_eq!(
+                c.chunks()[ax],
+                ints(&mut r, &format!("{k}_{ax}")),
+                "{k} axis {ax}"
+            );
         }
     }
 }

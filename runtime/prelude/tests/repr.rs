@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 fn fx(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn numpy_reprs() -> HashMap<String, String> {
@@ -73,7 +75,19 @@ fn sparse_html_has_pydata_rows_and_values() {
     let html = s.text_html().unwrap();
     let r = rows(&html);
     let heads: Vec<&str> = r.iter().map(|c| c[0].as_str()).collect();
-    assert_eq!(heads, ["Format", "Data Type", "Shape", "nnz", "Density", "Read-only", "Size", "Storage ratio"]);
+    assert_eq!(
+        heads,
+        [
+            "Format",
+            "Data Type",
+            "Shape",
+            "nnz",
+            "Density",
+            "Read-only",
+            "Size",
+            "Storage ratio"
+        ]
+    );
     let nnz = s.nnz();
     assert_eq!(r[0][1], "coo");
     assert_eq!(r[1][1], "float64");
@@ -85,7 +99,10 @@ fn sparse_html_has_pydata_rows_and_values() {
     let nbytes = nnz * 32;
     assert_eq!(r[6][1], format!("{:.1}M", nbytes as f64 / (1 << 20) as f64));
     assert_eq!(r[7][1], format!("{:.2}", nbytes as f64 / 8e6));
-    assert_eq!(s.text_plain(), format!("<COO: shape=(100, 100, 100), dtype=float64, nnz={nnz}, fill_value=0.0>"));
+    assert_eq!(
+        s.text_plain(),
+        format!("<COO: shape=(100, 100, 100), dtype=float64, nnz={nnz}, fill_value=0.0>")
+    );
     // DOK is writable, its size counts values only
     let d = s.to_dok();
     let r = rows(&d.text_html().unwrap());
@@ -131,7 +148,9 @@ fn chunked_html_is_dask_table_with_svg() {
     let c = Chunked::zeros((4, 6, 8), (2, 3, 4));
     let h = c.text_html().unwrap();
     assert!(h.matches("<polygon").count() >= 3, "{h}");
-    assert!(x.text_plain().starts_with("Chunked<shape=(20000, 20000), dtype=float64, chunksize=(1000, 1000)"));
+    assert!(x
+        .text_plain()
+        .starts_with("Chunked<shape=(20000, 20000), dtype=float64, chunksize=(1000, 1000)"));
 }
 
 #[test]
@@ -144,14 +163,21 @@ fn dense_html_has_table_svg_and_escaped_preview() {
     assert!(h.contains("<svg"));
     assert!(h.contains("array([[1. , 2.5],\n       [3. , 4. ]])"));
     // no raw colours for text: the theme decides
-    assert!(!h.contains("color: black") && !h.contains("color:black") && !h.contains("background: white"));
+    assert!(
+        !h.contains("color: black")
+            && !h.contains("color:black")
+            && !h.contains("background: white")
+    );
 }
 
 #[test]
 fn html_escapes_user_text() {
     let x = Chunked::from_npy("/nonexistent/<script>.npy", (2, 2));
     let h = x.text_html().unwrap();
-    assert!(h.contains("&lt;script&gt;") && !h.contains("<script>"), "{h}");
+    assert!(
+        h.contains("&lt;script&gt;") && !h.contains("<script>"),
+        "{h}"
+    );
     let v = x.visualize();
     assert!(!v.as_str().contains("<script>"));
 }
@@ -170,7 +196,10 @@ fn visualize_draws_every_layer() {
     let x = Chunked::random_normal(0.0, 1.0, (100, 100), (50, 50), 1);
     let y = (&x + &x.sin()).mean_axis(Axis(0)).slice(s![..;10]);
     let svg = y.visualize();
-    assert_eq!(svg.as_str().matches("class=\"accel-layer\"").count(), y.layer_count());
+    assert_eq!(
+        svg.as_str().matches("class=\"accel-layer\"").count(),
+        y.layer_count()
+    );
     assert_eq!(y.layer_count(), 5);
     // one arrow per dependency edge: sin←x, add←x, add←sin, mean←add, getitem←mean
     assert_eq!(svg.as_str().matches("marker-end").count(), 5);

@@ -32,17 +32,39 @@ fn from_dense_round_trips_and_counts() {
 #[test]
 fn constructors_sum_duplicates() {
     // the seed's list of (index, value) with a repeated index
-    let s = Coo::from_entries(&[3, 3], [([0usize, 1], 1.0), ([2, 2], 4.0), ([0, 1], 2.5), ([1, 0], -1.0)]).unwrap();
+    let s = Coo::from_entries(
+        &[3, 3],
+        [
+            ([0usize, 1], 1.0),
+            ([2, 2], 4.0),
+            ([0, 1], 2.5),
+            ([1, 0], -1.0),
+        ],
+    )
+    .unwrap();
     assert_eq!(s.nnz(), 3);
     assert_eq!(s.get(&[0, 1]).unwrap(), 3.5);
-    let c = Coo::new(vec![vec![0, 2, 0], vec![1, 2, 1]], vec![1.0, 4.0, 2.5], &[3, 3]).unwrap();
-    assert_eq!(c.to_dense().unwrap(), array![[0.0, 3.5, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 4.0]].into_dyn());
+    let c = Coo::new(
+        vec![vec![0, 2, 0], vec![1, 2, 1]],
+        vec![1.0, 4.0, 2.5],
+        &[3, 3],
+    )
+    .unwrap();
+    assert_eq!(
+        c.to_dense().unwrap(),
+        array![[0.0, 3.5, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 4.0]].into_dyn()
+    );
     let mut m = HashMap::new();
     m.insert(vec![1usize, 1], 7.0);
     m.insert(vec![0usize, 2], 1.0);
     let d = Coo::from_map(&[2, 3], &m).unwrap();
-    assert_eq!(d.to_dense().unwrap(), array![[0.0, 0.0, 1.0], [0.0, 7.0, 0.0]].into_dyn());
-    let e = Coo::new(vec![vec![5], vec![0]], vec![1.0], &[3, 3]).unwrap_err().to_string();
+    assert_eq!(
+        d.to_dense().unwrap(),
+        array![[0.0, 0.0, 1.0], [0.0, 7.0, 0.0]].into_dyn()
+    );
+    let e = Coo::new(vec![vec![5], vec![0]], vec![1.0], &[3, 3])
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "index 5 is out of bounds for axis 0 with size 3");
 }
 
@@ -67,9 +89,18 @@ fn elementwise_ops_keep_sparsity_and_match_dense() {
     // broadcasting sparse with sparse
     let row = Coo::from_dense(&array![[1.0, 0.0, 2.0]]);
     let m = Coo::from_dense(&array![[0.0, 1.0, 0.0], [3.0, 0.0, 0.0]]);
-    assert_eq!((&m + &row).to_dense().unwrap(), array![[1.0, 1.0, 2.0], [4.0, 0.0, 2.0]].into_dyn());
-    let e = m.try_add(&Coo::from_dense(&array![1.0, 2.0])).unwrap_err().to_string();
-    assert_eq!(e, "operands could not be broadcast together with shapes (2,3) (2,)");
+    assert_eq!(
+        (&m + &row).to_dense().unwrap(),
+        array![[1.0, 1.0, 2.0], [4.0, 0.0, 2.0]].into_dyn()
+    );
+    let e = m
+        .try_add(&Coo::from_dense(&array![1.0, 2.0]))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "operands could not be broadcast together with shapes (2,3) (2,)"
+    );
 }
 
 #[test]
@@ -81,21 +112,37 @@ fn reductions_match_dense() {
     for ax in 0..3 {
         let got = s.sum_axis(Axis(ax)).unwrap().to_dense().unwrap();
         let want = a.sum_axis(Axis(ax));
-        assert!(got.iter().zip(want.iter()).all(|(x, y)| (x - y).abs() < 1e-12));
-        assert_eq!(s.max_axis(Axis(ax)).unwrap().to_dense().unwrap(), a.max_axis(Axis(ax)).unwrap());
+        assert!(got
+            .iter()
+            .zip(want.iter())
+            .all(|(x, y)| (x - y).abs() < 1e-12));
+        assert_eq!(
+            s.max_axis(Axis(ax)).unwrap().to_dense().unwrap(),
+            a.max_axis(Axis(ax)).unwrap()
+        );
     }
     // all-negative data: the implicit zeros win the max, lose the min
     let n = Coo::from_dense(&array![[-1.0, 0.0], [-2.0, -3.0]]);
     assert_eq!(n.max().unwrap(), 0.0);
     assert_eq!(n.min().unwrap(), -3.0);
-    assert_eq!(n.max_axis(Axis(1)).unwrap().to_dense().unwrap(), array![0.0, -2.0].into_dyn());
-    assert_eq!(n.mean_axis(Axis(0)).unwrap().to_dense().unwrap(), array![-1.5, -1.5].into_dyn());
+    assert_eq!(
+        n.max_axis(Axis(1)).unwrap().to_dense().unwrap(),
+        array![0.0, -2.0].into_dyn()
+    );
+    assert_eq!(
+        n.mean_axis(Axis(0)).unwrap().to_dense().unwrap(),
+        array![-1.5, -1.5].into_dyn()
+    );
     assert!(n.sum_axis(Axis(2)).is_err());
 }
 
 #[test]
 fn formats_convert_both_ways() {
-    let a = array![[0.0, 1.0, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0]];
+    let a = array![
+        [0.0, 1.0, 0.0, 2.0],
+        [0.0, 0.0, 0.0, 0.0],
+        [3.0, 0.0, 4.0, 0.0]
+    ];
     let s = Coo::from_dense(&a);
     let csr = s.to_csr().unwrap();
     assert_eq!(csr.indptr(), &[0, 2, 2, 4]);
@@ -110,12 +157,20 @@ fn formats_convert_both_ways() {
         assert_eq!(x.format(), f);
         assert_eq!(x.to_dense().unwrap(), a.clone().into_dyn(), "{f}");
         for g in ["coo", "csr", "csc", "dok"] {
-            assert_eq!(x.asformat(g).unwrap().to_dense().unwrap(), a.clone().into_dyn(), "{f}->{g}");
+            assert_eq!(
+                x.asformat(g).unwrap().to_dense().unwrap(),
+                a.clone().into_dyn(),
+                "{f}->{g}"
+            );
         }
     }
     assert!(s.asformat("bsr").is_err());
     let three_d = Coo::from_dense(&seed_array());
-    assert!(three_d.to_csr().unwrap_err().to_string().contains("needs a 2-d array"));
+    assert!(three_d
+        .to_csr()
+        .unwrap_err()
+        .to_string()
+        .contains("needs a 2-d array"));
     assert!(matches!(three_d.asformat("dok").unwrap(), Sparse::Dok(_)));
     assert_eq!(csr.t().to_dense().unwrap(), a.t().to_owned().into_dyn());
 }
@@ -123,21 +178,34 @@ fn formats_convert_both_ways() {
 #[test]
 fn dok_slice_assignment() {
     let mut d = Dok::<f64>::new(&[4, 4]);
-    d.set(s![1..3, 1..3], &array![[1.0, 2.0], [3.0, 0.0]]).unwrap();
+    d.set(s![1..3, 1..3], &array![[1.0, 2.0], [3.0, 0.0]])
+        .unwrap();
     assert_eq!(d.nnz(), 3);
     assert_eq!(d.get(&[2, 1]).unwrap(), 3.0);
     d.set(s![0, ..;2], &array![9.0, 8.0]).unwrap();
     assert_eq!(
         d.to_dense().unwrap(),
-        array![[9.0, 0.0, 8.0, 0.0], [0.0, 1.0, 2.0, 0.0], [0.0, 3.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]].into_dyn()
+        array![
+            [9.0, 0.0, 8.0, 0.0],
+            [0.0, 1.0, 2.0, 0.0],
+            [0.0, 3.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0]
+        ]
+        .into_dyn()
     );
     // writing the fill value removes the key; a scalar broadcasts
     d.set(s![1..3, 1..3], &ndarray::arr0(0.0)).unwrap();
     assert_eq!(d.nnz(), 2);
     d.insert(&[3, 3], 5.0).unwrap();
     assert_eq!(d.to_coo().get(&[3, 3]).unwrap(), 5.0);
-    let e = d.set(s![0..2, 0..2], &array![1.0, 2.0, 3.0]).unwrap_err().to_string();
-    assert_eq!(e, "could not broadcast input array from shape (3,) into shape (2, 2)");
+    let e = d
+        .set(s![0..2, 0..2], &array![1.0, 2.0, 3.0])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "could not broadcast input array from shape (3,) into shape (2, 2)"
+    );
     assert!(d.insert(&[4, 0], 1.0).is_err());
     assert!(d.set(s![5, ..], &array![1.0]).is_err());
     // n-d DOK
@@ -148,7 +216,11 @@ fn dok_slice_assignment() {
 
 #[test]
 fn sparse_times_dense() {
-    let a = array![[0.0, 1.0, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0]];
+    let a = array![
+        [0.0, 1.0, 0.0, 2.0],
+        [0.0, 0.0, 0.0, 0.0],
+        [3.0, 0.0, 4.0, 0.0]
+    ];
     let b = Array2::from_shape_fn((4, 3), |(i, j)| (i * 3 + j) as f64 - 2.0);
     let s = Coo::from_dense(&a);
     assert_eq!(s.dot_dense(&b).unwrap(), a.dot(&b));
@@ -159,9 +231,17 @@ fn sparse_times_dense() {
     // big enough to take the parallel path
     let r = random(&[300, 200], 0.05, 3).unwrap();
     let bd = Array2::from_shape_fn((200, 50), |(i, j)| ((i + 2 * j) % 7) as f64);
-    let want = r.to_dense().unwrap().into_dimensionality::<Ix2>().unwrap().dot(&bd);
+    let want = r
+        .to_dense()
+        .unwrap()
+        .into_dimensionality::<Ix2>()
+        .unwrap()
+        .dot(&bd);
     let got = r.dot_dense(&bd).unwrap();
-    assert!(got.iter().zip(want.iter()).all(|(x, y)| (x - y).abs() < 1e-9));
+    assert!(got
+        .iter()
+        .zip(want.iter())
+        .all(|(x, y)| (x - y).abs() < 1e-9));
 }
 
 #[test]
@@ -174,7 +254,10 @@ fn random_and_maybe_densify() {
     assert_eq!(dense_ok.nnz(), 50);
     // pydata's rule: refuse when size > max_size AND density < min_density
     let e = r.maybe_densify(1000, 0.25).unwrap_err().to_string();
-    assert_eq!(e, "Operation would require converting large sparse array to dense");
+    assert_eq!(
+        e,
+        "Operation would require converting large sparse array to dense"
+    );
     assert!(r.maybe_densify(10_000, 0.25).is_ok());
     assert!(r.maybe_densify(10, 0.05).is_ok());
     assert!(random(&[3], 1.5, 0).is_err());
@@ -192,9 +275,15 @@ fn reshape_and_transpose_axes() {
     let a = seed_array();
     let s = Coo::from_dense(&a);
     let t = s.transpose(&[1, 0, 2]).unwrap();
-    assert_eq!(t.to_dense().unwrap(), a.view().permuted_axes(vec![1, 0, 2]).to_owned());
+    assert_eq!(
+        t.to_dense().unwrap(),
+        a.view().permuted_axes(vec![1, 0, 2]).to_owned()
+    );
     assert!(s.transpose(&[0, 0, 1]).is_err());
     let r = s.reshape(&[600, 40]).unwrap();
-    assert_eq!(r.to_dense().unwrap(), a.to_shape((600, 40)).unwrap().to_owned().into_dyn());
+    assert_eq!(
+        r.to_dense().unwrap(),
+        a.to_shape((600, 40)).unwrap().to_owned().into_dyn()
+    );
     assert!(s.reshape(&[7, 7]).is_err());
 }

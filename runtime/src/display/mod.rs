@@ -41,7 +41,11 @@ fn pad(out: &mut String, s: &str, fs: &Fs, default: Align) {
     }
     let fill = fs.spec.fill;
     let total = w - n;
-    let al = if fs.spec.align == Align::Unknown { default } else { fs.spec.align };
+    let al = if fs.spec.align == Align::Unknown {
+        default
+    } else {
+        fs.spec.align
+    };
     let (pre, post) = match al {
         Align::Left | Align::Unknown => (0, total),
         Align::Right => (total, 0),
@@ -61,8 +65,17 @@ fn pad_num(out: &mut String, s: &str, fs: &Fs) {
             out.push_str(s);
             return;
         }
-        let (sign, rest) = if s.starts_with('+') || s.starts_with('-') { s.split_at(1) } else { ("", s) };
-        let (prefix, digits) = if rest.starts_with("0x") || rest.starts_with("0b") || rest.starts_with("0o") { rest.split_at(2) } else { ("", rest) };
+        let (sign, rest) = if s.starts_with('+') || s.starts_with('-') {
+            s.split_at(1)
+        } else {
+            ("", s)
+        };
+        let (prefix, digits) =
+            if rest.starts_with("0x") || rest.starts_with("0b") || rest.starts_with("0o") {
+                rest.split_at(2)
+            } else {
+                ("", rest)
+            };
         out.push_str(sign);
         out.push_str(prefix);
         out.extend(std::iter::repeat_n('0', w - n));
@@ -86,10 +99,22 @@ macro_rules! int_text {
             ("o", true, _) => format!("{:#o}", v),
             ("b", false, _) => format!("{:b}", v),
             ("b", true, _) => format!("{:#b}", v),
-            ("e", _, false) => match $fs.prec { Some(p) => format!("{:.*e}", p, v), None => format!("{:e}", v) },
-            ("e", _, true) => match $fs.prec { Some(p) => format!("{:+.*e}", p, v), None => format!("{:+e}", v) },
-            ("E", _, false) => match $fs.prec { Some(p) => format!("{:.*E}", p, v), None => format!("{:E}", v) },
-            ("E", _, true) => match $fs.prec { Some(p) => format!("{:+.*E}", p, v), None => format!("{:+E}", v) },
+            ("e", _, false) => match $fs.prec {
+                Some(p) => format!("{:.*e}", p, v),
+                None => format!("{:e}", v),
+            },
+            ("e", _, true) => match $fs.prec {
+                Some(p) => format!("{:+.*e}", p, v),
+                None => format!("{:+e}", v),
+            },
+            ("E", _, false) => match $fs.prec {
+                Some(p) => format!("{:.*E}", p, v),
+                None => format!("{:E}", v),
+            },
+            ("E", _, true) => match $fs.prec {
+                Some(p) => format!("{:+.*E}", p, v),
+                None => format!("{:+E}", v),
+            },
             (_, _, true) => format!("{:+}", v),
             _ => format!("{}", v),
         }
@@ -141,7 +166,11 @@ macro_rules! float_text {
 }
 
 pub fn fmt_float(out: &mut String, v: f64, f32: bool, fs: &Fs) {
-    let s = if f32 { float_text!(v as f32, fs) } else { float_text!(v, fs) };
+    let s = if f32 {
+        float_text!(v as f32, fs)
+    } else {
+        float_text!(v, fs)
+    };
     pad_num(out, &s, fs);
 }
 
@@ -200,9 +229,27 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
         match ty {
             Ty::Int(it) => {
                 let bits = match it.bits() {
-                    8 => if it.signed() { *(addr as *const i8) as i64 } else { *addr as i64 },
-                    16 => if it.signed() { *(addr as *const i16) as i64 } else { *(addr as *const u16) as i64 },
-                    32 => if it.signed() { *(addr as *const i32) as i64 } else { *(addr as *const u32) as i64 },
+                    8 => {
+                        if it.signed() {
+                            *(addr as *const i8) as i64
+                        } else {
+                            *addr as i64
+                        }
+                    }
+                    16 => {
+                        if it.signed() {
+                            *(addr as *const i16) as i64
+                        } else {
+                            *(addr as *const u16) as i64
+                        }
+                    }
+                    32 => {
+                        if it.signed() {
+                            *(addr as *const i32) as i64
+                        } else {
+                            *(addr as *const u32) as i64
+                        }
+                    }
                     _ => *(addr as *const i64),
                 };
                 fmt_int(out, bits, *it, fs)
@@ -210,11 +257,19 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
             Ty::Float(FloatTy::F64) => fmt_float(out, *(addr as *const f64), false, fs),
             Ty::Float(FloatTy::F32) => fmt_float(out, *(addr as *const f32) as f64, true, fs),
             Ty::Bool => fmt_bool(out, *addr != 0, fs),
-            Ty::Char => fmt_char(out, char::from_u32(*(addr as *const u32)).unwrap_or('\u{FFFD}'), fs),
+            Ty::Char => fmt_char(
+                out,
+                char::from_u32(*(addr as *const u32)).unwrap_or('\u{FFFD}'),
+                fs,
+            ),
             Ty::Unit => pad(out, "()", fs, Align::Left),
             Ty::String => {
                 let h = &**(addr as *const *const VecHdr);
-                fmt_str(out, std::str::from_utf8_unchecked(crate::display::raw_slice(h.ptr, h.len)), fs)
+                fmt_str(
+                    out,
+                    std::str::from_utf8_unchecked(crate::display::raw_slice(h.ptr, h.len)),
+                    fs,
+                )
             }
             Ty::Vec(e) => {
                 let h = &**(addr as *const *const VecHdr);
@@ -222,21 +277,39 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
             }
             Ty::Array(e, n) => fmt_seq(out, e, addr, *n as usize, fs),
             Ty::NdD(..) => {
-                let s = crate::exec::chunked_rt::fmt_ndd(*(addr as *const *const u8), fs.debug(), fs.prec);
+                let s = crate::exec::chunked_rt::fmt_ndd(
+                    *(addr as *const *const u8),
+                    fs.debug(),
+                    fs.prec,
+                );
                 pad(out, &s, fs, Align::Left)
             }
             Ty::Nd(..) => {
-                let s = crate::exec::array_rt::fmt_nd(ty, *(addr as *const *const u8), fs.debug(), fs.prec);
+                let s = crate::exec::array_rt::fmt_nd(
+                    ty,
+                    *(addr as *const *const u8),
+                    fs.debug(),
+                    fs.prec,
+                );
                 pad(out, &s, fs, Align::Left)
             }
             // a view is its header, inline
             Ty::NdView(e, n, _) => {
-                let s = crate::exec::array_rt::fmt_nd(&Ty::Nd(e.clone(), *n), addr, fs.debug(), fs.prec);
+                let s = crate::exec::array_rt::fmt_nd(
+                    &Ty::Nd(e.clone(), *n),
+                    addr,
+                    fs.debug(),
+                    fs.prec,
+                );
                 pad(out, &s, fs, Align::Left)
             }
             Ty::Tuple(ts) => {
                 let offs = tuple_offsets(ts);
-                let items: Vec<(&Ty, *const u8)> = ts.iter().zip(offs).map(|(t, o)| (t, addr.add(o as usize))).collect();
+                let items: Vec<(&Ty, *const u8)> = ts
+                    .iter()
+                    .zip(offs)
+                    .map(|(t, o)| (t, addr.add(o as usize)))
+                    .collect();
                 fmt_list(out, "(", ")", &items, fs, ts.len() == 1);
             }
             Ty::Option(t) => {
@@ -256,7 +329,11 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                 Ty::Str => {
                     let p = *(addr as *const *const u8);
                     let n = *(addr.add(8) as *const usize);
-                    fmt_str(out, std::str::from_utf8_unchecked(crate::display::raw_slice(p, n)), fs)
+                    fmt_str(
+                        out,
+                        std::str::from_utf8_unchecked(crate::display::raw_slice(p, n)),
+                        fs,
+                    )
                 }
                 t if t.is_scalar() && !m => fmt_mem(out, t, addr, fs),
                 Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::NdD(..) => fmt_mem(out, inner, addr, fs),
@@ -275,7 +352,14 @@ unsafe fn fmt_seq(out: &mut String, e: &Ty, p: *const u8, n: usize, fs: &Fs) {
 
 /// Debug lists, tuples and `Some(..)`: `{:?}` on one line, `{:#?}` one item per line,
 /// indented by four spaces, with trailing commas (as `DebugList`/`DebugTuple` do).
-unsafe fn fmt_list(out: &mut String, open: &str, close: &str, items: &[(&Ty, *const u8)], fs: &Fs, one_tuple: bool) {
+unsafe fn fmt_list(
+    out: &mut String,
+    open: &str,
+    close: &str,
+    items: &[(&Ty, *const u8)],
+    fs: &Fs,
+    one_tuple: bool,
+) {
     out.push_str(open);
     if fs.spec.alternate && !items.is_empty() {
         out.push('\n');
@@ -310,7 +394,11 @@ unsafe fn fmt_list(out: &mut String, open: &str, close: &str, items: &[(&Ty, *co
 /// As `fmt_mem`.
 pub unsafe fn debug_text(ty: &Ty, addr: *const u8) -> String {
     let spec = default_spec(true);
-    let fs = Fs { spec: &spec, width: None, prec: None };
+    let fs = Fs {
+        spec: &spec,
+        width: None,
+        prec: None,
+    };
     let mut s = String::new();
     unsafe { fmt_mem(&mut s, ty, addr, &fs) };
     s
@@ -334,8 +422,14 @@ mod tests {
 
     #[test]
     fn tuples_and_arrays() {
-        assert_eq!(d(Ty::Tuple(vec![Ty::I32, Ty::F64]), (7i32, 0u32, 2.5f64)), "(7, 2.5)");
-        assert_eq!(d(Ty::Array(Box::new(Ty::I64), 3), [1i64, -2, 3]), "[1, -2, 3]");
+        assert_eq!(
+            d(Ty::Tuple(vec![Ty::I32, Ty::F64]), (7i32, 0u32, 2.5f64)),
+            "(7, 2.5)"
+        );
+        assert_eq!(
+            d(Ty::Array(Box::new(Ty::I64), 3), [1i64, -2, 3]),
+            "[1, -2, 3]"
+        );
         assert_eq!(d(Ty::Option(Box::new(Ty::I32)), [1u32, 5]), "Some(5)");
         assert_eq!(d(Ty::Option(Box::new(Ty::I32)), [0u32, 5]), "None");
     }
@@ -344,14 +438,22 @@ mod tests {
     fn padding_rules() {
         let mut sp = default_spec(false);
         sp.zero = true;
-        let fs = Fs { spec: &sp, width: Some(6), prec: Some(2) };
+        let fs = Fs {
+            spec: &sp,
+            width: Some(6),
+            prec: Some(2),
+        };
         let mut s = String::new();
         fmt_float(&mut s, -1.5, false, &fs);
         assert_eq!(s, format!("{:06.2}", -1.5f64));
         let mut sp = default_spec(false);
         sp.fill = '*';
         sp.align = Align::Center;
-        let fs = Fs { spec: &sp, width: Some(7), prec: None };
+        let fs = Fs {
+            spec: &sp,
+            width: Some(7),
+            prec: None,
+        };
         let mut s = String::new();
         fmt_int(&mut s, 42, IntTy::I32, &fs);
         assert_eq!(s, format!("{:*^7}", 42));
@@ -376,23 +478,51 @@ pub unsafe fn eq_mem(ty: &Ty, a: *const u8, b: *const u8) -> bool {
             }
             Ty::Unit => true,
             // `assert_eq!` on arrays: ndarray's PartialEq (a box behind a pointer, a view inline)
-            Ty::Nd(e, _) => crate::exec::array_rt::eq_nd(e, *(a as *const *const u8), *(b as *const *const u8)),
+            Ty::Nd(e, _) => {
+                crate::exec::array_rt::eq_nd(e, *(a as *const *const u8), *(b as *const *const u8))
+            }
             Ty::NdView(e, ..) => crate::exec::array_rt::eq_nd(e, a, b),
             Ty::Vec(_) | Ty::String => {
-                let (ha, hb) = (&**(a as *const *const VecHdr), &**(b as *const *const VecHdr));
-                let e = if let Ty::Vec(e) = ty { (**e).clone() } else { Ty::Int(IntTy::U8) };
+                let (ha, hb) = (
+                    &**(a as *const *const VecHdr),
+                    &**(b as *const *const VecHdr),
+                );
+                let e = if let Ty::Vec(e) = ty {
+                    (**e).clone()
+                } else {
+                    Ty::Int(IntTy::U8)
+                };
                 seq_eq(&e, ha.ptr, ha.len, hb.ptr, hb.len)
             }
             Ty::Array(e, n) => seq_eq(e, a, *n as usize, b, *n as usize),
-            Ty::Tuple(ts) => tuple_offsets(ts).iter().zip(ts).all(|(o, t)| eq_mem(t, a.add(*o as usize), b.add(*o as usize))),
+            Ty::Tuple(ts) => tuple_offsets(ts)
+                .iter()
+                .zip(ts)
+                .all(|(o, t)| eq_mem(t, a.add(*o as usize), b.add(*o as usize))),
             Ty::Option(t) => {
                 let (ta, tb) = (*a, *b);
-                ta == tb && (ta == 0 || eq_mem(t, a.add(option_payload_offset(t) as usize), b.add(option_payload_offset(t) as usize)))
+                ta == tb
+                    && (ta == 0
+                        || eq_mem(
+                            t,
+                            a.add(option_payload_offset(t) as usize),
+                            b.add(option_payload_offset(t) as usize),
+                        ))
             }
             Ty::Ref(inner, m) => match &**inner {
                 Ty::Slice(_) | Ty::Str => {
-                    let e = if let Ty::Slice(e) = &**inner { (**e).clone() } else { Ty::Int(IntTy::U8) };
-                    seq_eq(&e, *(a as *const *const u8), *(a.add(8) as *const usize), *(b as *const *const u8), *(b.add(8) as *const usize))
+                    let e = if let Ty::Slice(e) = &**inner {
+                        (**e).clone()
+                    } else {
+                        Ty::Int(IntTy::U8)
+                    };
+                    seq_eq(
+                        &e,
+                        *(a as *const *const u8),
+                        *(a.add(8) as *const usize),
+                        *(b as *const *const u8),
+                        *(b.add(8) as *const usize),
+                    )
                 }
                 t if t.is_scalar() && !m => eq_mem(t, a, b),
                 Ty::Vec(_) | Ty::String | Ty::Nd(..) => eq_mem(inner, a, b),

@@ -37,10 +37,18 @@ pub const OFF_DIM2: i32 = OFF_SHAPE3 + 16;
 /// Offset of axis `k`'s dim / stride in a header (axes 0 and 1 contiguous, axis 2 appended:
 /// the tag must stay where a Vec header keeps its element size).
 pub fn off_dim(k: usize) -> i32 {
-    if k < 2 { OFF_DIM + 8 * k as i32 } else { OFF_DIM2 }
+    if k < 2 {
+        OFF_DIM + 8 * k as i32
+    } else {
+        OFF_DIM2
+    }
 }
 pub fn off_stride(k: usize) -> i32 {
-    if k < 2 { OFF_STRIDE + 8 * k as i32 } else { OFF_STRIDE2 }
+    if k < 2 {
+        OFF_STRIDE + 8 * k as i32
+    } else {
+        OFF_STRIDE2
+    }
 }
 
 #[repr(C)]
@@ -91,7 +99,17 @@ pub fn new_box<T>(mut a: ArrayD<T>) -> *mut u8 {
     let len = a.len();
     let (shape3, stride2) = (dim, stride[2]);
     let (dim, stride) = ([dim[0], dim[1]], [stride[0], stride[1]]);
-    Box::into_raw(Box::new(NdBox { data, dim, tag: OBJ_TAG, drop: drop_box::<NdBox<T>>, stride, len, stride2, shape3, a })) as *mut u8
+    Box::into_raw(Box::new(NdBox {
+        data,
+        dim,
+        tag: OBJ_TAG,
+        drop: drop_box::<NdBox<T>>,
+        stride,
+        len,
+        stride2,
+        shape3,
+        a,
+    })) as *mut u8
 }
 
 /// The array behind a header: an owned box ([`OBJ_TAG`]) or a view's inline header
@@ -157,7 +175,11 @@ pub(crate) fn quiet_hook() {
 }
 
 /// Run library code; a panic or an `Err` becomes the fast tier's panic (and `None`).
-pub(crate) fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> Option<R> {
+pub(crate) fn guard<R>(
+    ctx: *mut Ctx,
+    line: i64,
+    f: impl FnOnce() -> Result<R, String>,
+) -> Option<R> {
     quiet_hook();
     QUIET.with(|q| q.set(true));
     let r = catch_unwind(AssertUnwindSafe(f));
@@ -165,7 +187,11 @@ pub(crate) fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, S
     let msg = match r {
         Ok(Ok(v)) => return Some(v),
         Ok(Err(m)) => m,
-        Err(p) => p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "Box<dyn Any>".into()),
+        Err(p) => p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "Box<dyn Any>".into()),
     };
     set_panic(ctx, msg, line);
     None
@@ -184,7 +210,9 @@ fn unwrap_opt<R>(r: Option<R>) -> Result<R, String> {
 }
 
 fn boxed<T>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, String>) -> *mut u8 {
-    guard(ctx, line, f).map(new_box).unwrap_or(std::ptr::null_mut())
+    guard(ctx, line, f)
+        .map(new_box)
+        .unwrap_or(std::ptr::null_mut())
 }
 
 /// A shape passed as (ndim, d0, d1, d2); unused trailing dims are 0.
@@ -193,12 +221,20 @@ fn boxed<T>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, Stri
 ///
 /// # Safety
 /// `v` must be a live Vec header of `T` elements.
-pub(crate) unsafe fn array_from_vec<T: Clone>(nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr) -> Result<ArrayD<T>, String> {
-    let data: Vec<T> = unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
+pub(crate) unsafe fn array_from_vec<T: Clone>(
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    v: *const VecHdr,
+) -> Result<ArrayD<T>, String> {
+    let data: Vec<T> =
+        unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
     if nd == 0 {
         return Ok(ndarray::Array1::from(data).into_dyn());
     }
-    ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+    ArrayD::from_shape_vec(shape(nd, d0, d1, d2), data)
+        .map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
 }
 
 pub(crate) fn shape(nd: i64, d0: i64, d1: i64, d2: i64) -> IxDyn {
@@ -209,28 +245,83 @@ pub(crate) fn shape(nd: i64, d0: i64, d1: i64, d2: i64) -> IxDyn {
 
 pub extern "C" fn nd_default_rng(_ctx: *mut Ctx, seed: i64, _line: i64) -> *mut u8 {
     let g = accel::random::default_rng(seed as u64);
-    Box::into_raw(Box::new(RngBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_box::<RngBox>, g })) as *mut u8
+    Box::into_raw(Box::new(RngBox {
+        _pad: [0; 3],
+        tag: OBJ_TAG,
+        drop: drop_box::<RngBox>,
+        g,
+    })) as *mut u8
 }
 
-pub extern "C" fn nd_rng_normal(ctx: *mut Ctx, g: *mut u8, loc: f64, scale: f64, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.normal(loc, scale, shape(nd, d0, d1, d2))))
+pub extern "C" fn nd_rng_normal(
+    ctx: *mut Ctx,
+    g: *mut u8,
+    loc: f64,
+    scale: f64,
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    line: i64,
+) -> *mut u8 {
+    boxed(ctx, line, || {
+        Ok(unsafe { gen(g) }.normal(loc, scale, shape(nd, d0, d1, d2)))
+    })
 }
-pub extern "C" fn nd_rng_uniform(ctx: *mut Ctx, g: *mut u8, lo: f64, hi: f64, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.uniform(lo, hi, shape(nd, d0, d1, d2))))
+pub extern "C" fn nd_rng_uniform(
+    ctx: *mut Ctx,
+    g: *mut u8,
+    lo: f64,
+    hi: f64,
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    line: i64,
+) -> *mut u8 {
+    boxed(ctx, line, || {
+        Ok(unsafe { gen(g) }.uniform(lo, hi, shape(nd, d0, d1, d2)))
+    })
 }
-pub extern "C" fn nd_rng_random(ctx: *mut Ctx, g: *mut u8, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.random(shape(nd, d0, d1, d2))))
+pub extern "C" fn nd_rng_random(
+    ctx: *mut Ctx,
+    g: *mut u8,
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    line: i64,
+) -> *mut u8 {
+    boxed(ctx, line, || {
+        Ok(unsafe { gen(g) }.random(shape(nd, d0, d1, d2)))
+    })
 }
-pub extern "C" fn nd_rng_integers(ctx: *mut Ctx, g: *mut u8, lo: i64, hi: i64, nd: i64, d0: i64, d1: i64, d2: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(unsafe { gen(g) }.integers(lo, hi, shape(nd, d0, d1, d2))))
+pub extern "C" fn nd_rng_integers(
+    ctx: *mut Ctx,
+    g: *mut u8,
+    lo: i64,
+    hi: i64,
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    line: i64,
+) -> *mut u8 {
+    boxed(ctx, line, || {
+        Ok(unsafe { gen(g) }.integers(lo, hi, shape(nd, d0, d1, d2)))
+    })
 }
 
 // accel's free functions (f64)
 pub extern "C" fn nd_linspace_fn(ctx: *mut Ctx, a: f64, b: f64, n: i64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || Ok(accel::prelude::linspace(a, b, n as usize).into_dyn()))
+    boxed(ctx, line, || {
+        Ok(accel::prelude::linspace(a, b, n as usize).into_dyn())
+    })
 }
 pub extern "C" fn nd_arange_fn(ctx: *mut Ctx, a: f64, b: f64, s: f64, line: i64) -> *mut u8 {
-    boxed(ctx, line, || unwrap_res(accel::prelude::arange(a, b, s)).map(|x| x.into_dyn()))
+    boxed(ctx, line, || {
+        unwrap_res(accel::prelude::arange(a, b, s)).map(|x| x.into_dyn())
+    })
 }
 pub extern "C" fn nd_eye_fn(ctx: *mut Ctx, n: i64, line: i64) -> *mut u8 {
     boxed(ctx, line, || Ok(accel::prelude::eye(n as usize).into_dyn()))
@@ -455,8 +546,9 @@ macro_rules! elem_shims {
 
 /// Elementwise float methods the fast tier calls by name (`a.sqrt()` ...).
 pub const UNARY: &[&str] = &[
-    "sqrt", "exp", "ln", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "abs", "floor", "ceil", "round", "signum", "recip",
-    "exp2", "cbrt", "asin", "acos", "atan", "trunc", "fract",
+    "sqrt", "exp", "ln", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "abs",
+    "floor", "ceil", "round", "signum", "recip", "exp2", "cbrt", "asin", "acos", "atan", "trunc",
+    "fract",
 ];
 
 elem_shims!(f64s, f64, "f64", [float]);
@@ -508,11 +600,26 @@ pub fn shim_name(name: &str) -> Option<&'static str> {
 macro_rules! by_elem {
     ($t:expr, $p:expr, |$a:ident| $body:expr) => {
         match $t {
-            Ty::Float(FloatTy::F64) => { let $a = unsafe { arr::<f64>($p) }; $body }
-            Ty::Float(FloatTy::F32) => { let $a = unsafe { arr::<f32>($p) }; $body }
-            Ty::Int(IntTy::I64) => { let $a = unsafe { arr::<i64>($p) }; $body }
-            Ty::Bool => { let $a = unsafe { arr::<bool>($p) }; $body }
-            _ => { let $a = unsafe { arr::<i32>($p) }; $body }
+            Ty::Float(FloatTy::F64) => {
+                let $a = unsafe { arr::<f64>($p) };
+                $body
+            }
+            Ty::Float(FloatTy::F32) => {
+                let $a = unsafe { arr::<f32>($p) };
+                $body
+            }
+            Ty::Int(IntTy::I64) => {
+                let $a = unsafe { arr::<i64>($p) };
+                $body
+            }
+            Ty::Bool => {
+                let $a = unsafe { arr::<bool>($p) };
+                $body
+            }
+            _ => {
+                let $a = unsafe { arr::<i32>($p) };
+                $body
+            }
         }
     };
 }
@@ -530,14 +637,18 @@ fn by_elem_same<'a, T>(_x: &ArrayViewD<'_, T>, b: *const u8) -> ArrayViewD<'a, T
 /// text/plain and text/html of an array value (what evcxr shows for the same value in the
 /// rustc tier through `accel::display::Repr`).
 pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
-    let Ty::Nd(e, _) = ty else { return (String::new(), None) };
+    let Ty::Nd(e, _) = ty else {
+        return (String::new(), None);
+    };
     by_elem!(&**e, p, |a| (a.text_plain(), a.text_html()))
 }
 
 /// `{:?}` / `{}` of an array as ndarray formats it (with its static dimension, like rustc's
 /// `Array2<T>`), honouring a precision.
 pub fn fmt_nd(ty: &Ty, p: *const u8, debug: bool, prec: Option<usize>) -> String {
-    let Ty::Nd(e, nd) = ty else { return String::new() };
+    let Ty::Nd(e, nd) = ty else {
+        return String::new();
+    };
     macro_rules! go {
         ($v:expr) => {
             match (debug, prec) {

@@ -44,7 +44,13 @@ unsafe fn drop_ch(p: *mut u8) {
 }
 
 fn new_ch(c: Chunked) -> *mut u8 {
-    Box::into_raw(Box::new(ChBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_ch, c, rows: Default::default() })) as *mut u8
+    Box::into_raw(Box::new(ChBox {
+        _pad: [0; 3],
+        tag: OBJ_TAG,
+        drop: drop_ch,
+        c,
+        rows: Default::default(),
+    })) as *mut u8
 }
 
 /// # Safety
@@ -56,8 +62,8 @@ unsafe fn ch<'a>(p: *const u8) -> &'a Chunked {
 /// The prelude's elementwise float methods of `Chunked`, in the order typeck numbers them
 /// (then `powi`, `powf`).
 pub const UNARY: &[&str] = &[
-    "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "exp", "exp_m1", "ln", "ln_1p", "log10", "log2", "sqrt", "cbrt", "abs",
-    "floor", "ceil", "round", "signum", "recip",
+    "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "exp", "exp_m1", "ln",
+    "ln_1p", "log10", "log2", "sqrt", "cbrt", "abs", "floor", "ceil", "round", "signum", "recip",
 ];
 
 /// What a user fn failing on a worker thread carries back to `compute`'s thread.
@@ -84,7 +90,13 @@ fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> 
                 }
                 (j.message, j.line as i64)
             }
-            Err(p) => (p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "Box<dyn Any>".into()), line),
+            Err(p) => (
+                p.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "Box<dyn Any>".into()),
+                line,
+            ),
         },
     };
     set_panic(ctx, msg, line);
@@ -92,16 +104,29 @@ fn guard<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>) -> 
 }
 
 fn boxed_ch(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Chunked) -> *mut u8 {
-    guard(ctx, line, || Ok(f())).map(new_ch).unwrap_or(std::ptr::null_mut())
+    guard(ctx, line, || Ok(f()))
+        .map(new_ch)
+        .unwrap_or(std::ptr::null_mut())
 }
 
 /// A chunk spec from its encoding (see `typeck/chunked.rs`): 0 a shape, 1 one length, 2 a
 /// byte budget string.
 #[allow(clippy::too_many_arguments)]
-fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) -> Box<dyn FnOnce() -> accel::Result<Chunks>> {
+fn chunks(
+    mode: i64,
+    n: i64,
+    c0: i64,
+    c1: i64,
+    c2: i64,
+    sp: *const u8,
+    sl: i64,
+) -> Box<dyn FnOnce() -> accel::Result<Chunks>> {
     match mode {
         0 => {
-            let v: Vec<usize> = [c0, c1, c2][..n as usize].iter().map(|&x| x as usize).collect();
+            let v: Vec<usize> = [c0, c1, c2][..n as usize]
+                .iter()
+                .map(|&x| x as usize)
+                .collect();
             Box::new(move || IntoChunks::into_chunks(v))
         }
         1 => Box::new(move || IntoChunks::into_chunks(c0 as usize)),
@@ -112,7 +137,9 @@ fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) 
         }
         4 => {
             let h = unsafe { &*(c0 as *const VecHdr) };
-            let v: Vec<Vec<usize>> = (0..h.len).map(|i| unsafe { usizes(*(h.ptr as *const *const VecHdr).add(i)) }).collect();
+            let v: Vec<Vec<usize>> = (0..h.len)
+                .map(|i| unsafe { usizes(*(h.ptr as *const *const VecHdr).add(i)) })
+                .collect();
             Box::new(move || IntoChunks::into_chunks(v))
         }
         5 => {
@@ -120,7 +147,10 @@ fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) 
             Box::new(move || IntoChunks::into_chunks(&v[..]))
         }
         _ => {
-            let s = unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(sp, sl as usize)) }.to_string();
+            let s = unsafe {
+                std::str::from_utf8_unchecked(crate::display::raw_slice(sp, sl as usize))
+            }
+            .to_string();
             Box::new(move || s.as_str().into_chunks())
         }
     }
@@ -132,7 +162,11 @@ fn chunks(mode: i64, n: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64) 
 /// `h` must be a live header of 8-byte elements.
 unsafe fn usizes(h: *const VecHdr) -> Vec<usize> {
     let h = unsafe { &*h };
-    if h.len == 0 { vec![] } else { unsafe { crate::display::raw_slice(h.ptr as *const usize, h.len) }.to_vec() }
+    if h.len == 0 {
+        vec![]
+    } else {
+        unsafe { crate::display::raw_slice(h.ptr as *const usize, h.len) }.to_vec()
+    }
 }
 
 /// `Chunks` implements `IntoChunks`; a spec that fails to parse is carried by the result
@@ -152,19 +186,51 @@ fn shape(n: i64, d0: i64, d1: i64, d2: i64) -> IxDyn {
 
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn nd_ch_random(
-    ctx: *mut Ctx, dist: i64, a: f64, b: f64, sn: i64, s0: i64, s1: i64, s2: i64, mode: i64, cn: i64, c0: i64, c1: i64, c2: i64, sp: *const u8,
-    sl: i64, seed: i64, line: i64,
+    ctx: *mut Ctx,
+    dist: i64,
+    a: f64,
+    b: f64,
+    sn: i64,
+    s0: i64,
+    s1: i64,
+    s2: i64,
+    mode: i64,
+    cn: i64,
+    c0: i64,
+    c1: i64,
+    c2: i64,
+    sp: *const u8,
+    sl: i64,
+    seed: i64,
+    line: i64,
 ) -> *mut u8 {
     let spec = Spec(chunks(mode, cn, c0, c1, c2, sp, sl));
     let sh = shape(sn, s0, s1, s2);
     boxed_ch(ctx, line, || {
-        if dist == 0 { Chunked::random_normal(a, b, sh, spec, seed as u64) } else { Chunked::random_uniform(a, b, sh, spec, seed as u64) }
+        if dist == 0 {
+            Chunked::random_normal(a, b, sh, spec, seed as u64)
+        } else {
+            Chunked::random_uniform(a, b, sh, spec, seed as u64)
+        }
     })
 }
 
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn nd_ch_full(
-    ctx: *mut Ctx, sn: i64, s0: i64, s1: i64, s2: i64, v: f64, mode: i64, cn: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64, line: i64,
+    ctx: *mut Ctx,
+    sn: i64,
+    s0: i64,
+    s1: i64,
+    s2: i64,
+    v: f64,
+    mode: i64,
+    cn: i64,
+    c0: i64,
+    c1: i64,
+    c2: i64,
+    sp: *const u8,
+    sl: i64,
+    line: i64,
 ) -> *mut u8 {
     let spec = Spec(chunks(mode, cn, c0, c1, c2, sp, sl));
     let sh = shape(sn, s0, s1, s2);
@@ -174,9 +240,22 @@ pub extern "C" fn nd_ch_full(
 macro_rules! from_array {
     ($name:ident, $t:ty) => {
         #[allow(clippy::too_many_arguments)]
-        pub extern "C" fn $name(ctx: *mut Ctx, a: *const u8, mode: i64, cn: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64, line: i64) -> *mut u8 {
+        pub extern "C" fn $name(
+            ctx: *mut Ctx,
+            a: *const u8,
+            mode: i64,
+            cn: i64,
+            c0: i64,
+            c1: i64,
+            c2: i64,
+            sp: *const u8,
+            sl: i64,
+            line: i64,
+        ) -> *mut u8 {
             let spec = Spec(chunks(mode, cn, c0, c1, c2, sp, sl));
-            boxed_ch(ctx, line, || Chunked::from_array(&unsafe { arr::<$t>(a) }, spec))
+            boxed_ch(ctx, line, || {
+                Chunked::from_array(&unsafe { arr::<$t>(a) }, spec)
+            })
         }
     };
 }
@@ -190,7 +269,19 @@ fn str_of<'a>(p: *const u8, n: i64) -> &'a str {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn nd_ch_from_npy(ctx: *mut Ctx, pp: *const u8, pl: i64, mode: i64, cn: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_from_npy(
+    ctx: *mut Ctx,
+    pp: *const u8,
+    pl: i64,
+    mode: i64,
+    cn: i64,
+    c0: i64,
+    c1: i64,
+    c2: i64,
+    sp: *const u8,
+    sl: i64,
+    line: i64,
+) -> *mut u8 {
     let spec = Spec(chunks(mode, cn, c0, c1, c2, sp, sl));
     let path = str_of(pp, pl).to_string();
     boxed_ch(ctx, line, || Chunked::from_npy(path, spec))
@@ -198,7 +289,14 @@ pub extern "C" fn nd_ch_from_npy(ctx: *mut Ctx, pp: *const u8, pl: i64, mode: i6
 
 // ---- lazy operations ------------------------------------------------------------------
 
-pub extern "C" fn nd_ch_reduce(ctx: *mut Ctx, c: *const u8, kind: i64, axis: i64, ddof: f64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_reduce(
+    ctx: *mut Ctx,
+    c: *const u8,
+    kind: i64,
+    axis: i64,
+    ddof: f64,
+    line: i64,
+) -> *mut u8 {
     let c = unsafe { ch(c) };
     boxed_ch(ctx, line, || {
         if axis < 0 {
@@ -225,13 +323,22 @@ pub extern "C" fn nd_ch_reduce(ctx: *mut Ctx, c: *const u8, kind: i64, axis: i64
 }
 
 /// `s![..]` from 5 numbers per element (kind, start, end, has end, step).
-pub extern "C" fn nd_ch_slice(ctx: *mut Ctx, c: *const u8, info: *const VecHdr, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_slice(
+    ctx: *mut Ctx,
+    c: *const u8,
+    info: *const VecHdr,
+    line: i64,
+) -> *mut u8 {
     let c = unsafe { ch(c) };
     let v: &[i64] = unsafe { crate::display::raw_slice((*info).ptr as *const i64, (*info).len) };
     let elems: Vec<SliceInfoElem> = v
         .chunks(5)
         .map(|e| match e[0] {
-            0 => SliceInfoElem::Slice { start: e[1] as isize, end: (e[3] != 0).then_some(e[2] as isize), step: e[4] as isize },
+            0 => SliceInfoElem::Slice {
+                start: e[1] as isize,
+                end: (e[3] != 0).then_some(e[2] as isize),
+                step: e[4] as isize,
+            },
             1 => SliceInfoElem::Index(e[1] as isize),
             _ => SliceInfoElem::NewAxis,
         })
@@ -240,7 +347,18 @@ pub extern "C" fn nd_ch_slice(ctx: *mut Ctx, c: *const u8, info: *const VecHdr, 
 }
 
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn nd_ch_rechunk(ctx: *mut Ctx, c: *const u8, mode: i64, cn: i64, c0: i64, c1: i64, c2: i64, sp: *const u8, sl: i64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_rechunk(
+    ctx: *mut Ctx,
+    c: *const u8,
+    mode: i64,
+    cn: i64,
+    c0: i64,
+    c1: i64,
+    c2: i64,
+    sp: *const u8,
+    sl: i64,
+    line: i64,
+) -> *mut u8 {
     let c = unsafe { ch(c) };
     let spec = Spec(chunks(mode, cn, c0, c1, c2, sp, sl));
     boxed_ch(ctx, line, || c.rechunk(spec))
@@ -256,7 +374,13 @@ pub extern "C" fn nd_ch_t(ctx: *mut Ctx, c: *const u8, line: i64) -> *mut u8 {
     boxed_ch(ctx, line, || c.t())
 }
 
-pub extern "C" fn nd_ch_unary(ctx: *mut Ctx, c: *const u8, code: i64, p: f64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_unary(
+    ctx: *mut Ctx,
+    c: *const u8,
+    code: i64,
+    p: f64,
+    line: i64,
+) -> *mut u8 {
     let c = unsafe { ch(c) };
     boxed_ch(ctx, line, || match UNARY.get(code as usize).copied() {
         Some("sin") => c.sin(),
@@ -288,7 +412,13 @@ pub extern "C" fn nd_ch_unary(ctx: *mut Ctx, c: *const u8, code: i64, p: f64, li
 }
 
 /// `a OP b`: 0 + 1 - 2 * 3 /, 4 maximum, 5 minimum, 6 pow.
-pub extern "C" fn nd_ch_binary(ctx: *mut Ctx, a: *const u8, b: *const u8, op: i64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_binary(
+    ctx: *mut Ctx,
+    a: *const u8,
+    b: *const u8,
+    op: i64,
+    line: i64,
+) -> *mut u8 {
     let (a, b) = unsafe { (ch(a), ch(b)) };
     boxed_ch(ctx, line, || match op {
         0 => a + b,
@@ -302,7 +432,14 @@ pub extern "C" fn nd_ch_binary(ctx: *mut Ctx, a: *const u8, b: *const u8, op: i6
 }
 
 /// `a OP s` (side 0) or `s OP a` (side 1).
-pub extern "C" fn nd_ch_binary_s(ctx: *mut Ctx, a: *const u8, s: f64, op: i64, side: i64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_binary_s(
+    ctx: *mut Ctx,
+    a: *const u8,
+    s: f64,
+    op: i64,
+    side: i64,
+    line: i64,
+) -> *mut u8 {
     let a = unsafe { ch(a) };
     boxed_ch(ctx, line, || match (op, side) {
         (0, 0) => a + s,
@@ -332,12 +469,17 @@ pub extern "C" fn nd_ch_count(_ctx: *mut Ctx, c: *const u8, code: i64, _line: i6
 pub extern "C" fn nd_ch_chunks_ptr(p: *const u8) -> *const *const VecHdr {
     let b = unsafe { &*(p as *const ChBox) };
     let (_, ptrs) = b.rows.get_or_init(|| {
-        let hdrs: Vec<VecHdr> = b
-            .c
-            .chunks()
-            .iter()
-            .map(|v| VecHdr { ptr: v.as_ptr() as *mut u8, len: v.len(), cap: v.len(), esize: 8, owns: 0 })
-            .collect();
+        let hdrs: Vec<VecHdr> =
+            b.c.chunks()
+                .iter()
+                .map(|v| VecHdr {
+                    ptr: v.as_ptr() as *mut u8,
+                    len: v.len(),
+                    cap: v.len(),
+                    esize: 8,
+                    owns: 0,
+                })
+                .collect();
         let ptrs = hdrs.iter().map(|h| h as *const VecHdr).collect();
         (hdrs, ptrs)
     });
@@ -380,7 +522,9 @@ combine! {
     nd_ch_cat6(a0, a1, a2, a3, a4, a5);
 }
 /// The combine shims by number of operands.
-pub const CAT: [&str; 6] = ["ch_cat1", "ch_cat2", "ch_cat3", "ch_cat4", "ch_cat5", "ch_cat6"];
+pub const CAT: [&str; 6] = [
+    "ch_cat1", "ch_cat2", "ch_cat3", "ch_cat4", "ch_cat5", "ch_cat6",
+];
 
 // ---- visualize(): the library's `Svg`, a box of its own ---------------------------------
 
@@ -399,7 +543,14 @@ unsafe fn drop_svg(p: *mut u8) {
 pub extern "C" fn nd_ch_visualize(ctx: *mut Ctx, c: *const u8, line: i64) -> *mut u8 {
     let c = unsafe { ch(c) };
     guard(ctx, line, || Ok(c.visualize()))
-        .map(|s| Box::into_raw(Box::new(SvgBox { _pad: [0; 3], tag: OBJ_TAG, drop: drop_svg, s })) as *mut u8)
+        .map(|s| {
+            Box::into_raw(Box::new(SvgBox {
+                _pad: [0; 3],
+                tag: OBJ_TAG,
+                drop: drop_svg,
+                s,
+            })) as *mut u8
+        })
         .unwrap_or(std::ptr::null_mut())
 }
 
@@ -415,18 +566,34 @@ struct Engine {
 }
 
 fn engine(ctx: *mut Ctx) -> Engine {
-    unsafe { Engine { st: (*ctx).st as usize, interrupt: (*ctx).interrupt as usize } }
+    unsafe {
+        Engine {
+            st: (*ctx).st as usize,
+            interrupt: (*ctx).interrupt as usize,
+        }
+    }
 }
 
 /// Call user fn `f(ctx, args..)` on this (worker) thread with a context of its own.
 fn call_jit<R>(eng: Engine, call: impl FnOnce(*mut Ctx) -> R) -> R {
     let interrupt = eng.interrupt as *const u8;
     let ms = unsafe { &*(eng.st as *const RtState) };
-    let mut st = RtState { types: ms.types.clone(), specs: ms.specs.clone(), out: ms.out, ..Default::default() };
+    let mut st = RtState {
+        types: ms.types.clone(),
+        specs: ms.specs.clone(),
+        out: ms.out,
+        ..Default::default()
+    };
     let here = 0u8;
     // rayon's threads have 2 MiB stacks (std's default) and call us a few frames deep
     let limit = (&here as *const u8 as usize).saturating_sub(1 << 20);
-    let mut c = Ctx { failure: 0, _pad: 0, interrupt, stack_limit: limit, st: &mut st as *mut RtState };
+    let mut c = Ctx {
+        failure: 0,
+        _pad: 0,
+        interrupt,
+        stack_limit: limit,
+        st: &mut st as *mut RtState,
+    };
     let r = call(&mut c);
     if c.failure != 0 {
         let (message, line) = st.panic.take().unwrap_or_else(|| (String::new(), 0));
@@ -441,9 +608,17 @@ fn call_jit<R>(eng: Engine, call: impl FnOnce(*mut Ctx) -> R) -> R {
         super::array_rt::quiet_hook();
         QUIET.with(|q| q.set(true));
         let _loud = Loud;
-        let message = if code == FAIL_STACK { "stack overflow in a fn called by the library".to_string() } else { message };
+        let message = if code == FAIL_STACK {
+            "stack overflow in a fn called by the library".to_string()
+        } else {
+            message
+        };
         let code = if code == FAIL_STACK { FAIL_PANIC } else { code };
-        std::panic::panic_any(JitFailure { code, message, line });
+        std::panic::panic_any(JitFailure {
+            code,
+            message,
+            line,
+        });
     }
     r
 }
@@ -464,17 +639,39 @@ fn call_block_fn(eng: Engine, f: usize, block: ArrayViewD<'_, f64>) -> ArrayD<f6
 pub extern "C" fn nd_ch_map_blocks(ctx: *mut Ctx, c: *const u8, f: i64, line: i64) -> *mut u8 {
     let c = unsafe { ch(c) };
     let (f, eng) = (f as usize, engine(ctx));
-    boxed_ch(ctx, line, || c.map_blocks(move |b| call_block_fn(eng, f, b)))
+    boxed_ch(ctx, line, || {
+        c.map_blocks(move |b| call_block_fn(eng, f, b))
+    })
 }
 
 /// `map_overlap(&[depths], boundary, f)`: `f` sees each block with its halo (the library's).
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn nd_ch_map_overlap(ctx: *mut Ctx, c: *const u8, n: i64, d0: i64, d1: i64, d2: i64, bk: i64, bv: f64, f: i64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_map_overlap(
+    ctx: *mut Ctx,
+    c: *const u8,
+    n: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    bk: i64,
+    bv: f64,
+    f: i64,
+    line: i64,
+) -> *mut u8 {
     let c = unsafe { ch(c) };
-    let depth: Vec<usize> = [d0, d1, d2][..n as usize].iter().map(|&d| d as usize).collect();
-    let boundary = if bk == 0 { Boundary::None } else { Boundary::Constant(bv) };
+    let depth: Vec<usize> = [d0, d1, d2][..n as usize]
+        .iter()
+        .map(|&d| d as usize)
+        .collect();
+    let boundary = if bk == 0 {
+        Boundary::None
+    } else {
+        Boundary::Constant(bv)
+    };
     let (f, eng) = (f as usize, engine(ctx));
-    boxed_ch(ctx, line, || c.map_overlap(&depth, boundary, move |b| call_block_fn(eng, f, b)))
+    boxed_ch(ctx, line, || {
+        c.map_overlap(&depth, boundary, move |b| call_block_fn(eng, f, b))
+    })
 }
 pub extern "C" fn nd_ch_mapv(ctx: *mut Ctx, c: *const u8, f: i64, line: i64) -> *mut u8 {
     let c = unsafe { ch(c) };
@@ -524,7 +721,9 @@ fn computing<R>(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<R, String>)
 
 pub extern "C" fn nd_ch_compute(ctx: *mut Ctx, c: *const u8, line: i64) -> *mut u8 {
     let c = unsafe { ch(c) };
-    computing(ctx, line, || Ok(c.compute())).map(new_box).unwrap_or(std::ptr::null_mut())
+    computing(ctx, line, || Ok(c.compute()))
+        .map(new_box)
+        .unwrap_or(std::ptr::null_mut())
 }
 
 pub extern "C" fn nd_ch_compute_scalar(ctx: *mut Ctx, c: *const u8, line: i64) -> f64 {
@@ -536,7 +735,10 @@ pub extern "C" fn nd_ch_compute_scalar(ctx: *mut Ctx, c: *const u8, line: i64) -
 pub extern "C" fn nd_ch_store(ctx: *mut Ctx, c: *const u8, pp: *const u8, pl: i64, line: i64) {
     let c = unsafe { ch(c) };
     let path = str_of(pp, pl).to_string();
-    computing(ctx, line, || c.store(path).map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}")));
+    computing(ctx, line, || {
+        c.store(path)
+            .map_err(|e| format!("called `Result::unwrap()` on an `Err` value: {e:?}"))
+    });
 }
 
 // ---- ArrayD --------------------------------------------------------------------------
@@ -547,13 +749,23 @@ pub extern "C" fn nd_ch_nd_ndim(_ctx: *mut Ctx, a: *const u8, _line: i64) -> i64
 
 /// `into_dimensionality::<IxK>().unwrap()`: ndarray's error if the number of axes differs
 /// (an owned operand is freed then).
-pub extern "C" fn nd_ch_into_dim(ctx: *mut Ctx, a: *mut u8, k: i64, owned: i64, line: i64) -> *mut u8 {
+pub extern "C" fn nd_ch_into_dim(
+    ctx: *mut Ctx,
+    a: *mut u8,
+    k: i64,
+    owned: i64,
+    line: i64,
+) -> *mut u8 {
     let nd = unsafe { owned_arr::<f64>(a) }.ndim();
     if nd == k as usize {
         return a;
     }
     let err = ndarray::ShapeError::from_kind(ndarray::ErrorKind::IncompatibleShape);
-    set_panic(ctx, format!("called `Result::unwrap()` on an `Err` value: {err:?}"), line);
+    set_panic(
+        ctx,
+        format!("called `Result::unwrap()` on an `Err` value: {err:?}"),
+        line,
+    );
     if owned != 0 {
         unsafe { super::array_rt::obj_free(a) };
     }
@@ -562,10 +774,18 @@ pub extern "C" fn nd_ch_into_dim(ctx: *mut Ctx, a: *mut u8, k: i64, owned: i64, 
 
 /// `shape()` of a `Chunked` (kind 0) or an `ArrayD` (kind 1): the library's own slice.
 pub extern "C" fn nd_ch_shape_ptr(p: *const u8, kind: i64) -> *const usize {
-    if kind == 0 { unsafe { ch(p) }.shape().as_ptr() } else { unsafe { owned_arr::<f64>(p) }.shape().as_ptr() }
+    if kind == 0 {
+        unsafe { ch(p) }.shape().as_ptr()
+    } else {
+        unsafe { owned_arr::<f64>(p) }.shape().as_ptr()
+    }
 }
 pub extern "C" fn nd_ch_shape_len(p: *const u8, kind: i64) -> i64 {
-    (if kind == 0 { unsafe { ch(p) }.shape().len() } else { unsafe { owned_arr::<f64>(p) }.ndim() }) as i64
+    (if kind == 0 {
+        unsafe { ch(p) }.shape().len()
+    } else {
+        unsafe { owned_arr::<f64>(p) }.ndim()
+    }) as i64
 }
 
 pub fn symbols() -> Vec<(&'static str, *const u8)> {

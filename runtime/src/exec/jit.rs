@@ -56,11 +56,17 @@ impl Mod {
             OptLevel::Speed => "speed",
             OptLevel::None => "none",
         };
-        let mut b = JITBuilder::with_flags(&[("opt_level", level)], default_libcall_names()).expect("host ISA");
+        let mut b = JITBuilder::with_flags(&[("opt_level", level)], default_libcall_names())
+            .expect("host ISA");
         for (name, p) in rt::symbols() {
             b.symbol(name, p);
         }
-        Mod { jit: JITModule::new(b), imports: RtImports::default(), compiled: HashMap::new(), gen: 0 }
+        Mod {
+            jit: JITModule::new(b),
+            imports: RtImports::default(),
+            compiled: HashMap::new(),
+            gen: 0,
+        }
     }
 }
 
@@ -133,7 +139,11 @@ impl Engine {
     }
 
     fn all_uses(&self, cell: &parse::Cell) -> Vec<syn::ItemUse> {
-        let mut v: Vec<syn::ItemUse> = self.uses.iter().filter_map(|s| syn::parse_str(s).ok()).collect();
+        let mut v: Vec<syn::ItemUse> = self
+            .uses
+            .iter()
+            .filter_map(|s| syn::parse_str(s).ok())
+            .collect();
         v.extend(cell.uses.iter().cloned());
         v
     }
@@ -152,39 +162,78 @@ impl Engine {
     }
 
     pub fn ws_vars(&self) -> HashMap<String, WsVar> {
-        self.vars.iter().map(|(k, s)| (k.clone(), WsVar { ty: s.ty.clone(), addr: s.addr(), mutable: s.mutable })).collect()
+        self.vars
+            .iter()
+            .map(|(k, s)| {
+                (
+                    k.clone(),
+                    WsVar {
+                        ty: s.ty.clone(),
+                        addr: s.addr(),
+                        mutable: s.mutable,
+                    },
+                )
+            })
+            .collect()
     }
 
     /// Parse, check and compile a cell (and the fns it needs); nothing runs yet.
-    pub fn prepare(&mut self, src: &str, opts: &JitOptions, extra: &HashMap<String, WsVar>) -> Result<Prepared, Failure> {
+    pub fn prepare(
+        &mut self,
+        src: &str,
+        opts: &JitOptions,
+        extra: &HashMap<String, WsVar>,
+    ) -> Result<Prepared, Failure> {
         // Any compiler panic becomes a diagnostic: the kernel must never go down.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.prepare_inner(src, opts, extra))) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.prepare_inner(src, opts, extra)
+        })) {
             Ok(r) => r,
             Err(p) => {
-                let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                let msg = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
                 Err(internal(src, format!("compiler panic: {msg}")))
             }
         }
     }
 
-    fn prepare_inner(&mut self, src: &str, opts: &JitOptions, extra: &HashMap<String, WsVar>) -> Result<Prepared, Failure> {
+    fn prepare_inner(
+        &mut self,
+        src: &str,
+        opts: &JitOptions,
+        extra: &HashMap<String, WsVar>,
+    ) -> Result<Prepared, Failure> {
         let t0 = Instant::now();
         let cell = parse::parse_cell(src).map_err(|e| diags(src, e))?;
         let uses = self.all_uses(&cell);
         let cell_src: Arc<str> = Arc::from(src);
         // Signatures: existing definitions, overridden by this cell's.
-        let mut sigs: HashMap<String, FnSig> = self.defs.iter().map(|(k, d)| (k.clone(), d.sig.clone())).collect();
+        let mut sigs: HashMap<String, FnSig> = self
+            .defs
+            .iter()
+            .map(|(k, d)| (k.clone(), d.sig.clone()))
+            .collect();
         let mut seen = HashSet::new();
         for f in &cell.fns {
             let name = f.sig.ident.to_string();
             if !seen.insert(name.clone()) {
-                return Err(diags(src, Error::new(Span::of_node(&f.sig.ident), format!("the name `{name}` is defined multiple times"))));
+                return Err(diags(
+                    src,
+                    Error::new(
+                        Span::of_node(&f.sig.ident),
+                        format!("the name `{name}` is defined multiple times"),
+                    ),
+                ));
             }
             sigs.insert(name, typeck::sig_of(f).map_err(|e| diags(src, e))?);
         }
         let no_vars = HashMap::new();
         let mut env = Env::new(&sigs, &no_vars, &uses).map_err(|e| diags(src, e))?;
-        self.add_consts(&mut env, Some(&cell)).map_err(|e| diags(src, e))?;
+        self.add_consts(&mut env, Some(&cell))
+            .map_err(|e| diags(src, e))?;
         let mut new_fns = vec![];
         for f in &cell.fns {
             let tf = typeck::check_fn(f, &env).map_err(|e| diags(src, e))?;
@@ -196,9 +245,16 @@ impl Engine {
             wsv.insert(k.clone(), v.clone());
         }
         let mut env_cell = Env::new(&sigs, &wsv, &uses).map_err(|e| diags(src, e))?;
-        self.add_consts(&mut env_cell, Some(&cell)).map_err(|e| diags(src, e))?;
-        let span = Span { line: 1, col: 0, end_line: src.lines().count().max(1) as u32, end_col: 0 };
-        let mut cell_fn = typeck::check_cell(&cell.stmts, cell.tail.as_ref(), &env_cell, span).map_err(|e| diags(src, e))?;
+        self.add_consts(&mut env_cell, Some(&cell))
+            .map_err(|e| diags(src, e))?;
+        let span = Span {
+            line: 1,
+            col: 0,
+            end_line: src.lines().count().max(1) as u32,
+            end_col: 0,
+        };
+        let mut cell_fn = typeck::check_cell(&cell.stmts, cell.tail.as_ref(), &env_cell, span)
+            .map_err(|e| diags(src, e))?;
         // Workspace storage for the cell's new top-level `let`s.
         let mut new_vars = vec![];
         for g in cell_fn.globals.iter_mut() {
@@ -210,8 +266,18 @@ impl Engine {
         }
         let result = match &cell.tail {
             Some(_) => {
-                let t = cell_fn.body.tail.as_ref().map(|t| t.ty.clone()).unwrap_or(Ty::Unit);
-                let owned = !cell_fn.body.tail.as_ref().map(|t| crate::lower::is_place_pub(t)).unwrap_or(true);
+                let t = cell_fn
+                    .body
+                    .tail
+                    .as_ref()
+                    .map(|t| t.ty.clone())
+                    .unwrap_or(Ty::Unit);
+                let owned = !cell_fn
+                    .body
+                    .tail
+                    .as_ref()
+                    .map(|t| crate::lower::is_place_pub(t))
+                    .unwrap_or(true);
                 let slot = Slot::new(t.clone(), false);
                 Some((t, slot, owned))
             }
@@ -225,8 +291,16 @@ impl Engine {
         if self.mods[mi].is_none() {
             self.mods[mi] = Some(Mod::new(opts.opt));
         }
-        let mut callees: HashMap<String, Vec<String>> = self.defs.iter().map(|(k, d)| (k.clone(), d.callees.clone())).collect();
-        let mut defined_at: HashMap<String, u64> = self.defs.iter().map(|(k, d)| (k.clone(), d.defined_at)).collect();
+        let mut callees: HashMap<String, Vec<String>> = self
+            .defs
+            .iter()
+            .map(|(k, d)| (k.clone(), d.callees.clone()))
+            .collect();
+        let mut defined_at: HashMap<String, u64> = self
+            .defs
+            .iter()
+            .map(|(k, d)| (k.clone(), d.defined_at))
+            .collect();
         for (tf, _) in &new_fns {
             callees.insert(tf.name.clone(), callees_of(tf));
             defined_at.insert(tf.name.clone(), epoch);
@@ -249,12 +323,18 @@ impl Engine {
             .iter()
             .filter(|n| match at(n) {
                 None => true,
-                Some(a) => a < defined_at[*n] || callees[*n].iter().any(|c| at(c).is_none_or(|ca| ca > a)),
+                Some(a) => {
+                    a < defined_at[*n] || callees[*n].iter().any(|c| at(c).is_none_or(|ca| ca > a))
+                }
             })
             .cloned()
             .collect();
         loop {
-            let more: Vec<String> = seen.iter().filter(|n| !needed.contains(*n) && callees[*n].iter().any(|c| needed.contains(c))).cloned().collect();
+            let more: Vec<String> = seen
+                .iter()
+                .filter(|n| !needed.contains(*n) && callees[*n].iter().any(|c| needed.contains(c)))
+                .cloned()
+                .collect();
             if more.is_empty() {
                 break;
             }
@@ -271,7 +351,11 @@ impl Engine {
             }
             let d = &self.defs[n];
             let old = parse::parse_cell(&d.cell_src).map_err(|e| diags(&d.cell_src, e))?;
-            let item = old.fns.iter().find(|f| f.sig.ident == n.as_str()).ok_or_else(|| Failure::Compile(vec![]))?;
+            let item = old
+                .fns
+                .iter()
+                .find(|f| f.sig.ident == n.as_str())
+                .ok_or_else(|| Failure::Compile(vec![]))?;
             let tf = typeck::check_fn(item, &env).map_err(|e| {
                 let mut d0 = e.to_diagnostic(&d.cell_src);
                 d0.rendered = format!("{}\nnote: in fn `{n}` (defined in an earlier cell), which calls a fn this cell redefines", d0.rendered);
@@ -294,16 +378,24 @@ impl Engine {
         let mut declared = vec![];
         for (tf, _, _) in &to_compile {
             let sig = lower::signature(&m.jit, &sigs[&tf.name]);
-            let id = m.jit.declare_function(&format!("{}#{gen}", tf.name), Linkage::Local, &sig).map_err(|e| internal(src, e))?;
+            let id = m
+                .jit
+                .declare_function(&format!("{}#{gen}", tf.name), Linkage::Local, &sig)
+                .map_err(|e| internal(src, e))?;
             table.insert(tf.name.clone(), (id, sigs[&tf.name].clone()));
             declared.push((id, sig));
         }
         let cell_sig = {
             let mut s = m.jit.make_signature();
-            s.params.push(cranelift_codegen::ir::AbiParam::new(cranelift_codegen::ir::types::I64));
+            s.params.push(cranelift_codegen::ir::AbiParam::new(
+                cranelift_codegen::ir::types::I64,
+            ));
             s
         };
-        let cell_id = m.jit.declare_function(&format!("<cell>#{gen}"), Linkage::Local, &cell_sig).map_err(|e| internal(src, e))?;
+        let cell_id = m
+            .jit
+            .declare_function(&format!("<cell>#{gen}"), Linkage::Local, &cell_sig)
+            .map_err(|e| internal(src, e))?;
         declared.push((cell_id, cell_sig.clone()));
         let mut dump = String::new();
         let mut annots = vec![];
@@ -311,10 +403,33 @@ impl Engine {
         let mut fbctx = FunctionBuilderContext::new();
         let mut ctx = m.jit.make_context();
         let mut result_err: Option<Failure> = None;
-        let jobs: Vec<(&typed::Fn, FuncId, cranelift_codegen::ir::Signature, Arc<str>, (u32, u32), bool)> = to_compile
+        let jobs: Vec<(
+            &typed::Fn,
+            FuncId,
+            cranelift_codegen::ir::Signature,
+            Arc<str>,
+            (u32, u32),
+            bool,
+        )> = to_compile
             .iter()
-            .map(|(tf, s, l)| (tf, table[&tf.name].0, lower::signature(&m.jit, &sigs[&tf.name]), s.clone(), *l, false))
-            .chain(std::iter::once((&cell_fn, cell_id, cell_sig.clone(), cell_src.clone(), (1, span.end_line), true)))
+            .map(|(tf, s, l)| {
+                (
+                    tf,
+                    table[&tf.name].0,
+                    lower::signature(&m.jit, &sigs[&tf.name]),
+                    s.clone(),
+                    *l,
+                    false,
+                )
+            })
+            .chain(std::iter::once((
+                &cell_fn,
+                cell_id,
+                cell_sig.clone(),
+                cell_src.clone(),
+                (1, span.end_line),
+                true,
+            )))
             .collect();
         for (tf, id, sig, fsrc, lines, is_cell) in jobs {
             ctx.func.signature = sig;
@@ -324,7 +439,16 @@ impl Engine {
             let cfg = m.jit.target_config();
             let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut b = FunctionBuilder::new(&mut ctx.func, &mut fbctx);
-                let mut l = Lowerer::new(&mut b, &mut m.jit, &mut m.imports, st, &table, tf, opts, strs);
+                let mut l = Lowerer::new(
+                    &mut b,
+                    &mut m.jit,
+                    &mut m.imports,
+                    st,
+                    &table,
+                    tf,
+                    opts,
+                    strs,
+                );
                 let r = if is_cell {
                     l.result_addr = res_addr;
                     l.lower_cell()
@@ -350,8 +474,22 @@ impl Engine {
                     break;
                 }
                 Err(p) => {
-                    let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
-                    result_err = Some(diags(&fsrc, Error::new(tf.span, format!("internal compiler error while lowering `{}`: {msg}", tf.name)).hint("please report this; use %%rust meanwhile")));
+                    let msg = p
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    result_err = Some(diags(
+                        &fsrc,
+                        Error::new(
+                            tf.span,
+                            format!(
+                                "internal compiler error while lowering `{}`: {msg}",
+                                tf.name
+                            ),
+                        )
+                        .hint("please report this; use %%rust meanwhile"),
+                    ));
                     ctx.clear();
                     fbctx = FunctionBuilderContext::new();
                     break;
@@ -360,20 +498,49 @@ impl Engine {
             if opts.dump == Some(Dump::Ir) {
                 dump.push_str(&format!("; fn {}\n{}\n", tf.name, ctx.func.display()));
             }
-            let func_copy = if is_cell { None } else { Some(ctx.func.clone()) };
+            let func_copy = if is_cell {
+                None
+            } else {
+                Some(ctx.func.clone())
+            };
             if let Err(e) = m.jit.define_function(id, &mut ctx) {
-                result_err = Some(diags(&fsrc, Error::new(tf.span, format!("internal compiler error in `{}`: {e:?}", tf.name))));
+                result_err = Some(diags(
+                    &fsrc,
+                    Error::new(
+                        tf.span,
+                        format!("internal compiler error in `{}`: {e:?}", tf.name),
+                    ),
+                ));
                 m.jit.clear_context(&mut ctx);
                 break;
             }
             defined.insert(id);
             if let Some(cc) = ctx.compiled_code() {
                 if opts.dump == Some(Dump::Asm) {
-                    dump.push_str(&format!("; fn {}\n{}\n", tf.name, cc.vcode.clone().unwrap_or_default()));
+                    dump.push_str(&format!(
+                        "; fn {}\n{}\n",
+                        tf.name,
+                        cc.vcode.clone().unwrap_or_default()
+                    ));
                 }
                 if let Some(func) = func_copy {
-                    let ranges = cc.buffer.get_srclocs_sorted().iter().map(|r| (r.start, r.end, r.loc.bits())).collect();
-                    annots.push((tf.name.clone(), FnAnnot { counts, func, code: cc.code_buffer().to_vec(), ranges, cell_src: fsrc.clone(), lines }));
+                    let ranges = cc
+                        .buffer
+                        .get_srclocs_sorted()
+                        .iter()
+                        .map(|r| (r.start, r.end, r.loc.bits()))
+                        .collect();
+                    annots.push((
+                        tf.name.clone(),
+                        FnAnnot {
+                            counts,
+                            func,
+                            code: cc.code_buffer().to_vec(),
+                            ranges,
+                            cell_src: fsrc.clone(),
+                            lines,
+                        },
+                    ));
                 }
             }
             m.jit.clear_context(&mut ctx);
@@ -389,7 +556,8 @@ impl Engine {
                         b.switch_to_block(blk);
                         b.append_block_params_for_function_params(blk);
                         b.seal_block(blk);
-                        b.ins().trap(cranelift_codegen::ir::TrapCode::unwrap_user(1));
+                        b.ins()
+                            .trap(cranelift_codegen::ir::TrapCode::unwrap_user(1));
                         b.finalize(m.jit.target_config());
                     }
                     let _ = m.jit.define_function(id, &mut ctx);
@@ -404,12 +572,27 @@ impl Engine {
         let entry = m.jit.get_finalized_function(cell_id);
         // Commit: definitions, compiled copies, annotations, uses.
         for (tf, _, _) in &to_compile {
-            m.compiled.insert(tf.name.clone(), (Compiled { id: table[&tf.name].0 }, epoch));
+            m.compiled.insert(
+                tf.name.clone(),
+                (
+                    Compiled {
+                        id: table[&tf.name].0,
+                    },
+                    epoch,
+                ),
+            );
         }
         for (tf, lines) in &new_fns {
             self.defs.insert(
                 tf.name.clone(),
-                FnDef { name: tf.name.clone(), cell_src: cell_src.clone(), sig: sigs[&tf.name].clone(), defined_at: epoch, callees: callees[&tf.name].clone(), lines: *lines },
+                FnDef {
+                    name: tf.name.clone(),
+                    cell_src: cell_src.clone(),
+                    sig: sigs[&tf.name].clone(),
+                    defined_at: epoch,
+                    callees: callees[&tf.name].clone(),
+                    lines: *lines,
+                },
             );
         }
         for (n, a) in annots {
@@ -426,11 +609,21 @@ impl Engine {
             self.consts.push(c.to_token_stream().to_string());
         }
         self.last_compile = t0.elapsed();
-        Ok(Prepared { entry, new_vars, result, dump })
+        Ok(Prepared {
+            entry,
+            new_vars,
+            result,
+            dump,
+        })
     }
 
     /// Run a prepared cell; commit its workspace variables if it finished.
-    pub fn run(&mut self, p: Prepared, interrupt: &AtomicBool, out: &dyn Output) -> Result<Option<Value>, Failure> {
+    pub fn run(
+        &mut self,
+        p: Prepared,
+        interrupt: &AtomicBool,
+        out: &dyn Output,
+    ) -> Result<Option<Value>, Failure> {
         if !p.dump.is_empty() {
             out.stdout(&p.dump);
         }
@@ -443,11 +636,19 @@ impl Engine {
             rt::FAIL_STACK => Some(Failure::StackOverflow),
             _ => {
                 let (message, line) = self.st.panic.take().unwrap_or_default();
-                Some(Failure::Panic { message, line: line as usize })
+                Some(Failure::Panic {
+                    message,
+                    line: line as usize,
+                })
             }
         };
         // Moved-out workspace values are gone (as in Rust, they cannot be used again).
-        let moved: Vec<String> = self.vars.iter().filter(|(_, s)| s.is_moved()).map(|(k, _)| k.clone()).collect();
+        let moved: Vec<String> = self
+            .vars
+            .iter()
+            .filter(|(_, s)| s.is_moved())
+            .map(|(k, _)| k.clone())
+            .collect();
         for k in moved {
             self.vars.remove(&k);
             self.var_order.retain(|x| x != &k);
@@ -480,7 +681,10 @@ impl Engine {
     }
 
     pub fn variables(&self) -> Vec<(String, String)> {
-        self.var_order.iter().filter_map(|k| self.vars.get(k).map(|s| (k.clone(), s.ty.to_string()))).collect()
+        self.var_order
+            .iter()
+            .filter_map(|k| self.vars.get(k).map(|s| (k.clone(), s.ty.to_string())))
+            .collect()
     }
 
     pub fn functions(&self) -> Vec<String> {

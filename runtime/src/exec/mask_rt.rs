@@ -17,14 +17,36 @@ fn arr<'a>(p: *const u8) -> ArrayViewD<'a, T> {
 }
 
 fn boxed(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, String>) -> *mut u8 {
-    guard(ctx, line, f).map(new_box).unwrap_or(std::ptr::null_mut())
+    guard(ctx, line, f)
+        .map(new_box)
+        .unwrap_or(std::ptr::null_mut())
 }
 
-pub extern "C" fn full(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: T, line: i64) -> *mut u8 {
-    boxed(ctx, line, || accel::prelude::try_full::<T>(shape(nd, d0, d1, d2).slice(), v).map_err(|e| e.to_string()))
+pub extern "C" fn full(
+    ctx: *mut Ctx,
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    v: T,
+    line: i64,
+) -> *mut u8 {
+    boxed(ctx, line, || {
+        accel::prelude::try_full::<T>(shape(nd, d0, d1, d2).slice(), v).map_err(|e| e.to_string())
+    })
 }
-pub extern "C" fn from_vec(ctx: *mut Ctx, nd: i64, d0: i64, d1: i64, d2: i64, v: *const VecHdr, line: i64) -> *mut u8 {
-    boxed(ctx, line, || unsafe { super::array_rt::array_from_vec::<T>(nd, d0, d1, d2, v) })
+pub extern "C" fn from_vec(
+    ctx: *mut Ctx,
+    nd: i64,
+    d0: i64,
+    d1: i64,
+    d2: i64,
+    v: *const VecHdr,
+    line: i64,
+) -> *mut u8 {
+    boxed(ctx, line, || unsafe {
+        super::array_rt::array_from_vec::<T>(nd, d0, d1, d2, v)
+    })
 }
 pub extern "C" fn clone(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
     boxed(ctx, line, || Ok(arr(a).to_owned()))
@@ -43,35 +65,61 @@ pub extern "C" fn not(ctx: *mut Ctx, a: *const u8, line: i64) -> *mut u8 {
     boxed(ctx, line, || Ok(!&arr(a)))
 }
 /// `&a OP &b`, op 0 `&`, 1 `|`, 2 `^`, with ndarray's co-broadcasting.
-pub extern "C" fn logic_aa(ctx: *mut Ctx, a: *const u8, b: *const u8, op: i64, line: i64) -> *mut u8 {
+pub extern "C" fn logic_aa(
+    ctx: *mut Ctx,
+    a: *const u8,
+    b: *const u8,
+    op: i64,
+    line: i64,
+) -> *mut u8 {
     boxed(ctx, line, || {
         let (x, y) = (arr(a), arr(b));
-        Ok(match op { 0 => &x & &y, 1 => &x | &y, _ => &x ^ &y })
+        Ok(match op {
+            0 => &x & &y,
+            1 => &x | &y,
+            _ => &x ^ &y,
+        })
     })
 }
 pub extern "C" fn logic_as(ctx: *mut Ctx, a: *const u8, s: T, op: i64, line: i64) -> *mut u8 {
     boxed(ctx, line, || {
         let x = arr(a);
-        Ok(match op { 0 => &x & s, 1 => &x | s, _ => &x ^ s })
+        Ok(match op {
+            0 => &x & s,
+            1 => &x | s,
+            _ => &x ^ s,
+        })
     })
 }
 pub extern "C" fn logic_sa(ctx: *mut Ctx, s: T, a: *const u8, op: i64, line: i64) -> *mut u8 {
     boxed(ctx, line, || {
         let x = arr(a);
-        Ok(match op { 0 => s & &x, 1 => s | &x, _ => s ^ &x })
+        Ok(match op {
+            0 => s & &x,
+            1 => s | &x,
+            _ => s ^ &x,
+        })
     })
 }
 pub extern "C" fn assign_logic_aa(ctx: *mut Ctx, a: *mut u8, b: *const u8, op: i64, line: i64) {
     guard(ctx, line, || {
         let (mut x, y) = (unsafe { arr_mut::<T>(a) }, arr(b));
-        match op { 0 => x &= &y, 1 => x |= &y, _ => x ^= &y }
+        match op {
+            0 => x &= &y,
+            1 => x |= &y,
+            _ => x ^= &y,
+        }
         Ok(())
     });
 }
 pub extern "C" fn assign_logic_as(ctx: *mut Ctx, a: *mut u8, s: T, op: i64, line: i64) {
     guard(ctx, line, || {
         let mut x = unsafe { arr_mut::<T>(a) };
-        match op { 0 => x &= s, 1 => x |= s, _ => x ^= s }
+        match op {
+            0 => x &= s,
+            1 => x |= s,
+            _ => x ^= s,
+        }
         Ok(())
     });
 }
@@ -113,10 +161,24 @@ mod tests {
             assert_eq!(read::<usize>(p, off_dim(k)), d, "dim {k}");
             assert_eq!(read::<isize>(p, off_stride(k)), s, "stride {k}");
         }
-        assert_eq!([read::<usize>(p, OFF_SHAPE3), read(p, OFF_SHAPE3 + 8), read(p, OFF_SHAPE3 + 16)], [2, 3, 4]);
+        assert_eq!(
+            [
+                read::<usize>(p, OFF_SHAPE3),
+                read(p, OFF_SHAPE3 + 8),
+                read(p, OFF_SHAPE3 + 16)
+            ],
+            [2, 3, 4]
+        );
         assert_eq!(read::<usize>(p, OFF_LEN), 24);
         let b = new_box(array![[1i64, 2, 3], [4, 5, 6]].into_dyn());
-        assert_eq!((read::<usize>(b, off_dim(0)), read::<usize>(b, off_dim(1)), read::<isize>(b, off_stride(0))), (2, 3, 3));
+        assert_eq!(
+            (
+                read::<usize>(b, off_dim(0)),
+                read::<usize>(b, off_dim(1)),
+                read::<isize>(b, off_stride(0))
+            ),
+            (2, 3, 3)
+        );
         unsafe { obj_free(p) };
         unsafe { obj_free(b) };
     }
@@ -128,7 +190,11 @@ mod tests {
         let y = array![[true, true], [false, false]].into_dyn();
         let (m, n) = (new_box(x.clone()), new_box(y.clone()));
         let ctx = std::ptr::null_mut();
-        let cases = [(logic_aa(ctx, m, n, 0, 1), &x & &y), (logic_aa(ctx, m, n, 1, 1), &x | &y), (logic_aa(ctx, m, n, 2, 1), &x ^ &y)];
+        let cases = [
+            (logic_aa(ctx, m, n, 0, 1), &x & &y),
+            (logic_aa(ctx, m, n, 1, 1), &x | &y),
+            (logic_aa(ctx, m, n, 2, 1), &x ^ &y),
+        ];
         for (p, want) in cases {
             assert_eq!(arr(p), want);
             unsafe { obj_free(p) };

@@ -7,12 +7,12 @@
 pub mod annotate;
 pub mod array_rt;
 pub mod chunked_rt;
+pub mod jit;
 pub mod mask_rt;
+pub mod rt;
+pub mod timeit;
 pub mod view_rt;
 pub mod vmath;
-pub mod timeit;
-pub mod jit;
-pub mod rt;
 pub mod worker;
 pub mod workspace;
 

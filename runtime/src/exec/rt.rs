@@ -82,12 +82,22 @@ thread_local! {
 pub extern "C" fn rt_vec_new(esize: i64, cap: i64) -> *mut VecHdr {
     let esize = esize as usize;
     let cap = cap.max(0) as usize;
-    let ptr = if cap * esize == 0 { std::ptr::null_mut() } else { unsafe { alloc(buf_layout(cap * esize)) } };
+    let ptr = if cap * esize == 0 {
+        std::ptr::null_mut()
+    } else {
+        unsafe { alloc(buf_layout(cap * esize)) }
+    };
     if cap * esize != 0 && ptr.is_null() {
         std::process::abort();
     }
     LIVE_VECS.with(|c| c.set(c.get() + 1));
-    Box::into_raw(Box::new(VecHdr { ptr, len: 0, cap, esize, owns: 0 }))
+    Box::into_raw(Box::new(VecHdr {
+        ptr,
+        len: 0,
+        cap,
+        esize,
+        owns: 0,
+    }))
 }
 
 /// Make room for `extra` more elements (amortized doubling, like RawVec).
@@ -100,7 +110,11 @@ pub extern "C" fn rt_vec_reserve(h: *mut VecHdr, extra: i64) {
     let new_cap = need.max(h.cap * 2).max(4);
     let es = h.esize.max(1);
     h.ptr = unsafe {
-        if h.ptr.is_null() { alloc(buf_layout(new_cap * es)) } else { realloc(h.ptr, buf_layout(h.cap * es), new_cap * es) }
+        if h.ptr.is_null() {
+            alloc(buf_layout(new_cap * es))
+        } else {
+            realloc(h.ptr, buf_layout(h.cap * es), new_cap * es)
+        }
     };
     if h.ptr.is_null() {
         std::process::abort();
@@ -157,7 +171,10 @@ pub extern "C" fn rt_vec_clone(h: *const VecHdr) -> *mut VecHdr {
     if h.owns != 0 {
         let out = rt_vec_new(8, h.len as i64);
         for i in 0..h.len {
-            unsafe { *((*out).ptr as *mut *mut VecHdr).add(i) = rt_vec_clone(*(h.ptr as *const *const VecHdr).add(i)) };
+            unsafe {
+                *((*out).ptr as *mut *mut VecHdr).add(i) =
+                    rt_vec_clone(*(h.ptr as *const *const VecHdr).add(i))
+            };
         }
         unsafe {
             (*out).len = h.len;
@@ -224,10 +241,20 @@ pub extern "C" fn rt_vec_repeat(elem: *const u8, esize: i64, n: i64) -> *mut Vec
     h
 }
 
-pub extern "C" fn rt_vec_insert(ctx: *mut Ctx, h: *mut VecHdr, idx: i64, elem: *const u8, line: i64) {
+pub extern "C" fn rt_vec_insert(
+    ctx: *mut Ctx,
+    h: *mut VecHdr,
+    idx: i64,
+    elem: *const u8,
+    line: i64,
+) {
     let len = unsafe { (*h).len };
     if idx as usize > len {
-        return set_panic(ctx, format!("insertion index (is {idx}) should be <= len (is {len})"), line);
+        return set_panic(
+            ctx,
+            format!("insertion index (is {idx}) should be <= len (is {len})"),
+            line,
+        );
     }
     rt_vec_reserve(h, 1);
     let h = unsafe { &mut *h };
@@ -243,7 +270,11 @@ pub extern "C" fn rt_vec_insert(ctx: *mut Ctx, h: *mut VecHdr, idx: i64, elem: *
 pub extern "C" fn rt_vec_remove(ctx: *mut Ctx, h: *mut VecHdr, idx: i64, out: *mut u8, line: i64) {
     let h = unsafe { &mut *h };
     if idx as usize >= h.len {
-        return set_panic(ctx, format!("removal index (is {idx}) should be < len (is {})", h.len), line);
+        return set_panic(
+            ctx,
+            format!("removal index (is {idx}) should be < len (is {})", h.len),
+            line,
+        );
     }
     let es = h.esize;
     unsafe {
@@ -267,7 +298,14 @@ pub(crate) fn set_panic(ctx: *mut Ctx, msg: String, line: i64) {
 }
 
 pub extern "C" fn rt_panic_bounds(ctx: *mut Ctx, idx: i64, len: i64, line: i64) {
-    set_panic(ctx, format!("index out of bounds: the len is {} but the index is {}", len as u64, idx as u64), line);
+    set_panic(
+        ctx,
+        format!(
+            "index out of bounds: the len is {} but the index is {}",
+            len as u64, idx as u64
+        ),
+        line,
+    );
 }
 
 pub const PANIC_MSGS: &[&str] = &[
@@ -306,14 +344,27 @@ pub extern "C" fn rt_panic_str(ctx: *mut Ctx, p: *const u8, n: i64, line: i64) {
 /// `i.clamp(min, max)` with min > max; `kind` is the bit width, negative for signed types.
 pub extern "C" fn rt_panic_iclamp(ctx: *mut Ctx, lo: i64, hi: i64, kind: i64, line: i64) {
     let sh = 64 - kind.unsigned_abs() as u32;
-    let show = |v: i64| if kind < 0 { format!("{}", (v << sh) >> sh) } else { format!("{}", ((v as u64) << sh) >> sh) };
-    set_panic(ctx, format!("min > max. min = {}, max = {}", show(lo), show(hi)), line);
+    let show = |v: i64| {
+        if kind < 0 {
+            format!("{}", (v << sh) >> sh)
+        } else {
+            format!("{}", ((v as u64) << sh) >> sh)
+        }
+    };
+    set_panic(
+        ctx,
+        format!("min > max. min = {}, max = {}", show(lo), show(hi)),
+        line,
+    );
 }
 
 /// `f.clamp(min, max)` unless min <= max; `f32` when the operands were f32 (promoted exactly).
 pub extern "C" fn rt_panic_fclamp(ctx: *mut Ctx, lo: f64, hi: f64, f32: i64, line: i64) {
     let m = if f32 != 0 {
-        format!("min > max, or either was NaN. min = {:?}, max = {:?}", lo as f32, hi as f32)
+        format!(
+            "min > max, or either was NaN. min = {:?}, max = {:?}",
+            lo as f32, hi as f32
+        )
     } else {
         format!("min > max, or either was NaN. min = {lo:?}, max = {hi:?}")
     };
@@ -338,7 +389,11 @@ pub extern "C" fn rt_panic_slice(ctx: *mut Ctx, lo: i64, hi: i64, len: i64, incl
 // ---- formatting -------------------------------------------------------------------
 
 unsafe fn fs<'a>(s: &'a RtState, spec: i64, w: i64, p: i64) -> Fs<'a> {
-    Fs { spec: &s.specs[spec as usize], width: (w >= 0).then_some(w as usize), prec: (p >= 0).then_some(p as usize) }
+    Fs {
+        spec: &s.specs[spec as usize],
+        width: (w >= 0).then_some(w as usize),
+        prec: (p >= 0).then_some(p as usize),
+    }
 }
 
 pub extern "C" fn rt_fmt_begin(ctx: *mut Ctx) {
@@ -357,7 +412,10 @@ pub fn int_ty(code: i64) -> IntTy {
 
 pub fn int_code(i: IntTy) -> i64 {
     use IntTy::*;
-    [I8, I16, I32, I64, Isize, U8, U16, U32, U64, Usize].iter().position(|x| *x == i).unwrap() as i64
+    [I8, I16, I32, I64, Isize, U8, U16, U32, U64, Usize]
+        .iter()
+        .position(|x| *x == i)
+        .unwrap() as i64
 }
 
 pub extern "C" fn rt_fmt_int(ctx: *mut Ctx, v: i64, code: i64, spec: i64, w: i64, p: i64) {
@@ -390,7 +448,10 @@ pub extern "C" fn rt_fmt_mem(ctx: *mut Ctx, addr: *const u8, ty: i64, spec: i64,
     match r {
         Ok(b) => s.buf = b,
         Err(e) => {
-            let m = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|x| x.to_string()));
+            let m = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|x| x.to_string()));
             set_panic(ctx, format!("internal error of the fast tier while formatting a `{t:?}`: {} (please report it; `%%rust` runs the cell with rustc)", m.unwrap_or_default()), 0);
         }
     }
@@ -401,7 +462,11 @@ pub extern "C" fn rt_fmt_print(ctx: *mut Ctx, stream: i64) {
     let s = unsafe { st(ctx) };
     if let Some(o) = s.out {
         let o = unsafe { &*o };
-        if stream == 0 { o.stdout(&s.buf) } else { o.stderr(&s.buf) }
+        if stream == 0 {
+            o.stdout(&s.buf)
+        } else {
+            o.stderr(&s.buf)
+        }
     }
     s.buf.clear();
 }
@@ -426,14 +491,38 @@ pub extern "C" fn rt_string_push(h: *mut VecHdr, c: i32) {
 macro_rules! by_int {
     ($code:expr, $v:ident, $body:expr) => {{
         match int_ty($code) {
-            IntTy::I8 => { let $v = |x: i64| x as i8; $body }
-            IntTy::I16 => { let $v = |x: i64| x as i16; $body }
-            IntTy::I32 => { let $v = |x: i64| x as i32; $body }
-            IntTy::I64 | IntTy::Isize => { let $v = |x: i64| x; $body }
-            IntTy::U8 => { let $v = |x: i64| x as u8; $body }
-            IntTy::U16 => { let $v = |x: i64| x as u16; $body }
-            IntTy::U32 => { let $v = |x: i64| x as u32; $body }
-            IntTy::U64 | IntTy::Usize => { let $v = |x: i64| x as u64; $body }
+            IntTy::I8 => {
+                let $v = |x: i64| x as i8;
+                $body
+            }
+            IntTy::I16 => {
+                let $v = |x: i64| x as i16;
+                $body
+            }
+            IntTy::I32 => {
+                let $v = |x: i64| x as i32;
+                $body
+            }
+            IntTy::I64 | IntTy::Isize => {
+                let $v = |x: i64| x;
+                $body
+            }
+            IntTy::U8 => {
+                let $v = |x: i64| x as u8;
+                $body
+            }
+            IntTy::U16 => {
+                let $v = |x: i64| x as u16;
+                $body
+            }
+            IntTy::U32 => {
+                let $v = |x: i64| x as u32;
+                $body
+            }
+            IntTy::U64 | IntTy::Usize => {
+                let $v = |x: i64| x as u64;
+                $body
+            }
         }
     }};
 }
@@ -576,7 +665,10 @@ pub extern "C" fn rt_timer_start(ctx: *mut Ctx) {
 
 pub extern "C" fn rt_timer_stop(ctx: *mut Ctx) {
     let s = unsafe { st(ctx) };
-    s.timer_secs = s.timer_start.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+    s.timer_secs = s
+        .timer_start
+        .map(|t| t.elapsed().as_secs_f64())
+        .unwrap_or(0.0);
 }
 
 /// Every runtime symbol, for the JIT's symbol table.

@@ -38,26 +38,59 @@ fn names_in(src: &str) -> Vec<String> {
 
 pub fn accepts(e: &Engine, setup: &str, expr: &str) -> bool {
     let names = names_in(&format!("{setup} {expr}"));
-    if !names.iter().any(|n| e.defs.contains_key(n) || e.vars.contains_key(n)) {
+    if !names
+        .iter()
+        .any(|n| e.defs.contains_key(n) || e.vars.contains_key(n))
+    {
         return false;
     }
     // Type-check without compiling: parse and check the loop as a cell.
-    let Ok(cell) = crate::parse::parse_cell(&loop_src(setup, expr)) else { return false };
-    let sigs: HashMap<String, crate::typeck::FnSig> = e.defs.iter().map(|(k, d)| (k.clone(), d.sig.clone())).collect();
+    let Ok(cell) = crate::parse::parse_cell(&loop_src(setup, expr)) else {
+        return false;
+    };
+    let sigs: HashMap<String, crate::typeck::FnSig> = e
+        .defs
+        .iter()
+        .map(|(k, d)| (k.clone(), d.sig.clone()))
+        .collect();
     let mut vars = e.ws_vars();
-    vars.insert(N_VAR.into(), WsVar { ty: Ty::Int(crate::typeck::ty::IntTy::U64), addr: 0, mutable: false });
-    let Ok(mut env) = crate::typeck::Env::new(&sigs, &vars, &cell.uses) else { return false };
+    vars.insert(
+        N_VAR.into(),
+        WsVar {
+            ty: Ty::Int(crate::typeck::ty::IntTy::U64),
+            addr: 0,
+            mutable: false,
+        },
+    );
+    let Ok(mut env) = crate::typeck::Env::new(&sigs, &vars, &cell.uses) else {
+        return false;
+    };
     if e.add_consts(&mut env, Some(&cell)).is_err() {
         return false;
     }
     crate::typeck::check_cell(&cell.stmts, cell.tail.as_ref(), &env, Default::default()).is_ok()
 }
 
-pub fn timeit(e: &mut Engine, interrupt: &AtomicBool, setup: &str, expr: &str, number: Option<u64>, repeat: u32, out: &dyn Output) -> Result<Timings, Failure> {
+pub fn timeit(
+    e: &mut Engine,
+    interrupt: &AtomicBool,
+    setup: &str,
+    expr: &str,
+    number: Option<u64>,
+    repeat: u32,
+    out: &dyn Output,
+) -> Result<Timings, Failure> {
     let n_slot = Slot::new(Ty::Int(crate::typeck::ty::IntTy::U64), false);
     let n_addr = n_slot.addr() as *mut u64;
     let mut extra = HashMap::new();
-    extra.insert(N_VAR.to_string(), WsVar { ty: n_slot.ty.clone(), addr: n_slot.addr(), mutable: false });
+    extra.insert(
+        N_VAR.to_string(),
+        WsVar {
+            ty: n_slot.ty.clone(),
+            addr: n_slot.addr(),
+            mutable: false,
+        },
+    );
     let src = loop_src(setup, expr);
     let time = |e: &mut Engine, n: u64| -> Result<f64, Failure> {
         unsafe { *n_addr = n };

@@ -12,7 +12,10 @@
 
 use super::array_rt::{arr, OBJ_TAG};
 use super::rt::Ctx;
-use ndarray::{ArrayBase, Axis, Dimension, Ix1, Ix2, IxDyn, RawArrayViewMut, RawData, ShapeBuilder, SliceInfo, SliceInfoElem};
+use ndarray::{
+    ArrayBase, Axis, Dimension, Ix1, Ix2, IxDyn, RawArrayViewMut, RawData, ShapeBuilder, SliceInfo,
+    SliceInfoElem,
+};
 
 /// A view's header; the same offsets as `NdBox` (`array_rt::OFF_*`).
 #[repr(C)]
@@ -62,7 +65,14 @@ fn put<S: RawData, D: Dimension>(out: *mut u8, v: &ArrayBase<S, D>) {
         dim[k] = v.shape()[k];
         stride[k] = v.strides()[k];
     }
-    let h = ViewHdr { data: v.as_ptr() as *mut u8, dim, ndim: nd, _no_drop: 0, stride, len: v.len() };
+    let h = ViewHdr {
+        data: v.as_ptr() as *mut u8,
+        dim,
+        ndim: nd,
+        _no_drop: 0,
+        stride,
+        len: v.len(),
+    };
     unsafe { std::ptr::write(out as *mut ViewHdr, h) };
 }
 
@@ -73,9 +83,25 @@ fn slice_elems(spec: *const i64, n: i64) -> Vec<SliceInfoElem> {
     let s = unsafe { crate::display::raw_slice(spec, 4 * n as usize) };
     s.chunks(4)
         .map(|c| match c[0] {
-            0 => SliceInfoElem::Slice { start: c[1] as isize, end: Some(c[2] as isize), step: c[3] as isize },
-            1 => SliceInfoElem::Slice { start: c[1] as isize, end: None, step: c[3] as isize },
-            3 => SliceInfoElem::Slice { start: c[1] as isize, end: if c[2] == -1 { None } else { Some(c[2] as isize + 1) }, step: c[3] as isize },
+            0 => SliceInfoElem::Slice {
+                start: c[1] as isize,
+                end: Some(c[2] as isize),
+                step: c[3] as isize,
+            },
+            1 => SliceInfoElem::Slice {
+                start: c[1] as isize,
+                end: None,
+                step: c[3] as isize,
+            },
+            3 => SliceInfoElem::Slice {
+                start: c[1] as isize,
+                end: if c[2] == -1 {
+                    None
+                } else {
+                    Some(c[2] as isize + 1)
+                },
+                step: c[3] as isize,
+            },
             _ => SliceInfoElem::Index(c[1] as isize),
         })
         .collect()
@@ -89,7 +115,17 @@ macro_rules! view_shims {
             use super::*;
             type T = $t;
 
-            pub extern "C" fn view(ctx: *mut Ctx, a: *const u8, out: *mut u8, op: i64, i: i64, j: i64, spec: *const i64, n: i64, line: i64) {
+            pub extern "C" fn view(
+                ctx: *mut Ctx,
+                a: *const u8,
+                out: *mut u8,
+                op: i64,
+                i: i64,
+                j: i64,
+                spec: *const i64,
+                n: i64,
+                line: i64,
+            ) {
                 super::super::array_rt::guard_pub(ctx, line, || {
                     let v = unsafe { arr::<T>(a) };
                     match v.ndim() {
@@ -130,7 +166,10 @@ macro_rules! view_shims {
     };
 }
 
-fn info<D: Dimension>(spec: *const i64, n: i64) -> Result<SliceInfo<Vec<SliceInfoElem>, D, IxDyn>, String> {
+fn info<D: Dimension>(
+    spec: *const i64,
+    n: i64,
+) -> Result<SliceInfo<Vec<SliceInfoElem>, D, IxDyn>, String> {
     unsafe { SliceInfo::new(slice_elems(spec, n)) }.map_err(|e| e.to_string())
 }
 

@@ -67,7 +67,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     #[cfg(target_arch = "x86_64")]
     {
         vec![
-            ("rt_f64_sqrt_block_avx512", rt_f64_sqrt_block_avx512 as *const u8),
+            (
+                "rt_f64_sqrt_block_avx512",
+                rt_f64_sqrt_block_avx512 as *const u8,
+            ),
             ("rt_f64_sqrt_block_avx", rt_f64_sqrt_block_avx as *const u8),
         ]
     }
@@ -83,27 +86,55 @@ mod tests {
 
     #[test]
     fn block_kernels_match_scalar_sqrt_bit_for_bit() {
-        let xs: Vec<f64> = [0.0, -0.0, 1.0, 2.0, 1e-310, f64::MAX, f64::INFINITY, -1.0, f64::NAN, 0.5, 3.0]
-            .iter()
-            .copied()
-            .chain((0..1000).map(|i| i as f64 * 1.37 + 0.01))
-            .collect();
+        let xs: Vec<f64> = [
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            1e-310,
+            f64::MAX,
+            f64::INFINITY,
+            -1.0,
+            f64::NAN,
+            0.5,
+            3.0,
+        ]
+        .iter()
+        .copied()
+        .chain((0..1000).map(|i| i as f64 * 1.37 + 0.01))
+        .collect();
         let want: Vec<u64> = xs.iter().map(|x| x.sqrt().to_bits()).collect();
         for name in ["rt_f64_sqrt_block_avx512", "rt_f64_sqrt_block_avx"] {
             #[cfg(target_arch = "x86_64")]
             {
-                let ok = if name.ends_with("avx512") { std::is_x86_feature_detected!("avx512f") } else { std::is_x86_feature_detected!("avx") };
+                let ok = if name.ends_with("avx512") {
+                    std::is_x86_feature_detected!("avx512f")
+                } else {
+                    std::is_x86_feature_detected!("avx")
+                };
                 if !ok {
                     continue;
                 }
-                let f = if name.ends_with("avx512") { rt_f64_sqrt_block_avx512 } else { rt_f64_sqrt_block_avx };
+                let f = if name.ends_with("avx512") {
+                    rt_f64_sqrt_block_avx512
+                } else {
+                    rt_f64_sqrt_block_avx
+                };
                 let mut out = vec![0.0; xs.len()];
                 f(xs.as_ptr(), out.as_mut_ptr(), xs.len() as i64);
-                assert_eq!(out.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want, "{name}");
+                assert_eq!(
+                    out.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    want,
+                    "{name}"
+                );
                 let mut inplace = xs.clone();
                 let p = inplace.as_mut_ptr();
                 f(p, p, 7);
-                assert_eq!(inplace[..7].iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want[..7], "{name} in place");
+                assert_eq!(
+                    inplace[..7].iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    want[..7],
+                    "{name} in place"
+                );
                 assert_eq!(inplace[7].to_bits(), xs[7].to_bits(), "{name} wrote past n");
             }
         }

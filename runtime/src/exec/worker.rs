@@ -14,12 +14,27 @@ unsafe impl<T> Send for SendPtr<T> {}
 
 /// Run `entry(ctx)`; returns the failure code (0 = finished) and the number of Vecs the run
 /// allocated and did not free (values it left in the workspace or handed back included).
-pub fn run(entry: *const u8, st: &mut RtState, interrupt: &AtomicBool, out: &dyn Output) -> (u32, i64) {
-    let out_static: *const (dyn Output + 'static) = unsafe { std::mem::transmute::<*const dyn Output, *const (dyn Output + 'static)>(out as *const dyn Output) };
+pub fn run(
+    entry: *const u8,
+    st: &mut RtState,
+    interrupt: &AtomicBool,
+    out: &dyn Output,
+) -> (u32, i64) {
+    let out_static: *const (dyn Output + 'static) = unsafe {
+        std::mem::transmute::<*const dyn Output, *const (dyn Output + 'static)>(
+            out as *const dyn Output,
+        )
+    };
     st.out = Some(out_static);
     st.panic = None;
     st.buf.clear();
-    let mut ctx = Ctx { failure: 0, _pad: 0, interrupt: interrupt as *const AtomicBool as *const u8, stack_limit: 0, st: st as *mut RtState };
+    let mut ctx = Ctx {
+        failure: 0,
+        _pad: 0,
+        interrupt: interrupt as *const AtomicBool as *const u8,
+        stack_limit: 0,
+        st: st as *mut RtState,
+    };
     let p = SendPtr(&mut ctx as *mut Ctx);
     let e = entry as usize;
     let live = std::thread::scope(|s| {

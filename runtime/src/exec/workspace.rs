@@ -13,7 +13,11 @@ pub struct Slot {
 impl Slot {
     pub fn new(ty: Ty, mutable: bool) -> Slot {
         let words = (ty.layout().0 as usize).div_ceil(8).max(1);
-        Slot { ty, mutable, buf: vec![0u64; words].into_boxed_slice() }
+        Slot {
+            ty,
+            mutable,
+            buf: vec![0u64; words].into_boxed_slice(),
+        }
     }
     pub fn addr(&self) -> usize {
         self.buf.as_ptr() as usize
@@ -22,10 +26,16 @@ impl Slot {
     /// (text/plain and text/html, as the rustc tier shows them), others as `{:?}`.
     pub fn display(&self) -> (String, Option<String>) {
         match &self.ty {
-            Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => super::chunked_rt::repr(&self.ty, self.buf[0] as *const u8),
-            Ty::Ref(t, _) if matches!(**t, Ty::Chunked(_) | Ty::Svg | Ty::NdD(..)) => super::chunked_rt::repr(t, self.buf[0] as *const u8),
+            Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => {
+                super::chunked_rt::repr(&self.ty, self.buf[0] as *const u8)
+            }
+            Ty::Ref(t, _) if matches!(**t, Ty::Chunked(_) | Ty::Svg | Ty::NdD(..)) => {
+                super::chunked_rt::repr(t, self.buf[0] as *const u8)
+            }
             Ty::Nd(..) => super::array_rt::repr(&self.ty, self.buf[0] as *const u8),
-            Ty::Ref(t, _) if matches!(**t, Ty::Nd(..)) => super::array_rt::repr(t, self.buf[0] as *const u8),
+            Ty::Ref(t, _) if matches!(**t, Ty::Nd(..)) => {
+                super::array_rt::repr(t, self.buf[0] as *const u8)
+            }
             _ => (self.debug_text(), None),
         }
     }

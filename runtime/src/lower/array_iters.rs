@@ -41,7 +41,14 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             let s = self.hdr_load_of(seq, a, off_stride(k));
             strides.push(self.b.ins().imul_imm_s(s, sz));
         }
-        Ok(NdWalk { data, len, dims, strides, et, mutable: nd_source_mutable(seq) })
+        Ok(NdWalk {
+            data,
+            len,
+            dims,
+            strides,
+            et,
+            mutable: nd_source_mutable(seq),
+        })
     }
 
     /// The address of the `k`-th element in logical order (`k < len`, so no dim is 0).
@@ -78,7 +85,16 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     /// The source loop of an array's elements (see the module doc); `f` gets each item.
     #[allow(clippy::too_many_arguments)]
-    pub fn nd_source_loop(&mut self, seq: &Expr, rev: bool, heads: &[(Variable, Value)], strip: bool, end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
+    pub fn nd_source_loop(
+        &mut self,
+        seq: &Expr,
+        rev: bool,
+        heads: &[(Variable, Value)],
+        strip: bool,
+        end_b: Block,
+        exit: Block,
+        f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>,
+    ) -> Result<()> {
         let w = self.nd_walk(seq)?;
         let header = self.b.create_block();
         let body = self.b.create_block();
@@ -94,20 +110,39 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let addr = l.b.ins().iadd(data, off);
                 l.nd_item(&wc, addr)
             };
-            return self.rotated_loop(k, (z, w.len, IntCC::UnsignedLessThan), (body, latch), strip, (end_b, exit), &mut item, f);
+            return self.rotated_loop(
+                k,
+                (z, w.len, IntCC::UnsignedLessThan),
+                (body, latch),
+                strip,
+                (end_b, exit),
+                &mut item,
+                f,
+            );
         }
         if rev && w.dims.len() > 1 {
-            return Err(Error::unsupported(seq.span, "`rev()` over a 2-d or 3-d array's elements (iterate a 1-d view, e.g. a row)"));
+            return Err(Error::unsupported(
+                seq.span,
+                "`rev()` over a 2-d or 3-d array's elements (iterate a 1-d view, e.g. a row)",
+            ));
         }
         if w.dims.len() == 1 {
             // reversed, or with take/zip heads: index k counts the elements
-            let start = if rev { w.len } else { self.b.ins().iconst(types::I64, 0) };
+            let start = if rev {
+                w.len
+            } else {
+                self.b.ins().iconst(types::I64, 0)
+            };
             self.b.def_var(k, start);
             self.b.ins().jump(header, &[]);
             self.b.switch_to_block(header);
             self.head_checks(heads, exit);
             let kv = self.b.use_var(k);
-            let more = if rev { self.b.ins().icmp_imm_s(IntCC::NotEqual, kv, 0) } else { self.b.ins().icmp(IntCC::UnsignedLessThan, kv, w.len) };
+            let more = if rev {
+                self.b.ins().icmp_imm_s(IntCC::NotEqual, kv, 0)
+            } else {
+                self.b.ins().icmp(IntCC::UnsignedLessThan, kv, w.len)
+            };
             self.b.ins().brif(more, body, &[], end_b, &[]);
             self.b.switch_to_block(body);
             self.b.seal_block(body);

@@ -43,7 +43,12 @@ impl Lowerer<'_, '_> {
     }
 
     fn suffix(&self, t: &Ty, span: Span) -> Result<&'static str> {
-        array_rt::elem_suffix(t).ok_or_else(|| Error::unsupported(span, format!("arrays of `{t}` in the fast tier (f64, f32, i64, i32 are supported)")))
+        array_rt::elem_suffix(t).ok_or_else(|| {
+            Error::unsupported(
+                span,
+                format!("arrays of `{t}` in the fast tier (f64, f32, i64, i32 are supported)"),
+            )
+        })
     }
 
     pub fn nd_intrinsic(&mut self, op: NdOp, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
@@ -87,15 +92,27 @@ impl Lowerer<'_, '_> {
     }
 
     /// `nd_<name>[_<elem>](ctx, args.., line)`; array arguments by value are freed after.
-    fn nd_shim(&mut self, name: &'static str, elem_arg: Option<u8>, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
+    fn nd_shim(
+        &mut self,
+        name: &'static str,
+        elem_arg: Option<u8>,
+        args: &[Expr],
+        t: &Ty,
+        span: Span,
+    ) -> Result<V> {
         let sym = match elem_arg {
             None => format!("nd_{name}"),
             Some(k) => {
-                let et = if k == 255 { elem_of(t) } else { elem_of(&args[k as usize].ty) };
+                let et = if k == 255 {
+                    elem_of(t)
+                } else {
+                    elem_of(&args[k as usize].ty)
+                };
                 format!("nd_{name}_{}", self.suffix(&et, span)?)
             }
         };
-        let sym = array_rt::shim_name(&sym).ok_or_else(|| Error::unsupported(span, format!("`{name}` on these element types")))?;
+        let sym = array_rt::shim_name(&sym)
+            .ok_or_else(|| Error::unsupported(span, format!("`{name}` on these element types")))?;
         let mut vals = vec![self.ctx()];
         let mut owned = vec![];
         for a in args {
@@ -139,7 +156,9 @@ impl Lowerer<'_, '_> {
     /// `a.mapv(f)` into a new standard-layout array, or `a.mapv_inplace(f)`: nested loops over
     /// the axes by the source's strides (rows, columns, and depth for 3-d), the closure inlined.
     fn nd_mapv(&mut self, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
-        let K::Closure(ci) = args[1].kind else { return Err(Error::new(span, "internal: mapv without a closure")) };
+        let K::Closure(ci) = args[1].kind else {
+            return Err(Error::new(span, "internal: mapv without a closure"));
+        };
         let et = elem_of(&args[0].ty);
         let es = et.layout().0 as i64;
         let src = self.expr(&args[0], false)?.s();
@@ -161,7 +180,11 @@ impl Lowerer<'_, '_> {
             (None, data, et.clone())
         } else {
             let ut = elem_of(t);
-            let d2 = if nd == 3 { dims[2] } else { self.b.ins().iconst(types::I64, 0) };
+            let d2 = if nd == 3 {
+                dims[2]
+            } else {
+                self.b.ins().iconst(types::I64, 0)
+            };
             let o = self.nd_alloc(&ut, nd, [dims[0], dims[1], d2], span)?;
             let od = self.hdr_load(o, OFF_DATA);
             (Some(o), od, ut)
@@ -223,11 +246,19 @@ impl Lowerer<'_, '_> {
             // bool has no `zeros` (not a number): the library's `from_elem(shape, false)`
             let f = self.b.ins().iconst(types::I8, 0);
             let sym = array_rt::shim_name("nd_full_bool").unwrap();
-            self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], dims[2], f, line], &[types::I64])[0]
+            self.call_rt(
+                sym,
+                &[ctx, ndv, dims[0], dims[1], dims[2], f, line],
+                &[types::I64],
+            )[0]
         } else {
             let sym = format!("nd_zeros_{}", self.suffix(ut, span)?);
             let sym = array_rt::shim_name(&sym).unwrap();
-            self.call_rt(sym, &[ctx, ndv, dims[0], dims[1], dims[2], line], &[types::I64])[0]
+            self.call_rt(
+                sym,
+                &[ctx, ndv, dims[0], dims[1], dims[2], line],
+                &[types::I64],
+            )[0]
         };
         self.check_failure();
         Ok(o)
@@ -236,7 +267,12 @@ impl Lowerer<'_, '_> {
     /// `Array::from_shape_fn(shape, f)`: loops over the axes in C order, the closure inlined
     /// with the index pattern (a `usize`, or a tuple in a stack slot), results stored in order.
     fn nd_from_shape_fn(&mut self, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
-        let K::Closure(ci) = args[4].kind else { return Err(Error::new(span, "internal: from_shape_fn without a closure")) };
+        let K::Closure(ci) = args[4].kind else {
+            return Err(Error::new(
+                span,
+                "internal: from_shape_fn without a closure",
+            ));
+        };
         let nd = match t {
             Ty::Nd(_, n) => *n,
             _ => 1,
@@ -252,7 +288,11 @@ impl Lowerer<'_, '_> {
         let us = ut.layout().0 as i64;
         let o = self.nd_alloc(&ut, nd, [dims[0], dims[1], dims[2]], span)?;
         let odata = self.hdr_load(o, OFF_DATA);
-        let pat = if nd == 1 { None } else { Some(self.slot_for(&Ty::Tuple(vec![Ty::USIZE; nd as usize]))) };
+        let pat = if nd == 1 {
+            None
+        } else {
+            Some(self.slot_for(&Ty::Tuple(vec![Ty::USIZE; nd as usize])))
+        };
         let k = self.b.declare_var(types::I64);
         let z = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(k, z);
@@ -280,7 +320,9 @@ impl Lowerer<'_, '_> {
         self.count_loop(dims[0], &mut |l, i| match nd {
             1 => body(l, &[i]),
             2 => l.count_loop(dims[1], &mut |l, j| body(l, &[i, j])),
-            _ => l.count_loop(dims[1], &mut |l, j| l.count_loop(dims[2], &mut |l, m| body(l, &[i, j, m]))),
+            _ => l.count_loop(dims[1], &mut |l, j| {
+                l.count_loop(dims[2], &mut |l, m| body(l, &[i, j, m]))
+            }),
         })?;
         Ok(V::S(o))
     }

@@ -9,13 +9,17 @@ use cranelift_codegen::ir::InstBuilder;
 impl Lowerer<'_, '_> {
     pub fn call_fn(&mut self, name: &str, args: &[Expr], ret: &Ty) -> Result<V> {
         let Some((fid, sig)) = self.fns.get(name).cloned() else {
-            return Err(Error::new(self.f.span, format!("internal: fn `{name}` not declared")));
+            return Err(Error::new(
+                self.f.span,
+                format!("internal: fn `{name}` not declared"),
+            ));
         };
         let key = format!("fn:{name}");
         let fref = match self.func_refs.get(&key) {
             Some(r) => *r,
             None => {
-                let r = cranelift_module::Module::declare_func_in_func(self.module, fid, self.b.func);
+                let r =
+                    cranelift_module::Module::declare_func_in_func(self.module, fid, self.b.func);
                 self.func_refs.insert(key, r);
                 r
             }
@@ -79,7 +83,12 @@ impl Lowerer<'_, '_> {
         let exit = self.b.create_block();
         let vars = self.result_vars(&ret);
         let temps = self.temps_len();
-        self.closure_exits.push(ClosureExit { exit, vars: vars.clone(), depth, temps });
+        self.closure_exits.push(ClosureExit {
+            exit,
+            vars: vars.clone(),
+            depth,
+            temps,
+        });
         let body = &self.f.closures[ci as usize].body;
         let v = self.expr(body, true);
         self.closure_exits.pop();

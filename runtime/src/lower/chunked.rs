@@ -53,15 +53,24 @@ impl Lowerer<'_, '_> {
                 Ok(V::F(ptr, len))
             }
             ChOp::FnAddr => {
-                let K::Call(name, _) = &args[0].kind else { return Err(Error::new(span, "internal: FnAddr without a fn")) };
+                let K::Call(name, _) = &args[0].kind else {
+                    return Err(Error::new(span, "internal: FnAddr without a fn"));
+                };
                 let Some((fid, _)) = self.fns.get(name).cloned() else {
-                    return Err(Error::new(span, format!("internal: fn `{name}` not declared")));
+                    return Err(Error::new(
+                        span,
+                        format!("internal: fn `{name}` not declared"),
+                    ));
                 };
                 let key = format!("fn:{name}");
                 let fref = match self.func_refs.get(&key) {
                     Some(r) => *r,
                     None => {
-                        let r = cranelift_module::Module::declare_func_in_func(self.module, fid, self.b.func);
+                        let r = cranelift_module::Module::declare_func_in_func(
+                            self.module,
+                            fid,
+                            self.b.func,
+                        );
                         self.func_refs.insert(key, r);
                         r
                     }

@@ -26,7 +26,11 @@ impl Lowerer<'_, '_> {
                     None => V::Unit,
                 };
                 if self.reachable() {
-                    let v = if init.is_some() { v } else { self.zero_value(&ty) };
+                    let v = if init.is_some() {
+                        v
+                    } else {
+                        self.zero_value(&ty)
+                    };
                     self.bind(pat, &ty, v)?;
                 }
                 self.update_len_facts(pat, init.as_ref());
@@ -112,7 +116,9 @@ impl Lowerer<'_, '_> {
     pub fn deref_value(&mut self, inner: &Ty, m: bool, v: V) -> V {
         match repr(inner) {
             // `&mut Vec` is the Vec's header pointer itself, like `&Vec`.
-            Repr::S(c) if m && inner.is_scalar() => V::S(self.b.ins().load(c, super::flags(), v.s(), 0)),
+            Repr::S(c) if m && inner.is_scalar() => {
+                V::S(self.b.ins().load(c, super::flags(), v.s(), 0))
+            }
             _ => v,
         }
     }
@@ -153,7 +159,11 @@ impl Lowerer<'_, '_> {
         self.set_line(e.span.line);
         let v = self.expr_inner(e, owned)?;
         // Fresh owned values in a borrowed position are freed at the end of the statement.
-        if !owned && e.ty.needs_drop() && !is_place(e) && !matches!(e.kind, K::Block(_) | K::If(..) | K::Match(..)) {
+        if !owned
+            && e.ty.needs_drop()
+            && !is_place(e)
+            && !matches!(e.kind, K::Block(_) | K::If(..) | K::Match(..))
+        {
             if let V::S(h) = v {
                 if self.reachable() {
                     self.add_temp(h);
@@ -198,11 +208,19 @@ impl Lowerer<'_, '_> {
             }
             K::Neg(x) => {
                 let v = self.expr(x, false)?.s();
-                V::S(if t.is_float() { self.b.ins().fneg(v) } else { self.b.ins().ineg(v) })
+                V::S(if t.is_float() {
+                    self.b.ins().fneg(v)
+                } else {
+                    self.b.ins().ineg(v)
+                })
             }
             K::Not(x) => {
                 let v = self.expr(x, false)?.s();
-                V::S(if *t == Ty::Bool { self.b.ins().bxor_imm_s(v, 1) } else { self.b.ins().bnot(v) })
+                V::S(if *t == Ty::Bool {
+                    self.b.ins().bxor_imm_s(v, 1)
+                } else {
+                    self.b.ins().bnot(v)
+                })
             }
             K::Deref(x) => {
                 let v = self.expr(x, false)?;
@@ -254,15 +272,20 @@ impl Lowerer<'_, '_> {
                 self.b.seal_block(done);
                 V::S(self.b.use_var(res))
             }
-            K::Assign(l, r) if matches!(&l.kind, K::Deref(x) if matches!(&x.ty, Ty::Ref(i, true) if matches!(**i, Ty::Vec(_) | Ty::String))) => {
+            K::Assign(l, r) if matches!(&l.kind, K::Deref(x) if matches!(&x.ty, Ty::Ref(i, true) if matches!(**i, Ty::Vec(_) | Ty::String))) =>
+            {
                 let K::Deref(x) = &l.kind else { unreachable!() };
                 let v = self.expr(r, true)?.s();
                 let h = self.expr(x, false)?.s();
                 self.call_rt("rt_vec_assign", &[h, v], &[]);
                 V::Unit
             }
-            K::Assign(l, _) if matches!(&l.kind, K::Deref(x) if matches!(&x.ty, Ty::Ref(i, true) if i.needs_drop())) => {
-                return Err(self.err(l.span, "assigning through a `&mut` to an array or generator"));
+            K::Assign(l, _) if matches!(&l.kind, K::Deref(x) if matches!(&x.ty, Ty::Ref(i, true) if i.needs_drop())) =>
+            {
+                return Err(self.err(
+                    l.span,
+                    "assigning through a `&mut` to an array or generator",
+                ));
             }
             K::Assign(l, r) => {
                 let v = self.expr(r, true)?;
@@ -300,7 +323,12 @@ impl Lowerer<'_, '_> {
             K::Match(s, arms) => self.match_expr(s, arms, t, owned)?,
             K::While { id, cond, body } => self.while_loop(*id, cond, body)?,
             K::Loop { id, body } => self.loop_loop(*id, body, t)?,
-            K::For { id, pat, iter, body } => self.for_loop(*id, pat, iter, body)?,
+            K::For {
+                id,
+                pat,
+                iter,
+                body,
+            } => self.for_loop(*id, pat, iter, body)?,
             K::Break { id, value } => {
                 let v = match value {
                     Some(v) => Some(self.expr(v, true)?),
@@ -417,7 +445,9 @@ impl Lowerer<'_, '_> {
                 let nv = self.expr(n, false)?.s();
                 if et.needs_drop() {
                     self.count().allocs += 1;
-                    return Ok(V::S(self.call_rt("rt_vec_repeat_owned", &[v.s(), nv], &[types::I64])[0]));
+                    return Ok(V::S(
+                        self.call_rt("rt_vec_repeat_owned", &[v.s(), nv], &[types::I64])[0],
+                    ));
                 }
                 let tmp = self.slot_for(et);
                 self.store_mem(et, tmp, 0, v)?;
@@ -522,7 +552,13 @@ impl Lowerer<'_, '_> {
     }
 
     /// Which `Value`s a sequence of arm tests compares: the scrutinee, once.
-    fn match_expr(&mut self, s: &Expr, arms: &[crate::typeck::typed::Arm], t: &Ty, owned: bool) -> Result<V> {
+    fn match_expr(
+        &mut self,
+        s: &Expr,
+        arms: &[crate::typeck::typed::Arm],
+        t: &Ty,
+        owned: bool,
+    ) -> Result<V> {
         let sv = self.expr(s, false)?;
         let vars = self.result_vars(t);
         let done = self.b.create_block();
@@ -580,7 +616,9 @@ impl Lowerer<'_, '_> {
         match p {
             MatchPat::Bind(id) => self.declare_local(*id, v),
             MatchPat::Some(q) => {
-                let Ty::Option(inner) = t else { unreachable!("typeck: `Some(..)` on a non-Option") };
+                let Ty::Option(inner) = t else {
+                    unreachable!("typeck: `Some(..)` on a non-Option")
+                };
                 let payload = self.load_mem(inner, v.s(), option_payload_offset(inner) as i32);
                 self.bind_match(q, payload, inner)
             }
@@ -590,13 +628,20 @@ impl Lowerer<'_, '_> {
 
     /// The test of an arm's pattern (`None`: always matches). An `Option`'s payload is read
     /// even when the tag says `None` (a load from the value's own slot; the result is masked).
-    fn pat_test(&mut self, p: &crate::typeck::typed::MatchPat, v: V, t: &Ty) -> Result<Option<Value>> {
+    fn pat_test(
+        &mut self,
+        p: &crate::typeck::typed::MatchPat,
+        v: V,
+        t: &Ty,
+    ) -> Result<Option<Value>> {
         use crate::typeck::typed::MatchPat;
         use cranelift_codegen::ir::condcodes::IntCC;
         let ct = super::cl_ty(t);
         let signed = matches!(t, Ty::Int(i) if i.signed());
         if let MatchPat::Some(_) | MatchPat::None = p {
-            let Ty::Option(inner) = t else { unreachable!("typeck: Option pattern on a non-Option") };
+            let Ty::Option(inner) = t else {
+                unreachable!("typeck: Option pattern on a non-Option")
+            };
             let a = v.s();
             let tag = self.b.ins().load(types::I8, super::flags(), a, 0);
             let MatchPat::Some(q) = p else {
@@ -617,7 +662,17 @@ impl Lowerer<'_, '_> {
             MatchPat::Wild | MatchPat::Bind(_) | MatchPat::Some(_) | MatchPat::None => None,
             MatchPat::Lit(v) => Some(self.b.ins().icmp_imm_s(IntCC::Equal, sv, *v as i64)),
             MatchPat::Range(lo, hi) => {
-                let (ge, le) = if signed { (IntCC::SignedGreaterThanOrEqual, IntCC::SignedLessThanOrEqual) } else { (IntCC::UnsignedGreaterThanOrEqual, IntCC::UnsignedLessThanOrEqual) };
+                let (ge, le) = if signed {
+                    (
+                        IntCC::SignedGreaterThanOrEqual,
+                        IntCC::SignedLessThanOrEqual,
+                    )
+                } else {
+                    (
+                        IntCC::UnsignedGreaterThanOrEqual,
+                        IntCC::UnsignedLessThanOrEqual,
+                    )
+                };
                 let lo = (*lo).max(min_of(t)) as i64;
                 let hi = (*hi).min(max_of(t)) as i64;
                 let lov = self.b.ins().iconst(ct, lo);
@@ -631,10 +686,12 @@ impl Lowerer<'_, '_> {
                 for q in ps {
                     match self.pat_test(q, v, t)? {
                         None => return Ok(None),
-                        Some(c) => acc = Some(match acc {
-                            None => c,
-                            Some(a) => self.b.ins().bor(a, c),
-                        }),
+                        Some(c) => {
+                            acc = Some(match acc {
+                                None => c,
+                                Some(a) => self.b.ins().bor(a, c),
+                            })
+                        }
                     }
                 }
                 acc

@@ -13,7 +13,9 @@
 use super::{flags, Lowerer, V};
 use crate::diag::Result;
 use crate::typeck::ty::{FloatTy, Ty};
-use crate::typeck::typed::{BinOp, Block, Expr, ExprKind as K, FUn, Intr, IterExpr, IterSrc, LocalId, Pat, Stmt};
+use crate::typeck::typed::{
+    BinOp, Block, Expr, ExprKind as K, FUn, Intr, IterExpr, IterSrc, LocalId, Pat, Stmt,
+};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
 use cranelift_frontend::Variable;
 
@@ -23,19 +25,32 @@ const ACCS: usize = 4;
 /// Can `e` be evaluated lane-wise, given the element local `x`?
 fn vectorizable(e: &Expr, xs: &[LocalId], acc: Option<LocalId>) -> bool {
     match &e.kind {
-        K::Local(id) => Some(*id) != acc && (e.ty == Ty::F64 || (xs.contains(id) && e.ty == Ty::Ref(Box::new(Ty::F64), false))),
+        K::Local(id) => {
+            Some(*id) != acc
+                && (e.ty == Ty::F64
+                    || (xs.contains(id) && e.ty == Ty::Ref(Box::new(Ty::F64), false)))
+        }
         K::Deref(inner) => matches!(inner.kind, K::Local(id) if xs.contains(&id)),
         K::Float(_) => e.ty == Ty::F64,
-        K::Binary(op, a, b) => matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) && e.ty == Ty::F64 && vectorizable(a, xs, acc) && vectorizable(b, xs, acc),
+        K::Binary(op, a, b) => {
+            matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div)
+                && e.ty == Ty::F64
+                && vectorizable(a, xs, acc)
+                && vectorizable(b, xs, acc)
+        }
         K::Neg(a) => vectorizable(a, xs, acc),
-        K::Intrinsic(Intr::FUnary(FUn::Sqrt | FUn::Abs), args) => e.ty == Ty::F64 && vectorizable(&args[0], xs, acc),
+        K::Intrinsic(Intr::FUnary(FUn::Sqrt | FUn::Abs), args) => {
+            e.ty == Ty::F64 && vectorizable(&args[0], xs, acc)
+        }
         _ => false,
     }
 }
 
 fn f64_elems(it: &IterExpr) -> Option<&Expr> {
     match &it.src {
-        IterSrc::Elems { seq, .. } if matches!(seq.ty.peel_refs(), Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) if **e == Ty::Float(FloatTy::F64)) => Some(seq),
+        IterSrc::Elems { seq, .. } if matches!(seq.ty.peel_refs(), Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) if **e == Ty::Float(FloatTy::F64)) => {
+            Some(seq)
+        }
         _ => None,
     }
 }
@@ -54,20 +69,33 @@ fn elem_local(p: &Pat) -> Option<LocalId> {
 
 /// `for x in a { acc += f(x); }` (also `for &x in a`, `a.iter()`) and `for (x, y) in
 /// a.iter().zip(b.iter()) { acc += f(x, y); }`: (acc, [(seq, element local)], f).
-pub fn match_for<'e>(pat: &Pat, iter: &'e IterExpr, body: &'e Block) -> Option<(LocalId, Vec<(&'e Expr, LocalId)>, &'e Expr)> {
+pub fn match_for<'e>(
+    pat: &Pat,
+    iter: &'e IterExpr,
+    body: &'e Block,
+) -> Option<(LocalId, Vec<(&'e Expr, LocalId)>, &'e Expr)> {
     if body.tail.is_some() || body.stmts.len() != 1 {
         return None;
     }
     let seq = f64_elems(iter)?;
     let seqs = match (iter.adapters.as_slice(), pat) {
         ([], p) => vec![(seq, elem_local(p)?)],
-        ([crate::typeck::typed::Adapter::Zip(other)], Pat::Tuple(ps)) if other.adapters.is_empty() && ps.len() == 2 => {
-            vec![(seq, elem_local(&ps[0])?), (f64_elems(other)?, elem_local(&ps[1])?)]
+        ([crate::typeck::typed::Adapter::Zip(other)], Pat::Tuple(ps))
+            if other.adapters.is_empty() && ps.len() == 2 =>
+        {
+            vec![
+                (seq, elem_local(&ps[0])?),
+                (f64_elems(other)?, elem_local(&ps[1])?),
+            ]
         }
         _ => return None,
     };
-    let Stmt::Expr(e) = &body.stmts[0] else { return None };
-    let K::OpAssign(BinOp::Add, l, r) = &e.kind else { return None };
+    let Stmt::Expr(e) = &body.stmts[0] else {
+        return None;
+    };
+    let K::OpAssign(BinOp::Add, l, r) = &e.kind else {
+        return None;
+    };
     let K::Local(acc) = l.kind else { return None };
     let xs: Vec<LocalId> = seqs.iter().map(|(_, x)| *x).collect();
     if l.ty != Ty::F64 || !vectorizable(r, &xs, Some(acc)) {
@@ -134,7 +162,9 @@ impl Lowerer<'_, '_> {
     fn zero_accs(&mut self) -> Vec<Variable> {
         let zero = self.b.ins().f64const(-0.0);
         let vz = self.b.ins().splat(types::F64X2, zero);
-        let accs: Vec<Variable> = (0..ACCS).map(|_| self.b.declare_var(types::F64X2)).collect();
+        let accs: Vec<Variable> = (0..ACCS)
+            .map(|_| self.b.declare_var(types::F64X2))
+            .collect();
         for a in &accs {
             self.b.def_var(*a, vz);
         }
@@ -186,7 +216,11 @@ impl Lowerer<'_, '_> {
             K::Intrinsic(Intr::FUnary(FUn::Sqrt), _) if sq.is_some() => sq.unwrap(),
             K::Intrinsic(Intr::FUnary(op), args) => {
                 let a = self.vexpr(&args[0], xs, sq);
-                if *op == FUn::Sqrt { self.b.ins().sqrt(a) } else { self.b.ins().fabs(a) }
+                if *op == FUn::Sqrt {
+                    self.b.ins().sqrt(a)
+                } else {
+                    self.b.ins().fabs(a)
+                }
             }
             _ => unreachable!("checked by vectorizable"),
         }
@@ -207,7 +241,11 @@ impl Lowerer<'_, '_> {
             });
         }
         let n = n.expect("one sequence at least");
-        if let (Some(g), Some(kernel), [(x, p)]) = (one_sqrt(f), crate::exec::vmath::sqrt_block_kernel(), ps.as_slice()) {
+        if let (Some(g), Some(kernel), [(x, p)]) = (
+            one_sqrt(f),
+            crate::exec::vmath::sqrt_block_kernel(),
+            ps.as_slice(),
+        ) {
             return Ok(self.vec_sum_blocks(kernel, *p, n, *x, f, g, init));
         }
         let accs = self.zero_accs();
@@ -227,10 +265,23 @@ impl Lowerer<'_, '_> {
         self.b.switch_to_block(body);
         self.b.seal_block(body);
         let off = self.b.ins().ishl_imm_s(iv, 3);
-        let bases: Vec<(LocalId, Value)> = ps.iter().map(|(x, p)| (*x, self.b.ins().iadd(*p, off))).collect();
+        let bases: Vec<(LocalId, Value)> = ps
+            .iter()
+            .map(|(x, p)| (*x, self.b.ins().iadd(*p, off)))
+            .collect();
         let mf = MemFlagsData::new().with_notrap();
         for (k, a) in accs.iter().enumerate() {
-            let xvs: Vec<(LocalId, Value)> = bases.iter().map(|(x, base)| (*x, self.b.ins().load(types::F64X2, mf, *base, (k as i64 * LANES * 8) as i32))).collect();
+            let xvs: Vec<(LocalId, Value)> = bases
+                .iter()
+                .map(|(x, base)| {
+                    (
+                        *x,
+                        self.b
+                            .ins()
+                            .load(types::F64X2, mf, *base, (k as i64 * LANES * 8) as i32),
+                    )
+                })
+                .collect();
             let v = self.vexpr(f, &xvs, None);
             let cur = self.b.use_var(*a);
             let s = self.b.ins().fadd(cur, v);
@@ -281,7 +332,16 @@ impl Lowerer<'_, '_> {
     /// `g` is the element), `buf = sqrt(buf)` by the runtime's wide kernel, then the
     /// summand with its square root read from `buf`, on four 2-lane accumulators.
     #[allow(clippy::too_many_arguments)]
-    fn vec_sum_blocks(&mut self, kernel: &'static str, p: Value, n: Value, x: LocalId, f: &Expr, g: &Expr, init: Value) -> Value {
+    fn vec_sum_blocks(
+        &mut self,
+        kernel: &'static str,
+        p: Value,
+        n: Value,
+        x: LocalId,
+        f: &Expr,
+        g: &Expr,
+        init: Value,
+    ) -> Value {
         const BLOCK: i64 = 256;
         let strict = !self.opts.fastmath;
         let slot = self.new_slot((BLOCK * 8) as u32, 16);
@@ -317,7 +377,12 @@ impl Lowerer<'_, '_> {
         } else {
             // buf[k] = g(src[k]): pairs, then the odd last element.
             self.b.def_var(k, z);
-            let (h1, b1, t1, d1) = (self.b.create_block(), self.b.create_block(), self.b.create_block(), self.b.create_block());
+            let (h1, b1, t1, d1) = (
+                self.b.create_block(),
+                self.b.create_block(),
+                self.b.create_block(),
+                self.b.create_block(),
+            );
             self.b.ins().jump(h1, &[]);
             self.b.switch_to_block(h1);
             let kv = self.b.use_var(k);
@@ -357,7 +422,11 @@ impl Lowerer<'_, '_> {
         // The summand over the block: groups of 2 × ACCS, then one element at a time
         // (without `--fastmath`, every element in order: the additions are rustc's).
         self.b.def_var(k, z);
-        let (r2, rb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let (r2, rb, next) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
         if strict {
             self.b.ins().jump(r2, &[]);
         } else {
@@ -409,7 +478,11 @@ impl Lowerer<'_, '_> {
     /// register is caller-saved), which would put a store and a load on the chain of
     /// additions of every element; reloaded after the call, they stay in registers.
     fn call_keeping(&mut self, kernel: &'static str, args: &[Value], keep: &[Variable]) {
-        let saved: Vec<(Variable, cranelift_codegen::ir::StackSlot, cranelift_codegen::ir::Type)> = keep
+        let saved: Vec<(
+            Variable,
+            cranelift_codegen::ir::StackSlot,
+            cranelift_codegen::ir::Type,
+        )> = keep
             .iter()
             .map(|v| {
                 let val = self.b.use_var(*v);
@@ -429,7 +502,18 @@ impl Lowerer<'_, '_> {
     /// The groups of 2 × ACCS elements of a block into the accumulators; leaves to `rest`
     /// with `k` at the first element left.
     #[allow(clippy::too_many_arguments)]
-    fn sum_groups(&mut self, f: &Expr, x: LocalId, accs: &[Variable], src: Value, buf: Value, len: Value, k: Variable, rest: cranelift_codegen::ir::Block, needs_x: bool) {
+    fn sum_groups(
+        &mut self,
+        f: &Expr,
+        x: LocalId,
+        accs: &[Variable],
+        src: Value,
+        buf: Value,
+        len: Value,
+        k: Variable,
+        rest: cranelift_codegen::ir::Block,
+        needs_x: bool,
+    ) {
         let (h2, b2) = (self.b.create_block(), self.b.create_block());
         let mf = MemFlagsData::new().with_notrap();
         self.b.ins().jump(h2, &[]);
@@ -445,7 +529,11 @@ impl Lowerer<'_, '_> {
         for (j, a) in accs.iter().enumerate() {
             let at = (j as i64 * LANES * 8) as i32;
             let sq = self.b.ins().load(types::F64X2, mf, ba, at);
-            let xv = if needs_x { self.b.ins().load(types::F64X2, mf, sa, at) } else { sq };
+            let xv = if needs_x {
+                self.b.ins().load(types::F64X2, mf, sa, at)
+            } else {
+                sq
+            };
             let v = self.vexpr(f, &[(x, xv)], Some(sq));
             let cur = self.b.use_var(*a);
             let s = self.b.ins().fadd(cur, v);
@@ -459,7 +547,9 @@ impl Lowerer<'_, '_> {
     /// `for` loops of the reduction shape, when `--fastmath` is on (without it, only the
     /// in-order block sums of `strict_blocks`). Returns false to fall back to the ordinary loop.
     pub fn try_fast_for(&mut self, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<bool> {
-        let Some((acc, seqs, f)) = match_for(pat, iter, body) else { return Ok(false) };
+        let Some((acc, seqs, f)) = match_for(pat, iter, body) else {
+            return Ok(false);
+        };
         if !self.opts.fastmath && !strict_blocks(&seqs, f) {
             return Ok(false);
         }
@@ -473,13 +563,17 @@ impl Lowerer<'_, '_> {
     /// .sum::<f64>()` (also `&x`, `(&x, &y)`, `zip(&b)`) under `--fastmath`.
     pub fn try_fast_sum(&mut self, it: &IterExpr) -> Result<Option<Value>> {
         use crate::typeck::typed::Adapter;
-        let Some(seq) = f64_elems(it) else { return Ok(None) };
+        let Some(seq) = f64_elems(it) else {
+            return Ok(None);
+        };
         let (partner, ci) = match it.adapters.as_slice() {
             [Adapter::Map(ci)] => (None, *ci),
-            [Adapter::Zip(other), Adapter::Map(ci)] if other.adapters.is_empty() => match f64_elems(other) {
-                Some(s2) => (Some(s2), *ci),
-                None => return Ok(None),
-            },
+            [Adapter::Zip(other), Adapter::Map(ci)] if other.adapters.is_empty() => {
+                match f64_elems(other) {
+                    Some(s2) => (Some(s2), *ci),
+                    None => return Ok(None),
+                }
+            }
             _ => return Ok(None),
         };
         let c = &self.f.closures[ci as usize];

@@ -68,21 +68,42 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    pub fn fmt_value(&mut self, t: &Ty, v: V, sid: i64, w: Value, p: Value, span: Span) -> Result<()> {
+    pub fn fmt_value(
+        &mut self,
+        t: &Ty,
+        v: V,
+        sid: i64,
+        w: Value,
+        p: Value,
+        span: Span,
+    ) -> Result<()> {
         let base = t.peel_refs().clone();
         let ctx = self.ctx();
         let spec = self.b.ins().iconst(types::I64, sid);
         match &base {
             Ty::Int(it) => {
                 let x = self.deref_scalar(t, v);
-                let x64 = if it.bits() == 64 { x } else if it.signed() { self.b.ins().sextend(types::I64, x) } else { self.b.ins().uextend(types::I64, x) };
+                let x64 = if it.bits() == 64 {
+                    x
+                } else if it.signed() {
+                    self.b.ins().sextend(types::I64, x)
+                } else {
+                    self.b.ins().uextend(types::I64, x)
+                };
                 let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
                 self.call_rt("rt_fmt_int", &[ctx, x64, code, spec, w, p], &[]);
             }
             Ty::Float(ft) => {
                 let x = self.deref_scalar(t, v);
-                let x64 = if *ft == FloatTy::F32 { self.b.ins().fpromote(types::F64, x) } else { x };
-                let is32 = self.b.ins().iconst(types::I64, (*ft == FloatTy::F32) as i64);
+                let x64 = if *ft == FloatTy::F32 {
+                    self.b.ins().fpromote(types::F64, x)
+                } else {
+                    x
+                };
+                let is32 = self
+                    .b
+                    .ins()
+                    .iconst(types::I64, (*ft == FloatTy::F32) as i64);
                 self.call_rt("rt_fmt_float", &[ctx, x64, is32, spec, w, p], &[]);
             }
             _ => {
@@ -90,7 +111,11 @@ impl Lowerer<'_, '_> {
                     Ty::Slice(_) | Ty::Str => Ty::Ref(Box::new(base.clone()), false),
                     _ => base.clone(),
                 };
-                let v = if base.is_scalar() { V::S(self.deref_scalar(t, v)) } else { v };
+                let v = if base.is_scalar() {
+                    V::S(self.deref_scalar(t, v))
+                } else {
+                    v
+                };
                 let addr = match repr(&ft) {
                     Repr::A { inline: true } => v.s(),
                     Repr::Unit => self.slot_for(&Ty::Unit),
@@ -128,13 +153,18 @@ impl Lowerer<'_, '_> {
         }
         match kind {
             FmtKind::Print | FmtKind::Println | FmtKind::Eprint | FmtKind::Eprintln => {
-                let s = self.b.ins().iconst(types::I64, matches!(kind, FmtKind::Eprint | FmtKind::Eprintln) as i64);
+                let s = self.b.ins().iconst(
+                    types::I64,
+                    matches!(kind, FmtKind::Eprint | FmtKind::Eprintln) as i64,
+                );
                 self.call_rt("rt_fmt_print", &[ctx, s], &[]);
                 Ok(V::Unit)
             }
             FmtKind::Format => {
                 self.count().allocs += 1;
-                Ok(V::S(self.call_rt("rt_fmt_string", &[ctx], &[types::I64])[0]))
+                Ok(V::S(
+                    self.call_rt("rt_fmt_string", &[ctx], &[types::I64])[0],
+                ))
             }
             FmtKind::Panic => {
                 self.panic_buf();
@@ -200,11 +230,19 @@ impl Lowerer<'_, '_> {
             let same = if eq { e } else { self.b.ins().bxor_imm_s(e, 1) };
             (lv, rv, same)
         };
-        let (lt, rt_) = if t.is_scalar() { (t.clone(), t.clone()) } else { (l.ty.clone(), r.ty.clone()) };
+        let (lt, rt_) = if t.is_scalar() {
+            (t.clone(), t.clone())
+        } else {
+            (l.ty.clone(), r.ty.clone())
+        };
         let good = self.cold_branch(same);
         let ctx = self.ctx();
         self.call_rt("rt_fmt_begin", &[ctx], &[]);
-        self.lit_piece(if eq { "assertion `left == right` failed" } else { "assertion `left != right` failed" });
+        self.lit_piece(if eq {
+            "assertion `left == right` failed"
+        } else {
+            "assertion `left != right` failed"
+        });
         if let Some(f) = msg {
             self.lit_piece(": ");
             self.fmt_pieces(f)?;

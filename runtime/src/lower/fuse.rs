@@ -8,11 +8,29 @@ use super::{flags, Lowerer};
 use cranelift_codegen::ir::{types, InstBuilder, InstructionData, Opcode, Type, Value, ValueDef};
 
 impl Lowerer<'_, '_> {
-    pub fn fuse_extend_load(&mut self, v: Value, from: Type, to: Type, signed: bool) -> Option<Value> {
-        let ValueDef::Result(inst, 0) = self.b.func.dfg.value_def(v) else { return None };
-        let InstructionData::Load { opcode: Opcode::Load, arg, offset, .. } = self.b.func.dfg.insts[inst] else { return None };
+    pub fn fuse_extend_load(
+        &mut self,
+        v: Value,
+        from: Type,
+        to: Type,
+        signed: bool,
+    ) -> Option<Value> {
+        let ValueDef::Result(inst, 0) = self.b.func.dfg.value_def(v) else {
+            return None;
+        };
+        let InstructionData::Load {
+            opcode: Opcode::Load,
+            arg,
+            offset,
+            ..
+        } = self.b.func.dfg.insts[inst]
+        else {
+            return None;
+        };
         let block = self.b.current_block()?;
-        if self.b.func.layout.last_inst(block) != Some(inst) || !(to == types::I32 || to == types::I64) {
+        if self.b.func.layout.last_inst(block) != Some(inst)
+            || !(to == types::I32 || to == types::I64)
+        {
             return None;
         }
         let off: i32 = offset.into();

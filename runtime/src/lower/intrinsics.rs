@@ -12,7 +12,11 @@ use cranelift_codegen::ir::{condcodes::FloatCC, condcodes::IntCC, types, InstBui
 fn fun_name(op: FUn, f32: bool) -> &'static str {
     macro_rules! n {
         ($a:literal, $b:literal) => {
-            if f32 { $b } else { $a }
+            if f32 {
+                $b
+            } else {
+                $a
+            }
         };
     }
     use FUn::*;
@@ -75,7 +79,9 @@ impl Lowerer<'_, '_> {
         let mut v = vec![];
         for (k, a) in args.iter().enumerate() {
             // An owned element pushed or inserted into a `Vec<Vec<T>>` moves into it.
-            let owned = matches!(i, Intr::VecPush | Intr::VecInsert) && k + 1 == args.len() && a.ty.needs_drop();
+            let owned = matches!(i, Intr::VecPush | Intr::VecInsert)
+                && k + 1 == args.len()
+                && a.ty.needs_drop();
             v.push(self.expr(a, owned)?);
         }
         Ok(v)
@@ -93,17 +99,34 @@ impl Lowerer<'_, '_> {
         }
         if let Intr::TimerStart | Intr::TimerStop = i {
             let ctx = self.ctx();
-            self.call_rt(if i == Intr::TimerStart { "rt_timer_start" } else { "rt_timer_stop" }, &[ctx], &[]);
+            self.call_rt(
+                if i == Intr::TimerStart {
+                    "rt_timer_start"
+                } else {
+                    "rt_timer_stop"
+                },
+                &[ctx],
+                &[],
+            );
             return Ok(V::Unit);
         }
-        if let Intr::UnwrapOrElse | Intr::OptMap | Intr::First | Intr::Last | Intr::Get | Intr::OptCopied = i {
+        if let Intr::UnwrapOrElse
+        | Intr::OptMap
+        | Intr::First
+        | Intr::Last
+        | Intr::Get
+        | Intr::OptCopied = i
+        {
             return self.option_intrinsic(i, args, t);
         }
         let vs = self.vals(i, args)?;
         if !self.reachable() {
             return Ok(V::Unit);
         }
-        let at = args.first().map(|a| a.ty.peel_refs().clone()).unwrap_or(Ty::Unit);
+        let at = args
+            .first()
+            .map(|a| a.ty.peel_refs().clone())
+            .unwrap_or(Ty::Unit);
         let f32 = matches!(at, Ty::Float(FloatTy::F32));
         let fc = if f32 { types::F32 } else { types::F64 };
         let s = |k: usize| vs[k].s();
@@ -126,7 +149,15 @@ impl Lowerer<'_, '_> {
             }
             Intr::MulAdd => {
                 self.count().libm += 1;
-                self.call_rt(if f32 { "rt_f32_mul_add" } else { "rt_f64_mul_add" }, &[s(0), s(1), s(2)], &[fc])[0]
+                self.call_rt(
+                    if f32 {
+                        "rt_f32_mul_add"
+                    } else {
+                        "rt_f64_mul_add"
+                    },
+                    &[s(0), s(1), s(2)],
+                    &[fc],
+                )[0]
             }
             Intr::Powi if self.const_of(s(1)).is_some_and(|n| n.unsigned_abs() <= 32) => {
                 // Constant exponent: the multiply sequence of compiler-rt's __powidf2 (and
@@ -136,21 +167,39 @@ impl Lowerer<'_, '_> {
             }
             Intr::Powi => {
                 self.count().libm += 1;
-                self.call_rt(if f32 { "rt_f32_powi" } else { "rt_f64_powi" }, &[s(0), s(1)], &[fc])[0]
+                self.call_rt(
+                    if f32 { "rt_f32_powi" } else { "rt_f64_powi" },
+                    &[s(0), s(1)],
+                    &[fc],
+                )[0]
             }
             Intr::IsNan => self.b.ins().fcmp(FloatCC::Unordered, s(0), s(0)),
             Intr::IsFinite | Intr::IsInfinite => {
                 let a = self.b.ins().fabs(s(0));
-                let inf = if f32 { self.b.ins().f32const(f32::INFINITY) } else { self.b.ins().f64const(f64::INFINITY) };
-                let cc = if i == Intr::IsFinite { FloatCC::LessThan } else { FloatCC::Equal };
+                let inf = if f32 {
+                    self.b.ins().f32const(f32::INFINITY)
+                } else {
+                    self.b.ins().f64const(f64::INFINITY)
+                };
+                let cc = if i == Intr::IsFinite {
+                    FloatCC::LessThan
+                } else {
+                    FloatCC::Equal
+                };
                 self.b.ins().fcmp(cc, a, inf)
             }
             Intr::IsNormal => {
                 let a = self.b.ins().fabs(s(0));
                 let (lo, inf) = if f32 {
-                    (self.b.ins().f32const(f32::MIN_POSITIVE), self.b.ins().f32const(f32::INFINITY))
+                    (
+                        self.b.ins().f32const(f32::MIN_POSITIVE),
+                        self.b.ins().f32const(f32::INFINITY),
+                    )
                 } else {
-                    (self.b.ins().f64const(f64::MIN_POSITIVE), self.b.ins().f64const(f64::INFINITY))
+                    (
+                        self.b.ins().f64const(f64::MIN_POSITIVE),
+                        self.b.ins().f64const(f64::INFINITY),
+                    )
                 };
                 let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, a, lo);
                 let lt = self.b.ins().fcmp(FloatCC::LessThan, a, inf);
@@ -158,12 +207,23 @@ impl Lowerer<'_, '_> {
             }
             Intr::IsSignNegative | Intr::IsSignPositive => {
                 let it = if f32 { types::I32 } else { types::I64 };
-                let bits = self.b.ins().bitcast(it, cranelift_codegen::ir::MemFlagsData::new(), s(0));
-                let cc = if i == Intr::IsSignNegative { IntCC::SignedLessThan } else { IntCC::SignedGreaterThanOrEqual };
+                let bits =
+                    self.b
+                        .ins()
+                        .bitcast(it, cranelift_codegen::ir::MemFlagsData::new(), s(0));
+                let cc = if i == Intr::IsSignNegative {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::SignedGreaterThanOrEqual
+                };
                 self.b.ins().icmp_imm_s(cc, bits, 0)
             }
             Intr::IsPositive | Intr::IsNegative => {
-                let cc = if i == Intr::IsPositive { IntCC::SignedGreaterThan } else { IntCC::SignedLessThan };
+                let cc = if i == Intr::IsPositive {
+                    IntCC::SignedGreaterThan
+                } else {
+                    IntCC::SignedLessThan
+                };
                 self.b.ins().icmp_imm_s(cc, s(0), 0)
             }
             Intr::AbsDiff => {
@@ -182,7 +242,11 @@ impl Lowerer<'_, '_> {
                 let lt = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s(0), 0);
                 let c = cl_ty(t);
                 // icmp gives an i8: extended for wider types, as is for i8 (uextend.i8 is invalid).
-                let (g, l) = if c == types::I8 { (gt, lt) } else { (self.b.ins().uextend(c, gt), self.b.ins().uextend(c, lt)) };
+                let (g, l) = if c == types::I8 {
+                    (gt, lt)
+                } else {
+                    (self.b.ins().uextend(c, gt), self.b.ins().uextend(c, lt))
+                };
                 self.b.ins().isub(g, l)
             }
             Intr::CountOnes | Intr::LeadingZeros | Intr::TrailingZeros => {
@@ -215,7 +279,11 @@ impl Lowerer<'_, '_> {
                     _ => 1,
                 };
                 let esz = self.b.ins().iconst(types::I64, es);
-                let cap = if i == Intr::VecWithCapacity { s(0) } else { self.b.ins().iconst(types::I64, 0) };
+                let cap = if i == Intr::VecWithCapacity {
+                    s(0)
+                } else {
+                    self.b.ins().iconst(types::I64, 0)
+                };
                 self.count().allocs += 1;
                 let h = self.call_rt("rt_vec_new", &[esz, cap], &[types::I64])[0];
                 self.mark_owning(h, t);
@@ -225,10 +293,18 @@ impl Lowerer<'_, '_> {
             Intr::VecPop => return self.vec_pop(s(0), t),
             Intr::Len | Intr::IsEmpty => {
                 let (_, n) = self.seq_parts_of(&at, vs[0]);
-                if i == Intr::Len { n } else { self.b.ins().icmp_imm_s(IntCC::Equal, n, 0) }
+                if i == Intr::Len {
+                    n
+                } else {
+                    self.b.ins().icmp_imm_s(IntCC::Equal, n, 0)
+                }
             }
             Intr::VecClear | Intr::VecTruncate if elem_of(&at).needs_drop() => {
-                let n = if i == Intr::VecClear { self.b.ins().iconst(types::I64, 0) } else { s(1) };
+                let n = if i == Intr::VecClear {
+                    self.b.ins().iconst(types::I64, 0)
+                } else {
+                    s(1)
+                };
                 self.call_rt("rt_vec_truncate_owned", &[s(0), n], &[]);
                 return Ok(V::Unit);
             }
@@ -353,7 +429,9 @@ impl Lowerer<'_, '_> {
                 self.count().allocs += 1;
                 self.call_rt("rt_vec_from", &[p, n, esz], &[types::I64])[0]
             }
-            Intr::Unwrap | Intr::Expect | Intr::UnwrapOr | Intr::IsSome | Intr::IsNone => return self.option_op(i, &vs, &at, t),
+            Intr::Unwrap | Intr::Expect | Intr::UnwrapOr | Intr::IsSome | Intr::IsNone => {
+                return self.option_op(i, &vs, &at, t)
+            }
             Intr::SubSlice => {
                 let et = elem_of(&at);
                 let (p, n) = self.seq_parts_of(&at, vs[0]);
@@ -361,11 +439,21 @@ impl Lowerer<'_, '_> {
                 // check (h = usize::MAX included).
                 let incl = args.len() == 4;
                 let (lo, h) = (s(1), s(2));
-                let hi = if incl { self.b.ins().iadd_imm_s(h, 1) } else { h };
+                let hi = if incl {
+                    self.b.ins().iadd_imm_s(h, 1)
+                } else {
+                    h
+                };
                 let bad1 = self.b.ins().icmp(IntCC::UnsignedGreaterThan, lo, hi);
-                let bad2 = if incl { self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, h, n) } else { self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n) };
+                let bad2 = if incl {
+                    self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, h, n)
+                } else {
+                    self.b.ins().icmp(IntCC::UnsignedGreaterThan, hi, n)
+                };
                 let bad = self.b.ins().bor(bad1, bad2);
-                self.panic_call_if(bad, true, "rt_panic_slice", |l| vec![lo, h, n, l.b.ins().iconst(types::I64, incl as i64)]);
+                self.panic_call_if(bad, true, "rt_panic_slice", |l| {
+                    vec![lo, h, n, l.b.ins().iconst(types::I64, incl as i64)]
+                });
                 let off = self.b.ins().imul_imm_s(lo, et.layout().0 as i64);
                 let np = self.b.ins().iadd(p, off);
                 let nn = self.b.ins().isub(hi, lo);
@@ -391,9 +479,17 @@ impl Lowerer<'_, '_> {
                 a = self.b.ins().fmul(a, a);
             }
         }
-        let one = if f32 { self.b.ins().f32const(1.0) } else { self.b.ins().f64const(1.0) };
+        let one = if f32 {
+            self.b.ins().f32const(1.0)
+        } else {
+            self.b.ins().f64const(1.0)
+        };
         let r = r.unwrap_or(one);
-        if n < 0 { self.b.ins().fdiv(one, r) } else { r }
+        if n < 0 {
+            self.b.ins().fdiv(one, r)
+        } else {
+            r
+        }
     }
 
     fn std_swap(&mut self, args: &[Expr]) -> Result<V> {
@@ -402,7 +498,10 @@ impl Lowerer<'_, '_> {
             _ => None,
         };
         let (Some(a), Some(b)) = (inner(&args[0]), inner(&args[1])) else {
-            return Err(Error::unsupported(args[0].span, "`std::mem::swap` of references held in variables"));
+            return Err(Error::unsupported(
+                args[0].span,
+                "`std::mem::swap` of references held in variables",
+            ));
         };
         let pa = self.place(&a)?;
         let pb = self.place(&b)?;
@@ -418,7 +517,13 @@ impl Lowerer<'_, '_> {
     fn int_pow(&mut self, a: Value, e: Value, t: &Ty) -> Value {
         let Ty::Int(it) = t else { unreachable!() };
         let c = cl_ty(t);
-        let a64 = if c == types::I64 { a } else if it.signed() { self.b.ins().sextend(types::I64, a) } else { self.b.ins().uextend(types::I64, a) };
+        let a64 = if c == types::I64 {
+            a
+        } else if it.signed() {
+            self.b.ins().sextend(types::I64, a)
+        } else {
+            self.b.ins().uextend(types::I64, a)
+        };
         let e64 = self.b.ins().uextend(types::I64, e);
         let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
         let r = self.call_rt("rt_int_pow", &[a64, e64, code], &[types::I64])[0];
@@ -431,7 +536,13 @@ impl Lowerer<'_, '_> {
         let c = cl_ty(t);
         let ext = |l: &mut Self, v: Value, signed: bool| {
             let from = l.b.func.dfg.value_type(v);
-            if from == types::I64 { v } else if signed { l.b.ins().sextend(types::I64, v) } else { l.b.ins().uextend(types::I64, v) }
+            if from == types::I64 {
+                v
+            } else if signed {
+                l.b.ins().sextend(types::I64, v)
+            } else {
+                l.b.ins().uextend(types::I64, v)
+            }
         };
         let a64 = ext(self, a, it.signed());
         // the exponent of saturating_pow is a u32
@@ -452,7 +563,11 @@ impl Lowerer<'_, '_> {
         let signed = matches!(t, Ty::Int(i) if i.signed());
         self.div_checks(t, a, b, rem);
         if !signed {
-            return if rem { self.b.ins().urem(a, b) } else { self.b.ins().udiv(a, b) };
+            return if rem {
+                self.b.ins().urem(a, b)
+            } else {
+                self.b.ins().udiv(a, b)
+            };
         }
         let r = self.b.ins().srem(a, b);
         let q = self.b.ins().sdiv(a, b);
@@ -482,7 +597,11 @@ impl Lowerer<'_, '_> {
             WrapOp::Neg => self.b.ins().ineg(a),
             WrapOp::Shl => self.b.ins().ishl(a, b.unwrap()),
             WrapOp::Shr => {
-                if signed { self.b.ins().sshr(a, b.unwrap()) } else { self.b.ins().ushr(a, b.unwrap()) }
+                if signed {
+                    self.b.ins().sshr(a, b.unwrap())
+                } else {
+                    self.b.ins().ushr(a, b.unwrap())
+                }
             }
             WrapOp::Pow => self.int_pow(a, b.unwrap(), t),
             WrapOp::Div | WrapOp::Rem => {
@@ -491,15 +610,27 @@ impl Lowerer<'_, '_> {
                 let z = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
                 self.panic_if(z, if rem { rt::P_REM_ZERO } else { rt::P_DIV_ZERO });
                 if !signed {
-                    return if rem { self.b.ins().urem(a, b) } else { self.b.ins().udiv(a, b) };
+                    return if rem {
+                        self.b.ins().urem(a, b)
+                    } else {
+                        self.b.ins().udiv(a, b)
+                    };
                 }
                 // MIN / -1 wraps to MIN (and MIN % -1 is 0): divide by 1 instead.
                 let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
                 let one = self.b.ins().iconst(cl_ty(t), 1);
                 let na = self.b.ins().ineg(a);
                 let safe = self.b.ins().select(m1, one, b);
-                let a2 = if rem { a } else { self.b.ins().select(m1, na, a) };
-                if rem { self.b.ins().srem(a2, safe) } else { self.b.ins().sdiv(a2, safe) }
+                let a2 = if rem {
+                    a
+                } else {
+                    self.b.ins().select(m1, na, a)
+                };
+                if rem {
+                    self.b.ins().srem(a2, safe)
+                } else {
+                    self.b.ins().sdiv(a2, safe)
+                }
             }
         }
     }
@@ -520,7 +651,13 @@ impl Lowerer<'_, '_> {
         let c = cl_ty(at);
         let ext = |l: &mut Self, v: Value, signed: bool| {
             let from = l.b.func.dfg.value_type(v);
-            if from == types::I64 { v } else if signed { l.b.ins().sextend(types::I64, v) } else { l.b.ins().uextend(types::I64, v) }
+            if from == types::I64 {
+                v
+            } else if signed {
+                l.b.ins().sextend(types::I64, v)
+            } else {
+                l.b.ins().uextend(types::I64, v)
+            }
         };
         let a = ext(self, vs[0].s(), it.signed());
         let b = match vs.get(1) {
@@ -539,12 +676,16 @@ impl Lowerer<'_, '_> {
         let slot = self.slot_for(t);
         let tag = self.b.ins().ireduce(types::I8, ok);
         self.b.ins().store(flags(), tag, slot, 0);
-        self.b.ins().store(flags(), res, slot, option_payload_offset(at) as i32);
+        self.b
+            .ins()
+            .store(flags(), res, slot, option_payload_offset(at) as i32);
         Ok(V::A(slot))
     }
 
     fn option_op(&mut self, i: Intr, vs: &[V], ot: &Ty, t: &Ty) -> Result<V> {
-        let Ty::Option(inner) = ot else { unreachable!() };
+        let Ty::Option(inner) = ot else {
+            unreachable!()
+        };
         let a = vs[0].s();
         let tag = self.b.ins().load(types::I8, flags(), a, 0);
         match i {
@@ -663,11 +804,26 @@ impl Lowerer<'_, '_> {
         let ok = if float {
             self.b.ins().fcmp(FloatCC::LessThanOrEqual, lo, hi)
         } else {
-            self.b.ins().icmp(if signed { IntCC::SignedLessThanOrEqual } else { IntCC::UnsignedLessThanOrEqual }, lo, hi)
+            self.b.ins().icmp(
+                if signed {
+                    IntCC::SignedLessThanOrEqual
+                } else {
+                    IntCC::UnsignedLessThanOrEqual
+                },
+                lo,
+                hi,
+            )
         };
         if float {
             self.panic_call_if(ok, false, "rt_panic_fclamp", |l| {
-                let (a, b) = if f32 { (l.b.ins().fpromote(types::F64, lo), l.b.ins().fpromote(types::F64, hi)) } else { (lo, hi) };
+                let (a, b) = if f32 {
+                    (
+                        l.b.ins().fpromote(types::F64, lo),
+                        l.b.ins().fpromote(types::F64, hi),
+                    )
+                } else {
+                    (lo, hi)
+                };
                 vec![a, b, l.b.ins().iconst(types::I64, f32 as i64)]
             });
         } else {
@@ -678,7 +834,12 @@ impl Lowerer<'_, '_> {
             self.panic_call_if(ok, false, "rt_panic_iclamp", |l| {
                 let a = l.resize_int(lo, from, types::I64, signed);
                 let b = l.resize_int(hi, from, types::I64, signed);
-                vec![a, b, l.b.ins().iconst(types::I64, if signed { -bits } else { bits })]
+                vec![
+                    a,
+                    b,
+                    l.b.ins()
+                        .iconst(types::I64, if signed { -bits } else { bits }),
+                ]
             });
         }
         self.count().panics += 1;

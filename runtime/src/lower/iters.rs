@@ -7,8 +7,8 @@ use super::array_iters::NdWalk;
 use super::{cl_ty, flags, repr, Lowerer, Repr, V};
 use crate::diag::{Error, Result};
 use crate::exec::rt;
-use crate::typeck::ty::{option_payload_offset, tuple_offsets, Ty};
 use crate::typeck::array_iters::is_nd_source;
+use crate::typeck::ty::{option_payload_offset, tuple_offsets, Ty};
 use crate::typeck::typed::{Adapter, Consumer, IterExpr, IterSrc, Pat};
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, Value};
 use cranelift_frontend::Variable;
@@ -64,28 +64,64 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         };
         let suffix_states = self.init_states(&suffix)?;
         let prefix_states = self.init_states(&prefix)?;
-        let after1 = if chain_at.is_some() { self.b.create_block() } else { exit };
+        let after1 = if chain_at.is_some() {
+            self.b.create_block()
+        } else {
+            exit
+        };
         {
             let mut all_states: Vec<&St> = prefix_states.iter().collect();
             all_states.extend(suffix_states.iter());
-            let heads = take_heads(&prefix, &prefix_states).into_iter().chain(take_heads(&suffix, &suffix_states)).collect::<Vec<_>>();
+            let heads = take_heads(&prefix, &prefix_states)
+                .into_iter()
+                .chain(take_heads(&suffix, &suffix_states))
+                .collect::<Vec<_>>();
             let chain_ads: Vec<Adapter> = prefix.iter().chain(suffix.iter()).cloned().collect();
-            let states: Vec<St> = prefix_states.into_iter().chain(suffix_states.iter().map(clone_st)).collect();
-            self.source_loop(&it.src, src_rev, &it.item, &heads, strip, after1, exit, &mut |l: &mut Self, item, fr| l.apply(&chain_ads, &states, 0, item, fr, sink))?;
+            let states: Vec<St> = prefix_states
+                .into_iter()
+                .chain(suffix_states.iter().map(clone_st))
+                .collect();
+            self.source_loop(
+                &it.src,
+                src_rev,
+                &it.item,
+                &heads,
+                strip,
+                after1,
+                exit,
+                &mut |l: &mut Self, item, fr| l.apply(&chain_ads, &states, 0, item, fr, sink),
+            )?;
         }
         if let Some(c) = chain_at {
             self.b.switch_to_block(after1);
             self.b.seal_block(after1);
-            let Adapter::Chain(other) = &adapters[c] else { unreachable!() };
+            let Adapter::Chain(other) = &adapters[c] else {
+                unreachable!()
+            };
             let (orev, oads) = normalize(other)?;
             if oads.iter().any(|a| matches!(a, Adapter::Chain(_))) {
                 return Err(Error::unsupported(other.span, "nested `chain`"));
             }
             let ostates = self.init_states(&oads)?;
-            let heads = take_heads(&oads, &ostates).into_iter().chain(take_heads(&suffix, &suffix_states)).collect::<Vec<_>>();
+            let heads = take_heads(&oads, &ostates)
+                .into_iter()
+                .chain(take_heads(&suffix, &suffix_states))
+                .collect::<Vec<_>>();
             let all: Vec<Adapter> = oads.iter().chain(suffix.iter()).cloned().collect();
-            let states: Vec<St> = ostates.into_iter().chain(suffix_states.iter().map(clone_st)).collect();
-            self.source_loop(&other.src, orev, &other.item, &heads, strip, exit, exit, &mut |l: &mut Self, item, fr| l.apply(&all, &states, 0, item, fr, sink))?;
+            let states: Vec<St> = ostates
+                .into_iter()
+                .chain(suffix_states.iter().map(clone_st))
+                .collect();
+            self.source_loop(
+                &other.src,
+                orev,
+                &other.item,
+                &heads,
+                strip,
+                exit,
+                exit,
+                &mut |l: &mut Self, item, fr| l.apply(&all, &states, 0, item, fr, sink),
+            )?;
         }
         self.b.switch_to_block(exit);
         self.b.seal_block(exit);
@@ -132,31 +168,71 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     fn zip_state(&mut self, o: &IterExpr) -> Result<ZipSt> {
-        if o.adapters.iter().any(|a| !matches!(a, Adapter::Map(_) | Adapter::Copied)) {
-            return Err(Error::unsupported(o.span, "`zip` with an iterator other than a range or elements (optionally mapped)"));
+        if o.adapters
+            .iter()
+            .any(|a| !matches!(a, Adapter::Map(_) | Adapter::Copied))
+        {
+            return Err(Error::unsupported(
+                o.span,
+                "`zip` with an iterator other than a range or elements (optionally mapped)",
+            ));
         }
         let cur = self.b.declare_var(types::I64);
         match &o.src {
-            IterSrc::Range { start, end, inclusive } => {
+            IterSrc::Range {
+                start,
+                end,
+                inclusive,
+            } => {
                 let ty = start.ty.clone();
                 let s = self.expr(start, false)?.s();
                 let e = self.expr(end, false)?.s();
                 let signed = matches!(ty, Ty::Int(i) if i.signed());
                 let c = cl_ty(&ty);
-                let s64 = if c == types::I64 { s } else if signed { self.b.ins().sextend(types::I64, s) } else { self.b.ins().uextend(types::I64, s) };
-                let mut e64 = if c == types::I64 { e } else if signed { self.b.ins().sextend(types::I64, e) } else { self.b.ins().uextend(types::I64, e) };
+                let s64 = if c == types::I64 {
+                    s
+                } else if signed {
+                    self.b.ins().sextend(types::I64, s)
+                } else {
+                    self.b.ins().uextend(types::I64, s)
+                };
+                let mut e64 = if c == types::I64 {
+                    e
+                } else if signed {
+                    self.b.ins().sextend(types::I64, e)
+                } else {
+                    self.b.ins().uextend(types::I64, e)
+                };
                 if *inclusive {
                     e64 = self.b.ins().iadd_imm_s(e64, 1);
                 }
                 self.b.def_var(cur, s64);
-                Ok(ZipSt { cur, end: e64, elems: None, item_ty: ty, maps: o.adapters.clone(), signed, mutable: false, nd: None })
+                Ok(ZipSt {
+                    cur,
+                    end: e64,
+                    elems: None,
+                    item_ty: ty,
+                    maps: o.adapters.clone(),
+                    signed,
+                    mutable: false,
+                    nd: None,
+                })
             }
             IterSrc::Elems { seq, .. } if is_nd_source(seq) => {
                 let w = self.nd_walk(seq)?;
                 let z = self.b.ins().iconst(types::I64, 0);
                 self.b.def_var(cur, z);
                 let (end, et, mutable) = (w.len, w.et.clone(), w.mutable);
-                Ok(ZipSt { cur, end, elems: Some((w.data, et.clone(), true)), item_ty: et, maps: o.adapters.clone(), signed: false, mutable, nd: Some(w) })
+                Ok(ZipSt {
+                    cur,
+                    end,
+                    elems: Some((w.data, et.clone(), true)),
+                    item_ty: et,
+                    maps: o.adapters.clone(),
+                    signed: false,
+                    mutable,
+                    nd: Some(w),
+                })
             }
             IterSrc::Elems { seq, by_ref } => {
                 let (p, n) = self.seq_parts(seq)?;
@@ -167,13 +243,32 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     _ => unreachable!(),
                 };
                 let mutable = matches!(seq.ty, Ty::Ref(_, true));
-                Ok(ZipSt { cur, end: n, elems: Some((p, et.clone(), *by_ref)), item_ty: et, maps: o.adapters.clone(), signed: false, mutable, nd: None })
+                Ok(ZipSt {
+                    cur,
+                    end: n,
+                    elems: Some((p, et.clone(), *by_ref)),
+                    item_ty: et,
+                    maps: o.adapters.clone(),
+                    signed: false,
+                    mutable,
+                    nd: None,
+                })
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn source_loop(&mut self, src: &IterSrc, rev: bool, _item_ty: &Ty, heads: &[(Variable, Value)], strip: bool, end_b: Block, exit: Block, f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>) -> Result<()> {
+    fn source_loop(
+        &mut self,
+        src: &IterSrc,
+        rev: bool,
+        _item_ty: &Ty,
+        heads: &[(Variable, Value)],
+        strip: bool,
+        end_b: Block,
+        exit: Block,
+        f: &mut dyn FnMut(&mut Self, Item, Frame) -> Result<()>,
+    ) -> Result<()> {
         if let IterSrc::Elems { seq, .. } = src {
             if is_nd_source(seq) {
                 return self.nd_source_loop(seq, rev, heads, strip, end_b, exit, f);
@@ -183,19 +278,39 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let body = self.b.create_block();
         let latch = self.b.create_block();
         match src {
-            IterSrc::Range { start, end, inclusive } => {
+            IterSrc::Range {
+                start,
+                end,
+                inclusive,
+            } => {
                 let ty = start.ty.clone();
                 let signed = matches!(ty, Ty::Int(i) if i.signed());
                 let c = cl_ty(&ty);
                 let s = self.expr(start, false)?.s();
                 let e = self.expr(end, false)?.s();
-                let lt = if signed { IntCC::SignedLessThan } else { IntCC::UnsignedLessThan };
-                let gt = if signed { IntCC::SignedGreaterThan } else { IntCC::UnsignedGreaterThan };
+                let lt = if signed {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::UnsignedLessThan
+                };
+                let gt = if signed {
+                    IntCC::SignedGreaterThan
+                } else {
+                    IntCC::UnsignedGreaterThan
+                };
                 let i = self.b.declare_var(c);
                 match (rev, *inclusive) {
                     (false, false) if heads.is_empty() => {
                         self.b.seal_block(header);
-                        return self.rotated_loop(i, (s, e, lt), (body, latch), strip, (end_b, exit), &mut super::rotated::scalar_item, f);
+                        return self.rotated_loop(
+                            i,
+                            (s, e, lt),
+                            (body, latch),
+                            strip,
+                            (end_b, exit),
+                            &mut super::rotated::scalar_item,
+                            f,
+                        );
                     }
                     (false, false) => {
                         self.b.def_var(i, s);
@@ -271,11 +386,23 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     let by_ref = *by_ref;
                     let z = self.b.ins().iconst(types::I64, 0);
                     let mut item = |l: &mut Self, k: Value| {
-                        let off = if sz == 1 { k } else { l.b.ins().imul_imm_s(k, sz) };
+                        let off = if sz == 1 {
+                            k
+                        } else {
+                            l.b.ins().imul_imm_s(k, sz)
+                        };
                         let addr = l.b.ins().iadd(p, off);
                         Item::V(l.elem_item(&et, addr, by_ref, mutable))
                     };
-                    return self.rotated_loop(idx, (z, n, IntCC::UnsignedLessThan), (body, latch), strip, (end_b, exit), &mut item, f);
+                    return self.rotated_loop(
+                        idx,
+                        (z, n, IntCC::UnsignedLessThan),
+                        (body, latch),
+                        strip,
+                        (end_b, exit),
+                        &mut item,
+                        f,
+                    );
                 }
                 if rev {
                     self.b.def_var(idx, n);
@@ -287,7 +414,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 self.b.switch_to_block(header);
                 self.head_checks(heads, exit);
                 let iv = self.b.use_var(idx);
-                let more = if rev { self.b.ins().icmp_imm_s(IntCC::NotEqual, iv, 0) } else { self.b.ins().icmp(IntCC::UnsignedLessThan, iv, n) };
+                let more = if rev {
+                    self.b.ins().icmp_imm_s(IntCC::NotEqual, iv, 0)
+                } else {
+                    self.b.ins().icmp(IntCC::UnsignedLessThan, iv, n)
+                };
                 self.b.ins().brif(more, body, &[], end_b, &[]);
                 self.b.switch_to_block(body);
                 self.b.seal_block(body);
@@ -299,7 +430,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 } else {
                     self.b.use_var(idx)
                 };
-                let off = if sz == 1 { k } else { self.b.ins().imul_imm_s(k, sz) };
+                let off = if sz == 1 {
+                    k
+                } else {
+                    self.b.ins().imul_imm_s(k, sz)
+                };
                 let addr = self.b.ins().iadd(p, off);
                 let mutable = matches!(seq.ty, Ty::Ref(_, true));
                 let item = self.elem_item(&et, addr, *by_ref, mutable);
@@ -338,7 +473,15 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn apply(&mut self, ads: &[Adapter], states: &[St], k: usize, item: Item, fr: Frame, sink: &mut Sink<'_, 'a, 'b>) -> Result<()> {
+    fn apply(
+        &mut self,
+        ads: &[Adapter],
+        states: &[St],
+        k: usize,
+        item: Item,
+        fr: Frame,
+        sink: &mut Sink<'_, 'a, 'b>,
+    ) -> Result<()> {
         if k == ads.len() {
             return sink(self, item, fr);
         }
@@ -403,7 +546,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             }
             (Adapter::Zip(_), St::Zip(z)) => {
                 let c = self.b.use_var(z.cur);
-                let lt = if z.signed { IntCC::SignedLessThan } else { IntCC::UnsignedLessThan };
+                let lt = if z.signed {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::UnsignedLessThan
+                };
                 let more = self.b.ins().icmp(lt, c, z.end);
                 let go = self.b.create_block();
                 self.b.ins().brif(more, go, &[], fr.exit, &[]);
@@ -444,7 +591,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     pub fn call_closure_items(&mut self, ci: u32, args: Vec<Item>) -> Result<V> {
         let c = &self.f.closures[ci as usize];
         let (params, ptys) = (c.params.clone(), c.param_tys.clone());
-        let direct = params.iter().zip(&args).all(|(p, a)| !matches!(a, Item::Tup(_)) || matches!(p, Pat::Tuple(_) | Pat::Deref(_) | Pat::Wild));
+        let direct = params.iter().zip(&args).all(|(p, a)| {
+            !matches!(a, Item::Tup(_)) || matches!(p, Pat::Tuple(_) | Pat::Deref(_) | Pat::Wild)
+        });
         if direct {
             // Bind here, then inline the body with no arguments left to bind.
             let depth = self.scope_depth();
@@ -535,10 +684,18 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     // Rust's float Sum starts from -0.0 (so an empty sum is -0.0? no: 0.0 is
                     // returned for empty f64 sums by std; std uses -0.0 since 1.81).
                     (true, true) => {
-                        if ct == types::F32 { self.b.ins().f32const(-0.0) } else { self.b.ins().f64const(-0.0) }
+                        if ct == types::F32 {
+                            self.b.ins().f32const(-0.0)
+                        } else {
+                            self.b.ins().f64const(-0.0)
+                        }
                     }
                     (true, false) => {
-                        if ct == types::F32 { self.b.ins().f32const(1.0) } else { self.b.ins().f64const(1.0) }
+                        if ct == types::F32 {
+                            self.b.ins().f32const(1.0)
+                        } else {
+                            self.b.ins().f64const(1.0)
+                        }
                     }
                     (false, true) => self.b.ins().iconst(ct, 0),
                     (false, false) => self.b.ins().iconst(ct, 1),
@@ -594,7 +751,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     _ => 2,
                 };
                 if !base.is_scalar() {
-                    return Err(Error::unsupported(it.span, format!("this consumer over `{inner}`")));
+                    return Err(Error::unsupported(
+                        it.span,
+                        format!("this consumer over `{inner}`"),
+                    ));
                 }
                 self.run_iter(it, &mut |l: &mut Self, item, fr| {
                     let x = l.item_scalar(item);
@@ -625,7 +785,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let f = self.b.use_var(found);
                 let bv = self.b.use_var(best);
                 self.b.ins().store(flags(), f, slot, 0);
-                self.b.ins().store(flags(), bv, slot, option_payload_offset(inner) as i32);
+                self.b
+                    .ins()
+                    .store(flags(), bv, slot, option_payload_offset(inner) as i32);
                 Ok(V::A(slot))
             }
             Consumer::Fold(init, ci) => {
@@ -697,7 +859,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let f = self.b.use_var(found);
                 let k = self.b.use_var(idx);
                 self.b.ins().store(flags(), f, slot, 0);
-                self.b.ins().store(flags(), k, slot, option_payload_offset(&Ty::USIZE) as i32);
+                self.b
+                    .ins()
+                    .store(flags(), k, slot, option_payload_offset(&Ty::USIZE) as i32);
                 Ok(V::A(slot))
             }
             Consumer::ForEach(ci) => {
@@ -763,7 +927,16 @@ fn clone_st(s: &St) -> St {
         St::Counter(v) => St::Counter(*v),
         St::Limit(v, n) => St::Limit(*v, *n),
         St::Step(v, k) => St::Step(*v, *k),
-        St::Zip(z) => St::Zip(Box::new(ZipSt { cur: z.cur, end: z.end, elems: z.elems.clone(), item_ty: z.item_ty.clone(), maps: z.maps.clone(), signed: z.signed, mutable: z.mutable, nd: z.nd.clone() })),
+        St::Zip(z) => St::Zip(Box::new(ZipSt {
+            cur: z.cur,
+            end: z.end,
+            elems: z.elems.clone(),
+            item_ty: z.item_ty.clone(),
+            maps: z.maps.clone(),
+            signed: z.signed,
+            mutable: z.mutable,
+            nd: z.nd.clone(),
+        })),
     }
 }
 
@@ -783,8 +956,14 @@ fn normalize(it: &IterExpr) -> Result<(bool, Vec<Adapter>)> {
     let mut out: Vec<Adapter> = vec![];
     for a in &it.adapters {
         if let Adapter::Rev = a {
-            if out.iter().any(|x| !matches!(x, Adapter::Map(_) | Adapter::Filter(_) | Adapter::Copied)) {
-                return Err(Error::unsupported(it.span, "`rev()` after enumerate/zip/take/skip/step_by/chain"));
+            if out
+                .iter()
+                .any(|x| !matches!(x, Adapter::Map(_) | Adapter::Filter(_) | Adapter::Copied))
+            {
+                return Err(Error::unsupported(
+                    it.span,
+                    "`rev()` after enumerate/zip/take/skip/step_by/chain",
+                ));
             }
             rev = !rev;
         } else {

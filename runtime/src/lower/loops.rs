@@ -3,7 +3,10 @@
 use super::{LoopInfo, Lowerer, V};
 use crate::diag::Result;
 use crate::typeck::ty::Ty;
-use crate::typeck::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, Pat, Stmt};
+use crate::typeck::typed::{
+    Adapter, Block, Consumer, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, Pat,
+    Stmt,
+};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, Value};
 
 /// Visit every expression of a block (pre-order), including nested blocks and closures' uses.
@@ -22,8 +25,22 @@ pub fn walk_block<'e>(b: &'e Block, f: &mut dyn FnMut(&'e Expr)) {
 pub fn walk<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
     f(e);
     match &e.kind {
-        K::Neg(x) | K::Not(x) | K::Deref(x) | K::Ref(x, _) | K::ToSlice(x) | K::Cast(x) | K::Field(x, _) | K::Some(x) | K::ArrayRepeat(x, _) => walk(x, f),
-        K::Binary(_, a, b) | K::And(a, b) | K::Or(a, b) | K::Assign(a, b) | K::OpAssign(_, a, b) | K::Index(a, b) | K::VecRepeat(a, b) => {
+        K::Neg(x)
+        | K::Not(x)
+        | K::Deref(x)
+        | K::Ref(x, _)
+        | K::ToSlice(x)
+        | K::Cast(x)
+        | K::Field(x, _)
+        | K::Some(x)
+        | K::ArrayRepeat(x, _) => walk(x, f),
+        K::Binary(_, a, b)
+        | K::And(a, b)
+        | K::Or(a, b)
+        | K::Assign(a, b)
+        | K::OpAssign(_, a, b)
+        | K::Index(a, b)
+        | K::VecRepeat(a, b) => {
             walk(a, f);
             walk(b, f);
         }
@@ -44,7 +61,12 @@ pub fn walk<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
             walk_block(body, f);
         }
         K::Break { value: Some(v), .. } | K::Return(Some(v)) => walk(v, f),
-        K::Call(_, a) | K::CallClosure(_, a) | K::Intrinsic(_, a) | K::Tuple(a) | K::Array(a) | K::VecLit(a) => a.iter().for_each(|x| walk(x, f)),
+        K::Call(_, a)
+        | K::CallClosure(_, a)
+        | K::Intrinsic(_, a)
+        | K::Tuple(a)
+        | K::Array(a)
+        | K::VecLit(a) => a.iter().for_each(|x| walk(x, f)),
         K::Match(s, arms) => {
             walk(s, f);
             for a in arms {
@@ -57,12 +79,14 @@ pub fn walk<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
         K::Format(_, fm) | K::Unreachable(Some(fm)) => fm.args.iter().for_each(|x| walk(x, f)),
         K::Assert { cond, msg, .. } => {
             walk(cond, f);
-            msg.iter().for_each(|fm| fm.args.iter().for_each(|x| walk(x, f)));
+            msg.iter()
+                .for_each(|fm| fm.args.iter().for_each(|x| walk(x, f)));
         }
         K::AssertEq { l, r, msg, .. } => {
             walk(l, f);
             walk(r, f);
-            msg.iter().for_each(|fm| fm.args.iter().for_each(|x| walk(x, f)));
+            msg.iter()
+                .for_each(|fm| fm.args.iter().for_each(|x| walk(x, f)));
         }
         K::Consume(it, c) => {
             walk_iter(it, f);
@@ -96,7 +120,9 @@ fn walk_iter<'e>(it: &'e IterExpr, f: &mut dyn FnMut(&'e Expr)) {
 fn root_local(e: &Expr) -> Option<LocalId> {
     match &e.kind {
         K::Local(id) => Some(*id),
-        K::Deref(x) | K::Ref(x, _) | K::ToSlice(x) | K::Index(x, _) | K::Field(x, _) => root_local(x),
+        K::Deref(x) | K::Ref(x, _) | K::ToSlice(x) | K::Index(x, _) | K::Field(x, _) => {
+            root_local(x)
+        }
         _ => None,
     }
 }
@@ -105,16 +131,33 @@ fn root_local(e: &Expr) -> Option<LocalId> {
 pub fn may_change_len(body: &Block, x: LocalId, closures_mutate: bool) -> bool {
     let mut hit = closures_mutate;
     walk_block(body, &mut |e| match &e.kind {
-        K::Assign(l, _) | K::OpAssign(_, l, _) if matches!(l.kind, K::Local(id) if id == x) => hit = true,
+        K::Assign(l, _) | K::OpAssign(_, l, _) if matches!(l.kind, K::Local(id) if id == x) => {
+            hit = true
+        }
         K::Ref(inner, true) if root_local(inner) == Some(x) => hit = true,
         // A method of a scalar element (`x[j].wrapping_mul(k)`) reads the element only.
-        K::Intrinsic(i, args) if !matches!(i, Intr::Len | Intr::IsEmpty | Intr::Contains | Intr::Clone | Intr::ToVec | Intr::SubSlice | Intr::Swap | Intr::SliceFill) && !args.first().is_some_and(|a| a.ty.is_scalar()) => {
+        K::Intrinsic(i, args)
+            if !matches!(
+                i,
+                Intr::Len
+                    | Intr::IsEmpty
+                    | Intr::Contains
+                    | Intr::Clone
+                    | Intr::ToVec
+                    | Intr::SubSlice
+                    | Intr::Swap
+                    | Intr::SliceFill
+            ) && !args.first().is_some_and(|a| a.ty.is_scalar()) =>
+        {
             if args.first().and_then(root_local) == Some(x) {
                 hit = true;
             }
         }
         K::Call(_, args) => {
-            if args.iter().any(|a| root_local(a) == Some(x) && !matches!(a.ty, Ty::Ref(_, false))) {
+            if args
+                .iter()
+                .any(|a| root_local(a) == Some(x) && !matches!(a.ty, Ty::Ref(_, false)))
+            {
                 hit = true;
             }
         }
@@ -153,7 +196,17 @@ impl Lowerer<'_, '_> {
         }
         self.b.switch_to_block(bodyb);
         self.b.seal_block(bodyb);
-        self.loops.insert(id, LoopInfo { next: latch, exit, depth: self.scope_depth(), result: vec![], result_ty: Ty::Unit, temps: self.temps.len() });
+        self.loops.insert(
+            id,
+            LoopInfo {
+                next: latch,
+                exit,
+                depth: self.scope_depth(),
+                result: vec![],
+                result_ty: Ty::Unit,
+                temps: self.temps.len(),
+            },
+        );
         self.block(body, false)?;
         if self.reachable() {
             self.b.ins().jump(latch, &[]);
@@ -174,7 +227,17 @@ impl Lowerer<'_, '_> {
         let vars = self.result_vars(t);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
-        self.loops.insert(id, LoopInfo { next: latch, exit, depth: self.scope_depth(), result: vars.clone(), result_ty: t.clone(), temps: self.temps.len() });
+        self.loops.insert(
+            id,
+            LoopInfo {
+                next: latch,
+                exit,
+                depth: self.scope_depth(),
+                result: vars.clone(),
+                result_ty: t.clone(),
+                temps: self.temps.len(),
+            },
+        );
         self.block(body, false)?;
         if self.reachable() {
             self.b.ins().jump(latch, &[]);
@@ -213,7 +276,13 @@ impl Lowerer<'_, '_> {
         }
         let positive = match (&iter.src, pat) {
             // `for mut i in 1..n { i -= 1; x / i }`: a reassigned loop variable proves nothing.
-            (IterSrc::Range { start, .. }, Pat::Bind(id)) if iter.adapters.iter().all(|a| matches!(a, crate::typeck::typed::Adapter::StepBy(_))) && !self.f.locals[*id as usize].mutable => {
+            (IterSrc::Range { start, .. }, Pat::Bind(id))
+                if iter
+                    .adapters
+                    .iter()
+                    .all(|a| matches!(a, crate::typeck::typed::Adapter::StepBy(_)))
+                    && !self.f.locals[*id as usize].mutable =>
+            {
                 matches!(start.kind, K::Int(v) if v >= 1).then_some(*id)
             }
             _ => None,
@@ -251,7 +320,17 @@ impl Lowerer<'_, '_> {
         let item_ty = iter.item.clone();
         self.strip_leaf = super::rotated::leaf_block(body);
         self.run_iter(iter, &mut |l: &mut Self, item, frame| {
-            l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
+            l.loops.insert(
+                id,
+                LoopInfo {
+                    next: frame.next,
+                    exit: frame.exit,
+                    depth,
+                    result: vec![],
+                    result_ty: Ty::Unit,
+                    temps: l.temps.len(),
+                },
+            );
             l.push_scope();
             l.bind_item(pat, &item_ty, item)?;
             l.block(body, false)?;
@@ -268,12 +347,27 @@ impl Lowerer<'_, '_> {
         Ok(V::Unit)
     }
 
-    fn unrollable(&self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Option<Vec<i128>> {
-        let IterSrc::Range { start, end, inclusive } = &iter.src else { return None };
+    fn unrollable(
+        &self,
+        id: LoopId,
+        pat: &Pat,
+        iter: &IterExpr,
+        body: &Block,
+    ) -> Option<Vec<i128>> {
+        let IterSrc::Range {
+            start,
+            end,
+            inclusive,
+        } = &iter.src
+        else {
+            return None;
+        };
         if !iter.adapters.is_empty() || !matches!(pat, Pat::Bind(_) | Pat::Wild) {
             return None;
         }
-        let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else { return None };
+        let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else {
+            return None;
+        };
         let b = if *inclusive { *b + 1 } else { *b };
         if b - a > 4 || b <= *a {
             return None;
@@ -294,8 +388,19 @@ impl Lowerer<'_, '_> {
     /// `for i in a..X.len()` (or `..n` with `let n = X.len()`), X's length unchanged by the
     /// body: every `X[i]` in the body is in bounds.
     fn proven_seq(&self, pat: &Pat, iter: &IterExpr, body: &Block) -> Option<(LocalId, LocalId)> {
-        let IterSrc::Range { end, inclusive: false, .. } = &iter.src else { return None };
-        if iter.adapters.iter().any(|a| !matches!(a, crate::typeck::typed::Adapter::Rev)) {
+        let IterSrc::Range {
+            end,
+            inclusive: false,
+            ..
+        } = &iter.src
+        else {
+            return None;
+        };
+        if iter
+            .adapters
+            .iter()
+            .any(|a| !matches!(a, crate::typeck::typed::Adapter::Rev))
+        {
             return None;
         }
         let Pat::Bind(i) = pat else { return None };
@@ -314,7 +419,11 @@ impl Lowerer<'_, '_> {
     }
 
     /// A counted loop `for k in 0..n` emitted directly (fill, contains).
-    pub fn count_loop(&mut self, n: Value, f: &mut dyn FnMut(&mut Self, Value) -> Result<()>) -> Result<()> {
+    pub fn count_loop(
+        &mut self,
+        n: Value,
+        f: &mut dyn FnMut(&mut Self, Value) -> Result<()>,
+    ) -> Result<()> {
         let k = self.b.declare_var(types::I64);
         let z = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(k, z);

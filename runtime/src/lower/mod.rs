@@ -13,10 +13,10 @@
 //! stops at the first failure too). Workspace variables are not leaked: they are owned by
 //! workspace slots.
 
-mod arrays;
 mod array_iters;
-mod chunked;
+mod arrays;
 mod calls;
+mod chunked;
 mod consts;
 mod exprs;
 mod fastmath;
@@ -43,7 +43,10 @@ use crate::exec::rt::{self, RtState};
 use crate::typeck::ty::{FloatTy, Ty};
 use crate::typeck::typed::{self, LocalId, LoopId};
 use crate::typeck::FnSig;
-use cranelift_codegen::ir::{self, types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind, Value};
+use cranelift_codegen::ir::{
+    self, types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData,
+    StackSlotKind, Value,
+};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
@@ -74,7 +77,9 @@ pub enum Repr {
     F,
     /// In memory; the value is an address. `inline` when the type itself is the
     /// aggregate (stored inline in memory), false for a reference to one (a pointer).
-    A { inline: bool },
+    A {
+        inline: bool,
+    },
 }
 
 pub fn cl_ty(t: &Ty) -> ir::Type {
@@ -96,14 +101,26 @@ pub fn cl_ty(t: &Ty) -> ir::Type {
 pub fn repr(t: &Ty) -> Repr {
     match t {
         Ty::Int(_) | Ty::Float(_) | Ty::Bool | Ty::Char => Repr::S(cl_ty(t)),
-        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => Repr::S(types::I64),
+        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => {
+            Repr::S(types::I64)
+        }
         Ty::Tuple(_) | Ty::Array(..) | Ty::Option(_) | Ty::NdView(..) => Repr::A { inline: true },
         Ty::Ref(inner, m) => match &**inner {
             Ty::Slice(_) | Ty::Str => Repr::F,
             i if i.is_scalar() => {
-                if *m { Repr::S(types::I64) } else { Repr::S(cl_ty(i)) }
+                if *m {
+                    Repr::S(types::I64)
+                } else {
+                    Repr::S(cl_ty(i))
+                }
             }
-            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => Repr::S(types::I64),
+            Ty::Vec(_)
+            | Ty::String
+            | Ty::Nd(..)
+            | Ty::Rng
+            | Ty::Chunked(_)
+            | Ty::Svg
+            | Ty::NdD(..) => Repr::S(types::I64),
             Ty::Ref(..) if !m => repr(inner),
             Ty::Ref(..) => Repr::S(types::I64),
             _ => Repr::A { inline: false },
@@ -338,8 +355,14 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.set_line(self.f.span.line);
         // Stack guard: deep recursion fails cleanly instead of overflowing the thread.
         let sp = self.b.ins().get_stack_pointer(types::I64);
-        let limit = self.b.ins().load(types::I64, flags(), self.ctx, rt::CTX_STACK_LIMIT);
-        let low = self.b.ins().icmp(ir::condcodes::IntCC::UnsignedLessThan, sp, limit);
+        let limit = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.ctx, rt::CTX_STACK_LIMIT);
+        let low = self
+            .b
+            .ins()
+            .icmp(ir::condcodes::IntCC::UnsignedLessThan, sp, limit);
         let ok = self.b.create_block();
         let so = self.b.create_block();
         self.b.ins().brif(low, so, &[], ok, &[]);
@@ -350,7 +373,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.b.ins().jump(self.fail_block, &[]);
         self.b.switch_to_block(ok);
         self.b.seal_block(ok);
-        let ip = self.b.ins().load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
+        let ip = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
         self.b.def_var(self.intr_ptr, ip);
         for &pid in &self.f.params {
             let t = self.f.locals[pid as usize].ty.clone();
@@ -377,7 +403,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     /// The cell: top-level statements; the trailing value is written to `result_addr`.
     pub fn lower_cell(&mut self) -> Result<()> {
         self.set_line(1);
-        let ip = self.b.ins().load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
+        let ip = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
         self.b.def_var(self.intr_ptr, ip);
         let body = &self.f.body;
         let mark = self.temps.len();
@@ -460,7 +489,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     /// Import a runtime function into this Cranelift function.
-    pub fn rt(&mut self, name: &'static str, params: &[ir::Type], rets: &[ir::Type]) -> ir::FuncRef {
+    pub fn rt(
+        &mut self,
+        name: &'static str,
+        params: &[ir::Type],
+        rets: &[ir::Type],
+    ) -> ir::FuncRef {
         if let Some(r) = self.func_refs.get(name) {
             return *r;
         }
@@ -470,7 +504,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 let mut s = self.module.make_signature();
                 s.params.extend(params.iter().map(|t| AbiParam::new(*t)));
                 s.returns.extend(rets.iter().map(|t| AbiParam::new(*t)));
-                let id = self.module.declare_function(name, Linkage::Import, &s).expect("runtime import");
+                let id = self
+                    .module
+                    .declare_function(name, Linkage::Import, &s)
+                    .expect("runtime import");
                 self.imports.ids.insert(name, id);
                 id
             }
@@ -482,7 +519,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     /// Call a runtime function; returns its results.
     pub fn call_rt(&mut self, name: &'static str, args: &[Value], rets: &[ir::Type]) -> Vec<Value> {
-        let params: Vec<ir::Type> = args.iter().map(|a| self.b.func.dfg.value_type(*a)).collect();
+        let params: Vec<ir::Type> = args
+            .iter()
+            .map(|a| self.b.func.dfg.value_type(*a))
+            .collect();
         let f = self.rt(name, &params, rets);
         let inst = self.b.ins().call(f, args);
         self.count().calls += 1;
@@ -491,7 +531,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     /// After a call that may panic: leave through the failure exit if it did.
     pub fn check_failure(&mut self) {
-        let fl = self.b.ins().load(types::I32, flags(), self.ctx, rt::CTX_FAILURE);
+        let fl = self
+            .b
+            .ins()
+            .load(types::I32, flags(), self.ctx, rt::CTX_FAILURE);
         let cont = self.b.create_block();
         self.b.ins().brif(fl, self.fail_block, &[], cont, &[]);
         self.b.switch_to_block(cont);
@@ -510,7 +553,13 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     /// A panic whose message needs values: if `cond` is `panics_when`, call the runtime's
     /// `name(ctx, args.., line)` out of line (`args` computed there) and leave.
-    pub fn panic_call_if(&mut self, cond: Value, panics_when: bool, name: &'static str, args: impl FnOnce(&mut Self) -> Vec<Value>) {
+    pub fn panic_call_if(
+        &mut self,
+        cond: Value,
+        panics_when: bool,
+        name: &'static str,
+        args: impl FnOnce(&mut Self) -> Vec<Value>,
+    ) {
         let cold = self.b.create_block();
         let ok = self.b.create_block();
         self.b.set_cold_block(cold);
@@ -548,7 +597,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     /// busy for the whole fn: with five values live across calls (ctx, owned Vecs, …) the
     /// callee-saved registers run out and a loop's hottest value gets spilled.
     pub fn poll_interrupt(&mut self, target: Block) {
-        let p = self.b.ins().load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
+        let p = self
+            .b
+            .ins()
+            .load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
         let v = self.b.ins().load(types::I8, flags(), p, 0);
         self.count().polls += 1;
         self.b.ins().brif(v, self.interrupted, &[], target, &[]);
@@ -564,7 +616,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     pub fn new_slot(&mut self, size: u32, align: u32) -> ir::StackSlot {
         let shift = align.max(1).trailing_zeros() as u8;
-        self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size.max(1), shift.max(3)))
+        self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size.max(1),
+            shift.max(3),
+        ))
     }
 
     pub fn slot_for(&mut self, t: &Ty) -> Value {
@@ -657,7 +713,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     V::Unit => {}
                 }
             }
-            None => return Err(Error::new(self.f.span, "internal: local used before declaration")),
+            None => {
+                return Err(Error::new(
+                    self.f.span,
+                    "internal: local used before declaration",
+                ))
+            }
         }
         Ok(())
     }

@@ -14,17 +14,31 @@ impl Lowerer<'_, '_> {
         let av = self.expr(a, false)?;
         let bv = self.expr(b, false)?;
         let t = a.ty.peel_refs().clone();
-        if matches!(op, BinOp::Div | BinOp::Rem) && matches!(b.kind, crate::typeck::typed::ExprKind::Local(id) if self.positive.contains(&id)) {
+        if matches!(op, BinOp::Div | BinOp::Rem)
+            && matches!(b.kind, crate::typeck::typed::ExprKind::Local(id) if self.positive.contains(&id))
+        {
             // The divisor is a range variable ≥ 1: no zero or MIN/-1 check can fire.
-            return Ok(V::S(self.div_unchecked(op == BinOp::Rem, &t, av.s(), bv.s())));
+            return Ok(V::S(self.div_unchecked(
+                op == BinOp::Rem,
+                &t,
+                av.s(),
+                bv.s(),
+            )));
         }
         if op.is_cmp() {
             if !t.is_scalar() {
                 if !matches!(op, BinOp::Eq | BinOp::Ne) {
-                    return Err(Error::unsupported(a.span, format!("ordering comparison of `{t}` values")));
+                    return Err(Error::unsupported(
+                        a.span,
+                        format!("ordering comparison of `{t}` values"),
+                    ));
                 }
                 let eq = self.eq_values(&a.ty, av, &b.ty, bv);
-                return Ok(V::S(if op == BinOp::Eq { eq } else { self.b.ins().bxor_imm_s(eq, 1) }));
+                return Ok(V::S(if op == BinOp::Eq {
+                    eq
+                } else {
+                    self.b.ins().bxor_imm_s(eq, 1)
+                }));
             }
             return Ok(V::S(self.compare(op, &t, av.s(), bv.s())));
         }
@@ -103,7 +117,11 @@ impl Lowerer<'_, '_> {
                 BinOp::Mul => self.b.ins().fmul(x, y),
                 BinOp::Div => self.b.ins().fdiv(x, y),
                 _ => {
-                    let (name, c) = if *ft == FloatTy::F32 { ("rt_f32_rem", types::F32) } else { ("rt_f64_rem", types::F64) };
+                    let (name, c) = if *ft == FloatTy::F32 {
+                        ("rt_f32_rem", types::F32)
+                    } else {
+                        ("rt_f64_rem", types::F64)
+                    };
                     self.count().libm += 1;
                     self.call_rt(name, &[x, y], &[c])[0]
                 }
@@ -119,7 +137,11 @@ impl Lowerer<'_, '_> {
             BinOp::BitXor => self.b.ins().bxor(x, y),
             BinOp::Shl => self.b.ins().ishl(x, y),
             BinOp::Shr => {
-                if signed { self.b.ins().sshr(x, y) } else { self.b.ins().ushr(x, y) }
+                if signed {
+                    self.b.ins().sshr(x, y)
+                } else {
+                    self.b.ins().ushr(x, y)
+                }
             }
             BinOp::Div | BinOp::Rem => {
                 let rem = op == BinOp::Rem;
@@ -168,9 +190,15 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(fast);
         let x32 = self.b.ins().ireduce(types::I32, x);
         let y32 = self.b.ins().ireduce(types::I32, y);
-        let r32 = if rem { self.b.ins().urem(x32, y32) } else { self.b.ins().udiv(x32, y32) };
+        let r32 = if rem {
+            self.b.ins().urem(x32, y32)
+        } else {
+            self.b.ins().udiv(x32, y32)
+        };
         let r = self.b.ins().uextend(types::I64, r32);
-        self.b.ins().jump(done, &[cranelift_codegen::ir::BlockArg::Value(r)]);
+        self.b
+            .ins()
+            .jump(done, &[cranelift_codegen::ir::BlockArg::Value(r)]);
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
         let r = match (rem, signed) {
@@ -179,7 +207,9 @@ impl Lowerer<'_, '_> {
             (true, true) => self.b.ins().srem(x, y),
             (true, false) => self.b.ins().urem(x, y),
         };
-        self.b.ins().jump(done, &[cranelift_codegen::ir::BlockArg::Value(r)]);
+        self.b
+            .ins()
+            .jump(done, &[cranelift_codegen::ir::BlockArg::Value(r)]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
         self.b.block_params(done)[0]
@@ -216,7 +246,11 @@ impl Lowerer<'_, '_> {
             (src, Ty::Float(_)) => {
                 let signed = matches!(src, Ty::Int(i) if i.signed());
                 let w = self.widen(v, ft, types::I64, signed);
-                if signed { self.b.ins().fcvt_from_sint(tt, w) } else { self.b.ins().fcvt_from_uint(tt, w) }
+                if signed {
+                    self.b.ins().fcvt_from_sint(tt, w)
+                } else {
+                    self.b.ins().fcvt_from_uint(tt, w)
+                }
             }
             (src, _) => {
                 // int/bool/char → int/char: truncate or extend by the source's signedness.
@@ -233,10 +267,20 @@ impl Lowerer<'_, '_> {
         if let Some(x) = self.fuse_extend_load(v, from, to, signed) {
             return x;
         }
-        if signed { self.b.ins().sextend(to, v) } else { self.b.ins().uextend(to, v) }
+        if signed {
+            self.b.ins().sextend(to, v)
+        } else {
+            self.b.ins().uextend(to, v)
+        }
     }
 
-    pub fn resize_int(&mut self, v: Value, from: types::Type, to: types::Type, signed: bool) -> Value {
+    pub fn resize_int(
+        &mut self,
+        v: Value,
+        from: types::Type,
+        to: types::Type,
+        signed: bool,
+    ) -> Value {
         if from.bits() == to.bits() {
             v
         } else if from.bits() > to.bits() {
@@ -250,7 +294,11 @@ impl Lowerer<'_, '_> {
     fn float_to_int(&mut self, v: Value, it: IntTy) -> Value {
         let tt = cl_ty(&Ty::Int(it));
         if it.bits() >= 32 {
-            return if it.signed() { self.b.ins().fcvt_to_sint_sat(tt, v) } else { self.b.ins().fcvt_to_uint_sat(tt, v) };
+            return if it.signed() {
+                self.b.ins().fcvt_to_sint_sat(tt, v)
+            } else {
+                self.b.ins().fcvt_to_uint_sat(tt, v)
+            };
         }
         let w = self.b.ins().fcvt_to_sint_sat(types::I32, v);
         let lo = self.b.ins().iconst(types::I32, it.min() as i64);

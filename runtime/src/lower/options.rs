@@ -26,9 +26,13 @@ impl Lowerer<'_, '_> {
         match i {
             Intr::OptCopied => self.expr(&args[0], false),
             Intr::UnwrapOrElse | Intr::OptMap => {
-                let K::Closure(ci) = args[1].kind else { unreachable!("typeck: closure literal") };
+                let K::Closure(ci) = args[1].kind else {
+                    unreachable!("typeck: closure literal")
+                };
                 let ot = args[0].ty.peel_refs().clone();
-                let Ty::Option(inner) = &ot else { unreachable!() };
+                let Ty::Option(inner) = &ot else {
+                    unreachable!()
+                };
                 let o = self.expr(&args[0], false)?;
                 if !self.reachable() {
                     return Ok(V::Unit);
@@ -39,7 +43,11 @@ impl Lowerer<'_, '_> {
                 let none_b = self.b.create_block();
                 let done = self.b.create_block();
                 let vars = self.result_vars(t);
-                let slot = if i == Intr::OptMap { Some(self.slot_for(t)) } else { None };
+                let slot = if i == Intr::OptMap {
+                    Some(self.slot_for(t))
+                } else {
+                    None
+                };
                 self.b.ins().brif(tag, some_b, &[], none_b, &[]);
                 self.b.switch_to_block(some_b);
                 self.b.seal_block(some_b);
@@ -80,7 +88,9 @@ impl Lowerer<'_, '_> {
             }
             Intr::First | Intr::Last | Intr::Get => {
                 let Ty::Option(rt) = t else { unreachable!() };
-                let Ty::Ref(el, _) = &**rt else { unreachable!() };
+                let Ty::Ref(el, _) = &**rt else {
+                    unreachable!()
+                };
                 let (p, n) = self.seq_parts(&args[0])?;
                 let idx = match i {
                     Intr::First => self.b.ins().iconst(types::I64, 0),
@@ -100,7 +110,11 @@ impl Lowerer<'_, '_> {
                 self.b.seal_block(yes);
                 let off = self.b.ins().imul_imm_s(idx, el.layout().0 as i64);
                 let addr = self.b.ins().iadd(p, off);
-                let v = if el.is_scalar() { self.load_mem(el, addr, 0) } else { V::A(addr) };
+                let v = if el.is_scalar() {
+                    self.load_mem(el, addr, 0)
+                } else {
+                    V::A(addr)
+                };
                 self.store_mem(rt, slot, option_payload_offset(rt) as i32, v)?;
                 self.b.ins().jump(done, &[]);
                 self.b.switch_to_block(done);

@@ -22,7 +22,9 @@ use crate::diag::Result;
 use crate::exec::rt;
 use crate::typeck::ty::{tuple_offsets, Ty};
 use crate::typeck::typed::{Expr, ExprKind as K, LocalId};
-use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, InstructionData, Opcode, Value, ValueDef};
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, InstBuilder, InstructionData, Opcode, Value, ValueDef,
+};
 
 pub enum Place {
     Local(LocalId),
@@ -32,7 +34,10 @@ pub enum Place {
 }
 
 pub fn is_place(e: &Expr) -> bool {
-    matches!(e.kind, K::Local(_) | K::Global(_) | K::Index(..) | K::Field(..) | K::Deref(_))
+    matches!(
+        e.kind,
+        K::Local(_) | K::Global(_) | K::Index(..) | K::Field(..) | K::Deref(_)
+    )
 }
 
 /// The local a sequence expression names, through `&`, `*` and deref coercions.
@@ -56,7 +61,11 @@ impl Lowerer<'_, '_> {
                 let b = self.b.ins().load(types::I64, fl, addr, off + 8);
                 V::F(a, b)
             }
-            Repr::A { inline: true } => V::A(if off == 0 { addr } else { self.b.ins().iadd_imm_s(addr, off as i64) }),
+            Repr::A { inline: true } => V::A(if off == 0 {
+                addr
+            } else {
+                self.b.ins().iadd_imm_s(addr, off as i64)
+            }),
             Repr::A { inline: false } => V::A(self.b.ins().load(types::I64, fl, addr, off)),
         };
         if mv {
@@ -66,7 +75,9 @@ impl Lowerer<'_, '_> {
                 (Ty::Vec(_) | Ty::String, V::S(h)) => {
                     self.movable.insert(h);
                 }
-                (Ty::Ref(inner, false), V::F(p, _)) if matches!(**inner, Ty::Slice(_) | Ty::Str) => {
+                (Ty::Ref(inner, false), V::F(p, _))
+                    if matches!(**inner, Ty::Slice(_) | Ty::Str) =>
+                {
                     self.movable.insert(p);
                 }
                 (Ty::Array(..) | Ty::Tuple(_), V::A(a)) => {
@@ -88,7 +99,11 @@ impl Lowerer<'_, '_> {
                 self.b.ins().store(flags(), b, addr, off + 8);
             }
             (Repr::A { inline: true }, V::A(src)) => {
-                let dst = if off == 0 { addr } else { self.b.ins().iadd_imm_s(addr, off as i64) };
+                let dst = if off == 0 {
+                    addr
+                } else {
+                    self.b.ins().iadd_imm_s(addr, off as i64)
+                };
                 self.copy_mem(dst, src, t.layout().0);
             }
             _ => {}
@@ -101,7 +116,8 @@ impl Lowerer<'_, '_> {
             return;
         }
         let cfg = cranelift_module::Module::target_config(self.module);
-        self.b.emit_small_memory_copy(cfg, dst, src, size as u64, 1, 1, true, flags());
+        self.b
+            .emit_small_memory_copy(cfg, dst, src, size as u64, 1, 1, true, flags());
     }
 
     /// Copy an aggregate into a fresh stack slot (by-value semantics of Copy aggregates).
@@ -120,11 +136,17 @@ impl Lowerer<'_, '_> {
         self.set_line(e.span.line);
         Ok(match &e.kind {
             K::Local(id) => Place::Local(*id),
-            K::Global(i) => Place::Mem(self.b.ins().iconst(types::I64, self.f.globals[*i].addr as i64)),
+            K::Global(i) => Place::Mem(
+                self.b
+                    .ins()
+                    .iconst(types::I64, self.f.globals[*i].addr as i64),
+            ),
             K::Index(b, i) => Place::Mem(self.index_addr(b, i)?),
             K::Field(b, k) => {
                 let base = self.aggregate_addr(b)?;
-                let Ty::Tuple(ts) = b.ty.peel_refs() else { unreachable!() };
+                let Ty::Tuple(ts) = b.ty.peel_refs() else {
+                    unreachable!()
+                };
                 let off = tuple_offsets(ts)[*k as usize];
                 let a = self.b.ins().iadd_imm_s(base, off as i64);
                 if self.movable.contains(&base) {
@@ -203,7 +225,11 @@ impl Lowerer<'_, '_> {
 
     pub fn const_of(&self, v: Value) -> Option<i64> {
         if let ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) {
-            if let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = self.b.func.dfg.insts[inst] {
+            if let InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } = self.b.func.dfg.insts[inst]
+            {
                 return Some(imm.bits());
             }
         }
@@ -232,7 +258,10 @@ impl Lowerer<'_, '_> {
         let (p, n) = self.seq_parts_of(base.ty.peel_refs(), bv);
         let i = self.expr(idx, false)?.s();
         let (proven, fwd) = match (&idx.kind, seq_local(base)) {
-            (K::Local(iv), Some(sv)) => (self.proven.contains(&(*iv, sv)), self.proven_fwd.contains(&(*iv, sv))),
+            (K::Local(iv), Some(sv)) => (
+                self.proven.contains(&(*iv, sv)),
+                self.proven_fwd.contains(&(*iv, sv)),
+            ),
             _ => (false, false),
         };
         let proven = proven || self.proven_idx.contains(&(idx as *const Expr));
@@ -247,7 +276,11 @@ impl Lowerer<'_, '_> {
             self.bounds_check(i, n);
         }
         let size = elem.layout().0 as i64;
-        let off = if size == 1 { i } else { self.b.ins().imul_imm_s(i, size) };
+        let off = if size == 1 {
+            i
+        } else {
+            self.b.ins().imul_imm_s(i, size)
+        };
         let a = self.b.ins().iadd(p, off);
         if movable {
             self.movable.insert(a);
@@ -260,7 +293,9 @@ impl Lowerer<'_, '_> {
     pub(super) fn readonly_param(&self, e: &Expr) -> bool {
         let Some(id) = seq_local(e) else { return false };
         let l = &self.f.locals[id as usize];
-        !l.mutable && self.f.params.contains(&id) && matches!(&l.ty, Ty::Ref(inner, false) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_) | Ty::Array(..)))
+        !l.mutable
+            && self.f.params.contains(&id)
+            && matches!(&l.ty, Ty::Ref(inner, false) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_) | Ty::Array(..)))
     }
 
     pub fn bounds_check(&mut self, i: Value, n: Value) {

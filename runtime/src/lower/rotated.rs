@@ -30,9 +30,13 @@ const LEAF_MAX: usize = 64;
 fn bounded_intrinsic(i: &Intr) -> bool {
     use Intr::*;
     match i {
-        FUnary(_) | FBinary(_) | MulAdd | Powi | IsNan | IsFinite | IsInfinite | IAbs | IPow | IMin | IMax | RemEuclid | DivEuclid | Wrapping(_) | Checked(_) | Saturating(_) | Signum | CountOnes | LeadingZeros | TrailingZeros => true,
-        IsNormal | IsSignNegative | IsSignPositive | FClamp | IsPositive | IsNegative | AbsDiff | IClamp => true,
-        VecPush | VecPop | Len | IsEmpty | Swap | Unwrap | Expect | UnwrapOr | IsSome | IsNone | CharToDigit | CharIsDigit | SubSlice | CmpMin | CmpMax => true,
+        FUnary(_) | FBinary(_) | MulAdd | Powi | IsNan | IsFinite | IsInfinite | IAbs | IPow
+        | IMin | IMax | RemEuclid | DivEuclid | Wrapping(_) | Checked(_) | Saturating(_)
+        | Signum | CountOnes | LeadingZeros | TrailingZeros => true,
+        IsNormal | IsSignNegative | IsSignPositive | FClamp | IsPositive | IsNegative | AbsDiff
+        | IClamp => true,
+        VecPush | VecPop | Len | IsEmpty | Swap | Unwrap | Expect | UnwrapOr | IsSome | IsNone
+        | CharToDigit | CharIsDigit | SubSlice | CmpMin | CmpMax => true,
         Nd(NdOp::Dim(_) | NdOp::Len | NdOp::Shape | NdOp::DimTuple) => true,
         _ => false,
     }
@@ -53,7 +57,13 @@ pub fn leaf_block(body: &Block) -> bool {
                 ok &= small;
                 size += 16;
             }
-            K::While { .. } | K::Loop { .. } | K::Call(..) | K::CallClosure(..) | K::Consume(..) | K::Format(..) | K::VecRepeat(..) => ok = false,
+            K::While { .. }
+            | K::Loop { .. }
+            | K::Call(..)
+            | K::CallClosure(..)
+            | K::Consume(..)
+            | K::Format(..)
+            | K::VecRepeat(..) => ok = false,
             K::Intrinsic(i, _) => ok &= bounded_intrinsic(i),
             _ => {}
         }
@@ -99,7 +109,10 @@ impl Lowerer<'_, '_> {
         // v < e here, so e - v is the count left, as an unsigned number of the counter's width.
         let v = self.b.use_var(var);
         let left = self.b.ins().isub(e, v);
-        let big = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, left, CHUNK);
+        let big = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThan, left, CHUNK);
         let vk = self.b.ins().iadd_imm_s(v, CHUNK);
         let ce = self.b.ins().select(big, vk, e);
         self.b.ins().jump(body, &[]);

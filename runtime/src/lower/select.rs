@@ -11,19 +11,24 @@ use crate::typeck::typed::{Expr, ExprKind as K, Stmt};
 use cranelift_codegen::ir::{InstBuilder, Value};
 
 fn leaf(e: &Expr) -> bool {
-    matches!(e.kind, K::Int(_) | K::Bool(_) | K::Float(_)) || (matches!(e.kind, K::Local(_)) && e.ty.is_scalar())
+    matches!(e.kind, K::Int(_) | K::Bool(_) | K::Float(_))
+        || (matches!(e.kind, K::Local(_)) && e.ty.is_scalar())
 }
 
 impl Lowerer<'_, '_> {
     /// `if c { x = y; }` (no else) as a select; `None` when the pattern does not apply.
     pub fn try_select_assign(&mut self, cond: Value, then: &Expr) -> Result<Option<V>> {
-        let K::Block(b) = &then.kind else { return Ok(None) };
+        let K::Block(b) = &then.kind else {
+            return Ok(None);
+        };
         let assign = match (b.stmts.as_slice(), &b.tail) {
             ([Stmt::Expr(e)], None) => e,
             ([], Some(e)) => &**e,
             _ => return Ok(None),
         };
-        let K::Assign(l, r) = &assign.kind else { return Ok(None) };
+        let K::Assign(l, r) = &assign.kind else {
+            return Ok(None);
+        };
         let K::Local(x) = l.kind else { return Ok(None) };
         if !l.ty.is_scalar() || !leaf(r) || !matches!(super::repr(&l.ty), super::Repr::S(_)) {
             return Ok(None);

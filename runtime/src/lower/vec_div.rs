@@ -31,7 +31,12 @@ pub fn q15_magic(c: u32, umax: u32) -> Option<(i16, u32)> {
 
 fn exact(c: u64, m: u64, s: u32, umax: u64) -> bool {
     // Cheap rejection at the points where rounding errors peak (just below multiples of c).
-    let probe = [umax, umax.saturating_sub(1), (umax / c) * c, ((umax / c) * c).saturating_sub(1)];
+    let probe = [
+        umax,
+        umax.saturating_sub(1),
+        (umax / c) * c,
+        ((umax / c) * c).saturating_sub(1),
+    ];
     if probe.iter().any(|&u| q(u, m, s) != u / c) {
         return false;
     }

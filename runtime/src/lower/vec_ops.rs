@@ -14,7 +14,9 @@ const WIDTHS: [u32; 4] = [8, 16, 32, 64];
 
 /// The narrowest lane width (≥ `wmin`, ≤ the type's) holding every range exactly.
 fn need_w(ranges: &[(i128, i128)], bits: u32, wmin: u32) -> Option<u32> {
-    WIDTHS.into_iter().find(|&w| w >= wmin && w <= bits && (w == bits || ranges.iter().all(|&(l, h)| fits(l, h, w))))
+    WIDTHS.into_iter().find(|&w| {
+        w >= wmin && w <= bits && (w == bits || ranges.iter().all(|&(l, h)| fits(l, h, w)))
+    })
 }
 
 fn interval(op: BinOp, (al, ah): (i128, i128), (bl, bh): (i128, i128)) -> Option<(i128, i128)> {
@@ -22,7 +24,12 @@ fn interval(op: BinOp, (al, ah): (i128, i128), (bl, bh): (i128, i128)) -> Option
         BinOp::Add => (al.checked_add(bl)?, ah.checked_add(bh)?),
         BinOp::Sub => (al.checked_sub(bh)?, ah.checked_sub(bl)?),
         BinOp::Mul => {
-            let ps = [al.checked_mul(bl)?, al.checked_mul(bh)?, ah.checked_mul(bl)?, ah.checked_mul(bh)?];
+            let ps = [
+                al.checked_mul(bl)?,
+                al.checked_mul(bh)?,
+                ah.checked_mul(bl)?,
+                ah.checked_mul(bh)?,
+            ];
             (*ps.iter().min().unwrap(), *ps.iter().max().unwrap())
         }
         _ => return None,
@@ -37,8 +44,21 @@ impl Lowerer<'_, '_> {
         }
         match &e.kind {
             K::Int(_) | K::Float(_) | K::FloatLit(_) => true,
-            K::Local(id) => *id != z.j && !z.env.contains_key(id) && self.f.locals[*id as usize].ty.is_scalar(),
-            K::Binary(op, a, b) => matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) && self.vz_invariant(z, a) && self.vz_invariant(z, b),
+            K::Local(id) => {
+                *id != z.j && !z.env.contains_key(id) && self.f.locals[*id as usize].ty.is_scalar()
+            }
+            K::Binary(op, a, b) => {
+                matches!(
+                    op,
+                    BinOp::Add
+                        | BinOp::Sub
+                        | BinOp::Mul
+                        | BinOp::BitAnd
+                        | BinOp::BitOr
+                        | BinOp::BitXor
+                ) && self.vz_invariant(z, a)
+                    && self.vz_invariant(z, b)
+            }
             K::Cast(x) | K::Neg(x) | K::Not(x) => self.vz_invariant(z, x),
             _ => false,
         }
@@ -56,8 +76,17 @@ impl Lowerer<'_, '_> {
                 (_, Some(i)) => (i.min(), i.max()),
                 _ => (0, 0),
             };
-            let v = if z.emit { Some(self.expr(e, false).map_err(|_| "internal: invariant")?.s()) } else { None };
-            return Ok(VV::Uni { v, ty: e.ty.clone(), lo, hi });
+            let v = if z.emit {
+                Some(self.expr(e, false).map_err(|_| "internal: invariant")?.s())
+            } else {
+                None
+            };
+            return Ok(VV::Uni {
+                v,
+                ty: e.ty.clone(),
+                lo,
+                hi,
+            });
         }
         match &e.kind {
             K::Local(id) if *id == z.j => self.vz_index(z, &e.ty, 64, (0, u64::MAX as i128)),
@@ -143,28 +172,49 @@ impl Lowerer<'_, '_> {
             let sj = self.b.ins().splat(vty(w, false), jv);
             let per = (128 / w) as u64;
             for p in 0..n as u64 {
-                let bytes: Vec<u8> = (0..per).flat_map(|l| (p * per + l).to_le_bytes()[..(w / 8) as usize].to_vec()).collect();
+                let bytes: Vec<u8> = (0..per)
+                    .flat_map(|l| (p * per + l).to_le_bytes()[..(w / 8) as usize].to_vec())
+                    .collect();
                 let c = self.b.func.dfg.constants.insert(bytes.into());
                 let k = self.b.ins().vconst(vty(w, false), c);
                 parts.push(self.b.ins().iadd(sj, k));
             }
         }
-        Ok(VV::Lanes { parts, ty: t.clone(), w, lo, hi })
+        Ok(VV::Lanes {
+            parts,
+            ty: t.clone(),
+            w,
+            lo,
+            hi,
+        })
     }
 
     /// A constant of integer type `t` (all-ones for -1 in unsigned types).
     fn vz_const(&mut self, z: &Vz, t: &Ty, c: i128) -> VV {
         let i = int_ty(t).expect("integer constant");
         let c = if c < 0 && !i.signed() { i.max() } else { c };
-        let v = z.emit.then(|| self.b.ins().iconst(super::cl_ty(t), c as i64));
-        VV::Uni { v, ty: t.clone(), lo: c, hi: c }
+        let v = z
+            .emit
+            .then(|| self.b.ins().iconst(super::cl_ty(t), c as i64));
+        VV::Uni {
+            v,
+            ty: t.clone(),
+            lo: c,
+            hi: c,
+        }
     }
 
     fn vz_funary(&mut self, z: &Vz, v: VV, f: impl Fn(&mut Self, Value) -> Value) -> R<VV> {
         let w = super::vectorize::bits_of(v.ty()).unwrap();
         let parts = self.vz_at(z, &v, w)?;
         let parts = parts.into_iter().map(|p| f(self, p)).collect();
-        Ok(VV::Lanes { parts, ty: v.ty().clone(), w, lo: 0, hi: 0 })
+        Ok(VV::Lanes {
+            parts,
+            ty: v.ty().clone(),
+            w,
+            lo: 0,
+            hi: 0,
+        })
     }
 
     /// The value's lanes at width `w`: for integers the type's bits when `w` is the
@@ -182,13 +232,23 @@ impl Lowerer<'_, '_> {
                     if w < i.bits() {
                         s = self.b.ins().ireduce(sty(w), s);
                     } else if w > i.bits() {
-                        s = if i.signed() { self.b.ins().sextend(sty(w), s) } else { self.b.ins().uextend(sty(w), s) };
+                        s = if i.signed() {
+                            self.b.ins().sextend(sty(w), s)
+                        } else {
+                            self.b.ins().uextend(sty(w), s)
+                        };
                     }
                 }
                 let p = self.b.ins().splat(vty(w, float), s);
                 Ok(vec![p; n])
             }
-            VV::Lanes { parts, ty, w: cur, lo, hi } => {
+            VV::Lanes {
+                parts,
+                ty,
+                w: cur,
+                lo,
+                hi,
+            } => {
                 let (cur, mut parts) = (*cur, parts.clone());
                 if float || cur == w {
                     return Ok(parts);
@@ -227,7 +287,10 @@ impl Lowerer<'_, '_> {
                     }
                     if z.emit {
                         let t = vty(c / 2, false);
-                        parts = parts.chunks(2).map(|q| self.b.ins().snarrow(q[0], q[1])).collect();
+                        parts = parts
+                            .chunks(2)
+                            .map(|q| self.b.ins().snarrow(q[0], q[1]))
+                            .collect();
                         let _ = t;
                     }
                     c /= 2;
@@ -239,7 +302,9 @@ impl Lowerer<'_, '_> {
 
     /// Truncate lanes to their low `w` bits (Rust's narrowing `as`).
     fn vz_trunc(&mut self, z: &Vz, v: &VV, w: u32) -> R<Vec<Value>> {
-        let VV::Lanes { w: cur, .. } = v else { return Err("internal: truncating a uniform") };
+        let VV::Lanes { w: cur, .. } = v else {
+            return Err("internal: truncating a uniform");
+        };
         let mut c = *cur;
         // First the exact lanes at the widest needed (the type's bits or wider).
         let mut parts = match v {
@@ -272,34 +337,74 @@ impl Lowerer<'_, '_> {
         if from == *to {
             return Ok(v);
         }
-        let (Some(fi), Some(ti)) = (int_ty(&from), int_ty(to)) else { return Err("a cast to or from a float") };
+        let (Some(fi), Some(ti)) = (int_ty(&from), int_ty(to)) else {
+            return Err("a cast to or from a float");
+        };
         let (lo, hi) = v.range();
         let tb = ti.bits();
         if let VV::Uni { v: sv, .. } = v {
             // A uniform cast is a scalar cast.
             let nv = sv.map(|s| self.cast(s, &from, to));
-            let (l, h) = if lo >= ti.min() && hi <= ti.max() { (lo, hi) } else { (ti.min(), ti.max()) };
-            return Ok(VV::Uni { v: nv, ty: to.clone(), lo: l, hi: h });
+            let (l, h) = if lo >= ti.min() && hi <= ti.max() {
+                (lo, hi)
+            } else {
+                (ti.min(), ti.max())
+            };
+            return Ok(VV::Uni {
+                v: nv,
+                ty: to.clone(),
+                lo: l,
+                hi: h,
+            });
         }
-        let VV::Lanes { w, .. } = &v else { unreachable!() };
+        let VV::Lanes { w, .. } = &v else {
+            unreachable!()
+        };
         let w = *w;
         if lo >= ti.min() && hi <= ti.max() {
             // Value preserved: keep the lanes where they are valid for the new type.
             let exact_now = w < fi.bits() || fits(lo, hi, w);
             if w >= z.wmin && w <= tb && (w == tb || exact_now) {
                 let parts = self.vz_lanes(&v);
-                return Ok(VV::Lanes { parts, ty: to.clone(), w, lo, hi });
+                return Ok(VV::Lanes {
+                    parts,
+                    ty: to.clone(),
+                    w,
+                    lo,
+                    hi,
+                });
             }
-            let target = need_w(&[(lo, hi)], tb, z.wmin).ok_or("a value narrower than the loop's lanes")?;
-            let parts = if (fits(lo, hi, target) && exact_now) || w < target { self.vz_at(z, &v, target)? } else { self.vz_trunc(z, &v, target)? };
-            return Ok(VV::Lanes { parts, ty: to.clone(), w: target, lo, hi });
+            let target =
+                need_w(&[(lo, hi)], tb, z.wmin).ok_or("a value narrower than the loop's lanes")?;
+            let parts = if (fits(lo, hi, target) && exact_now) || w < target {
+                self.vz_at(z, &v, target)?
+            } else {
+                self.vz_trunc(z, &v, target)?
+            };
+            return Ok(VV::Lanes {
+                parts,
+                ty: to.clone(),
+                w: target,
+                lo,
+                hi,
+            });
         }
         // The value changes (wraps or changes sign): the new type's bits.
         if tb < z.wmin {
             return Err("a value narrower than the loop's lanes");
         }
-        let parts = if w <= tb { self.vz_at(z, &v, tb)? } else { self.vz_trunc(z, &v, tb)? };
-        Ok(VV::Lanes { parts, ty: to.clone(), w: tb, lo: ti.min(), hi: ti.max() })
+        let parts = if w <= tb {
+            self.vz_at(z, &v, tb)?
+        } else {
+            self.vz_trunc(z, &v, tb)?
+        };
+        Ok(VV::Lanes {
+            parts,
+            ty: to.clone(),
+            w: tb,
+            lo: ti.min(),
+            hi: ti.max(),
+        })
     }
 
     fn vz_lanes(&self, v: &VV) -> Vec<Value> {
@@ -326,7 +431,13 @@ impl Lowerer<'_, '_> {
                     _ => self.b.ins().fdiv(*x, *y),
                 })
                 .collect();
-            return Ok(VV::Lanes { parts, ty: t.clone(), w, lo: 0, hi: 0 });
+            return Ok(VV::Lanes {
+                parts,
+                ty: t.clone(),
+                w,
+                lo: 0,
+                hi: 0,
+            });
         }
         let i = int_ty(t).ok_or("an operation on a non-numeric type")?;
         if matches!(op, BinOp::Div | BinOp::Rem) {
@@ -342,8 +453,16 @@ impl Lowerer<'_, '_> {
             BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
                 if ra.0 >= 0 && rb.0 >= 0 {
                     let top = ra.1.max(rb.1);
-                    let m = if top == 0 { 0 } else { (1i128 << (128 - top.leading_zeros())) - 1 };
-                    Some(if op == BinOp::BitAnd { (0, ra.1.min(rb.1)) } else { (0, m) })
+                    let m = if top == 0 {
+                        0
+                    } else {
+                        (1i128 << (128 - top.leading_zeros())) - 1
+                    };
+                    Some(if op == BinOp::BitAnd {
+                        (0, ra.1.min(rb.1))
+                    } else {
+                        (0, m)
+                    })
                 } else {
                     None
                 }
@@ -364,11 +483,29 @@ impl Lowerer<'_, '_> {
         let cw = if mul && w == 8 { 16 } else { w };
         let (pa, pb) = (self.vz_at(z, &a, w)?, self.vz_at(z, &b, w)?);
         if !z.emit {
-            return Ok(VV::Lanes { parts: vec![], ty: t.clone(), w, lo, hi });
+            return Ok(VV::Lanes {
+                parts: vec![],
+                ty: t.clone(),
+                w,
+                lo,
+                hi,
+            });
         }
         let (pa, pb) = if cw != w {
-            let wa = VV::Lanes { parts: pa, ty: Ty::Int(IntTy::U8), w, lo: 0, hi: 255 };
-            let wb = VV::Lanes { parts: pb, ty: Ty::Int(IntTy::U8), w, lo: 0, hi: 255 };
+            let wa = VV::Lanes {
+                parts: pa,
+                ty: Ty::Int(IntTy::U8),
+                w,
+                lo: 0,
+                hi: 255,
+            };
+            let wb = VV::Lanes {
+                parts: pb,
+                ty: Ty::Int(IntTy::U8),
+                w,
+                lo: 0,
+                hi: 255,
+            };
             (self.vz_at(z, &wa, cw)?, self.vz_at(z, &wb, cw)?)
         } else {
             (pa, pb)
@@ -386,19 +523,33 @@ impl Lowerer<'_, '_> {
             })
             .collect();
         let parts = if cw != w {
-            let wide = VV::Lanes { parts, ty: t.clone(), w: cw, lo, hi };
+            let wide = VV::Lanes {
+                parts,
+                ty: t.clone(),
+                w: cw,
+                lo,
+                hi,
+            };
             self.vz_trunc(z, &wide, w)?
         } else {
             parts
         };
-        Ok(VV::Lanes { parts, ty: t.clone(), w, lo, hi })
+        Ok(VV::Lanes {
+            parts,
+            ty: t.clone(),
+            w,
+            lo,
+            hi,
+        })
     }
 
     /// `a / c`, `a % c` (`euclid`: div_euclid / rem_euclid) for a constant `c > 0`, on
     /// 16-bit lanes through `vec_div`, when the range of `a` is known to allow it.
     fn vz_divc(&mut self, z: &mut Vz, a: VV, c: VV, t: &Ty, rem: bool, euclid: bool) -> R<VV> {
         let i = int_ty(t).ok_or("a float division")?;
-        let VV::Uni { lo: c, hi: c2, .. } = c else { return Err("a division by a value that is not a constant") };
+        let VV::Uni { lo: c, hi: c2, .. } = c else {
+            return Err("a division by a value that is not a constant");
+        };
         if c != c2 || c <= 0 {
             return Err("a division by a value that is not a positive constant");
         }
@@ -412,15 +563,40 @@ impl Lowerer<'_, '_> {
         let bias = if lo < 0 { (-lo + c - 1) / c * c } else { 0 };
         let umax = hi + bias;
         if !fits(lo, hi, 16) || umax > 32767 {
-            return Err("a division whose operand range is unknown or too large for exact 16-bit lanes");
+            return Err(
+                "a division whose operand range is unknown or too large for exact 16-bit lanes",
+            );
         }
         let (dlo, dhi) = (lo.div_euclid(c), hi.div_euclid(c));
-        let (rlo, rhi) = if rem { if dlo == dhi { (lo - dlo * c, hi - dlo * c) } else { (0, c - 1) } } else { (dlo, dhi) };
-        let magic = if c == 1 { None } else { Some(q15_magic(c as u32, umax as u32).ok_or("no exact multiplier for this divisor and range")?) };
-        let w_out = need_w(&[(rlo, rhi)], i.bits(), z.wmin).ok_or("internal: division width")?.min(16);
+        let (rlo, rhi) = if rem {
+            if dlo == dhi {
+                (lo - dlo * c, hi - dlo * c)
+            } else {
+                (0, c - 1)
+            }
+        } else {
+            (dlo, dhi)
+        };
+        let magic = if c == 1 {
+            None
+        } else {
+            Some(
+                q15_magic(c as u32, umax as u32)
+                    .ok_or("no exact multiplier for this divisor and range")?,
+            )
+        };
+        let w_out = need_w(&[(rlo, rhi)], i.bits(), z.wmin)
+            .ok_or("internal: division width")?
+            .min(16);
         let x = self.vz_at(z, &a, 16)?;
         if !z.emit {
-            return Ok(VV::Lanes { parts: vec![], ty: t.clone(), w: w_out, lo: rlo, hi: rhi });
+            return Ok(VV::Lanes {
+                parts: vec![],
+                ty: t.clone(),
+                w: w_out,
+                lo: rlo,
+                hi: rhi,
+            });
         }
         let splat = |l: &mut Self, k: i128| {
             let s = l.b.ins().iconst(types::I16, k as i64);
@@ -453,7 +629,13 @@ impl Lowerer<'_, '_> {
                 d
             });
         }
-        let v = VV::Lanes { parts: out, ty: Ty::Int(IntTy::I16), w: 16, lo: rlo, hi: rhi };
+        let v = VV::Lanes {
+            parts: out,
+            ty: Ty::Int(IntTy::I16),
+            w: 16,
+            lo: rlo,
+            hi: rhi,
+        };
         // Below 16 bits only for 8-bit types: exact lanes, or the type's bits (u8 above 127).
         let parts = if w_out == 16 {
             self.vz_lanes(&v)
@@ -462,6 +644,12 @@ impl Lowerer<'_, '_> {
         } else {
             self.vz_trunc(z, &v, w_out)?
         };
-        Ok(VV::Lanes { parts, ty: t.clone(), w: w_out, lo: rlo, hi: rhi })
+        Ok(VV::Lanes {
+            parts,
+            ty: t.clone(),
+            w: w_out,
+            lo: rlo,
+            hi: rhi,
+        })
     }
 }

@@ -25,21 +25,32 @@ impl Lowerer<'_, '_> {
         match (op, t) {
             (BinOp::Add | BinOp::Sub, Ty::Float(_)) if self.opts.fastmath => Some(BinOp::Add),
             (BinOp::Add | BinOp::Sub, Ty::Int(i)) if i.bits() <= 64 => Some(BinOp::Add),
-            (BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor, Ty::Int(i)) if i.bits() <= 64 => Some(op),
+            (BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor, Ty::Int(i)) if i.bits() <= 64 => {
+                Some(op)
+            }
             _ => None,
         }
     }
 
     /// `acc op= expr` (see the module doc). `+ - *` and bit ops only (none can panic;
     /// integer ones wrap as in release).
-    pub(super) fn vz_reduce(&mut self, z: &mut Vz, id: LocalId, t: &Ty, op: Option<BinOp>, r: &Expr) -> R<()> {
+    pub(super) fn vz_reduce(
+        &mut self,
+        z: &mut Vz,
+        id: LocalId,
+        t: &Ty,
+        op: Option<BinOp>,
+        r: &Expr,
+    ) -> R<()> {
         let ok_op = match (op, t) {
             (Some(BinOp::Add | BinOp::Sub | BinOp::Mul), Ty::Int(_) | Ty::Float(_)) => true,
             (Some(BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor), Ty::Int(_)) => true,
             _ => false,
         };
         if !ok_op || self.f.locals[id as usize].ty != *t || mentions(r, id) {
-            return Err("assigns a variable declared outside the loop (a value carried between iterations)");
+            return Err(
+                "assigns a variable declared outside the loop (a value carried between iterations)",
+            );
         }
         z.reductions.push(id);
         let v = self.vz_expr(z, r)?;
@@ -68,8 +79,11 @@ impl Lowerer<'_, '_> {
             for l in 0..lanes {
                 let x = self.b.ins().extractlane(p, l as u8);
                 let cur = self.read_place(&place, t).s();
-                let nv = self.arith(op, t, cur, x).map_err(|_| "internal: reduction op")?;
-                self.write_place(&place, t, super::V::S(nv)).map_err(|_| "internal: reduction store")?;
+                let nv = self
+                    .arith(op, t, cur, x)
+                    .map_err(|_| "internal: reduction op")?;
+                self.write_place(&place, t, super::V::S(nv))
+                    .map_err(|_| "internal: reduction store")?;
             }
         }
         Ok(())
@@ -86,10 +100,18 @@ impl Lowerer<'_, '_> {
     }
 
     /// Before the vector loop: each accumulator part holds the identity of its op.
-    pub(super) fn vector_accs_init(&mut self, vaccs: &[(LocalId, Ty, BinOp)], vf: u32) -> std::collections::HashMap<LocalId, Vec<Variable>> {
+    pub(super) fn vector_accs_init(
+        &mut self,
+        vaccs: &[(LocalId, Ty, BinOp)],
+        vf: u32,
+    ) -> std::collections::HashMap<LocalId, Vec<Variable>> {
         let mut m = std::collections::HashMap::new();
         for (id, t, op) in vaccs {
-            let c = if matches!(op, BinOp::Sub) { &BinOp::Add } else { op };
+            let c = if matches!(op, BinOp::Sub) {
+                &BinOp::Add
+            } else {
+                op
+            };
             let w = bits_of(t).expect("scalar reduction");
             let float = matches!(t, Ty::Float(_));
             let vt = vty(w, float);
@@ -115,9 +137,17 @@ impl Lowerer<'_, '_> {
 
     /// After the vector loop: fold each accumulator's parts and lanes, then `acc op= that`
     /// (`-=` subtracts the accumulated sum).
-    pub(super) fn vector_accs_finish(&mut self, vaccs: &[(LocalId, Ty, BinOp)], accs: &std::collections::HashMap<LocalId, Vec<Variable>>) -> R<()> {
+    pub(super) fn vector_accs_finish(
+        &mut self,
+        vaccs: &[(LocalId, Ty, BinOp)],
+        accs: &std::collections::HashMap<LocalId, Vec<Variable>>,
+    ) -> R<()> {
         for (id, t, op) in vaccs {
-            let c = if matches!(op, BinOp::Sub) { &BinOp::Add } else { op };
+            let c = if matches!(op, BinOp::Sub) {
+                &BinOp::Add
+            } else {
+                op
+            };
             let vars = &accs[id];
             let vals: Vec<Value> = vars.iter().map(|v| self.b.use_var(*v)).collect();
             let mut v = vals[0];
@@ -133,8 +163,11 @@ impl Lowerer<'_, '_> {
             let xe = Expr::new(K::Local(*id), t.clone(), self.f.span);
             let place = self.place(&xe).map_err(|_| "internal: reduction place")?;
             let cur = self.read_place(&place, t).s();
-            let nv = self.arith(*op, t, cur, h).map_err(|_| "internal: reduction op")?;
-            self.write_place(&place, t, super::V::S(nv)).map_err(|_| "internal: reduction store")?;
+            let nv = self
+                .arith(*op, t, cur, h)
+                .map_err(|_| "internal: reduction op")?;
+            self.write_place(&place, t, super::V::S(nv))
+                .map_err(|_| "internal: reduction store")?;
         }
         Ok(())
     }

@@ -32,7 +32,9 @@ use super::versioning::BodyFacts;
 use super::{LoopInfo, Lowerer, V};
 use crate::diag::Result;
 use crate::typeck::ty::{FloatTy, IntTy, Ty};
-use crate::typeck::typed::{BinOp, Block, Expr, ExprKind as K, IterSrc, LocalId, LoopId, Pat, Stmt};
+use crate::typeck::typed::{
+    BinOp, Block, Expr, ExprKind as K, IterSrc, LocalId, LoopId, Pat, Stmt,
+};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Type, Value};
 use cranelift_frontend::Variable;
 use std::collections::HashMap;
@@ -49,8 +51,19 @@ pub(super) type R<T> = std::result::Result<T, &'static str>;
 /// narrower than its type holds that value sign-extended (see the module doc).
 #[derive(Clone)]
 pub(super) enum VV {
-    Uni { v: Option<Value>, ty: Ty, lo: i128, hi: i128 },
-    Lanes { parts: Vec<Value>, ty: Ty, w: u32, lo: i128, hi: i128 },
+    Uni {
+        v: Option<Value>,
+        ty: Ty,
+        lo: i128,
+        hi: i128,
+    },
+    Lanes {
+        parts: Vec<Value>,
+        ty: Ty,
+        w: u32,
+        lo: i128,
+        hi: i128,
+    },
 }
 
 impl VV {
@@ -169,7 +182,12 @@ pub(super) fn mentions(e: &Expr, id: LocalId) -> bool {
 
 impl Lowerer<'_, '_> {
     /// Can the unchecked copy of `for j in ..` with this body be vectorised? (No code emitted.)
-    pub(super) fn vector_plan(&mut self, j: LocalId, body: &Block, facts: &BodyFacts) -> R<VecPlan> {
+    pub(super) fn vector_plan(
+        &mut self,
+        j: LocalId,
+        body: &Block,
+        facts: &BodyFacts,
+    ) -> R<VecPlan> {
         let mut min_bits = 0u32;
         let mut bad = None;
         super::loops::walk_block(body, &mut |e| {
@@ -196,7 +214,12 @@ impl Lowerer<'_, '_> {
         let plan = self.vector_plan_at(j, body, facts, 128 / min_bits)?;
         // A float `--fastmath` sum on one or two vectors waits on the add latency each
         // iteration: take more lanes per iteration, so each part has its own accumulator.
-        let float_parts = plan.vaccs.iter().filter(|(_, t, _)| matches!(t, Ty::Float(_))).map(|(_, t, _)| plan.vf * bits_of(t).unwrap_or(64) / 128).min();
+        let float_parts = plan
+            .vaccs
+            .iter()
+            .filter(|(_, t, _)| matches!(t, Ty::Float(_)))
+            .map(|(_, t, _)| plan.vf * bits_of(t).unwrap_or(64) / 128)
+            .min();
         if let Some(p) = float_parts.filter(|&p| p < super::vec_reduce::FAST_PARTS) {
             let vf = plan.vf * super::vec_reduce::FAST_PARTS / p;
             if vf <= 16 {
@@ -208,8 +231,28 @@ impl Lowerer<'_, '_> {
         Ok(plan)
     }
 
-    fn vector_plan_at(&mut self, j: LocalId, body: &Block, facts: &BodyFacts, vf: u32) -> R<VecPlan> {
-        let mut z = Vz { emit: false, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![], vaccs: vec![], accs: HashMap::new() };
+    fn vector_plan_at(
+        &mut self,
+        j: LocalId,
+        body: &Block,
+        facts: &BodyFacts,
+        vf: u32,
+    ) -> R<VecPlan> {
+        let mut z = Vz {
+            emit: false,
+            vf,
+            wmin: 128 / vf,
+            j,
+            facts,
+            env: HashMap::new(),
+            consts: HashMap::new(),
+            loads: vec![],
+            stores: vec![],
+            ops: 0,
+            reductions: vec![],
+            vaccs: vec![],
+            accs: HashMap::new(),
+        };
         self.vz_block(&mut z, body)?;
         for &r in &z.reductions {
             // The update must be the variable's only mention in the body (no lane may read
@@ -237,17 +280,37 @@ impl Lowerer<'_, '_> {
         }
         let mut stored: Vec<LocalId> = z.stores.iter().map(|s| s.0).collect();
         stored.dedup();
-        let mut loaded: Vec<LocalId> = z.loads.iter().map(|l| l.0).filter(|b| !stored.contains(b)).collect();
+        let mut loaded: Vec<LocalId> = z
+            .loads
+            .iter()
+            .map(|l| l.0)
+            .filter(|b| !stored.contains(b))
+            .collect();
         loaded.sort();
         loaded.dedup();
         stored.sort();
         stored.dedup();
-        Ok(VecPlan { vf, stored, loaded, vaccs: z.vaccs })
+        Ok(VecPlan {
+            vf,
+            stored,
+            loaded,
+            vaccs: z.vaccs,
+        })
     }
 
     /// Emit the vector loop and its scalar epilogue over `s..e` (the unchecked copy).
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn vector_loop(&mut self, id: LoopId, pat: &Pat, j: LocalId, facts: &BodyFacts, s: Value, e: Value, body: &Block, plan: &VecPlan) -> Result<()> {
+    pub(super) fn vector_loop(
+        &mut self,
+        id: LoopId,
+        pat: &Pat,
+        j: LocalId,
+        facts: &BodyFacts,
+        s: Value,
+        e: Value,
+        body: &Block,
+        plan: &VecPlan,
+    ) -> Result<()> {
         let vf = plan.vf;
         self.count().vectorised = vf;
         let nonempty = self.b.ins().icmp(IntCC::UnsignedLessThan, s, e);
@@ -259,7 +322,12 @@ impl Lowerer<'_, '_> {
         // stored, the other loaded or stored): all iterations scalar.
         let mut pairs: Vec<(LocalId, LocalId)> = vec![];
         for (k, &st) in plan.stored.iter().enumerate() {
-            pairs.extend(plan.loaded.iter().chain(&plan.stored[k + 1..]).map(|&o| (st, o)));
+            pairs.extend(
+                plan.loaded
+                    .iter()
+                    .chain(&plan.stored[k + 1..])
+                    .map(|&o| (st, o)),
+            );
         }
         for (st, ld) in pairs {
             {
@@ -294,7 +362,21 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(vbody);
         self.push_scope();
         self.bind(pat, &Ty::USIZE, V::S(jc))?;
-        let mut z = Vz { emit: true, vf, wmin: 128 / vf, j, facts, env: HashMap::new(), consts: HashMap::new(), loads: vec![], stores: vec![], ops: 0, reductions: vec![], vaccs: vec![], accs: accs.clone() };
+        let mut z = Vz {
+            emit: true,
+            vf,
+            wmin: 128 / vf,
+            j,
+            facts,
+            env: HashMap::new(),
+            consts: HashMap::new(),
+            loads: vec![],
+            stores: vec![],
+            ops: 0,
+            reductions: vec![],
+            vaccs: vec![],
+            accs: accs.clone(),
+        };
         let line = self.line;
         if let Err(why) = self.vz_block(&mut z, body) {
             // The plan accepted this body: emission takes the same decisions.
@@ -321,7 +403,17 @@ impl Lowerer<'_, '_> {
         self.b.switch_to_block(ebody);
         self.b.seal_block(ebody);
         let depth = self.scope_depth();
-        self.loops.insert(id, LoopInfo { next: elatch, exit, depth, result: vec![], result_ty: Ty::Unit, temps: self.temps.len() });
+        self.loops.insert(
+            id,
+            LoopInfo {
+                next: elatch,
+                exit,
+                depth,
+                result: vec![],
+                result_ty: Ty::Unit,
+                temps: self.temps.len(),
+            },
+        );
         self.push_scope();
         self.bind(pat, &Ty::USIZE, V::S(jc))?;
         self.block(body, false)?;
@@ -354,7 +446,11 @@ impl Lowerer<'_, '_> {
     fn vz_block(&mut self, z: &mut Vz, b: &Block) -> R<()> {
         for st in &b.stmts {
             match st {
-                Stmt::Let { pat: Pat::Bind(id), init: Some(e), .. } => {
+                Stmt::Let {
+                    pat: Pat::Bind(id),
+                    init: Some(e),
+                    ..
+                } => {
                     let v = self.vz_expr(z, e)?;
                     z.env.insert(*id, v);
                 }
@@ -374,9 +470,20 @@ impl Lowerer<'_, '_> {
             K::OpAssign(op, l, r) => self.vz_assign(z, l, Some(*op), r),
             K::Block(b) => self.vz_block(z, b),
             K::Unit => Ok(()),
-            K::For { pat, iter, body, .. } => {
-                let IterSrc::Range { start, end, inclusive } = &iter.src else { return Err("a `for` over elements") };
-                let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else { return Err("an inner loop without constant bounds") };
+            K::For {
+                pat, iter, body, ..
+            } => {
+                let IterSrc::Range {
+                    start,
+                    end,
+                    inclusive,
+                } = &iter.src
+                else {
+                    return Err("a `for` over elements");
+                };
+                let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else {
+                    return Err("an inner loop without constant bounds");
+                };
                 if !iter.adapters.is_empty() {
                     return Err("an inner loop with adapters");
                 }
@@ -392,7 +499,8 @@ impl Lowerer<'_, '_> {
                     if z.emit {
                         self.push_scope();
                         let kv = self.b.ins().iconst(c, k as i64);
-                        self.bind(pat, &iter.item, V::S(kv)).map_err(|_| "internal: binding an unrolled loop variable")?;
+                        self.bind(pat, &iter.item, V::S(kv))
+                            .map_err(|_| "internal: binding an unrolled loop variable")?;
                     }
                     let r = self.vz_block(z, body);
                     if z.emit {
@@ -413,7 +521,9 @@ impl Lowerer<'_, '_> {
         match &l.kind {
             K::Local(id) if !z.env.contains_key(id) => self.vz_reduce(z, *id, &l.ty, op, r),
             K::Local(id) => {
-                let Some(cur) = z.env.get(id).cloned() else { return Err("assigns a variable declared outside the loop (a value carried between iterations)") };
+                let Some(cur) = z.env.get(id).cloned() else {
+                    return Err("assigns a variable declared outside the loop (a value carried between iterations)");
+                };
                 let rv = self.vz_expr(z, r)?;
                 let v = match op {
                     None => rv,
@@ -458,10 +568,16 @@ impl Lowerer<'_, '_> {
     }
 
     fn vz_addr(&mut self, base: &Expr, idx: &Expr, elem: &Ty) -> R<Value> {
-        let (p, _) = self.seq_parts(base).map_err(|_| "internal: sequence parts")?;
+        let (p, _) = self
+            .seq_parts(base)
+            .map_err(|_| "internal: sequence parts")?;
         let i = self.expr(idx, false).map_err(|_| "internal: index")?.s();
         let size = elem.layout().0 as i64;
-        let off = if size == 1 { i } else { self.b.ins().imul_imm_s(i, size) };
+        let off = if size == 1 {
+            i
+        } else {
+            self.b.ins().imul_imm_s(i, size)
+        };
         Ok(self.b.ins().iadd(p, off))
     }
 
@@ -471,16 +587,22 @@ impl Lowerer<'_, '_> {
     fn vz_load_nested(&mut self, z: &mut Vz, c: &Expr, jidx: &Expr, kidx: &Expr) -> R<VV> {
         let k = match &kidx.kind {
             K::Int(k) => *k,
-            K::Local(v) => *z.consts.get(v).ok_or("an inner index that is not a constant")?,
+            K::Local(v) => *z
+                .consts
+                .get(v)
+                .ok_or("an inner index that is not a constant")?,
             _ => return Err("an inner index that is not a constant"),
         };
         let (seq, row, has_j) = self.vz_access(z, c, jidx)?;
-        let Ty::Array(elem, n) = &row else { return Err("indexes a non-array element") };
+        let Ty::Array(elem, n) = &row else {
+            return Err("indexes a non-array element");
+        };
         let elem = (**elem).clone();
         if k < 0 || k as u128 >= *n as u128 {
             return Err("an inner index out of the array's bounds");
         }
-        z.loads.push((seq, format!("{}[{k}]", key(jidx, &z.consts)), has_j));
+        z.loads
+            .push((seq, format!("{}[{k}]", key(jidx, &z.consts)), has_j));
         let w = bits_of(&elem).ok_or("a non-scalar element")?;
         let (lo, hi) = int_ty(&elem).map(|i| (i.min(), i.max())).unwrap_or((0, 0));
         let (esize, rsize) = (elem.layout().0 as i32, row.layout().0 as i32);
@@ -496,11 +618,21 @@ impl Lowerer<'_, '_> {
         if !has_j {
             let v = if z.emit {
                 let a = self.vz_addr(c, jidx, &row)?;
-                Some(self.b.ins().load(st, if ro && by_range { moving } else { fixed }, a, k as i32 * esize))
+                Some(self.b.ins().load(
+                    st,
+                    if ro && by_range { moving } else { fixed },
+                    a,
+                    k as i32 * esize,
+                ))
             } else {
                 None
             };
-            return Ok(VV::Uni { v, ty: elem, lo, hi });
+            return Ok(VV::Uni {
+                v,
+                ty: elem,
+                lo,
+                hi,
+            });
         }
         let n = (z.vf * w / 128) as usize;
         if n > MAX_PARTS {
@@ -515,7 +647,10 @@ impl Lowerer<'_, '_> {
                 let mut v = None;
                 for l in 0..per {
                     let off = (p * per + l) as i32 * rsize + k as i32 * esize;
-                    let x = self.b.ins().load(st, if ro { moving } else { fixed }, a, off);
+                    let x = self
+                        .b
+                        .ins()
+                        .load(st, if ro { moving } else { fixed }, a, off);
                     v = Some(match v {
                         None => self.b.ins().scalar_to_vector(t, x),
                         Some(v) => self.b.ins().insertlane(v, x, l as u8),
@@ -524,7 +659,13 @@ impl Lowerer<'_, '_> {
                 parts.push(v.unwrap());
             }
         }
-        Ok(VV::Lanes { parts, ty: elem, w, lo, hi })
+        Ok(VV::Lanes {
+            parts,
+            ty: elem,
+            w,
+            lo,
+            hi,
+        })
     }
 
     pub(super) fn vz_load(&mut self, z: &mut Vz, base: &Expr, idx: &Expr) -> R<VV> {
@@ -542,7 +683,12 @@ impl Lowerer<'_, '_> {
             } else {
                 None
             };
-            return Ok(VV::Uni { v, ty: elem, lo, hi });
+            return Ok(VV::Uni {
+                v,
+                ty: elem,
+                lo,
+                hi,
+            });
         }
         let n = (z.vf * w / 128) as usize;
         if n > MAX_PARTS {
@@ -553,10 +699,21 @@ impl Lowerer<'_, '_> {
             let a = self.vz_addr(base, idx, &elem)?;
             let t = vty(w, matches!(elem, Ty::Float(_)));
             for k in 0..n {
-                parts.push(self.b.ins().load(t, MemFlagsData::new().with_notrap(), a, (k * 16) as i32));
+                parts.push(self.b.ins().load(
+                    t,
+                    MemFlagsData::new().with_notrap(),
+                    a,
+                    (k * 16) as i32,
+                ));
             }
         }
-        Ok(VV::Lanes { parts, ty: elem, w, lo, hi })
+        Ok(VV::Lanes {
+            parts,
+            ty: elem,
+            w,
+            lo,
+            hi,
+        })
     }
 
     fn vz_store(&mut self, z: &mut Vz, base: &Expr, idx: &Expr, v: VV) -> R<()> {
@@ -570,7 +727,9 @@ impl Lowerer<'_, '_> {
         if z.emit {
             let a = self.vz_addr(base, idx, &elem)?;
             for (k, p) in parts.iter().enumerate() {
-                self.b.ins().store(MemFlagsData::new().with_notrap(), *p, a, (k * 16) as i32);
+                self.b
+                    .ins()
+                    .store(MemFlagsData::new().with_notrap(), *p, a, (k * 16) as i32);
             }
         }
         Ok(())

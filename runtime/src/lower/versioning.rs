@@ -22,7 +22,10 @@ use super::loops::{may_change_len, walk_block};
 use super::{LoopInfo, Lowerer, V};
 use crate::diag::Result;
 use crate::typeck::ty::Ty;
-use crate::typeck::typed::{Adapter, BinOp, Block, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, MatchPat, Pat, Stmt};
+use crate::typeck::typed::{
+    Adapter, BinOp, Block, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, MatchPat,
+    Pat, Stmt,
+};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -81,20 +84,31 @@ pub(super) struct BodyFacts {
 }
 
 fn body_facts(body: &Block) -> BodyFacts {
-    let mut f = BodyFacts { bound: HashSet::new(), assigned: HashSet::new(), ranges: HashMap::new(), size: 0 };
+    let mut f = BodyFacts {
+        bound: HashSet::new(),
+        assigned: HashSet::new(),
+        ranges: HashMap::new(),
+        size: 0,
+    };
     block_lets(body, &mut f.bound);
     walk_block(body, &mut |e| {
         f.size += 1;
         match &e.kind {
-            K::Block(b) | K::Loop { body: b, .. } | K::While { body: b, .. } => block_lets(b, &mut f.bound),
-            K::For { pat, iter, body: b, .. } => {
+            K::Block(b) | K::Loop { body: b, .. } | K::While { body: b, .. } => {
+                block_lets(b, &mut f.bound)
+            }
+            K::For {
+                pat, iter, body: b, ..
+            } => {
                 block_lets(b, &mut f.bound);
                 pat_locals(pat, &mut f.bound);
                 if let (Pat::Bind(v), Some(r)) = (pat, const_range(iter)) {
                     f.ranges.insert(*v, r);
                 }
             }
-            K::Match(_, arms) => arms.iter().for_each(|a| match_pat_locals(&a.pat, &mut f.bound)),
+            K::Match(_, arms) => arms
+                .iter()
+                .for_each(|a| match_pat_locals(&a.pat, &mut f.bound)),
             K::Assign(l, _) | K::OpAssign(_, l, _) => {
                 if let K::Local(id) = l.kind {
                     f.assigned.insert(id);
@@ -114,11 +128,20 @@ fn body_facts(body: &Block) -> BodyFacts {
 
 /// `for d in c0..c1` / `c0..=c1` (optionally `.rev()`) over usize: the inclusive value range.
 fn const_range(it: &IterExpr) -> Option<(i128, i128)> {
-    let IterSrc::Range { start, end, inclusive } = &it.src else { return None };
+    let IterSrc::Range {
+        start,
+        end,
+        inclusive,
+    } = &it.src
+    else {
+        return None;
+    };
     if it.item != Ty::USIZE || !it.adapters.iter().all(|a| matches!(a, Adapter::Rev)) {
         return None;
     }
-    let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else { return None };
+    let (K::Int(a), K::Int(b)) = (&start.kind, &end.kind) else {
+        return None;
+    };
     let hi = if *inclusive { *b } else { *b - 1 };
     (*a <= hi).then_some((*a, hi))
 }
@@ -136,7 +159,13 @@ fn pure(e: &Expr) -> bool {
 
 impl Lowerer<'_, '_> {
     /// Is `e` `K + j` / `K` (see the module doc)? `Some(true)` when it contains `j` once.
-    pub(super) fn affine(&self, e: &Expr, j: LocalId, facts: &BodyFacts, vars: &mut Vec<LocalId>) -> Option<bool> {
+    pub(super) fn affine(
+        &self,
+        e: &Expr,
+        j: LocalId,
+        facts: &BodyFacts,
+        vars: &mut Vec<LocalId>,
+    ) -> Option<bool> {
         if e.ty != Ty::USIZE {
             return None;
         }
@@ -157,7 +186,10 @@ impl Lowerer<'_, '_> {
                 (!facts.bound.contains(id)).then_some(false)
             }
             K::Binary(BinOp::Add, a, b) => {
-                let (x, y) = (self.affine(a, j, facts, vars)?, self.affine(b, j, facts, vars)?);
+                let (x, y) = (
+                    self.affine(a, j, facts, vars)?,
+                    self.affine(b, j, facts, vars)?,
+                );
                 (!(x && y)).then_some(x || y)
             }
             K::Binary(BinOp::Sub, a, b) => {
@@ -165,7 +197,10 @@ impl Lowerer<'_, '_> {
                 (!self.affine(b, j, facts, vars)?).then_some(x)
             }
             K::Binary(BinOp::Mul, a, b) => {
-                let (x, y) = (self.affine(a, j, facts, vars)?, self.affine(b, j, facts, vars)?);
+                let (x, y) = (
+                    self.affine(a, j, facts, vars)?,
+                    self.affine(b, j, facts, vars)?,
+                );
                 (!x && !y).then_some(false)
             }
             _ => None,
@@ -206,20 +241,39 @@ impl Lowerer<'_, '_> {
             if !seen.insert(i as *const Expr) || self.proven_idx.contains(&(i as *const Expr)) {
                 continue;
             }
-            let Some(seq) = super::place::seq_local(b) else { continue };
-            if facts.bound.contains(&seq) || !matches!(self.f.locals[seq as usize].ty.peel_refs(), Ty::Vec(_) | Ty::Slice(_) | Ty::Array(..)) {
+            let Some(seq) = super::place::seq_local(b) else {
+                continue;
+            };
+            if facts.bound.contains(&seq)
+                || !matches!(
+                    self.f.locals[seq as usize].ty.peel_refs(),
+                    Ty::Vec(_) | Ty::Slice(_) | Ty::Array(..)
+                )
+            {
                 continue;
             }
-            if matches!(i.kind, K::Local(v) if self.proven.contains(&(v, seq))) || may_change_len(body, seq, false) {
+            if matches!(i.kind, K::Local(v) if self.proven.contains(&(v, seq)))
+                || may_change_len(body, seq, false)
+            {
                 continue;
             }
             let mut vars = vec![];
-            let Some(has_j) = self.affine(i, j, facts, &mut vars) else { continue };
-            let combos: usize = vars.iter().map(|v| (facts.ranges[v].1 - facts.ranges[v].0 + 1) as usize).product();
+            let Some(has_j) = self.affine(i, j, facts, &mut vars) else {
+                continue;
+            };
+            let combos: usize = vars
+                .iter()
+                .map(|v| (facts.ranges[v].1 - facts.ranges[v].0 + 1) as usize)
+                .product();
             if combos > MAX_COMBOS {
                 continue;
             }
-            out.push(Cand { seq, idx: i, has_j, vars });
+            out.push(Cand {
+                seq,
+                idx: i,
+                has_j,
+                vars,
+            });
         }
         out
     }
@@ -227,10 +281,27 @@ impl Lowerer<'_, '_> {
     /// `for j in a..x.len()` whose indexes the range itself proves (`loops::proven_seq`):
     /// nothing to test, but the loop may run on vectors. A refusal is not reported (such loops
     /// never had an unchecked copy to vectorise); the caller then emits the scalar loop.
-    pub fn vector_only_for(&mut self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<Option<V>> {
-        let IterSrc::Range { start, end, inclusive: false } = &iter.src else { return Ok(None) };
+    pub fn vector_only_for(
+        &mut self,
+        id: LoopId,
+        pat: &Pat,
+        iter: &IterExpr,
+        body: &Block,
+    ) -> Result<Option<V>> {
+        let IterSrc::Range {
+            start,
+            end,
+            inclusive: false,
+        } = &iter.src
+        else {
+            return Ok(None);
+        };
         let Pat::Bind(j) = pat else { return Ok(None) };
-        if !self.opts.vectorize || !iter.adapters.is_empty() || iter.item != Ty::USIZE || self.version_depth >= MAX_DEPTH {
+        if !self.opts.vectorize
+            || !iter.adapters.is_empty()
+            || iter.item != Ty::USIZE
+            || self.version_depth >= MAX_DEPTH
+        {
             return Ok(None);
         }
         if self.f.locals[*j as usize].mutable || !pure(start) || !pure(end) {
@@ -240,7 +311,9 @@ impl Lowerer<'_, '_> {
         if facts.size > MAX_BODY || facts.assigned.contains(j) {
             return Ok(None);
         }
-        let Ok(plan) = self.vector_plan(*j, body, &facts) else { return Ok(None) };
+        let Ok(plan) = self.vector_plan(*j, body, &facts) else {
+            return Ok(None);
+        };
         let s = self.expr(start, false)?.s();
         let e = self.expr(end, false)?.s();
         self.version_depth += 1;
@@ -252,10 +325,27 @@ impl Lowerer<'_, '_> {
 
     /// `for j in a..b { ... x[K + j] ... }`: one test before the loop, then a copy of the
     /// loop without the proven checks, or the original (see the module doc).
-    pub fn versioned_for(&mut self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<Option<V>> {
-        let IterSrc::Range { start, end, inclusive: false } = &iter.src else { return Ok(None) };
+    pub fn versioned_for(
+        &mut self,
+        id: LoopId,
+        pat: &Pat,
+        iter: &IterExpr,
+        body: &Block,
+    ) -> Result<Option<V>> {
+        let IterSrc::Range {
+            start,
+            end,
+            inclusive: false,
+        } = &iter.src
+        else {
+            return Ok(None);
+        };
         let Pat::Bind(j) = pat else { return Ok(None) };
-        if !iter.adapters.is_empty() || iter.item != Ty::USIZE || !self.opts.boundscheck || self.version_depth >= MAX_DEPTH {
+        if !iter.adapters.is_empty()
+            || iter.item != Ty::USIZE
+            || !self.opts.boundscheck
+            || self.version_depth >= MAX_DEPTH
+        {
             return Ok(None);
         }
         if self.f.locals[*j as usize].mutable || !pure(start) || !pure(end) {
@@ -278,7 +368,11 @@ impl Lowerer<'_, '_> {
         for c in &cands {
             self.set_line(c.idx.span.line);
             self.count().bounds_hoisted += 1;
-            let xe = Expr::new(K::Local(c.seq), self.f.locals[c.seq as usize].ty.clone(), c.idx.span);
+            let xe = Expr::new(
+                K::Local(c.seq),
+                self.f.locals[c.seq as usize].ty.clone(),
+                c.idx.span,
+            );
             let (_, len) = self.seq_parts(&xe)?;
             let mut combo = vec![0usize; c.vars.len()];
             loop {
@@ -330,13 +424,18 @@ impl Lowerer<'_, '_> {
             self.b.switch_to_block(blk);
             self.b.seal_block(blk);
             if proven {
-                self.proven_idx.extend(cands.iter().map(|c| c.idx as *const Expr));
+                self.proven_idx
+                    .extend(cands.iter().map(|c| c.idx as *const Expr));
             } else {
                 self.in_fallback += 1;
             }
             self.version_depth += 1;
             // The unchecked copy runs on vectors when the body allows it (`vectorize`).
-            let plan = if proven && self.opts.vectorize { Some(self.vector_plan(*j, body, &facts)) } else { None };
+            let plan = if proven && self.opts.vectorize {
+                Some(self.vector_plan(*j, body, &facts))
+            } else {
+                None
+            };
             if let Some(Err(why)) = plan {
                 self.set_line(line);
                 self.count().vec_refused = Some(why);
@@ -357,7 +456,17 @@ impl Lowerer<'_, '_> {
             let depth = self.scope_depth();
             self.strip_leaf = super::rotated::leaf_block(body);
             let r = self.run_iter(iter, &mut |l: &mut Self, item, frame| {
-                l.loops.insert(id, LoopInfo { next: frame.next, exit: frame.exit, depth, result: vec![], result_ty: Ty::Unit, temps: l.temps.len() });
+                l.loops.insert(
+                    id,
+                    LoopInfo {
+                        next: frame.next,
+                        exit: frame.exit,
+                        depth,
+                        result: vec![],
+                        result_ty: Ty::Unit,
+                        temps: l.temps.len(),
+                    },
+                );
                 l.push_scope();
                 l.bind_item(pat, &item_ty, item)?;
                 l.block(body, false)?;

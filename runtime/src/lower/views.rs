@@ -14,8 +14,15 @@ use cranelift_codegen::ir::{types, InstBuilder};
 impl Lowerer<'_, '_> {
     /// `nd_view_<elem>(ctx, &array, out, op, i, j, spec, n, line)` into a fresh slot.
     pub fn nd_view(&mut self, op: u8, args: &[Expr], t: &Ty, span: Span) -> Result<V> {
-        let Ty::NdView(e, _, _) = t else { return Err(Error::new(span, "internal: view op without a view type")) };
-        let sfx = array_rt::elem_suffix(e).ok_or_else(|| Error::unsupported(span, format!("arrays of `{e}` in the fast tier (f64, f32, i64, i32 are supported)")))?;
+        let Ty::NdView(e, _, _) = t else {
+            return Err(Error::new(span, "internal: view op without a view type"));
+        };
+        let sfx = array_rt::elem_suffix(e).ok_or_else(|| {
+            Error::unsupported(
+                span,
+                format!("arrays of `{e}` in the fast tier (f64, f32, i64, i32 are supported)"),
+            )
+        })?;
         let sym = array_rt::shim_name(&format!("nd_view_{sfx}")).unwrap();
         let a = self.expr(&args[0], false)?.s();
         let i = self.expr(&args[1], false)?.s();

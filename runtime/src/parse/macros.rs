@@ -53,46 +53,60 @@ pub struct FormatArgs {
 
 pub fn parse_format(tokens: proc_macro2::TokenStream, mac_span: Span) -> Result<FormatArgs> {
     if tokens.is_empty() {
-        return Ok(FormatArgs { pieces: vec![], args: vec![], span: mac_span });
+        return Ok(FormatArgs {
+            pieces: vec![],
+            args: vec![],
+            span: mac_span,
+        });
     }
-    let parser = |input: ParseStream| -> syn::Result<(syn::LitStr, Vec<(Option<syn::Ident>, Expr)>)> {
-        let lit: syn::LitStr = input.parse()?;
-        let mut args = vec![];
-        while !input.is_empty() {
-            input.parse::<Token![,]>()?;
-            if input.is_empty() {
-                break;
+    let parser =
+        |input: ParseStream| -> syn::Result<(syn::LitStr, Vec<(Option<syn::Ident>, Expr)>)> {
+            let lit: syn::LitStr = input.parse()?;
+            let mut args = vec![];
+            while !input.is_empty() {
+                input.parse::<Token![,]>()?;
+                if input.is_empty() {
+                    break;
+                }
+                if input.peek(syn::Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
+                    let name: syn::Ident = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    args.push((Some(name), input.parse()?));
+                } else {
+                    args.push((None, input.parse()?));
+                }
             }
-            if input.peek(syn::Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
-                let name: syn::Ident = input.parse()?;
-                input.parse::<Token![=]>()?;
-                args.push((Some(name), input.parse()?));
-            } else {
-                args.push((None, input.parse()?));
-            }
-        }
-        Ok((lit, args))
-    };
+            Ok((lit, args))
+        };
     let (lit, named) = parser.parse2(tokens).map_err(crate::parse::syn_error)?;
     let lspan = Span::of(lit.span());
     let fmt = lit.value();
     let mut args: Vec<Expr> = named.iter().map(|(_, e)| e.clone()).collect();
-    let names: Vec<Option<String>> = named.iter().map(|(n, _)| n.as_ref().map(|i| i.to_string())).collect();
+    let names: Vec<Option<String>> = named
+        .iter()
+        .map(|(n, _)| n.as_ref().map(|i| i.to_string()))
+        .collect();
     let mut pieces = vec![];
     let mut next_pos = 0usize;
-    let lookup = |name: &str, args: &mut Vec<Expr>, names: &mut Vec<Option<String>>| -> Result<usize> {
-        if let Ok(n) = name.parse::<usize>() {
-            return Ok(n);
-        }
-        if let Some(i) = names.iter().position(|n| n.as_deref() == Some(name)) {
-            return Ok(i);
-        }
-        let id: syn::Ident = syn::parse_str(name).map_err(|_| Error::new(lspan, format!("invalid format string: invalid argument name `{name}`")))?;
-        let id = syn::Ident::new(&id.to_string(), lit.span());
-        args.push(syn::parse_quote!(#id));
-        names.push(Some(name.to_string()));
-        Ok(args.len() - 1)
-    };
+    let lookup =
+        |name: &str, args: &mut Vec<Expr>, names: &mut Vec<Option<String>>| -> Result<usize> {
+            if let Ok(n) = name.parse::<usize>() {
+                return Ok(n);
+            }
+            if let Some(i) = names.iter().position(|n| n.as_deref() == Some(name)) {
+                return Ok(i);
+            }
+            let id: syn::Ident = syn::parse_str(name).map_err(|_| {
+                Error::new(
+                    lspan,
+                    format!("invalid format string: invalid argument name `{name}`"),
+                )
+            })?;
+            let id = syn::Ident::new(&id.to_string(), lit.span());
+            args.push(syn::parse_quote!(#id));
+            names.push(Some(name.to_string()));
+            Ok(args.len() - 1)
+        };
     let mut names = names;
     let mut lit_buf = String::new();
     let chars: Vec<char> = fmt.chars().collect();
@@ -106,7 +120,11 @@ pub fn parse_format(tokens: proc_macro2::TokenStream, mac_span: Span) -> Result<
                 i += 2;
                 continue;
             }
-            let close = chars[i..].iter().position(|&c| c == '}').ok_or_else(|| bad("expected `}` but string was terminated"))? + i;
+            let close = chars[i..]
+                .iter()
+                .position(|&c| c == '}')
+                .ok_or_else(|| bad("expected `}` but string was terminated"))?
+                + i;
             let inner: String = chars[i + 1..close].iter().collect();
             i = close + 1;
             if !lit_buf.is_empty() {
@@ -117,7 +135,10 @@ pub fn parse_format(tokens: proc_macro2::TokenStream, mac_span: Span) -> Result<
                 None => (inner.trim().to_string(), String::new()),
             };
             // `{:.*}` takes the precision before the value, so the spec is read first.
-            let spec = parse_spec(&spec_s, &mut next_pos, &mut |n: &str| lookup(n, &mut args, &mut names)).map_err(|m| bad(&m))?;
+            let spec = parse_spec(&spec_s, &mut next_pos, &mut |n: &str| {
+                lookup(n, &mut args, &mut names)
+            })
+            .map_err(|m| bad(&m))?;
             let arg = if name.is_empty() {
                 next_pos += 1;
                 next_pos - 1
@@ -140,10 +161,14 @@ pub fn parse_format(tokens: proc_macro2::TokenStream, mac_span: Span) -> Result<
     if !lit_buf.is_empty() {
         pieces.push(Piece::Lit(lit_buf));
     }
-    let used = |k: usize| pieces.iter().any(|p| match p {
-        Piece::Arg { arg, spec } => *arg == k || spec.width == Count::Arg(k) || spec.precision == Count::Arg(k),
-        _ => false,
-    });
+    let used = |k: usize| {
+        pieces.iter().any(|p| match p {
+            Piece::Arg { arg, spec } => {
+                *arg == k || spec.width == Count::Arg(k) || spec.precision == Count::Arg(k)
+            }
+            _ => false,
+        })
+    };
     for k in 0..args.len() {
         if !used(k) {
             return Err(Error::new(Span::of_node(&args[k]), "argument never used"));
@@ -152,17 +177,37 @@ pub fn parse_format(tokens: proc_macro2::TokenStream, mac_span: Span) -> Result<
     for p in &pieces {
         if let Piece::Arg { arg, .. } = p {
             if *arg >= args.len() {
-                return Err(Error::new(lspan, format!("invalid reference to positional argument {arg}")));
+                return Err(Error::new(
+                    lspan,
+                    format!("invalid reference to positional argument {arg}"),
+                ));
             }
         }
     }
-    Ok(FormatArgs { pieces, args, span: mac_span })
+    Ok(FormatArgs {
+        pieces,
+        args,
+        span: mac_span,
+    })
 }
 
-fn parse_spec(s: &str, next_pos: &mut usize, lookup: &mut dyn FnMut(&str) -> Result<usize>) -> std::result::Result<Spec, String> {
+fn parse_spec(
+    s: &str,
+    next_pos: &mut usize,
+    lookup: &mut dyn FnMut(&str) -> Result<usize>,
+) -> std::result::Result<Spec, String> {
     let c: Vec<char> = s.chars().collect();
     let mut i = 0;
-    let mut spec = Spec { fill: ' ', align: Align::Unknown, plus: false, alternate: false, zero: false, width: Count::None, precision: Count::None, kind: String::new() };
+    let mut spec = Spec {
+        fill: ' ',
+        align: Align::Unknown,
+        plus: false,
+        alternate: false,
+        zero: false,
+        width: Count::None,
+        precision: Count::None,
+        kind: String::new(),
+    };
     let al = |ch: char| match ch {
         '<' => Some(Align::Left),
         '>' => Some(Align::Right),
@@ -191,7 +236,9 @@ fn parse_spec(s: &str, next_pos: &mut usize, lookup: &mut dyn FnMut(&str) -> Res
         spec.zero = true;
         i += 1;
     }
-    let count = |i: &mut usize, lookup: &mut dyn FnMut(&str) -> Result<usize>| -> std::result::Result<Count, String> {
+    let count = |i: &mut usize,
+                 lookup: &mut dyn FnMut(&str) -> Result<usize>|
+     -> std::result::Result<Count, String> {
         let st = *i;
         // A count is an integer, or a name / position followed by `$` (`{:.3e}`: 3 then `e`).
         while *i < c.len() && (c[*i].is_alphanumeric() || c[*i] == '_') {
@@ -235,7 +282,9 @@ fn parse_spec(s: &str, next_pos: &mut usize, lookup: &mut dyn FnMut(&str) -> Res
     }
     let rest: String = c[i..].iter().collect();
     match rest.trim() {
-        k @ ("" | "?" | "x" | "X" | "o" | "b" | "e" | "E" | "x?" | "X?") => spec.kind = k.to_string(),
+        k @ ("" | "?" | "x" | "X" | "o" | "b" | "e" | "E" | "x?" | "X?") => {
+            spec.kind = k.to_string()
+        }
         k => return Err(format!("unknown format trait `{k}`")),
     }
     Ok(spec)
@@ -272,7 +321,11 @@ pub fn parse_vec(tokens: proc_macro2::TokenStream) -> Result<VecMacro> {
 }
 
 /// Comma-separated expressions, then an optional format message (assert!, assert_eq!).
-pub fn parse_assert(tokens: proc_macro2::TokenStream, nexprs: usize, span: Span) -> Result<(Vec<Expr>, Option<FormatArgs>)> {
+pub fn parse_assert(
+    tokens: proc_macro2::TokenStream,
+    nexprs: usize,
+    span: Span,
+) -> Result<(Vec<Expr>, Option<FormatArgs>)> {
     let p = |input: ParseStream| -> syn::Result<(Vec<Expr>, proc_macro2::TokenStream)> {
         let mut v = vec![];
         for k in 0..nexprs {
@@ -287,13 +340,20 @@ pub fn parse_assert(tokens: proc_macro2::TokenStream, nexprs: usize, span: Span)
         Ok((v, input.parse()?))
     };
     let (v, rest) = p.parse2(tokens).map_err(crate::parse::syn_error)?;
-    let msg = if rest.is_empty() { None } else { Some(parse_format(rest, span)?) };
+    let msg = if rest.is_empty() {
+        None
+    } else {
+        Some(parse_format(rest, span)?)
+    };
     Ok((v, msg))
 }
 
 pub fn parse_exprs(tokens: proc_macro2::TokenStream) -> Result<Vec<Expr>> {
     let p = Punctuated::<Expr, Token![,]>::parse_terminated;
-    Ok(p.parse2(tokens).map_err(crate::parse::syn_error)?.into_iter().collect())
+    Ok(p.parse2(tokens)
+        .map_err(crate::parse::syn_error)?
+        .into_iter()
+        .collect())
 }
 
 #[cfg(test)]
@@ -323,7 +383,17 @@ mod tests {
     #[test]
     fn fill_zero_and_star() {
         let f = fa(r#""{:*^9} {:08.2} {:.*}", 1, 2.5, 3, 1.0"#);
-        let specs: Vec<&Spec> = f.pieces.iter().filter_map(|p| if let Piece::Arg { spec, .. } = p { Some(spec) } else { None }).collect();
+        let specs: Vec<&Spec> = f
+            .pieces
+            .iter()
+            .filter_map(|p| {
+                if let Piece::Arg { spec, .. } = p {
+                    Some(spec)
+                } else {
+                    None
+                }
+            })
+            .collect();
         assert_eq!(specs[0].fill, '*');
         assert!(specs[1].zero);
         assert_eq!(specs[2].precision, Count::Arg(2));

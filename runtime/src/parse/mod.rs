@@ -19,7 +19,13 @@ pub struct Cell {
 
 pub fn parse_cell(src: &str) -> Result<Cell> {
     let stmts = syn::Block::parse_within.parse_str(src).map_err(syn_error)?;
-    let mut cell = Cell { fns: vec![], uses: vec![], consts: vec![], stmts: vec![], tail: None };
+    let mut cell = Cell {
+        fns: vec![],
+        uses: vec![],
+        consts: vec![],
+        stmts: vec![],
+        tail: None,
+    };
     let n = stmts.len();
     for (i, st) in stmts.into_iter().enumerate() {
         match st {
@@ -71,7 +77,8 @@ fn item_kind(i: &syn::Item) -> &'static str {
 
 fn check_attrs(attrs: &[syn::Attribute]) -> Result<()> {
     for a in attrs {
-        let ok = a.path().is_ident("inline") || a.path().is_ident("allow") || a.path().is_ident("doc");
+        let ok =
+            a.path().is_ident("inline") || a.path().is_ident("allow") || a.path().is_ident("doc");
         if !ok {
             return Err(Error::unsupported(Span::of_node(a), "attribute"));
         }
@@ -128,7 +135,12 @@ mod tests {
         let e = parse_cell("let a = 1;\nstruct S { x: i32 }").err().unwrap();
         assert_eq!((e.span.line, e.span.col), (2, 0));
         let d = e.to_diagnostic("let a = 1;\nstruct S { x: i32 }");
-        assert!(d.rendered.contains("unsupported struct definition in %%jit"), "{}", d.rendered);
+        assert!(
+            d.rendered
+                .contains("unsupported struct definition in %%jit"),
+            "{}",
+            d.rendered
+        );
         assert!(d.rendered.contains("--> cell:2:1"));
         assert!(d.rendered.contains("hint: use %%rust"));
     }

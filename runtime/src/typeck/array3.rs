@@ -11,9 +11,28 @@ use super::ty::Ty;
 use crate::diag::{Error, Span};
 
 /// View-making methods (`typeck/views.rs`), not available on 3-d arrays in the fast tier.
-const VIEWS: &[&str] = &["view", "view_mut", "t", "reversed_axes", "slice", "slice_mut", "index_axis", "index_axis_mut", "assign"];
+const VIEWS: &[&str] = &[
+    "view",
+    "view_mut",
+    "t",
+    "reversed_axes",
+    "slice",
+    "slice_mut",
+    "index_axis",
+    "index_axis_mut",
+    "assign",
+];
 /// Methods ndarray defines only for 2-d arrays.
-const TWO_D_ONLY: &[&str] = &["nrows", "ncols", "row", "column", "row_mut", "column_mut", "diag", "dot"];
+const TWO_D_ONLY: &[&str] = &[
+    "nrows",
+    "ncols",
+    "row",
+    "column",
+    "row_mut",
+    "column_mut",
+    "diag",
+    "dot",
+];
 
 impl<'a, 'e> Ck<'a, 'e> {
     /// Before dispatching a method of an `nd`-dimensional array.
@@ -22,10 +41,20 @@ impl<'a, 'e> Ck<'a, 'e> {
             return Ok(());
         }
         if VIEWS.contains(&name) {
-            return Err(Error::unsupported(span, format!("`{name}` on a 3-d array (views of 3-d arrays)")));
+            return Err(Error::unsupported(
+                span,
+                format!("`{name}` on a 3-d array (views of 3-d arrays)"),
+            ));
         }
         if TWO_D_ONLY.contains(&name) {
-            return Err(Error::new(span, format!("no method named `{name}` found for struct `{}` in the current scope", self.infer.show(rt))).code("E0599"));
+            return Err(Error::new(
+                span,
+                format!(
+                    "no method named `{name}` found for struct `{}` in the current scope",
+                    self.infer.show(rt)
+                ),
+            )
+            .code("E0599"));
         }
         Ok(())
     }
@@ -35,12 +64,26 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// `Array::from_shape_fn(shape, |(i, j, k)| ..)` for 1 to 3 axes: the closure takes ndarray's
     /// index pattern (`usize` for one axis, a tuple of `usize` for more) and is inlined into
     /// loops in C order — the order ndarray calls it in, so side effects happen alike.
-    pub fn nd_from_shape_fn(&mut self, nd: u8, ds: Vec<super::typed::Expr>, f: &syn::Expr, elem: &Ty, span: Span) -> R<super::typed::Expr> {
+    pub fn nd_from_shape_fn(
+        &mut self,
+        nd: u8,
+        ds: Vec<super::typed::Expr>,
+        f: &syn::Expr,
+        elem: &Ty,
+        span: Span,
+    ) -> R<super::typed::Expr> {
         use super::typed::{Expr, ExprKind as K, Intr, NdOp};
         let syn::Expr::Closure(c) = f else {
-            return Err(Error::unsupported(Span::of_node(f), "this argument to `from_shape_fn` (pass a closure)"));
+            return Err(Error::unsupported(
+                Span::of_node(f),
+                "this argument to `from_shape_fn` (pass a closure)",
+            ));
         };
-        let pat = if nd == 1 { Ty::USIZE } else { Ty::Tuple(vec![Ty::USIZE; nd as usize]) };
+        let pat = if nd == 1 {
+            Ty::USIZE
+        } else {
+            Ty::Tuple(vec![Ty::USIZE; nd as usize])
+        };
         let ci = self.closure_with(c, Some(vec![pat]), span)?;
         // the element type may still be fixed by the use (`let d: Array2<i64> = ..`): literals
         // default (i32/f64) only at the end, as in rustc
@@ -49,6 +92,10 @@ impl<'a, 'e> Ck<'a, 'e> {
         let mut a = vec![Expr::new(K::Int(nd as i128), Ty::I64, span)];
         a.extend(ds);
         a.push(Expr::new(K::Closure(ci), Ty::Closure(ci), span));
-        Ok(Expr::new(K::Intrinsic(Intr::Nd(NdOp::FromShapeFn), a), Ty::Nd(Box::new(elem.clone()), nd), span))
+        Ok(Expr::new(
+            K::Intrinsic(Intr::Nd(NdOp::FromShapeFn), a),
+            Ty::Nd(Box::new(elem.clone()), nd),
+            span,
+        ))
     }
 }

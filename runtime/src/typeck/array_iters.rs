@@ -25,16 +25,25 @@ impl Ck<'_, '_> {
     /// The source for iterating `seq` when it is an array or a view (None otherwise).
     pub fn nd_iter(&mut self, how: NdIterHow, seq: Expr, span: Span) -> R<Result<IterExpr, Expr>> {
         let st = self.infer.resolve(&seq.ty, false);
-        let Some((el, nd, view)) = arrayish(&st) else { return Ok(Err(seq)) };
+        let Some((el, nd, view)) = arrayish(&st) else {
+            return Ok(Err(seq));
+        };
         if el.needs_drop() {
-            return Err(Error::unsupported(span, format!("iterating an array of `{el}`")));
+            return Err(Error::unsupported(
+                span,
+                format!("iterating an array of `{el}`"),
+            ));
         }
         let mutable = match how {
             NdIterHow::Shared => false,
             NdIterHow::Mut => {
                 match (&st, view) {
                     (Ty::Ref(_, false), _) => {
-                        return Err(Error::new(seq.span, "cannot borrow data in a `&` reference as mutable").code("E0596"));
+                        return Err(Error::new(
+                            seq.span,
+                            "cannot borrow data in a `&` reference as mutable",
+                        )
+                        .code("E0596"));
                     }
                     (_, Some(false)) => {
                         return Err(Error::new(seq.span, format!("cannot borrow data in dereference of `ArrayBase<ViewRepr<&{el}>, Dim<[usize; {nd}]>, {el}>` as mutable"))
@@ -51,8 +60,13 @@ impl Ck<'_, '_> {
                 (Some(m), _) => m,
                 (None, Ty::Ref(_, m)) => *m,
                 (None, _) => {
-                    return Err(Error::unsupported(span, format!("iterating `Array{nd}<{el}>` by value (it would consume the array)"))
-                        .hint("iterate `a.iter()` or `&a`, or use `%%rust`"));
+                    return Err(Error::unsupported(
+                        span,
+                        format!(
+                            "iterating `Array{nd}<{el}>` by value (it would consume the array)"
+                        ),
+                    )
+                    .hint("iterate `a.iter()` or `&a`, or use `%%rust`"));
                 }
             },
         };
@@ -64,19 +78,35 @@ impl Ck<'_, '_> {
             let sp = seq.span;
             Expr::new(K::Ref(Box::new(seq), mutable), t, sp)
         };
-        Ok(Ok(IterExpr { src: IterSrc::Elems { seq: Box::new(seq), by_ref: true }, adapters: vec![], item: Ty::Ref(Box::new(el), mutable), span }))
+        Ok(Ok(IterExpr {
+            src: IterSrc::Elems {
+                seq: Box::new(seq),
+                by_ref: true,
+            },
+            adapters: vec![],
+            item: Ty::Ref(Box::new(el), mutable),
+            span,
+        }))
     }
 }
 
 impl Ck<'_, '_> {
     /// ndarray's element iterators are double-ended only in 1-d (`rev()` of a 2-d `iter()` is E0277).
     pub fn nd_rev_check(&self, it: &IterExpr, at: Span) -> R<()> {
-        let IterSrc::Elems { seq, .. } = &it.src else { return Ok(()) };
-        let Some((el, nd, _)) = arrayish(&seq.ty) else { return Ok(()) };
+        let IterSrc::Elems { seq, .. } = &it.src else {
+            return Ok(());
+        };
+        let Some((el, nd, _)) = arrayish(&seq.ty) else {
+            return Ok(());
+        };
         if nd == 1 || !it.adapters.is_empty() {
             return Ok(());
         }
-        let iter = if nd_source_mutable(seq) { "IterMut" } else { "Iter" };
+        let iter = if nd_source_mutable(seq) {
+            "IterMut"
+        } else {
+            "Iter"
+        };
         Err(Error::new(at, format!("the trait bound `{iter}<'_, {el}, Dim<[usize; {nd}]>>: DoubleEndedIterator` is not satisfied"))
             .code("E0277")
             .label(format!("ndarray's `{iter}` is double-ended only over 1-d arrays"))

@@ -13,7 +13,15 @@ use super::typed::{BinOp, Expr, ExprKind as K, Intr, NdOp};
 use crate::diag::{Error, Span};
 
 /// Library methods returning `Result`/`Option`, accepted as `x.m(..).unwrap()`.
-pub const FUSED: &[&str] = &["max", "min", "argmax", "argmin", "median", "mean", "mean_axis"];
+pub const FUSED: &[&str] = &[
+    "max",
+    "min",
+    "argmax",
+    "argmin",
+    "median",
+    "mean",
+    "mean_axis",
+];
 /// Library functions returning `Result`, accepted as `f(..).unwrap()`.
 pub const FUSED_FNS: &[&str] = &["from_shape_vec", "arange"];
 
@@ -32,7 +40,9 @@ pub fn nd_of(t: &Ty) -> Option<(Ty, u8)> {
 /// `Array1<T>`, `Array2<T>`, `Array<T, Ix2>`, `Generator`, under any `ndarray::`/`accel::` prefix.
 pub fn parse_nd_type(segs: &[String], args: &[Ty]) -> Option<R<Ty>> {
     let name = segs.last()?.as_str();
-    let prefix_ok = segs[..segs.len() - 1].iter().all(|s| matches!(s.as_str(), "ndarray" | "accel" | "prelude" | "random"));
+    let prefix_ok = segs[..segs.len() - 1]
+        .iter()
+        .all(|s| matches!(s.as_str(), "ndarray" | "accel" | "prelude" | "random"));
     if !prefix_ok {
         return None;
     }
@@ -64,7 +74,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             e => vec![e],
         };
         if elems.is_empty() || elems.len() > 3 {
-            return Err(Error::unsupported(span, "arrays of other than 1, 2 or 3 dimensions"));
+            return Err(Error::unsupported(
+                span,
+                "arrays of other than 1, 2 or 3 dimensions",
+            ));
         }
         let mut ds = vec![];
         for x in &elems {
@@ -92,11 +105,29 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Calls through a path: constructors, `default_rng`, `linspace`, `arange`, `eye`.
-    pub fn nd_path_call(&mut self, p: &syn::ExprPath, canon: &[String], args: &[&syn::Expr], span: Span, unwrapped: bool) -> R<Option<Expr>> {
-        let segs: Vec<&str> = canon.iter().map(|s| s.as_str()).filter(|s| !matches!(*s, "ndarray" | "accel" | "prelude" | "random")).collect();
+    pub fn nd_path_call(
+        &mut self,
+        p: &syn::ExprPath,
+        canon: &[String],
+        args: &[&syn::Expr],
+        span: Span,
+        unwrapped: bool,
+    ) -> R<Option<Expr>> {
+        let segs: Vec<&str> = canon
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|s| !matches!(*s, "ndarray" | "accel" | "prelude" | "random"))
+            .collect();
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
-                return Err(Error::new(span, format!("this function takes {n} argument{} but {} were supplied", if n == 1 { "" } else { "s" }, args.len())));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "this function takes {n} argument{} but {} were supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len()
+                    ),
+                ));
             }
             Ok(())
         };
@@ -110,29 +141,48 @@ impl<'a, 'e> Ck<'a, 'e> {
                     "default_rng" => {
                         nargs(1)?;
                         let s = self.arg(args[0], &Ty::Int(super::ty::IntTy::U64))?;
-                        Expr::new(K::Intrinsic(shim("default_rng", None), vec![s]), Ty::Rng, span)
+                        Expr::new(
+                            K::Intrinsic(shim("default_rng", None), vec![s]),
+                            Ty::Rng,
+                            span,
+                        )
                     }
                     "linspace" => {
                         nargs(3)?;
                         let a = self.arg(args[0], &Ty::F64)?;
                         let b = self.arg(args[1], &Ty::F64)?;
                         let n = self.usize_arg(args[2])?;
-                        Expr::new(K::Intrinsic(shim("linspace_fn", None), vec![a, b, n]), Ty::Nd(Box::new(Ty::F64), 1), span)
+                        Expr::new(
+                            K::Intrinsic(shim("linspace_fn", None), vec![a, b, n]),
+                            Ty::Nd(Box::new(Ty::F64), 1),
+                            span,
+                        )
                     }
                     "arange" => {
                         nargs(3)?;
                         if !unwrapped {
-                            return Err(Error::unsupported(span, "a `Result` value (call `.unwrap()` on it at once)"));
+                            return Err(Error::unsupported(
+                                span,
+                                "a `Result` value (call `.unwrap()` on it at once)",
+                            ));
                         }
                         let a = self.arg(args[0], &Ty::F64)?;
                         let b = self.arg(args[1], &Ty::F64)?;
                         let s = self.arg(args[2], &Ty::F64)?;
-                        Expr::new(K::Intrinsic(shim("arange_fn", None), vec![a, b, s]), Ty::Nd(Box::new(Ty::F64), 1), span)
+                        Expr::new(
+                            K::Intrinsic(shim("arange_fn", None), vec![a, b, s]),
+                            Ty::Nd(Box::new(Ty::F64), 1),
+                            span,
+                        )
                     }
                     _ => {
                         nargs(1)?;
                         let n = self.usize_arg(args[0])?;
-                        Expr::new(K::Intrinsic(shim("eye_fn", None), vec![n]), Ty::Nd(Box::new(Ty::F64), 2), span)
+                        Expr::new(
+                            K::Intrinsic(shim("eye_fn", None), vec![n]),
+                            Ty::Nd(Box::new(Ty::F64), 2),
+                            span,
+                        )
                     }
                 }));
             }
@@ -149,7 +199,10 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         let nd_check = |nd: u8| -> R<()> {
             match ty_nd {
-                Some(k) if k != nd => Err(Error::new(span, "mismatched types").label(format!("expected `Array{k}<_>`, found an array of {nd} dimension{}", if nd == 1 { "" } else { "s" }))),
+                Some(k) if k != nd => Err(Error::new(span, "mismatched types").label(format!(
+                    "expected `Array{k}<_>`, found an array of {nd} dimension{}",
+                    if nd == 1 { "" } else { "s" }
+                ))),
                 _ => Ok(()),
             }
         };
@@ -175,14 +228,22 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let mut a = vec![int(nd as i64, span)];
                 a.extend(ds);
                 a.push(v);
-                Expr::new(K::Intrinsic(shim("full", Some(255)), a), arr(&elem, nd), span)
+                Expr::new(
+                    K::Intrinsic(shim("full", Some(255)), a),
+                    arr(&elem, nd),
+                    span,
+                )
             }
             "eye" => {
                 nargs(1)?;
                 nd_check(2)?;
                 self.mask_ctor_check(&elem, f, 2, span)?;
                 let n = self.usize_arg(args[0])?;
-                Expr::new(K::Intrinsic(shim("eye", Some(255)), vec![n]), arr(&elem, 2), span)
+                Expr::new(
+                    K::Intrinsic(shim("eye", Some(255)), vec![n]),
+                    arr(&elem, 2),
+                    span,
+                )
             }
             "linspace" | "range" => {
                 nargs(3)?;
@@ -191,16 +252,36 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let a = self.auto_deref(a);
                 self.unify(&elem, &a.ty, a.span)?;
                 let b = self.arg(args[1], &elem)?;
-                let c = if f == "linspace" { self.usize_arg(args[2])? } else { self.arg(args[2], &elem)? };
+                let c = if f == "linspace" {
+                    self.usize_arg(args[2])?
+                } else {
+                    self.arg(args[2], &elem)?
+                };
                 if let Ty::Infer(v) = self.infer.shallow(&elem) {
                     if self.infer.kind(v) == VarKind::Float {
                         self.unify(&elem, &Ty::F64, span)?;
                     }
                 }
                 if !matches!(self.infer.shallow(&elem), Ty::Float(_)) {
-                    return Err(Error::new(span, format!("the trait bound `{}: Float` is not satisfied", self.infer.show(&elem))));
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "the trait bound `{}: Float` is not satisfied",
+                            self.infer.show(&elem)
+                        ),
+                    ));
                 }
-                Expr::new(K::Intrinsic(shim(if f == "linspace" { "linspace" } else { "range" }, Some(255)), vec![a, b, c]), arr(&elem, 1), span)
+                Expr::new(
+                    K::Intrinsic(
+                        shim(
+                            if f == "linspace" { "linspace" } else { "range" },
+                            Some(255),
+                        ),
+                        vec![a, b, c],
+                    ),
+                    arr(&elem, 1),
+                    span,
+                )
             }
             "from_shape_fn" => {
                 nargs(2)?;
@@ -212,7 +293,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let (nd, mut a) = if f == "from_shape_vec" {
                     nargs(2)?;
                     if !unwrapped {
-                        return Err(Error::unsupported(span, "a `Result` value (call `.unwrap()` on it at once)"));
+                        return Err(Error::unsupported(
+                            span,
+                            "a `Result` value (call `.unwrap()` on it at once)",
+                        ));
                     }
                     let (nd, ds) = self.shape_arg(args[0], span)?;
                     nd_check(nd)?;
@@ -222,22 +306,41 @@ impl<'a, 'e> Ck<'a, 'e> {
                 } else {
                     nargs(1)?;
                     nd_check(1)?;
-                    (1, vec![int(0, span), int(0, span), int(0, span), int(0, span)])
+                    (
+                        1,
+                        vec![int(0, span), int(0, span), int(0, span), int(0, span)],
+                    )
                 };
                 let vt = Ty::Vec(Box::new(elem.clone()));
                 let v = self.expr(args[args.len() - 1], Some(&vt))?;
                 self.unify(&vt, &v.ty, v.span)?;
                 a.push(v);
-                Expr::new(K::Intrinsic(shim("from_vec", Some(255)), a), arr(&elem, nd), span)
+                Expr::new(
+                    K::Intrinsic(shim("from_vec", Some(255)), a),
+                    arr(&elem, nd),
+                    span,
+                )
             }
-            _ => return Err(Error::unsupported(span, format!("`{}::{f}` in the fast tier", segs[0]))),
+            _ => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("`{}::{f}` in the fast tier", segs[0]),
+                ))
+            }
         };
         Ok(Some(e))
     }
 
     /// `array![...]`: nested bracketed lists of scalars (1 to 3 dimensions, rows of equal length).
-    pub fn nd_array_macro(&mut self, toks: proc_macro2::TokenStream, span: Span, expect: Option<&Ty>) -> R<Expr> {
-        let list: syn::Expr = syn::Expr::Array(syn::parse2(quote::quote!([#toks])).map_err(|e| Error::new(span, e.to_string()))?);
+    pub fn nd_array_macro(
+        &mut self,
+        toks: proc_macro2::TokenStream,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Expr> {
+        let list: syn::Expr = syn::Expr::Array(
+            syn::parse2(quote::quote!([#toks])).map_err(|e| Error::new(span, e.to_string()))?,
+        );
         let elem = match expect.map(|t| self.infer.shallow(t)) {
             Some(Ty::Nd(e, _)) => *e,
             _ => self.infer.fresh(VarKind::General),
@@ -253,22 +356,39 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
         }
         if dims.len() > 3 {
-            return Err(Error::unsupported(span, "array! with more than 3 dimensions"));
+            return Err(Error::unsupported(
+                span,
+                "array! with more than 3 dimensions",
+            ));
         }
         let mut flat = vec![];
-        fn walk<'s>(e: &'s syn::Expr, depth: usize, dims: &[usize], flat: &mut Vec<&'s syn::Expr>) -> R<()> {
+        fn walk<'s>(
+            e: &'s syn::Expr,
+            depth: usize,
+            dims: &[usize],
+            flat: &mut Vec<&'s syn::Expr>,
+        ) -> R<()> {
             match e {
                 syn::Expr::Array(a) if depth < dims.len() => {
                     if a.elems.len() != dims[depth] {
-                        return Err(Error::new(Span::of_node(e), "array! rows must all have the same length"));
+                        return Err(Error::new(
+                            Span::of_node(e),
+                            "array! rows must all have the same length",
+                        ));
                     }
                     for x in &a.elems {
                         walk(x, depth + 1, dims, flat)?;
                     }
                     Ok(())
                 }
-                syn::Expr::Array(_) => Err(Error::unsupported(Span::of_node(e), "array! with ragged rows")),
-                _ if depth < dims.len() => Err(Error::new(Span::of_node(e), "array! rows must all have the same length")),
+                syn::Expr::Array(_) => Err(Error::unsupported(
+                    Span::of_node(e),
+                    "array! with ragged rows",
+                )),
+                _ if depth < dims.len() => Err(Error::new(
+                    Span::of_node(e),
+                    "array! rows must all have the same length",
+                )),
                 _ => {
                     flat.push(e);
                     Ok(())
@@ -287,8 +407,18 @@ impl<'a, 'e> Ck<'a, 'e> {
         let vt = Ty::Vec(Box::new(elem.clone()));
         let v = Expr::new(K::VecLit(es), vt, span);
         dims.resize(3, 0);
-        let a = vec![int(nd as i64, span), int(dims[0] as i64, span), int(dims[1] as i64, span), int(dims[2] as i64, span), v];
-        Ok(Expr::new(K::Intrinsic(shim("from_vec", Some(255)), a), Ty::Nd(Box::new(elem), nd as u8), span))
+        let a = vec![
+            int(nd as i64, span),
+            int(dims[0] as i64, span),
+            int(dims[1] as i64, span),
+            int(dims[2] as i64, span),
+            v,
+        ];
+        Ok(Expr::new(
+            K::Intrinsic(shim("from_vec", Some(255)), a),
+            Ty::Nd(Box::new(elem), nd as u8),
+            span,
+        ))
     }
 
     /// `a[[i, j]]`, `a[(i, j)]`, `a[i]`.
@@ -300,7 +430,15 @@ impl<'a, 'e> Ck<'a, 'e> {
             e => vec![e],
         };
         if parts.len() != nd as usize {
-            return Err(Error::new(span, format!("the index has {} component{} but the array has {nd} dimension{}", parts.len(), if parts.len() == 1 { "" } else { "s" }, if nd == 1 { "" } else { "s" })));
+            return Err(Error::new(
+                span,
+                format!(
+                    "the index has {} component{} but the array has {nd} dimension{}",
+                    parts.len(),
+                    if parts.len() == 1 { "" } else { "s" },
+                    if nd == 1 { "" } else { "s" }
+                ),
+            ));
         }
         let mut ix = vec![];
         for p in parts {
@@ -320,7 +458,14 @@ impl<'a, 'e> Ck<'a, 'e> {
                 continue;
             }
             if let Ty::NdView(t, n, _) = self.infer.resolve(&x.ty, false) {
-                return Err(Error::new(x.span, format!("cannot apply operator `{}` to `ArrayView{n}<'_, {t}>` by value", super::exprs::op_str(op))).hint("borrow the view: `&v`"));
+                return Err(Error::new(
+                    x.span,
+                    format!(
+                        "cannot apply operator `{}` to `ArrayView{n}<'_, {t}>` by value",
+                        super::exprs::op_str(op)
+                    ),
+                )
+                .hint("borrow the view: `&v`"));
             }
         }
         if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
@@ -334,13 +479,26 @@ impl<'a, 'e> Ck<'a, 'e> {
             BinOp::Rem => 4,
             // ndarray has no PartialOrd: rustc rejects `a > 0.5` (and `&a < &b`) as E0369 at the
             // operator; the elementwise comparison is `a.mapv(|x| x > 0.5)`.
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge if nd_of(&self.infer.resolve(&l.ty, false)).is_some() => {
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                if nd_of(&self.infer.resolve(&l.ty, false)).is_some() =>
+            {
                 let ls = self.infer.show(&l.ty);
-                return Err(Error::new(span, format!("binary operation `{}` cannot be applied to type `{ls}`", super::exprs::op_str(op)))
-                    .code("E0369")
-                    .hint("ndarray compares elementwise with `a.mapv(|x| x > y)` (or use %%rust)"));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "binary operation `{}` cannot be applied to type `{ls}`",
+                        super::exprs::op_str(op)
+                    ),
+                )
+                .code("E0369")
+                .hint("ndarray compares elementwise with `a.mapv(|x| x > y)` (or use %%rust)"));
             }
-            _ => return Err(Error::unsupported(span, format!("operator `{}` on arrays", super::exprs::op_str(op)))),
+            _ => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("operator `{}` on arrays", super::exprs::op_str(op)),
+                ))
+            }
         };
         let lt = self.infer.resolve(&l.ty, false);
         let rt = self.infer.resolve(&r.ty, false);
@@ -372,7 +530,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
             }
         }
-        let nd = la.as_ref().map(|x| x.1).unwrap_or(0).max(ra.as_ref().map(|x| x.1).unwrap_or(0));
+        let nd = la
+            .as_ref()
+            .map(|x| x.1)
+            .unwrap_or(0)
+            .max(ra.as_ref().map(|x| x.1).unwrap_or(0));
         let opc = int(code, span);
         if assign {
             if la.is_none() {
@@ -382,24 +544,44 @@ impl<'a, 'e> Ck<'a, 'e> {
             return Ok(match ra {
                 Some(_) => {
                     let r = self.by_ref(r, false)?;
-                    Expr::new(K::Intrinsic(shim("assign_aa", Some(0)), vec![l, r, opc]), Ty::Unit, span)
+                    Expr::new(
+                        K::Intrinsic(shim("assign_aa", Some(0)), vec![l, r, opc]),
+                        Ty::Unit,
+                        span,
+                    )
                 }
                 None => {
                     let r = self.auto_deref(r);
-                    Expr::new(K::Intrinsic(shim("assign_as", Some(0)), vec![l, r, opc]), Ty::Unit, span)
+                    Expr::new(
+                        K::Intrinsic(shim("assign_as", Some(0)), vec![l, r, opc]),
+                        Ty::Unit,
+                        span,
+                    )
                 }
             });
         }
         let out = Ty::Nd(Box::new(elem), nd);
         Ok(match (la.is_some(), ra.is_some()) {
-            (true, true) => Expr::new(K::Intrinsic(shim("bin_aa", Some(0)), vec![l, r, opc]), out, span),
+            (true, true) => Expr::new(
+                K::Intrinsic(shim("bin_aa", Some(0)), vec![l, r, opc]),
+                out,
+                span,
+            ),
             (true, false) => {
                 let r = self.auto_deref(r);
-                Expr::new(K::Intrinsic(shim("bin_as", Some(0)), vec![l, r, opc]), out, span)
+                Expr::new(
+                    K::Intrinsic(shim("bin_as", Some(0)), vec![l, r, opc]),
+                    out,
+                    span,
+                )
             }
             _ => {
                 let l = self.auto_deref(l);
-                Expr::new(K::Intrinsic(shim("bin_sa", Some(1)), vec![l, r, opc]), out, span)
+                Expr::new(
+                    K::Intrinsic(shim("bin_sa", Some(1)), vec![l, r, opc]),
+                    out,
+                    span,
+                )
             }
         })
     }
@@ -409,17 +591,29 @@ impl<'a, 'e> Ck<'a, 'e> {
         let c: syn::ExprClosure = match f {
             syn::Expr::Closure(c) => c.clone(),
             syn::Expr::Path(p) => syn::parse_quote!(|__accel_v| #p(__accel_v)),
-            other => return Err(Error::unsupported(Span::of_node(other), "this argument to `mapv` (pass a closure or a fn path)")),
+            other => {
+                return Err(Error::unsupported(
+                    Span::of_node(other),
+                    "this argument to `mapv` (pass a closure or a fn path)",
+                ))
+            }
         };
         self.closure_with(&c, Some(vec![elem.clone()]), span)
     }
 
     /// `x.m(..).unwrap()` / `f(..).unwrap()` where the library returns `Result`/`Option`.
-    pub fn nd_unwrapped(&mut self, recv: &syn::Expr, span: Span, expect: Option<&Ty>) -> R<Option<Expr>> {
+    pub fn nd_unwrapped(
+        &mut self,
+        recv: &syn::Expr,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Option<Expr>> {
         match recv {
             syn::Expr::MethodCall(m) => {
                 let name = m.method.to_string();
-                if !FUSED.contains(&name.as_str()) || (super::iters::is_iter_method(&name) && self.is_iterish(&m.receiver)) {
+                if !FUSED.contains(&name.as_str())
+                    || (super::iters::is_iter_method(&name) && self.is_iterish(&m.receiver))
+                {
                     return Ok(None);
                 }
                 let r = self.expr(&m.receiver, None)?;
@@ -427,21 +621,44 @@ impl<'a, 'e> Ck<'a, 'e> {
                 if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::NdD(..)) {
                     return self.ch_method(r, &name, &args, None, span, true).map(Some);
                 }
-                if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+                if matches!(
+                    self.infer.resolve(r.ty.peel_refs(), false),
+                    Ty::Nd(..) | Ty::NdView(..)
+                ) {
                     self.nd_method_precheck(&r, &m.method)?;
                     return self.nd_method(r, &name, &args, span, true).map(Some);
                 }
                 // Not an array: what `method_call` does for the two calls.
-                let inner = self.std_method(r, &name, &args, m.turbofish.as_ref(), Span::of_node(recv), None)?;
-                self.std_method(inner, "unwrap", &[], None, span, expect).map(Some)
+                let inner = self.std_method(
+                    r,
+                    &name,
+                    &args,
+                    m.turbofish.as_ref(),
+                    Span::of_node(recv),
+                    None,
+                )?;
+                self.std_method(inner, "unwrap", &[], None, span, expect)
+                    .map(Some)
             }
             syn::Expr::Call(c) => {
-                let syn::Expr::Path(p) = &*c.func else { return Ok(None) };
-                let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let syn::Expr::Path(p) = &*c.func else {
+                    return Ok(None);
+                };
+                let last = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 if !FUSED_FNS.contains(&last.as_str()) {
                     return Ok(None);
                 }
-                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 if segs.len() == 1 && self.env.fns.contains_key(&segs[0]) {
                     return Ok(None);
                 }
@@ -454,11 +671,30 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Methods of `Array1/2` and `Generator`.
-    pub fn nd_method(&mut self, recv: Expr, name: &str, args: &[&syn::Expr], span: Span, unwrapped: bool) -> R<Expr> {
+    pub fn nd_method(
+        &mut self,
+        recv: Expr,
+        name: &str,
+        args: &[&syn::Expr],
+        span: Span,
+        unwrapped: bool,
+    ) -> R<Expr> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
-                return Err(Error::new(span, format!("this method takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "this method takes {n} argument{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 {
+                            "argument was"
+                        } else {
+                            "arguments were"
+                        }
+                    ),
+                ));
             }
             Ok(())
         };
@@ -482,7 +718,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             a.push(int(nd as i64, span));
             a.extend(ds);
             let et = if name == "integers" { Ty::I64 } else { Ty::F64 };
-            return Ok(Expr::new(K::Intrinsic(shim(n, None), a), Ty::Nd(Box::new(et), nd), span));
+            return Ok(Expr::new(
+                K::Intrinsic(shim(n, None), a),
+                Ty::Nd(Box::new(et), nd),
+                span,
+            ));
         }
         if let Ty::Nd(e, n) | Ty::NdView(e, n, _) = &rt {
             // what bool arrays and 3-d arrays do not have (or the fast tier does not run)
@@ -493,28 +733,36 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ok(e) => return Ok(e),
             Err(r) => r,
         };
-        let (Ty::Nd(elem, nd) | Ty::NdView(elem, nd, _)) = rt.clone() else { unreachable!() };
+        let (Ty::Nd(elem, nd) | Ty::NdView(elem, nd, _)) = rt.clone() else {
+            unreachable!()
+        };
         let elem = *elem;
         let is_float = matches!(self.infer.shallow(&elem), Ty::Float(_));
         let arr = |e: &Ty, nd: u8| Ty::Nd(Box::new(e.clone()), nd);
         if FUSED.contains(&name) && !unwrapped {
             return Err(Error::unsupported(span, format!("`{name}` returns a `Result`/`Option`: call `.unwrap()` on it at once in the fast tier")));
         }
-        let simple = |ck: &mut Self, sh: &'static str, recv: Expr, extra: Vec<Expr>, t: Ty| -> R<Expr> {
-            let r = ck.by_ref(recv, false)?;
-            let mut a = vec![r];
-            a.extend(extra);
-            Ok(Expr::new(K::Intrinsic(shim(sh, Some(0)), a), t, span))
-        };
+        let simple =
+            |ck: &mut Self, sh: &'static str, recv: Expr, extra: Vec<Expr>, t: Ty| -> R<Expr> {
+                let r = ck.by_ref(recv, false)?;
+                let mut a = vec![r];
+                a.extend(extra);
+                Ok(Expr::new(K::Intrinsic(shim(sh, Some(0)), a), t, span))
+            };
         let axis = |ck: &mut Self, e: &syn::Expr| -> R<Expr> {
             // `Axis(k)`
             if let syn::Expr::Call(c) = e {
-                if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false)) && c.args.len() == 1 {
+                if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false))
+                    && c.args.len() == 1
+                {
                     let k = ck.usize_arg(&c.args[0])?;
                     return Ok(k);
                 }
             }
-            Err(Error::unsupported(Span::of_node(e), "axis argument other than `Axis(k)`"))
+            Err(Error::unsupported(
+                Span::of_node(e),
+                "axis argument other than `Axis(k)`",
+            ))
         };
         let inline = |ck: &mut Self, op: NdOp, recv: Expr, t: Ty| -> R<Expr> {
             let r = ck.by_ref(recv, false)?;
@@ -527,7 +775,12 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "nrows" | "ncols" if nd == 2 => {
                 nargs(0)?;
-                inline(self, NdOp::Dim(if name == "nrows" { 0 } else { 1 }), recv, Ty::USIZE)
+                inline(
+                    self,
+                    NdOp::Dim(if name == "nrows" { 0 } else { 1 }),
+                    recv,
+                    Ty::USIZE,
+                )
             }
             "ndim" => {
                 nargs(0)?;
@@ -535,16 +788,31 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "dim" => {
                 nargs(0)?;
-                let t = if nd == 1 { Ty::USIZE } else { Ty::Tuple(vec![Ty::USIZE; nd as usize]) };
+                let t = if nd == 1 {
+                    Ty::USIZE
+                } else {
+                    Ty::Tuple(vec![Ty::USIZE; nd as usize])
+                };
                 inline(self, NdOp::DimTuple, recv, t)
             }
             "shape" => {
                 nargs(0)?;
-                inline(self, NdOp::Shape, recv, Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false))
+                inline(
+                    self,
+                    NdOp::Shape,
+                    recv,
+                    Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false),
+                )
             }
             "sum" | "product" => {
                 nargs(0)?;
-                simple(self, if name == "sum" { "sum" } else { "product" }, recv, vec![], elem)
+                simple(
+                    self,
+                    if name == "sum" { "sum" } else { "product" },
+                    recv,
+                    vec![],
+                    elem,
+                )
             }
             "mean" => {
                 nargs(0)?;
@@ -552,11 +820,23 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "max" | "min" => {
                 nargs(0)?;
-                simple(self, if name == "max" { "max" } else { "min" }, recv, vec![], elem)
+                simple(
+                    self,
+                    if name == "max" { "max" } else { "min" },
+                    recv,
+                    vec![],
+                    elem,
+                )
             }
             "argmax" | "argmin" => {
                 nargs(0)?;
-                simple(self, if name == "argmax" { "argmax" } else { "argmin" }, recv, vec![], Ty::USIZE)
+                simple(
+                    self,
+                    if name == "argmax" { "argmax" } else { "argmin" },
+                    recv,
+                    vec![],
+                    Ty::USIZE,
+                )
             }
             "median" => {
                 nargs(0)?;
@@ -565,25 +845,45 @@ impl<'a, 'e> Ck<'a, 'e> {
             "std" | "var" if is_float => {
                 nargs(1)?;
                 let d = self.arg(args[0], &elem)?;
-                simple(self, if name == "std" { "std" } else { "var" }, recv, vec![d], elem)
+                simple(
+                    self,
+                    if name == "std" { "std" } else { "var" },
+                    recv,
+                    vec![d],
+                    elem,
+                )
             }
             "sum_axis" | "mean_axis" if nd >= 2 => {
                 nargs(1)?;
                 let k = axis(self, args[0])?;
-                simple(self, if name == "sum_axis" { "sum_axis" } else { "mean_axis" }, recv, vec![k], arr(&elem, nd - 1))
+                simple(
+                    self,
+                    if name == "sum_axis" {
+                        "sum_axis"
+                    } else {
+                        "mean_axis"
+                    },
+                    recv,
+                    vec![k],
+                    arr(&elem, nd - 1),
+                )
             }
             "dot" => {
                 nargs(1)?;
                 let o = self.expr(args[0], None)?;
                 let Some((e2, n2)) = nd_of(&self.infer.resolve(&o.ty, false)) else {
-                    return Err(Error::new(o.span, "mismatched types").label("expected a reference to an array"));
+                    return Err(Error::new(o.span, "mismatched types")
+                        .label("expected a reference to an array"));
                 };
                 self.unify(&elem, &e2, o.span)?;
                 let o = self.by_ref(o, false)?;
                 match (nd, n2) {
                     (1, 1) => simple(self, "dot11", recv, vec![o], elem),
                     (2, n) => simple(self, "dot", recv, vec![o], arr(&elem, n)),
-                    _ => Err(Error::unsupported(span, "`dot` of a 1-d array with a 2-d array")),
+                    _ => Err(Error::unsupported(
+                        span,
+                        "`dot` of a 1-d array with a 2-d array",
+                    )),
                 }
             }
             "t" | "reversed_axes" => {
@@ -602,7 +902,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 nargs(1)?;
                 let v = self.arg(args[0], &elem)?;
                 let r = self.by_ref(recv, true)?;
-                Ok(Expr::new(K::Intrinsic(shim("fill", Some(0)), vec![r, v]), Ty::Unit, span))
+                Ok(Expr::new(
+                    K::Intrinsic(shim("fill", Some(0)), vec![r, v]),
+                    Ty::Unit,
+                    span,
+                ))
             }
             "powi" if is_float => {
                 nargs(1)?;
@@ -616,8 +920,17 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             n if is_float && crate::exec::array_rt::UNARY.contains(&n) => {
                 nargs(0)?;
-                let code = crate::exec::array_rt::UNARY.iter().position(|x| *x == n).unwrap();
-                simple(self, "unary", recv, vec![int(code as i64, span)], arr(&elem, nd))
+                let code = crate::exec::array_rt::UNARY
+                    .iter()
+                    .position(|x| *x == n)
+                    .unwrap();
+                simple(
+                    self,
+                    "unary",
+                    recv,
+                    vec![int(code as i64, span)],
+                    arr(&elem, nd),
+                )
             }
             "mapv" | "mapv_inplace" => {
                 nargs(1)?;
@@ -627,7 +940,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 if name == "mapv_inplace" {
                     self.unify(&elem, &ret, span)?;
                     let r = self.by_ref(recv, true)?;
-                    return Ok(Expr::new(K::Intrinsic(Intr::Nd(NdOp::Mapv), vec![r, c]), Ty::Unit, span));
+                    return Ok(Expr::new(
+                        K::Intrinsic(Intr::Nd(NdOp::Mapv), vec![r, c]),
+                        Ty::Unit,
+                        span,
+                    ));
                 }
                 if let Ty::Infer(v) = self.infer.shallow(&ret) {
                     match self.infer.kind(v) {
@@ -637,9 +954,19 @@ impl<'a, 'e> Ck<'a, 'e> {
                     }
                 }
                 let r = self.by_ref(recv, false)?;
-                Ok(Expr::new(K::Intrinsic(Intr::Nd(NdOp::Mapv), vec![r, c]), arr(&ret, nd), span))
+                Ok(Expr::new(
+                    K::Intrinsic(Intr::Nd(NdOp::Mapv), vec![r, c]),
+                    arr(&ret, nd),
+                    span,
+                ))
             }
-            _ => Err(Error::unsupported(span, format!("method `{name}` of `{}` in the fast tier", self.infer.show(&rt)))),
+            _ => Err(Error::unsupported(
+                span,
+                format!(
+                    "method `{name}` of `{}` in the fast tier",
+                    self.infer.show(&rt)
+                ),
+            )),
         }
     }
 }

@@ -8,10 +8,12 @@
 
 use super::closure_borrows::{closure_scalar_borrows, move_closure_bodies, move_copies};
 use super::held_borrows::held_borrows;
-use super::mut_borrows::{autoref_name, base_expr, place_name};
 use super::moves::{visit_block, visit_expr};
+use super::mut_borrows::{autoref_name, base_expr, place_name};
 use super::ty::Ty;
-use super::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, Pat, Stmt};
+use super::typed::{
+    Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, Pat, Stmt,
+};
 use crate::diag::{Error, Result};
 use std::collections::HashSet;
 
@@ -34,7 +36,9 @@ pub(super) fn root(e: &Expr) -> Option<Root> {
 fn root_expr(e: &Expr) -> Option<&Expr> {
     match &e.kind {
         K::Local(_) | K::Global(_) => Some(e),
-        K::Index(b, _) | K::Field(b, _) | K::Deref(b) | K::ToSlice(b) | K::Ref(b, _) => root_expr(b),
+        K::Index(b, _) | K::Field(b, _) | K::Deref(b) | K::ToSlice(b) | K::Ref(b, _) => {
+            root_expr(b)
+        }
         _ => None,
     }
 }
@@ -56,7 +60,9 @@ fn mut_borrow(a: &Expr) -> Option<Root> {
 /// through indexing (`&mut v[0]`, `&v[1..]` are `Index::index(&v, ..)`), else at the argument.
 fn borrow_span(a: &Expr) -> crate::diag::Span {
     match &a.kind {
-        K::Ref(x, _) if matches!(x.kind, K::Index(..)) => root_expr(x).map(|e| e.span).unwrap_or(a.span),
+        K::Ref(x, _) if matches!(x.kind, K::Index(..)) => {
+            root_expr(x).map(|e| e.span).unwrap_or(a.span)
+        }
         K::Intrinsic(Intr::SubSlice, args) => root_expr(&args[0]).map(|e| e.span).unwrap_or(a.span),
         K::ToSlice(x) => borrow_span(x),
         _ => a.span,
@@ -75,11 +81,15 @@ fn shared_borrow(a: &Expr) -> bool {
 
 fn mentions(f: &Fn, e: &Expr, r: Root) -> bool {
     let mut hit = false;
-    visit_expr(e, &mut |x| match x.kind {
-        K::Local(id) if r == Root::Local(id) => hit = true,
-        K::Global(i) if r == Root::Global(i) => hit = true,
-        _ => {}
-    }, f);
+    visit_expr(
+        e,
+        &mut |x| match x.kind {
+            K::Local(id) if r == Root::Local(id) => hit = true,
+            K::Global(i) if r == Root::Global(i) => hit = true,
+            _ => {}
+        },
+        f,
+    );
     hit
 }
 
@@ -103,7 +113,15 @@ pub(super) fn uses_held(f: &Fn, e: &Expr, r: Root, closure: Option<u32>) -> bool
 
 pub(super) fn calls_closure(f: &Fn, e: &Expr, ci: u32) -> bool {
     let mut hit = false;
-    visit_expr(e, &mut |x| if matches!(x.kind, K::CallClosure(c, _) if c == ci) { hit = true }, f);
+    visit_expr(
+        e,
+        &mut |x| {
+            if matches!(x.kind, K::CallClosure(c, _) if c == ci) {
+                hit = true
+            }
+        },
+        f,
+    );
     hit
 }
 
@@ -136,18 +154,31 @@ fn call_args(f: &Fn, args: &[Expr]) -> Result<()> {
             if j > k {
                 let span = borrow_span(b);
                 let (msg, code, label) = if mut_borrow(b) == Some(r) {
-                    (format!("cannot borrow `{n}` as mutable more than once at a time"), "E0499", "second mutable borrow occurs here".to_string())
+                    (
+                        format!("cannot borrow `{n}` as mutable more than once at a time"),
+                        "E0499",
+                        "second mutable borrow occurs here".to_string(),
+                    )
                 } else if shared_borrow(b) {
                     (format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"), "E0502", "immutable borrow occurs here".to_string())
                 } else {
-                    (format!("cannot use `{n}` because it was mutably borrowed"), "E0503", format!("use of borrowed `{n}`"))
+                    (
+                        format!("cannot use `{n}` because it was mutably borrowed"),
+                        "E0503",
+                        format!("use of borrowed `{n}`"),
+                    )
                 };
                 return Err(Error::new(span, msg).code(code).label(label));
             }
             if has_ref(&b.ty) {
-                return Err(Error::new(borrow_span(a), format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
-                    .code("E0502")
-                    .label("mutable borrow occurs here"));
+                return Err(Error::new(
+                    borrow_span(a),
+                    format!(
+                        "cannot borrow `{n}` as mutable because it is also borrowed as immutable"
+                    ),
+                )
+                .code("E0502")
+                .label("mutable borrow occurs here"));
             }
         }
     }
@@ -173,7 +204,9 @@ fn assigned_place(f: &Fn, l: &Expr) -> Option<String> {
     fn builtin(l: &Expr) -> bool {
         match &l.kind {
             K::Local(_) | K::Global(_) => true,
-            K::Index(b, _) => matches!(b.ty.peel_refs(), Ty::Array(..) | Ty::Slice(_)) && builtin(b),
+            K::Index(b, _) => {
+                matches!(b.ty.peel_refs(), Ty::Array(..) | Ty::Slice(_)) && builtin(b)
+            }
             K::Deref(b) => matches!(l.ty, Ty::Array(..) | Ty::Slice(_)) && builtin(b),
             _ => false,
         }
@@ -183,57 +216,96 @@ fn assigned_place(f: &Fn, l: &Expr) -> Option<String> {
 
 /// A mutable borrow's span and the place rustc names for it.
 fn borrow_of(f: &Fn, at: crate::diag::Span, of: &Expr) -> Mutation {
-    Mutation::Borrow(at, base_expr(of).map(|b| autoref_name(f, b)).unwrap_or_default())
+    Mutation::Borrow(
+        at,
+        base_expr(of)
+            .map(|b| autoref_name(f, b))
+            .unwrap_or_default(),
+    )
 }
 
 /// `skip`: a held closure's own definition, whose mutations happen only when it is called.
-pub(super) fn mutation_of(f: &Fn, e: &Expr, r: Root, skip: Option<crate::diag::Span>) -> Option<Mutation> {
+pub(super) fn mutation_of(
+    f: &Fn,
+    e: &Expr,
+    r: Root,
+    skip: Option<crate::diag::Span>,
+) -> Option<Mutation> {
     let mut at = None;
     // `move` closures: an array is copied into them, a Vec moved (`moves.rs`)
     let mut moved: Vec<crate::diag::Span> = vec![];
-    visit_expr(e, &mut |x| {
-        if at.is_some() || skip.is_some_and(|s| within(x.span, s)) || moved.iter().any(|s| within(x.span, *s)) {
-            return;
-        }
-        match &x.kind {
-            K::Closure(ci) | K::CallClosure(ci, _) if f.closures[*ci as usize].is_move => moved.push(f.closures[*ci as usize].span),
-            K::Intrinsic(
-                Intr::VecPush | Intr::VecPop | Intr::VecClear | Intr::VecExtendFromSlice | Intr::VecResize | Intr::VecTruncate | Intr::VecInsert | Intr::VecRemove,
-                args,
-            ) if args.first().and_then(root) == Some(r) => at = Some(borrow_of(f, x.span, &args[0])),
-            // Slice methods reach the Vec or array through `DerefMut`/unsizing of the receiver:
-            // rustc points at the receiver.
-            K::Intrinsic(Intr::Swap | Intr::SliceFill, args) if args.first().and_then(root) == Some(r) => {
-                at = root_expr(&args[0]).map(|b| borrow_of(f, b.span, b))
+    visit_expr(
+        e,
+        &mut |x| {
+            if at.is_some()
+                || skip.is_some_and(|s| within(x.span, s))
+                || moved.iter().any(|s| within(x.span, *s))
+            {
+                return;
             }
-            K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => {
-                // rustc spans the whole assignment for an element, the variable for `v = ..`.
-                if let Some(p) = assigned_place(f, l) {
-                    at = Some(Mutation::Assign(if matches!(l.kind, K::Index(..)) { x.span } else { l.span }, p))
-                } else if matches!(l.kind, K::Index(..)) {
-                    at = root_expr(l).map(|b| borrow_of(f, b.span, b))
+            match &x.kind {
+                K::Closure(ci) | K::CallClosure(ci, _) if f.closures[*ci as usize].is_move => {
+                    moved.push(f.closures[*ci as usize].span)
                 }
-            }
-            K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
-                if let Some(a) = args.iter().find(|a| mut_borrow(a) == Some(r)) {
-                    at = Some(borrow_of(f, borrow_span(a), a))
+                K::Intrinsic(
+                    Intr::VecPush
+                    | Intr::VecPop
+                    | Intr::VecClear
+                    | Intr::VecExtendFromSlice
+                    | Intr::VecResize
+                    | Intr::VecTruncate
+                    | Intr::VecInsert
+                    | Intr::VecRemove,
+                    args,
+                ) if args.first().and_then(root) == Some(r) => {
+                    at = Some(borrow_of(f, x.span, &args[0]))
                 }
-            }
-            // a closure mutating it is a mutable borrow where it is made (rustc points at it)
-            K::Closure(ci) => {
-                let c = &f.closures[*ci as usize];
-                if mutation_of(f, &c.body, r, None).is_some() {
-                    at = Some(Mutation::Borrow(c.span, name(f, r).to_string()))
+                // Slice methods reach the Vec or array through `DerefMut`/unsizing of the receiver:
+                // rustc points at the receiver.
+                K::Intrinsic(Intr::Swap | Intr::SliceFill, args)
+                    if args.first().and_then(root) == Some(r) =>
+                {
+                    at = root_expr(&args[0]).map(|b| borrow_of(f, b.span, b))
                 }
+                K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => {
+                    // rustc spans the whole assignment for an element, the variable for `v = ..`.
+                    if let Some(p) = assigned_place(f, l) {
+                        at = Some(Mutation::Assign(
+                            if matches!(l.kind, K::Index(..)) {
+                                x.span
+                            } else {
+                                l.span
+                            },
+                            p,
+                        ))
+                    } else if matches!(l.kind, K::Index(..)) {
+                        at = root_expr(l).map(|b| borrow_of(f, b.span, b))
+                    }
+                }
+                K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
+                    if let Some(a) = args.iter().find(|a| mut_borrow(a) == Some(r)) {
+                        at = Some(borrow_of(f, borrow_span(a), a))
+                    }
+                }
+                // a closure mutating it is a mutable borrow where it is made (rustc points at it)
+                K::Closure(ci) => {
+                    let c = &f.closures[*ci as usize];
+                    if mutation_of(f, &c.body, r, None).is_some() {
+                        at = Some(Mutation::Borrow(c.span, name(f, r).to_string()))
+                    }
+                }
+                // `let r = &mut v;`, `&mut v[1..]`
+                K::Ref(p, true) if root(p) == Some(r) => at = Some(borrow_of(f, borrow_span(x), p)),
+                K::Intrinsic(Intr::SubSlice, args)
+                    if matches!(x.ty, Ty::Ref(_, true)) && root(&args[0]) == Some(r) =>
+                {
+                    at = Some(borrow_of(f, borrow_span(x), &args[0]))
+                }
+                _ => {}
             }
-            // `let r = &mut v;`, `&mut v[1..]`
-            K::Ref(p, true) if root(p) == Some(r) => at = Some(borrow_of(f, borrow_span(x), p)),
-            K::Intrinsic(Intr::SubSlice, args) if matches!(x.ty, Ty::Ref(_, true)) && root(&args[0]) == Some(r) => {
-                at = Some(borrow_of(f, borrow_span(x), &args[0]))
-            }
-            _ => {}
-        }
-    }, f);
+        },
+        f,
+    );
     at
 }
 
@@ -255,10 +327,15 @@ fn iter_bases(iter: &IterExpr) -> (Vec<Root>, Vec<u32>) {
                 _ => {}
             }
         }
-        let IterSrc::Elems { seq, by_ref } = &it.src else { continue };
+        let IterSrc::Elems { seq, by_ref } = &it.src else {
+            continue;
+        };
         let by_value_array = !*by_ref && matches!(seq.ty, Ty::Array(..)) && seq.span == it.span;
         if let Some(r) = root(seq) {
-            if !by_value_array && root_expr(seq).is_some_and(|b| borrowable(&b.ty)) && !bases.contains(&r) {
+            if !by_value_array
+                && root_expr(seq).is_some_and(|b| borrowable(&b.ty))
+                && !bases.contains(&r)
+            {
                 bases.push(r);
             }
         }
@@ -276,7 +353,14 @@ fn iter_closure_borrows(f: &Fn, e: &Expr) -> Result<()> {
         _ => return Ok(()),
     };
     let (bases, mut closures) = iter_bases(iter);
-    if let Some(Consumer::Fold(_, ci) | Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) | Consumer::Position(ci)) = consumer {
+    if let Some(
+        Consumer::Fold(_, ci)
+        | Consumer::Any(ci)
+        | Consumer::All(ci)
+        | Consumer::ForEach(ci)
+        | Consumer::Position(ci),
+    ) = consumer
+    {
         closures.push(*ci);
     }
     for ci in closures {
@@ -284,9 +368,14 @@ fn iter_closure_borrows(f: &Fn, e: &Expr) -> Result<()> {
         for r in &bases {
             if mutation_of(f, &c.body, *r, None).is_some() {
                 let n = name(f, *r);
-                return Err(Error::new(c.span, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
-                    .code("E0502")
-                    .label("mutable borrow occurs here"));
+                return Err(Error::new(
+                    c.span,
+                    format!(
+                        "cannot borrow `{n}` as mutable because it is also borrowed as immutable"
+                    ),
+                )
+                .code("E0502")
+                .label("mutable borrow occurs here"));
             }
         }
     }
@@ -294,23 +383,40 @@ fn iter_closure_borrows(f: &Fn, e: &Expr) -> Result<()> {
 }
 
 fn loop_borrows(f: &Fn, e: &Expr) -> Result<()> {
-    let K::For { body, iter, .. } = &e.kind else { return Ok(()) };
+    let K::For { body, iter, .. } = &e.kind else {
+        return Ok(());
+    };
     let (bases, _) = iter_bases(iter);
     for r in bases {
-        for x in body.stmts.iter().filter_map(|s| match s {
-            Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
-            _ => None,
-        }).chain(body.tail.as_deref()) {
+        for x in body
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Let { init: Some(e), .. } | Stmt::Expr(e) => Some(e),
+                _ => None,
+            })
+            .chain(body.tail.as_deref())
+        {
             match mutation_of(f, x, r, None) {
                 Some(Mutation::Borrow(at, n)) => {
-                    return Err(Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"))
-                        .code("E0502")
-                        .label("mutable borrow occurs here"))
+                    return Err(Error::new(
+                        at,
+                        format!(
+                        "cannot borrow `{n}` as mutable because it is also borrowed as immutable"
+                    ),
+                    )
+                    .code("E0502")
+                    .label("mutable borrow occurs here"))
                 }
                 Some(Mutation::Assign(at, p)) => {
-                    return Err(Error::new(at, format!("cannot assign to `{p}` because it is borrowed"))
-                        .code("E0506")
-                        .label(format!("`{p}` is assigned to here but it was already borrowed")))
+                    return Err(Error::new(
+                        at,
+                        format!("cannot assign to `{p}` because it is borrowed"),
+                    )
+                    .code("E0506")
+                    .label(format!(
+                        "`{p}` is assigned to here but it was already borrowed"
+                    )))
                 }
                 None => {}
             }
@@ -335,17 +441,21 @@ pub(super) fn borrowable(t: &Ty) -> bool {
 /// in Rust either (evcxr refuses to persist such a variable), so a later cell may not use it.
 fn earlier_cell_refs(f: &Fn) -> Result<()> {
     let mut err = None;
-    visit_block(&f.body, &mut |e| {
-        if let K::Global(i) = e.kind {
-            let g = &f.globals[i];
-            if err.is_none() && !g.new && has_ref(&g.ty) {
-                err = Some(
+    visit_block(
+        &f.body,
+        &mut |e| {
+            if let K::Global(i) = e.kind {
+                let g = &f.globals[i];
+                if err.is_none() && !g.new && has_ref(&g.ty) {
+                    err = Some(
                     Error::unsupported(e.span, format!("use of `{}` (of type `{}`, a borrow) in a later cell than the one that made it", g.name, g.ty))
                         .label("a borrow does not outlive its cell: recompute it here"),
                 );
+                }
             }
-        }
-    }, f);
+        },
+        f,
+    );
     err.map_or(Ok(()), Err)
 }
 
@@ -360,50 +470,64 @@ pub fn check(f: &Fn) -> Result<()> {
     // The item of `for x in v.iter_mut()` / `&mut a` (also `(i, x)` of `enumerate`) is a `&mut`
     // to one element for one iteration; the loop's borrow of `v` is checked with the loop.
     let mut loop_items: HashSet<u32> = HashSet::new();
-    visit_block(&f.body, &mut |e| {
-        if let K::For { pat, .. } = &e.kind {
-            let mut stack = vec![pat];
-            while let Some(p) = stack.pop() {
-                match p {
-                    Pat::Bind(id) => {
-                        loop_items.insert(*id);
+    visit_block(
+        &f.body,
+        &mut |e| {
+            if let K::For { pat, .. } = &e.kind {
+                let mut stack = vec![pat];
+                while let Some(p) = stack.pop() {
+                    match p {
+                        Pat::Bind(id) => {
+                            loop_items.insert(*id);
+                        }
+                        Pat::Tuple(ps) => stack.extend(ps),
+                        _ => {}
                     }
-                    Pat::Tuple(ps) => stack.extend(ps),
-                    _ => {}
                 }
             }
-        }
-    }, f);
+        },
+        f,
+    );
     for (i, l) in f.locals.iter().enumerate() {
         if let Ty::Ref(t, true) = &l.ty {
-            if t.is_scalar() && !f.params.contains(&(i as u32)) && !(loop_items.contains(&(i as u32)) && !l.mutable) {
+            if t.is_scalar()
+                && !f.params.contains(&(i as u32))
+                && !(loop_items.contains(&(i as u32)) && !l.mutable)
+            {
                 return Err(Error::unsupported(l.span, format!("a variable of type `&mut {t}` (a `&mut` to a scalar only as a fn argument)")));
             }
         }
     }
     let mut allowed: HashSet<*const Expr> = HashSet::new();
     let mut err = None;
-    visit_block(&f.body, &mut |e| {
-        if err.is_some() {
-            return;
-        }
-        match &e.kind {
-            K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
-                for a in args {
-                    if let K::Ref(_, true) = a.kind {
-                        allowed.insert(a as *const Expr);
+    visit_block(
+        &f.body,
+        &mut |e| {
+            if err.is_some() {
+                return;
+            }
+            match &e.kind {
+                K::Call(_, args) | K::CallClosure(_, args) | K::Intrinsic(Intr::StdSwap, args) => {
+                    for a in args {
+                        if let K::Ref(_, true) = a.kind {
+                            allowed.insert(a as *const Expr);
+                        }
+                    }
+                    if let Err(x) = call_args(f, args) {
+                        err = Some(x);
                     }
                 }
-                if let Err(x) = call_args(f, args) {
-                    err = Some(x);
+                K::Ref(x, true) if x.ty.is_scalar() && !allowed.contains(&(e as *const Expr)) => {
+                    err = Some(Error::unsupported(
+                        e.span,
+                        "`&mut` to a scalar outside a call argument",
+                    ));
                 }
+                _ => {}
             }
-            K::Ref(x, true) if x.ty.is_scalar() && !allowed.contains(&(e as *const Expr)) => {
-                err = Some(Error::unsupported(e.span, "`&mut` to a scalar outside a call argument"));
-            }
-            _ => {}
-        }
-    }, f);
+        },
+        f,
+    );
     if let Some(e) = err {
         return Err(e);
     }
@@ -411,20 +535,28 @@ pub fn check(f: &Fn) -> Result<()> {
     move_closure_bodies(f)?;
     block_borrows(f, &f.body)?;
     let mut err = None;
-    visit_block(&f.body, &mut |e| {
-        if err.is_some() {
-            return;
-        }
-        let r = match &e.kind {
-            K::For { body: b, .. } => loop_borrows(f, e).and_then(|_| iter_closure_borrows(f, e)).and_then(|_| block_borrows(f, b)),
-            K::Consume(..) => iter_closure_borrows(f, e),
-            K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => block_borrows(f, b),
-            _ => Ok(()),
-        };
-        if let Err(x) = r {
-            err = Some(x);
-        }
-    }, f);
+    visit_block(
+        &f.body,
+        &mut |e| {
+            if err.is_some() {
+                return;
+            }
+            let r = match &e.kind {
+                K::For { body: b, .. } => loop_borrows(f, e)
+                    .and_then(|_| iter_closure_borrows(f, e))
+                    .and_then(|_| block_borrows(f, b)),
+                K::Consume(..) => iter_closure_borrows(f, e),
+                K::Block(b) | K::While { body: b, .. } | K::Loop { body: b, .. } => {
+                    block_borrows(f, b)
+                }
+                _ => Ok(()),
+            };
+            if let Err(x) = r {
+                err = Some(x);
+            }
+        },
+        f,
+    );
     match err {
         Some(e) => Err(e),
         None => Ok(()),

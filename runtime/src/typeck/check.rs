@@ -2,7 +2,9 @@
 
 use super::resolve::zonk_fn;
 use super::ty::{FloatTy, InferTable, IntTy, Ty, VarKind};
-use super::typed::{self, Block, Closure, Expr, ExprKind, Global, Local, LocalId, LoopId, Pat, Stmt};
+use super::typed::{
+    self, Block, Closure, Expr, ExprKind, Global, Local, LocalId, LoopId, Pat, Stmt,
+};
 use super::{Env, FnSig};
 use crate::diag::{Error, Result, Span};
 
@@ -66,10 +68,18 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     pub fn new_local(&mut self, name: &str, ty: Ty, mutable: bool, span: Span) -> LocalId {
-        self.locals.push(Local { name: name.to_string(), ty, mutable, span });
+        self.locals.push(Local {
+            name: name.to_string(),
+            ty,
+            mutable,
+            span,
+        });
         self.deferred.push(false);
         let id = self.locals.len() as LocalId - 1;
-        self.scopes.last_mut().unwrap().push((name.to_string(), Binding::Local(id)));
+        self.scopes
+            .last_mut()
+            .unwrap()
+            .push((name.to_string(), Binding::Local(id)));
         id
     }
 
@@ -80,7 +90,13 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
         }
         if let Some(v) = self.env.vars.get(name) {
-            self.globals.push(Global { name: name.to_string(), ty: v.ty.clone(), addr: v.addr, mutable: v.mutable, new: false });
+            self.globals.push(Global {
+                name: name.to_string(),
+                ty: v.ty.clone(),
+                addr: v.addr,
+                mutable: v.mutable,
+                new: false,
+            });
             self.global_mut.push(v.mutable);
             let i = self.globals.len() - 1;
             self.scopes[0].push((name.to_string(), Binding::Global(i)));
@@ -101,7 +117,13 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     pub fn unify(&mut self, a: &Ty, b: &Ty, span: Span) -> R<()> {
         self.infer.unify(a, b).map_err(|_| {
-            Error::new(span, "mismatched types").code("E0308").label(format!("expected {}, found {}", self.show_kind(a), self.show_kind(b)))
+            Error::new(span, "mismatched types")
+                .code("E0308")
+                .label(format!(
+                    "expected {}, found {}",
+                    self.show_kind(a),
+                    self.show_kind(b)
+                ))
         })
     }
 
@@ -136,7 +158,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(e)
     }
 
-    pub fn loop_lookup(&mut self, label: Option<&syn::Lifetime>, span: Span, what: &str) -> R<usize> {
+    pub fn loop_lookup(
+        &mut self,
+        label: Option<&syn::Lifetime>,
+        span: Span,
+        what: &str,
+    ) -> R<usize> {
         match label {
             None => {
                 if self.loops.is_empty() {
@@ -149,7 +176,12 @@ impl<'a, 'e> Ck<'a, 'e> {
                 self.loops
                     .iter()
                     .rposition(|c| c.label.as_deref() == Some(&name))
-                    .ok_or_else(|| Error::new(Span::of_node(l), format!("use of undeclared label `'{name}`")))
+                    .ok_or_else(|| {
+                        Error::new(
+                            Span::of_node(l),
+                            format!("use of undeclared label `'{name}`"),
+                        )
+                    })
             }
         }
     }
@@ -157,7 +189,12 @@ impl<'a, 'e> Ck<'a, 'e> {
     pub fn push_loop(&mut self, label: Option<&syn::Label>, break_ty: Option<Ty>) -> LoopId {
         let id = self.next_loop;
         self.next_loop += 1;
-        self.loops.push(LoopCtx { label: label.map(|l| l.name.ident.to_string()), id, break_ty, has_break: false });
+        self.loops.push(LoopCtx {
+            label: label.map(|l| l.name.ident.to_string()),
+            id,
+            break_ty,
+            has_break: false,
+        });
         id
     }
 
@@ -171,7 +208,13 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Statements with an optional separate tail (cells), or the last expression-without-semicolon.
-    pub fn stmts(&mut self, stmts: &[syn::Stmt], tail: Option<&syn::Expr>, span: Span, expect: Option<&Ty>) -> R<Block> {
+    pub fn stmts(
+        &mut self,
+        stmts: &[syn::Stmt],
+        tail: Option<&syn::Expr>,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Block> {
         let mut out = vec![];
         let mut tail_e = None;
         for (i, st) in stmts.iter().enumerate() {
@@ -194,10 +237,16 @@ impl<'a, 'e> Ck<'a, 'e> {
                         out.push(Stmt::Expr(x));
                     }
                 }
-                syn::Stmt::Item(syn::Item::Use(_) | syn::Item::Const(_)) if self.depth == 1 && !self.cell => {}
-                syn::Stmt::Item(it) => return Err(Error::unsupported(Span::of_node(it), "nested item")),
+                syn::Stmt::Item(syn::Item::Use(_) | syn::Item::Const(_))
+                    if self.depth == 1 && !self.cell => {}
+                syn::Stmt::Item(it) => {
+                    return Err(Error::unsupported(Span::of_node(it), "nested item"))
+                }
                 syn::Stmt::Macro(m) => {
-                    let e = syn::Expr::Macro(syn::ExprMacro { attrs: m.attrs.clone(), mac: m.mac.clone() });
+                    let e = syn::Expr::Macro(syn::ExprMacro {
+                        attrs: m.attrs.clone(),
+                        mac: m.mac.clone(),
+                    });
                     let x = self.expr(&e, None)?;
                     if m.semi_token.is_none() && i + 1 == stmts.len() && tail.is_none() {
                         tail_e = Some(Box::new(x));
@@ -210,15 +259,26 @@ impl<'a, 'e> Ck<'a, 'e> {
         if let Some(t) = tail {
             tail_e = Some(Box::new(self.expr(t, expect)?));
         }
-        Ok(Block { stmts: out, tail: tail_e, span })
+        Ok(Block {
+            stmts: out,
+            tail: tail_e,
+            span,
+        })
     }
 
     pub fn block_ty(&self, b: &Block) -> Ty {
         match &b.tail {
             Some(t) => t.ty.clone(),
             None => {
-                let diverges = b.stmts.iter().any(|s| matches!(s, Stmt::Expr(e) if self.infer.shallow(&e.ty) == Ty::Never));
-                if diverges { Ty::Never } else { Ty::Unit }
+                let diverges = b
+                    .stmts
+                    .iter()
+                    .any(|s| matches!(s, Stmt::Expr(e) if self.infer.shallow(&e.ty) == Ty::Never));
+                if diverges {
+                    Ty::Never
+                } else {
+                    Ty::Unit
+                }
             }
         }
     }
@@ -277,13 +337,24 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let span = Span::of_node(&pi.ident);
                 // Closures live only inside the cell that defines them (they are inlined).
                 if top && !matches!(self.infer.shallow(ty), Ty::Closure(_)) {
-                    self.globals.push(Global { name: name.clone(), ty: ty.clone(), addr: 0, mutable: pi.mutability.is_some(), new: true });
+                    self.globals.push(Global {
+                        name: name.clone(),
+                        ty: ty.clone(),
+                        addr: 0,
+                        mutable: pi.mutability.is_some(),
+                        new: true,
+                    });
                     self.global_mut.push(pi.mutability.is_some());
                     let i = self.globals.len() - 1;
                     self.scopes[0].push((name, Binding::Global(i)));
                     Ok(Pat::Global(i))
                 } else {
-                    Ok(Pat::Bind(self.new_local(&name, ty.clone(), pi.mutability.is_some(), span)))
+                    Ok(Pat::Bind(self.new_local(
+                        &name,
+                        ty.clone(),
+                        pi.mutability.is_some(),
+                        span,
+                    )))
                 }
             }
             syn::Pat::Wild(_) => Ok(Pat::Wild),
@@ -292,13 +363,18 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let elems: Vec<Ty> = match self.infer.shallow(ty) {
                     Ty::Tuple(ts) if ts.len() == n => ts,
                     Ty::Infer(_) => {
-                        let ts: Vec<Ty> = (0..n).map(|_| self.infer.fresh(VarKind::General)).collect();
+                        let ts: Vec<Ty> =
+                            (0..n).map(|_| self.infer.fresh(VarKind::General)).collect();
                         self.unify(ty, &Ty::Tuple(ts.clone()), Span::of_node(p))?;
                         ts
                     }
                     other => {
-                        return Err(Error::new(Span::of_node(p), "mismatched types")
-                            .label(format!("expected `{}`, found a tuple with {n} elements", self.infer.show(&other))))
+                        return Err(Error::new(Span::of_node(p), "mismatched types").label(
+                            format!(
+                                "expected `{}`, found a tuple with {n} elements",
+                                self.infer.show(&other)
+                            ),
+                        ))
                     }
                 };
                 let mut ps = vec![];
@@ -312,9 +388,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                     return Err(Error::unsupported(Span::of_node(p), "`&mut` pattern"));
                 }
                 match self.infer.shallow(ty) {
-                    Ty::Ref(inner, _) => Ok(Pat::Deref(Box::new(self.bind_pat(&r.pat, &inner, top)?))),
-                    other => Err(Error::new(Span::of_node(p), "mismatched types")
-                        .label(format!("expected `{}`, found `&_`", self.infer.show(&other)))),
+                    Ty::Ref(inner, _) => {
+                        Ok(Pat::Deref(Box::new(self.bind_pat(&r.pat, &inner, top)?)))
+                    }
+                    other => Err(
+                        Error::new(Span::of_node(p), "mismatched types").label(format!(
+                            "expected `{}`, found `&_`",
+                            self.infer.show(&other)
+                        )),
+                    ),
                 }
             }
             syn::Pat::Type(pt) => {
@@ -326,11 +408,19 @@ impl<'a, 'e> Ck<'a, 'e> {
             other => Err(Error::unsupported(Span::of_node(other), "pattern")),
         }
     }
-
 }
 
 pub fn is_block_like(e: &syn::Expr) -> bool {
-    matches!(e, syn::Expr::If(_) | syn::Expr::While(_) | syn::Expr::Loop(_) | syn::Expr::ForLoop(_) | syn::Expr::Block(_) | syn::Expr::Match(_) | syn::Expr::Unsafe(_))
+    matches!(
+        e,
+        syn::Expr::If(_)
+            | syn::Expr::While(_)
+            | syn::Expr::Loop(_)
+            | syn::Expr::ForLoop(_)
+            | syn::Expr::Block(_)
+            | syn::Expr::Match(_)
+            | syn::Expr::Unsafe(_)
+    )
 }
 
 /// Parse a type written in the source.
@@ -338,7 +428,12 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
     let span = Span::of_node(t);
     match t {
         syn::Type::Path(p) if p.qself.is_none() => {
-            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
             let segs = super::strip_std(&segs);
             let last = p.path.segments.last().unwrap();
             let args: Vec<&syn::Type> = match &last.arguments {
@@ -360,19 +455,30 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
             let name = segs.last().map(|s| s.as_str()).unwrap_or("");
             let one = |infer: &mut InferTable| -> R<Ty> {
                 if args.len() != 1 {
-                    return Err(Error::new(span, format!("`{name}` takes 1 generic argument")));
+                    return Err(Error::new(
+                        span,
+                        format!("`{name}` takes 1 generic argument"),
+                    ));
                 }
                 parse_type(args[0], infer)
             };
             if let Some(t) = {
-                let targs: Vec<Ty> = args.iter().map(|a| parse_type(a, infer)).collect::<R<_>>()?;
-                super::chunked::parse_chunked_type(&segs, &targs).or_else(|| super::arrays::parse_nd_type(&segs, &targs))
+                let targs: Vec<Ty> = args
+                    .iter()
+                    .map(|a| parse_type(a, infer))
+                    .collect::<R<_>>()?;
+                super::chunked::parse_chunked_type(&segs, &targs)
+                    .or_else(|| super::arrays::parse_nd_type(&segs, &targs))
             } {
                 return t;
             }
-            let known_path = segs.len() == 1 || matches!(segs[0].as_str(), "vec" | "string" | "option");
+            let known_path =
+                segs.len() == 1 || matches!(segs[0].as_str(), "vec" | "string" | "option");
             if !known_path {
-                return Err(Error::unsupported(span, format!("type `{}`", segs.join("::"))));
+                return Err(Error::unsupported(
+                    span,
+                    format!("type `{}`", segs.join("::")),
+                ));
             }
             if let Some(i) = IntTy::from_name(name) {
                 return Ok(Ty::Int(i));
@@ -393,17 +499,39 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
             if r.lifetime.is_some() {
                 return Err(Error::unsupported(span, "lifetime"));
             }
-            Ok(Ty::Ref(Box::new(parse_type(&r.elem, infer)?), r.mutability.is_some()))
+            Ok(Ty::Ref(
+                Box::new(parse_type(&r.elem, infer)?),
+                r.mutability.is_some(),
+            ))
         }
         syn::Type::Slice(s) => Ok(Ty::Slice(Box::new(parse_type(&s.elem, infer)?))),
         syn::Type::Array(a) => {
             let n = match &a.len {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse::<u64>().map_err(|e| Error::new(span, e.to_string()))?,
-                other => return Err(Error::unsupported(Span::of_node(other), "array length that is not a literal")),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(i),
+                    ..
+                }) => i
+                    .base10_parse::<u64>()
+                    .map_err(|e| Error::new(span, e.to_string()))?,
+                other => {
+                    return Err(Error::unsupported(
+                        Span::of_node(other),
+                        "array length that is not a literal",
+                    ))
+                }
             };
             Ok(Ty::Array(Box::new(parse_type(&a.elem, infer)?), n))
         }
-        syn::Type::Tuple(t) => Ok(if t.elems.is_empty() { Ty::Unit } else { Ty::Tuple(t.elems.iter().map(|t| parse_type(t, infer)).collect::<R<_>>()?) }),
+        syn::Type::Tuple(t) => Ok(if t.elems.is_empty() {
+            Ty::Unit
+        } else {
+            Ty::Tuple(
+                t.elems
+                    .iter()
+                    .map(|t| parse_type(t, infer))
+                    .collect::<R<_>>()?,
+            )
+        }),
         syn::Type::Infer(_) => Ok(infer.fresh(VarKind::General)),
         syn::Type::Paren(p) => parse_type(&p.elem, infer),
         syn::Type::Never(_) => Ok(Ty::Never),
@@ -424,17 +552,26 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
 /// Types allowed in fn signatures and as Vec elements: no unresolved parts, Vec elements Copy.
 fn check_sig_ty(t: &Ty, span: Span) -> R<()> {
     match t {
-        Ty::Infer(_) => Err(Error::new(span, "the placeholder `_` is not allowed within types on item signatures")),
+        Ty::Infer(_) => Err(Error::new(
+            span,
+            "the placeholder `_` is not allowed within types on item signatures",
+        )),
         Ty::Vec(e) | Ty::Slice(e) => {
             if !e.is_copy() && !vec_nest(e) {
-                return Err(Error::unsupported(span, format!("element type `{e}` (only Copy elements)")));
+                return Err(Error::unsupported(
+                    span,
+                    format!("element type `{e}` (only Copy elements)"),
+                ));
             }
             check_sig_ty(e, span)
         }
         Ty::Tuple(ts) => {
             for t in ts {
                 if !t.is_copy() {
-                    return Err(Error::unsupported(span, format!("tuple field of type `{t}` (only Copy fields)")));
+                    return Err(Error::unsupported(
+                        span,
+                        format!("tuple field of type `{t}` (only Copy fields)"),
+                    ));
                 }
                 check_sig_ty(t, span)?;
             }
@@ -442,7 +579,10 @@ fn check_sig_ty(t: &Ty, span: Span) -> R<()> {
         }
         Ty::Array(e, _) | Ty::Option(e) => {
             if !e.is_copy() {
-                return Err(Error::unsupported(span, format!("element type `{e}` (only Copy elements)")));
+                return Err(Error::unsupported(
+                    span,
+                    format!("element type `{e}` (only Copy elements)"),
+                ));
             }
             check_sig_ty(e, span)
         }
@@ -476,10 +616,16 @@ pub fn sig_of(f: &syn::ItemFn) -> Result<FnSig> {
             let r = parse_type(t, &mut infer)?;
             check_sig_ty(&r, Span::of_node(t))?;
             if matches!(r, Ty::Ref(..)) {
-                return Err(Error::unsupported(Span::of_node(t), "returning a reference"));
+                return Err(Error::unsupported(
+                    Span::of_node(t),
+                    "returning a reference",
+                ));
             }
             if super::views::contains_view(&r) {
-                return Err(Error::unsupported(Span::of_node(t), "returning an array view (return an owned array: `.to_owned()`)"));
+                return Err(Error::unsupported(
+                    Span::of_node(t),
+                    "returning an array view (return an owned array: `.to_owned()`)",
+                ));
             }
             if r == Ty::Never {
                 return Err(Error::unsupported(Span::of_node(t), "`-> !`"));
@@ -493,7 +639,13 @@ pub fn sig_of(f: &syn::ItemFn) -> Result<FnSig> {
 pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
     let sig = sig_of(f)?;
     // `use` declarations at the top of the body apply to the whole body.
-    let mut local_env = Env { fns: env.fns, vars: env.vars, uses: env.uses.clone(), glob_uses: env.glob_uses.clone(), consts: env.consts.clone() };
+    let mut local_env = Env {
+        fns: env.fns,
+        vars: env.vars,
+        uses: env.uses.clone(),
+        glob_uses: env.glob_uses.clone(),
+        consts: env.consts.clone(),
+    };
     for st in &f.block.stmts {
         match st {
             syn::Stmt::Item(syn::Item::Use(u)) => local_env.add_use(&u.tree, vec![])?,
@@ -508,9 +660,19 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
         if let syn::FnArg::Typed(pt) = a {
             match &*pt.pat {
                 syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                    params.push(ck.new_local(&pi.ident.to_string(), t.clone(), pi.mutability.is_some(), Span::of_node(&pi.ident)));
+                    params.push(ck.new_local(
+                        &pi.ident.to_string(),
+                        t.clone(),
+                        pi.mutability.is_some(),
+                        Span::of_node(&pi.ident),
+                    ));
                 }
-                other => return Err(Error::unsupported(Span::of_node(other), "parameter pattern")),
+                other => {
+                    return Err(Error::unsupported(
+                        Span::of_node(other),
+                        "parameter pattern",
+                    ))
+                }
             }
         }
     }
@@ -534,7 +696,12 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
 
 /// The top-level statements of a cell become one fn; returns it with the workspace
 /// variables it reads or defines (`Fn::globals`; new ones have `addr == 0`).
-pub fn check_cell(stmts: &[syn::Stmt], tail: Option<&syn::Expr>, env: &Env, span: Span) -> Result<typed::Fn> {
+pub fn check_cell(
+    stmts: &[syn::Stmt],
+    tail: Option<&syn::Expr>,
+    env: &Env,
+    span: Span,
+) -> Result<typed::Fn> {
     let mut ck = Ck::new(env, Ty::Unit, true);
     let mut body = ck.stmts(stmts, tail, span, None)?;
     // A view shown as the cell's value borrows data that may be a statement temporary:
@@ -544,7 +711,10 @@ pub fn check_cell(stmts: &[syn::Stmt], tail: Option<&syn::Expr>, env: &Env, span
         body.tail = Some(Box::new(match ck.infer.resolve(&t.ty, false) {
             Ty::NdView(e, n, _) => {
                 let sp = t.span;
-                let sh = typed::Intr::Nd(typed::NdOp::Shim { name: "clone", elem_arg: Some(0) });
+                let sh = typed::Intr::Nd(typed::NdOp::Shim {
+                    name: "clone",
+                    elem_arg: Some(0),
+                });
                 Expr::new(ExprKind::Intrinsic(sh, vec![t]), Ty::Nd(e, n), sp)
             }
             _ => t,
@@ -612,6 +782,10 @@ pub fn std_const(p: &[String]) -> Option<(ExprKind, Ty)> {
         _ => return None,
     };
     // f32 constants are the f32 roundings of the f64 values (as std defines them).
-    let v = if fty == FloatTy::F32 { v64 as f32 as f64 } else { v64 };
+    let v = if fty == FloatTy::F32 {
+        v64 as f32 as f64
+    } else {
+        v64
+    };
     Some((ExprKind::Float(v), Ty::Float(fty)))
 }

@@ -14,12 +14,15 @@
 //! the fast tier inlines closures rather than compiling them as functions.
 
 use super::check::{Ck, R};
-use super::ty::{FloatTy, IntTy, InferTable, Ty, VarKind, ANY_NDIM};
+use super::ty::{FloatTy, InferTable, IntTy, Ty, VarKind, ANY_NDIM};
 use super::typed::{BinOp, ChOp, Expr, ExprKind as K, Intr, NdOp};
 use crate::diag::{Error, Span};
 
 pub(super) fn shim(name: &'static str) -> Intr {
-    Intr::Nd(NdOp::Shim { name, elem_arg: None })
+    Intr::Nd(NdOp::Shim {
+        name,
+        elem_arg: None,
+    })
 }
 
 pub(super) fn int(v: i64, span: Span) -> Expr {
@@ -30,11 +33,20 @@ pub(super) fn int(v: i64, span: Span) -> Expr {
 /// in the fast tier), under any `ndarray::`/`accel::` prefix.
 pub fn parse_chunked_type(segs: &[String], args: &[Ty]) -> Option<R<Ty>> {
     let name = segs.last()?.as_str();
-    if !segs[..segs.len() - 1].iter().all(|s| matches!(s.as_str(), "ndarray" | "accel" | "prelude" | "chunked")) {
+    if !segs[..segs.len() - 1]
+        .iter()
+        .all(|s| matches!(s.as_str(), "ndarray" | "accel" | "prelude" | "chunked"))
+    {
         return None;
     }
     if matches!(name, "ArrayD" | "ArrayViewD") && matches!(args, [t] if *t != Ty::F64) {
-        return Some(Err(Error::unsupported(Span::default(), format!("`{name}<{}>` in the fast tier (`{name}<f64>` is supported)", args[0]))));
+        return Some(Err(Error::unsupported(
+            Span::default(),
+            format!(
+                "`{name}<{}>` in the fast tier (`{name}<f64>` is supported)",
+                args[0]
+            ),
+        )));
     }
     Some(Ok(match (name, args) {
         ("Chunked", []) => Ty::Chunked(ANY_NDIM),
@@ -79,14 +91,31 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::Ref(..) => e,
             t => {
                 let span = e.span;
-                Expr::new(K::Ref(Box::new(e), false), Ty::Ref(Box::new(t), false), span)
+                Expr::new(
+                    K::Ref(Box::new(e), false),
+                    Ty::Ref(Box::new(t), false),
+                    span,
+                )
             }
         }
     }
 
     pub(super) fn nargs(&self, args: &[&syn::Expr], n: usize, span: Span) -> R<()> {
         if args.len() != n {
-            return Err(Error::new(span, format!("this function takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
+            return Err(Error::new(
+                span,
+                format!(
+                    "this function takes {n} argument{} but {} {} supplied",
+                    if n == 1 { "" } else { "s" },
+                    args.len(),
+                    if args.len() == 1 {
+                        "argument was"
+                    } else {
+                        "arguments were"
+                    }
+                ),
+            )
+            .code("E0061"));
         }
         Ok(())
     }
@@ -100,7 +129,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             e => vec![e],
         };
         if elems.len() > 3 {
-            return Err(Error::unsupported(span, "chunked arrays of more than 3 dimensions"));
+            return Err(Error::unsupported(
+                span,
+                "chunked arrays of more than 3 dimensions",
+            ));
         }
         let mut v = vec![int(elems.len() as i64, span)];
         for x in &elems {
@@ -115,30 +147,53 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// `Axis(k)`.
     pub(super) fn ch_axis(&mut self, e: &syn::Expr) -> R<Expr> {
         if let syn::Expr::Call(c) = e {
-            if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false)) && c.args.len() == 1 {
+            if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false))
+                && c.args.len() == 1
+            {
                 return self.arg(&c.args[0], &Ty::USIZE);
             }
         }
-        Err(Error::unsupported(Span::of_node(e), "axis argument other than `Axis(k)`"))
+        Err(Error::unsupported(
+            Span::of_node(e),
+            "axis argument other than `Axis(k)`",
+        ))
     }
 
     fn ch_str(&mut self, e: &syn::Expr) -> R<Expr> {
         let v = self.expr(e, None)?;
         match self.infer.resolve(&v.ty, false) {
             Ty::Ref(t, _) if *t == Ty::Str => Ok(v),
-            t => Err(Error::unsupported(v.span, format!("a path of type `{}` (pass a `&str`)", self.infer.show(&t)))),
+            t => Err(Error::unsupported(
+                v.span,
+                format!("a path of type `{}` (pass a `&str`)", self.infer.show(&t)),
+            )),
         }
     }
 
     /// `Chunked::random_normal(..)` and the other constructors.
-    pub fn ch_path_call(&mut self, canon: &[String], args: &[&syn::Expr], span: Span) -> R<Option<Expr>> {
-        let segs: Vec<&str> = canon.iter().map(|s| s.as_str()).filter(|s| !matches!(*s, "accel" | "prelude" | "chunked")).collect();
-        let ["Chunked", f] = segs.as_slice() else { return Ok(None) };
+    pub fn ch_path_call(
+        &mut self,
+        canon: &[String],
+        args: &[&syn::Expr],
+        span: Span,
+    ) -> R<Option<Expr>> {
+        let segs: Vec<&str> = canon
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|s| !matches!(*s, "accel" | "prelude" | "chunked"))
+            .collect();
+        let ["Chunked", f] = segs.as_slice() else {
+            return Ok(None);
+        };
         let ch = |nd: u8| Ty::Chunked(nd);
         let e = match *f {
             "random_normal" | "random_uniform" => {
                 self.nargs(args, 5, span)?;
-                let mut a = vec![int(if *f == "random_normal" { 0 } else { 1 }, span), self.arg(args[0], &Ty::F64)?, self.arg(args[1], &Ty::F64)?];
+                let mut a = vec![
+                    int(if *f == "random_normal" { 0 } else { 1 }, span),
+                    self.arg(args[0], &Ty::F64)?,
+                    self.arg(args[1], &Ty::F64)?,
+                ];
                 let (nd, sh) = self.ch_shape(args[2], span)?;
                 a.extend(sh);
                 a.extend(self.ch_chunks(args[3], span)?);
@@ -147,7 +202,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "random" => {
                 self.nargs(args, 3, span)?;
-                let mut a = vec![int(1, span), Expr::new(K::Float(0.0), Ty::F64, span), Expr::new(K::Float(1.0), Ty::F64, span)];
+                let mut a = vec![
+                    int(1, span),
+                    Expr::new(K::Float(0.0), Ty::F64, span),
+                    Expr::new(K::Float(1.0), Ty::F64, span),
+                ];
                 let (nd, sh) = self.ch_shape(args[0], span)?;
                 a.extend(sh);
                 a.extend(self.ch_chunks(args[1], span)?);
@@ -158,7 +217,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let k = if *f == "full" { 3 } else { 2 };
                 self.nargs(args, k, span)?;
                 let (nd, sh) = self.ch_shape(args[0], span)?;
-                let v = if *f == "full" { self.arg(args[1], &Ty::F64)? } else { Expr::new(K::Float(if *f == "ones" { 1.0 } else { 0.0 }), Ty::F64, span) };
+                let v = if *f == "full" {
+                    self.arg(args[1], &Ty::F64)?
+                } else {
+                    Expr::new(
+                        K::Float(if *f == "ones" { 1.0 } else { 0.0 }),
+                        Ty::F64,
+                        span,
+                    )
+                };
                 let mut a = sh;
                 a.push(v);
                 a.extend(self.ch_chunks(args[k - 1], span)?);
@@ -171,13 +238,26 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let (e, nd) = match t.peel_refs() {
                     Ty::Nd(e, n) => ((**e).clone(), *n),
                     Ty::NdD(e, n) => ((**e).clone(), *n),
-                    _ => return Err(Error::new(x.span, "mismatched types").label(format!("expected a reference to an array, found `{}`", self.infer.show(&t)))),
+                    _ => {
+                        return Err(Error::new(x.span, "mismatched types").label(format!(
+                            "expected a reference to an array, found `{}`",
+                            self.infer.show(&t)
+                        )))
+                    }
                 };
                 if !matches!(t, Ty::Ref(..)) {
-                    return Err(Error::new(x.span, "mismatched types").code("E0308").label(format!("expected `&ArrayBase<_, _>`, found `{t}`")).hint("consider borrowing here: `&a`"));
+                    return Err(Error::new(x.span, "mismatched types")
+                        .code("E0308")
+                        .label(format!("expected `&ArrayBase<_, _>`, found `{t}`"))
+                        .hint("consider borrowing here: `&a`"));
                 }
                 // (bool arrays are fast-tier arrays too, but not chunked: no `ch_from_array_bool`)
-                let Some(sfx) = elem_sfx(&e).filter(|s| *s != "bool") else { return Err(Error::unsupported(x.span, format!("chunked arrays of `{e}` in the fast tier"))) };
+                let Some(sfx) = elem_sfx(&e).filter(|s| *s != "bool") else {
+                    return Err(Error::unsupported(
+                        x.span,
+                        format!("chunked arrays of `{e}` in the fast tier"),
+                    ));
+                };
                 let name: &'static str = match sfx {
                     "f64" => "ch_from_array_f64",
                     "f32" => "ch_from_array_f32",
@@ -195,7 +275,12 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Expr::new(K::Intrinsic(shim("ch_from_npy"), a), ch(ANY_NDIM), span)
             }
             "concatenate" | "stack" => self.ch_combine(f, args, span)?,
-            f => return Err(Error::unsupported(span, format!("`Chunked::{f}` in the fast tier"))),
+            f => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("`Chunked::{f}` in the fast tier"),
+                ))
+            }
         };
         Ok(Some(e))
     }
@@ -205,10 +290,23 @@ impl<'a, 'e> Ck<'a, 'e> {
     fn ch_slice_info(&mut self, e: &syn::Expr, in_nd: u8) -> R<(Expr, u8)> {
         let span = Span::of_node(e);
         let syn::Expr::Macro(m) = e else {
-            return Err(Error::unsupported(span, "a slice argument other than `s![...]`"));
+            return Err(Error::unsupported(
+                span,
+                "a slice argument other than `s![...]`",
+            ));
         };
-        if !m.mac.path.segments.last().map(|s| s.ident == "s").unwrap_or(false) {
-            return Err(Error::unsupported(span, "a slice argument other than `s![...]`"));
+        if !m
+            .mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident == "s")
+            .unwrap_or(false)
+        {
+            return Err(Error::unsupported(
+                span,
+                "a slice argument other than `s![...]`",
+            ));
         }
         let mut parts: Vec<Vec<proc_macro2::TokenTree>> = vec![vec![]];
         for t in m.mac.tokens.clone() {
@@ -229,8 +327,15 @@ impl<'a, 'e> Ck<'a, 'e> {
             let t = ck.infer.resolve(&v.ty, false);
             match t {
                 Ty::Int(_) => {}
-                Ty::Infer(i) if ck.infer.kind(i) == VarKind::Int => ck.unify(&Ty::I32, &v.ty, v.span)?,
-                t => return Err(Error::new(v.span, "mismatched types").label(format!("expected an integer, found `{}`", ck.infer.show(&t)))),
+                Ty::Infer(i) if ck.infer.kind(i) == VarKind::Int => {
+                    ck.unify(&Ty::I32, &v.ty, v.span)?
+                }
+                t => {
+                    return Err(Error::new(v.span, "mismatched types").label(format!(
+                        "expected an integer, found `{}`",
+                        ck.infer.show(&t)
+                    )))
+                }
             }
             let sp = v.span;
             Ok(Expr::new(K::Cast(Box::new(v)), Ty::I64, sp))
@@ -245,10 +350,12 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
             }
             let left: proc_macro2::TokenStream = halves[0].iter().cloned().collect();
-            let le: syn::Expr = syn::parse2(left).map_err(|x| Error::new(span, format!("s![] element: {x}")))?;
+            let le: syn::Expr =
+                syn::parse2(left).map_err(|x| Error::new(span, format!("s![] element: {x}")))?;
             let step = match halves.get(1) {
                 Some(h) => {
-                    let se: syn::Expr = syn::parse2(h.iter().cloned().collect()).map_err(|x| Error::new(span, format!("s![] step: {x}")))?;
+                    let se: syn::Expr = syn::parse2(h.iter().cloned().collect())
+                        .map_err(|x| Error::new(span, format!("s![] step: {x}")))?;
                     to_i64(self, &se)?
                 }
                 None => int(1, span),
@@ -264,7 +371,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                             let e = to_i64(self, x)?;
                             let e = if matches!(r.limits, syn::RangeLimits::Closed(_)) {
                                 let sp = e.span;
-                                Expr::new(K::Binary(BinOp::Add, Box::new(e), Box::new(int(1, sp))), Ty::I64, sp)
+                                Expr::new(
+                                    K::Binary(BinOp::Add, Box::new(e), Box::new(int(1, sp))),
+                                    Ty::I64,
+                                    sp,
+                                )
                             } else {
                                 e
                             };
@@ -276,8 +387,20 @@ impl<'a, 'e> Ck<'a, 'e> {
                     out_nd += 1;
                     indexed += 1;
                 }
-                syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "NewAxis").unwrap_or(false) => {
-                    vals.extend([int(2, span), int(0, span), int(0, span), int(0, span), int(1, span)]);
+                syn::Expr::Path(p)
+                    if p.path
+                        .segments
+                        .last()
+                        .map(|s| s.ident == "NewAxis")
+                        .unwrap_or(false) =>
+                {
+                    vals.extend([
+                        int(2, span),
+                        int(0, span),
+                        int(0, span),
+                        int(0, span),
+                        int(1, span),
+                    ]);
                     out_nd += 1;
                 }
                 x => {
@@ -287,8 +410,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
             }
         }
-        let nd = if in_nd == ANY_NDIM { ANY_NDIM } else { out_nd + in_nd.saturating_sub(indexed) };
-        Ok((Expr::new(K::VecLit(vals), Ty::Vec(Box::new(Ty::I64)), span), nd))
+        let nd = if in_nd == ANY_NDIM {
+            ANY_NDIM
+        } else {
+            out_nd + in_nd.saturating_sub(indexed)
+        };
+        Ok((
+            Expr::new(K::VecLit(vals), Ty::Vec(Box::new(Ty::I64)), span),
+            nd,
+        ))
     }
 
     /// A `fn` item of signature `params -> ret` passed to the library (`map_blocks`, `mapv`).
@@ -305,28 +435,71 @@ impl<'a, 'e> Ck<'a, 'e> {
         let Some(sig) = self.env.fns.get(&name).cloned() else {
             return Err(Error::unsupported(span, format!("`{name}` as an argument to `{what}` (pass the name of a `fn` of a `%%jit` cell)")));
         };
-        let ok = sig.params.len() == params.len() && sig.params.iter().zip(params).all(|(a, b)| sig_matches(a, b)) && sig_matches(&sig.ret, ret);
+        let ok = sig.params.len() == params.len()
+            && sig
+                .params
+                .iter()
+                .zip(params)
+                .all(|(a, b)| sig_matches(a, b))
+            && sig_matches(&sig.ret, ret);
         if !ok {
             let ps: Vec<String> = params.iter().map(|t| self.infer.show(t)).collect();
-            return Err(Error::new(span, "mismatched types").label(format!("`{what}` needs a `fn({}) -> {}`, `{name}` is `fn({}) -> {}`", ps.join(", "), self.infer.show(ret), sig.params.iter().map(|t| self.infer.show(t)).collect::<Vec<_>>().join(", "), self.infer.show(&sig.ret))));
+            return Err(Error::new(span, "mismatched types").label(format!(
+                "`{what}` needs a `fn({}) -> {}`, `{name}` is `fn({}) -> {}`",
+                ps.join(", "),
+                self.infer.show(ret),
+                sig.params
+                    .iter()
+                    .map(|t| self.infer.show(t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.infer.show(&sig.ret)
+            )));
         }
         let call = Expr::new(K::Call(name, vec![]), Ty::I64, span);
-        Ok(Expr::new(K::Intrinsic(Intr::Ch(ChOp::FnAddr), vec![call]), Ty::I64, span))
+        Ok(Expr::new(
+            K::Intrinsic(Intr::Ch(ChOp::FnAddr), vec![call]),
+            Ty::I64,
+            span,
+        ))
     }
 
     /// `Boundary::None` → (0, 0.0); `Boundary::Constant(v)` → (1, v).
     fn ch_boundary(&mut self, e: &syn::Expr) -> R<(i64, Expr)> {
         let span = Span::of_node(e);
-        let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let last = |p: &syn::Path| {
+            p.segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default()
+        };
         match e {
-            syn::Expr::Path(p) if last(&p.path) == "None" && p.path.segments.len() >= 2 => Ok((0, Expr::new(K::Float(0.0), Ty::F64, span))),
-            syn::Expr::Call(c) if c.args.len() == 1 && matches!(&*c.func, syn::Expr::Path(p) if last(&p.path) == "Constant") => Ok((1, self.arg(&c.args[0], &Ty::F64)?)),
-            _ => Err(Error::unsupported(span, "this boundary argument (write `Boundary::None` or `Boundary::Constant(v)`)")),
+            syn::Expr::Path(p) if last(&p.path) == "None" && p.path.segments.len() >= 2 => {
+                Ok((0, Expr::new(K::Float(0.0), Ty::F64, span)))
+            }
+            syn::Expr::Call(c)
+                if c.args.len() == 1
+                    && matches!(&*c.func, syn::Expr::Path(p) if last(&p.path) == "Constant") =>
+            {
+                Ok((1, self.arg(&c.args[0], &Ty::F64)?))
+            }
+            _ => Err(Error::unsupported(
+                span,
+                "this boundary argument (write `Boundary::None` or `Boundary::Constant(v)`)",
+            )),
         }
     }
 
     /// Methods of `Chunked` and `ArrayD` (and `into_dyn()` of a dense array).
-    pub fn ch_method(&mut self, recv: Expr, name: &str, args: &[&syn::Expr], _turbofish: Option<&syn::AngleBracketedGenericArguments>, span: Span, unwrapped: bool) -> R<Expr> {
+    pub fn ch_method(
+        &mut self,
+        recv: Expr,
+        name: &str,
+        args: &[&syn::Expr],
+        _turbofish: Option<&syn::AngleBracketedGenericArguments>,
+        span: Span,
+        unwrapped: bool,
+    ) -> R<Expr> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         match rt {
             Ty::Chunked(nd) => self.chunked_method(recv, nd, name, args, span),
@@ -334,35 +507,92 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::Nd(e, nd) if name == "into_dyn" => {
                 self.nargs(args, 0, span)?;
                 if *e != Ty::F64 {
-                    return Err(Error::unsupported(span, format!("`into_dyn()` of an array of `{e}` in the fast tier (f64 is supported)")));
+                    return Err(Error::unsupported(
+                        span,
+                        format!(
+                            "`into_dyn()` of an array of `{e}` in the fast tier (f64 is supported)"
+                        ),
+                    ));
                 }
                 if matches!(self.infer.shallow(&recv.ty), Ty::Ref(..)) {
-                    return Err(Error::unsupported(span, "`into_dyn()` of a borrowed array (call it on an owned array)"));
+                    return Err(Error::unsupported(
+                        span,
+                        "`into_dyn()` of a borrowed array (call it on an owned array)",
+                    ));
                 }
-                Ok(Expr::new(K::Intrinsic(Intr::Ch(ChOp::Retype), vec![recv]), Ty::NdD(e, nd), span))
+                Ok(Expr::new(
+                    K::Intrinsic(Intr::Ch(ChOp::Retype), vec![recv]),
+                    Ty::NdD(e, nd),
+                    span,
+                ))
             }
-            _ => Err(Error::new(span, format!("no method named `{name}` found for `{}` in the current scope", self.infer.show(&rt)))),
+            _ => Err(Error::new(
+                span,
+                format!(
+                    "no method named `{name}` found for `{}` in the current scope",
+                    self.infer.show(&rt)
+                ),
+            )),
         }
     }
 
-    fn chunked_method(&mut self, recv: Expr, nd: u8, name: &str, args: &[&syn::Expr], span: Span) -> R<Expr> {
-        let less = |nd: u8| if nd == ANY_NDIM || nd == 0 { nd } else { nd - 1 };
+    fn chunked_method(
+        &mut self,
+        recv: Expr,
+        nd: u8,
+        name: &str,
+        args: &[&syn::Expr],
+        span: Span,
+    ) -> R<Expr> {
+        let less = |nd: u8| {
+            if nd == ANY_NDIM || nd == 0 {
+                nd
+            } else {
+                nd - 1
+            }
+        };
         let r = self.ch_ref(recv);
-        let call = |n: &'static str, a: Vec<Expr>, t: Ty| Expr::new(K::Intrinsic(shim(n), a), t, span);
+        let call =
+            |n: &'static str, a: Vec<Expr>, t: Ty| Expr::new(K::Intrinsic(shim(n), a), t, span);
         Ok(match name {
             "sum" | "mean" | "min" | "max" | "var" | "std" => {
                 let k = if matches!(name, "var" | "std") { 1 } else { 0 };
                 self.nargs(args, k, span)?;
-                let ddof = if k == 1 { self.arg(args[0], &Ty::F64)? } else { Expr::new(K::Float(0.0), Ty::F64, span) };
-                call("ch_reduce", vec![r, int(reduce_code(name).unwrap(), span), int(-1, span), ddof], Ty::Chunked(0))
+                let ddof = if k == 1 {
+                    self.arg(args[0], &Ty::F64)?
+                } else {
+                    Expr::new(K::Float(0.0), Ty::F64, span)
+                };
+                call(
+                    "ch_reduce",
+                    vec![
+                        r,
+                        int(reduce_code(name).unwrap(), span),
+                        int(-1, span),
+                        ddof,
+                    ],
+                    Ty::Chunked(0),
+                )
             }
             "sum_axis" | "mean_axis" | "min_axis" | "max_axis" | "var_axis" | "std_axis" => {
-                let k = if matches!(name, "var_axis" | "std_axis") { 2 } else { 1 };
+                let k = if matches!(name, "var_axis" | "std_axis") {
+                    2
+                } else {
+                    1
+                };
                 self.nargs(args, k, span)?;
                 let ax = self.ch_axis(args[0])?;
                 let ax = Expr::new(K::Cast(Box::new(ax)), Ty::I64, span);
-                let ddof = if k == 2 { self.arg(args[1], &Ty::F64)? } else { Expr::new(K::Float(0.0), Ty::F64, span) };
-                call("ch_reduce", vec![r, int(reduce_code(name).unwrap(), span), ax, ddof], Ty::Chunked(less(nd)))
+                let ddof = if k == 2 {
+                    self.arg(args[1], &Ty::F64)?
+                } else {
+                    Expr::new(K::Float(0.0), Ty::F64, span)
+                };
+                call(
+                    "ch_reduce",
+                    vec![r, int(reduce_code(name).unwrap(), span), ax, ddof],
+                    Ty::Chunked(less(nd)),
+                )
             }
             "slice" => {
                 self.nargs(args, 1, span)?;
@@ -385,11 +615,18 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "shape" => {
                 self.nargs(args, 0, span)?;
-                Expr::new(K::Intrinsic(Intr::Ch(ChOp::Shape), vec![r]), Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false), span)
+                Expr::new(
+                    K::Intrinsic(Intr::Ch(ChOp::Shape), vec![r]),
+                    Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false),
+                    span,
+                )
             }
             "ndim" | "size" | "npartitions" | "task_count" | "layer_count" => {
                 self.nargs(args, 0, span)?;
-                let code = ["ndim", "size", "npartitions", "task_count", "layer_count"].iter().position(|x| *x == name).unwrap();
+                let code = ["ndim", "size", "npartitions", "task_count", "layer_count"]
+                    .iter()
+                    .position(|x| *x == name)
+                    .unwrap();
                 call("ch_count", vec![r, int(code as i64, span)], Ty::USIZE)
             }
             "clone" => {
@@ -404,52 +641,93 @@ impl<'a, 'e> Ck<'a, 'e> {
                 self.nargs(args, 1, span)?;
                 let k = self.arg(args[0], &Ty::I32)?;
                 let k = Expr::new(K::Cast(Box::new(k)), Ty::F64, span);
-                call("ch_unary", vec![r, int(UNARY.len() as i64, span), k], Ty::Chunked(nd))
+                call(
+                    "ch_unary",
+                    vec![r, int(UNARY.len() as i64, span), k],
+                    Ty::Chunked(nd),
+                )
             }
             "powf" => {
                 self.nargs(args, 1, span)?;
                 let p = self.arg(args[0], &Ty::F64)?;
-                call("ch_unary", vec![r, int(UNARY.len() as i64 + 1, span), p], Ty::Chunked(nd))
+                call(
+                    "ch_unary",
+                    vec![r, int(UNARY.len() as i64 + 1, span), p],
+                    Ty::Chunked(nd),
+                )
             }
             n if UNARY.contains(&n) => {
                 self.nargs(args, 0, span)?;
                 let code = UNARY.iter().position(|x| *x == n).unwrap();
-                call("ch_unary", vec![r, int(code as i64, span), Expr::new(K::Float(0.0), Ty::F64, span)], Ty::Chunked(nd))
+                call(
+                    "ch_unary",
+                    vec![
+                        r,
+                        int(code as i64, span),
+                        Expr::new(K::Float(0.0), Ty::F64, span),
+                    ],
+                    Ty::Chunked(nd),
+                )
             }
             "maximum" | "minimum" | "pow" => {
                 self.nargs(args, 1, span)?;
                 let o = self.expr(args[0], None)?;
                 let ot = self.infer.resolve(&o.ty, false);
                 let Ty::Ref(inner, false) = &ot else {
-                    return Err(Error::new(o.span, "mismatched types").code("E0308").label(format!("expected `&Chunked`, found `{}`", self.infer.show(&ot))));
+                    return Err(Error::new(o.span, "mismatched types").code("E0308").label(
+                        format!("expected `&Chunked`, found `{}`", self.infer.show(&ot)),
+                    ));
                 };
                 let Ty::Chunked(n2) = **inner else {
-                    return Err(Error::new(o.span, "mismatched types").code("E0308").label(format!("expected `&Chunked`, found `{}`", self.infer.show(&ot))));
+                    return Err(Error::new(o.span, "mismatched types").code("E0308").label(
+                        format!("expected `&Chunked`, found `{}`", self.infer.show(&ot)),
+                    ));
                 };
                 let code = match name {
                     "maximum" => 4,
                     "minimum" => 5,
                     _ => 6,
                 };
-                call("ch_binary", vec![r, o, int(code, span)], Ty::Chunked(bcast_nd(nd, n2)))
+                call(
+                    "ch_binary",
+                    vec![r, o, int(code, span)],
+                    Ty::Chunked(bcast_nd(nd, n2)),
+                )
             }
             "map_blocks" => {
                 self.nargs(args, 1, span)?;
                 let view = Ty::Ref(Box::new(Ty::NdD(Box::new(Ty::F64), ANY_NDIM)), false);
-                let f = self.ch_fn_arg(args[0], "map_blocks", &[view], &Ty::NdD(Box::new(Ty::F64), ANY_NDIM))?;
+                let f = self.ch_fn_arg(
+                    args[0],
+                    "map_blocks",
+                    &[view],
+                    &Ty::NdD(Box::new(Ty::F64), ANY_NDIM),
+                )?;
                 call("ch_map_blocks", vec![r, f], Ty::Chunked(nd))
             }
             "map_overlap" => {
                 // `map_overlap(&[d0, d1], Boundary::None | Boundary::Constant(v), f)`
                 self.nargs(args, 3, span)?;
                 let depth = match args[0] {
-                    syn::Expr::Reference(d) if d.mutability.is_none() && matches!(&*d.expr, syn::Expr::Array(_)) => &*d.expr,
-                    d => return Err(Error::unsupported(Span::of_node(d), "this depth argument to `map_overlap` (write the depths out: `&[1, 1]`)")),
+                    syn::Expr::Reference(d)
+                        if d.mutability.is_none() && matches!(&*d.expr, syn::Expr::Array(_)) =>
+                    {
+                        &*d.expr
+                    }
+                    d => return Err(Error::unsupported(
+                        Span::of_node(d),
+                        "this depth argument to `map_overlap` (write the depths out: `&[1, 1]`)",
+                    )),
                 };
                 let (_, dv) = self.ch_shape(depth, span)?;
                 let (bk, bv) = self.ch_boundary(args[1])?;
                 let view = Ty::Ref(Box::new(Ty::NdD(Box::new(Ty::F64), ANY_NDIM)), false);
-                let f = self.ch_fn_arg(args[2], "map_overlap", &[view], &Ty::NdD(Box::new(Ty::F64), ANY_NDIM))?;
+                let f = self.ch_fn_arg(
+                    args[2],
+                    "map_overlap",
+                    &[view],
+                    &Ty::NdD(Box::new(Ty::F64), ANY_NDIM),
+                )?;
                 let mut a = vec![r];
                 a.extend(dv);
                 a.extend([int(bk, span), bv, f]);
@@ -460,41 +738,99 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let f = self.ch_fn_arg(args[0], "mapv", &[Ty::F64], &Ty::F64)?;
                 call("ch_mapv", vec![r, f], Ty::Chunked(nd))
             }
-            "chunks" | "chunksize" | "nbytes" | "visualize" => self.ch_info_method(r, name, args, span)?.expect("an info method"),
-            _ => return Err(Error::unsupported(span, format!("method `{name}` of `Chunked` in the fast tier"))),
+            "chunks" | "chunksize" | "nbytes" | "visualize" => self
+                .ch_info_method(r, name, args, span)?
+                .expect("an info method"),
+            _ => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("method `{name}` of `Chunked` in the fast tier"),
+                ))
+            }
         })
     }
 
     /// `ArrayD` methods: those of `Array1`/`Array2` where ndarray's signature is the same for
     /// `IxDyn` (results retyped to `ArrayD`), and `shape`, `ndim`, `into_dimensionality`.
     #[allow(clippy::too_many_arguments)]
-    fn ndd_method(&mut self, recv: Expr, elem: Ty, nd: u8, name: &str, args: &[&syn::Expr], span: Span, unwrapped: bool) -> R<Expr> {
+    fn ndd_method(
+        &mut self,
+        recv: Expr,
+        elem: Ty,
+        nd: u8,
+        name: &str,
+        args: &[&syn::Expr],
+        span: Span,
+        unwrapped: bool,
+    ) -> R<Expr> {
         match name {
             "shape" => {
                 self.nargs(args, 0, span)?;
                 let r = self.ch_ref(recv);
-                return Ok(Expr::new(K::Intrinsic(Intr::Ch(ChOp::Shape), vec![r]), Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false), span));
+                return Ok(Expr::new(
+                    K::Intrinsic(Intr::Ch(ChOp::Shape), vec![r]),
+                    Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false),
+                    span,
+                ));
             }
             "ndim" if nd == ANY_NDIM => {
                 self.nargs(args, 0, span)?;
                 let r = self.ch_ref(recv);
-                return Ok(Expr::new(K::Intrinsic(shim("ch_nd_ndim"), vec![r]), Ty::USIZE, span));
+                return Ok(Expr::new(
+                    K::Intrinsic(shim("ch_nd_ndim"), vec![r]),
+                    Ty::USIZE,
+                    span,
+                ));
             }
             "ndim" => {
                 self.nargs(args, 0, span)?;
                 return Ok(Expr::new(K::Int(nd as i128), Ty::USIZE, span));
             }
-            "dim" | "raw_dim" | "nrows" | "ncols" | "dot" | "argmax" | "argmin" | "diag" | "into_dimensionality" | "view" => {
-                return Err(Error::unsupported(span, format!("method `{name}` of `ArrayD` in the fast tier")).hint("convert first: `a.into_dimensionality::<Ix2>().unwrap()`"));
+            "dim"
+            | "raw_dim"
+            | "nrows"
+            | "ncols"
+            | "dot"
+            | "argmax"
+            | "argmin"
+            | "diag"
+            | "into_dimensionality"
+            | "view" => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("method `{name}` of `ArrayD` in the fast tier"),
+                )
+                .hint("convert first: `a.into_dimensionality::<Ix2>().unwrap()`"));
             }
             _ => {}
         }
-        let agnostic = matches!(name, "len" | "sum" | "product" | "mean" | "max" | "min" | "median" | "std" | "var" | "clone" | "to_owned" | "fill" | "powi" | "powf" | "sum_axis" | "mean_axis")
-            || crate::exec::array_rt::UNARY.contains(&name);
+        let agnostic = matches!(
+            name,
+            "len"
+                | "sum"
+                | "product"
+                | "mean"
+                | "max"
+                | "min"
+                | "median"
+                | "std"
+                | "var"
+                | "clone"
+                | "to_owned"
+                | "fill"
+                | "powi"
+                | "powf"
+                | "sum_axis"
+                | "mean_axis"
+        ) || crate::exec::array_rt::UNARY.contains(&name);
         let k = match nd {
             1 | 2 => nd,
             ANY_NDIM if agnostic => {
-                if matches!(name, "sum_axis" | "mean_axis") { 2 } else { 1 }
+                if matches!(name, "sum_axis" | "mean_axis") {
+                    2
+                } else {
+                    1
+                }
             }
             _ => {
                 return Err(Error::unsupported(span, format!("method `{name}` of an `ArrayD` whose number of axes the fast tier does not know")).hint("convert first: `a.into_dimensionality::<Ix2>().unwrap()`"));
@@ -514,37 +850,66 @@ impl<'a, 'e> Ck<'a, 'e> {
             recv
         };
         let view = Expr::new(K::Intrinsic(Intr::Ch(ChOp::AsNd), vec![r]), as_nd, span);
-        let out = if unwrapped { self.nd_method_unwrapped_pub(view, name, args, span)? } else { self.nd_method(view, name, args, span, false)? };
+        let out = if unwrapped {
+            self.nd_method_unwrapped_pub(view, name, args, span)?
+        } else {
+            self.nd_method(view, name, args, span, false)?
+        };
         Ok(match self.infer.resolve(&out.ty, false) {
             Ty::Nd(e2, j) => {
                 if *e2 != Ty::F64 {
-                    return Err(Error::unsupported(span, format!("an `ArrayD` of `{e2}` in the fast tier (f64 is supported)")));
+                    return Err(Error::unsupported(
+                        span,
+                        format!("an `ArrayD` of `{e2}` in the fast tier (f64 is supported)"),
+                    ));
                 }
                 let j = if nd == ANY_NDIM { ANY_NDIM } else { j };
-                Expr::new(K::Intrinsic(Intr::Ch(ChOp::Retype), vec![out]), Ty::NdD(e2, j), span)
+                Expr::new(
+                    K::Intrinsic(Intr::Ch(ChOp::Retype), vec![out]),
+                    Ty::NdD(e2, j),
+                    span,
+                )
             }
             _ => out,
         })
     }
 
-    fn nd_method_unwrapped_pub(&mut self, view: Expr, name: &str, args: &[&syn::Expr], span: Span) -> R<Expr> {
+    fn nd_method_unwrapped_pub(
+        &mut self,
+        view: Expr,
+        name: &str,
+        args: &[&syn::Expr],
+        span: Span,
+    ) -> R<Expr> {
         self.nd_method(view, name, args, span, true)
     }
 
     /// `&ArrayD` of known 1 or 2 axes as `&Array1/2` (indexing).
     pub fn ch_as_nd(&mut self, b: Expr, span: Span) -> R<Expr> {
-        let Ty::NdD(e, nd) = self.infer.resolve(b.ty.peel_refs(), false) else { unreachable!() };
+        let Ty::NdD(e, nd) = self.infer.resolve(b.ty.peel_refs(), false) else {
+            unreachable!()
+        };
         if !matches!(nd, 1 | 2) {
-            return Err(Error::unsupported(span, "indexing an `ArrayD` whose number of axes the fast tier does not know").hint("convert first: `a.into_dimensionality::<Ix2>().unwrap()`"));
+            return Err(Error::unsupported(
+                span,
+                "indexing an `ArrayD` whose number of axes the fast tier does not know",
+            )
+            .hint("convert first: `a.into_dimensionality::<Ix2>().unwrap()`"));
         }
         let r = self.ch_ref(b);
-        Ok(Expr::new(K::Intrinsic(Intr::Ch(ChOp::AsNd), vec![r]), Ty::Ref(Box::new(Ty::Nd(e, nd)), false), span))
+        Ok(Expr::new(
+            K::Intrinsic(Intr::Ch(ChOp::AsNd), vec![r]),
+            Ty::Ref(Box::new(Ty::Nd(e, nd)), false),
+            span,
+        ))
     }
 
     /// `x.m(..).unwrap()` for `Chunked`/`ArrayD` methods returning `Result`:
     /// `into_dimensionality::<IxK>()`, `store(path)`.
     pub fn ch_unwrapped(&mut self, recv: &syn::Expr, span: Span) -> R<Option<Expr>> {
-        let syn::Expr::MethodCall(m) = recv else { return Ok(None) };
+        let syn::Expr::MethodCall(m) = recv else {
+            return Ok(None);
+        };
         let name = m.method.to_string();
         if !matches!(name.as_str(), "into_dimensionality" | "store") {
             return Ok(None);
@@ -554,33 +919,83 @@ impl<'a, 'e> Ck<'a, 'e> {
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         if name == "store" {
             let Ty::Chunked(_) = rt.peel_refs() else {
-                return Err(Error::new(span, format!("no method named `store` found for `{}` in the current scope", self.infer.show(&rt))));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "no method named `store` found for `{}` in the current scope",
+                        self.infer.show(&rt)
+                    ),
+                ));
             };
             self.nargs(&args, 1, span)?;
             let p = self.ch_str(args[0])?;
             let r = self.ch_ref(r);
-            return Ok(Some(Expr::new(K::Intrinsic(shim("ch_store"), vec![r, p]), Ty::Unit, span)));
+            return Ok(Some(Expr::new(
+                K::Intrinsic(shim("ch_store"), vec![r, p]),
+                Ty::Unit,
+                span,
+            )));
         }
         self.nargs(&args, 0, span)?;
         let k: u8 = match m.turbofish.as_ref().and_then(|t| t.args.first()) {
-            Some(syn::GenericArgument::Type(syn::Type::Path(p))) => match p.path.segments.last().map(|s| s.ident.to_string()).as_deref() {
+            Some(syn::GenericArgument::Type(syn::Type::Path(p))) => match p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .as_deref()
+            {
                 Some("Ix1") => 1,
                 Some("Ix2") => 2,
-                _ => return Err(Error::unsupported(span, "`into_dimensionality` to other than `Ix1` or `Ix2`")),
+                _ => {
+                    return Err(Error::unsupported(
+                        span,
+                        "`into_dimensionality` to other than `Ix1` or `Ix2`",
+                    ))
+                }
             },
-            _ => return Err(Error::unsupported(span, "`into_dimensionality` without a turbofish (write `::<Ix2>`)")),
+            _ => {
+                return Err(Error::unsupported(
+                    span,
+                    "`into_dimensionality` without a turbofish (write `::<Ix2>`)",
+                ))
+            }
         };
         let (e, by_ref) = match &rt {
             Ty::NdD(e, _) | Ty::Nd(e, _) => ((**e).clone(), false),
             Ty::Ref(t, false) => match &**t {
                 Ty::NdD(e, _) | Ty::Nd(e, _) => ((**e).clone(), true),
-                _ => return Err(Error::new(span, format!("no method named `into_dimensionality` found for `{}` in the current scope", self.infer.show(&rt)))),
+                _ => {
+                    return Err(Error::new(
+                        span,
+                        format!(
+                        "no method named `into_dimensionality` found for `{}` in the current scope",
+                        self.infer.show(&rt)
+                    ),
+                    ))
+                }
             },
-            _ => return Err(Error::new(span, format!("no method named `into_dimensionality` found for `{}` in the current scope", self.infer.show(&rt)))),
+            _ => {
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "no method named `into_dimensionality` found for `{}` in the current scope",
+                        self.infer.show(&rt)
+                    ),
+                ))
+            }
         };
         let nd = Ty::Nd(Box::new(e), k);
-        let t = if by_ref { Ty::Ref(Box::new(nd), false) } else { nd };
-        Ok(Some(Expr::new(K::Intrinsic(Intr::Ch(ChOp::IntoDim(k)), vec![r]), t, span)))
+        let t = if by_ref {
+            Ty::Ref(Box::new(nd), false)
+        } else {
+            nd
+        };
+        Ok(Some(Expr::new(
+            K::Intrinsic(Intr::Ch(ChOp::IntoDim(k)), vec![r]),
+            t,
+            span,
+        )))
     }
 
     /// Arithmetic with an `ArrayD` (a computed result) on either side: the operands seen as dense
@@ -601,8 +1016,16 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let k = if matches!(nd, 1..=3) { nd } else { 1 };
                     let sp = e.span;
                     match ck.infer.shallow(&e.ty) {
-                        Ty::Ref(_, m) => Expr::new(K::Intrinsic(Intr::Ch(ChOp::AsNd), vec![e]), Ty::Ref(Box::new(Ty::Nd(el, k)), m), sp),
-                        _ => Expr::new(K::Intrinsic(Intr::Ch(ChOp::Retype), vec![e]), Ty::Nd(el, k), sp),
+                        Ty::Ref(_, m) => Expr::new(
+                            K::Intrinsic(Intr::Ch(ChOp::AsNd), vec![e]),
+                            Ty::Ref(Box::new(Ty::Nd(el, k)), m),
+                            sp,
+                        ),
+                        _ => Expr::new(
+                            K::Intrinsic(Intr::Ch(ChOp::Retype), vec![e]),
+                            Ty::Nd(el, k),
+                            sp,
+                        ),
                     }
                 }
                 Ty::Nd(_, k) | Ty::NdView(_, k, _) => {
@@ -615,9 +1038,17 @@ impl<'a, 'e> Ck<'a, 'e> {
         let l = dense(self, l);
         let r = dense(self, r);
         let out = self.nd_binary(op, false, l, r, span)?;
-        let nd = if nds.contains(&ANY_NDIM) { ANY_NDIM } else { nds.iter().copied().max().unwrap_or(ANY_NDIM) };
+        let nd = if nds.contains(&ANY_NDIM) {
+            ANY_NDIM
+        } else {
+            nds.iter().copied().max().unwrap_or(ANY_NDIM)
+        };
         Ok(match self.infer.resolve(&out.ty, false) {
-            Ty::Nd(e, _) => Expr::new(K::Intrinsic(Intr::Ch(ChOp::Retype), vec![out]), Ty::NdD(e, nd), span),
+            Ty::Nd(e, _) => Expr::new(
+                K::Intrinsic(Intr::Ch(ChOp::Retype), vec![out]),
+                Ty::NdD(e, nd),
+                span,
+            ),
             _ => out,
         })
     }
@@ -630,12 +1061,31 @@ impl<'a, 'e> Ck<'a, 'e> {
             BinOp::Sub => 1,
             BinOp::Mul => 2,
             BinOp::Div => 3,
-            _ => return Err(Error::new(span, format!("no implementation for `{} {} {}`", self.infer.show(&l.ty), super::exprs::op_str(op), self.infer.show(&r.ty))).code("E0369")),
+            _ => {
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "no implementation for `{} {} {}`",
+                        self.infer.show(&l.ty),
+                        super::exprs::op_str(op),
+                        self.infer.show(&r.ty)
+                    ),
+                )
+                .code("E0369"))
+            }
         };
         let lt = self.infer.resolve(&l.ty, false);
         let rt = self.infer.resolve(&r.ty, false);
         if assign {
-            return Err(Error::new(span, format!("binary assignment operation `{}=` cannot be applied to type `{}`", super::exprs::op_str(op), self.infer.show(&lt))).code("E0368"));
+            return Err(Error::new(
+                span,
+                format!(
+                    "binary assignment operation `{}=` cannot be applied to type `{}`",
+                    super::exprs::op_str(op),
+                    self.infer.show(&lt)
+                ),
+            )
+            .code("E0368"));
         }
         let nd_of = |t: &Ty| match t.peel_refs() {
             Ty::Chunked(n) => Some(*n),
@@ -643,7 +1093,11 @@ impl<'a, 'e> Ck<'a, 'e> {
         };
         let opc = int(code, span);
         match (nd_of(&lt), nd_of(&rt)) {
-            (Some(a), Some(b)) => Ok(Expr::new(K::Intrinsic(shim("ch_binary"), vec![l, r, opc]), Ty::Chunked(bcast_nd(a, b)), span)),
+            (Some(a), Some(b)) => Ok(Expr::new(
+                K::Intrinsic(shim("ch_binary"), vec![l, r, opc]),
+                Ty::Chunked(bcast_nd(a, b)),
+                span,
+            )),
             (Some(a), None) => {
                 let s = self.auto_deref(r);
                 let st = self.infer.shallow(&s.ty);
@@ -658,18 +1112,40 @@ impl<'a, 'e> Ck<'a, 'e> {
                         self.unify(&Ty::I32, &s.ty, s.span)?;
                         Expr::new(K::Cast(Box::new(s)), Ty::F64, span)
                     }
-                    t => return Err(Error::new(span, format!("cannot {} `{}` to `Chunked`", verb(op), self.infer.show(&t))).code("E0277")),
+                    t => {
+                        return Err(Error::new(
+                            span,
+                            format!("cannot {} `{}` to `Chunked`", verb(op), self.infer.show(&t)),
+                        )
+                        .code("E0277"))
+                    }
                 };
-                Ok(Expr::new(K::Intrinsic(shim("ch_binary_s"), vec![l, s, opc, int(0, span)]), Ty::Chunked(a), span))
+                Ok(Expr::new(
+                    K::Intrinsic(shim("ch_binary_s"), vec![l, s, opc, int(0, span)]),
+                    Ty::Chunked(a),
+                    span,
+                ))
             }
             (None, Some(b)) => {
                 let s = self.auto_deref(l);
                 match self.infer.shallow(&s.ty) {
                     Ty::Float(FloatTy::F64) => {}
-                    Ty::Infer(v) if self.infer.kind(v) == VarKind::Float => self.unify(&Ty::F64, &s.ty, s.span)?,
-                    t => return Err(Error::new(span, format!("cannot {} `Chunked` to `{}`", verb(op), self.infer.show(&t))).code("E0277")),
+                    Ty::Infer(v) if self.infer.kind(v) == VarKind::Float => {
+                        self.unify(&Ty::F64, &s.ty, s.span)?
+                    }
+                    t => {
+                        return Err(Error::new(
+                            span,
+                            format!("cannot {} `Chunked` to `{}`", verb(op), self.infer.show(&t)),
+                        )
+                        .code("E0277"))
+                    }
                 }
-                Ok(Expr::new(K::Intrinsic(shim("ch_binary_s"), vec![r, s, opc, int(1, span)]), Ty::Chunked(b), span))
+                Ok(Expr::new(
+                    K::Intrinsic(shim("ch_binary_s"), vec![r, s, opc, int(1, span)]),
+                    Ty::Chunked(b),
+                    span,
+                ))
             }
             _ => unreachable!(),
         }
@@ -696,5 +1172,9 @@ fn sig_matches(have: &Ty, want: &Ty) -> bool {
 }
 
 fn bcast_nd(a: u8, b: u8) -> u8 {
-    if a == ANY_NDIM || b == ANY_NDIM { ANY_NDIM } else { a.max(b) }
+    if a == ANY_NDIM || b == ANY_NDIM {
+        ANY_NDIM
+    } else {
+        a.max(b)
+    }
 }

@@ -32,7 +32,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             other => return self.ch_chunks_value(other, span),
         };
         if dims.len() > 3 {
-            return Err(Error::unsupported(span, "chunked arrays of more than 3 dimensions"));
+            return Err(Error::unsupported(
+                span,
+                "chunked arrays of more than 3 dimensions",
+            ));
         }
         let mut out = vec![int(mode, span), int(dims.len() as i64, span)];
         for d in &dims {
@@ -43,13 +46,13 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         let sv = self.expr(s, None)?;
         if !matches!(self.infer.resolve(&sv.ty, false), Ty::Ref(ref t, _) if **t == Ty::Str) {
-            return Err(Error::new(sv.span, "mismatched types").label("expected a chunk spec: a tuple of lengths, one length or a `&str` byte budget"));
+            return Err(Error::new(sv.span, "mismatched types").label(
+                "expected a chunk spec: a tuple of lengths, one length or a `&str` byte budget",
+            ));
         }
         out.push(sv);
         Ok(out)
     }
-
-
 
     /// A chunk spec that is a value: a `&str` budget, one length, a `Vec<usize>`, a
     /// `Vec<Vec<usize>>` (explicit lengths per axis) or a `&[usize]`.
@@ -68,7 +71,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             Ty::Vec(inner) => {
                 let rows = matches!(self.infer.resolve(inner, false), Ty::Vec(_));
-                let want = if rows { vec_of(vec_of(Ty::USIZE)) } else { vec_of(Ty::USIZE) };
+                let want = if rows {
+                    vec_of(vec_of(Ty::USIZE))
+                } else {
+                    vec_of(Ty::USIZE)
+                };
                 self.unify(&want, &v.ty, v.span)?;
                 let es = self.expr(&empty, None)?;
                 let mut out = vec![int(if rows { 4 } else { 3 }, span), int(0, span), v];
@@ -77,15 +84,25 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Ok(out)
             }
             Ty::Ref(s, false) if matches!(&**s, Ty::Slice(_)) => {
-                self.unify(&Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false), &v.ty, v.span)?;
+                self.unify(
+                    &Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::USIZE))), false),
+                    &v.ty,
+                    v.span,
+                )?;
                 let mut out = vec![int(5, span)];
                 out.extend(zero(4));
                 out.push(v);
                 Ok(out)
             }
-            Ty::Ref(..) if !matches!(t.peel_refs(), Ty::Int(_) | Ty::Infer(_)) => Err(Error::new(v.span, format!("the trait bound `{}: IntoChunks` is not satisfied", self.infer.show(&t)))
-                .code("E0277")
-                .label("the trait `IntoChunks` is not implemented for this type")),
+            Ty::Ref(..) if !matches!(t.peel_refs(), Ty::Int(_) | Ty::Infer(_)) => Err(Error::new(
+                v.span,
+                format!(
+                    "the trait bound `{}: IntoChunks` is not satisfied",
+                    self.infer.show(&t)
+                ),
+            )
+            .code("E0277")
+            .label("the trait `IntoChunks` is not implemented for this type")),
             _ => {
                 // one length for every axis
                 let v = self.auto_deref(v);
@@ -100,7 +117,14 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
                 self.unify(&Ty::USIZE, &v.ty, v.span)?;
                 let es = self.expr(&empty, None)?;
-                Ok(vec![int(1, span), int(1, span), v, int(0, span), int(0, span), es])
+                Ok(vec![
+                    int(1, span),
+                    int(1, span),
+                    v,
+                    int(0, span),
+                    int(0, span),
+                    es,
+                ])
             }
         }
     }
@@ -125,7 +149,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         for x in &list {
             let v = self.expr(x, None)?;
             let Ty::Chunked(n) = self.infer.resolve(&v.ty, false) else {
-                return Err(Error::new(v.span, "mismatched types").code("E0308").label(format!("expected `Chunked`, found `{}`", self.infer.show(&v.ty))));
+                return Err(Error::new(v.span, "mismatched types")
+                    .code("E0308")
+                    .label(format!(
+                        "expected `Chunked`, found `{}`",
+                        self.infer.show(&v.ty)
+                    )));
             };
             nd = Some(match nd {
                 None => n,
@@ -141,16 +170,30 @@ impl<'a, 'e> Ck<'a, 'e> {
             n if kind == 1 => n + 1,
             n => n,
         };
-        Ok(Expr::new(K::Intrinsic(shim(crate::exec::chunked_rt::CAT[list.len() - 1]), a), Ty::Chunked(nd), span))
+        Ok(Expr::new(
+            K::Intrinsic(shim(crate::exec::chunked_rt::CAT[list.len() - 1]), a),
+            Ty::Chunked(nd),
+            span,
+        ))
     }
 
     /// `chunks()`, `chunksize()`, `nbytes()`, `visualize()` of a `Chunked` (`r` is `&Chunked`).
-    pub(super) fn ch_info_method(&mut self, r: Expr, name: &str, args: &[&syn::Expr], span: Span) -> R<Option<Expr>> {
-        let call = |n: &'static str, a: Vec<Expr>, t: Ty| Expr::new(K::Intrinsic(shim(n), a), t, span);
+    pub(super) fn ch_info_method(
+        &mut self,
+        r: Expr,
+        name: &str,
+        args: &[&syn::Expr],
+        span: Span,
+    ) -> R<Option<Expr>> {
+        let call =
+            |n: &'static str, a: Vec<Expr>, t: Ty| Expr::new(K::Intrinsic(shim(n), a), t, span);
         Ok(Some(match name {
             "chunks" => {
                 self.nargs(args, 0, span)?;
-                let rows = Ty::Ref(Box::new(Ty::Slice(Box::new(Ty::Vec(Box::new(Ty::USIZE))))), false);
+                let rows = Ty::Ref(
+                    Box::new(Ty::Slice(Box::new(Ty::Vec(Box::new(Ty::USIZE))))),
+                    false,
+                );
                 Expr::new(K::Intrinsic(Intr::Ch(ChOp::Chunks), vec![r]), rows, span)
             }
             "chunksize" => {
@@ -174,8 +217,14 @@ impl<'a, 'e> Ck<'a, 'e> {
 /// nested `vec![vec![..], ..]` (explicit lengths per axis), which are typed as values.
 fn vec_lengths(m: &syn::ExprMacro) -> Option<Vec<syn::Expr>> {
     use syn::punctuated::Punctuated;
-    let elems = m.mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated).ok()?;
-    if elems.iter().any(|x| matches!(x, syn::Expr::Macro(_) | syn::Expr::Array(_))) {
+    let elems = m
+        .mac
+        .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    if elems
+        .iter()
+        .any(|x| matches!(x, syn::Expr::Macro(_) | syn::Expr::Array(_)))
+    {
         return None;
     }
     Some(elems.into_iter().collect())

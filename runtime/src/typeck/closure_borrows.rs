@@ -17,7 +17,14 @@ use crate::diag::{Error, Result, Span};
 
 pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {
     for (i, s) in b.stmts.iter().enumerate() {
-        let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
+        let Stmt::Let {
+            pat,
+            init: Some(init),
+            ..
+        } = s
+        else {
+            continue;
+        };
         let Ty::Closure(ci) = init.ty else { continue };
         let c = &f.closures[ci as usize];
         if c.is_move {
@@ -34,15 +41,21 @@ pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {
             continue;
         }
         let rest = rest_of(b, i);
-        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, Some(ci))) else { continue };
+        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, Some(ci))) else {
+            continue;
+        };
         // In the statement of the last call, only what comes before that call conflicts.
         let last_call = {
             let mut at: Option<Span> = None;
-            visit_expr(rest[last], &mut |x| {
-                if matches!(x.kind, K::CallClosure(k, _) if k == ci) {
-                    at = Some(x.span);
-                }
-            }, f);
+            visit_expr(
+                rest[last],
+                &mut |x| {
+                    if matches!(x.kind, K::CallClosure(k, _) if k == ci) {
+                        at = Some(x.span);
+                    }
+                },
+                f,
+            );
             at
         };
         for r in caps {
@@ -61,61 +74,103 @@ pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {
 
 fn mutates(f: &Fn, body: &Expr, r: Root) -> bool {
     let mut hit = false;
-    visit_expr(body, &mut |x| match &x.kind {
-        K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => hit = true,
-        K::Ref(p, true) if root(p) == Some(r) => hit = true,
-        _ => {}
-    }, f);
+    visit_expr(
+        body,
+        &mut |x| match &x.kind {
+            K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => hit = true,
+            K::Ref(p, true) if root(p) == Some(r) => hit = true,
+            _ => {}
+        },
+        f,
+    );
     hit
 }
 
-fn conflict(f: &Fn, e: &Expr, r: Root, mutated: bool, before: Option<Span>, closure: Span) -> Result<()> {
+fn conflict(
+    f: &Fn,
+    e: &Expr,
+    r: Root,
+    mutated: bool,
+    before: Option<Span>,
+    closure: Span,
+) -> Result<()> {
     let mut res = Ok(());
     let mut done = false;
-    visit_expr(e, &mut |x| {
-        // (a call of the closure walks into its body: those uses are the closure's own)
-        if done || within(x.span, closure) || before.is_some_and(|b| (x.span.line, x.span.col) >= (b.line, b.col)) {
-            return;
-        }
-        let n = name(f, r).to_owned();
-        // format macros take their arguments by reference
-        if let K::Format(_, fmt) = &x.kind {
-            if mutated && fmt.args.iter().any(|a| root(a) == Some(r)) {
-                let a = fmt.args.iter().find(|a| root(a) == Some(r)).expect("found");
-                done = true;
-                res = Err(Error::new(a.span, format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"))
+    visit_expr(
+        e,
+        &mut |x| {
+            // (a call of the closure walks into its body: those uses are the closure's own)
+            if done
+                || within(x.span, closure)
+                || before.is_some_and(|b| (x.span.line, x.span.col) >= (b.line, b.col))
+            {
+                return;
+            }
+            let n = name(f, r).to_owned();
+            // format macros take their arguments by reference
+            if let K::Format(_, fmt) = &x.kind {
+                if mutated && fmt.args.iter().any(|a| root(a) == Some(r)) {
+                    let a = fmt.args.iter().find(|a| root(a) == Some(r)).expect("found");
+                    done = true;
+                    res = Err(Error::new(a.span, format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"))
                     .code("E0502")
                     .label("immutable borrow occurs here")
                     .hint(format!("a closure borrows `{n}` until its last call: call it before this use, make it `move`, or use `%%rust`")));
-                return;
+                    return;
+                }
             }
-        }
-        let err = match &x.kind {
-            K::Assign(l, _) if root(l) == Some(r) => Some(("E0506", format!("cannot assign to `{n}` because it is borrowed"), format!("`{n}` is assigned to here but it was already borrowed"))),
-            K::OpAssign(_, l, _) if root(l) == Some(r) => Some(if mutated {
-                ("E0503", format!("cannot use `{n}` because it was mutably borrowed"), format!("use of borrowed `{n}`"))
-            } else {
-                ("E0506", format!("cannot assign to `{n}` because it is borrowed"), format!("`{n}` is assigned to here but it was already borrowed"))
-            }),
-            K::Ref(p, true) if root(p) == Some(r) => Some(if mutated {
-                ("E0499", format!("cannot borrow `{n}` as mutable more than once at a time"), "second mutable borrow occurs here".to_owned())
-            } else {
-                ("E0502", format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"), "mutable borrow occurs here".to_owned())
-            }),
-            K::Ref(p, false) if mutated && root(p) == Some(r) => {
-                Some(("E0502", format!("cannot borrow `{n}` as immutable because it is also borrowed as mutable"), "immutable borrow occurs here".to_owned()))
-            }
-            K::Local(_) | K::Global(_) if mutated && root(x) == Some(r) => Some(("E0503", format!("cannot use `{n}` because it was mutably borrowed"), format!("use of borrowed `{n}`"))),
-            _ => None,
-        };
-        if let Some((code, msg, label)) = err {
-            done = true;
-            res = Err(Error::new(x.span, msg)
+            let err = match &x.kind {
+                K::Assign(l, _) if root(l) == Some(r) => Some((
+                    "E0506",
+                    format!("cannot assign to `{n}` because it is borrowed"),
+                    format!("`{n}` is assigned to here but it was already borrowed"),
+                )),
+                K::OpAssign(_, l, _) if root(l) == Some(r) => Some(if mutated {
+                    (
+                        "E0503",
+                        format!("cannot use `{n}` because it was mutably borrowed"),
+                        format!("use of borrowed `{n}`"),
+                    )
+                } else {
+                    (
+                        "E0506",
+                        format!("cannot assign to `{n}` because it is borrowed"),
+                        format!("`{n}` is assigned to here but it was already borrowed"),
+                    )
+                }),
+                K::Ref(p, true) if root(p) == Some(r) => Some(if mutated {
+                    (
+                        "E0499",
+                        format!("cannot borrow `{n}` as mutable more than once at a time"),
+                        "second mutable borrow occurs here".to_owned(),
+                    )
+                } else {
+                    ("E0502", format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"), "mutable borrow occurs here".to_owned())
+                }),
+                K::Ref(p, false) if mutated && root(p) == Some(r) => Some((
+                    "E0502",
+                    format!(
+                        "cannot borrow `{n}` as immutable because it is also borrowed as mutable"
+                    ),
+                    "immutable borrow occurs here".to_owned(),
+                )),
+                K::Local(_) | K::Global(_) if mutated && root(x) == Some(r) => Some((
+                    "E0503",
+                    format!("cannot use `{n}` because it was mutably borrowed"),
+                    format!("use of borrowed `{n}`"),
+                )),
+                _ => None,
+            };
+            if let Some((code, msg, label)) = err {
+                done = true;
+                res = Err(Error::new(x.span, msg)
                 .code(code)
                 .label(label)
                 .hint(format!("a closure borrows `{n}` until its last call: call it before this use, make it `move`, or use `%%rust`")));
-        }
-    }, f);
+            }
+        },
+        f,
+    );
     res
 }
 
@@ -123,22 +178,31 @@ fn conflict(f: &Fn, e: &Expr, r: Root, mutated: bool, before: Option<Span>, clos
 /// method on it), outside `skip`.
 fn change_of(f: &Fn, e: &Expr, r: Root, skip: Option<Span>) -> Option<Span> {
     let mut at = None;
-    visit_expr(e, &mut |x| {
-        if at.is_some() || skip.is_some_and(|s| within(x.span, s)) {
-            return;
-        }
-        match &x.kind {
-            K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => at = Some(x.span),
-            K::Ref(p, true) if root(p) == Some(r) => at = Some(x.span),
-            K::Intrinsic(i, a) if mutating(*i) && a.first().and_then(root) == Some(r) => at = Some(x.span),
-            K::Call(_, a) | K::CallClosure(_, a) => {
-                if let Some(a) = a.iter().find(|a| matches!(a.ty, Ty::Ref(_, true)) && root(a) == Some(r)) {
-                    at = Some(a.span)
-                }
+    visit_expr(
+        e,
+        &mut |x| {
+            if at.is_some() || skip.is_some_and(|s| within(x.span, s)) {
+                return;
             }
-            _ => {}
-        }
-    }, f);
+            match &x.kind {
+                K::Assign(l, _) | K::OpAssign(_, l, _) if root(l) == Some(r) => at = Some(x.span),
+                K::Ref(p, true) if root(p) == Some(r) => at = Some(x.span),
+                K::Intrinsic(i, a) if mutating(*i) && a.first().and_then(root) == Some(r) => {
+                    at = Some(x.span)
+                }
+                K::Call(_, a) | K::CallClosure(_, a) => {
+                    if let Some(a) = a
+                        .iter()
+                        .find(|a| matches!(a.ty, Ty::Ref(_, true)) && root(a) == Some(r))
+                    {
+                        at = Some(a.span)
+                    }
+                }
+                _ => {}
+            }
+        },
+        f,
+    );
     at
 }
 
@@ -157,23 +221,32 @@ fn copied_captures(f: &Fn, ci: u32) -> Vec<Root> {
 fn captures(f: &Fn, ci: u32, keep: impl std::ops::Fn(&Expr, Root) -> bool) -> Vec<Root> {
     let c = &f.closures[ci as usize];
     let mut caps: Vec<Root> = vec![];
-    visit_expr(&c.body, &mut |x| {
-        let r = match x.kind {
-            K::Local(id) if !within(f.locals[id as usize].span, c.span) => Root::Local(id),
-            K::Global(g) => Root::Global(g),
-            _ => return,
-        };
-        if keep(x, r) && !caps.contains(&r) {
-            caps.push(r);
-        }
-    }, f);
+    visit_expr(
+        &c.body,
+        &mut |x| {
+            let r = match x.kind {
+                K::Local(id) if !within(f.locals[id as usize].span, c.span) => Root::Local(id),
+                K::Global(g) => Root::Global(g),
+                _ => return,
+            };
+            if keep(x, r) && !caps.contains(&r) {
+                caps.push(r);
+            }
+        },
+        f,
+    );
     caps
 }
 
 fn moved_copy_changed(f: &Fn, r: Root, at: Span) -> Error {
     let n = name(f, r);
-    Error::unsupported(at, format!("changing `{n}` while a `move` closure holds its own copy of it"))
-        .label(format!("a `move` closure copied `{n}`: the fast tier reads the variable itself"))
+    Error::unsupported(
+        at,
+        format!("changing `{n}` while a `move` closure holds its own copy of it"),
+    )
+    .label(format!(
+        "a `move` closure copied `{n}`: the fast tier reads the variable itself"
+    ))
 }
 
 /// A `move` closure has its own copy of each `Copy` variable it captures; the fast tier
@@ -192,33 +265,48 @@ pub(super) fn move_closure_bodies(f: &Fn) -> Result<()> {
     // `for x in it.map(move |i| i + k) { k += 1; }`: the adapters' closures run between
     // iterations of the body.
     let mut err = None;
-    visit_block(&f.body, &mut |e| {
-        let K::For { iter, body, .. } = &e.kind else { return };
-        let mut srcs = vec![iter];
-        while let Some(it) = srcs.pop() {
-            for a in &it.adapters {
-                match a {
-                    Adapter::Zip(o) | Adapter::Chain(o) => srcs.push(o),
-                    Adapter::Map(ci) | Adapter::Filter(ci) if f.closures[*ci as usize].is_move => {
-                        for r in copied_captures(f, *ci) {
-                            let body = Expr::new(K::Block(body.clone()), Ty::Unit, body.span);
-                            if let Some(at) = change_of(f, &body, r, None) {
-                                err = err.take().or(Some(moved_copy_changed(f, r, at)));
+    visit_block(
+        &f.body,
+        &mut |e| {
+            let K::For { iter, body, .. } = &e.kind else {
+                return;
+            };
+            let mut srcs = vec![iter];
+            while let Some(it) = srcs.pop() {
+                for a in &it.adapters {
+                    match a {
+                        Adapter::Zip(o) | Adapter::Chain(o) => srcs.push(o),
+                        Adapter::Map(ci) | Adapter::Filter(ci)
+                            if f.closures[*ci as usize].is_move =>
+                        {
+                            for r in copied_captures(f, *ci) {
+                                let body = Expr::new(K::Block(body.clone()), Ty::Unit, body.span);
+                                if let Some(at) = change_of(f, &body, r, None) {
+                                    err = err.take().or(Some(moved_copy_changed(f, r, at)));
+                                }
                             }
                         }
+                        _ => {}
                     }
-                    _ => {}
                 }
             }
-        }
-    }, f);
+        },
+        f,
+    );
     err.map_or(Ok(()), Err)
 }
 
 /// (the `let`-bound `move` closures of one block; see `move_closure_bodies`)
 pub(super) fn move_copies(f: &Fn, b: &Block) -> Result<()> {
     for (i, s) in b.stmts.iter().enumerate() {
-        let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
+        let Stmt::Let {
+            pat,
+            init: Some(init),
+            ..
+        } = s
+        else {
+            continue;
+        };
         let Ty::Closure(ci) = init.ty else { continue };
         if !f.closures[ci as usize].is_move {
             continue;
@@ -229,17 +317,27 @@ pub(super) fn move_copies(f: &Fn, b: &Block) -> Result<()> {
             _ => continue,
         };
         let rest = rest_of(b, i);
-        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, Some(ci))) else { continue };
+        let Some(last) = rest.iter().rposition(|e| uses_held(f, e, held, Some(ci))) else {
+            continue;
+        };
         let mut last_call: Option<Span> = None;
-        visit_expr(rest[last], &mut |x| {
-            if matches!(x.kind, K::CallClosure(k, _) if k == ci) {
-                last_call = Some(x.span);
-            }
-        }, f);
+        visit_expr(
+            rest[last],
+            &mut |x| {
+                if matches!(x.kind, K::CallClosure(k, _) if k == ci) {
+                    last_call = Some(x.span);
+                }
+            },
+            f,
+        );
         for r in copied_captures(f, ci) {
             for (k, e) in rest[..=last].iter().enumerate() {
-                let Some(at) = change_of(f, e, r, Some(f.closures[ci as usize].span)) else { continue };
-                let before = k < last || matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. }) || last_call.is_some_and(|c| (at.line, at.col) < (c.line, c.col));
+                let Some(at) = change_of(f, e, r, Some(f.closures[ci as usize].span)) else {
+                    continue;
+                };
+                let before = k < last
+                    || matches!(e.kind, K::While { .. } | K::Loop { .. } | K::For { .. })
+                    || last_call.is_some_and(|c| (at.line, at.col) < (c.line, c.col));
                 if before {
                     return Err(moved_copy_changed(f, r, at));
                 }

@@ -20,7 +20,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 self.check_mut(&l, "assign to")?;
                 let r = self.expr(&a.right, Some(&l.ty.clone()))?;
                 let r = self.coerce(r, &l.ty.clone())?;
-                Ok(Expr::new(K::Assign(Box::new(l), Box::new(r)), Ty::Unit, span))
+                Ok(Expr::new(
+                    K::Assign(Box::new(l), Box::new(r)),
+                    Ty::Unit,
+                    span,
+                ))
             }
             syn::Expr::Cast(c) => self.cast(c, span),
             syn::Expr::If(i) => self.if_expr(i, span, expect),
@@ -42,7 +46,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let body = self.block(&w.body, None)?;
                 self.loops.pop();
                 self.unit_block(&body)?;
-                Ok(Expr::new(K::While { id, cond: Box::new(cond), body }, Ty::Unit, span))
+                Ok(Expr::new(
+                    K::While {
+                        id,
+                        cond: Box::new(cond),
+                        body,
+                    },
+                    Ty::Unit,
+                    span,
+                ))
             }
             syn::Expr::Loop(l) => {
                 let bt = self.infer.fresh(VarKind::General);
@@ -64,7 +76,16 @@ impl<'a, 'e> Ck<'a, 'e> {
                 self.scopes.pop();
                 let body = body?;
                 self.unit_block(&body)?;
-                Ok(Expr::new(K::For { id, pat, iter, body }, Ty::Unit, span))
+                Ok(Expr::new(
+                    K::For {
+                        id,
+                        pat,
+                        iter,
+                        body,
+                    },
+                    Ty::Unit,
+                    span,
+                ))
             }
             syn::Expr::Break(b) => {
                 let i = self.loop_lookup(b.label.as_ref(), span, "break")?;
@@ -73,7 +94,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let value = match &b.expr {
                     Some(v) => {
                         let Some(bt) = self.loops[i].break_ty.clone() else {
-                            return Err(Error::new(span, "`break` with value from a `while`/`for` loop"));
+                            return Err(Error::new(
+                                span,
+                                "`break` with value from a `while`/`for` loop",
+                            ));
                         };
                         let v = self.expr(v, Some(&bt))?;
                         Some(Box::new(self.coerce(v, &bt)?))
@@ -92,9 +116,16 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Ok(Expr::new(K::Continue(self.loops[i].id), Ty::Never, span))
             }
             syn::Expr::Return(r) => {
-                let rt = self.closure_ret.last().cloned().unwrap_or_else(|| self.ret.clone());
+                let rt = self
+                    .closure_ret
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| self.ret.clone());
                 if self.cell && self.closure_ret.is_empty() {
-                    return Err(Error::unsupported(span, "`return` at the top level of a cell"));
+                    return Err(Error::unsupported(
+                        span,
+                        "`return` at the top level of a cell",
+                    ));
                 }
                 let v = match &r.expr {
                     Some(v) => {
@@ -119,8 +150,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                 };
                 let k = idx.index as usize;
                 match self.infer.shallow(&b.ty) {
-                    Ty::Tuple(ts) if k < ts.len() => Ok(Expr::new(K::Field(Box::new(b), k as u32), ts[k].clone(), span)),
-                    t => Err(Error::new(span, format!("no field `{k}` on type `{}`", self.infer.show(&t)))),
+                    Ty::Tuple(ts) if k < ts.len() => Ok(Expr::new(
+                        K::Field(Box::new(b), k as u32),
+                        ts[k].clone(),
+                        span,
+                    )),
+                    t => Err(Error::new(
+                        span,
+                        format!("no field `{k}` on type `{}`", self.infer.show(&t)),
+                    )),
                 }
             }
             syn::Expr::Tuple(t) => {
@@ -157,7 +195,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let n = self.const_usize(&r.len)?;
                 let v = self.expr(&r.expr, None)?;
                 let t = v.ty.clone();
-                Ok(Expr::new(K::ArrayRepeat(Box::new(v), n), Ty::Array(Box::new(t), n), span))
+                Ok(Expr::new(
+                    K::ArrayRepeat(Box::new(v), n),
+                    Ty::Array(Box::new(t), n),
+                    span,
+                ))
             }
             syn::Expr::Reference(r) => {
                 if let syn::Expr::Index(ix) = &*r.expr {
@@ -176,11 +218,17 @@ impl<'a, 'e> Ck<'a, 'e> {
             syn::Expr::Match(m) => self.match_expr(m, span, expect),
             syn::Expr::Macro(m) => self.macro_expr(&m.mac, span, expect),
             syn::Expr::Closure(c) => self.closure(c, span),
-            syn::Expr::Range(_) => Err(Error::unsupported(span, "range value outside `for`, an iterator chain or slicing")),
+            syn::Expr::Range(_) => Err(Error::unsupported(
+                span,
+                "range value outside `for`, an iterator chain or slicing",
+            )),
             syn::Expr::Unsafe(_) => Err(Error::unsupported(span, "`unsafe` block")),
             syn::Expr::Async(_) | syn::Expr::Await(_) => Err(Error::unsupported(span, "async")),
             syn::Expr::Try(_) => Err(Error::unsupported(span, "`?` operator")),
-            syn::Expr::Let(_) => Err(Error::unsupported(span, "`let` expression (if let / while let)")),
+            syn::Expr::Let(_) => Err(Error::unsupported(
+                span,
+                "`let` expression (if let / while let)",
+            )),
             syn::Expr::Struct(_) => Err(Error::unsupported(span, "struct literal")),
             _ => Err(Error::unsupported(span, "expression")),
         }
@@ -200,16 +248,29 @@ impl<'a, 'e> Ck<'a, 'e> {
         match l {
             syn::Lit::Int(i) => {
                 let suf = i.suffix();
-                let v: i128 = i.base10_parse().map_err(|e| Error::new(span, e.to_string()))?;
+                let v: i128 = i
+                    .base10_parse()
+                    .map_err(|e| Error::new(span, e.to_string()))?;
                 let ty = if suf.is_empty() {
                     self.infer.fresh(VarKind::Int)
                 } else if let Some(t) = IntTy::from_name(suf) {
                     Ty::Int(t)
                 } else if suf == "f64" || suf == "f32" {
-                    let t = if suf == "f64" { Ty::F64 } else { Ty::Float(super::ty::FloatTy::F32) };
-                    return Ok(Expr::new(K::FloatLit(i.base10_digits().to_string()), t, span));
+                    let t = if suf == "f64" {
+                        Ty::F64
+                    } else {
+                        Ty::Float(super::ty::FloatTy::F32)
+                    };
+                    return Ok(Expr::new(
+                        K::FloatLit(i.base10_digits().to_string()),
+                        t,
+                        span,
+                    ));
                 } else {
-                    return Err(Error::new(span, format!("invalid suffix `{suf}` for number literal")));
+                    return Err(Error::new(
+                        span,
+                        format!("invalid suffix `{suf}` for number literal"),
+                    ));
                 };
                 Ok(Expr::new(K::Int(v), ty, span))
             }
@@ -218,14 +279,31 @@ impl<'a, 'e> Ck<'a, 'e> {
                     "" => self.infer.fresh(VarKind::Float),
                     "f64" => Ty::F64,
                     "f32" => Ty::Float(super::ty::FloatTy::F32),
-                    s => return Err(Error::new(span, format!("invalid suffix `{s}` for float literal"))),
+                    s => {
+                        return Err(Error::new(
+                            span,
+                            format!("invalid suffix `{s}` for float literal"),
+                        ))
+                    }
                 };
-                Ok(Expr::new(K::FloatLit(f.base10_digits().to_string()), ty, span))
+                Ok(Expr::new(
+                    K::FloatLit(f.base10_digits().to_string()),
+                    ty,
+                    span,
+                ))
             }
             syn::Lit::Bool(b) => Ok(Expr::new(K::Bool(b.value), Ty::Bool, span)),
             syn::Lit::Char(c) => Ok(Expr::new(K::Char(c.value()), Ty::Char, span)),
-            syn::Lit::Str(s) => Ok(Expr::new(K::Str(s.value()), Ty::Ref(Box::new(Ty::Str), false), span)),
-            syn::Lit::Byte(b) => Ok(Expr::new(K::Int(b.value() as i128), Ty::Int(IntTy::U8), span)),
+            syn::Lit::Str(s) => Ok(Expr::new(
+                K::Str(s.value()),
+                Ty::Ref(Box::new(Ty::Str), false),
+                span,
+            )),
+            syn::Lit::Byte(b) => Ok(Expr::new(
+                K::Int(b.value() as i128),
+                Ty::Int(IntTy::U8),
+                span,
+            )),
             _ => Err(Error::unsupported(span, "literal")),
         }
     }
@@ -234,11 +312,18 @@ impl<'a, 'e> Ck<'a, 'e> {
         if p.qself.is_some() {
             return Err(Error::unsupported(span, "qualified path"));
         }
-        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segs: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         if segs.len() == 1 {
             if let Some(b) = self.lookup(&segs[0]) {
                 return Ok(match b {
-                    Binding::Local(id) => Expr::new(K::Local(id), self.locals[id as usize].ty.clone(), span),
+                    Binding::Local(id) => {
+                        Expr::new(K::Local(id), self.locals[id as usize].ty.clone(), span)
+                    }
                     Binding::Global(i) => Expr::new(K::Global(i), self.globals[i].ty.clone(), span),
                 });
             }
@@ -257,7 +342,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         if segs.len() == 1 && self.env.fns.contains_key(&segs[0]) {
             return Err(Error::unsupported(span, "fn item used as a value"));
         }
-        Err(Error::new(span, format!("cannot find value `{}` in this scope", segs.join("::"))).code("E0425").label("not found in this scope"))
+        Err(Error::new(
+            span,
+            format!("cannot find value `{}` in this scope", segs.join("::")),
+        )
+        .code("E0425")
+        .label("not found in this scope"))
     }
 
     /// `&T` operands of arithmetic are dereferenced (std implements `&f64 + f64` etc.).
@@ -278,7 +368,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let x = self.expr(&u.expr, None)?;
                 match self.infer.shallow(&x.ty) {
                     Ty::Ref(inner, _) => Ok(Expr::new(K::Deref(Box::new(x)), *inner, span)),
-                    t => Err(Error::new(span, format!("type `{}` cannot be dereferenced", self.infer.show(&t)))),
+                    t => Err(Error::new(
+                        span,
+                        format!("type `{}` cannot be dereferenced", self.infer.show(&t)),
+                    )),
                 }
             }
             syn::UnOp::Neg(_) => {
@@ -292,13 +385,22 @@ impl<'a, 'e> Ck<'a, 'e> {
                     _ => false,
                 };
                 if !ok {
-                    return Err(Error::new(span, format!("cannot apply unary operator `-` to type `{}`", self.infer.show(&t))));
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "cannot apply unary operator `-` to type `{}`",
+                            self.infer.show(&t)
+                        ),
+                    ));
                 }
                 Ok(Expr::new(K::Neg(Box::new(x)), t, span))
             }
             syn::UnOp::Not(_) => {
                 let x = self.expr(&u.expr, expect)?;
-                if matches!(self.infer.resolve(x.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+                if matches!(
+                    self.infer.resolve(x.ty.peel_refs(), false),
+                    Ty::Nd(..) | Ty::NdView(..)
+                ) {
                     return self.nd_not(x, span);
                 }
                 let x = self.auto_deref(x);
@@ -309,7 +411,13 @@ impl<'a, 'e> Ck<'a, 'e> {
                     _ => false,
                 };
                 if !ok {
-                    return Err(Error::new(span, format!("cannot apply unary operator `!` to type `{}`", self.infer.show(&t))));
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "cannot apply unary operator `!` to type `{}`",
+                            self.infer.show(&t)
+                        ),
+                    ));
                 }
                 Ok(Expr::new(K::Not(Box::new(x)), t, span))
             }
@@ -351,7 +459,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let l = self.coerce(l, &Ty::Bool)?;
                 let r = self.expr(&b.right, Some(&Ty::Bool))?;
                 let r = self.coerce(r, &Ty::Bool)?;
-                let k = if matches!(b.op, S::And(_)) { K::And(Box::new(l), Box::new(r)) } else { K::Or(Box::new(l), Box::new(r)) };
+                let k = if matches!(b.op, S::And(_)) {
+                    K::And(Box::new(l), Box::new(r))
+                } else {
+                    K::Or(Box::new(l), Box::new(r))
+                };
                 return Ok(Expr::new(k, Ty::Bool, span));
             }
             _ => return Err(Error::unsupported(span, "operator")),
@@ -365,7 +477,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             let r = self.expr(&b.right, None)?;
             return self.ndd_binary(op, assign, l, r, span);
         }
-        if matches!(self.infer.resolve(l.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+        if matches!(
+            self.infer.resolve(l.ty.peel_refs(), false),
+            Ty::Nd(..) | Ty::NdView(..)
+        ) {
             let r = self.expr(&b.right, None)?;
             if matches!(op, BinOp::Eq | BinOp::Ne) {
                 return self.nd_eq(op, l, r, Span::of_node(&b.op));
@@ -377,14 +492,24 @@ impl<'a, 'e> Ck<'a, 'e> {
             self.check_mut(&l, "assign to")?;
         }
         let lt = l.ty.clone();
-        let r = self.expr(&b.right, if op.is_cmp() || matches!(op, BinOp::Shl | BinOp::Shr) { None } else { Some(&lt) })?;
+        let r = self.expr(
+            &b.right,
+            if op.is_cmp() || matches!(op, BinOp::Shl | BinOp::Shr) {
+                None
+            } else {
+                Some(&lt)
+            },
+        )?;
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Chunked(_)) {
             return self.ch_binary(op, assign, l, r, span);
         }
         if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::NdD(..)) && !op.is_cmp() {
             return self.ndd_binary(op, assign, l, r, span);
         }
-        if matches!(self.infer.resolve(r.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..)) {
+        if matches!(
+            self.infer.resolve(r.ty.peel_refs(), false),
+            Ty::Nd(..) | Ty::NdView(..)
+        ) {
             if matches!(op, BinOp::Eq | BinOp::Ne) {
                 return self.nd_eq(op, l, r, Span::of_node(&b.op));
             }
@@ -396,7 +521,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             self.unify(&l.ty, &r.ty, r.span)?;
             (self.auto_deref(l), self.auto_deref(r))
         } else {
-            (if assign { l } else { self.auto_deref(l) }, self.auto_deref(r))
+            (
+                if assign { l } else { self.auto_deref(l) },
+                self.auto_deref(r),
+            )
         };
         let t = self.infer.shallow(&l.ty);
         let shift = matches!(op, BinOp::Shl | BinOp::Shr);
@@ -405,21 +533,45 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Ty::Int(_) => (true, false, false),
                 Ty::Float(_) => (false, true, false),
                 Ty::Bool => (false, false, true),
-                Ty::Infer(v) => (ck.infer.kind(*v) == VarKind::Int, ck.infer.kind(*v) == VarKind::Float, false),
+                Ty::Infer(v) => (
+                    ck.infer.kind(*v) == VarKind::Int,
+                    ck.infer.kind(*v) == VarKind::Float,
+                    false,
+                ),
                 _ => (false, false, false),
             };
             match op {
-                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => is_int || is_float,
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                    is_int || is_float
+                }
                 BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => is_int || is_bool,
                 BinOp::Shl | BinOp::Shr => is_int,
-                _ => is_int || is_float || is_bool || matches!(t, Ty::Char | Ty::Tuple(_) | Ty::Unit | Ty::Array(..) | Ty::Vec(_) | Ty::Slice(_) | Ty::Option(_)),
+                _ => {
+                    is_int
+                        || is_float
+                        || is_bool
+                        || matches!(
+                            t,
+                            Ty::Char
+                                | Ty::Tuple(_)
+                                | Ty::Unit
+                                | Ty::Array(..)
+                                | Ty::Vec(_)
+                                | Ty::Slice(_)
+                                | Ty::Option(_)
+                        )
+                }
             }
         };
         let op_span = Span::of_node(&b.op);
         if !op.is_cmp() {
             let rt = self.infer.shallow(&r.ty);
             // Shifts take any integer on the right; other operators want equal types.
-            let clash = if shift { !kind_ok(self, &rt) } else { self.infer.unify(&l.ty, &r.ty).is_err() };
+            let clash = if shift {
+                !kind_ok(self, &rt)
+            } else {
+                self.infer.unify(&l.ty, &r.ty).is_err()
+            };
             if clash {
                 let (ls, rs) = (self.infer.show(&t), self.infer.show(&rt));
                 let msg = op_mismatch_message(op, assign, &ls, &rs);
@@ -427,7 +579,9 @@ impl<'a, 'e> Ck<'a, 'e> {
                 // (numbers), E0369 when it has none (`bool + 1`); both at the operator.
                 let sym = format!("{}{}", op_str(op), if assign { "=" } else { "" });
                 return Err(if kind_ok(self, &t) {
-                    Error::new(op_span, msg).code("E0277").label(format!("no implementation for `{ls} {sym} {rs}`"))
+                    Error::new(op_span, msg)
+                        .code("E0277")
+                        .label(format!("no implementation for `{ls} {sym} {rs}`"))
                 } else {
                     Error::new(op_span, msg).code("E0369")
                 });
@@ -440,14 +594,26 @@ impl<'a, 'e> Ck<'a, 'e> {
         if !kind_ok(self, &t) {
             let ts = self.infer.show(&t);
             let msg = if op.is_cmp() {
-                format!("binary operation `{}` cannot be applied to type `{ts}`", op_str(op))
+                format!(
+                    "binary operation `{}` cannot be applied to type `{ts}`",
+                    op_str(op)
+                )
             } else {
-                op_mismatch_message(op, assign, &ts, &self.infer.show(&self.infer.shallow(&r.ty)))
+                op_mismatch_message(
+                    op,
+                    assign,
+                    &ts,
+                    &self.infer.show(&self.infer.shallow(&r.ty)),
+                )
             };
             return Err(Error::new(op_span, msg).code("E0369"));
         }
         if assign {
-            return Ok(Expr::new(K::OpAssign(op, Box::new(l), Box::new(r)), Ty::Unit, span));
+            return Ok(Expr::new(
+                K::OpAssign(op, Box::new(l), Box::new(r)),
+                Ty::Unit,
+                span,
+            ));
         }
         let ty = if op.is_cmp() { Ty::Bool } else { t };
         Ok(Expr::new(K::Binary(op, Box::new(l), Box::new(r)), ty, span))
@@ -458,17 +624,31 @@ impl<'a, 'e> Ck<'a, 'e> {
         let bad = |name: &str| {
             Err(if what == "assign to" {
                 // Assigning to an immutable binding directly: rustc's E0384.
-                Error::new(e.span, format!("cannot assign twice to immutable variable `{name}`")).code("E0384").label("cannot assign twice to immutable variable")
+                Error::new(
+                    e.span,
+                    format!("cannot assign twice to immutable variable `{name}`"),
+                )
+                .code("E0384")
+                .label("cannot assign twice to immutable variable")
             } else {
                 let msg = match what.strip_prefix("borrow ") {
                     // rustc: "cannot borrow `v` as mutable, as it is not declared as mutable"
-                    Some(how) => format!("cannot borrow `{name}` {how}, as it is not declared as mutable"),
+                    Some(how) => {
+                        format!("cannot borrow `{name}` {how}, as it is not declared as mutable")
+                    }
                     None => format!("cannot {what} `{name}`, as it is not declared as mutable"),
                 };
-                Error::new(e.span, msg).code("E0596").label("cannot borrow as mutable")
+                Error::new(e.span, msg)
+                    .code("E0596")
+                    .label("cannot borrow as mutable")
             })
         };
-        let bad_inner = |name: &str| Err(Error::new(e.span, format!("cannot {what} `{name}`, as it is not declared as mutable")));
+        let bad_inner = |name: &str| {
+            Err(Error::new(
+                e.span,
+                format!("cannot {what} `{name}`, as it is not declared as mutable"),
+            ))
+        };
         if let K::Index(b, _) = &e.kind {
             if let Ty::NdView(t, n, false) = self.infer.resolve(b.ty.peel_refs(), false) {
                 return Err(Error::new(e.span, format!("cannot {what} data in an index of `ArrayView{n}<'_, {t}>`")).hint("an `ArrayView` is read-only: make the view with `view_mut()`/`slice_mut(..)`/`row_mut(..)`"));
@@ -477,27 +657,51 @@ impl<'a, 'e> Ck<'a, 'e> {
         match &e.kind {
             K::Local(id) => {
                 let l = &self.locals[*id as usize];
-                if l.mutable || self.deferred[*id as usize] { Ok(()) } else { bad(&l.name) }
+                if l.mutable || self.deferred[*id as usize] {
+                    Ok(())
+                } else {
+                    bad(&l.name)
+                }
             }
             K::Global(i) => {
-                if self.global_mut[*i] { Ok(()) } else { bad(&self.globals[*i].name) }
+                if self.global_mut[*i] {
+                    Ok(())
+                } else {
+                    bad(&self.globals[*i].name)
+                }
             }
-            K::Index(b, _) | K::Field(b, _) if matches!(b.kind, K::Local(_) | K::Global(_)) && !matches!(self.infer.shallow(&b.ty), Ty::Ref(..)) => {
+            K::Index(b, _) | K::Field(b, _)
+                if matches!(b.kind, K::Local(_) | K::Global(_))
+                    && !matches!(self.infer.shallow(&b.ty), Ty::Ref(..)) =>
+            {
                 let (name, m) = match &b.kind {
-                    K::Local(id) => (&self.locals[*id as usize].name, self.locals[*id as usize].mutable || self.deferred[*id as usize]),
+                    K::Local(id) => (
+                        &self.locals[*id as usize].name,
+                        self.locals[*id as usize].mutable || self.deferred[*id as usize],
+                    ),
                     K::Global(i) => (&self.globals[*i].name, self.global_mut[*i]),
                     _ => unreachable!(),
                 };
-                if m { Ok(()) } else { bad_inner(name) }
+                if m {
+                    Ok(())
+                } else {
+                    bad_inner(name)
+                }
             }
             K::Index(b, _) | K::Field(b, _) => match self.infer.shallow(&b.ty) {
                 Ty::Ref(_, true) => Ok(()),
-                Ty::Ref(_, false) => Err(Error::new(e.span, format!("cannot {what} data in a `&` reference"))),
+                Ty::Ref(_, false) => Err(Error::new(
+                    e.span,
+                    format!("cannot {what} data in a `&` reference"),
+                )),
                 _ => self.check_mut(b, what),
             },
             K::Deref(b) => match self.infer.shallow(&b.ty) {
                 Ty::Ref(_, true) => Ok(()),
-                _ => Err(Error::new(e.span, format!("cannot {what} data in a `&` reference"))),
+                _ => Err(Error::new(
+                    e.span,
+                    format!("cannot {what} data in a `&` reference"),
+                )),
             },
             _ => Ok(()),
         }
@@ -525,7 +729,14 @@ impl<'a, 'e> Ck<'a, 'e> {
             _ => false,
         };
         if !ok {
-            return Err(Error::new(span, format!("non-primitive cast: `{}` as `{}`", self.infer.show(&from), to)));
+            return Err(Error::new(
+                span,
+                format!(
+                    "non-primitive cast: `{}` as `{}`",
+                    self.infer.show(&from),
+                    to
+                ),
+            ));
         }
         Ok(Expr::new(K::Cast(Box::new(x)), to, span))
     }
@@ -542,15 +753,24 @@ impl<'a, 'e> Ck<'a, 'e> {
         match &i.else_branch {
             None => {
                 if self.infer.shallow(&tt) != Ty::Never {
-                    self.unify(&Ty::Unit, &tt, then_e.span).map_err(|e| e.label("`if` without `else` must have type `()`"))?;
+                    self.unify(&Ty::Unit, &tt, then_e.span)
+                        .map_err(|e| e.label("`if` without `else` must have type `()`"))?;
                 }
-                Ok(Expr::new(K::If(Box::new(cond), Box::new(then_e), None), Ty::Unit, span))
+                Ok(Expr::new(
+                    K::If(Box::new(cond), Box::new(then_e), None),
+                    Ty::Unit,
+                    span,
+                ))
             }
             Some((_, els)) => {
                 let ee = self.expr(els, expect.or(Some(&tt)))?;
                 // rustc points at the value the else branch ends with.
                 let ty = self.join(&tt, &ee.ty, tail_span(els))?;
-                Ok(Expr::new(K::If(Box::new(cond), Box::new(then_e), Some(Box::new(ee))), ty, span))
+                Ok(Expr::new(
+                    K::If(Box::new(cond), Box::new(then_e), Some(Box::new(ee))),
+                    ty,
+                    span,
+                ))
             }
         }
     }
@@ -564,20 +784,34 @@ impl<'a, 'e> Ck<'a, 'e> {
         if sb == Ty::Never {
             return Ok(sa);
         }
-        self.unify(a, b, span).map_err(|e| Error { message: "`if` and `else` have incompatible types".into(), ..e })?;
+        self.unify(a, b, span).map_err(|e| Error {
+            message: "`if` and `else` have incompatible types".into(),
+            ..e
+        })?;
         Ok(sa)
     }
 
     pub fn const_usize(&mut self, e: &syn::Expr) -> R<u64> {
         match e {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) => i.base10_parse::<u64>().map_err(|x| Error::new(Span::of_node(e), x.to_string())),
-            other => Err(Error::unsupported(Span::of_node(other), "array length that is not a literal")),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) => i
+                .base10_parse::<u64>()
+                .map_err(|x| Error::new(Span::of_node(e), x.to_string())),
+            other => Err(Error::unsupported(
+                Span::of_node(other),
+                "array length that is not a literal",
+            )),
         }
     }
 
     fn index(&mut self, base: &syn::Expr, idx: &syn::Expr, span: Span) -> R<Expr> {
         if let syn::Expr::Range(_) = idx {
-            return Err(Error::unsupported(span, "range index without `&` (write `&v[a..b]`)"));
+            return Err(Error::unsupported(
+                span,
+                "range index without `&` (write `&v[a..b]`)",
+            ));
         }
         let b = self.expr(base, None)?;
         if let Ty::NdD(..) = self.infer.shallow(b.ty.peel_refs()) {
@@ -590,18 +824,37 @@ impl<'a, 'e> Ck<'a, 'e> {
         let elem = match self.infer.shallow(b.ty.peel_refs()) {
             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => *t,
             Ty::Infer(_) => return Err(Error::new(b.span, "type annotations needed")),
-            t => return Err(Error::new(span, format!("cannot index into a value of type `{}`", self.infer.show(&t)))),
+            t => {
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "cannot index into a value of type `{}`",
+                        self.infer.show(&t)
+                    ),
+                ))
+            }
         };
         let i = self.expr(idx, Some(&Ty::USIZE))?;
         let i = self.auto_deref(i);
         if self.infer.unify(&Ty::USIZE, &i.ty).is_err() {
             let (es, is) = (self.infer.show(&elem), self.infer.show(&i.ty));
-            return Err(Error::new(i.span, format!("the type `[{es}]` cannot be indexed by `{is}`")).code("E0277").label("slice indices are of type `usize` or ranges of `usize`"));
+            return Err(Error::new(
+                i.span,
+                format!("the type `[{es}]` cannot be indexed by `{is}`"),
+            )
+            .code("E0277")
+            .label("slice indices are of type `usize` or ranges of `usize`"));
         }
         Ok(Expr::new(K::Index(Box::new(b), Box::new(i)), elem, span))
     }
 
-    fn slice_range(&mut self, base: &syn::Expr, rg: &syn::ExprRange, m: bool, span: Span) -> R<Expr> {
+    fn slice_range(
+        &mut self,
+        base: &syn::Expr,
+        rg: &syn::ExprRange,
+        m: bool,
+        span: Span,
+    ) -> R<Expr> {
         let b = self.expr(base, None)?;
         if m {
             match self.infer.shallow(&b.ty) {
@@ -611,18 +864,37 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let n = match &b.kind {
                         K::Local(id) => self.locals[*id as usize].name.clone(),
                         K::Global(i) => self.globals[*i].name.clone(),
-                        _ => return Err(Error::new(b.span, "cannot borrow data in a `&` reference as mutable").code("E0596")),
+                        _ => {
+                            return Err(Error::new(
+                                b.span,
+                                "cannot borrow data in a `&` reference as mutable",
+                            )
+                            .code("E0596"))
+                        }
                     };
-                    return Err(Error::new(b.span, format!("cannot borrow `*{n}` as mutable, as it is behind a `&` reference"))
-                        .code("E0596")
-                        .label(format!("`{n}` is a `&` reference, so it cannot be borrowed as mutable")));
+                    return Err(Error::new(
+                        b.span,
+                        format!("cannot borrow `*{n}` as mutable, as it is behind a `&` reference"),
+                    )
+                    .code("E0596")
+                    .label(format!(
+                        "`{n}` is a `&` reference, so it cannot be borrowed as mutable"
+                    )));
                 }
                 _ => self.check_mut(&b, "borrow as mutable")?,
             }
         }
         let elem = match self.infer.shallow(b.ty.peel_refs()) {
             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => *t,
-            t => return Err(Error::new(span, format!("cannot index into a value of type `{}`", self.infer.show(&t)))),
+            t => {
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "cannot index into a value of type `{}`",
+                        self.infer.show(&t)
+                    ),
+                ))
+            }
         };
         let mut bound = |x: &Option<Box<syn::Expr>>| -> R<Option<Expr>> {
             match x {
@@ -644,13 +916,24 @@ impl<'a, 'e> Ck<'a, 'e> {
         // rustc's messages show `h` itself.
         let (hi, incl) = match hi {
             Some(h) => (h, incl),
-            None => (Expr::new(K::Intrinsic(super::typed::Intr::Len, vec![b.clone()]), Ty::USIZE, span), false),
+            None => (
+                Expr::new(
+                    K::Intrinsic(super::typed::Intr::Len, vec![b.clone()]),
+                    Ty::USIZE,
+                    span,
+                ),
+                false,
+            ),
         };
         let mut args = vec![b, lo, hi];
         if incl {
             args.push(Expr::new(K::Int(1), Ty::USIZE, span));
         }
-        Ok(Expr::new(K::Intrinsic(super::typed::Intr::SubSlice, args), ty, span))
+        Ok(Expr::new(
+            K::Intrinsic(super::typed::Intr::SubSlice, args),
+            ty,
+            span,
+        ))
     }
 }
 
@@ -696,8 +979,14 @@ fn op_mismatch_message(op: BinOp, assign: bool, l: &str, r: &str) -> String {
         (BinOp::Div, false) => format!("cannot divide `{l}` by `{r}`"),
         (BinOp::Div, true) => format!("cannot divide-assign `{l}` by `{r}`"),
         (BinOp::Rem, false) => format!("cannot calculate the remainder of `{l}` divided by `{r}`"),
-        (BinOp::Rem, true) => format!("cannot calculate and assign the remainder of `{l}` divided by `{r}`"),
-        (op, a) => format!("no implementation for `{l} {}{} {r}`", op_str(op), if a { "=" } else { "" }),
+        (BinOp::Rem, true) => {
+            format!("cannot calculate and assign the remainder of `{l}` divided by `{r}`")
+        }
+        (op, a) => format!(
+            "no implementation for `{l} {}{} {r}`",
+            op_str(op),
+            if a { "=" } else { "" }
+        ),
     }
 }
 

@@ -5,7 +5,9 @@
 //! other use (`mut_borrows.rs`); the fast tier would have read a copied or freed value.
 //! Reassigning the reference (`r = &v[0];`) ends the borrow its old value held there.
 
-use super::borrows::{borrowable, has_ref, mutation_of, name, rest_of, root, uses_held, Mutation, Root};
+use super::borrows::{
+    borrowable, has_ref, mutation_of, name, rest_of, root, uses_held, Mutation, Root,
+};
 use super::moves::visit_expr;
 use super::mut_borrows::{mut_held_place, used_after, uses_under_mut};
 use super::ty::Ty;
@@ -22,7 +24,14 @@ struct Held {
 
 pub(super) fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
     for (i, s) in b.stmts.iter().enumerate() {
-        let Stmt::Let { pat, init: Some(init), .. } = s else { continue };
+        let Stmt::Let {
+            pat,
+            init: Some(init),
+            ..
+        } = s
+        else {
+            continue;
+        };
         // A closure capturing by reference (`let c = || v.len();`) holds a borrow of what it
         // captures until its last call, like a reference does.
         let closure = match init.ty {
@@ -37,13 +46,24 @@ pub(super) fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
             Pat::Global(g) => Root::Global(*g),
             _ => continue,
         };
-        let h = Held { var, closure, def: closure.map(|_| init.span) };
+        let h = Held {
+            var,
+            closure,
+            def: closure.map(|_| init.span),
+        };
         let rest = rest_of(b, i);
         // Each `r = ..` starts a new borrow, the old one ends before it.
         let mut from = 0;
         let mut src = init;
         loop {
-            let kill = if closure.is_some() { None } else { rest[from..].iter().position(|e| kill_of(f, e, var).is_some()).map(|p| p + from) };
+            let kill = if closure.is_some() {
+                None
+            } else {
+                rest[from..]
+                    .iter()
+                    .position(|e| kill_of(f, e, var).is_some())
+                    .map(|p| p + from)
+            };
             held_span(f, &h, src, &rest[from..kill.unwrap_or(rest.len())])?;
             let Some(k) = kill else { break };
             src = kill_of(f, rest[k], var).expect("a kill");
@@ -56,7 +76,13 @@ pub(super) fn held_borrows(f: &Fn, b: &Block) -> Result<()> {
 /// `r = <value not using r>`: the value `r` held is dead from here on.
 fn kill_of<'a>(f: &Fn, e: &'a Expr, var: Root) -> Option<&'a Expr> {
     match &e.kind {
-        K::Assign(l, v) if matches!(l.kind, K::Local(_) | K::Global(_)) && root(l) == Some(var) && !uses_held(f, v, var, None) => Some(v),
+        K::Assign(l, v)
+            if matches!(l.kind, K::Local(_) | K::Global(_))
+                && root(l) == Some(var)
+                && !uses_held(f, v, var, None) =>
+        {
+            Some(v)
+        }
         _ => None,
     }
 }
@@ -65,14 +91,23 @@ fn kill_of<'a>(f: &Fn, e: &'a Expr, var: Root) -> Option<&'a Expr> {
 fn held_span(f: &Fn, h: &Held, init: &Expr, rest: &[&Expr]) -> Result<()> {
     // The Vecs/arrays the reference can point into.
     let mut bases: Vec<Root> = Vec::new();
-    visit_expr(init, &mut |x| {
-        if let Some(r) = root(x) {
-            if matches!(x.kind, K::Local(_) | K::Global(_)) && borrowable(&x.ty) && !bases.contains(&r) {
-                bases.push(r);
+    visit_expr(
+        init,
+        &mut |x| {
+            if let Some(r) = root(x) {
+                if matches!(x.kind, K::Local(_) | K::Global(_))
+                    && borrowable(&x.ty)
+                    && !bases.contains(&r)
+                {
+                    bases.push(r);
+                }
             }
-        }
-    }, f);
-    let Some(last) = rest.iter().rposition(|e| uses_held(f, e, h.var, h.closure)) else { return Ok(()) };
+        },
+        f,
+    );
+    let Some(last) = rest.iter().rposition(|e| uses_held(f, e, h.var, h.closure)) else {
+        return Ok(());
+    };
     for (k, e) in rest[..=last].iter().enumerate() {
         for r in &bases {
             let errs = conflicts(f, h, init, *r, e);
@@ -115,7 +150,10 @@ fn held_span(f: &Fn, h: &Held, init: &Expr, rest: &[&Expr]) -> Result<()> {
                     }
                 }
                 None => {
-                    if let Some(x) = errs.into_iter().find(|x| used_after(f, e, h.var, h.closure, x.span)) {
+                    if let Some(x) = errs
+                        .into_iter()
+                        .find(|x| used_after(f, e, h.var, h.closure, x.span))
+                    {
                         return Err(x);
                     }
                 }
@@ -126,13 +164,23 @@ fn held_span(f: &Fn, h: &Held, init: &Expr, rest: &[&Expr]) -> Result<()> {
 }
 
 fn reassigns(f: &Fn, body: &Block, var: Root) -> bool {
-    body.stmts.iter().any(|s| matches!(s, Stmt::Expr(x) if kill_of(f, x, var).is_some()))
+    body.stmts
+        .iter()
+        .any(|s| matches!(s, Stmt::Expr(x) if kill_of(f, x, var).is_some()))
 }
 
 /// A loop that reassigns the reference: a conflict in its body counts only if a use of the
 /// reference follows it (around the loop) before a reassignment, or, when the reference is
 /// used after the loop (`live_after`), if it can leave the loop not reassigned.
-fn loop_body(f: &Fn, h: &Held, init: &Expr, r: Root, body: &Block, cond: Option<&Expr>, live_after: bool) -> Result<()> {
+fn loop_body(
+    f: &Fn,
+    h: &Held,
+    init: &Expr,
+    r: Root,
+    body: &Block,
+    cond: Option<&Expr>,
+    live_after: bool,
+) -> Result<()> {
     let stmts: Vec<&Expr> = body
         .stmts
         .iter()
@@ -157,7 +205,11 @@ fn loop_body(f: &Fn, h: &Held, init: &Expr, r: Root, body: &Block, cond: Option<
                 }
             };
             walk(&stmts[j + 1..], &mut reached, &mut killed);
-            walk(&cond.into_iter().collect::<Vec<_>>(), &mut reached, &mut killed);
+            walk(
+                &cond.into_iter().collect::<Vec<_>>(),
+                &mut reached,
+                &mut killed,
+            );
             reached |= live_after && !killed;
             walk(&stmts[..j], &mut reached, &mut killed);
             if reached {
@@ -181,9 +233,22 @@ fn conflicts(f: &Fn, h: &Held, init: &Expr, r: Root, e: &Expr) -> Vec<Error> {
         uses_under_mut(f, e, r, &place, &mut uses);
         return uses;
     }
-    let Some(m) = mutation_of(f, e, r, h.def) else { return vec![] };
+    let Some(m) = mutation_of(f, e, r, h.def) else {
+        return vec![];
+    };
     vec![match m {
-        Mutation::Borrow(at, n) => Error::new(at, format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable")).code("E0502").label("mutable borrow occurs here"),
-        Mutation::Assign(at, p) => Error::new(at, format!("cannot assign to `{p}` because it is borrowed")).code("E0506").label(format!("`{p}` is assigned to here but it was already borrowed")),
+        Mutation::Borrow(at, n) => Error::new(
+            at,
+            format!("cannot borrow `{n}` as mutable because it is also borrowed as immutable"),
+        )
+        .code("E0502")
+        .label("mutable borrow occurs here"),
+        Mutation::Assign(at, p) => {
+            Error::new(at, format!("cannot assign to `{p}` because it is borrowed"))
+                .code("E0506")
+                .label(format!(
+                    "`{p}` is assigned to here but it was already borrowed"
+                ))
+        }
     }]
 }

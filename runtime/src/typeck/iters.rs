@@ -8,8 +8,23 @@ use super::ty::{Ty, VarKind};
 use super::typed::{Adapter, Consumer, Expr, ExprKind as K, IterExpr, IterSrc};
 use crate::diag::{Error, Span};
 
-const ADAPTERS: &[&str] = &["map", "filter", "enumerate", "zip", "rev", "take", "skip", "step_by", "chain", "copied", "cloned"];
-const CONSUMERS: &[&str] = &["sum", "product", "count", "min", "max", "fold", "any", "all", "for_each", "collect", "last", "position"];
+const ADAPTERS: &[&str] = &[
+    "map",
+    "filter",
+    "enumerate",
+    "zip",
+    "rev",
+    "take",
+    "skip",
+    "step_by",
+    "chain",
+    "copied",
+    "cloned",
+];
+const CONSUMERS: &[&str] = &[
+    "sum", "product", "count", "min", "max", "fold", "any", "all", "for_each", "collect", "last",
+    "position",
+];
 
 pub fn is_iter_method(n: &str) -> bool {
     ADAPTERS.contains(&n) || CONSUMERS.contains(&n)
@@ -30,7 +45,8 @@ impl<'a, 'e> Ck<'a, 'e> {
             syn::Expr::Range(_) => true,
             syn::Expr::MethodCall(m) => {
                 let n = m.method.to_string();
-                matches!(n.as_str(), "iter" | "iter_mut" | "into_iter") || (ADAPTERS.contains(&n.as_str()) && self.is_iterish(&m.receiver))
+                matches!(n.as_str(), "iter" | "iter_mut" | "into_iter")
+                    || (ADAPTERS.contains(&n.as_str()) && self.is_iterish(&m.receiver))
             }
             _ => false,
         }
@@ -51,12 +67,29 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let b = self.auto_deref(b);
                 self.unify(&a.ty, &b.ty, b.span)?;
                 let t = self.infer.shallow(&a.ty);
-                let ok = matches!(t, Ty::Int(_)) || matches!(t, Ty::Infer(v) if self.infer.kind(v) == VarKind::Int);
+                let ok = matches!(t, Ty::Int(_))
+                    || matches!(t, Ty::Infer(v) if self.infer.kind(v) == VarKind::Int);
                 if !ok {
-                    return Err(Error::new(span, format!("the trait bound `{}: Step` is not satisfied", self.infer.show(&t))).label("ranges iterate over integers"));
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "the trait bound `{}: Step` is not satisfied",
+                            self.infer.show(&t)
+                        ),
+                    )
+                    .label("ranges iterate over integers"));
                 }
                 let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
-                Ok(IterExpr { src: IterSrc::Range { start: Box::new(a), end: Box::new(b), inclusive }, adapters: vec![], item: t, span })
+                Ok(IterExpr {
+                    src: IterSrc::Range {
+                        start: Box::new(a),
+                        end: Box::new(b),
+                        inclusive,
+                    },
+                    adapters: vec![],
+                    item: t,
+                    span,
+                })
             }
             syn::Expr::MethodCall(m) => {
                 let n = m.method.to_string();
@@ -78,13 +111,21 @@ impl<'a, 'e> Ck<'a, 'e> {
                         let st = self.infer.resolve(&seq.ty, false);
                         let el = match st.peel_refs() {
                             Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => (**t).clone(),
-                            t => return Err(Error::new(span, format!("no method named `{n}` found for `{t}`"))),
+                            t => {
+                                return Err(Error::new(
+                                    span,
+                                    format!("no method named `{n}` found for `{t}`"),
+                                ))
+                            }
                         };
                         let (by_ref, item) = match n.as_str() {
                             "iter" => (true, Ty::Ref(Box::new(el), false)),
                             "iter_mut" => {
                                 if let Ty::Ref(_, false) = st {
-                                    return Err(Error::new(seq.span, "cannot borrow data in a `&` reference as mutable"));
+                                    return Err(Error::new(
+                                        seq.span,
+                                        "cannot borrow data in a `&` reference as mutable",
+                                    ));
                                 }
                                 if !matches!(st, Ty::Ref(_, true)) {
                                     self.check_mut(&seq, "borrow as mutable")?;
@@ -105,9 +146,19 @@ impl<'a, 'e> Ck<'a, 'e> {
                         } else {
                             seq
                         };
-                        Ok(IterExpr { src: IterSrc::Elems { seq: Box::new(seq), by_ref }, adapters: vec![], item, span })
+                        Ok(IterExpr {
+                            src: IterSrc::Elems {
+                                seq: Box::new(seq),
+                                by_ref,
+                            },
+                            adapters: vec![],
+                            item,
+                            span,
+                        })
                     }
-                    a if ADAPTERS.contains(&a) && (self.is_iterish(&m.receiver) || a == "zip" || a == "chain") => {
+                    a if ADAPTERS.contains(&a)
+                        && (self.is_iterish(&m.receiver) || a == "zip" || a == "chain") =>
+                    {
                         let mut it = self.iter_expr(&m.receiver)?;
                         self.adapter(&mut it, a, m, span)?;
                         it.span = span;
@@ -118,7 +169,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             syn::Expr::Reference(r) => {
                 let seq = self.expr(&r.expr, None)?;
-                let how = if r.mutability.is_some() { NdIterHow::Mut } else { NdIterHow::Shared };
+                let how = if r.mutability.is_some() {
+                    NdIterHow::Mut
+                } else {
+                    NdIterHow::Shared
+                };
                 let seq = match self.nd_iter(how, seq, span)? {
                     Ok(it) => return Ok(it),
                     Err(seq) => seq,
@@ -134,7 +189,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let t = Ty::Ref(Box::new(seq.ty.clone()), m);
                 let sp = seq.span;
                 let seq = Expr::new(K::Ref(Box::new(seq), m), t, sp);
-                Ok(IterExpr { src: IterSrc::Elems { seq: Box::new(seq), by_ref: true }, adapters: vec![], item: Ty::Ref(Box::new(el), m), span })
+                Ok(IterExpr {
+                    src: IterSrc::Elems {
+                        seq: Box::new(seq),
+                        by_ref: true,
+                    },
+                    adapters: vec![],
+                    item: Ty::Ref(Box::new(el), m),
+                    span,
+                })
             }
             _ => self.iter_from_value(e, span),
         }
@@ -153,9 +216,21 @@ impl<'a, 'e> Ck<'a, 'e> {
                 Ty::Vec(t) | Ty::Slice(t) | Ty::Array(t, _) => (true, Ty::Ref(t.clone(), *m)),
                 t => return Err(Error::new(span, format!("`&{t}` is not an iterator"))),
             },
-            t => return Err(Error::new(span, format!("`{t}` is not an iterator")).label("not an iterator")),
+            t => {
+                return Err(
+                    Error::new(span, format!("`{t}` is not an iterator")).label("not an iterator")
+                )
+            }
         };
-        Ok(IterExpr { src: IterSrc::Elems { seq: Box::new(seq), by_ref }, adapters: vec![], item, span })
+        Ok(IterExpr {
+            src: IterSrc::Elems {
+                seq: Box::new(seq),
+                by_ref,
+            },
+            adapters: vec![],
+            item,
+            span,
+        })
     }
 
     /// A closure argument: inline `|x| ...` or a closure bound to a local.
@@ -169,7 +244,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                     if let Ty::Closure(ci) = self.infer.shallow(&self.locals[id as usize].ty) {
                         let pts = self.closures[ci as usize].param_tys.clone();
                         if pts.len() != params.len() {
-                            return Err(Error::new(span, "closure takes the wrong number of arguments"));
+                            return Err(Error::new(
+                                span,
+                                "closure takes the wrong number of arguments",
+                            ));
                         }
                         for (x, y) in pts.iter().zip(&params) {
                             self.unify(x, y, span)?;
@@ -183,7 +261,13 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn adapter(&mut self, it: &mut IterExpr, name: &str, m: &syn::ExprMethodCall, span: Span) -> R<()> {
+    fn adapter(
+        &mut self,
+        it: &mut IterExpr,
+        name: &str,
+        m: &syn::ExprMethodCall,
+        span: Span,
+    ) -> R<()> {
         let nargs = |n: usize| -> R<()> {
             if m.args.len() != n {
                 return Err(Error::new(span, format!("`{name}` takes {n} argument(s)")));
@@ -205,7 +289,8 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "filter" => {
                 nargs(1)?;
-                let c = self.closure_arg(&m.args[0], vec![Ty::Ref(Box::new(it.item.clone()), false)])?;
+                let c =
+                    self.closure_arg(&m.args[0], vec![Ty::Ref(Box::new(it.item.clone()), false)])?;
                 let r = self.closures[c as usize].ret.clone();
                 self.unify(&Ty::Bool, &r, span)?;
                 it.adapters.push(Adapter::Filter(c));
@@ -239,7 +324,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                 nargs(0)?;
                 match self.infer.shallow(&it.item) {
                     Ty::Ref(t, _) => it.item = *t,
-                    t => return Err(Error::new(span, format!("`{name}` needs an iterator over references, found items of type `{}`", self.infer.show(&t)))),
+                    t => {
+                        return Err(Error::new(
+                            span,
+                            format!(
+                            "`{name}` needs an iterator over references, found items of type `{}`",
+                            self.infer.show(&t)
+                        ),
+                        ))
+                    }
                 }
                 it.adapters.push(Adapter::Copied);
             }
@@ -254,16 +347,29 @@ impl<'a, 'e> Ck<'a, 'e> {
                     it.adapters.push(Adapter::Chain(Box::new(other)));
                 }
             }
-            _ => return Err(Error::unsupported(span, format!("iterator adapter `{name}`"))),
+            _ => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("iterator adapter `{name}`"),
+                ))
+            }
         }
         Ok(())
     }
 
     /// `chain.consumer(args)`.
-    pub fn iter_consume(&mut self, m: &syn::ExprMethodCall, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    pub fn iter_consume(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Expr> {
         let name = m.method.to_string();
         if ADAPTERS.contains(&name.as_str()) {
-            return Err(Error::unsupported(span, "an iterator kept as a value (consume it with `for`, `sum`, `collect`, ...)"));
+            return Err(Error::unsupported(
+                span,
+                "an iterator kept as a value (consume it with `for`, `sum`, `collect`, ...)",
+            ));
         }
         let it = self.iter_expr(&m.receiver)?;
         let item = it.item.clone();
@@ -278,10 +384,13 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ok(())
         };
         let turbofish = || -> Option<&syn::Type> {
-            m.turbofish.as_ref().and_then(|t| t.args.first()).and_then(|g| match g {
-                syn::GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })
+            m.turbofish
+                .as_ref()
+                .and_then(|t| t.args.first())
+                .and_then(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
         };
         let (consumer, ty) = match name.as_str() {
             "sum" | "product" => {
@@ -291,14 +400,29 @@ impl<'a, 'e> Ck<'a, 'e> {
                     None => expect.cloned(),
                 };
                 let Some(want) = want else {
-                    return Err(Error::new(span, "type annotations needed").hint(format!("consider specifying the generic argument: `{name}::<T>()`")));
+                    return Err(Error::new(span, "type annotations needed").hint(format!(
+                        "consider specifying the generic argument: `{name}::<T>()`"
+                    )));
                 };
                 self.unify(&want, &base, span).map_err(|e| Error { message: format!("a value of type `{}` cannot be made by summing an iterator over elements of type `{}`", self.infer.show(&want), self.infer.show(&item)), ..e })?;
-                let ok = matches!(self.infer.shallow(&want), Ty::Int(_) | Ty::Float(_) | Ty::Infer(_));
+                let ok = matches!(
+                    self.infer.shallow(&want),
+                    Ty::Int(_) | Ty::Float(_) | Ty::Infer(_)
+                );
                 if !ok {
-                    return Err(Error::new(span, format!("`{}` cannot be summed", self.infer.show(&want))));
+                    return Err(Error::new(
+                        span,
+                        format!("`{}` cannot be summed", self.infer.show(&want)),
+                    ));
                 }
-                (if name == "sum" { Consumer::Sum } else { Consumer::Product }, want)
+                (
+                    if name == "sum" {
+                        Consumer::Sum
+                    } else {
+                        Consumer::Product
+                    },
+                    want,
+                )
             }
             "count" => {
                 nargs(0)?;
@@ -306,13 +430,34 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             "min" | "max" => {
                 nargs(0)?;
-                if matches!(base, Ty::Float(_)) || matches!(base, Ty::Infer(v) if self.infer.kind(v) == VarKind::Float) {
-                    return Err(Error::new(span, format!("the trait bound `{}: Ord` is not satisfied", self.infer.show(&base))).hint("floats are not `Ord`; use `fold(f64::INFINITY, f64::min)` or `%%rust`"));
+                if matches!(base, Ty::Float(_))
+                    || matches!(base, Ty::Infer(v) if self.infer.kind(v) == VarKind::Float)
+                {
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "the trait bound `{}: Ord` is not satisfied",
+                            self.infer.show(&base)
+                        ),
+                    )
+                    .hint(
+                        "floats are not `Ord`; use `fold(f64::INFINITY, f64::min)` or `%%rust`",
+                    ));
                 }
                 if !matches!(base, Ty::Int(_) | Ty::Bool | Ty::Char | Ty::Infer(_)) {
-                    return Err(Error::unsupported(span, format!("`{name}` over `{}`", self.infer.show(&base))));
+                    return Err(Error::unsupported(
+                        span,
+                        format!("`{name}` over `{}`", self.infer.show(&base)),
+                    ));
                 }
-                (if name == "min" { Consumer::Min } else { Consumer::Max }, Ty::Option(Box::new(item.clone())))
+                (
+                    if name == "min" {
+                        Consumer::Min
+                    } else {
+                        Consumer::Max
+                    },
+                    Ty::Option(Box::new(item.clone())),
+                )
             }
             "last" => {
                 nargs(0)?;
@@ -332,7 +477,14 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let c = self.closure_arg(&m.args[0], vec![item.clone()])?;
                 let r = self.closures[c as usize].ret.clone();
                 self.unify(&Ty::Bool, &r, span)?;
-                (if name == "any" { Consumer::Any(c) } else { Consumer::All(c) }, Ty::Bool)
+                (
+                    if name == "any" {
+                        Consumer::Any(c)
+                    } else {
+                        Consumer::All(c)
+                    },
+                    Ty::Bool,
+                )
             }
             "position" => {
                 nargs(1)?;
@@ -356,22 +508,44 @@ impl<'a, 'e> Ck<'a, 'e> {
                 };
                 let vt = Ty::Vec(Box::new(item.clone()));
                 match want {
-                    Some(w) => self.unify(&w, &vt, span).map_err(|e| e.hint("the fast tier collects into `Vec<_>` only"))?,
-                    None => return Err(Error::new(span, "type annotations needed").hint("consider `collect::<Vec<_>>()`")),
+                    Some(w) => self
+                        .unify(&w, &vt, span)
+                        .map_err(|e| e.hint("the fast tier collects into `Vec<_>` only"))?,
+                    None => {
+                        return Err(Error::new(span, "type annotations needed")
+                            .hint("consider `collect::<Vec<_>>()`"))
+                    }
                 }
                 let it_r = self.infer.resolve(&item, false);
                 // Rows made by a `map` (`(0..n).map(|i| vec![0.0; i]).collect()`) move into the
                 // new Vec; no adapter after the map may drop one on the way.
-                let rows = super::check::vec_nest(&it_r) && it.adapters.iter().all(|a| matches!(a, super::typed::Adapter::Map(_) | super::typed::Adapter::Rev));
+                let rows = super::check::vec_nest(&it_r)
+                    && it.adapters.iter().all(|a| {
+                        matches!(
+                            a,
+                            super::typed::Adapter::Map(_) | super::typed::Adapter::Rev
+                        )
+                    });
                 if !rows && super::check::vec_nest(&it_r) {
-                    return Err(Error::unsupported(span, format!("collecting `{it_r}` rows through adapters other than `map`")));
+                    return Err(Error::unsupported(
+                        span,
+                        format!("collecting `{it_r}` rows through adapters other than `map`"),
+                    ));
                 }
                 if !rows && (matches!(it_r, Ty::Ref(..)) || !it_r.is_copy()) {
-                    return Err(Error::unsupported(span, format!("collecting items of type `{it_r}` (use `.copied()`)")));
+                    return Err(Error::unsupported(
+                        span,
+                        format!("collecting items of type `{it_r}` (use `.copied()`)"),
+                    ));
                 }
                 (Consumer::Collect, vt)
             }
-            _ => return Err(Error::unsupported(span, format!("iterator method `{name}`"))),
+            _ => {
+                return Err(Error::unsupported(
+                    span,
+                    format!("iterator method `{name}`"),
+                ))
+            }
         };
         Ok(Expr::new(K::Consume(it, consumer), ty, span))
     }
@@ -382,14 +556,22 @@ impl<'a, 'e> Ck<'a, 'e> {
             syn::Expr::Closure(_) => self.closure_arg(a, vec![acc, item]),
             syn::Expr::Path(p) => {
                 // `fold(x, f64::max)` / `fold(0, i64::min)`: the std fn as a two-argument closure.
-                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 if segs.len() == 2 {
                     let src = format!("|a, b| {}::{}(a, b)", segs[0], segs[1]);
-                    let c: syn::ExprClosure = syn::parse_str(&src).map_err(|e| Error::new(span, e.to_string()))?;
-                    return self.closure_with(&c, Some(vec![acc, item]), span).map_err(|mut e| {
-                        e.span = span;
-                        e
-                    });
+                    let c: syn::ExprClosure =
+                        syn::parse_str(&src).map_err(|e| Error::new(span, e.to_string()))?;
+                    return self
+                        .closure_with(&c, Some(vec![acc, item]), span)
+                        .map_err(|mut e| {
+                            e.span = span;
+                            e
+                        });
                 }
                 self.closure_arg(a, vec![acc, item])
             }

@@ -9,13 +9,26 @@ use super::typed::{Arm, Expr, ExprKind as K, MatchPat};
 use crate::diag::{Error, Span};
 
 impl<'a, 'e> Ck<'a, 'e> {
-    pub(super) fn match_expr(&mut self, m: &syn::ExprMatch, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    pub(super) fn match_expr(
+        &mut self,
+        m: &syn::ExprMatch,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Expr> {
         let (s, by_ref) = self.scrutinee(&m.expr)?;
         let st = self.infer.shallow(&s.ty);
         let is_opt = self.is_option(&st);
-        let ok = is_opt || matches!(st, Ty::Int(_) | Ty::Bool | Ty::Char) || matches!(st, Ty::Infer(v) if self.infer.kind(v) == VarKind::Int);
+        let ok = is_opt
+            || matches!(st, Ty::Int(_) | Ty::Bool | Ty::Char)
+            || matches!(st, Ty::Infer(v) if self.infer.kind(v) == VarKind::Int);
         if !ok {
-            return Err(Error::unsupported(s.span, format!("`match` on `{}` (integers, bools, chars and `Option`s of them only)", self.infer.show(&st))));
+            return Err(Error::unsupported(
+                s.span,
+                format!(
+                    "`match` on `{}` (integers, bools, chars and `Option`s of them only)",
+                    self.infer.show(&st)
+                ),
+            ));
         }
         let mut unguarded = vec![];
         let mut arms = vec![];
@@ -45,7 +58,12 @@ impl<'a, 'e> Ck<'a, 'e> {
             let body = self.expr(&a.body, expect);
             self.scopes.pop();
             let body = body?;
-            ty = self.join(&ty, &body.ty, tail_span(&a.body)).map_err(|e| Error { message: "`match` arms have incompatible types".into(), ..e })?;
+            ty = self
+                .join(&ty, &body.ty, tail_span(&a.body))
+                .map_err(|e| Error {
+                    message: "`match` arms have incompatible types".into(),
+                    ..e
+                })?;
             arms.push(Arm { pat, guard, body });
         }
         if is_opt {
@@ -78,19 +96,38 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let hi = match &r.end {
                     Some(e) => {
                         let v = self.pat_bound(e, st)?;
-                        if matches!(r.limits, syn::RangeLimits::HalfOpen(_)) { v - 1 } else { v }
+                        if matches!(r.limits, syn::RangeLimits::HalfOpen(_)) {
+                            v - 1
+                        } else {
+                            v
+                        }
                     }
                     None => i128::MAX,
                 };
                 Ok(MatchPat::Range(lo, hi))
             }
-            syn::Pat::Or(o) => Ok(MatchPat::Or(o.cases.iter().map(|c| self.match_pat(c, st)).collect::<R<_>>()?)),
+            syn::Pat::Or(o) => Ok(MatchPat::Or(
+                o.cases
+                    .iter()
+                    .map(|c| self.match_pat(c, st))
+                    .collect::<R<_>>()?,
+            )),
             syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => {
-                Ok(MatchPat::Bind(self.new_local(&pi.ident.to_string(), st.clone(), pi.mutability.is_some(), span)))
+                Ok(MatchPat::Bind(self.new_local(
+                    &pi.ident.to_string(),
+                    st.clone(),
+                    pi.mutability.is_some(),
+                    span,
+                )))
             }
             syn::Pat::Paren(pp) => self.match_pat(&pp.pat, st),
             syn::Pat::Path(pp) => {
-                let segs: Vec<String> = pp.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segs: Vec<String> = pp
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 let canon = self.env.canonical(&segs);
                 match super::check::std_const(&canon) {
                     Some((K::Int(v), t)) => {
@@ -100,7 +137,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                     _ => Err(Error::unsupported(span, "pattern")),
                 }
             }
-            other => Err(Error::unsupported(Span::of_node(other), "pattern in `match`")),
+            other => Err(Error::unsupported(
+                Span::of_node(other),
+                "pattern in `match`",
+            )),
         }
     }
 
@@ -108,7 +148,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         match e {
             syn::Expr::Lit(l) => self.pat_lit(&l.lit, st, Span::of_node(e)),
             syn::Expr::Path(p) => {
-                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 match super::check::std_const(&self.env.canonical(&segs)) {
                     Some((K::Int(v), t)) => {
                         self.unify(st, &t, Span::of_node(e))?;
@@ -117,7 +162,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                     _ => Err(Error::unsupported(Span::of_node(e), "range pattern bound")),
                 }
             }
-            other => Err(Error::unsupported(Span::of_node(other), "range pattern bound")),
+            other => Err(Error::unsupported(
+                Span::of_node(other),
+                "range pattern bound",
+            )),
         }
     }
 

@@ -13,14 +13,22 @@ impl<'a, 'e> Ck<'a, 'e> {
         let syn::Expr::Path(p) = &*c.func else {
             return Err(Error::unsupported(span, "call of a computed callee"));
         };
-        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segs: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         if segs.len() == 1 {
             let name = &segs[0];
             if let Some(super::check::Binding::Local(id)) = self.lookup(name) {
                 if let Ty::Closure(ci) = self.infer.shallow(&self.locals[id as usize].ty) {
                     return self.call_closure(ci, &c.args.iter().collect::<Vec<_>>(), span);
                 }
-                return Err(Error::new(span, format!("expected function, found local variable `{name}`")));
+                return Err(Error::new(
+                    span,
+                    format!("expected function, found local variable `{name}`"),
+                ));
             }
             if name == "Some" {
                 if c.args.len() != 1 {
@@ -32,19 +40,41 @@ impl<'a, 'e> Ck<'a, 'e> {
                 });
                 let v = self.expr(&c.args[0], inner_expect.as_ref())?;
                 let t = v.ty.clone();
-                return Ok(Expr::new(K::Some(Box::new(v)), Ty::Option(Box::new(t)), span));
+                return Ok(Expr::new(
+                    K::Some(Box::new(v)),
+                    Ty::Option(Box::new(t)),
+                    span,
+                ));
             }
             if let Some(sig) = self.env.fns.get(name) {
                 let sig = sig.clone();
                 if sig.params.len() != c.args.len() {
-                    return Err(Error::new(span, format!("this function takes {} argument{} but {} {} supplied", sig.params.len(), if sig.params.len() == 1 { "" } else { "s" }, c.args.len(), if c.args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "this function takes {} argument{} but {} {} supplied",
+                            sig.params.len(),
+                            if sig.params.len() == 1 { "" } else { "s" },
+                            c.args.len(),
+                            if c.args.len() == 1 {
+                                "argument was"
+                            } else {
+                                "arguments were"
+                            }
+                        ),
+                    )
+                    .code("E0061"));
                 }
                 let mut args = vec![];
                 for (a, t) in c.args.iter().zip(&sig.params) {
                     let v = self.expr(a, Some(t))?;
                     args.push(self.coerce(v, t)?);
                 }
-                return Ok(Expr::new(K::Call(name.clone(), args), sig.ret.clone(), span));
+                return Ok(Expr::new(
+                    K::Call(name.clone(), args),
+                    sig.ret.clone(),
+                    span,
+                ));
             }
         }
         let canon = self.env.canonical(&segs);
@@ -58,7 +88,20 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
-                return Err(Error::new(span, format!("this function takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })).code("E0061"));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "this function takes {n} argument{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 {
+                            "argument was"
+                        } else {
+                            "arguments were"
+                        }
+                    ),
+                )
+                .code("E0061"));
             }
             Ok(())
         };
@@ -66,23 +109,39 @@ impl<'a, 'e> Ck<'a, 'e> {
             ["Vec", "new"] | ["vec", "Vec", "new"] => {
                 nargs(0)?;
                 let t = self.infer.fresh(VarKind::General);
-                Ok(Expr::new(K::Intrinsic(Intr::VecNew, vec![]), Ty::Vec(Box::new(t)), span))
+                Ok(Expr::new(
+                    K::Intrinsic(Intr::VecNew, vec![]),
+                    Ty::Vec(Box::new(t)),
+                    span,
+                ))
             }
             ["Vec", "with_capacity"] | ["vec", "Vec", "with_capacity"] => {
                 nargs(1)?;
                 let n = self.expr(args[0], Some(&Ty::USIZE))?;
                 let n = self.coerce(n, &Ty::USIZE)?;
                 let t = self.infer.fresh(VarKind::General);
-                Ok(Expr::new(K::Intrinsic(Intr::VecWithCapacity, vec![n]), Ty::Vec(Box::new(t)), span))
+                Ok(Expr::new(
+                    K::Intrinsic(Intr::VecWithCapacity, vec![n]),
+                    Ty::Vec(Box::new(t)),
+                    span,
+                ))
             }
             [t @ ("__accel_timer_start" | "__accel_timer_stop")] => {
                 nargs(0)?;
-                let i = if *t == "__accel_timer_start" { Intr::TimerStart } else { Intr::TimerStop };
+                let i = if *t == "__accel_timer_start" {
+                    Intr::TimerStart
+                } else {
+                    Intr::TimerStop
+                };
                 Ok(Expr::new(K::Intrinsic(i, vec![]), Ty::Unit, span))
             }
             ["String", "new"] | ["string", "String", "new"] => {
                 nargs(0)?;
-                Ok(Expr::new(K::Intrinsic(Intr::StringNew, vec![]), Ty::String, span))
+                Ok(Expr::new(
+                    K::Intrinsic(Intr::StringNew, vec![]),
+                    Ty::String,
+                    span,
+                ))
             }
             ["cmp", m @ ("min" | "max")] => {
                 nargs(2)?;
@@ -92,10 +151,22 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let b = self.auto_deref(b);
                 self.unify(&a.ty, &b.ty, b.span)?;
                 let t = self.infer.shallow(&a.ty);
-                if matches!(t, Ty::Float(_)) || matches!(t, Ty::Infer(v) if self.infer.kind(v) == VarKind::Float) {
-                    return Err(Error::new(span, format!("the trait bound `{}: Ord` is not satisfied", self.infer.show(&t))));
+                if matches!(t, Ty::Float(_))
+                    || matches!(t, Ty::Infer(v) if self.infer.kind(v) == VarKind::Float)
+                {
+                    return Err(Error::new(
+                        span,
+                        format!(
+                            "the trait bound `{}: Ord` is not satisfied",
+                            self.infer.show(&t)
+                        ),
+                    ));
                 }
-                let i = if *m == "min" { Intr::CmpMin } else { Intr::CmpMax };
+                let i = if *m == "min" {
+                    Intr::CmpMin
+                } else {
+                    Intr::CmpMax
+                };
                 Ok(Expr::new(K::Intrinsic(i, vec![a, b]), t, span))
             }
             ["mem", "swap"] => {
@@ -105,15 +176,33 @@ impl<'a, 'e> Ck<'a, 'e> {
                 self.unify(&a.ty, &b.ty, b.span)?;
                 match self.infer.shallow(&a.ty) {
                     Ty::Ref(t, true) if t.is_scalar() || matches!(*t, Ty::Infer(_)) => {}
-                    t => return Err(Error::unsupported(span, format!("`std::mem::swap` on `{}`", self.infer.show(&t)))),
+                    t => {
+                        return Err(Error::unsupported(
+                            span,
+                            format!("`std::mem::swap` on `{}`", self.infer.show(&t)),
+                        ))
+                    }
                 }
-                Ok(Expr::new(K::Intrinsic(Intr::StdSwap, vec![a, b]), Ty::Unit, span))
+                Ok(Expr::new(
+                    K::Intrinsic(Intr::StdSwap, vec![a, b]),
+                    Ty::Unit,
+                    span,
+                ))
             }
             [t, m] if IntTy::from_name(t).is_some() || *t == "f64" || *t == "f32" => {
                 // `f64::sqrt(x)`, `i64::max(a, b)`: a method called through its type.
-                let ty = if *t == "f64" { Ty::F64 } else if *t == "f32" { Ty::Float(FloatTy::F32) } else { Ty::Int(IntTy::from_name(t).unwrap()) };
+                let ty = if *t == "f64" {
+                    Ty::F64
+                } else if *t == "f32" {
+                    Ty::Float(FloatTy::F32)
+                } else {
+                    Ty::Int(IntTy::from_name(t).unwrap())
+                };
                 if args.is_empty() {
-                    return Err(Error::new(span, format!("function `{t}::{m}` takes arguments")));
+                    return Err(Error::new(
+                        span,
+                        format!("function `{t}::{m}` takes arguments"),
+                    ));
                 }
                 let recv = self.expr(args[0], Some(&ty))?;
                 let recv = self.auto_deref(recv);
@@ -122,7 +211,12 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             _ => {
                 let fspan = Span::of_node(&*c.func);
-                let was_std = matches!(segs[0].as_str(), "std" | "core" | "alloc") || self.env.uses.get(&segs[0]).is_some_and(|f| matches!(f[0].as_str(), "std" | "core" | "alloc"));
+                let was_std = matches!(segs[0].as_str(), "std" | "core" | "alloc")
+                    || self
+                        .env
+                        .uses
+                        .get(&segs[0])
+                        .is_some_and(|f| matches!(f[0].as_str(), "std" | "core" | "alloc"));
                 match super::refuse::path_outside_subset(&canon, &segs, was_std) {
                     Some((what, hint)) => {
                         let e = Error::unsupported(fspan, what);
@@ -131,7 +225,12 @@ impl<'a, 'e> Ck<'a, 'e> {
                             None => e,
                         })
                     }
-                    None => Err(Error::new(fspan, format!("cannot find function `{}` in this scope", segs.join("::"))).code("E0425").label("not found in this scope")),
+                    None => Err(Error::new(
+                        fspan,
+                        format!("cannot find function `{}` in this scope", segs.join("::")),
+                    )
+                    .code("E0425")
+                    .label("not found in this scope")),
                 }
             }
         }
@@ -140,7 +239,14 @@ impl<'a, 'e> Ck<'a, 'e> {
     pub fn call_closure(&mut self, ci: u32, args: &[&syn::Expr], span: Span) -> R<Expr> {
         let pts = self.closures[ci as usize].param_tys.clone();
         if pts.len() != args.len() {
-            return Err(Error::new(span, format!("this closure takes {} arguments but {} were supplied", pts.len(), args.len())));
+            return Err(Error::new(
+                span,
+                format!(
+                    "this closure takes {} arguments but {} were supplied",
+                    pts.len(),
+                    args.len()
+                ),
+            ));
         }
         let mut vs = vec![];
         for (a, t) in args.iter().zip(&pts) {
@@ -152,14 +258,23 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Check a closure with parameter types `param_tys` (fresh variables when unknown).
-    pub fn closure_with(&mut self, c: &syn::ExprClosure, param_tys: Option<Vec<Ty>>, span: Span) -> R<u32> {
+    pub fn closure_with(
+        &mut self,
+        c: &syn::ExprClosure,
+        param_tys: Option<Vec<Ty>>,
+        span: Span,
+    ) -> R<u32> {
         if c.asyncness.is_some() || c.constness.is_some() || c.lifetimes.is_some() {
             return Err(Error::unsupported(span, "closure form"));
         }
         let n = c.inputs.len();
-        let tys = param_tys.unwrap_or_else(|| (0..n).map(|_| self.infer.fresh(VarKind::General)).collect());
+        let tys = param_tys
+            .unwrap_or_else(|| (0..n).map(|_| self.infer.fresh(VarKind::General)).collect());
         if tys.len() != n {
-            return Err(Error::new(span, format!("closure takes {n} arguments but {} are passed", tys.len())));
+            return Err(Error::new(
+                span,
+                format!("closure takes {n} arguments but {} are passed", tys.len()),
+            ));
         }
         self.scopes.push(vec![]);
         let mut pats = vec![];
@@ -191,7 +306,14 @@ impl<'a, 'e> Ck<'a, 'e> {
         self.closure_ret.pop();
         self.scopes.pop();
         let body = self.coerce(body?, &ret)?;
-        self.closures.push(Closure { params: pats, param_tys: tys, ret, body, span, is_move: c.capture.is_some() });
+        self.closures.push(Closure {
+            params: pats,
+            param_tys: tys,
+            ret,
+            body,
+            span,
+            is_move: c.capture.is_some(),
+        });
         Ok(self.closures.len() as u32 - 1)
     }
 
@@ -200,7 +322,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Expr::new(K::Closure(ci), Ty::Closure(ci), span))
     }
 
-    pub fn method_call(&mut self, m: &syn::ExprMethodCall, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    pub fn method_call(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Expr> {
         let name = m.method.to_string();
         if super::iters::is_iter_method(&name) && self.is_iterish(&m.receiver) {
             return self.iter_consume(m, span, expect);
@@ -214,11 +341,19 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
         }
         let recv = self.expr(&m.receiver, None)?;
-        if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Chunked(_) | Ty::NdD(..)) || (name == "into_dyn" && matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..))) {
+        if matches!(
+            self.infer.resolve(recv.ty.peel_refs(), false),
+            Ty::Chunked(_) | Ty::NdD(..)
+        ) || (name == "into_dyn"
+            && matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..)))
+        {
             let args: Vec<&syn::Expr> = m.args.iter().collect();
             return self.ch_method(recv, &name, &args, m.turbofish.as_ref(), span, false);
         }
-        if matches!(self.infer.resolve(recv.ty.peel_refs(), false), Ty::Nd(..) | Ty::NdView(..) | Ty::Rng) {
+        if matches!(
+            self.infer.resolve(recv.ty.peel_refs(), false),
+            Ty::Nd(..) | Ty::NdView(..) | Ty::Rng
+        ) {
             let args: Vec<&syn::Expr> = m.args.iter().collect();
             self.nd_method_precheck(&recv, &m.method)?;
             return self.nd_method(recv, &name, &args, span, false);
@@ -227,41 +362,80 @@ impl<'a, 'e> Ck<'a, 'e> {
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         let name_span = Span::of_node(&m.method);
-        self.std_method(recv, &name, &args, turbofish, span, expect).map_err(|e| {
-            if !e.message.starts_with("no method named") {
-                return e;
-            }
-            // A real std method the subset lacks is refused as such; a method that does not
-            // exist is rustc's E0599. Either way the caret is on the method name, as rustc's.
-            match super::refuse::std_method_outside_subset(&rt, &name) {
-                Some(what) => Error::unsupported(name_span, what),
-                None => {
-                    let shown = match rt.peel_refs() {
-                        Ty::Infer(_) => String::new(),
-                        t => format!("`{t}`"),
-                    };
-                    let e = e.at(name_span).code("E0599");
-                    if shown.is_empty() { e } else { e.label(format!("method not found in {shown}")) }
+        self.std_method(recv, &name, &args, turbofish, span, expect)
+            .map_err(|e| {
+                if !e.message.starts_with("no method named") {
+                    return e;
                 }
-            }
-        })
+                // A real std method the subset lacks is refused as such; a method that does not
+                // exist is rustc's E0599. Either way the caret is on the method name, as rustc's.
+                match super::refuse::std_method_outside_subset(&rt, &name) {
+                    Some(what) => Error::unsupported(name_span, what),
+                    None => {
+                        let shown = match rt.peel_refs() {
+                            Ty::Infer(_) => String::new(),
+                            t => format!("`{t}`"),
+                        };
+                        let e = e.at(name_span).code("E0599");
+                        if shown.is_empty() {
+                            e
+                        } else {
+                            e.label(format!("method not found in {shown}"))
+                        }
+                    }
+                }
+            })
     }
 
     /// A method of a std type, with the receiver already checked.
-    pub fn std_method(&mut self, recv: Expr, name: &str, args: &[&syn::Expr], _tf: Option<&syn::AngleBracketedGenericArguments>, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    pub fn std_method(
+        &mut self,
+        recv: Expr,
+        name: &str,
+        args: &[&syn::Expr],
+        _tf: Option<&syn::AngleBracketedGenericArguments>,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Expr> {
         let _ = expect;
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         let rt = self.infer.shallow(&rt);
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
-                return Err(Error::new(span, format!("this method takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "this method takes {n} argument{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 {
+                            "argument was"
+                        } else {
+                            "arguments were"
+                        }
+                    ),
+                ));
             }
             Ok(())
         };
-        let no_method = |ck: &Self| Err(Error::new(span, format!("no method named `{name}` found for type `{}` in the current scope", ck.infer.show(&rt))));
+        let no_method = |ck: &Self| {
+            Err(Error::new(
+                span,
+                format!(
+                    "no method named `{name}` found for type `{}` in the current scope",
+                    ck.infer.show(&rt)
+                ),
+            ))
+        };
         match &rt {
             Ty::Infer(v) if self.infer.kind(*v) != VarKind::General => {
-                return Err(Error::new(span, format!("can't call method `{name}` on ambiguous numeric type `{}`", self.infer.show(&rt))));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "can't call method `{name}` on ambiguous numeric type `{}`",
+                        self.infer.show(&rt)
+                    ),
+                ));
             }
             Ty::Infer(_) => return Err(Error::new(recv.span, "type annotations needed")),
             _ => {}
@@ -278,7 +452,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 if let Some(op) = fbin_of(name) {
                     nargs(1)?;
                     let a = self.arg(args[0], &t)?;
-                    return Ok(Expr::new(K::Intrinsic(Intr::FBinary(op), vec![r, a]), t, span));
+                    return Ok(Expr::new(
+                        K::Intrinsic(Intr::FBinary(op), vec![r, a]),
+                        t,
+                        span,
+                    ));
                 }
                 match name {
                     "powi" => {
@@ -290,15 +468,24 @@ impl<'a, 'e> Ck<'a, 'e> {
                         nargs(2)?;
                         let a = self.arg(args[0], &t)?;
                         let b = self.arg(args[1], &t)?;
-                        Ok(Expr::new(K::Intrinsic(Intr::FClamp, vec![r, a, b]), t, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(Intr::FClamp, vec![r, a, b]),
+                            t,
+                            span,
+                        ))
                     }
                     "mul_add" => {
                         nargs(2)?;
                         let a = self.arg(args[0], &t)?;
                         let b = self.arg(args[1], &t)?;
-                        Ok(Expr::new(K::Intrinsic(Intr::MulAdd, vec![r, a, b]), t, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(Intr::MulAdd, vec![r, a, b]),
+                            t,
+                            span,
+                        ))
                     }
-                    "is_nan" | "is_finite" | "is_infinite" | "is_normal" | "is_sign_negative" | "is_sign_positive" => {
+                    "is_nan" | "is_finite" | "is_infinite" | "is_normal" | "is_sign_negative"
+                    | "is_sign_positive" => {
                         nargs(0)?;
                         let i = match name {
                             "is_nan" => Intr::IsNan,
@@ -327,7 +514,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                     Ok(Expr::new(K::Intrinsic(i, vec![r.clone(), a]), ret, span))
                 };
                 match name {
-                    "abs" | "signum" | "wrapping_abs" | "is_positive" | "is_negative" if !it.signed() => no_method(self),
+                    "abs" | "signum" | "wrapping_abs" | "is_positive" | "is_negative"
+                        if !it.signed() =>
+                    {
+                        no_method(self)
+                    }
                     // Release `abs` wraps at MIN: the same operation.
                     "wrapping_abs" => {
                         nargs(0)?;
@@ -335,7 +526,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                     }
                     "is_positive" | "is_negative" => {
                         nargs(0)?;
-                        let i = if name == "is_positive" { Intr::IsPositive } else { Intr::IsNegative };
+                        let i = if name == "is_positive" {
+                            Intr::IsPositive
+                        } else {
+                            Intr::IsNegative
+                        };
                         Ok(Expr::new(K::Intrinsic(i, vec![r]), Ty::Bool, span))
                     }
                     "abs_diff" => {
@@ -353,7 +548,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                         nargs(2)?;
                         let a = self.arg(args[0], &t)?;
                         let b = self.arg(args[1], &t)?;
-                        Ok(Expr::new(K::Intrinsic(Intr::IClamp, vec![r, a, b]), t, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(Intr::IClamp, vec![r, a, b]),
+                            t,
+                            span,
+                        ))
                     }
                     "abs" => {
                         nargs(0)?;
@@ -370,7 +569,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                             "leading_zeros" => Intr::LeadingZeros,
                             _ => Intr::TrailingZeros,
                         };
-                        Ok(Expr::new(K::Intrinsic(i, vec![r]), Ty::Int(IntTy::U32), span))
+                        Ok(Expr::new(
+                            K::Intrinsic(i, vec![r]),
+                            Ty::Int(IntTy::U32),
+                            span,
+                        ))
                     }
                     "pow" => int1(self, Intr::IPow, &Ty::Int(IntTy::U32), t.clone()),
                     "min" => int1(self, Intr::IMin, &t.clone(), t.clone()),
@@ -402,13 +605,21 @@ impl<'a, 'e> Ck<'a, 'e> {
                             "shr" => WrapOp::Shr,
                             _ => return no_method(self),
                         };
-                        let ret = if checked { Ty::Option(Box::new(t.clone())) } else { t.clone() };
+                        let ret = if checked {
+                            Ty::Option(Box::new(t.clone()))
+                        } else {
+                            t.clone()
+                        };
                         let intr = [Intr::Wrapping(w), Intr::Checked(w), Intr::Saturating(w)][kind];
                         if w == WrapOp::Neg {
                             nargs(0)?;
                             return Ok(Expr::new(K::Intrinsic(intr, vec![r]), ret, span));
                         }
-                        let at = if matches!(w, WrapOp::Pow | WrapOp::Shl | WrapOp::Shr) { Ty::Int(IntTy::U32) } else { t.clone() };
+                        let at = if matches!(w, WrapOp::Pow | WrapOp::Shl | WrapOp::Shr) {
+                            Ty::Int(IntTy::U32)
+                        } else {
+                            t.clone()
+                        };
                         int1(self, intr, &at, ret)
                     }
                 }
@@ -416,7 +627,20 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::Vec(el) | Ty::Slice(el) | Ty::Array(el, _) => {
                 let el = (**el).clone();
                 let is_vec = matches!(rt, Ty::Vec(_));
-                let mutating = matches!(name, "push" | "pop" | "clear" | "extend_from_slice" | "resize" | "truncate" | "insert" | "remove" | "swap" | "fill" | "reverse");
+                let mutating = matches!(
+                    name,
+                    "push"
+                        | "pop"
+                        | "clear"
+                        | "extend_from_slice"
+                        | "resize"
+                        | "truncate"
+                        | "insert"
+                        | "remove"
+                        | "swap"
+                        | "fill"
+                        | "reverse"
+                );
                 if mutating {
                     if !is_vec && !matches!(name, "swap" | "fill" | "reverse") {
                         return no_method(self);
@@ -425,8 +649,24 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
                 let r = recv;
                 let owning = matches!(self.infer.resolve(&el, false), Ty::Vec(_) | Ty::String);
-                if owning && matches!(name, "pop" | "resize" | "fill" | "extend_from_slice" | "contains" | "to_vec" | "first" | "last" | "get") {
-                    return Err(Error::unsupported(span, format!("`{name}` on a Vec of `{}`", self.infer.show(&el))));
+                if owning
+                    && matches!(
+                        name,
+                        "pop"
+                            | "resize"
+                            | "fill"
+                            | "extend_from_slice"
+                            | "contains"
+                            | "to_vec"
+                            | "first"
+                            | "last"
+                            | "get"
+                    )
+                {
+                    return Err(Error::unsupported(
+                        span,
+                        format!("`{name}` on a Vec of `{}`", self.infer.show(&el)),
+                    ));
                 }
                 let (i, a, ret): (Intr, Vec<Expr>, Ty) = match name {
                     "len" => (Intr::Len, vec![], Ty::USIZE),
@@ -440,27 +680,54 @@ impl<'a, 'e> Ck<'a, 'e> {
                     "extend_from_slice" => {
                         nargs(1)?;
                         let st = Ty::Ref(Box::new(Ty::Slice(Box::new(el.clone()))), false);
-                        (Intr::VecExtendFromSlice, vec![self.arg(args[0], &st)?], Ty::Unit)
+                        (
+                            Intr::VecExtendFromSlice,
+                            vec![self.arg(args[0], &st)?],
+                            Ty::Unit,
+                        )
                     }
                     "resize" => {
                         nargs(2)?;
-                        (Intr::VecResize, vec![self.arg(args[0], &Ty::USIZE)?, self.arg(args[1], &el)?], Ty::Unit)
+                        (
+                            Intr::VecResize,
+                            vec![self.arg(args[0], &Ty::USIZE)?, self.arg(args[1], &el)?],
+                            Ty::Unit,
+                        )
                     }
                     "truncate" => {
                         nargs(1)?;
-                        (Intr::VecTruncate, vec![self.arg(args[0], &Ty::USIZE)?], Ty::Unit)
+                        (
+                            Intr::VecTruncate,
+                            vec![self.arg(args[0], &Ty::USIZE)?],
+                            Ty::Unit,
+                        )
                     }
                     "insert" => {
                         nargs(2)?;
-                        (Intr::VecInsert, vec![self.arg(args[0], &Ty::USIZE)?, self.arg(args[1], &el)?], Ty::Unit)
+                        (
+                            Intr::VecInsert,
+                            vec![self.arg(args[0], &Ty::USIZE)?, self.arg(args[1], &el)?],
+                            Ty::Unit,
+                        )
                     }
                     "remove" => {
                         nargs(1)?;
-                        (Intr::VecRemove, vec![self.arg(args[0], &Ty::USIZE)?], el.clone())
+                        (
+                            Intr::VecRemove,
+                            vec![self.arg(args[0], &Ty::USIZE)?],
+                            el.clone(),
+                        )
                     }
                     "swap" => {
                         nargs(2)?;
-                        (Intr::Swap, vec![self.arg(args[0], &Ty::USIZE)?, self.arg(args[1], &Ty::USIZE)?], Ty::Unit)
+                        (
+                            Intr::Swap,
+                            vec![
+                                self.arg(args[0], &Ty::USIZE)?,
+                                self.arg(args[1], &Ty::USIZE)?,
+                            ],
+                            Ty::Unit,
+                        )
                     }
                     "fill" => {
                         nargs(1)?;
@@ -478,14 +745,38 @@ impl<'a, 'e> Ck<'a, 'e> {
                         return Ok(r);
                     }
                     "to_vec" => (Intr::ToVec, vec![], Ty::Vec(Box::new(el.clone()))),
-                    "first" | "last" => (if name == "first" { Intr::First } else { Intr::Last }, vec![], Ty::Option(Box::new(Ty::Ref(Box::new(el.clone()), false)))),
+                    "first" | "last" => (
+                        if name == "first" {
+                            Intr::First
+                        } else {
+                            Intr::Last
+                        },
+                        vec![],
+                        Ty::Option(Box::new(Ty::Ref(Box::new(el.clone()), false))),
+                    ),
                     "get" => {
                         nargs(1)?;
-                        (Intr::Get, vec![self.arg(args[0], &Ty::USIZE)?], Ty::Option(Box::new(Ty::Ref(Box::new(el.clone()), false))))
+                        (
+                            Intr::Get,
+                            vec![self.arg(args[0], &Ty::USIZE)?],
+                            Ty::Option(Box::new(Ty::Ref(Box::new(el.clone()), false))),
+                        )
                     }
                     _ => return no_method(self),
                 };
-                if !matches!(name, "push" | "extend_from_slice" | "resize" | "insert" | "swap" | "fill" | "contains" | "truncate" | "remove" | "get") {
+                if !matches!(
+                    name,
+                    "push"
+                        | "extend_from_slice"
+                        | "resize"
+                        | "insert"
+                        | "swap"
+                        | "fill"
+                        | "contains"
+                        | "truncate"
+                        | "remove"
+                        | "get"
+                ) {
                     nargs(0)?;
                 }
                 let mut v = vec![r];
@@ -503,37 +794,83 @@ impl<'a, 'e> Ck<'a, 'e> {
                     "expect" => {
                         nargs(1)?;
                         let m = self.arg(args[0], &Ty::Ref(Box::new(Ty::Str), false))?;
-                        Ok(Expr::new(K::Intrinsic(Intr::Expect, vec![r, m]), inner, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(Intr::Expect, vec![r, m]),
+                            inner,
+                            span,
+                        ))
                     }
                     "unwrap_or" => {
                         nargs(1)?;
                         let d = self.arg(args[0], &inner)?;
-                        Ok(Expr::new(K::Intrinsic(Intr::UnwrapOr, vec![r, d]), inner, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(Intr::UnwrapOr, vec![r, d]),
+                            inner,
+                            span,
+                        ))
                     }
                     "is_some" | "is_none" => {
                         nargs(0)?;
-                        Ok(Expr::new(K::Intrinsic(if name == "is_some" { Intr::IsSome } else { Intr::IsNone }, vec![r]), Ty::Bool, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(
+                                if name == "is_some" {
+                                    Intr::IsSome
+                                } else {
+                                    Intr::IsNone
+                                },
+                                vec![r],
+                            ),
+                            Ty::Bool,
+                            span,
+                        ))
                     }
                     "unwrap_or_else" | "map" => {
                         nargs(1)?;
                         let syn::Expr::Closure(c) = args[0] else {
-                            return Err(Error::unsupported(Span::of_node(args[0]), format!("`{name}` with an argument that is not a closure literal")));
+                            return Err(Error::unsupported(
+                                Span::of_node(args[0]),
+                                format!("`{name}` with an argument that is not a closure literal"),
+                            ));
                         };
-                        let params = if name == "map" { vec![inner.clone()] } else { vec![] };
+                        let params = if name == "map" {
+                            vec![inner.clone()]
+                        } else {
+                            vec![]
+                        };
                         let ci = self.closure_with(c, Some(params), Span::of_node(args[0]))?;
                         let cr = self.closures[ci as usize].ret.clone();
                         let ce = Expr::new(K::Closure(ci), Ty::Closure(ci), Span::of_node(args[0]));
                         if name == "map" {
-                            return Ok(Expr::new(K::Intrinsic(Intr::OptMap, vec![r, ce]), Ty::Option(Box::new(cr)), span));
+                            return Ok(Expr::new(
+                                K::Intrinsic(Intr::OptMap, vec![r, ce]),
+                                Ty::Option(Box::new(cr)),
+                                span,
+                            ));
                         }
                         self.unify(&inner, &cr, Span::of_node(args[0]))?;
-                        Ok(Expr::new(K::Intrinsic(Intr::UnwrapOrElse, vec![r, ce]), inner, span))
+                        Ok(Expr::new(
+                            K::Intrinsic(Intr::UnwrapOrElse, vec![r, ce]),
+                            inner,
+                            span,
+                        ))
                     }
                     "copied" | "cloned" => {
                         nargs(0)?;
                         match self.infer.shallow(&inner) {
-                            Ty::Ref(t, false) if self.infer.resolve(&t, false).is_scalar() => Ok(Expr::new(K::Intrinsic(Intr::OptCopied, vec![r]), Ty::Option(t), span)),
-                            Ty::Ref(t, _) => Err(Error::unsupported(span, format!("`{name}` of `Option<&{}>` (scalars only)", self.infer.show(&t)))),
+                            Ty::Ref(t, false) if self.infer.resolve(&t, false).is_scalar() => {
+                                Ok(Expr::new(
+                                    K::Intrinsic(Intr::OptCopied, vec![r]),
+                                    Ty::Option(t),
+                                    span,
+                                ))
+                            }
+                            Ty::Ref(t, _) => Err(Error::unsupported(
+                                span,
+                                format!(
+                                    "`{name}` of `Option<&{}>` (scalars only)",
+                                    self.infer.show(&t)
+                                ),
+                            )),
                             _ => no_method(self),
                         }
                     }
@@ -543,27 +880,47 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::String | Ty::Str => match name {
                 "len" => {
                     nargs(0)?;
-                    Ok(Expr::new(K::Intrinsic(Intr::Len, vec![recv]), Ty::USIZE, span))
+                    Ok(Expr::new(
+                        K::Intrinsic(Intr::Len, vec![recv]),
+                        Ty::USIZE,
+                        span,
+                    ))
                 }
                 "is_empty" => {
                     nargs(0)?;
-                    Ok(Expr::new(K::Intrinsic(Intr::IsEmpty, vec![recv]), Ty::Bool, span))
+                    Ok(Expr::new(
+                        K::Intrinsic(Intr::IsEmpty, vec![recv]),
+                        Ty::Bool,
+                        span,
+                    ))
                 }
                 "push_str" if rt == Ty::String => {
                     nargs(1)?;
                     self.check_recv_mut(&recv)?;
                     let a = self.arg(args[0], &Ty::Ref(Box::new(Ty::Str), false))?;
-                    Ok(Expr::new(K::Intrinsic(Intr::PushStr, vec![recv, a]), Ty::Unit, span))
+                    Ok(Expr::new(
+                        K::Intrinsic(Intr::PushStr, vec![recv, a]),
+                        Ty::Unit,
+                        span,
+                    ))
                 }
                 "push" if rt == Ty::String => {
                     nargs(1)?;
                     self.check_recv_mut(&recv)?;
                     let a = self.arg(args[0], &Ty::Char)?;
-                    Ok(Expr::new(K::Intrinsic(Intr::StringPush, vec![recv, a]), Ty::Unit, span))
+                    Ok(Expr::new(
+                        K::Intrinsic(Intr::StringPush, vec![recv, a]),
+                        Ty::Unit,
+                        span,
+                    ))
                 }
                 "clone" | "to_string" => {
                     nargs(0)?;
-                    Ok(Expr::new(K::Intrinsic(Intr::Clone, vec![recv]), Ty::String, span))
+                    Ok(Expr::new(
+                        K::Intrinsic(Intr::Clone, vec![recv]),
+                        Ty::String,
+                        span,
+                    ))
                 }
                 _ => no_method(self),
             },
@@ -582,7 +939,10 @@ impl<'a, 'e> Ck<'a, 'e> {
     fn check_recv_mut(&self, recv: &Expr) -> R<()> {
         match self.infer.shallow(&recv.ty) {
             Ty::Ref(_, true) => Ok(()),
-            Ty::Ref(_, false) => Err(Error::new(recv.span, "cannot borrow data in a `&` reference as mutable")),
+            Ty::Ref(_, false) => Err(Error::new(
+                recv.span,
+                "cannot borrow data in a `&` reference as mutable",
+            )),
             _ => self.check_mut(recv, "borrow as mutable"),
         }
     }
@@ -594,7 +954,12 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     pub fn macro_expr(&mut self, m: &syn::Macro, span: Span, expect: Option<&Ty>) -> R<Expr> {
-        let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = m
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let toks = m.tokens.clone();
         match name.as_str() {
             "println" | "print" | "eprintln" | "eprint" | "format" | "panic" => {
@@ -607,8 +972,15 @@ impl<'a, 'e> Ck<'a, 'e> {
                     "format" => FmtKind::Format,
                     _ => FmtKind::Panic,
                 };
-                if fa.pieces.is_empty() && fa.args.is_empty() && matches!(kind, FmtKind::Print | FmtKind::Eprint | FmtKind::Format) && m.tokens.is_empty() {
-                    return Err(Error::new(span, "requires at least a format string argument"));
+                if fa.pieces.is_empty()
+                    && fa.args.is_empty()
+                    && matches!(kind, FmtKind::Print | FmtKind::Eprint | FmtKind::Format)
+                    && m.tokens.is_empty()
+                {
+                    return Err(Error::new(
+                        span,
+                        "requires at least a format string argument",
+                    ));
                 }
                 let f = self.format(fa)?;
                 let ty = match kind {
@@ -617,20 +989,45 @@ impl<'a, 'e> Ck<'a, 'e> {
                     _ => Ty::Unit,
                 };
                 let f = if kind == FmtKind::Panic && m.tokens.is_empty() {
-                    Format { pieces: vec![FmtPiece::Lit("explicit panic".into())], args: vec![] }
+                    Format {
+                        pieces: vec![FmtPiece::Lit("explicit panic".into())],
+                        args: vec![],
+                    }
                 } else {
                     f
                 };
                 Ok(Expr::new(K::Format(kind, f), ty, span))
             }
             "todo" | "unimplemented" => {
-                let text = if name == "todo" { "not yet implemented" } else { "not implemented" };
-                let mut f = if m.tokens.is_empty() { Format { pieces: vec![], args: vec![] } } else { self.format(macros::parse_format(toks, span)?)? };
-                f.pieces.insert(0, FmtPiece::Lit(if f.pieces.is_empty() { text.to_string() } else { format!("{text}: ") }));
+                let text = if name == "todo" {
+                    "not yet implemented"
+                } else {
+                    "not implemented"
+                };
+                let mut f = if m.tokens.is_empty() {
+                    Format {
+                        pieces: vec![],
+                        args: vec![],
+                    }
+                } else {
+                    self.format(macros::parse_format(toks, span)?)?
+                };
+                f.pieces.insert(
+                    0,
+                    FmtPiece::Lit(if f.pieces.is_empty() {
+                        text.to_string()
+                    } else {
+                        format!("{text}: ")
+                    }),
+                );
                 Ok(Expr::new(K::Format(FmtKind::Panic, f), Ty::Never, span))
             }
             "unreachable" => {
-                let f = if m.tokens.is_empty() { None } else { Some(self.format(macros::parse_format(toks, span)?)?) };
+                let f = if m.tokens.is_empty() {
+                    None
+                } else {
+                    Some(self.format(macros::parse_format(toks, span)?)?)
+                };
                 Ok(Expr::new(K::Unreachable(f), Ty::Never, span))
             }
             "assert" | "debug_assert" => {
@@ -647,16 +1044,34 @@ impl<'a, 'e> Ck<'a, 'e> {
                     // Release profile: debug assertions are compiled out (but still type-checked).
                     return Ok(Expr::new(K::Unit, Ty::Unit, span));
                 }
-                Ok(Expr::new(K::Assert { cond: Box::new(c), msg, text }, Ty::Unit, span))
+                Ok(Expr::new(
+                    K::Assert {
+                        cond: Box::new(c),
+                        msg,
+                        text,
+                    },
+                    Ty::Unit,
+                    span,
+                ))
             }
             "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => {
                 let (es, msg) = macros::parse_assert(toks, 2, span)?;
                 let l = self.expr(&es[0], None)?;
                 let r = self.expr(&es[1], Some(&l.ty.clone()))?;
-                let (lt, rt) = (self.infer.resolve(l.ty.peel_refs(), false), self.infer.resolve(r.ty.peel_refs(), false));
-                if matches!((&lt, &rt), (Ty::Nd(..), Ty::NdView(..)) | (Ty::NdView(..), Ty::Nd(..))) {
+                let (lt, rt) = (
+                    self.infer.resolve(l.ty.peel_refs(), false),
+                    self.infer.resolve(r.ty.peel_refs(), false),
+                );
+                if matches!(
+                    (&lt, &rt),
+                    (Ty::Nd(..), Ty::NdView(..)) | (Ty::NdView(..), Ty::Nd(..))
+                ) {
                     // valid Rust (ndarray compares any storage), but one side's Debug/eq here is typed by the other's
-                    return Err(Error::unsupported(r.span, format!("`{name}!` between an array and a view")).hint("compare `a == v` (or `assert_eq!(a, v.to_owned())`), or use %%rust"));
+                    return Err(Error::unsupported(
+                        r.span,
+                        format!("`{name}!` between an array and a view"),
+                    )
+                    .hint("compare `a == v` (or `assert_eq!(a, v.to_owned())`), or use %%rust"));
                 }
                 self.unify(&l.ty, &r.ty, r.span)?;
                 let msg = match msg {
@@ -671,7 +1086,16 @@ impl<'a, 'e> Ck<'a, 'e> {
                     return Ok(Expr::new(K::Unit, Ty::Unit, span));
                 }
                 let (l, r) = (self.auto_deref(l), self.auto_deref(r));
-                Ok(Expr::new(K::AssertEq { l: Box::new(l), r: Box::new(r), eq: name.ends_with("eq"), msg }, Ty::Unit, span))
+                Ok(Expr::new(
+                    K::AssertEq {
+                        l: Box::new(l),
+                        r: Box::new(r),
+                        eq: name.ends_with("eq"),
+                        msg,
+                    },
+                    Ty::Unit,
+                    span,
+                ))
             }
             "array" => self.nd_array_macro(toks, span, expect),
             "vec" => match macros::parse_vec(toks)? {
@@ -695,12 +1119,19 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let v = self.expr(&x, el_expect.as_ref())?;
                     let vt = self.infer.resolve(&v.ty, false);
                     if !vt.is_copy() && !super::check::vec_nest(&vt) {
-                        return Err(Error::unsupported(v.span, format!("`vec![x; n]` of `{vt}` (only Copy elements)")));
+                        return Err(Error::unsupported(
+                            v.span,
+                            format!("`vec![x; n]` of `{vt}` (only Copy elements)"),
+                        ));
                     }
                     let n = self.expr(&n, Some(&Ty::USIZE))?;
                     let n = self.coerce(n, &Ty::USIZE)?;
                     let t = v.ty.clone();
-                    Ok(Expr::new(K::VecRepeat(Box::new(v), Box::new(n)), Ty::Vec(Box::new(t)), span))
+                    Ok(Expr::new(
+                        K::VecRepeat(Box::new(v), Box::new(n)),
+                        Ty::Vec(Box::new(t)),
+                        span,
+                    ))
                 }
             },
             other => Err(Error::unsupported(span, format!("macro `{other}!`"))),
@@ -730,15 +1161,29 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let ok = if debug {
                         debug_ok(&base)
                     } else if spec.kind.is_empty() {
-                        base.is_scalar() || matches!(base, Ty::Str | Ty::String | Ty::Nd(..) | Ty::NdD(..) | Ty::NdView(..)) || matches!(base, Ty::Infer(_))
+                        base.is_scalar()
+                            || matches!(
+                                base,
+                                Ty::Str | Ty::String | Ty::Nd(..) | Ty::NdD(..) | Ty::NdView(..)
+                            )
+                            || matches!(base, Ty::Infer(_))
                     } else if spec.kind == "e" || spec.kind == "E" {
                         base.is_numeric() || matches!(base, Ty::Infer(_))
                     } else {
                         base.is_int() || matches!(base, Ty::Infer(_))
                     };
                     if !ok {
-                        let tr = if debug { "Debug" } else if spec.kind.is_empty() { "std::fmt::Display" } else { "this formatting trait" };
-                        return Err(Error::new(args[arg].span, format!("`{t}` doesn't implement `{tr}`")));
+                        let tr = if debug {
+                            "Debug"
+                        } else if spec.kind.is_empty() {
+                            "std::fmt::Display"
+                        } else {
+                            "this formatting trait"
+                        };
+                        return Err(Error::new(
+                            args[arg].span,
+                            format!("`{t}` doesn't implement `{tr}`"),
+                        ));
                     }
                     pieces.push(FmtPiece::Arg { arg, spec });
                 }

@@ -2,32 +2,32 @@
 //! Anything outside the subset, and any type error, is an `Error` with the span of the
 //! construct — never a panic of the compiler.
 
-mod arrays;
+mod array3;
 pub mod array_iters;
+mod arrays;
 mod borrows;
-mod held_borrows;
-mod closure_borrows;
 mod check;
 mod chunked;
 mod chunked_specs;
+mod closure_borrows;
 mod exprs;
 mod float_fns;
-mod matches;
+mod held_borrows;
 mod iters;
+mod masks;
+mod matches;
 mod methods;
 mod moves;
 mod mut_borrows;
 mod nd_eq;
-mod masks;
-mod array3;
 mod patterns;
 mod pretty;
 mod refuse;
 mod resolve;
-pub mod views;
-mod view_borrows;
 pub mod ty;
 pub mod typed;
+mod view_borrows;
+pub mod views;
 
 #[cfg(test)]
 mod tests;
@@ -65,8 +65,18 @@ pub struct Env<'a> {
 pub use check::{check_cell, check_fn, parse_type, sig_of};
 
 impl<'a> Env<'a> {
-    pub fn new(fns: &'a HashMap<String, FnSig>, vars: &'a HashMap<String, WsVar>, uses: &[syn::ItemUse]) -> Result<Env<'a>> {
-        let mut env = Env { fns, vars, uses: HashMap::new(), glob_uses: vec![], consts: HashMap::new() };
+    pub fn new(
+        fns: &'a HashMap<String, FnSig>,
+        vars: &'a HashMap<String, WsVar>,
+        uses: &[syn::ItemUse],
+    ) -> Result<Env<'a>> {
+        let mut env = Env {
+            fns,
+            vars,
+            uses: HashMap::new(),
+            glob_uses: vec![],
+            consts: HashMap::new(),
+        };
         for u in uses {
             env.check_use_root(&u.tree)?;
             env.add_use(&u.tree, vec![])?;
@@ -79,29 +89,46 @@ impl<'a> Env<'a> {
         let mut infer = ty::InferTable::default();
         let t = check::parse_type(&c.ty, &mut infer)?;
         let (neg, lit) = match &*c.expr {
-            syn::Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => (true, &**expr),
+            syn::Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Neg(_),
+                expr,
+                ..
+            }) => (true, &**expr),
             e => (false, e),
         };
-        let bad = || Error::unsupported(Span::of_node(&*c.expr), "const value that is not a literal");
-        let syn::Expr::Lit(l) = lit else { return Err(bad()) };
+        let bad =
+            || Error::unsupported(Span::of_node(&*c.expr), "const value that is not a literal");
+        let syn::Expr::Lit(l) = lit else {
+            return Err(bad());
+        };
         let v = match (&l.lit, &t) {
             (syn::Lit::Int(i), ty::Ty::Int(it)) => {
-                let v: i128 = i.base10_parse().map_err(|e| Error::new(Span::of_node(i), e.to_string()))?;
+                let v: i128 = i
+                    .base10_parse()
+                    .map_err(|e| Error::new(Span::of_node(i), e.to_string()))?;
                 let v = if neg { -v } else { v };
                 if v < it.min() || v > it.max() || (neg && !it.signed()) {
-                    return Err(Error::new(Span::of_node(i), format!("literal out of range for `{}`", it.name())));
+                    return Err(Error::new(
+                        Span::of_node(i),
+                        format!("literal out of range for `{}`", it.name()),
+                    ));
                 }
                 typed::ExprKind::Int(v)
             }
             (syn::Lit::Float(f), ty::Ty::Float(ft)) => {
                 let d = format!("{}{}", if neg { "-" } else { "" }, f.base10_digits());
-                let v = if *ft == ty::FloatTy::F32 { d.parse::<f32>().map(|x| x as f64).ok() } else { d.parse::<f64>().ok() };
+                let v = if *ft == ty::FloatTy::F32 {
+                    d.parse::<f32>().map(|x| x as f64).ok()
+                } else {
+                    d.parse::<f64>().ok()
+                };
                 typed::ExprKind::Float(v.ok_or_else(bad)?)
             }
             (syn::Lit::Int(i), ty::Ty::Float(ft)) if i.suffix().is_empty() => {
                 // `const X: f64 = 1;` is a type error in Rust.
                 let _ = ft;
-                return Err(Error::new(Span::of_node(i), "mismatched types").label(format!("expected `{t}`, found integer")));
+                return Err(Error::new(Span::of_node(i), "mismatched types")
+                    .label(format!("expected `{t}`, found integer")));
             }
             (syn::Lit::Bool(b), ty::Ty::Bool) if !neg => typed::ExprKind::Bool(b.value),
             (syn::Lit::Char(ch), ty::Ty::Char) if !neg => typed::ExprKind::Char(ch.value()),
@@ -149,7 +176,10 @@ impl<'a> Env<'a> {
     fn check_use_path(&self, p: &[String], span: Span) -> Result<()> {
         let p: Vec<&str> = p.iter().map(|s| s.as_str()).collect();
         // `use accel::prelude::*;` / `use ndarray::...`: the prelude is always in scope.
-        let known = matches!(p.first(), Some(&"std") | Some(&"core") | Some(&"accel") | Some(&"ndarray"));
+        let known = matches!(
+            p.first(),
+            Some(&"std") | Some(&"core") | Some(&"accel") | Some(&"ndarray")
+        );
         if !known {
             return Err(Error::unsupported(span, format!("`use {}`", p.join("::"))));
         }
@@ -169,8 +199,14 @@ impl<'a> Env<'a> {
         if matches!(name.as_str(), "std" | "core" | "accel" | "ndarray") {
             return Ok(());
         }
-        let what = if matches!(name.as_str(), "self" | "super" | "crate") { format!("`use {name}::…`") } else { format!("external crate `{name}`") };
-        Err(Error::unsupported(Span::of_node(id), what).hint(format!("use %%rust for the rustc tier, with `:dep {name}` to add the crate")))
+        let what = if matches!(name.as_str(), "self" | "super" | "crate") {
+            format!("`use {name}::…`")
+        } else {
+            format!("external crate `{name}`")
+        };
+        Err(Error::unsupported(Span::of_node(id), what).hint(format!(
+            "use %%rust for the rustc tier, with `:dep {name}` to add the crate"
+        )))
     }
 
     /// Expand a path through the cell's `use`s and strip the `std::`/`core::` prefix.

@@ -11,7 +11,10 @@
 //! closure bodies are reported instead of accepted.
 
 use super::ty::Ty;
-use super::typed::{Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Format, Intr, IterExpr, IterSrc, LocalId, LoopId, MatchPat, Pat, Stmt};
+use super::typed::{
+    Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Format, Intr, IterExpr, IterSrc, LocalId,
+    LoopId, MatchPat, Pat, Stmt,
+};
 use crate::diag::{Error, Result, Span};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -34,7 +37,14 @@ fn join(a: State, b: State) -> State {
 /// aggregates holding them. References (`&mut` is reborrowed by rustc) are not tracked.
 pub fn owned(t: &Ty) -> bool {
     match t {
-        Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) | Ty::NdView(_, _, true) => true,
+        Ty::Vec(_)
+        | Ty::String
+        | Ty::Nd(..)
+        | Ty::Rng
+        | Ty::Chunked(_)
+        | Ty::Svg
+        | Ty::NdD(..)
+        | Ty::NdView(_, _, true) => true,
         Ty::Tuple(v) => v.iter().any(owned),
         Ty::Array(t, _) | Ty::Option(t) => owned(t),
         _ => false,
@@ -59,12 +69,22 @@ struct Mv<'a> {
 
 pub fn check(f: &Fn) -> Result<()> {
     let mut named = HashSet::new();
-    visit_block(&f.body, &mut |e| {
-        if let K::Closure(ci) = e.kind {
-            named.insert(ci);
-        }
-    }, f);
-    let mut m = Mv { f, st: Some(BTreeMap::new()), loops: vec![], closure_inner: vec![], named_closures: named };
+    visit_block(
+        &f.body,
+        &mut |e| {
+            if let K::Closure(ci) = e.kind {
+                named.insert(ci);
+            }
+        },
+        f,
+    );
+    let mut m = Mv {
+        f,
+        st: Some(BTreeMap::new()),
+        loops: vec![],
+        closure_inner: vec![],
+        named_closures: named,
+    };
     // A fn's tail is returned (moved); a cell's tail is displayed by reference.
     let tail_moves = f.name != "<cell>";
     m.block(&f.body, tail_moves)
@@ -96,7 +116,11 @@ impl<'a> Mv<'a> {
                 let n = name_err(self.f, id);
                 return Err(Error::new(span, format!("use of moved value: `{n}`"))
                     .label("value used here after move")
-                    .hint(format!("`{n}` was moved at cell:{}:{} (rustc error E0382)", at.line, at.col + 1)));
+                    .hint(format!(
+                        "`{n}` was moved at cell:{}:{} (rustc error E0382)",
+                        at.line,
+                        at.col + 1
+                    )));
             }
         }
         Ok(())
@@ -126,7 +150,13 @@ impl<'a> Mv<'a> {
         self.use_var(id, span)?;
         if let Some(inner) = self.closure_inner.last() {
             if !inner.contains(&id) {
-                return Err(Error::unsupported(span, format!("moving captured variable `{}` out of a closure body", name_err(self.f, id))));
+                return Err(Error::unsupported(
+                    span,
+                    format!(
+                        "moving captured variable `{}` out of a closure body",
+                        name_err(self.f, id)
+                    ),
+                ));
             }
         }
         if let Some(st) = &mut self.st {
@@ -198,7 +228,13 @@ impl<'a> Mv<'a> {
                     // The workspace drops a variable whose owner was nulled by a move; only
                     // plain Vec/String owners are nulled, so other owned aggregates are refused.
                     if !e.ty.needs_drop() {
-                        return Err(Error::unsupported(e.span, format!("moving workspace variable `{}` of type `{}`", self.f.globals[*i].name, e.ty)));
+                        return Err(Error::unsupported(
+                            e.span,
+                            format!(
+                                "moving workspace variable `{}` of type `{}`",
+                                self.f.globals[*i].name, e.ty
+                            ),
+                        ));
                     }
                     self.move_var(id, e.span)?
                 } else {
@@ -216,7 +252,10 @@ impl<'a> Mv<'a> {
             }
             K::Field(b, _) => {
                 if moving {
-                    return Err(Error::unsupported(e.span, "partial move out of a tuple field"));
+                    return Err(Error::unsupported(
+                        e.span,
+                        "partial move out of a tuple field",
+                    ));
                 }
                 self.expr(b, false)?;
             }
@@ -228,8 +267,17 @@ impl<'a> Mv<'a> {
                 }
                 self.expr(b, false)?;
             }
-            K::Int(_) | K::Float(_) | K::FloatLit(_) | K::Bool(_) | K::Char(_) | K::Str(_) | K::Unit | K::None => {}
-            K::Neg(x) | K::Not(x) | K::Ref(x, _) | K::ToSlice(x) | K::Cast(x) => self.expr(x, false)?,
+            K::Int(_)
+            | K::Float(_)
+            | K::FloatLit(_)
+            | K::Bool(_)
+            | K::Char(_)
+            | K::Str(_)
+            | K::Unit
+            | K::None => {}
+            K::Neg(x) | K::Not(x) | K::Ref(x, _) | K::ToSlice(x) | K::Cast(x) => {
+                self.expr(x, false)?
+            }
             K::Binary(op, l, r) => {
                 // `String + &str` consumes the left operand; comparisons borrow both.
                 self.expr(l, *op == super::typed::BinOp::Add)?;
@@ -244,7 +292,10 @@ impl<'a> Mv<'a> {
             K::Assign(l, r) => {
                 self.expr(r, true)?;
                 if super::views::contains_view(&l.ty) {
-                    return Err(Error::unsupported(e.span, "assigning to a view variable (bind a new one with `let`)"));
+                    return Err(Error::unsupported(
+                        e.span,
+                        "assigning to a view variable (bind a new one with `let`)",
+                    ));
                 }
                 match &l.kind {
                     K::Local(id) => {
@@ -275,7 +326,12 @@ impl<'a> Mv<'a> {
             K::Block(b) => self.block(b, true)?,
             K::While { id, cond, body } => self.looped(*id, Some(cond), None, body)?,
             K::Loop { id, body } => self.looped(*id, None, None, body)?,
-            K::For { id, pat, iter, body } => {
+            K::For {
+                id,
+                pat,
+                iter,
+                body,
+            } => {
                 self.iter(iter)?;
                 self.looped(*id, None, Some(pat), body)?;
             }
@@ -310,7 +366,11 @@ impl<'a> Mv<'a> {
                     let by_value = match i {
                         Intr::VecPush => k == 1,
                         Intr::VecInsert | Intr::VecResize => k == 2,
-                        Intr::Unwrap | Intr::Expect | Intr::UnwrapOr | Intr::CmpMin | Intr::CmpMax => true,
+                        Intr::Unwrap
+                        | Intr::Expect
+                        | Intr::UnwrapOr
+                        | Intr::CmpMin
+                        | Intr::CmpMax => true,
                         // array operands by value are moved (`a + 1.0`); receivers are `&a`
                         Intr::Nd(_) => true,
                         Intr::Ch(op) => !matches!(op, super::typed::ChOp::FnAddr),
@@ -371,7 +431,10 @@ impl<'a> Mv<'a> {
                         self.expr(init, true)?;
                         self.adapter_closure(*ci, e.span)?;
                     }
-                    Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) | Consumer::Position(ci) => self.adapter_closure(*ci, e.span)?,
+                    Consumer::Any(ci)
+                    | Consumer::All(ci)
+                    | Consumer::ForEach(ci)
+                    | Consumer::Position(ci) => self.adapter_closure(*ci, e.span)?,
                     _ => {}
                 }
             }
@@ -401,7 +464,13 @@ impl<'a> Mv<'a> {
     }
 
     /// A loop: walk the body until the moved-set at its head is stable.
-    fn looped(&mut self, id: LoopId, cond: Option<&Expr>, pat: Option<&Pat>, body: &Block) -> Result<()> {
+    fn looped(
+        &mut self,
+        id: LoopId,
+        cond: Option<&Expr>,
+        pat: Option<&Pat>,
+        body: &Block,
+    ) -> Result<()> {
         let mut head = self.st.clone();
         loop {
             self.st = head.clone();
@@ -416,7 +485,11 @@ impl<'a> Mv<'a> {
             if let Some(p) = pat {
                 self.bind_pat(p);
             }
-            self.loops.push(LoopState { id, breaks: None, continues: None });
+            self.loops.push(LoopState {
+                id,
+                breaks: None,
+                continues: None,
+            });
             self.block(body, false)?;
             let l = self.loops.pop().unwrap();
             let back = join(self.st.take(), l.continues);
@@ -437,28 +510,32 @@ impl<'a> Mv<'a> {
             pat_locals(p, &mut declared);
         }
         let mut refs = BTreeMap::new();
-        visit_expr(&c.body, &mut |e| match &e.kind {
-            K::Local(id) => {
-                refs.entry(*id).or_insert(e.span);
-            }
-            K::Global(i) => {
-                refs.entry(GLOBAL + *i as LocalId).or_insert(e.span);
-            }
-            K::Block(b) => {
-                for s in &b.stmts {
-                    if let Stmt::Let { pat, .. } = s {
-                        pat_locals(pat, &mut declared);
+        visit_expr(
+            &c.body,
+            &mut |e| match &e.kind {
+                K::Local(id) => {
+                    refs.entry(*id).or_insert(e.span);
+                }
+                K::Global(i) => {
+                    refs.entry(GLOBAL + *i as LocalId).or_insert(e.span);
+                }
+                K::Block(b) => {
+                    for s in &b.stmts {
+                        if let Stmt::Let { pat, .. } = s {
+                            pat_locals(pat, &mut declared);
+                        }
                     }
                 }
-            }
-            K::For { pat, .. } => pat_locals(pat, &mut declared),
-            K::Match(_, arms) => {
-                for a in arms {
-                    match_locals(&a.pat, &mut declared);
+                K::For { pat, .. } => pat_locals(pat, &mut declared),
+                K::Match(_, arms) => {
+                    for a in arms {
+                        match_locals(&a.pat, &mut declared);
+                    }
                 }
-            }
-            _ => {}
-        }, self.f);
+                _ => {}
+            },
+            self.f,
+        );
         refs.retain(|id, _| !declared.contains(id));
         (refs, declared)
     }
@@ -505,9 +582,12 @@ impl<'a> Mv<'a> {
             for id in outer.keys() {
                 if let Some(at) = st.get(id) {
                     let n = name_err(self.f, *id);
-                    return Err(Error::new(*at, format!("cannot move out of `{n}` because it is borrowed"))
-                        .label(format!("move out of `{n}` occurs here"))
-                        .hint("a closure that borrows it is called later (rustc error E0505)"));
+                    return Err(Error::new(
+                        *at,
+                        format!("cannot move out of `{n}` because it is borrowed"),
+                    )
+                    .label(format!("move out of `{n}` occurs here"))
+                    .hint("a closure that borrows it is called later (rustc error E0505)"));
                 }
             }
         }
@@ -592,8 +672,22 @@ fn visit_expr_in(e: &Expr, f: &mut dyn FnMut(&Expr), func: &Fn, seen: &mut BTree
         };
     }
     match &e.kind {
-        K::Neg(x) | K::Not(x) | K::Deref(x) | K::Ref(x, _) | K::ToSlice(x) | K::Cast(x) | K::Field(x, _) | K::ArrayRepeat(x, _) | K::Some(x) => v!(x, f),
-        K::Binary(_, a, b) | K::And(a, b) | K::Or(a, b) | K::Assign(a, b) | K::OpAssign(_, a, b) | K::Index(a, b) | K::VecRepeat(a, b) => {
+        K::Neg(x)
+        | K::Not(x)
+        | K::Deref(x)
+        | K::Ref(x, _)
+        | K::ToSlice(x)
+        | K::Cast(x)
+        | K::Field(x, _)
+        | K::ArrayRepeat(x, _)
+        | K::Some(x) => v!(x, f),
+        K::Binary(_, a, b)
+        | K::And(a, b)
+        | K::Or(a, b)
+        | K::Assign(a, b)
+        | K::OpAssign(_, a, b)
+        | K::Index(a, b)
+        | K::VecRepeat(a, b) => {
             v!(a, f);
             v!(b, f);
         }
@@ -614,7 +708,9 @@ fn visit_expr_in(e: &Expr, f: &mut dyn FnMut(&Expr), func: &Fn, seen: &mut BTree
             visit_block(body, f, func);
         }
         K::Break { value: Some(x), .. } | K::Return(Some(x)) => v!(x, f),
-        K::Call(_, es) | K::Intrinsic(_, es) | K::Tuple(es) | K::Array(es) | K::VecLit(es) => es.iter().for_each(|x| v!(x, f)),
+        K::Call(_, es) | K::Intrinsic(_, es) | K::Tuple(es) | K::Array(es) | K::VecLit(es) => {
+            es.iter().for_each(|x| v!(x, f))
+        }
         K::CallClosure(ci, es) => {
             es.iter().for_each(|x| v!(x, f));
             visit_closure(*ci, f, func, seen);
@@ -650,7 +746,10 @@ fn visit_expr_in(e: &Expr, f: &mut dyn FnMut(&Expr), func: &Fn, seen: &mut BTree
                     v!(init, f);
                     visit_closure(*ci, f, func, seen);
                 }
-                Consumer::Any(ci) | Consumer::All(ci) | Consumer::ForEach(ci) | Consumer::Position(ci) => visit_closure(*ci, f, func, seen),
+                Consumer::Any(ci)
+                | Consumer::All(ci)
+                | Consumer::ForEach(ci)
+                | Consumer::Position(ci) => visit_closure(*ci, f, func, seen),
                 _ => {}
             }
         }

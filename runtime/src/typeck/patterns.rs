@@ -32,7 +32,12 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// takes).
     pub(super) fn arm_pat(&mut self, p: &syn::Pat, st: &Ty, by_ref: bool) -> R<MatchPat> {
         let span = Span::of_node(p);
-        let path_last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let path_last = |path: &syn::Path| {
+            path.segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default()
+        };
         let is_opt_path = |path: &syn::Path, name: &str| {
             let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
             let segs = super::strip_std(&segs);
@@ -50,25 +55,59 @@ impl<'a, 'e> Ck<'a, 'e> {
                     Ty::Option(t) => *t,
                     _ => inner,
                 };
-                Ok(MatchPat::Some(Box::new(self.arm_pat(&ts.elems[0], &inner, by_ref)?)))
+                Ok(MatchPat::Some(Box::new(self.arm_pat(
+                    &ts.elems[0],
+                    &inner,
+                    by_ref,
+                )?)))
             }
-            syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() && pi.mutability.is_none() && pi.ident == "None" => self.none_pat(st, span),
-            syn::Pat::Path(pp) if pp.qself.is_none() && is_opt_path(&pp.path, "None") => self.none_pat(st, span),
-            syn::Pat::TupleStruct(ts) => Err(Error::unsupported(span, format!("pattern `{}(..)`", path_last(&ts.path)))),
-            syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() && (by_ref || self.is_option(st)) => {
+            syn::Pat::Ident(pi)
+                if pi.subpat.is_none()
+                    && pi.by_ref.is_none()
+                    && pi.mutability.is_none()
+                    && pi.ident == "None" =>
+            {
+                self.none_pat(st, span)
+            }
+            syn::Pat::Path(pp) if pp.qself.is_none() && is_opt_path(&pp.path, "None") => {
+                self.none_pat(st, span)
+            }
+            syn::Pat::TupleStruct(ts) => Err(Error::unsupported(
+                span,
+                format!("pattern `{}(..)`", path_last(&ts.path)),
+            )),
+            syn::Pat::Ident(pi)
+                if pi.subpat.is_none() && pi.by_ref.is_none() && (by_ref || self.is_option(st)) =>
+            {
                 // A binding: by reference under `&Option<T>` (default binding mode).
-                let t = if by_ref { Ty::Ref(Box::new(st.clone()), false) } else { st.clone() };
-                Ok(MatchPat::Bind(self.new_local(&pi.ident.to_string(), t, pi.mutability.is_some(), Span::of_node(&pi.ident))))
+                let t = if by_ref {
+                    Ty::Ref(Box::new(st.clone()), false)
+                } else {
+                    st.clone()
+                };
+                Ok(MatchPat::Bind(self.new_local(
+                    &pi.ident.to_string(),
+                    t,
+                    pi.mutability.is_some(),
+                    Span::of_node(&pi.ident),
+                )))
             }
             syn::Pat::Or(o) => {
-                let ps = o.cases.iter().map(|c| self.arm_pat(c, st, by_ref)).collect::<R<Vec<_>>>()?;
+                let ps = o
+                    .cases
+                    .iter()
+                    .map(|c| self.arm_pat(c, st, by_ref))
+                    .collect::<R<Vec<_>>>()?;
                 if ps.iter().any(has_binding) {
                     return Err(Error::unsupported(span, "bindings inside an or-pattern"));
                 }
                 Ok(MatchPat::Or(ps))
             }
             syn::Pat::Paren(pp) => self.arm_pat(&pp.pat, st, by_ref),
-            _ if self.is_option(st) && !matches!(p, syn::Pat::Wild(_)) => Err(Error::unsupported(span, "pattern on an `Option` (only `Some(p)`, `None`, `_` and bindings)")),
+            _ if self.is_option(st) && !matches!(p, syn::Pat::Wild(_)) => Err(Error::unsupported(
+                span,
+                "pattern on an `Option` (only `Some(p)`, `None`, `_` and bindings)",
+            )),
             _ => {
                 let mp = self.match_pat(p, st)?;
                 if let MatchPat::Or(ps) = &mp {
@@ -98,7 +137,10 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
         }
         ps.iter().for_each(|p| flatten(p, &mut flat));
-        if flat.iter().any(|p| matches!(p, MatchPat::Wild | MatchPat::Bind(_))) {
+        if flat
+            .iter()
+            .any(|p| matches!(p, MatchPat::Wild | MatchPat::Bind(_)))
+        {
             return None;
         }
         match self.infer.resolve(t, true) {
@@ -106,7 +148,16 @@ impl<'a, 'e> Ck<'a, 'e> {
                 if !flat.iter().any(|p| matches!(p, MatchPat::None)) {
                     return Some("None".into());
                 }
-                let somes: Vec<MatchPat> = flat.iter().filter_map(|p| if let MatchPat::Some(q) = p { Some((**q).clone()) } else { None }).collect();
+                let somes: Vec<MatchPat> = flat
+                    .iter()
+                    .filter_map(|p| {
+                        if let MatchPat::Some(q) = p {
+                            Some((**q).clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
                 self.uncovered(&somes, &inner).map(|w| format!("Some({w})"))
             }
             rt => {
@@ -121,16 +172,28 @@ impl<'a, 'e> Ck<'a, 'e> {
                     Ty::Char => (0, 0x10FFFF),
                     _ => return Some("_".into()),
                 };
-                if total || covers(&mut iv, lo, hi) { None } else { Some("_".into()) }
+                if total || covers(&mut iv, lo, hi) {
+                    None
+                } else {
+                    Some("_".into())
+                }
             }
         }
     }
 
     /// `if let P = e { A } else { B }` → `match e { P => A, _ => B }`.
-    pub(super) fn if_let(&mut self, i: &syn::ExprIf, l: &syn::ExprLet, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    pub(super) fn if_let(
+        &mut self,
+        i: &syn::ExprIf,
+        l: &syn::ExprLet,
+        span: Span,
+        expect: Option<&Ty>,
+    ) -> R<Expr> {
         let (s, by_ref) = self.scrutinee(&l.expr)?;
         self.scopes.push(vec![]);
-        let then = self.arm_pat(&l.pat, &s.ty, by_ref).and_then(|pat| Ok((pat, self.block(&i.then_branch, expect)?)));
+        let then = self
+            .arm_pat(&l.pat, &s.ty, by_ref)
+            .and_then(|pat| Ok((pat, self.block(&i.then_branch, expect)?)));
         self.scopes.pop();
         let (pat, then) = then?;
         let tt = self.block_ty(&then);
@@ -138,7 +201,8 @@ impl<'a, 'e> Ck<'a, 'e> {
         let (els, ty) = match &i.else_branch {
             None => {
                 if self.infer.shallow(&tt) != Ty::Never {
-                    self.unify(&Ty::Unit, &tt, then_e.span).map_err(|e| e.label("`if` without `else` must have type `()`"))?;
+                    self.unify(&Ty::Unit, &tt, then_e.span)
+                        .map_err(|e| e.label("`if` without `else` must have type `()`"))?;
                 }
                 (Expr::new(K::Unit, Ty::Unit, span), Ty::Unit)
             }
@@ -148,12 +212,28 @@ impl<'a, 'e> Ck<'a, 'e> {
                 (ee, ty)
             }
         };
-        let arms = vec![Arm { pat, guard: None, body: then_e }, Arm { pat: MatchPat::Wild, guard: None, body: els }];
+        let arms = vec![
+            Arm {
+                pat,
+                guard: None,
+                body: then_e,
+            },
+            Arm {
+                pat: MatchPat::Wild,
+                guard: None,
+                body: els,
+            },
+        ];
         Ok(Expr::new(K::Match(Box::new(s), arms), ty, span))
     }
 
     /// `while let P = e { body }` → `loop { match e { P => body, _ => break } }`.
-    pub(super) fn while_let(&mut self, w: &syn::ExprWhile, l: &syn::ExprLet, span: Span) -> R<Expr> {
+    pub(super) fn while_let(
+        &mut self,
+        w: &syn::ExprWhile,
+        l: &syn::ExprLet,
+        span: Span,
+    ) -> R<Expr> {
         let id = self.push_loop(w.label.as_ref(), None);
         self.scopes.push(vec![]);
         let r = (|| -> R<_> {
@@ -168,9 +248,24 @@ impl<'a, 'e> Ck<'a, 'e> {
         let (s, pat, body) = r?;
         let body_e = Expr::new(K::Block(body), Ty::Unit, Span::of_node(&w.body));
         let brk = Expr::new(K::Break { id, value: None }, Ty::Never, span);
-        let arms = vec![Arm { pat, guard: None, body: body_e }, Arm { pat: MatchPat::Wild, guard: None, body: brk }];
+        let arms = vec![
+            Arm {
+                pat,
+                guard: None,
+                body: body_e,
+            },
+            Arm {
+                pat: MatchPat::Wild,
+                guard: None,
+                body: brk,
+            },
+        ];
         let m = Expr::new(K::Match(Box::new(s), arms), Ty::Unit, span);
-        let blk = Block { stmts: vec![], tail: Some(Box::new(m)), span };
+        let blk = Block {
+            stmts: vec![],
+            tail: Some(Box::new(m)),
+            span,
+        };
         Ok(Expr::new(K::Loop { id, body: blk }, Ty::Unit, span))
     }
 }

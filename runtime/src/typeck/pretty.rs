@@ -56,7 +56,11 @@ impl Doc {
         let mut total = 0isize;
         let mut start = vec![0isize; n];
         let mut stack: Vec<usize> = vec![];
-        let check = |stack: &mut Vec<usize>, size: &mut Vec<isize>, start: &Vec<isize>, total: isize, toks: &Vec<Tok>| {
+        let check = |stack: &mut Vec<usize>,
+                     size: &mut Vec<isize>,
+                     start: &Vec<isize>,
+                     total: isize,
+                     toks: &Vec<Tok>| {
             let mut depth = 0usize;
             while let Some(&i) = stack.last() {
                 match toks[i] {
@@ -266,12 +270,18 @@ fn expr(d: &mut Doc, e: &syn::Expr) {
             if let Some(s) = &r.start {
                 expr(d, s);
             }
-            d.word(if matches!(r.limits, syn::RangeLimits::Closed(_)) { "..=" } else { ".." });
+            d.word(if matches!(r.limits, syn::RangeLimits::Closed(_)) {
+                "..="
+            } else {
+                ".."
+            });
             if let Some(s) = &r.end {
                 expr(d, s);
             }
         }
-        E::Closure(c) if c.asyncness.is_none() && c.lifetimes.is_none() && c.constness.is_none() => {
+        E::Closure(c)
+            if c.asyncness.is_none() && c.lifetimes.is_none() && c.constness.is_none() =>
+        {
             if c.capture.is_some() {
                 d.word("move ");
             }
@@ -531,10 +541,22 @@ mod tests {
 
     #[test]
     fn spacing_like_rustc() {
-        assert_eq!(pp("x+1>2&&!(v.len()==2)||-x as i64>=f(x,2) as i64"), "x + 1 > 2 && !(v.len() == 2) || -x as i64 >= f(x, 2) as i64");
-        assert_eq!(pp("v.iter().map(|y|y*2).sum::<i32>()>100&&if x>0{true}else{false}"), "v.iter().map(|y| y * 2).sum::<i32>() > 100 && if x > 0 { true } else { false }");
-        assert_eq!(pp("1_000u32 as i32==x<<2>>1&0xFF|3^1&&'a'<'b'&&-1.5e3<2."), "1_000u32 as i32 == x << 2 >> 1 & 0xFF | 3 ^ 1 && 'a' < 'b' && -1.5e3 < 2.");
-        assert_eq!(pp("(a,b).0<t.1&&v[i]>=w[j+1]"), "(a, b).0 < t.1 && v[i] >= w[j + 1]");
+        assert_eq!(
+            pp("x+1>2&&!(v.len()==2)||-x as i64>=f(x,2) as i64"),
+            "x + 1 > 2 && !(v.len() == 2) || -x as i64 >= f(x, 2) as i64"
+        );
+        assert_eq!(
+            pp("v.iter().map(|y|y*2).sum::<i32>()>100&&if x>0{true}else{false}"),
+            "v.iter().map(|y| y * 2).sum::<i32>() > 100 && if x > 0 { true } else { false }"
+        );
+        assert_eq!(
+            pp("1_000u32 as i32==x<<2>>1&0xFF|3^1&&'a'<'b'&&-1.5e3<2."),
+            "1_000u32 as i32 == x << 2 >> 1 & 0xFF | 3 ^ 1 && 'a' < 'b' && -1.5e3 < 2."
+        );
+        assert_eq!(
+            pp("(a,b).0<t.1&&v[i]>=w[j+1]"),
+            "(a, b).0 < t.1 && v[i] >= w[j + 1]"
+        );
     }
 
     #[test]
@@ -565,7 +587,10 @@ mod tests {
             pp("(x.wrapping_add(1000000) * 3 + f(x, 2) - v[0]) as i64 > (x as i64).pow(2) + 100000000000 && t.0 > 7 || (v[1] as f64).sqrt() > 1000.0_f64 * t.1"),
             "(x.wrapping_add(1000000) * 3 + f(x, 2) - v[0]) as i64 >\n            (x as i64).pow(2) + 100000000000 && t.0 > 7 ||\n    (v[1] as f64).sqrt() > 1000.0_f64 * t.1"
         );
-        assert_eq!(pp("match x { 0 => true, 1..=5 => false, _ => true }"), "match x { 0 => true, 1..=5 => false, _ => true, }");
+        assert_eq!(
+            pp("match x { 0 => true, 1..=5 => false, _ => true }"),
+            "match x { 0 => true, 1..=5 => false, _ => true, }"
+        );
         assert_eq!(
             pp("((match ((-4i8), (-940.151f32)).0 { 127 | 8 => ((-5i16)..(-3i16)).skip(1).map(|q11| 64528i64).max().unwrap(), _ => (37i64 * (-9223372036854775808)) }) == 4216610560191434094i64)"),
             "((match ((-4i8), (-940.151f32)).0 {\n                127 | 8 =>\n                    ((-5i16)..(-3i16)).skip(1).map(|q11|\n                                    64528i64).max().unwrap(),\n                _ => (37i64 * (-9223372036854775808)),\n            }) == 4216610560191434094i64)"

@@ -15,7 +15,8 @@ impl Z<'_, '_, '_> {
     fn ty(&self, t: &Ty, span: Span) -> Result<Ty> {
         let r = self.ck.infer.resolve(t, true);
         if contains_infer(&r) {
-            return Err(Error::new(span, "type annotations needed").label(format!("cannot infer type `{r}`")));
+            return Err(Error::new(span, "type annotations needed")
+                .label(format!("cannot infer type `{r}`")));
         }
         Ok(r)
     }
@@ -51,9 +52,22 @@ impl Z<'_, '_, '_> {
             if let Ty::Vec(el) | Ty::Slice(el) | Ty::Array(el, _) = st.peel_refs() {
                 // Rows of a `Vec<Vec<T>>` are iterated by shared reference only.
                 let mutable = matches!(st, Ty::Ref(_, true));
-                if el.needs_drop() && (!by_ref || mutable || it.adapters.iter().any(|a| matches!(a, Adapter::Copied))) {
-                    let how = if !by_ref { "by value" } else if mutable { "by `&mut`" } else { "with `copied`/`cloned`" };
-                    return Err(Error::unsupported(it.span, format!("iterating the `{el}` elements {how} (iterate `&v` / `v.iter()`)")));
+                if el.needs_drop()
+                    && (!by_ref
+                        || mutable
+                        || it.adapters.iter().any(|a| matches!(a, Adapter::Copied)))
+                {
+                    let how = if !by_ref {
+                        "by value"
+                    } else if mutable {
+                        "by `&mut`"
+                    } else {
+                        "with `copied`/`cloned`"
+                    };
+                    return Err(Error::unsupported(
+                        it.span,
+                        format!("iterating the `{el}` elements {how} (iterate `&v` / `v.iter()`)"),
+                    ));
                 }
             }
         }
@@ -98,13 +112,28 @@ impl Z<'_, '_, '_> {
             ExprKind::Neg(x) => {
                 if let Ty::Int(it) = e.ty {
                     if !it.signed() {
-                        return Err(Error::new(span, format!("cannot apply unary operator `-` to type `{}`", it.name())));
+                        return Err(Error::new(
+                            span,
+                            format!("cannot apply unary operator `-` to type `{}`", it.name()),
+                        ));
                     }
                 }
                 self.expr(x, true)?;
             }
-            ExprKind::Not(x) | ExprKind::Deref(x) | ExprKind::Ref(x, _) | ExprKind::ToSlice(x) | ExprKind::Cast(x) | ExprKind::Field(x, _) | ExprKind::Some(x) => self.expr(x, false)?,
-            ExprKind::Binary(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Assign(a, b) | ExprKind::OpAssign(_, a, b) | ExprKind::Index(a, b) | ExprKind::VecRepeat(a, b) => {
+            ExprKind::Not(x)
+            | ExprKind::Deref(x)
+            | ExprKind::Ref(x, _)
+            | ExprKind::ToSlice(x)
+            | ExprKind::Cast(x)
+            | ExprKind::Field(x, _)
+            | ExprKind::Some(x) => self.expr(x, false)?,
+            ExprKind::Binary(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Assign(a, b)
+            | ExprKind::OpAssign(_, a, b)
+            | ExprKind::Index(a, b)
+            | ExprKind::VecRepeat(a, b) => {
                 self.expr(a, false)?;
                 self.expr(b, false)?;
             }
@@ -124,8 +153,15 @@ impl Z<'_, '_, '_> {
                 self.iter(iter)?;
                 self.block(body)?;
             }
-            ExprKind::Break { value: Some(v), .. } | ExprKind::Return(Some(v)) => self.expr(v, false)?,
-            ExprKind::Call(_, args) | ExprKind::CallClosure(_, args) | ExprKind::Intrinsic(_, args) | ExprKind::Tuple(args) | ExprKind::Array(args) | ExprKind::VecLit(args) => {
+            ExprKind::Break { value: Some(v), .. } | ExprKind::Return(Some(v)) => {
+                self.expr(v, false)?
+            }
+            ExprKind::Call(_, args)
+            | ExprKind::CallClosure(_, args)
+            | ExprKind::Intrinsic(_, args)
+            | ExprKind::Tuple(args)
+            | ExprKind::Array(args)
+            | ExprKind::VecLit(args) => {
                 for a in args {
                     self.expr(a, false)?;
                 }
@@ -167,7 +203,14 @@ impl Z<'_, '_, '_> {
     }
 }
 
-pub(super) fn zonk_fn(ck: Ck, name: String, params: Vec<LocalId>, ret: Ty, mut body: Block, span: Span) -> Result<Fn> {
+pub(super) fn zonk_fn(
+    ck: Ck,
+    name: String,
+    params: Vec<LocalId>,
+    ret: Ty,
+    mut body: Block,
+    span: Span,
+) -> Result<Fn> {
     let z = Z { ck: &ck };
     z.block(&mut body)?;
     let mut closures = ck.closures.clone();
@@ -183,12 +226,18 @@ pub(super) fn zonk_fn(ck: Ck, name: String, params: Vec<LocalId>, ret: Ty, mut b
         l.ty = z.ty(&l.ty, l.span)?;
         if let Ty::Vec(e) = &l.ty {
             if !e.is_copy() && !super::check::vec_nest(e) {
-                return Err(Error::unsupported(l.span, format!("`Vec<{e}>` (only Copy elements)")));
+                return Err(Error::unsupported(
+                    l.span,
+                    format!("`Vec<{e}>` (only Copy elements)"),
+                ));
             }
         }
         if let Ty::Option(e) = &l.ty {
             if !e.is_copy() {
-                return Err(Error::unsupported(l.span, format!("`Option<{e}>` (only Copy payloads)")));
+                return Err(Error::unsupported(
+                    l.span,
+                    format!("`Option<{e}>` (only Copy payloads)"),
+                ));
             }
         }
     }
@@ -197,9 +246,22 @@ pub(super) fn zonk_fn(ck: Ck, name: String, params: Vec<LocalId>, ret: Ty, mut b
         g.ty = z.ty(&g.ty, span)?;
         if let Ty::Option(e) = &g.ty {
             if !e.is_copy() {
-                return Err(Error::unsupported(span, format!("`Option<{e}>` (only Copy payloads)")));
+                return Err(Error::unsupported(
+                    span,
+                    format!("`Option<{e}>` (only Copy payloads)"),
+                ));
             }
         }
     }
-    Ok(Fn { name, params, ret, body, locals, closures, globals, span, view_bases: ck.view_bases.clone() })
+    Ok(Fn {
+        name,
+        params,
+        ret,
+        body,
+        locals,
+        closures,
+        globals,
+        span,
+        view_bases: ck.view_bases.clone(),
+    })
 }

@@ -28,7 +28,10 @@ impl IntTy {
         }
     }
     pub fn signed(self) -> bool {
-        matches!(self, IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::I64 | IntTy::Isize)
+        matches!(
+            self,
+            IntTy::I8 | IntTy::I16 | IntTy::I32 | IntTy::I64 | IntTy::Isize
+        )
     }
     pub fn name(self) -> &'static str {
         use IntTy::*;
@@ -62,10 +65,18 @@ impl IntTy {
         })
     }
     pub fn min(self) -> i128 {
-        if self.signed() { -(1i128 << (self.bits() - 1)) } else { 0 }
+        if self.signed() {
+            -(1i128 << (self.bits() - 1))
+        } else {
+            0
+        }
     }
     pub fn max(self) -> i128 {
-        if self.signed() { (1i128 << (self.bits() - 1)) - 1 } else { (1i128 << self.bits()) - 1 }
+        if self.signed() {
+            (1i128 << (self.bits() - 1)) - 1
+        } else {
+            (1i128 << self.bits()) - 1
+        }
     }
 }
 
@@ -141,7 +152,14 @@ impl Ty {
 
     pub fn is_copy(&self) -> bool {
         match self {
-            Ty::Vec(_) | Ty::String | Ty::Iter(_) | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => false,
+            Ty::Vec(_)
+            | Ty::String
+            | Ty::Iter(_)
+            | Ty::Nd(..)
+            | Ty::Rng
+            | Ty::Chunked(_)
+            | Ty::Svg
+            | Ty::NdD(..) => false,
             Ty::Tuple(v) => v.iter().all(|t| t.is_copy()),
             Ty::Array(t, _) | Ty::Option(t) => t.is_copy(),
             Ty::Ref(_, m) => !m,
@@ -151,7 +169,10 @@ impl Ty {
     }
     /// Owned heap values that need freeing when their owner goes out of scope.
     pub fn needs_drop(&self) -> bool {
-        matches!(self, Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..))
+        matches!(
+            self,
+            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..)
+        )
     }
     pub fn is_int(&self) -> bool {
         matches!(self, Ty::Int(_))
@@ -183,7 +204,13 @@ impl Ty {
             Ty::Bool => (1, 1),
             Ty::Char => (4, 4),
             Ty::Unit | Ty::Never => (0, 1),
-            Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::Rng | Ty::Chunked(_) | Ty::Svg | Ty::NdD(..) => (8, 8),
+            Ty::Vec(_)
+            | Ty::String
+            | Ty::Nd(..)
+            | Ty::Rng
+            | Ty::Chunked(_)
+            | Ty::Svg
+            | Ty::NdD(..) => (8, 8),
             Ty::NdView(..) => (64, 8),
             Ty::Ref(t, m) => match &**t {
                 Ty::Slice(_) | Ty::Str => (16, 8),
@@ -197,7 +224,10 @@ impl Ty {
             Ty::Tuple(ts) => {
                 let offs = tuple_offsets(ts);
                 let al = ts.iter().map(|t| t.layout().1).max().unwrap_or(1);
-                let end = offs.last().map(|o| o + ts.last().unwrap().layout().0).unwrap_or(0);
+                let end = offs
+                    .last()
+                    .map(|o| o + ts.last().unwrap().layout().0)
+                    .unwrap_or(0);
                 (round_up(end, al), al)
             }
             Ty::Option(t) => {
@@ -351,7 +381,16 @@ impl InferTable {
         match self.shallow(t) {
             Ty::Infer(w) => w == v,
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
-            Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) | Ty::NdView(t, _, _) => self.occurs(v, &t),
+            Ty::Array(t, _)
+            | Ty::Vec(t)
+            | Ty::Slice(t)
+            | Ty::Option(t)
+            | Ty::Ref(t, _)
+            | Ty::Range(t)
+            | Ty::Iter(t)
+            | Ty::Nd(t, _)
+            | Ty::NdD(t, _)
+            | Ty::NdView(t, _, _) => self.occurs(v, &t),
             _ => false,
         }
     }
@@ -392,11 +431,19 @@ impl InferTable {
                 Ok(())
             }
             (Ty::Array(x, n), Ty::Array(y, m)) if n == m => self.unify(x, y),
-            (Ty::Vec(x), Ty::Vec(y)) | (Ty::Slice(x), Ty::Slice(y)) | (Ty::Option(x), Ty::Option(y)) | (Ty::Range(x), Ty::Range(y)) | (Ty::Iter(x), Ty::Iter(y)) => self.unify(x, y),
+            (Ty::Vec(x), Ty::Vec(y))
+            | (Ty::Slice(x), Ty::Slice(y))
+            | (Ty::Option(x), Ty::Option(y))
+            | (Ty::Range(x), Ty::Range(y))
+            | (Ty::Iter(x), Ty::Iter(y)) => self.unify(x, y),
             (Ty::Ref(x, m1), Ty::Ref(y, m2)) if m1 == m2 => self.unify(x, y),
             (Ty::Nd(x, n), Ty::Nd(y, m)) if n == m => self.unify(x, y),
-            (Ty::NdD(x, n), Ty::NdD(y, m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => self.unify(x, y),
-            (Ty::Chunked(n), Ty::Chunked(m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => Ok(()),
+            (Ty::NdD(x, n), Ty::NdD(y, m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => {
+                self.unify(x, y)
+            }
+            (Ty::Chunked(n), Ty::Chunked(m)) if n == m || *n == ANY_NDIM || *m == ANY_NDIM => {
+                Ok(())
+            }
             (Ty::NdView(x, n, p), Ty::NdView(y, m, q)) if n == m && p == q => self.unify(x, y),
             _ if a == b => Ok(()),
             _ => Err(()),
@@ -408,7 +455,16 @@ pub fn contains_infer(t: &Ty) -> bool {
     match t {
         Ty::Infer(_) => true,
         Ty::Tuple(ts) => ts.iter().any(contains_infer),
-        Ty::Array(t, _) | Ty::Vec(t) | Ty::Slice(t) | Ty::Option(t) | Ty::Ref(t, _) | Ty::Range(t) | Ty::Iter(t) | Ty::Nd(t, _) | Ty::NdD(t, _) | Ty::NdView(t, _, _) => contains_infer(t),
+        Ty::Array(t, _)
+        | Ty::Vec(t)
+        | Ty::Slice(t)
+        | Ty::Option(t)
+        | Ty::Ref(t, _)
+        | Ty::Range(t)
+        | Ty::Iter(t)
+        | Ty::Nd(t, _)
+        | Ty::NdD(t, _)
+        | Ty::NdView(t, _, _) => contains_infer(t),
         _ => false,
     }
 }
@@ -433,7 +489,10 @@ mod tests {
 
     #[test]
     fn layouts() {
-        assert_eq!(Ty::Tuple(vec![Ty::Int(IntTy::I8), Ty::F64]).layout(), (16, 8));
+        assert_eq!(
+            Ty::Tuple(vec![Ty::Int(IntTy::I8), Ty::F64]).layout(),
+            (16, 8)
+        );
         assert_eq!(Ty::Array(Box::new(Ty::F64), 3).layout(), (24, 8));
         assert_eq!(Ty::Option(Box::new(Ty::I32)).layout(), (8, 4));
     }

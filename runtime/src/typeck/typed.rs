@@ -62,7 +62,11 @@ pub struct Block {
 
 #[derive(Debug, Clone)]
 pub enum Stmt {
-    Let { pat: Pat, init: Option<Expr>, span: Span },
+    Let {
+        pat: Pat,
+        init: Option<Expr>,
+        span: Span,
+    },
     Expr(Expr),
 }
 
@@ -99,7 +103,10 @@ pub enum BinOp {
 
 impl BinOp {
     pub fn is_cmp(self) -> bool {
-        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
     }
 }
 
@@ -117,7 +124,10 @@ pub enum FmtKind {
 pub enum FmtPiece {
     Lit(String),
     /// Format `args[arg]` with `spec`; width/precision may name `usize` args.
-    Arg { arg: usize, spec: Spec },
+    Arg {
+        arg: usize,
+        spec: Spec,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -264,7 +274,10 @@ pub enum ChOp {
 pub enum NdOp {
     /// A call of the shim `nd_<name>[_<elem>]` in `exec::array_rt`; the element suffix comes
     /// from the array (or scalar) type of argument `elem_arg` (255: of the result).
-    Shim { name: &'static str, elem_arg: Option<u8> },
+    Shim {
+        name: &'static str,
+        elem_arg: Option<u8>,
+    },
     /// Header reads compiled inline: `nrows()`/`ncols()`, `len()`, `shape()`, `dim()`.
     Dim(u8),
     Len,
@@ -344,7 +357,11 @@ pub enum WrapOp {
 #[derive(Debug, Clone)]
 pub enum IterSrc {
     /// `a..b` / `a..=b` over an integer type.
-    Range { start: Box<Expr>, end: Box<Expr>, inclusive: bool },
+    Range {
+        start: Box<Expr>,
+        end: Box<Expr>,
+        inclusive: bool,
+    },
     /// Elements of a Vec/slice/array (the expr is a place or a reference to one);
     /// `by_ref` items are `&T` (`.iter()`, `&v`), otherwise `T` copied (`.into_iter()` on Copy, `.copied()`).
     Elems { seq: Box<Expr>, by_ref: bool },
@@ -425,10 +442,25 @@ pub enum ExprKind {
     Cast(Box<Expr>),
     If(Box<Expr>, Box<Expr>, Option<Box<Expr>>),
     Block(Block),
-    While { id: LoopId, cond: Box<Expr>, body: Block },
-    Loop { id: LoopId, body: Block },
-    For { id: LoopId, pat: Pat, iter: IterExpr, body: Block },
-    Break { id: LoopId, value: Option<Box<Expr>> },
+    While {
+        id: LoopId,
+        cond: Box<Expr>,
+        body: Block,
+    },
+    Loop {
+        id: LoopId,
+        body: Block,
+    },
+    For {
+        id: LoopId,
+        pat: Pat,
+        iter: IterExpr,
+        body: Block,
+    },
+    Break {
+        id: LoopId,
+        value: Option<Box<Expr>>,
+    },
     Continue(LoopId),
     Return(Option<Box<Expr>>),
     Call(String, Vec<Expr>),
@@ -443,8 +475,17 @@ pub enum ExprKind {
     VecRepeat(Box<Expr>, Box<Expr>),
     Match(Box<Expr>, Vec<Arm>),
     Format(FmtKind, Format),
-    Assert { cond: Box<Expr>, msg: Option<Format>, text: String },
-    AssertEq { l: Box<Expr>, r: Box<Expr>, eq: bool, msg: Option<Format> },
+    Assert {
+        cond: Box<Expr>,
+        msg: Option<Format>,
+        text: String,
+    },
+    AssertEq {
+        l: Box<Expr>,
+        r: Box<Expr>,
+        eq: bool,
+        msg: Option<Format>,
+    },
     Unreachable(Option<Format>),
     Some(Box<Expr>),
     None,

@@ -63,12 +63,32 @@ fn int(v: i64, span: Span) -> Expr {
 
 impl<'a, 'e> Ck<'a, 'e> {
     /// View-making methods and `assign`; `None` for the other array methods.
-    pub fn view_method(&mut self, recv: Expr, name: &str, args: &[&syn::Expr], span: Span) -> R<Result<Expr, Expr>> {
+    pub fn view_method(
+        &mut self,
+        recv: Expr,
+        name: &str,
+        args: &[&syn::Expr],
+        span: Span,
+    ) -> R<Result<Expr, Expr>> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
-        let Some((elem, nd, view)) = arrayish(&rt) else { return Ok(Err(recv)) };
+        let Some((elem, nd, view)) = arrayish(&rt) else {
+            return Ok(Err(recv));
+        };
         let nargs = |n: usize| -> R<()> {
             if args.len() != n {
-                return Err(Error::new(span, format!("this method takes {n} argument{} but {} {} supplied", if n == 1 { "" } else { "s" }, args.len(), if args.len() == 1 { "argument was" } else { "arguments were" })));
+                return Err(Error::new(
+                    span,
+                    format!(
+                        "this method takes {n} argument{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 {
+                            "argument was"
+                        } else {
+                            "arguments were"
+                        }
+                    ),
+                ));
             }
             Ok(())
         };
@@ -88,7 +108,14 @@ impl<'a, 'e> Ck<'a, 'e> {
             "row" | "column" | "row_mut" | "column_mut" if nd == 2 => {
                 nargs(1)?;
                 let i = self.arg(args[0], &Ty::USIZE)?;
-                (if name.starts_with("row") { 2 } else { 3 }, name.ends_with("_mut"), 1, Some(i), None, None)
+                (
+                    if name.starts_with("row") { 2 } else { 3 },
+                    name.ends_with("_mut"),
+                    1,
+                    Some(i),
+                    None,
+                    None,
+                )
             }
             "index_axis" | "index_axis_mut" if nd == 2 => {
                 nargs(2)?;
@@ -100,7 +127,10 @@ impl<'a, 'e> Ck<'a, 'e> {
                 nargs(1)?;
                 let (spec, n, kept) = self.s_macro(args[0], nd)?;
                 if kept == 0 {
-                    return Err(Error::unsupported(span, "a 0-dimensional view (every axis indexed; index the array instead)"));
+                    return Err(Error::unsupported(
+                        span,
+                        "a 0-dimensional view (every axis indexed; index the array instead)",
+                    ));
                 }
                 (4, name == "slice_mut", kept, Some(n), None, Some(spec))
             }
@@ -108,15 +138,28 @@ impl<'a, 'e> Ck<'a, 'e> {
                 nargs(1)?;
                 let src = self.expr(args[0], None)?;
                 let Some((e2, _, _)) = arrayish(&self.infer.resolve(&src.ty, false)) else {
-                    return Err(Error::new(src.span, "mismatched types").label("expected a reference to an array"));
+                    return Err(Error::new(src.span, "mismatched types")
+                        .label("expected a reference to an array"));
                 };
                 if !matches!(self.infer.shallow(&src.ty), Ty::Ref(..)) {
-                    return Err(Error::new(src.span, "mismatched types").label(format!("expected `&ArrayBase<_, _>`, found `{}`", self.infer.show(&src.ty))).hint("borrow it: `&b`"));
+                    return Err(Error::new(src.span, "mismatched types")
+                        .label(format!(
+                            "expected `&ArrayBase<_, _>`, found `{}`",
+                            self.infer.show(&src.ty)
+                        ))
+                        .hint("borrow it: `&b`"));
                 }
                 self.unify(&elem, &e2, src.span)?;
                 let dst = self.recv_mut(recv)?;
-                let sh = Intr::Nd(NdOp::Shim { name: "assign", elem_arg: Some(0) });
-                return Ok(Ok(Expr::new(K::Intrinsic(sh, vec![dst, src]), Ty::Unit, span)));
+                let sh = Intr::Nd(NdOp::Shim {
+                    name: "assign",
+                    elem_arg: Some(0),
+                });
+                return Ok(Ok(Expr::new(
+                    K::Intrinsic(sh, vec![dst, src]),
+                    Ty::Unit,
+                    span,
+                )));
             }
             "clone" if view == Some(false) => {
                 nargs(0)?;
@@ -124,11 +167,30 @@ impl<'a, 'e> Ck<'a, 'e> {
             }
             _ => return Ok(Err(recv)),
         };
-        let r = if mutable { self.recv_mut(recv)? } else { self.recv_ref(recv) };
+        let r = if mutable {
+            self.recv_mut(recv)?
+        } else {
+            self.recv_ref(recv)
+        };
         let span0 = span;
-        let spec = spec.unwrap_or_else(|| Expr::new(K::Array(vec![int(0, span0); 4]), Ty::Array(Box::new(Ty::I64), 4), span0));
-        let a = vec![r, i.unwrap_or_else(|| int(0, span)), j.unwrap_or_else(|| int(0, span)), spec];
-        Ok(Ok(Expr::new(K::Intrinsic(Intr::Nd(NdOp::View(op)), a), Ty::NdView(Box::new(elem), out_nd, mutable), span)))
+        let spec = spec.unwrap_or_else(|| {
+            Expr::new(
+                K::Array(vec![int(0, span0); 4]),
+                Ty::Array(Box::new(Ty::I64), 4),
+                span0,
+            )
+        });
+        let a = vec![
+            r,
+            i.unwrap_or_else(|| int(0, span)),
+            j.unwrap_or_else(|| int(0, span)),
+            spec,
+        ];
+        Ok(Ok(Expr::new(
+            K::Intrinsic(Intr::Nd(NdOp::View(op)), a),
+            Ty::NdView(Box::new(elem), out_nd, mutable),
+            span,
+        )))
     }
 
     /// A copy of a view held by reference (`ArrayView` is Copy).
@@ -141,7 +203,11 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::Ref(..) => e,
             t => {
                 let span = e.span;
-                Expr::new(K::Ref(Box::new(e), false), Ty::Ref(Box::new(t), false), span)
+                Expr::new(
+                    K::Ref(Box::new(e), false),
+                    Ty::Ref(Box::new(t), false),
+                    span,
+                )
             }
         }
     }
@@ -154,14 +220,21 @@ impl<'a, 'e> Ck<'a, 'e> {
         let is_view = matches!(self.infer.shallow(e.ty.peel_refs()), Ty::NdView(..));
         match self.infer.shallow(&e.ty) {
             Ty::Ref(_, true) => Ok(e),
-            Ty::Ref(_, false) => Err(Error::new(e.span, "cannot borrow data in a `&` reference as mutable")),
+            Ty::Ref(_, false) => Err(Error::new(
+                e.span,
+                "cannot borrow data in a `&` reference as mutable",
+            )),
             t => {
                 // a temporary `ArrayViewMut` (`a.row_mut(0).fill(..)`) needs no `mut` binding
                 if !(is_view && !matches!(e.kind, K::Local(_) | K::Global(_))) {
                     self.check_mut(&e, "borrow as mutable")?;
                 }
                 let span = e.span;
-                Ok(Expr::new(K::Ref(Box::new(e), true), Ty::Ref(Box::new(t), true), span))
+                Ok(Expr::new(
+                    K::Ref(Box::new(e), true),
+                    Ty::Ref(Box::new(t), true),
+                    span,
+                ))
             }
         }
     }
@@ -169,11 +242,16 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// `Axis(k)` → k.
     pub fn axis_arg(&mut self, e: &syn::Expr) -> R<Expr> {
         if let syn::Expr::Call(c) = e {
-            if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false)) && c.args.len() == 1 {
+            if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false))
+                && c.args.len() == 1
+            {
                 return self.arg(&c.args[0], &Ty::USIZE);
             }
         }
-        Err(Error::unsupported(Span::of_node(e), "axis argument other than `Axis(k)`"))
+        Err(Error::unsupported(
+            Span::of_node(e),
+            "axis argument other than `Axis(k)`",
+        ))
     }
 
     /// `s![a..b;step, i, ..]` for an array of `nd` axes → (spec `[kind, a, b, step]` per
@@ -181,10 +259,22 @@ impl<'a, 'e> Ck<'a, 'e> {
     fn s_macro(&mut self, e: &syn::Expr, nd: u8) -> R<(Expr, Expr, u8)> {
         let span = Span::of_node(e);
         let syn::Expr::Macro(m) = e else {
-            return Err(Error::unsupported(span, "a slice argument other than `s![...]`"));
+            return Err(Error::unsupported(
+                span,
+                "a slice argument other than `s![...]`",
+            ));
         };
-        if m.mac.path.segments.last().map(|s| s.ident != "s").unwrap_or(true) {
-            return Err(Error::unsupported(span, "a slice argument other than `s![...]`"));
+        if m.mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident != "s")
+            .unwrap_or(true)
+        {
+            return Err(Error::unsupported(
+                span,
+                "a slice argument other than `s![...]`",
+            ));
         }
         // split the tokens at top-level commas, then each element at `;`
         let mut elems: Vec<Vec<proc_macro2::TokenTree>> = vec![vec![]];
@@ -204,10 +294,14 @@ impl<'a, 'e> Ck<'a, 'e> {
         let mut spec = vec![];
         let mut kept = 0u8;
         for toks in elems {
-            let mut parts = toks.split(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
+            let mut parts =
+                toks.split(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'));
             let r: proc_macro2::TokenStream = parts.next().unwrap().iter().cloned().collect();
-            let step: Option<proc_macro2::TokenStream> = parts.next().map(|s| s.iter().cloned().collect());
-            let parse = |ts: proc_macro2::TokenStream| syn::parse2::<syn::Expr>(ts).map_err(|e| Error::new(span, format!("s![]: {e}")));
+            let step: Option<proc_macro2::TokenStream> =
+                parts.next().map(|s| s.iter().cloned().collect());
+            let parse = |ts: proc_macro2::TokenStream| {
+                syn::parse2::<syn::Expr>(ts).map_err(|e| Error::new(span, format!("s![]: {e}")))
+            };
             let rx = parse(r)?;
             let step = match step {
                 Some(s) => {
@@ -267,7 +361,11 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
         let n = spec.len() as u64 / 4;
         let t = Ty::Array(Box::new(Ty::I64), spec.len() as u64);
-        Ok((Expr::new(K::Array(spec), t, span), int(n as i64, span), kept))
+        Ok((
+            Expr::new(K::Array(spec), t, span),
+            int(n as i64, span),
+            kept,
+        ))
     }
 
     /// `s![]` bounds are `isize`, `usize` or `i32` (ndarray's `From` impls; literals → i32);
@@ -277,19 +375,36 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::Int(IntTy::Isize | IntTy::Usize | IntTy::I32) => Ok(()),
             Ty::Int(_) if any_int => Ok(()),
             Ty::Infer(x) if self.infer.kind(x) == VarKind::Int => Ok(()),
-            t => Err(Error::new(v.span, format!("the trait bound `SliceInfoElem: From<{}>` is not satisfied", self.infer.show(&t))).hint("`s![]` takes isize, usize or i32 bounds")),
+            t => Err(Error::new(
+                v.span,
+                format!(
+                    "the trait bound `SliceInfoElem: From<{}>` is not satisfied",
+                    self.infer.show(&t)
+                ),
+            )
+            .hint("`s![]` takes isize, usize or i32 bounds")),
         }
     }
 
     /// A `let` of a view: it must borrow a variable, not a temporary, and must not be a
     /// workspace variable (what evcxr refuses: it cannot persist borrowed data).
-    pub fn check_view_let(&mut self, init: Option<&Expr>, ty: &Ty, top: bool, span: Span, name: &str) -> R<()> {
+    pub fn check_view_let(
+        &mut self,
+        init: Option<&Expr>,
+        ty: &Ty,
+        top: bool,
+        span: Span,
+        name: &str,
+    ) -> R<()> {
         let t = self.infer.resolve(ty, false);
         if !contains_view(&t) {
             return Ok(());
         }
         if !matches!(t, Ty::NdView(..)) {
-            return Err(Error::unsupported(span, format!("a view inside `{}`", self.infer.show(&t))));
+            return Err(Error::unsupported(
+                span,
+                format!("a view inside `{}`", self.infer.show(&t)),
+            ));
         }
         if top {
             return Err(Error::new(span, format!(
@@ -300,10 +415,12 @@ impl<'a, 'e> Ck<'a, 'e> {
             return Err(Error::unsupported(span, "a view declared without a value"));
         };
         match view_root(init) {
-            Root::Temp => Err(Error::new(init.span, "temporary value dropped while borrowed")
-                .code("E0716")
-                .label("creates a temporary value which is freed while still in use")
-                .hint("bind the array to a variable first: `let a = ...; let v = a.view();`")),
+            Root::Temp => Err(
+                Error::new(init.span, "temporary value dropped while borrowed")
+                    .code("E0716")
+                    .label("creates a temporary value which is freed while still in use")
+                    .hint("bind the array to a variable first: `let a = ...; let v = a.view();`"),
+            ),
             r => {
                 self.view_bases.push((r, init.span));
                 Ok(())

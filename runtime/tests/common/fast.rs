@@ -3,7 +3,7 @@
 //! when a cell hangs, and compiler panics caught (a panic of the compiler is a bug to report,
 //! never a reason to lose the rest of the run).
 
-use accel_runtime::{FastTier, Failure, JitOptions, Output, Value};
+use accel_runtime::{Failure, FastTier, JitOptions, Output, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -26,14 +26,21 @@ impl Output for Capture {
 
 impl Capture {
     pub fn take(&self) -> (String, String) {
-        (std::mem::take(&mut *self.out.lock().unwrap()), std::mem::take(&mut *self.err.lock().unwrap()))
+        (
+            std::mem::take(&mut *self.out.lock().unwrap()),
+            std::mem::take(&mut *self.err.lock().unwrap()),
+        )
     }
 }
 
 /// What one cell did.
 #[derive(Debug, Clone)]
 pub enum CellOutcome {
-    Ran { result: Result<Option<Value>, Failure>, stdout: String, stderr: String },
+    Ran {
+        result: Result<Option<Value>, Failure>,
+        stdout: String,
+        stderr: String,
+    },
     /// `run_cell` itself panicked (a compiler bug), with the panic message.
     CompilerPanic(String),
     /// Did not finish within the timeout even after the interrupt flag was set.
@@ -43,14 +50,21 @@ pub enum CellOutcome {
 impl CellOutcome {
     pub fn describe(&self) -> String {
         match self {
-            CellOutcome::Ran { result, stdout, stderr } => {
+            CellOutcome::Ran {
+                result,
+                stdout,
+                stderr,
+            } => {
                 let r = match result {
                     Ok(Some(v)) => format!("Ok(value {:?})", v.text),
                     Ok(None) => "Ok(no value)".to_string(),
                     Err(Failure::Compile(ds)) => {
                         let mut s = format!("Compile error ({} diagnostics)", ds.len());
                         for d in ds {
-                            s.push_str(&format!("\n  {}:{}: {}\n{}", d.line, d.col, d.message, d.rendered));
+                            s.push_str(&format!(
+                                "\n  {}:{}: {}\n{}",
+                                d.line, d.col, d.message, d.rendered
+                            ));
                         }
                         s
                     }
@@ -92,10 +106,16 @@ pub fn run_cells(cells: &[String], opts: &JitOptions, timeout: Duration) -> Vec<
             let _ = flag_tx.send(tier.interrupt_flag());
             for src in &cells_owned {
                 let cap = Capture::default();
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tier.run_cell(src, &opts, &cap)));
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tier.run_cell(src, &opts, &cap)
+                }));
                 let (stdout, stderr) = cap.take();
                 let outcome = match r {
-                    Ok(result) => CellOutcome::Ran { result, stdout, stderr },
+                    Ok(result) => CellOutcome::Ran {
+                        result,
+                        stdout,
+                        stderr,
+                    },
                     Err(p) => CellOutcome::CompilerPanic(panic_text(&*p)),
                 };
                 let stop = matches!(outcome, CellOutcome::CompilerPanic(_));
@@ -146,5 +166,7 @@ pub fn run_cells(cells: &[String], opts: &JitOptions, timeout: Duration) -> Vec<
 
 /// One cell on a fresh tier.
 pub fn run_one(src: &str, opts: &JitOptions, timeout: Duration) -> CellOutcome {
-    run_cells(&[src.to_string()], opts, timeout).pop().unwrap_or(CellOutcome::Hung)
+    run_cells(&[src.to_string()], opts, timeout)
+        .pop()
+        .unwrap_or(CellOutcome::Hung)
 }

@@ -9,11 +9,15 @@ pub mod rustc_ref;
 /// Where tests put generated crates and binaries (inside the target dir, so `cargo clean` removes them).
 pub fn scratch_dir(sub: &str) -> std::path::PathBuf {
     // Per process: two test runs sharing a target dir must not read each other's outputs.
-    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{sub}-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{sub}-{}", std::process::id()));
     std::fs::create_dir_all(&d).expect("create scratch dir");
     d
 }
 
 pub fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
 }

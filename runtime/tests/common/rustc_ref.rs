@@ -86,7 +86,16 @@ pub fn crate_source(cases: &[RefCase]) -> (String, Vec<usize>) {
 
 pub fn rustc_release(src_path: &Path, out: &Path) -> Result<(), String> {
     let o = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
-        .args(["--edition", "2021", "-C", "opt-level=3", "-C", "overflow-checks=off", "-C", "debug-assertions=off"])
+        .args([
+            "--edition",
+            "2021",
+            "-C",
+            "opt-level=3",
+            "-C",
+            "overflow-checks=off",
+            "-C",
+            "debug-assertions=off",
+        ])
         .args(["-C", "codegen-units=4", "-o"])
         .arg(out)
         .arg(src_path)
@@ -100,7 +109,12 @@ pub fn rustc_release(src_path: &Path, out: &Path) -> Result<(), String> {
 }
 
 /// Compiles `cases` as one crate in `dir` (named `name`) and runs each case.
-pub fn run_batch(dir: &Path, name: &str, cases: &[RefCase], timeout: Duration) -> Result<Vec<RefRun>, String> {
+pub fn run_batch(
+    dir: &Path,
+    name: &str,
+    cases: &[RefCase],
+    timeout: Duration,
+) -> Result<Vec<RefRun>, String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let (src, offsets) = crate_source(cases);
     let src_path = dir.join(format!("{name}.rs"));
@@ -108,10 +122,19 @@ pub fn run_batch(dir: &Path, name: &str, cases: &[RefCase], timeout: Duration) -
     let bin = dir.join(name);
     rustc_release(&src_path, &bin)?;
     let file_name = src_path.to_string_lossy().replace(':', "_");
-    Ok((0..cases.len()).map(|k| run_case(&bin, dir, k, offsets[k], &file_name, timeout)).collect())
+    Ok((0..cases.len())
+        .map(|k| run_case(&bin, dir, k, offsets[k], &file_name, timeout))
+        .collect())
 }
 
-fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, timeout: Duration) -> RefRun {
+fn run_case(
+    bin: &Path,
+    dir: &Path,
+    k: usize,
+    offset: usize,
+    src_file: &str,
+    timeout: Duration,
+) -> RefRun {
     let out_path: PathBuf = dir.join(format!("case{k}.out"));
     let err_path: PathBuf = dir.join(format!("case{k}.err"));
     let spawn = Command::new(bin)
@@ -122,7 +145,15 @@ fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, tim
         .spawn();
     let mut child = match spawn {
         Ok(c) => c,
-        Err(e) => return RefRun { stdout: String::new(), stderr: String::new(), panic: None, value: None, abnormal: Some(format!("spawn: {e}")) },
+        Err(e) => {
+            return RefRun {
+                stdout: String::new(),
+                stderr: String::new(),
+                panic: None,
+                value: None,
+                abnormal: Some(format!("spawn: {e}")),
+            }
+        }
     };
     let start = Instant::now();
     let status = loop {
@@ -137,11 +168,19 @@ fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, tim
             Err(_) => break None,
         }
     };
-    let stdout = String::from_utf8_lossy(&std::fs::read(&out_path).unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned();
+    let stdout =
+        String::from_utf8_lossy(&std::fs::read(&out_path).unwrap_or_default()).into_owned();
+    let stderr =
+        String::from_utf8_lossy(&std::fs::read(&err_path).unwrap_or_default()).into_owned();
     let _ = std::fs::remove_file(&out_path);
     let _ = std::fs::remove_file(&err_path);
-    let mut run = RefRun { stdout, stderr: String::new(), panic: None, value: None, abnormal: None };
+    let mut run = RefRun {
+        stdout,
+        stderr: String::new(),
+        panic: None,
+        value: None,
+        abnormal: None,
+    };
     // Markers are `\u{1}<<accel:KIND:...:accel>>\u{1}` (a program may print \u{1} itself).
     let (open, close) = ("\u{1}<<accel:", ":accel>>\u{1}");
     let mut markers = Vec::new();
@@ -162,7 +201,11 @@ fn run_case(bin: &Path, dir: &Path, k: usize, offset: usize, src_file: &str, tim
             let file = it.next().unwrap_or("");
             let line: usize = it.next().and_then(|l| l.parse().ok()).unwrap_or(0);
             let msg = it.next().unwrap_or("").to_string();
-            let cell_line = if file == src_file && line > offset { line - offset } else { 0 };
+            let cell_line = if file == src_file && line > offset {
+                line - offset
+            } else {
+                0
+            };
             run.panic = Some((cell_line, msg));
         }
     }

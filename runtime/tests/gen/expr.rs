@@ -7,12 +7,48 @@ use super::ty::{Ty, INTS};
 use super::{Gen, Kind, Var, COST_MAX, PRINT_MAX};
 
 const F64_LITS: &[&str] = &[
-    "0.0", "1.0", "0.5", "2.5", "3.75", "0.1", "0.3", "1e10", "1.5e-7", "123456.789", "1e-3", "7.0", "100.25", "1e300",
-    "2.2250738585072014e-308", "4.9e-324", "9007199254740993.0", "1.7976931348623157e308", "0.000001", "65535.5",
+    "0.0",
+    "1.0",
+    "0.5",
+    "2.5",
+    "3.75",
+    "0.1",
+    "0.3",
+    "1e10",
+    "1.5e-7",
+    "123456.789",
+    "1e-3",
+    "7.0",
+    "100.25",
+    "1e300",
+    "2.2250738585072014e-308",
+    "4.9e-324",
+    "9007199254740993.0",
+    "1.7976931348623157e308",
+    "0.000001",
+    "65535.5",
 ];
 const F32_LITS: &[&str] = &[
-    "0.0", "1.0", "0.5", "2.5", "3.75", "0.1", "0.3", "1e10", "1.5e-7", "123456.79", "1e-3", "7.0", "100.25", "3.4e38",
-    "1e-40", "16777217.0", "0.000001", "65535.5", "2147483648.0", "1e20",
+    "0.0",
+    "1.0",
+    "0.5",
+    "2.5",
+    "3.75",
+    "0.1",
+    "0.3",
+    "1e10",
+    "1.5e-7",
+    "123456.79",
+    "1e-3",
+    "7.0",
+    "100.25",
+    "3.4e38",
+    "1e-40",
+    "16777217.0",
+    "0.000001",
+    "65535.5",
+    "2147483648.0",
+    "1e20",
 ];
 
 impl<'a> Gen<'a> {
@@ -26,7 +62,11 @@ impl<'a> Gen<'a> {
         if self.f.on("tuples") && self.rng.chance(4) {
             let o = self.scalar_ty();
             let (a, b) = (self.expr(t, d - 1), self.expr(o, d - 1));
-            return if self.rng.chance(50) { format!("({a}, {b}).0") } else { format!("({b}, {a}).1") };
+            return if self.rng.chance(50) {
+                format!("({a}, {b}).0")
+            } else {
+                format!("({b}, {a}).1")
+            };
         }
         match t {
             Ty::Bool => self.bool_expr(d),
@@ -73,7 +113,9 @@ impl<'a> Gen<'a> {
             }
             t => {
                 let base = if self.rng.chance(70) {
-                    self.rng.pick(if t == Ty::F32 { F32_LITS } else { F64_LITS }).to_string()
+                    self.rng
+                        .pick(if t == Ty::F32 { F32_LITS } else { F64_LITS })
+                        .to_string()
                 } else {
                     format!("{}.{}", self.rng.below(1000), self.rng.below(1000))
                 };
@@ -108,19 +150,33 @@ impl<'a> Gen<'a> {
     /// What may be passed for a `&[T]` param: callees assume non-empty slices unless `vec_oob`.
     pub fn slice_args(&self, t: Ty) -> Vec<Var> {
         let oob = self.f.on("vec_oob");
-        self.seqs_of(t).into_iter().filter(|v| v.len_min > 0 || oob).collect()
+        self.seqs_of(t)
+            .into_iter()
+            .filter(|v| v.len_min > 0 || oob)
+            .collect()
     }
 
     pub fn all_seqs(&self) -> Vec<Var> {
-        self.visible().into_iter().filter(|v| !matches!(v.kind, Kind::Scalar(_) | Kind::Grid(..))).collect()
+        self.visible()
+            .into_iter()
+            .filter(|v| !matches!(v.kind, Kind::Scalar(_) | Kind::Grid(..)))
+            .collect()
     }
 
     fn leaf(&mut self, t: Ty) -> String {
         let vars = self.vars_of(Kind::Scalar(t));
         let oob = self.f.on("vec_oob");
-        let seqs: Vec<Var> = if self.f.on("vec") || self.f.on("slices") { self.seqs_of(t) } else { vec![] };
+        let seqs: Vec<Var> = if self.f.on("vec") || self.f.on("slices") {
+            self.seqs_of(t)
+        } else {
+            vec![]
+        };
         let seqs: Vec<Var> = seqs.into_iter().filter(|v| v.len_min > 0 || oob).collect();
-        let all_seqs = if t == Ty::Usize { self.all_seqs() } else { vec![] };
+        let all_seqs = if t == Ty::Usize {
+            self.all_seqs()
+        } else {
+            vec![]
+        };
         let grids = self.f.on("nested_vecs") && !self.grids().is_empty();
         let w = [
             30,
@@ -132,7 +188,11 @@ impl<'a> Gen<'a> {
         ];
         match self.rng.weighted(&w) {
             4 => {
-                let e = if t == Ty::Usize && self.rng.chance(40) { self.grid_len() } else { self.grid_read(t) };
+                let e = if t == Ty::Usize && self.rng.chance(40) {
+                    self.grid_len()
+                } else {
+                    self.grid_read(t)
+                };
                 e.unwrap_or_else(|| self.lit(t, true))
             }
             5 => self.edge_value(t),
@@ -154,7 +214,9 @@ impl<'a> Gen<'a> {
         let oob = self.f.on("vec_oob");
         let i = match self.rng.below(if oob { 4 } else { 2 }) {
             0 => format!("{}", self.rng.below(v.len_min.max(1))),
-            1 if self.f.on("divrem") && v.len_min > 0 => format!("({} % {})", self.expr(Ty::Usize, 1), v.len_min),
+            1 if self.f.on("divrem") && v.len_min > 0 => {
+                format!("({} % {})", self.expr(Ty::Usize, 1), v.len_min)
+            }
             2 => format!("{}", self.rng.below(v.len_max + 3)),
             3 => self.expr(Ty::Usize, 1),
             _ => format!("{}", self.rng.below(v.len_min.max(1))),
@@ -168,7 +230,11 @@ impl<'a> Gen<'a> {
         let oob = self.f.on("vec_oob");
         let w = [
             if v.len_min > 0 { 40 } else { 0 },
-            if self.f.on("divrem") && (v.len_min > 0 || oob) { 40 } else { 0 },
+            if self.f.on("divrem") && (v.len_min > 0 || oob) {
+                40
+            } else {
+                0
+            },
             if oob { 12 } else { 0 },
             if oob { 6 } else { 0 },
         ];
@@ -250,7 +316,9 @@ impl<'a> Gen<'a> {
                 let a = self.expr(t, d - 1);
                 let rt = *self.rng.pick(&INTS);
                 let b = if self.rng.chance(60) {
-                    let v = self.rng.range(0, (t.bits() as i128 + 4).min(rt.max()) as i64);
+                    let v = self
+                        .rng
+                        .range(0, (t.bits() as i128 + 4).min(rt.max()) as i64);
                     self.int_lit_of(rt, v as i128, true)
                 } else {
                     self.expr(rt, d - 1)
@@ -284,7 +352,19 @@ impl<'a> Gen<'a> {
     /// A `char` expression (`u8 as char`, or a char literal).
     pub fn char_expr(&mut self, d: u32) -> String {
         if self.rng.chance(30) {
-            return self.rng.pick(&["'a'", "'Z'", "'\\n'", "'\\''", "'é'", "'\\u{7f}'", "' '", "'0'"]).to_string();
+            return self
+                .rng
+                .pick(&[
+                    "'a'",
+                    "'Z'",
+                    "'\\n'",
+                    "'\\''",
+                    "'é'",
+                    "'\\u{7f}'",
+                    "' '",
+                    "'0'",
+                ])
+                .to_string();
         }
         format!("({} as char)", self.expr(Ty::U8, d.saturating_sub(1)))
     }
@@ -293,7 +373,11 @@ impl<'a> Gen<'a> {
         if t.is_int() && self.f.on("chars") && self.rng.chance(8) {
             return format!("({} as {})", self.char_expr(d), t.name());
         }
-        let mut from = if self.f.on("float_casts") { self.numeric_ty() } else { *self.rng.pick(&INTS) };
+        let mut from = if self.f.on("float_casts") {
+            self.numeric_ty()
+        } else {
+            *self.rng.pick(&INTS)
+        };
         if t.is_int() && self.f.on("if_else") && self.rng.chance(8) {
             from = Ty::Bool;
         }
@@ -303,13 +387,16 @@ impl<'a> Gen<'a> {
         if from.is_float() && t.is_int() && self.rng.chance(20) {
             // NaN and infinities: saturating casts.
             let n = from.name();
-            let special = self.rng.pick(&[
-                format!("(0.0{n} / 0.0{n})"),
-                format!("(1.0{n} / 0.0{n})"),
-                format!("(-1.0{n} / 0.0{n})"),
-                format!("(-1e30{n})"),
-                format!("1e30{n}"),
-            ]).clone();
+            let special = self
+                .rng
+                .pick(&[
+                    format!("(0.0{n} / 0.0{n})"),
+                    format!("(1.0{n} / 0.0{n})"),
+                    format!("(-1.0{n} / 0.0{n})"),
+                    format!("(-1e30{n})"),
+                    format!("1e30{n}"),
+                ])
+                .clone();
             return format!("({special} as {})", t.name());
         }
         format!("({} as {})", self.expr(from, d - 1), t.name())
@@ -369,10 +456,28 @@ impl<'a> Gen<'a> {
                 format!("({a}).{m}({})", self.expr(t, d - 1))
             }
             3 => format!("({a}).pow({})", self.rng.below(7)),
-            4 => format!("({a}).{}({})", self.rng.pick(&["min", "max"]), self.expr(t, d - 1)),
-            5 => format!("({a}).{}({})", self.rng.pick(&["rem_euclid", "div_euclid"]), self.divisor(t, d)),
-            6 => format!("({a}).{}({}).unwrap()", self.rng.pick(&["checked_add", "checked_sub", "checked_mul"]), self.expr(t, d - 1)),
-            7..=10 => format!("({a}).{}({})", self.rng.pick(&["wrapping_add", "min", "max", "wrapping_mul"]), self.expr(t, d - 1)),
+            4 => format!(
+                "({a}).{}({})",
+                self.rng.pick(&["min", "max"]),
+                self.expr(t, d - 1)
+            ),
+            5 => format!(
+                "({a}).{}({})",
+                self.rng.pick(&["rem_euclid", "div_euclid"]),
+                self.divisor(t, d)
+            ),
+            6 => format!(
+                "({a}).{}({}).unwrap()",
+                self.rng
+                    .pick(&["checked_add", "checked_sub", "checked_mul"]),
+                self.expr(t, d - 1)
+            ),
+            7..=10 => format!(
+                "({a}).{}({})",
+                self.rng
+                    .pick(&["wrapping_add", "min", "max", "wrapping_mul"]),
+                self.expr(t, d - 1)
+            ),
             _ => format!("({a}).abs()"),
         }
     }
@@ -421,22 +526,50 @@ impl<'a> Gen<'a> {
         // f32 transcendentals are left out: LLVM constant-folds `sinf(c)` as `(float)sin((double)c)`,
         // which can differ from the runtime's `sinf` in the last bit, so rustc -O3 has no single
         // answer. (f64 folding calls the same glibc the program would.) Exact ops are fine for both.
-        let exact: &[&str] = &["sqrt", "abs", "floor", "ceil", "round", "trunc", "signum", "to_radians"];
-        let libm: &[&str] = &["sin", "cos", "tan", "exp", "ln", "log10", "log2", "tanh", "atan"];
+        let exact: &[&str] = &[
+            "sqrt",
+            "abs",
+            "floor",
+            "ceil",
+            "round",
+            "trunc",
+            "signum",
+            "to_radians",
+        ];
+        let libm: &[&str] = &[
+            "sin", "cos", "tan", "exp", "ln", "log10", "log2", "tanh", "atan",
+        ];
         match self.rng.below(7) {
             0 | 1 => {
-                let m = if t == Ty::F64 && self.rng.chance(50) { self.rng.pick(libm) } else { self.rng.pick(exact) };
+                let m = if t == Ty::F64 && self.rng.chance(50) {
+                    self.rng.pick(libm)
+                } else {
+                    self.rng.pick(exact)
+                };
                 format!("({a}).{m}()")
             }
             2 => {
-                let bin: &[&str] = if t == Ty::F64 { &["min", "max", "powf", "hypot", "atan2"] } else { &["min", "max"] };
+                let bin: &[&str] = if t == Ty::F64 {
+                    &["min", "max", "powf", "hypot", "atan2"]
+                } else {
+                    &["min", "max"]
+                };
                 format!("({a}).{}({})", self.rng.pick(bin), self.expr(t, d - 1))
             }
             // Exponents whose repeated-multiplication result is exact-rounded, so LLVM's
             // constant folding of powi (host pow) cannot differ from its runtime code.
             3 => format!("({a}).powi({})", self.rng.pick(&["0", "1", "2", "-1"])),
-            4 => format!("({a}).mul_add({}, {})", self.expr(t, d - 1), self.expr(t, d - 1)),
-            5 => format!("std::{}::consts::{}", t.name(), self.rng.pick(&["PI", "E", "SQRT_2", "LN_2", "FRAC_PI_2", "TAU"])),
+            4 => format!(
+                "({a}).mul_add({}, {})",
+                self.expr(t, d - 1),
+                self.expr(t, d - 1)
+            ),
+            5 => format!(
+                "std::{}::consts::{}",
+                t.name(),
+                self.rng
+                    .pick(&["PI", "E", "SQRT_2", "LN_2", "FRAC_PI_2", "TAU"])
+            ),
             _ => format!("({a}).abs()"),
         }
     }
@@ -447,7 +580,11 @@ impl<'a> Gen<'a> {
             10,
             5,
             if self.f.on("bitwise") { 5 } else { 0 },
-            if self.f.on("float_methods") && self.f.on("float") { 4 } else { 0 },
+            if self.f.on("float_methods") && self.f.on("float") {
+                4
+            } else {
+                0
+            },
             if self.f.on("options") { 3 } else { 0 },
             if self.f.on("num_edges") { 4 } else { 0 },
             if self.f.on("iter_more") { 2 } else { 0 },
@@ -459,7 +596,10 @@ impl<'a> Gen<'a> {
             0 => {
                 let t = self.numeric_ty();
                 let (a, b) = self.operands(t, d);
-                format!("({a} {} {b})", self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]))
+                format!(
+                    "({a} {} {b})",
+                    self.rng.pick(&["<", "<=", ">", ">=", "==", "!="])
+                )
             }
             1 => {
                 let a = self.expr(Ty::Bool, d - 1);
@@ -470,7 +610,12 @@ impl<'a> Gen<'a> {
                 format!("{}.is_empty()", self.rng.pick(&self.all_seqs()).name)
             }
             2 if self.f.on("chars") && self.rng.chance(25) => {
-                format!("({} {} {})", self.char_expr(d), self.rng.pick(&["<", "==", ">="]), self.char_expr(d))
+                format!(
+                    "({} {} {})",
+                    self.char_expr(d),
+                    self.rng.pick(&["<", "==", ">="]),
+                    self.char_expr(d)
+                )
             }
             2 => format!("(!{})", self.expr(Ty::Bool, d - 1)),
             3 => {
@@ -480,7 +625,11 @@ impl<'a> Gen<'a> {
             }
             _ => {
                 let t = *self.rng.pick(&super::ty::FLOATS);
-                format!("({}).{}()", self.expr(t, d - 1), self.rng.pick(&["is_nan", "is_finite"]))
+                format!(
+                    "({}).{}()",
+                    self.expr(t, d - 1),
+                    self.rng.pick(&["is_nan", "is_finite"])
+                )
             }
         }
     }
@@ -491,7 +640,10 @@ impl<'a> Gen<'a> {
         self.fns[..self.callable]
             .iter()
             .filter(|s| s.ret == ret || (ret.is_none() && s.ret.is_some()))
-            .filter(|s| self.cost + self.mult * s.cost <= COST_MAX && self.prints + self.mult * s.prints <= PRINT_MAX)
+            .filter(|s| {
+                self.cost + self.mult * s.cost <= COST_MAX
+                    && self.prints + self.mult * s.prints <= PRINT_MAX
+            })
             .filter(|s| s.params.iter().all(|p| !Self::is_mut_param(p)))
             .filter(|s| s.params.iter().all(|p| self.arg_possible(*p)))
             .cloned()
@@ -502,8 +654,15 @@ impl<'a> Gen<'a> {
         match p {
             Kind::Scalar(_) => true,
             Kind::Slice(t, false) => !self.slice_args(t).is_empty(),
-            Kind::Slice(t, true) => self.visible().iter().any(|v| v.mutable && !v.frozen && v.kind == Kind::Vec(t))
-                || self.visible().iter().any(|v| !v.frozen && v.kind == Kind::Slice(t, true)),
+            Kind::Slice(t, true) => {
+                self.visible()
+                    .iter()
+                    .any(|v| v.mutable && !v.frozen && v.kind == Kind::Vec(t))
+                    || self
+                        .visible()
+                        .iter()
+                        .any(|v| !v.frozen && v.kind == Kind::Slice(t, true))
+            }
             _ => false,
         }
     }
@@ -514,7 +673,12 @@ impl<'a> Gen<'a> {
 
     /// A call of `sig`; its `&mut` arguments, if any, are `mut_args` = (variable, argument text)
     /// in parameter order, and those variables are hidden from the other arguments.
-    pub fn call_with(&mut self, sig: super::FnSig, d: u32, mut_args: Vec<(String, String)>) -> String {
+    pub fn call_with(
+        &mut self,
+        sig: super::FnSig,
+        d: u32,
+        mut_args: Vec<(String, String)>,
+    ) -> String {
         self.cost += self.mult * sig.cost;
         self.prints += self.mult * sig.prints;
         for (name, _) in &mut_args {
@@ -522,7 +686,9 @@ impl<'a> Gen<'a> {
         }
         let mut lent = mut_args.iter();
         let mut args = Vec::new();
-        let recursive = sig.params.len() == 2 && sig.params[0] == Kind::Scalar(Ty::U32) && self.is_rec(&sig.name);
+        let recursive = sig.params.len() == 2
+            && sig.params[0] == Kind::Scalar(Ty::U32)
+            && self.is_rec(&sig.name);
         for (pi, p) in sig.params.iter().enumerate() {
             if recursive && pi == 0 {
                 args.push(format!("{}", self.rng.below(41)));
@@ -542,7 +708,11 @@ impl<'a> Gen<'a> {
                         _ => s.name,
                     }
                 }
-                Kind::Slice(_, true) | Kind::MutScalar(_) | Kind::MutVec(_) => lent.next().expect("&mut argument arranged by the caller").1.clone(),
+                Kind::Slice(_, true) | Kind::MutScalar(_) | Kind::MutVec(_) => lent
+                    .next()
+                    .expect("&mut argument arranged by the caller")
+                    .1
+                    .clone(),
                 Kind::Vec(_) | Kind::Grid(..) => unreachable!(),
             });
         }

@@ -8,7 +8,10 @@ use super::{Gen, Kind, LoopKind, Var};
 
 impl<'a> Gen<'a> {
     pub fn grids(&self) -> Vec<Var> {
-        self.visible().into_iter().filter(|v| matches!(v.kind, Kind::Grid(..))).collect()
+        self.visible()
+            .into_iter()
+            .filter(|v| matches!(v.kind, Kind::Grid(..)))
+            .collect()
     }
 
     /// A stand-in Var for row `g[i]` (for `index`/`store_index`).
@@ -17,7 +20,14 @@ impl<'a> Gen<'a> {
             Kind::Grid(_, a, b) => (a, b),
             _ => unreachable!(),
         };
-        Var { name: format!("{}[{i}]", g.name), kind: Kind::Vec(super::refs::elem_ty(g.kind)), mutable: false, frozen: false, len_min: cmin, len_max: cmax }
+        Var {
+            name: format!("{}[{i}]", g.name),
+            kind: Kind::Vec(super::refs::elem_ty(g.kind)),
+            mutable: false,
+            frozen: false,
+            len_min: cmin,
+            len_max: cmax,
+        }
     }
 
     pub fn let_grid(&mut self) {
@@ -25,14 +35,27 @@ impl<'a> Gen<'a> {
         let oob = self.f.on("vec_oob");
         let (text, rows, cmin, cmax) = if self.rng.chance(50) {
             let n = 1 + self.rng.below(4);
-            let m = if oob { self.rng.below(5) } else { 1 + self.rng.below(4) };
-            (format!("vec![vec![{}; {m}]; {n}]", self.expr(t, 1)), n, m, m)
+            let m = if oob {
+                self.rng.below(5)
+            } else {
+                1 + self.rng.below(4)
+            };
+            (
+                format!("vec![vec![{}; {m}]; {n}]", self.expr(t, 1)),
+                n,
+                m,
+                m,
+            )
         } else {
             let n = 1 + self.rng.below(3);
             let mut rows = Vec::new();
             let (mut lo, mut hi) = (u64::MAX, 0);
             for _ in 0..n {
-                let m = if oob { self.rng.below(4) } else { 1 + self.rng.below(3) };
+                let m = if oob {
+                    self.rng.below(4)
+                } else {
+                    1 + self.rng.below(3)
+                };
                 lo = lo.min(m);
                 hi = hi.max(m);
                 let items: Vec<String> = (0..m).map(|_| self.expr(t, 1)).collect();
@@ -42,8 +65,19 @@ impl<'a> Gen<'a> {
         };
         let name = self.fresh("g");
         let mutable = self.rng.chance(75);
-        self.emit(format!("let {}{name}: Vec<Vec<{}>> = {text};", if mutable { "mut " } else { "" }, t.name()));
-        self.declare(Var { name, kind: Kind::Grid(t, cmin, cmax), mutable, frozen: false, len_min: rows, len_max: rows });
+        self.emit(format!(
+            "let {}{name}: Vec<Vec<{}>> = {text};",
+            if mutable { "mut " } else { "" },
+            t.name()
+        ));
+        self.declare(Var {
+            name,
+            kind: Kind::Grid(t, cmin, cmax),
+            mutable,
+            frozen: false,
+            len_min: rows,
+            len_max: rows,
+        });
     }
 
     /// `g[i][j]` of element type `t`, if some grid holds `t`.
@@ -129,10 +163,15 @@ impl<'a> Gen<'a> {
                     b.kind = Kind::Grid(t, cmin, cmax + m);
                 }
             }
-            _ if self.room_for_loop(g.len_max.max(1)) && depth < 3 && self.f.on("for_iter") => self.for_rows(g, depth),
+            _ if self.room_for_loop(g.len_max.max(1)) && depth < 3 && self.f.on("for_iter") => {
+                self.for_rows(g, depth)
+            }
             _ => {
                 self.prints += self.mult;
-                self.emit(format!("println!(\"{{:?}} {{}}\", {}, {}.len());", g.name, g.name));
+                self.emit(format!(
+                    "println!(\"{{:?}} {{}}\", {}, {}.len());",
+                    g.name, g.name
+                ));
             }
         }
     }
@@ -145,9 +184,25 @@ impl<'a> Gen<'a> {
         };
         let r = self.fresh("r");
         self.emit(format!("for {r} in {}.iter() {{", g.name));
-        let row = Var { name: format!("(*{r})"), kind: Kind::Vec(t), mutable: false, frozen: false, len_min: cmin, len_max: cmax };
-        let was = self.binding_mut(&g.name).map(|b| std::mem::replace(&mut b.frozen, true));
-        self.run_loop_body(LoopKind::For, None, g.len_max.max(1), depth, vec![row], None);
+        let row = Var {
+            name: format!("(*{r})"),
+            kind: Kind::Vec(t),
+            mutable: false,
+            frozen: false,
+            len_min: cmin,
+            len_max: cmax,
+        };
+        let was = self
+            .binding_mut(&g.name)
+            .map(|b| std::mem::replace(&mut b.frozen, true));
+        self.run_loop_body(
+            LoopKind::For,
+            None,
+            g.len_max.max(1),
+            depth,
+            vec![row],
+            None,
+        );
         if let (Some(w), Some(b)) = (was, self.binding_mut(&g.name)) {
             b.frozen = w;
         }

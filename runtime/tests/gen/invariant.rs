@@ -25,8 +25,22 @@ const LEAF_RANGES: &[&str] = &[
     "(usize::MAX - 1030)..usize::MAX",
 ];
 
-const OUTER: &[(&str, &str)] = &[("0", "n"), ("0", "c.len()"), ("lo", "n"), ("0", "hi"), ("lo", "c.len()")];
-const INNER: &[(&str, &str)] = &[("i + 1", "n"), ("i", "i"), ("0", "n"), ("lo", "hi"), ("i + 1", "c.len()"), ("0", "x.len()"), ("j0", "n")];
+const OUTER: &[(&str, &str)] = &[
+    ("0", "n"),
+    ("0", "c.len()"),
+    ("lo", "n"),
+    ("0", "hi"),
+    ("lo", "c.len()"),
+];
+const INNER: &[(&str, &str)] = &[
+    ("i + 1", "n"),
+    ("i", "i"),
+    ("0", "n"),
+    ("lo", "hi"),
+    ("i + 1", "c.len()"),
+    ("0", "x.len()"),
+    ("j0", "n"),
+];
 
 /// Statements of the inner loop body (`s` is the i64 accumulator).
 const READS: &[&str] = &[
@@ -42,7 +56,16 @@ const READS: &[&str] = &[
     "if s > (1i64 << 40) { break; }",
 ];
 
-const VALUES: &[&str] = &["7", "-9", "123456789012", "i64::MIN", "i64::MAX", "0", "65537", "-1"];
+const VALUES: &[&str] = &[
+    "7",
+    "-9",
+    "123456789012",
+    "i64::MIN",
+    "i64::MAX",
+    "0",
+    "65537",
+    "-1",
+];
 
 impl<'a> Gen<'a> {
     /// `fn fi(c: &[[i64; 3]], x: &[i64], v: &Vec<i64>, k: usize, lo: usize, hi: usize) -> i64`;
@@ -103,20 +126,40 @@ impl<'a> Gen<'a> {
     /// Top-level calls of `fi` (the last one may panic).
     pub fn invariant_calls(&mut self, name: &str) {
         let nc = self.rng.below(7) as usize;
-        let rows: Vec<String> = (0..nc).map(|_| format!("[{}, {}, {}]", self.rng.pick(VALUES), self.rng.pick(VALUES), self.rng.pick(VALUES))).collect();
+        let rows: Vec<String> = (0..nc)
+            .map(|_| {
+                format!(
+                    "[{}, {}, {}]",
+                    self.rng.pick(VALUES),
+                    self.rng.pick(VALUES),
+                    self.rng.pick(VALUES)
+                )
+            })
+            .collect();
         let nx = self.rng.below(9) as usize;
         let xs: Vec<&str> = (0..nx).map(|_| *self.rng.pick(VALUES)).collect();
         let nv = self.rng.below(9) as usize;
         let vs: Vec<&str> = (0..nv).map(|_| *self.rng.pick(VALUES)).collect();
-        self.emit(format!("let ci: Vec<[i64; 3]> = vec![{}];", rows.join(", ")));
+        self.emit(format!(
+            "let ci: Vec<[i64; 3]> = vec![{}];",
+            rows.join(", ")
+        ));
         self.emit(format!("let xi: Vec<i64> = vec![{}];", xs.join(", ")));
         self.emit(format!("let vi: Vec<i64> = vec![{}];", vs.join(", ")));
         for _ in 0..1 + self.rng.below(3) {
             // Mostly in bounds, so loads may move; sometimes an invariant index past the end.
-            let k = if self.rng.chance(70) { self.rng.below(4).to_string() } else { self.rng.pick(&["8", "usize::MAX", "(1usize << 40)"]).to_string() };
+            let k = if self.rng.chance(70) {
+                self.rng.below(4).to_string()
+            } else {
+                self.rng
+                    .pick(&["8", "usize::MAX", "(1usize << 40)"])
+                    .to_string()
+            };
             let lo = self.rng.below(5);
             let hi = lo + self.rng.below(8);
-            self.emit(format!("println!(\"{{}}\", {name}(&ci, &xi, &vi, {k}, {lo}, {hi}));"));
+            self.emit(format!(
+                "println!(\"{{}}\", {name}(&ci, &xi, &vi, {k}, {lo}, {hi}));"
+            ));
         }
     }
 }

@@ -8,7 +8,14 @@ use super::{Gen, Kind, Var};
 
 impl<'a> Gen<'a> {
     fn scalar_var(name: &str, t: Ty) -> Var {
-        Var { name: name.to_string(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }
+        Var {
+            name: name.to_string(),
+            kind: Kind::Scalar(t),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        }
     }
 
     /// Generates `e` of type `t` with `vars` in scope, as if run `iters` times.
@@ -26,7 +33,10 @@ impl<'a> Gen<'a> {
     fn small_range(&mut self, r: Ty) -> (String, u64) {
         let n = self.rng.below(10) as i128;
         let lo = (self.rng.range(-5, 10) as i128).clamp(r.min(), r.max() - n);
-        let (a, b) = (self.int_lit_of(r, lo, true), self.int_lit_of(r, lo + n, true));
+        let (a, b) = (
+            self.int_lit_of(r, lo, true),
+            self.int_lit_of(r, lo + n, true),
+        );
         if self.rng.chance(30) {
             (format!("({a}..={b})"), n as u64 + 1)
         } else {
@@ -82,23 +92,43 @@ impl<'a> Gen<'a> {
             3 => {
                 let v = self.rng.pick(&seqs).clone();
                 let (k, q) = (self.fresh("q"), self.fresh("q"));
-                let vars = vec![Self::scalar_var(&k, Ty::Usize), Self::scalar_var(&q, elem(&v))];
+                let vars = vec![
+                    Self::scalar_var(&k, Ty::Usize),
+                    Self::scalar_var(&q, elem(&v)),
+                ];
                 let e = self.closure_body(s, d - 1, vars, v.len_max);
-                (format!("{}.iter().enumerate().map(|({k}, &{q})| {e})", v.name), v.len_max)
+                (
+                    format!("{}.iter().enumerate().map(|({k}, &{q})| {e})", v.name),
+                    v.len_max,
+                )
             }
             _ => {
                 let v = self.rng.pick(&seqs).clone();
                 let w = self.rng.pick(&seqs).clone();
                 let (a, b) = (self.fresh("q"), self.fresh("q"));
-                let vars = vec![Self::scalar_var(&a, elem(&v)), Self::scalar_var(&b, elem(&w))];
+                let vars = vec![
+                    Self::scalar_var(&a, elem(&v)),
+                    Self::scalar_var(&b, elem(&w)),
+                ];
                 let n = v.len_max.min(w.len_max);
                 let e = self.closure_body(s, d - 1, vars, n);
-                (format!("{}.iter().zip({}.iter()).map(|(&{a}, &{b})| {e})", v.name, w.name), n)
+                (
+                    format!(
+                        "{}.iter().zip({}.iter()).map(|(&{a}, &{b})| {e})",
+                        v.name, w.name
+                    ),
+                    n,
+                )
             }
         };
         if self.f.on("if_else") && self.rng.chance(25) {
             let y = self.fresh("q");
-            let c = self.closure_body(Ty::Bool, d.saturating_sub(1).max(1), vec![Self::scalar_var(&y, s)], len);
+            let c = self.closure_body(
+                Ty::Bool,
+                d.saturating_sub(1).max(1),
+                vec![Self::scalar_var(&y, s)],
+                len,
+            );
             return (format!("{it}.filter(|&{y}| {c})"), len);
         }
         (it, len)
@@ -120,18 +150,31 @@ impl<'a> Gen<'a> {
                 format!("{}.count()", self.values(s, d).0)
             }
             t if t.is_int() && self.rng.chance(25) => {
-                format!("{}.{}().unwrap()", self.values(t, d).0, self.rng.pick(&["min", "max"]))
+                format!(
+                    "{}.{}().unwrap()",
+                    self.values(t, d).0,
+                    self.rng.pick(&["min", "max"])
+                )
             }
             t if self.rng.chance(25) => {
                 let s = self.numeric_ty();
                 let (it, n) = self.values(s, d);
                 let init = self.expr(t, d - 1);
                 let (acc, z) = (self.fresh("q"), self.fresh("q"));
-                let body = self.closure_body(t, d - 1, vec![Self::scalar_var(&acc, t), Self::scalar_var(&z, s)], n);
+                let body = self.closure_body(
+                    t,
+                    d - 1,
+                    vec![Self::scalar_var(&acc, t), Self::scalar_var(&z, s)],
+                    n,
+                );
                 format!("{it}.fold({init}, |{acc}, {z}| {body})")
             }
             t => {
-                let m = if self.rng.chance(75) { "sum" } else { "product" };
+                let m = if self.rng.chance(75) {
+                    "sum"
+                } else {
+                    "product"
+                };
                 format!("{}.{m}::<{}>()", self.values(t, d).0, t.name())
             }
         }
@@ -158,23 +201,46 @@ impl<'a> Gen<'a> {
             1 if t == Ty::Usize && !all.is_empty() => {
                 let v = self.rng.pick(&all).clone();
                 let q = self.fresh("q");
-                let c = self.closure_body(Ty::Bool, d - 1, vec![Self::scalar_var(&q, elem(&v))], v.len_max);
-                format!("{}.iter().position(|&{q}| {c}).unwrap_or({})", v.name, self.rng.below(20))
+                let c = self.closure_body(
+                    Ty::Bool,
+                    d - 1,
+                    vec![Self::scalar_var(&q, elem(&v))],
+                    v.len_max,
+                );
+                format!(
+                    "{}.iter().position(|&{q}| {c}).unwrap_or({})",
+                    v.name,
+                    self.rng.below(20)
+                )
             }
             2 if t == Ty::Usize && !all.is_empty() => {
                 let v = self.rng.pick(&all).clone();
                 let q = self.fresh("q");
-                let c = self.closure_body(Ty::Bool, d - 1, vec![Self::scalar_var(&q, elem(&v))], v.len_max);
+                let c = self.closure_body(
+                    Ty::Bool,
+                    d - 1,
+                    vec![Self::scalar_var(&q, elem(&v))],
+                    v.len_max,
+                );
                 format!("{}.iter().filter(|&&{q}| {c}).count()", v.name)
             }
             3 if t.is_numeric() && !seqs.is_empty() => {
                 let v = self.rng.pick(&seqs).clone();
-                format!("{}.iter().{}::<{}>()", v.name, self.rng.pick(&["sum", "product"]), t.name())
+                format!(
+                    "{}.iter().{}::<{}>()",
+                    v.name,
+                    self.rng.pick(&["sum", "product"]),
+                    t.name()
+                )
             }
             4 if t.is_int() && !seqs.is_empty() => {
                 let v = self.rng.pick(&seqs).clone();
                 let dflt = self.expr(t, d - 1);
-                format!("{}.iter().copied().{}().unwrap_or({dflt})", v.name, self.rng.pick(&["min", "max"]))
+                format!(
+                    "{}.iter().copied().{}().unwrap_or({dflt})",
+                    v.name,
+                    self.rng.pick(&["min", "max"])
+                )
             }
             5 if t == Ty::Bool && !all.is_empty() => {
                 let v = self.rng.pick(&all).clone();
@@ -191,7 +257,11 @@ impl<'a> Gen<'a> {
         let accs: Vec<Var> = self
             .visible()
             .into_iter()
-            .filter(|v| v.mutable && matches!(v.kind, Kind::Scalar(t) if t.is_numeric()) && !v.name.starts_with('('))
+            .filter(|v| {
+                v.mutable
+                    && matches!(v.kind, Kind::Scalar(t) if t.is_numeric())
+                    && !v.name.starts_with('(')
+            })
             .collect();
         if accs.is_empty() {
             return self.let_scalar();

@@ -13,8 +13,8 @@
 
 mod affine;
 mod expr;
-mod invariant;
 mod grid;
+mod invariant;
 mod iters;
 mod numeric;
 mod options;
@@ -81,11 +81,53 @@ pub const FEATURES: &[(&str, &str)] = &[
 /// The features on by default: those the fast tier is expected to pass today.
 /// Switch one on here when the compiler gains it (the `feature_matrix` test tells which pass).
 pub const DEFAULT_ON: &[&str] = &[
-    "float", "divrem", "bitwise", "shifts", "casts", "float_casts", "unsuffixed", "if_else", "for_range",
-    "rev_step", "while", "loop_break", "break_continue", "labels", "match", "vec", "vec_oob", "for_iter",
-    "slices", "fns", "early_return", "compound_assign", "shadowing", "fmt_spec", "fmt_inline", "int_methods",
-    "float_methods", "trailing_expr", "panic_line", "iter_chains", "vec_methods", "asserts", "arrays", "tuples", "recursion", "chars", "multi_cell", "eprint", "assert_pretty",
-    "affine_loops", "vector_loops", "invariant_loads", "options", "mut_refs", "nested_vecs", "iter_more", "num_edges",
+    "float",
+    "divrem",
+    "bitwise",
+    "shifts",
+    "casts",
+    "float_casts",
+    "unsuffixed",
+    "if_else",
+    "for_range",
+    "rev_step",
+    "while",
+    "loop_break",
+    "break_continue",
+    "labels",
+    "match",
+    "vec",
+    "vec_oob",
+    "for_iter",
+    "slices",
+    "fns",
+    "early_return",
+    "compound_assign",
+    "shadowing",
+    "fmt_spec",
+    "fmt_inline",
+    "int_methods",
+    "float_methods",
+    "trailing_expr",
+    "panic_line",
+    "iter_chains",
+    "vec_methods",
+    "asserts",
+    "arrays",
+    "tuples",
+    "recursion",
+    "chars",
+    "multi_cell",
+    "eprint",
+    "assert_pretty",
+    "affine_loops",
+    "vector_loops",
+    "invariant_loads",
+    "options",
+    "mut_refs",
+    "nested_vecs",
+    "iter_more",
+    "num_edges",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,7 +164,10 @@ impl Features {
                 _ => (true, item),
             };
             if !FEATURES.iter().any(|(n, _)| *n == name) {
-                return Err(format!("unknown generator feature `{name}`; known: {}", Self::all().list()));
+                return Err(format!(
+                    "unknown generator feature `{name}`; known: {}",
+                    Self::all().list()
+                ));
             }
             if on {
                 f.0.insert(name.to_string());
@@ -133,14 +178,21 @@ impl Features {
         Ok(f)
     }
     pub fn on(&self, name: &str) -> bool {
-        debug_assert!(FEATURES.iter().any(|(n, _)| *n == name), "unknown feature {name}");
+        debug_assert!(
+            FEATURES.iter().any(|(n, _)| *n == name),
+            "unknown feature {name}"
+        );
         self.0.contains(name)
     }
     pub fn list(&self) -> String {
         self.0.iter().cloned().collect::<Vec<_>>().join(",")
     }
     pub fn off(&self) -> Vec<&'static str> {
-        FEATURES.iter().map(|(n, _)| *n).filter(|n| !self.0.contains(*n)).collect()
+        FEATURES
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| !self.0.contains(*n))
+            .collect()
     }
 }
 
@@ -259,7 +311,11 @@ pub fn generate(seed: u64, f: &Features) -> Program {
         lines: vec![],
         indent: 0,
     };
-    let n_fns = if f.on("fns") { g.rng.below(5) as usize } else { 0 };
+    let n_fns = if f.on("fns") {
+        g.rng.below(5) as usize
+    } else {
+        0
+    };
     for k in 0..n_fns {
         g.callable = k;
         if f.on("recursion") && g.rng.chance(25) {
@@ -320,12 +376,19 @@ pub fn generate(seed: u64, f: &Features) -> Program {
     }
     let mut cell = g.lines.join("\n");
     cell.push('\n');
-    Program { seed, cell, main_line, trailing_expr, split_line }
+    Program {
+        seed,
+        cell,
+        main_line,
+        trailing_expr,
+        split_line,
+    }
 }
 
 impl<'a> Gen<'a> {
     pub fn emit(&mut self, line: String) {
-        self.lines.push(format!("{}{}", "    ".repeat(self.indent), line));
+        self.lines
+            .push(format!("{}{}", "    ".repeat(self.indent), line));
     }
 
     pub fn fresh(&mut self, prefix: &str) -> String {
@@ -355,7 +418,11 @@ impl<'a> Gen<'a> {
 
     /// The innermost binding of `name`, for updating flags.
     pub fn binding_mut(&mut self, name: &str) -> Option<&mut Var> {
-        self.scopes.iter_mut().rev().flat_map(|s| s.iter_mut().rev()).find(|v| v.name == name)
+        self.scopes
+            .iter_mut()
+            .rev()
+            .flat_map(|s| s.iter_mut().rev())
+            .find(|v| v.name == name)
     }
 
     /// A scalar type among those the enabled features allow.
@@ -394,20 +461,40 @@ impl<'a> Gen<'a> {
             let (kind, text, mutable) = if self.f.on("slices") && self.rng.chance(25) {
                 let t = self.numeric_ty();
                 // At most one `&mut` param: a call passes it one Vec, hidden from the other args.
-                let m = self.rng.chance(40) && !params.iter().any(|p| matches!(p, Kind::Slice(_, true)));
-                (Kind::Slice(t, m), format!("{pname}: &{}[{}]", if m { "mut " } else { "" }, t.name()), false)
+                let m = self.rng.chance(40)
+                    && !params.iter().any(|p| matches!(p, Kind::Slice(_, true)));
+                (
+                    Kind::Slice(t, m),
+                    format!("{pname}: &{}[{}]", if m { "mut " } else { "" }, t.name()),
+                    false,
+                )
             } else {
                 let t = self.scalar_ty();
                 let m = self.rng.chance(20);
-                (Kind::Scalar(t), format!("{}{pname}: {}", if m { "mut " } else { "" }, t.name()), m)
+                (
+                    Kind::Scalar(t),
+                    format!("{}{pname}: {}", if m { "mut " } else { "" }, t.name()),
+                    m,
+                )
             };
             params.push(kind);
             texts.push(text);
             // Callers pass whole Vecs (never empty) unless `vec_oob` lets them pass sub-slices.
             let len_min = if self.f.on("vec_oob") { 0 } else { 1 };
-            vars.push(Var { name: pname, kind, mutable, frozen: false, len_min, len_max: 16 });
+            vars.push(Var {
+                name: pname,
+                kind,
+                mutable,
+                frozen: false,
+                len_min,
+                len_max: 16,
+            });
         }
-        let ret = if self.rng.chance(80) { Some(self.scalar_ty()) } else { None };
+        let ret = if self.rng.chance(80) {
+            Some(self.scalar_ty())
+        } else {
+            None
+        };
         let ret_text = ret.map(|t| format!(" -> {}", t.name())).unwrap_or_default();
         self.emit(format!("fn {name}({}){ret_text} {{", texts.join(", ")));
         self.indent = 1;
@@ -426,7 +513,14 @@ impl<'a> Gen<'a> {
         self.indent = 0;
         self.emit("}".to_string());
         let vec_effect = self.vec_param_effect(&params);
-        self.fns.push(FnSig { name, params, ret, cost: self.cost, prints: self.prints, vec_effect });
+        self.fns.push(FnSig {
+            name,
+            params,
+            ret,
+            cost: self.cost,
+            prints: self.prints,
+            vec_effect,
+        });
     }
 
     /// `fn fK(n: u32, acc: T) -> T { if n == 0 { acc } else { fK(n - 1, e) } }`: called with
@@ -434,11 +528,29 @@ impl<'a> Gen<'a> {
     fn gen_rec_fn(&mut self, k: usize) {
         let name = format!("f{k}");
         let t = self.numeric_ty();
-        self.emit(format!("fn {name}(n: u32, acc: {}) -> {} {{", t.name(), t.name()));
+        self.emit(format!(
+            "fn {name}(n: u32, acc: {}) -> {} {{",
+            t.name(),
+            t.name()
+        ));
         self.indent = 1;
         self.scopes = vec![vec![
-            Var { name: "n".into(), kind: Kind::Scalar(ty::Ty::U32), mutable: false, frozen: false, len_min: 0, len_max: 0 },
-            Var { name: "acc".into(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 },
+            Var {
+                name: "n".into(),
+                kind: Kind::Scalar(ty::Ty::U32),
+                mutable: false,
+                frozen: false,
+                len_min: 0,
+                len_max: 0,
+            },
+            Var {
+                name: "acc".into(),
+                kind: Kind::Scalar(t),
+                mutable: false,
+                frozen: false,
+                len_min: 0,
+                len_max: 0,
+            },
         ]];
         self.loops.clear();
         self.ret = Some(Some(t));
@@ -459,12 +571,23 @@ impl<'a> Gen<'a> {
         self.indent = 0;
         self.emit("}".into());
         // Callers pass n as a literal ≤ 40 (see `call_with`).
-        self.fns.push(FnSig { name, params: vec![Kind::Scalar(ty::Ty::U32), Kind::Scalar(t)], ret: Some(t), cost: self.cost, prints: self.prints, vec_effect: (false, 0) });
+        self.fns.push(FnSig {
+            name,
+            params: vec![Kind::Scalar(ty::Ty::U32), Kind::Scalar(t)],
+            ret: Some(t),
+            cost: self.cost,
+            prints: self.prints,
+            vec_effect: (false, 0),
+        });
     }
 
     /// The cell's trailing expression: a scalar expression or a Vec.
     fn trailing(&mut self) -> String {
-        let vecs: Vec<Var> = self.visible().into_iter().filter(|v| matches!(v.kind, Kind::Vec(_))).collect();
+        let vecs: Vec<Var> = self
+            .visible()
+            .into_iter()
+            .filter(|v| matches!(v.kind, Kind::Vec(_)))
+            .collect();
         if !vecs.is_empty() && self.rng.chance(25) {
             return self.rng.pick(&vecs).name.clone();
         }
@@ -491,7 +614,11 @@ impl<'a> Gen<'a> {
             args.push(v.name.clone());
         }
         if !args.is_empty() {
-            self.emit(format!("println!(\"{}\", {});", fmt.trim_end(), args.join(", ")));
+            self.emit(format!(
+                "println!(\"{}\", {});",
+                fmt.trim_end(),
+                args.join(", ")
+            ));
         }
     }
 }

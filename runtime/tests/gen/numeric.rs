@@ -12,7 +12,12 @@ impl<'a> Gen<'a> {
         match t {
             Ty::Bool => self.lit(t, true),
             t if t.is_int() => {
-                let mut c = vec![format!("{n}::MAX"), format!("{n}::MIN"), format!("0{n}"), format!("1{n}")];
+                let mut c = vec![
+                    format!("{n}::MAX"),
+                    format!("{n}::MIN"),
+                    format!("0{n}"),
+                    format!("1{n}"),
+                ];
                 if t.is_signed() {
                     c.push(format!("(-1{n})"));
                 }
@@ -50,19 +55,42 @@ impl<'a> Gen<'a> {
             1 => {
                 let (x, y) = (self.int_lit_in(t, -50, 100), self.int_lit_in(t, -50, 100));
                 // `clamp(min, max)` with min > max panics: sometimes on purpose.
-                let (lo, hi) = if self.rng.chance(90) { order(t, x, y) } else { (x, y) };
+                let (lo, hi) = if self.rng.chance(90) {
+                    order(t, x, y)
+                } else {
+                    (x, y)
+                };
                 format!("({a}).clamp({lo}, {hi})")
             }
             2 => format!("({a}).wrapping_neg()"),
-            3 => format!("({a}).{}({})", self.rng.pick(&["wrapping_div", "wrapping_rem", "rem_euclid", "div_euclid"]), self.edge_or_expr(t, d)),
-            4 => format!("({a}).{}({})", self.rng.pick(&["saturating_add", "saturating_sub", "saturating_mul"]), self.expr(t, d - 1)),
+            3 => format!(
+                "({a}).{}({})",
+                self.rng
+                    .pick(&["wrapping_div", "wrapping_rem", "rem_euclid", "div_euclid"]),
+                self.edge_or_expr(t, d)
+            ),
+            4 => format!(
+                "({a}).{}({})",
+                self.rng
+                    .pick(&["saturating_add", "saturating_sub", "saturating_mul"]),
+                self.expr(t, d - 1)
+            ),
             5 => format!("({a}).wrapping_pow({})", self.rng.below(70)),
             6 if t == Ty::U32 => {
                 let s = *self.rng.pick(&super::ty::INTS);
-                format!("({}).{}()", self.expr(s, d - 1), self.rng.pick(&["count_ones", "leading_zeros", "trailing_zeros"]))
+                format!(
+                    "({}).{}()",
+                    self.expr(s, d - 1),
+                    self.rng
+                        .pick(&["count_ones", "leading_zeros", "trailing_zeros"])
+                )
             }
             7 if t.is_signed() => format!("({a}).wrapping_abs()"),
-            _ => format!("({a}).{}({})", self.rng.pick(&["min", "max"]), self.edge_value(t)),
+            _ => format!(
+                "({a}).{}({})",
+                self.rng.pick(&["min", "max"]),
+                self.edge_value(t)
+            ),
         }
     }
 
@@ -76,21 +104,58 @@ impl<'a> Gen<'a> {
     }
 
     pub fn float_edge_method(&mut self, t: Ty, d: u32) -> String {
-        let a = if self.rng.chance(40) { self.edge_value(t) } else { self.expr(t, d - 1) };
-        let b = if self.rng.chance(40) { self.edge_value(t) } else { self.expr(t, d - 1) };
-        let exact: &[&str] = &["fract", "recip", "to_degrees", "abs", "signum", "round", "trunc", "sqrt", "floor", "ceil"];
-        let libm64: &[&str] = &["exp2", "cbrt", "sinh", "cosh", "asin", "acos", "exp_m1", "ln_1p", "sin", "cos", "exp", "ln", "log10", "log2", "atan"];
+        let a = if self.rng.chance(40) {
+            self.edge_value(t)
+        } else {
+            self.expr(t, d - 1)
+        };
+        let b = if self.rng.chance(40) {
+            self.edge_value(t)
+        } else {
+            self.expr(t, d - 1)
+        };
+        let exact: &[&str] = &[
+            "fract",
+            "recip",
+            "to_degrees",
+            "abs",
+            "signum",
+            "round",
+            "trunc",
+            "sqrt",
+            "floor",
+            "ceil",
+        ];
+        let libm64: &[&str] = &[
+            "exp2", "cbrt", "sinh", "cosh", "asin", "acos", "exp_m1", "ln_1p", "sin", "cos", "exp",
+            "ln", "log10", "log2", "atan",
+        ];
         match self.rng.below(7) {
             0 | 1 => {
-                let m = if t == Ty::F64 && self.rng.chance(50) { self.rng.pick(libm64) } else { self.rng.pick(exact) };
+                let m = if t == Ty::F64 && self.rng.chance(50) {
+                    self.rng.pick(libm64)
+                } else {
+                    self.rng.pick(exact)
+                };
                 format!("({a}).{m}()")
             }
-            2 => format!("({a}).{}({b})", self.rng.pick(&["min", "max", "copysign", "rem_euclid", "div_euclid"])),
-            3 if t == Ty::F64 => format!("({a}).{}({b})", self.rng.pick(&["powf", "hypot", "atan2", "log"])),
+            2 => format!(
+                "({a}).{}({b})",
+                self.rng
+                    .pick(&["min", "max", "copysign", "rem_euclid", "div_euclid"])
+            ),
+            3 if t == Ty::F64 => format!(
+                "({a}).{}({b})",
+                self.rng.pick(&["powf", "hypot", "atan2", "log"])
+            ),
             4 => {
                 if self.rng.chance(20) {
                     // Possibly min > max or NaN: std's panic.
-                    return format!("({a}).clamp({}, {})", self.edge_value(t), self.edge_value(t));
+                    return format!(
+                        "({a}).clamp({}, {})",
+                        self.edge_value(t),
+                        self.edge_value(t)
+                    );
                 }
                 let (x, y) = (self.lit(t, true), self.lit(t, true));
                 format!("({a}).clamp({x}.min({y}), {x}.max({y}))")
@@ -103,18 +168,36 @@ impl<'a> Gen<'a> {
     pub fn edge_bool(&mut self, d: u32) -> String {
         if self.f.on("float") && self.rng.chance(60) {
             let t = *self.rng.pick(&super::ty::FLOATS);
-            let a = if self.rng.chance(50) { self.edge_value(t) } else { self.expr(t, d - 1) };
-            let m = self.rng.pick(&["is_nan", "is_infinite", "is_finite", "is_sign_negative", "is_sign_positive", "is_normal"]);
+            let a = if self.rng.chance(50) {
+                self.edge_value(t)
+            } else {
+                self.expr(t, d - 1)
+            };
+            let m = self.rng.pick(&[
+                "is_nan",
+                "is_infinite",
+                "is_finite",
+                "is_sign_negative",
+                "is_sign_positive",
+                "is_normal",
+            ]);
             return format!("({a}).{m}()");
         }
-        let t = *self.rng.pick(&[Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::Isize]);
+        let t = *self
+            .rng
+            .pick(&[Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::Isize]);
         let a = self.expr(t, d - 1);
         format!("({a}).{}()", self.rng.pick(&["is_positive", "is_negative"]))
     }
 }
 
 fn order(t: Ty, x: String, y: String) -> (String, String) {
-    let val = |s: &str| -> i128 { s.trim_matches(|c| c == '(' || c == ')').trim_end_matches(t.name()).parse().unwrap_or(0) };
+    let val = |s: &str| -> i128 {
+        s.trim_matches(|c| c == '(' || c == ')')
+            .trim_end_matches(t.name())
+            .parse()
+            .unwrap_or(0)
+    };
     if val(&x) <= val(&y) {
         (x, y)
     } else {

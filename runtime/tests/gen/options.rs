@@ -10,7 +10,15 @@ impl<'a> Gen<'a> {
     /// An `Option<t>` expression (int `t`): a checked operation, sometimes one that is None.
     fn checked_op(&mut self, t: Ty, d: u32) -> String {
         let a = self.expr(t, d - 1);
-        let m = *self.rng.pick(&["checked_add", "checked_sub", "checked_mul", "checked_div", "checked_rem", "checked_neg", "checked_pow"]);
+        let m = *self.rng.pick(&[
+            "checked_add",
+            "checked_sub",
+            "checked_mul",
+            "checked_div",
+            "checked_rem",
+            "checked_neg",
+            "checked_pow",
+        ]);
         match m {
             "checked_neg" => format!("({a}).checked_neg()"),
             "checked_pow" => format!("({a}).checked_pow({})", self.rng.below(12)),
@@ -61,7 +69,14 @@ impl<'a> Gen<'a> {
     }
 
     fn with_scalar<R>(&mut self, name: &str, t: Ty, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.scopes.push(vec![Var { name: name.to_string(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }]);
+        self.scopes.push(vec![Var {
+            name: name.to_string(),
+            kind: Kind::Scalar(t),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        }]);
         let r = f(self);
         self.scopes.pop();
         r
@@ -74,7 +89,14 @@ impl<'a> Gen<'a> {
         let x = self.fresh("o");
         self.emit(format!("if let Some({x}) = {opt} {{"));
         self.indent += 1;
-        self.scopes.push(vec![Var { name: x, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }]);
+        self.scopes.push(vec![Var {
+            name: x,
+            kind: Kind::Scalar(t),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        }]);
         let n = 1 + self.rng.below(2) as usize;
         self.block_stmts(n, depth + 1);
         self.scopes.pop();

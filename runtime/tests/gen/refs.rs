@@ -17,19 +17,47 @@ impl<'a> Gen<'a> {
         let has_vec = earlier.iter().any(|k| matches!(k, Kind::MutVec(_)));
         if self.f.on("vec") && !has_vec && self.rng.chance(45) {
             let t = self.numeric_ty();
-            let var = Var { name: inner, kind: Kind::Vec(t), mutable: true, frozen: false, len_min: 1, len_max: PARAM_VEC_MAX };
-            return (Kind::MutVec(t), format!("{pname}: &mut Vec<{}>", t.name()), var);
+            let var = Var {
+                name: inner,
+                kind: Kind::Vec(t),
+                mutable: true,
+                frozen: false,
+                len_min: 1,
+                len_max: PARAM_VEC_MAX,
+            };
+            return (
+                Kind::MutVec(t),
+                format!("{pname}: &mut Vec<{}>", t.name()),
+                var,
+            );
         }
         let t = self.scalar_ty();
-        let var = Var { name: inner, kind: Kind::Scalar(t), mutable: true, frozen: false, len_min: 0, len_max: 0 };
-        (Kind::MutScalar(t), format!("{pname}: &mut {}", t.name()), var)
+        let var = Var {
+            name: inner,
+            kind: Kind::Scalar(t),
+            mutable: true,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        };
+        (
+            Kind::MutScalar(t),
+            format!("{pname}: &mut {}", t.name()),
+            var,
+        )
     }
 
     /// After the body: what the fn may do to the length of its `&mut Vec` param.
     pub fn vec_param_effect(&self, params: &[Kind]) -> (bool, u64) {
-        let Some(k) = params.iter().position(|p| matches!(p, Kind::MutVec(_))) else { return (false, 0) };
+        let Some(k) = params.iter().position(|p| matches!(p, Kind::MutVec(_))) else {
+            return (false, 0);
+        };
         let name = format!("(*p{k})");
-        match self.scopes.first().and_then(|s| s.iter().find(|v| v.name == name)) {
+        match self
+            .scopes
+            .first()
+            .and_then(|s| s.iter().find(|v| v.name == name))
+        {
             Some(v) => (v.len_min < 1, v.len_max.saturating_sub(PARAM_VEC_MAX)),
             None => (true, 64),
         }
@@ -40,10 +68,19 @@ impl<'a> Gen<'a> {
         self.visible()
             .into_iter()
             .filter(|v| match p {
-                Kind::Slice(t, true) => !v.frozen && ((v.mutable && v.kind == Kind::Vec(t)) || v.kind == Kind::Slice(t, true)),
+                Kind::Slice(t, true) => {
+                    !v.frozen
+                        && ((v.mutable && v.kind == Kind::Vec(t)) || v.kind == Kind::Slice(t, true))
+                }
                 Kind::MutScalar(t) => v.mutable && v.kind == Kind::Scalar(t),
                 // Fixed arrays (named `a…`) are no Vecs.
-                Kind::MutVec(t) => !v.frozen && v.mutable && v.kind == Kind::Vec(t) && !v.name.starts_with('a') && v.len_min >= 1,
+                Kind::MutVec(t) => {
+                    !v.frozen
+                        && v.mutable
+                        && v.kind == Kind::Vec(t)
+                        && !v.name.starts_with('a')
+                        && v.len_min >= 1
+                }
                 _ => false,
             })
             .collect()
@@ -51,7 +88,10 @@ impl<'a> Gen<'a> {
 
     /// Whether `p` is a parameter that takes a `&mut` argument.
     pub fn is_mut_param(p: &Kind) -> bool {
-        matches!(p, Kind::Slice(_, true) | Kind::MutScalar(_) | Kind::MutVec(_))
+        matches!(
+            p,
+            Kind::Slice(_, true) | Kind::MutScalar(_) | Kind::MutVec(_)
+        )
     }
 
     /// Distinct variables for the `&mut` params of `sig`, as (name, argument text), in order;
@@ -59,12 +99,20 @@ impl<'a> Gen<'a> {
     pub fn pick_mut_args(&mut self, sig: &FnSig) -> Option<Vec<(String, String)>> {
         let mut out: Vec<(String, String)> = Vec::new();
         for p in sig.params.iter().filter(|p| Self::is_mut_param(p)) {
-            let cands: Vec<Var> = self.lendable(*p).into_iter().filter(|v| !out.iter().any(|(n, _)| *n == v.name)).collect();
+            let cands: Vec<Var> = self
+                .lendable(*p)
+                .into_iter()
+                .filter(|v| !out.iter().any(|(n, _)| *n == v.name))
+                .collect();
             if cands.is_empty() {
                 return None;
             }
             let v = self.rng.pick(&cands).clone();
-            let text = if matches!(v.kind, Kind::Slice(..)) { v.name.clone() } else { format!("&mut {}", v.name) };
+            let text = if matches!(v.kind, Kind::Slice(..)) {
+                v.name.clone()
+            } else {
+                format!("&mut {}", v.name)
+            };
             out.push((v.name, text));
         }
         Some(out)
@@ -75,8 +123,15 @@ impl<'a> Gen<'a> {
         self.fns[..self.callable]
             .iter()
             .filter(|s| s.params.iter().any(Self::is_mut_param))
-            .filter(|s| self.cost + self.mult * s.cost <= COST_MAX && self.prints + self.mult * s.prints <= PRINT_MAX)
-            .filter(|s| s.params.iter().all(|p| !Self::is_mut_param(p) || !self.lendable(*p).is_empty()))
+            .filter(|s| {
+                self.cost + self.mult * s.cost <= COST_MAX
+                    && self.prints + self.mult * s.prints <= PRINT_MAX
+            })
+            .filter(|s| {
+                s.params
+                    .iter()
+                    .all(|p| !Self::is_mut_param(p) || !self.lendable(*p).is_empty())
+            })
             .cloned()
             .collect()
     }
@@ -106,6 +161,11 @@ impl<'a> Gen<'a> {
 /// The element type of a sequence kind.
 pub fn elem_ty(k: Kind) -> Ty {
     match k {
-        Kind::Scalar(t) | Kind::Vec(t) | Kind::Slice(t, _) | Kind::Grid(t, _, _) | Kind::MutScalar(t) | Kind::MutVec(t) => t,
+        Kind::Scalar(t)
+        | Kind::Vec(t)
+        | Kind::Slice(t, _)
+        | Kind::Grid(t, _, _)
+        | Kind::MutScalar(t)
+        | Kind::MutVec(t) => t,
     }
 }

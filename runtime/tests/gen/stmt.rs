@@ -30,36 +30,71 @@ impl<'a> Gen<'a> {
         let f = self.f;
         let on = |n: &str, w: u32| if f.on(n) { w } else { 0 };
         let vis = self.visible();
-        let mut_scalars: Vec<Var> = vis.iter().filter(|v| v.mutable && matches!(v.kind, Kind::Scalar(_))).cloned().collect();
+        let mut_scalars: Vec<Var> = vis
+            .iter()
+            .filter(|v| v.mutable && matches!(v.kind, Kind::Scalar(_)))
+            .cloned()
+            .collect();
         let mut_seqs: Vec<Var> = vis
             .iter()
-            .filter(|v| !v.frozen && ((v.mutable && matches!(v.kind, Kind::Vec(_))) || matches!(v.kind, Kind::Slice(_, true))))
+            .filter(|v| {
+                !v.frozen
+                    && ((v.mutable && matches!(v.kind, Kind::Vec(_)))
+                        || matches!(v.kind, Kind::Slice(_, true)))
+            })
             .filter(|v| v.len_min > 0 || self.f.on("vec_oob") || matches!(v.kind, Kind::Vec(_)))
             .cloned()
             .collect();
-        let mut_grids: Vec<Var> = if f.on("nested_vecs") { self.grids().into_iter().filter(|g| g.mutable && !g.frozen).collect() } else { vec![] };
+        let mut_grids: Vec<Var> = if f.on("nested_vecs") {
+            self.grids()
+                .into_iter()
+                .filter(|g| g.mutable && !g.frozen)
+                .collect()
+        } else {
+            vec![]
+        };
         let nested = depth < 3;
         let loop_ok = nested && self.room_for_loop(4);
         let in_loop = !self.loops.is_empty();
         let w = [
-            22,                                                             // 0 let scalar
-            on("vec", 6),                                                   // 1 let vec
-            if mut_scalars.is_empty() { 0 } else { 10 },                    // 2 assign
-            if mut_seqs.is_empty() { 0 } else { 8 },                        // 3 vec/slice store
-            if self.prints + self.mult <= PRINT_MAX { 10 } else { 0 },      // 4 print
-            if nested { on("if_else", 8) } else { 0 },                      // 5 if
-            if loop_ok { on("for_range", 8) } else { 0 },                   // 6 for range
-            if loop_ok && !self.all_seqs().is_empty() { on("for_iter", 4) } else { 0 }, // 7 for iter
-            if loop_ok { on("while", 4) } else { 0 },                       // 8 while
-            if loop_ok { on("loop_break", 4) } else { 0 },                  // 9 loop value
-            if self.fns[..self.callable].is_empty() { 0 } else { 6 },       // 10 call
-            if in_loop && f.on("if_else") { on("break_continue", 4) + on("labels", 2) } else { 0 }, // 11
-            if self.ret.is_some() && f.on("if_else") { on("early_return", 3) } else { 0 }, // 12
-            if f.on("if_else") { on("asserts", 1) } else { 0 },           // 13
-            on("nested_vecs", 3),                                           // 14 let grid
-            if mut_grids.is_empty() { 0 } else { 6 },                       // 15 grid statement
-            if nested { on("options", 3) } else { 0 },                      // 16 if let Some
-            on("iter_more", 3),                                             // 17 for_each
+            22,                                          // 0 let scalar
+            on("vec", 6),                                // 1 let vec
+            if mut_scalars.is_empty() { 0 } else { 10 }, // 2 assign
+            if mut_seqs.is_empty() { 0 } else { 8 },     // 3 vec/slice store
+            if self.prints + self.mult <= PRINT_MAX {
+                10
+            } else {
+                0
+            }, // 4 print
+            if nested { on("if_else", 8) } else { 0 },   // 5 if
+            if loop_ok { on("for_range", 8) } else { 0 }, // 6 for range
+            if loop_ok && !self.all_seqs().is_empty() {
+                on("for_iter", 4)
+            } else {
+                0
+            }, // 7 for iter
+            if loop_ok { on("while", 4) } else { 0 },    // 8 while
+            if loop_ok { on("loop_break", 4) } else { 0 }, // 9 loop value
+            if self.fns[..self.callable].is_empty() {
+                0
+            } else {
+                6
+            }, // 10 call
+            if in_loop && f.on("if_else") {
+                on("break_continue", 4) + on("labels", 2)
+            } else {
+                0
+            }, // 11
+            if self.ret.is_some() && f.on("if_else") {
+                on("early_return", 3)
+            } else {
+                0
+            }, // 12
+            if f.on("if_else") { on("asserts", 1) } else { 0 }, // 13
+            on("nested_vecs", 3),                        // 14 let grid
+            if mut_grids.is_empty() { 0 } else { 6 },    // 15 grid statement
+            if nested { on("options", 3) } else { 0 },   // 16 if let Some
+            on("iter_more", 3),                          // 17 for_each
         ];
         match self.rng.weighted(&w) {
             0 => self.let_scalar(),
@@ -97,7 +132,12 @@ impl<'a> Gen<'a> {
         let vis = self.visible();
         if self.f.on("shadowing") && !vis.is_empty() && self.rng.chance(15) {
             // Never shadow a while/loop counter: the loop's own increment must keep seeing it.
-            let cands: Vec<&Var> = vis.iter().filter(|v| !v.name.starts_with('w') && !v.name.starts_with('c') && !v.name.starts_with('(')).collect();
+            let cands: Vec<&Var> = vis
+                .iter()
+                .filter(|v| {
+                    !v.name.starts_with('w') && !v.name.starts_with('c') && !v.name.starts_with('(')
+                })
+                .collect();
             if !cands.is_empty() {
                 return self.rng.pick(&cands).name.clone();
             }
@@ -111,17 +151,45 @@ impl<'a> Gen<'a> {
             let (a, b) = (self.expr(t, 2), self.expr(u, 2));
             let (x, y) = (self.fresh("x"), self.fresh("x"));
             self.emit(format!("let ({x}, mut {y}) = ({a}, {b});"));
-            self.declare(Var { name: x, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
-            self.declare(Var { name: y, kind: Kind::Scalar(u), mutable: true, frozen: false, len_min: 0, len_max: 0 });
+            self.declare(Var {
+                name: x,
+                kind: Kind::Scalar(t),
+                mutable: false,
+                frozen: false,
+                len_min: 0,
+                len_max: 0,
+            });
+            self.declare(Var {
+                name: y,
+                kind: Kind::Scalar(u),
+                mutable: true,
+                frozen: false,
+                len_min: 0,
+                len_max: 0,
+            });
             return;
         }
         let t = self.scalar_ty();
         let e = self.expr(t, 3);
         let name = self.new_name("x");
         let mutable = self.rng.chance(50);
-        let ann = if self.rng.chance(50) { format!(": {}", t.name()) } else { String::new() };
-        self.emit(format!("let {}{name}{ann} = {e};", if mutable { "mut " } else { "" }));
-        self.declare(Var { name, kind: Kind::Scalar(t), mutable, frozen: false, len_min: 0, len_max: 0 });
+        let ann = if self.rng.chance(50) {
+            format!(": {}", t.name())
+        } else {
+            String::new()
+        };
+        self.emit(format!(
+            "let {}{name}{ann} = {e};",
+            if mutable { "mut " } else { "" }
+        ));
+        self.declare(Var {
+            name,
+            kind: Kind::Scalar(t),
+            mutable,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        });
     }
 
     fn let_vec(&mut self) {
@@ -139,24 +207,50 @@ impl<'a> Gen<'a> {
             let items: Vec<String> = (0..n).map(|_| self.expr(t, 1)).collect();
             (format!("vec![{}]", items.join(", ")), n, n)
         };
-        if self.f.on("arrays") && self.rng.chance(25) && !text.starts_with("Vec::new") && !text.contains(".collect") {
+        if self.f.on("arrays")
+            && self.rng.chance(25)
+            && !text.starts_with("Vec::new")
+            && !text.contains(".collect")
+        {
             // `[..]` instead of `vec![..]`: a fixed array (named `a…`: never pushed to).
             let name = self.fresh("a");
             let mutable = self.rng.chance(60);
             let arr = text.trim_start_matches("vec!").to_string();
-            self.emit(format!("let {}{name}: [{}; {n}] = {arr};", if mutable { "mut " } else { "" }, t.name()));
-            self.declare(Var { name, kind: Kind::Vec(t), mutable, frozen: false, len_min: n, len_max: n });
+            self.emit(format!(
+                "let {}{name}: [{}; {n}] = {arr};",
+                if mutable { "mut " } else { "" },
+                t.name()
+            ));
+            self.declare(Var {
+                name,
+                kind: Kind::Vec(t),
+                mutable,
+                frozen: false,
+                len_min: n,
+                len_max: n,
+            });
             return;
         }
         let name = self.new_name("v");
         let mutable = self.rng.chance(70);
         let mutable = mutable || n == 0;
         self.emit_let_vec(&name, mutable, t, &text);
-        self.declare(Var { name, kind: Kind::Vec(t), mutable, frozen: false, len_min: lo, len_max: n });
+        self.declare(Var {
+            name,
+            kind: Kind::Vec(t),
+            mutable,
+            frozen: false,
+            len_min: lo,
+            len_max: n,
+        });
     }
 
     fn emit_let_vec(&mut self, name: &str, mutable: bool, t: Ty, text: &str) {
-        self.emit(format!("let {}{name}: Vec<{}> = {text};", if mutable { "mut " } else { "" }, t.name()));
+        self.emit(format!(
+            "let {}{name}: Vec<{}> = {text};",
+            if mutable { "mut " } else { "" },
+            t.name()
+        ));
     }
 
     /// `x = e;` or `x op= e;` (also used on `v[i]` places with `place`).
@@ -197,11 +291,20 @@ impl<'a> Gen<'a> {
             _ => unreachable!(),
         };
         let array = v.name.starts_with('a');
-        if !array && matches!(v.kind, Kind::Vec(_)) && self.f.on("vec_methods") && self.rng.chance(25) && self.vec_method(v, t) {
+        if !array
+            && matches!(v.kind, Kind::Vec(_))
+            && self.f.on("vec_methods")
+            && self.rng.chance(25)
+            && self.vec_method(v, t)
+        {
             return;
         }
         let must_push = v.len_min == 0 && !self.f.on("vec_oob");
-        if !array && matches!(v.kind, Kind::Vec(_)) && self.mult <= 32 && (must_push || self.rng.chance(30)) {
+        if !array
+            && matches!(v.kind, Kind::Vec(_))
+            && self.mult <= 32
+            && (must_push || self.rng.chance(30))
+        {
             let e = self.expr(t, 2);
             self.emit(format!("{}.push({e});", v.name));
             let m = self.mult;
@@ -226,7 +329,14 @@ impl<'a> Gen<'a> {
                 if let Some(b) = self.binding_mut(&v.name) {
                     b.len_min = b.len_min.saturating_sub(m);
                 }
-                self.declare(Var { name: x, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+                self.declare(Var {
+                    name: x,
+                    kind: Kind::Scalar(t),
+                    mutable: false,
+                    frozen: false,
+                    len_min: 0,
+                    len_max: 0,
+                });
             }
             1 if oob => {
                 self.emit(format!("{}.clear();", v.name));
@@ -235,12 +345,20 @@ impl<'a> Gen<'a> {
                 }
             }
             2 if m <= 8 => {
-                let others: Vec<Var> = self.seqs_of(t).into_iter().filter(|w| w.name != v.name).collect();
+                let others: Vec<Var> = self
+                    .seqs_of(t)
+                    .into_iter()
+                    .filter(|w| w.name != v.name)
+                    .collect();
                 if others.is_empty() {
                     return false;
                 }
                 let w = self.rng.pick(&others).clone();
-                let src = if matches!(w.kind, Kind::Vec(_)) { format!("&{}", w.name) } else { w.name.clone() };
+                let src = if matches!(w.kind, Kind::Vec(_)) {
+                    format!("&{}", w.name)
+                } else {
+                    w.name.clone()
+                };
                 self.emit(format!("{}.extend_from_slice({src});", v.name));
                 if let Some(b) = self.binding_mut(&v.name) {
                     b.len_max += m * w.len_max;
@@ -270,7 +388,10 @@ impl<'a> Gen<'a> {
                 } else {
                     let t = self.numeric_ty();
                     let (a, b) = (self.expr(t, 0), self.expr(t, 0));
-                    format!("{a} {} {b}", self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]))
+                    format!(
+                        "{a} {} {b}",
+                        self.rng.pick(&["<", "<=", ">", ">=", "==", "!="])
+                    )
                 };
                 self.emit(format!("assert!({c});"));
             }
@@ -320,7 +441,11 @@ impl<'a> Gen<'a> {
             }
             let t = self.scalar_ty();
             let spec = if spec_on { self.spec(t) } else { String::new() };
-            let vars: Vec<Var> = self.visible().into_iter().filter(|v| v.kind == Kind::Scalar(t) && !v.name.starts_with('(')).collect();
+            let vars: Vec<Var> = self
+                .visible()
+                .into_iter()
+                .filter(|v| v.kind == Kind::Scalar(t) && !v.name.starts_with('('))
+                .collect();
             if self.f.on("fmt_inline") && !vars.is_empty() && self.rng.chance(25) {
                 fmt.push_str(&format!("{{{}{spec}}}", self.rng.pick(&vars).name));
             } else {
@@ -328,7 +453,11 @@ impl<'a> Gen<'a> {
                 args.push(self.expr(t, 2));
             }
         }
-        let mut mac = if spec_on && self.rng.chance(15) { "print" } else { "println" };
+        let mut mac = if spec_on && self.rng.chance(15) {
+            "print"
+        } else {
+            "println"
+        };
         if self.f.on("eprint") && self.rng.chance(15) {
             mac = if mac == "print" { "eprint" } else { "eprintln" };
         }
@@ -341,7 +470,13 @@ impl<'a> Gen<'a> {
         let w = self.rng.below(12);
         let p = self.rng.below(7);
         let specs: Vec<String> = match t {
-            Ty::Bool => vec!["".into(), ":?".into(), format!(":>{w}"), format!(":<{w}"), format!(":^{w}")],
+            Ty::Bool => vec![
+                "".into(),
+                ":?".into(),
+                format!(":>{w}"),
+                format!(":<{w}"),
+                format!(":^{w}"),
+            ],
             t if t.is_int() => vec![
                 "".into(),
                 ":?".into(),
@@ -369,7 +504,13 @@ impl<'a> Gen<'a> {
         };
         let specs = if self.f.on("num_edges") && t != Ty::Bool {
             let mut s = specs;
-            s.extend([":e".to_string(), ":E".into(), format!(":.{p}e"), format!(":>{w}.{p}e"), ":+e".into()]);
+            s.extend([
+                ":e".to_string(),
+                ":E".into(),
+                format!(":.{p}e"),
+                format!(":>{w}.{p}e"),
+                ":+e".into(),
+            ]);
             if t.is_float() {
                 s.push(":>8.3".into());
             }
@@ -388,7 +529,15 @@ impl<'a> Gen<'a> {
         }
     }
 
-    pub fn run_loop_body(&mut self, kind: LoopKind, label: Option<String>, iters: u64, depth: u32, vars: Vec<Var>, prologue: Option<String>) {
+    pub fn run_loop_body(
+        &mut self,
+        kind: LoopKind,
+        label: Option<String>,
+        iters: u64,
+        depth: u32,
+        vars: Vec<Var>,
+        prologue: Option<String>,
+    ) {
         let saved = self.mult;
         self.mult = self.mult.saturating_mul(iters.max(1));
         self.loops.push(LoopCtx { kind, label });
@@ -427,7 +576,11 @@ impl<'a> Gen<'a> {
             let ls = self.int_lit_of(t, lo, true);
             let suffix = self.rng.chance(50) || !self.f.on("unsuffixed");
             let hs = self.int_lit_of(t, hi, suffix);
-            (format!("{ls}..{}{hs}", if incl { "=" } else { "" }), n as u64 + 1, t)
+            (
+                format!("{ls}..{}{hs}", if incl { "=" } else { "" }),
+                n as u64 + 1,
+                t,
+            )
         };
         let range = if self.f.on("rev_step") && self.rng.chance(40) {
             match self.rng.below(3) {
@@ -440,8 +593,18 @@ impl<'a> Gen<'a> {
         };
         let i = self.fresh("i");
         let label = self.loop_label();
-        self.emit(format!("{}for {i} in {range} {{", Self::label_prefix(&label)));
-        let var = Var { name: i, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 };
+        self.emit(format!(
+            "{}for {i} in {range} {{",
+            Self::label_prefix(&label)
+        ));
+        let var = Var {
+            name: i,
+            kind: Kind::Scalar(t),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        };
         self.run_loop_body(LoopKind::For, label, iters, depth, vec![var], None);
         self.emit("}".into());
     }
@@ -453,7 +616,14 @@ impl<'a> Gen<'a> {
             _ => unreachable!(),
         };
         let x = self.fresh("e");
-        let mut vars = vec![Var { name: x.clone(), kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 }];
+        let mut vars = vec![Var {
+            name: x.clone(),
+            kind: Kind::Scalar(t),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        }];
         let src = match (s.kind, self.rng.below(3)) {
             (Kind::Vec(_), 0) => format!("&{}", s.name),
             (Kind::Slice(_, false), 0) => s.name.clone(),
@@ -462,13 +632,22 @@ impl<'a> Gen<'a> {
         let label = self.loop_label();
         let head = if self.rng.chance(30) {
             let i = self.fresh("k");
-            vars.push(Var { name: i.clone(), kind: Kind::Scalar(Ty::Usize), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+            vars.push(Var {
+                name: i.clone(),
+                kind: Kind::Scalar(Ty::Usize),
+                mutable: false,
+                frozen: false,
+                len_min: 0,
+                len_max: 0,
+            });
             format!("for ({i}, &{x}) in {}.iter().enumerate() {{", s.name)
         } else {
             format!("for &{x} in {src} {{")
         };
         self.emit(format!("{}{head}", Self::label_prefix(&label)));
-        let was = self.binding_mut(&s.name).map(|b| std::mem::replace(&mut b.frozen, true));
+        let was = self
+            .binding_mut(&s.name)
+            .map(|b| std::mem::replace(&mut b.frozen, true));
         self.run_loop_body(LoopKind::For, label, s.len_max.max(1), depth, vars, None);
         if let (Some(w), Some(b)) = (was, self.binding_mut(&s.name)) {
             b.frozen = w;
@@ -480,11 +659,28 @@ impl<'a> Gen<'a> {
         let w = self.fresh("w");
         let k = 1 + self.rng.below(8);
         self.emit(format!("let mut {w} = 0u32;"));
-        self.declare(Var { name: w.clone(), kind: Kind::Scalar(Ty::U32), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+        self.declare(Var {
+            name: w.clone(),
+            kind: Kind::Scalar(Ty::U32),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        });
         let label = self.loop_label();
-        self.emit(format!("{}while {w} < {k}u32 {{", Self::label_prefix(&label)));
+        self.emit(format!(
+            "{}while {w} < {k}u32 {{",
+            Self::label_prefix(&label)
+        ));
         // The counter moves first, so a `continue` in the body cannot loop forever.
-        self.run_loop_body(LoopKind::While, label, k, depth, vec![], Some(format!("{w} += 1;")));
+        self.run_loop_body(
+            LoopKind::While,
+            label,
+            k,
+            depth,
+            vec![],
+            Some(format!("{w} += 1;")),
+        );
         self.emit("}".into());
     }
 
@@ -493,7 +689,14 @@ impl<'a> Gen<'a> {
         let k = self.rng.below(8);
         let t = self.scalar_ty();
         self.emit(format!("let mut {c} = 0u32;"));
-        self.declare(Var { name: c.clone(), kind: Kind::Scalar(Ty::U32), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+        self.declare(Var {
+            name: c.clone(),
+            kind: Kind::Scalar(Ty::U32),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        });
         let r = self.fresh("r");
         self.emit(format!("let {r} = loop {{"));
         self.indent += 1;
@@ -503,7 +706,14 @@ impl<'a> Gen<'a> {
         self.indent -= 1;
         self.run_loop_body(LoopKind::Value, None, k + 1, depth, vec![], None);
         self.emit("};".into());
-        self.declare(Var { name: r, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+        self.declare(Var {
+            name: r,
+            kind: Kind::Scalar(t),
+            mutable: false,
+            frozen: false,
+            len_min: 0,
+            len_max: 0,
+        });
     }
 
     fn if_stmt(&mut self, depth: u32) {
@@ -530,7 +740,9 @@ impl<'a> Gen<'a> {
             return self.let_scalar();
         }
         let sig = self.rng.pick(&cands).clone();
-        let Some(mut_args) = self.pick_mut_args(&sig) else { return self.let_scalar() };
+        let Some(mut_args) = self.pick_mut_args(&sig) else {
+            return self.let_scalar();
+        };
         // Other args must be checked for existence now (a Vec for a `&[T]` param).
         for (h, _) in &mut_args {
             self.hidden.push(h.clone());
@@ -550,7 +762,14 @@ impl<'a> Gen<'a> {
             Some(t) if self.rng.chance(60) => {
                 let name = self.fresh("x");
                 self.emit(format!("let {name} = {call};"));
-                self.declare(Var { name, kind: Kind::Scalar(t), mutable: false, frozen: false, len_min: 0, len_max: 0 });
+                self.declare(Var {
+                    name,
+                    kind: Kind::Scalar(t),
+                    mutable: false,
+                    frozen: false,
+                    len_min: 0,
+                    len_max: 0,
+                });
             }
             _ => self.emit(format!("{call};")),
         }
@@ -566,7 +785,11 @@ impl<'a> Gen<'a> {
             .filter(|l| l.kind != LoopKind::Value)
             .filter_map(|l| l.label.clone())
             .collect();
-        let word = if self.rng.chance(50) { "break" } else { "continue" };
+        let word = if self.rng.chance(50) {
+            "break"
+        } else {
+            "continue"
+        };
         let target = if !labeled.is_empty() && self.rng.chance(50) {
             format!(" {}", self.rng.pick(&labeled))
         } else if word == "break" && inner == LoopKind::Value {

@@ -17,7 +17,18 @@ pub enum Ty {
     Bool,
 }
 
-pub const INTS: [Ty; 10] = [Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::Isize, Ty::U8, Ty::U16, Ty::U32, Ty::U64, Ty::Usize];
+pub const INTS: [Ty; 10] = [
+    Ty::I8,
+    Ty::I16,
+    Ty::I32,
+    Ty::I64,
+    Ty::Isize,
+    Ty::U8,
+    Ty::U16,
+    Ty::U32,
+    Ty::U64,
+    Ty::Usize,
+];
 pub const FLOATS: [Ty; 2] = [Ty::F32, Ty::F64];
 
 impl Ty {

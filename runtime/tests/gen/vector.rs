@@ -32,7 +32,13 @@ impl<'a> Gen<'a> {
                 2 => "0".to_string(),
                 _ => self.rng.range(lo.max(-300), hi.min(300)).to_string(),
             })
-            .map(|v| if v.starts_with('-') { format!("({v}{t})") } else { format!("{v}{t}") })
+            .map(|v| {
+                if v.starts_with('-') {
+                    format!("({v}{t})")
+                } else {
+                    format!("{v}{t}")
+                }
+            })
             .collect();
         format!("vec![{}]", vals.join(", "))
     }
@@ -51,11 +57,26 @@ impl<'a> Gen<'a> {
         }
         let a = self.vec_int_expr(acc, tx, ty, has_s, depth - 1);
         match self.rng.below(11) {
-            0 => format!("{a}.wrapping_add({})", self.vec_int_expr(acc, tx, ty, has_s, depth - 1)),
-            1 => format!("({a} - {})", self.vec_int_expr(acc, tx, ty, has_s, depth - 1)),
-            2 => format!("{a}.wrapping_mul({})", self.vec_int_expr(acc, tx, ty, has_s, depth - 1)),
-            3 => format!("({a} ^ {})", self.vec_int_expr(acc, tx, ty, has_s, depth - 1)),
-            4 => format!("({a} & {})", self.vec_int_expr(acc, tx, ty, has_s, depth - 1)),
+            0 => format!(
+                "{a}.wrapping_add({})",
+                self.vec_int_expr(acc, tx, ty, has_s, depth - 1)
+            ),
+            1 => format!(
+                "({a} - {})",
+                self.vec_int_expr(acc, tx, ty, has_s, depth - 1)
+            ),
+            2 => format!(
+                "{a}.wrapping_mul({})",
+                self.vec_int_expr(acc, tx, ty, has_s, depth - 1)
+            ),
+            3 => format!(
+                "({a} ^ {})",
+                self.vec_int_expr(acc, tx, ty, has_s, depth - 1)
+            ),
+            4 => format!(
+                "({a} & {})",
+                self.vec_int_expr(acc, tx, ty, has_s, depth - 1)
+            ),
             5 => format!("{a}.div_euclid({}{acc})", 1 + self.rng.below(12)),
             6 => format!("{a}.rem_euclid({}{acc})", 1 + self.rng.below(12)),
             7 => format!("({a} / {}{acc})", 1 + self.rng.below(12)),
@@ -64,7 +85,10 @@ impl<'a> Gen<'a> {
                 let (n, _, _) = *self.rng.pick(INTS);
                 format!("({a} as {n} as {acc})")
             }
-            _ => format!("({a} + {})", self.vec_int_expr(acc, tx, ty, has_s, depth - 1)),
+            _ => format!(
+                "({a} + {})",
+                self.vec_int_expr(acc, tx, ty, has_s, depth - 1)
+            ),
         }
     }
 
@@ -77,8 +101,12 @@ impl<'a> Gen<'a> {
         let (tx, _, _) = *self.rng.pick(INTS);
         let (ty, _, _) = *self.rng.pick(&INTS[..4]);
         let (to, _, _) = *self.rng.pick(INTS);
-        let acc = *self.rng.pick(&["i16", "i32", "i64", "u16", "u32", "i8", "u8"]);
-        self.emit(format!("fn fv(x: &[{tx}], y: &[{ty}], out: &mut [{to}], lo: usize, hi: usize, c: i32) {{"));
+        let acc = *self
+            .rng
+            .pick(&["i16", "i32", "i64", "u16", "u32", "i8", "u8"]);
+        self.emit(format!(
+            "fn fv(x: &[{tx}], y: &[{ty}], out: &mut [{to}], lo: usize, hi: usize, c: i32) {{"
+        ));
         self.emit("    for j in lo..hi {".into());
         let init = self.vec_int_expr(acc, tx, ty, false, 1);
         self.emit(format!("        let mut s: {acc} = {init};"));
@@ -86,7 +114,9 @@ impl<'a> Gen<'a> {
             0 => {
                 let n = *self.rng.pick(&["3", "=2", "2"]);
                 self.emit(format!("        for d in 0..{n} {{"));
-                self.emit(format!("            s = s.wrapping_add(x[j + d] as {acc});"));
+                self.emit(format!(
+                    "            s = s.wrapping_add(x[j + d] as {acc});"
+                ));
                 self.emit("        }".into());
             }
             1 => {
@@ -97,7 +127,9 @@ impl<'a> Gen<'a> {
         }
         let e = self.vec_int_expr(acc, tx, ty, true, 2);
         match self.rng.below(6) {
-            0 => self.emit(format!("        out[j] = out[j].wrapping_add(({e}) as {to});")),
+            0 => self.emit(format!(
+                "        out[j] = out[j].wrapping_add(({e}) as {to});"
+            )),
             1 => self.emit(format!("        out[j + 1] = out[j] ^ (({e}) as {to});")),
             2 => {
                 self.emit(format!("        out[j] = ({e}) as {to};"));
@@ -113,7 +145,9 @@ impl<'a> Gen<'a> {
     fn vector_float_fn(&mut self) -> (String, String, String) {
         let tf = *self.rng.pick(&["f32", "f64"]);
         let (ty, _, _) = *self.rng.pick(&INTS[..4]);
-        self.emit(format!("fn fv(x: &[{tf}], y: &[{ty}], out: &mut [{tf}], lo: usize, hi: usize, c: i32) {{"));
+        self.emit(format!(
+            "fn fv(x: &[{tf}], y: &[{ty}], out: &mut [{tf}], lo: usize, hi: usize, c: i32) {{"
+        ));
         self.emit("    for j in lo..hi {".into());
         let leaf = |g: &mut Gen| match g.rng.below(4) {
             0 => format!("x[j + {}]", g.rng.below(3)),
@@ -141,12 +175,21 @@ impl<'a> Gen<'a> {
     /// Top-level calls of `fv` with lengths and bounds around the lane counts (the last
     /// call may panic out of bounds).
     pub fn vector_calls(&mut self, tys: &(String, String, String)) {
-        let range = |t: &str| INTS.iter().find(|(n, _, _)| *n == t).map(|(_, l, h)| (*l, *h));
-        let n = *self.rng.pick(&[0usize, 1, 3, 7, 15, 16, 17, 31, 33, 40, 47, 64]);
+        let range = |t: &str| {
+            INTS.iter()
+                .find(|(n, _, _)| *n == t)
+                .map(|(_, l, h)| (*l, *h))
+        };
+        let n = *self
+            .rng
+            .pick(&[0usize, 1, 3, 7, 15, 16, 17, 31, 33, 40, 47, 64]);
         let (tx, ty, to) = tys;
         let xs = match range(tx) {
             Some((l, h)) => self.vec_values(tx, l, h, n + 3),
-            None => format!("(0..{}).map(|i| (i as {tx}) * 0.75 - 3.0).collect::<Vec<{tx}>>()", n + 3),
+            None => format!(
+                "(0..{}).map(|i| (i as {tx}) * 0.75 - 3.0).collect::<Vec<{tx}>>()",
+                n + 3
+            ),
         };
         let (yl, yh) = range(ty).unwrap();
         let ys = self.vec_values(ty, yl, yh, n + 1);
@@ -157,8 +200,14 @@ impl<'a> Gen<'a> {
         for _ in 0..1 + self.rng.below(3) {
             let lo = *self.rng.pick(&[0usize, 0, 1, 2, 5]);
             // Mostly in bounds (the vector copy runs); sometimes one past the end.
-            let hi = if self.rng.chance(80) { self.rng.below(n as u64 + 1) as usize } else { n + 1 + self.rng.below(2) as usize };
-            let c = *self.rng.pick(&["-3", "7", "0", "100", "-100000", "i32::MAX"]);
+            let hi = if self.rng.chance(80) {
+                self.rng.below(n as u64 + 1) as usize
+            } else {
+                n + 1 + self.rng.below(2) as usize
+            };
+            let c = *self
+                .rng
+                .pick(&["-3", "7", "0", "100", "-100000", "i32::MAX"]);
             self.emit(format!("fv(&xv, &yv, &mut ov, {lo}, {hi}, {c});"));
             self.emit("println!(\"{:?}\", ov);".into());
         }

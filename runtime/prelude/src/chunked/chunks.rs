@@ -75,7 +75,14 @@ macro_rules! tuple_chunks {
     )*};
     (@u $v:ident) => { usize };
 }
-tuple_chunks!((a), (a, b), (a, b, c), (a, b, c, d), (a, b, c, d, e), (a, b, c, d, e, f));
+tuple_chunks!(
+    (a),
+    (a, b),
+    (a, b, c),
+    (a, b, c, d),
+    (a, b, c, d, e),
+    (a, b, c, d, e, f)
+);
 
 impl Chunks {
     /// Resolve against a shape: the chunk lengths along every axis.
@@ -95,7 +102,9 @@ impl Chunks {
                     .enumerate()
                     .map(|(ax, (&c, &n))| {
                         if c == 0 && n > 0 {
-                            return Err(ArrayError::Chunks(format!("chunk size along axis {ax} must be positive, got 0")));
+                            return Err(ArrayError::Chunks(format!(
+                                "chunk size along axis {ax} must be positive, got 0"
+                            )));
                         }
                         Ok(split(n, c.max(1)))
                     })
@@ -122,7 +131,11 @@ impl Chunks {
             }
             Chunks::Bytes(b) => {
                 let target = (*b / itemsize.max(1)).max(1);
-                Ok(auto_shape(shape, target).iter().zip(shape).map(|(&c, &n)| split(n, c)).collect())
+                Ok(auto_shape(shape, target)
+                    .iter()
+                    .zip(shape)
+                    .map(|(&c, &n)| split(n, c))
+                    .collect())
             }
         }
     }
@@ -163,9 +176,15 @@ pub fn parse_bytes(s: &str) -> Result<usize> {
     if t.eq_ignore_ascii_case("auto") {
         return Ok(AUTO_BYTES);
     }
-    let split_at = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split_at = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split_at);
-    let bad = || ArrayError::Chunks(format!("could not parse chunk size {s:?}: expected e.g. \"64 MB\", \"1 GiB\" or \"auto\""));
+    let bad = || {
+        ArrayError::Chunks(format!(
+            "could not parse chunk size {s:?}: expected e.g. \"64 MB\", \"1 GiB\" or \"auto\""
+        ))
+    };
     let x: f64 = num.parse().map_err(|_| bad())?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
@@ -181,7 +200,9 @@ pub fn parse_bytes(s: &str) -> Result<usize> {
     };
     let b = (x * mult) as usize;
     if b == 0 {
-        return Err(ArrayError::Chunks(format!("chunk size {s:?} is zero bytes")));
+        return Err(ArrayError::Chunks(format!(
+            "chunk size {s:?} is zero bytes"
+        )));
     }
     Ok(b)
 }

@@ -40,7 +40,10 @@ fn total_work(node: &Node) -> u64 {
         if !seen.insert(n.id()) {
             continue;
         }
-        if matches!(n.op, Op::Array(_) | Op::Npy(_) | Op::Full(_) | Op::Random { .. }) {
+        if matches!(
+            n.op,
+            Op::Array(_) | Op::Npy(_) | Op::Full(_) | Op::Random { .. }
+        ) {
             t += n.shape.iter().product::<usize>() as u64;
         }
         stack.extend(n.inputs().into_iter().map(|x| &**x));
@@ -50,7 +53,9 @@ fn total_work(node: &Node) -> u64 {
 
 /// Run `work` while a watcher thread reports progress once the computation passes DELAY.
 fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
-    let Some(hook) = current_hook() else { return work() };
+    let Some(hook) = current_hook() else {
+        return work();
+    };
     let total = total_work(node) as f64;
     let start = Instant::now();
     let delay = delay();
@@ -59,7 +64,11 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
     // (tests rely on it; the first timed report would miss a compute shorter than one tick).
     let shown_at_start = delay.is_zero();
     if shown_at_start {
-        hook(&ProgressEvent { fraction: 0.0, elapsed: start.elapsed(), finished: false });
+        hook(&ProgressEvent {
+            fraction: 0.0,
+            elapsed: start.elapsed(),
+            finished: false,
+        });
     }
     std::thread::scope(|s| {
         let watcher = s.spawn(|| {
@@ -69,7 +78,11 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
                 let elapsed = start.elapsed();
                 if elapsed >= delay && !finished.load(Ordering::Acquire) {
                     let fraction = (ctx.done.load(Ordering::Relaxed) as f64 / total).min(0.99);
-                    hook(&ProgressEvent { fraction, elapsed, finished: false });
+                    hook(&ProgressEvent {
+                        fraction,
+                        elapsed,
+                        finished: false,
+                    });
                     reported = true;
                 }
             }
@@ -87,7 +100,11 @@ fn with_progress<T>(node: &Node, ctx: &Ctx, work: impl FnOnce() -> T) -> T {
         let out = work();
         drop(finish);
         if watcher.join().unwrap_or(false) {
-            hook(&ProgressEvent { fraction: 1.0, elapsed: start.elapsed(), finished: true });
+            hook(&ProgressEvent {
+                fraction: 1.0,
+                elapsed: start.elapsed(),
+                finished: true,
+            });
         }
         out
     })
@@ -113,14 +130,19 @@ fn check_graph(node: &Node) -> Result<()> {
 
 pub(crate) fn compute(node: &Node) -> Result<ArrayD<f64>> {
     check_graph(node)?;
-    let ctx = Ctx { interrupt: super::interrupt::current(), ..Ctx::default() };
+    let ctx = Ctx {
+        interrupt: super::interrupt::current(),
+        ..Ctx::default()
+    };
     let out = Mutex::new(crate::dense::try_zeros::<f64>(&node.shape)?);
     let regions = chunk_regions(node);
     with_progress(node, &ctx, || {
         regions.par_iter().try_for_each(|r| {
-            let b = eval(node, r, &ctx).inspect_err(|_| ctx.cancel.store(true, Ordering::Relaxed))?;
+            let b =
+                eval(node, r, &ctx).inspect_err(|_| ctx.cancel.store(true, Ordering::Relaxed))?;
             let mut o = out.lock().unwrap_or_else(|e| e.into_inner());
-            o.slice_each_axis_mut(|ax| Slice::from(r[ax.axis.index()].clone())).assign(&b);
+            o.slice_each_axis_mut(|ax| Slice::from(r[ax.axis.index()].clone()))
+                .assign(&b);
             Ok::<(), ArrayError>(())
         })
     })?;
@@ -129,7 +151,10 @@ pub(crate) fn compute(node: &Node) -> Result<ArrayD<f64>> {
 
 pub(crate) fn store(node: &Node, path: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::FileExt;
-    let err = |e: std::io::Error| ArrayError::Npy { path: path.display().to_string(), msg: e.to_string() };
+    let err = |e: std::io::Error| ArrayError::Npy {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    };
     check_graph(node)?;
     let header = crate::io::npy::NpyHeader::encode("<f8", false, &node.shape);
     let file = std::fs::File::create(path).map_err(err)?;
@@ -141,11 +166,15 @@ pub(crate) fn store(node: &Node, path: &std::path::Path) -> Result<()> {
     for i in (0..nd.saturating_sub(1)).rev() {
         strides[i] = strides[i + 1] * node.shape[i + 1] as u64;
     }
-    let ctx = Ctx { interrupt: super::interrupt::current(), ..Ctx::default() };
+    let ctx = Ctx {
+        interrupt: super::interrupt::current(),
+        ..Ctx::default()
+    };
     let regions = chunk_regions(node);
     with_progress(node, &ctx, || {
         regions.par_iter().try_for_each(|r| {
-            let b = eval(node, r, &ctx).inspect_err(|_| ctx.cancel.store(true, Ordering::Relaxed))?;
+            let b =
+                eval(node, r, &ctx).inspect_err(|_| ctx.cancel.store(true, Ordering::Relaxed))?;
             if b.is_empty() {
                 return Ok(());
             }
@@ -159,7 +188,8 @@ pub(crate) fn store(node: &Node, path: &std::path::Path) -> Result<()> {
                     bytes.extend_from_slice(&x.to_le_bytes());
                 }
                 let lin: u64 = idx.iter().zip(&strides).map(|(&i, &s)| i as u64 * s).sum();
-                file.write_all_at(&bytes, header.len() as u64 + lin * 8).map_err(err)?;
+                file.write_all_at(&bytes, header.len() as u64 + lin * 8)
+                    .map_err(err)?;
                 for ax in (0..nd.saturating_sub(1)).rev() {
                     idx[ax] += 1;
                     if idx[ax] < r[ax].end {

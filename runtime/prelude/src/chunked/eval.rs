@@ -76,10 +76,18 @@ pub(crate) fn eval(node: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<Ar
             let r = eval(rhs, &operand_region(&rhs.shape, &node.shape, region), ctx)?;
             Ok(binary(*op, l, r, &shape))
         }
-        Op::Slice { sel, new_axes, input } => {
+        Op::Slice {
+            sel,
+            new_axes,
+            input,
+        } => {
             // drop the inserted length-1 axes from the region, slice, then put them back
-            let core: Region =
-                region.iter().enumerate().filter(|(i, _)| !new_axes.contains(i)).map(|(_, r)| r.clone()).collect();
+            let core: Region = region
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !new_axes.contains(i))
+                .map(|(_, r)| r.clone())
+                .collect();
             let mut b = eval_slice(sel, input, &core, ctx)?;
             for &ax in new_axes {
                 b = b.insert_axis(Axis(ax));
@@ -92,7 +100,9 @@ pub(crate) fn eval(node: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<Ar
                 in_region[p] = region[i].clone();
             }
             let b = eval(input, &in_region, ctx)?;
-            Ok(b.permuted_axes(IxDyn(perm)).as_standard_layout().into_owned())
+            Ok(b.permuted_axes(IxDyn(perm))
+                .as_standard_layout()
+                .into_owned())
         }
         Op::Concat { axis, inputs } => {
             // chunk boundaries include every input's boundary, so the region lies in one input
@@ -100,18 +110,29 @@ pub(crate) fn eval(node: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<Ar
             let mut start = 0;
             for inp in inputs {
                 let end = start + inp.shape[*axis];
-                if r.start >= start && r.end <= end && (r.start < end || inp.shape[*axis] == 0 && r.is_empty()) {
+                if r.start >= start
+                    && r.end <= end
+                    && (r.start < end || inp.shape[*axis] == 0 && r.is_empty())
+                {
                     let mut sub = region.to_vec();
                     sub[*axis] = r.start - start..r.end - start;
                     return eval(inp, &sub, ctx);
                 }
                 start = end;
             }
-            Err(ArrayError::Value(format!("internal: concatenate region {r:?} spans inputs")))
+            Err(ArrayError::Value(format!(
+                "internal: concatenate region {r:?} spans inputs"
+            )))
         }
         Op::Rechunk { input } => eval_rechunk(input, region, ctx),
         Op::Reduce { kind, axes, input } => eval_reduce(*kind, axes, input, region, ctx),
-        Op::MapBlocks { f, depth, boundary, input, .. } => eval_blocks(f, depth, *boundary, input, region, ctx),
+        Op::MapBlocks {
+            f,
+            depth,
+            boundary,
+            input,
+            ..
+        } => eval_blocks(f, depth, *boundary, input, region, ctx),
     }
 }
 
@@ -121,7 +142,13 @@ fn operand_region(op_shape: &[usize], out_shape: &[usize], region: &[Range<usize
     op_shape
         .iter()
         .enumerate()
-        .map(|(i, &d)| if d == 1 && out_shape[i + lead] != 1 { 0..1 } else { region[i + lead].clone() })
+        .map(|(i, &d)| {
+            if d == 1 && out_shape[i + lead] != 1 {
+                0..1
+            } else {
+                region[i + lead].clone()
+            }
+        })
         .collect()
 }
 
@@ -134,8 +161,12 @@ fn binary(op: BinOp, l: ArrayD<f64>, r: ArrayD<f64>, shape: &[usize]) -> ArrayD<
                 l.zip_mut_with(&r, |a, &b| *a = f(*a, b));
                 l
             } else {
-                let lv = l.broadcast(IxDyn(shape)).expect("shapes checked at build time");
-                let rv = r.broadcast(IxDyn(shape)).expect("shapes checked at build time");
+                let lv = l
+                    .broadcast(IxDyn(shape))
+                    .expect("shapes checked at build time");
+                let rv = r
+                    .broadcast(IxDyn(shape))
+                    .expect("shapes checked at build time");
                 Zip::from(&lv).and(&rv).map_collect(|&a, &b| f(a, b))
             }
         }};
@@ -182,7 +213,11 @@ fn eval_random(node: &Node, dist: Dist, seed: u64, region: &[Range<usize>]) -> A
     let mut idx: Vec<usize> = region[..nd - 1].iter().map(|r| r.start).collect();
     let mut scratch = Vec::new();
     for row in out.chunks_mut(last.len()) {
-        let row_id: u64 = idx.iter().zip(&row_strides).map(|(&i, &s)| i as u64 * s).sum();
+        let row_id: u64 = idx
+            .iter()
+            .zip(&row_strides)
+            .map(|(&i, &s)| i as u64 * s)
+            .sum();
         let mut c = c0;
         let mut pos = 0;
         while pos < row.len() {
@@ -211,7 +246,12 @@ fn eval_random(node: &Node, dist: Dist, seed: u64, region: &[Range<usize>]) -> A
     ArrayD::from_shape_vec(IxDyn(&shape), out).unwrap()
 }
 
-fn eval_slice(sel: &[AxisSel], input: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<ArrayD<f64>> {
+fn eval_slice(
+    sel: &[AxisSel],
+    input: &Node,
+    region: &[Range<usize>],
+    ctx: &Ctx,
+) -> Result<ArrayD<f64>> {
     let mut in_region = Vec::with_capacity(sel.len());
     let mut out_ax = 0;
     let mut empty = false;
@@ -296,17 +336,43 @@ fn partial_of(kind: ReduceKind, block: ArrayD<f64>, axes: &[usize]) -> Partial {
         r
     };
     match kind {
-        ReduceKind::Sum | ReduceKind::Mean => Partial { n, a: sum(block.view()), m2: None },
-        ReduceKind::Max => Partial { n, a: fold(block.view(), nan_max, f64::NEG_INFINITY), m2: None },
-        ReduceKind::Min => Partial { n, a: fold(block.view(), nan_min, f64::INFINITY), m2: None },
+        ReduceKind::Sum | ReduceKind::Mean => Partial {
+            n,
+            a: sum(block.view()),
+            m2: None,
+        },
+        ReduceKind::Max => Partial {
+            n,
+            a: fold(block.view(), nan_max, f64::NEG_INFINITY),
+            m2: None,
+        },
+        ReduceKind::Min => Partial {
+            n,
+            a: fold(block.view(), nan_min, f64::INFINITY),
+            m2: None,
+        },
         ReduceKind::Var(_) | ReduceKind::Std(_) => {
             let mean = sum(block.view()).mapv(|s| s / n);
-            let keep: Vec<usize> =
-                (0..block.ndim()).map(|i| if axes.contains(&i) { 1 } else { block.len_of(Axis(i)) }).collect();
-            let mb = mean.view().into_shape_with_order(IxDyn(&keep)).expect("same size");
+            let keep: Vec<usize> = (0..block.ndim())
+                .map(|i| {
+                    if axes.contains(&i) {
+                        1
+                    } else {
+                        block.len_of(Axis(i))
+                    }
+                })
+                .collect();
+            let mb = mean
+                .view()
+                .into_shape_with_order(IxDyn(&keep))
+                .expect("same size");
             let mut dev = block;
             dev.zip_mut_with(&mb, |x, &m| *x = (*x - m) * (*x - m));
-            Partial { n, a: mean, m2: Some(sum(dev.view())) }
+            Partial {
+                n,
+                a: mean,
+                m2: Some(sum(dev.view())),
+            }
         }
     }
 }
@@ -322,11 +388,15 @@ fn combine(kind: ReduceKind, mut p: Partial, q: Partial) -> Partial {
             let n = na + nb;
             let mut m2 = p.m2.take().unwrap();
             let m2b = q.m2.unwrap();
-            Zip::from(&mut p.a).and(&mut m2).and(&q.a).and(&m2b).for_each(|ma, m2a, &mb, &m2b| {
-                let d = mb - *ma;
-                *ma += d * nb / n;
-                *m2a += m2b + d * d * na * nb / n;
-            });
+            Zip::from(&mut p.a)
+                .and(&mut m2)
+                .and(&q.a)
+                .and(&m2b)
+                .for_each(|ma, m2a, &mb, &m2b| {
+                    let d = mb - *ma;
+                    *ma += d * nb / n;
+                    *m2a += m2b + d * d * na * nb / n;
+                });
             p.m2 = Some(m2);
         }
     }
@@ -405,11 +475,13 @@ pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) ->
                     // cuts at fixed offsets from the region's start along kept axes (and at the
                     // tile's own start along reduced ones, which are never pasted)
                     let r = p[k].clone();
-                    (r.start..r.end).step_by(step.min(r.len().max(1))).map(move |s| {
-                        let mut q = p.clone();
-                        q[k] = s..(s + step).min(r.end);
-                        q
-                    })
+                    (r.start..r.end)
+                        .step_by(step.min(r.len().max(1)))
+                        .map(move |s| {
+                            let mut q = p.clone();
+                            q[k] = s..(s + step).min(r.end);
+                            q
+                        })
                 })
                 .collect();
         }
@@ -418,7 +490,13 @@ pub(crate) fn tiles(input: &Node, in_region: &[Range<usize>], axes: &[usize]) ->
     out
 }
 
-fn eval_reduce(kind: ReduceKind, axes: &[usize], input: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<ArrayD<f64>> {
+fn eval_reduce(
+    kind: ReduceKind,
+    axes: &[usize],
+    input: &Node,
+    region: &[Range<usize>],
+    ctx: &Ctx,
+) -> Result<ArrayD<f64>> {
     let mut in_region = Vec::with_capacity(input.shape.len());
     let mut k = 0;
     for (i, &d) in input.shape.iter().enumerate() {
@@ -433,12 +511,20 @@ fn eval_reduce(kind: ReduceKind, axes: &[usize], input: &Node, region: &[Range<u
     if ts.is_empty() {
         // reducing over a zero-length axis (min/max are refused when the graph is built):
         // numpy's and dask's sum is 0.0; mean, var and std divide 0 by 0 elements, NaN
-        let fill = if matches!(kind, ReduceKind::Sum) { 0.0 } else { f64::NAN };
+        let fill = if matches!(kind, ReduceKind::Sum) {
+            0.0
+        } else {
+            f64::NAN
+        };
         return Ok(ArrayD::from_elem(IxDyn(&region_shape(region)), fill));
     }
     // group tiles by their kept ranges (an output sub-region); each group combines into one partial
     let kept = |t: &Region| -> Region {
-        t.iter().enumerate().filter(|(i, _)| !axes.contains(i)).map(|(_, r)| r.clone()).collect()
+        t.iter()
+            .enumerate()
+            .filter(|(i, _)| !axes.contains(i))
+            .map(|(_, r)| r.clone())
+            .collect()
     };
     let mut groups: Vec<(Region, Vec<Region>)> = Vec::new();
     for t in ts {
@@ -459,8 +545,10 @@ fn eval_reduce(kind: ReduceKind, axes: &[usize], input: &Node, region: &[Range<u
     if groups.len() == 1 {
         return reduce_group(groups.pop().unwrap().1);
     }
-    let parts: Vec<(Region, ArrayD<f64>)> =
-        groups.into_par_iter().map(|(key, g)| reduce_group(g).map(|a| (key, a))).collect::<Result<_>>()?;
+    let parts: Vec<(Region, ArrayD<f64>)> = groups
+        .into_par_iter()
+        .map(|(key, g)| reduce_group(g).map(|a| (key, a)))
+        .collect::<Result<_>>()?;
     let mut out = ArrayD::zeros(IxDyn(&region_shape(region)));
     for (key, a) in parts {
         out.slice_each_axis_mut(|ax| {
@@ -485,10 +573,15 @@ fn eval_blocks(
     let mut ext = Vec::new();
     for (ax, r) in region.iter().enumerate() {
         let offs = offsets(&input.chunks[ax]);
-        let c = offs.partition_point(|&o| o <= r.start).saturating_sub(1).min(input.chunks[ax].len() - 1);
+        let c = offs
+            .partition_point(|&o| o <= r.start)
+            .saturating_sub(1)
+            .min(input.chunks[ax].len() - 1);
         let (bs, be) = (offs[c], offs[c + 1]);
         if r.end > be {
-            return Err(ArrayError::Value(format!("internal: region {r:?} crosses block {bs}..{be} on axis {ax}")));
+            return Err(ArrayError::Value(format!(
+                "internal: region {r:?} crosses block {bs}..{be} on axis {ax}"
+            )));
         }
         block.push(bs..be);
         let d = depth[ax];
@@ -496,9 +589,20 @@ fn eval_blocks(
     }
     let data = eval(input, &ext, ctx)?;
     let (data, lo): (ArrayD<f64>, Vec<usize>) = match boundary {
-        Boundary::None => (data, block.iter().zip(&ext).map(|(b, e)| b.start - e.start).collect()),
+        Boundary::None => (
+            data,
+            block
+                .iter()
+                .zip(&ext)
+                .map(|(b, e)| b.start - e.start)
+                .collect(),
+        ),
         Boundary::Constant(v) => {
-            let padded_shape: Vec<usize> = block.iter().zip(depth).map(|(b, d)| b.len() + 2 * d).collect();
+            let padded_shape: Vec<usize> = block
+                .iter()
+                .zip(depth)
+                .map(|(b, d)| b.len() + 2 * d)
+                .collect();
             let mut p = ArrayD::from_elem(IxDyn(&padded_shape), v);
             p.slice_each_axis_mut(|ax| {
                 let i = ax.axis.index();
@@ -551,7 +655,11 @@ fn eval_rechunk(input: &Node, region: &[Range<usize>], ctx: &Ctx) -> Result<Arra
     let mut out = ArrayD::zeros(IxDyn(&region_shape(region)));
     let mut idx = vec![0usize; pieces.len()];
     loop {
-        let sub: Region = idx.iter().zip(&pieces).map(|(&i, p)| p[i].clone()).collect();
+        let sub: Region = idx
+            .iter()
+            .zip(&pieces)
+            .map(|(&i, p)| p[i].clone())
+            .collect();
         let b = eval(input, &sub, ctx)?;
         out.slice_each_axis_mut(|ax| {
             let i = ax.axis.index();

@@ -67,19 +67,52 @@ pub(crate) enum Op {
     Array(Arc<ArrayD<f64>>),
     Npy(Arc<NpySource>),
     Full(f64),
-    Random { dist: Dist, seed: u64 },
-    Map { name: String, f: MapFn, input: NodeRef },
-    Binary { op: BinOp, lhs: NodeRef, rhs: NodeRef },
-    Reduce { kind: ReduceKind, axes: Vec<usize>, input: NodeRef },
+    Random {
+        dist: Dist,
+        seed: u64,
+    },
+    Map {
+        name: String,
+        f: MapFn,
+        input: NodeRef,
+    },
+    Binary {
+        op: BinOp,
+        lhs: NodeRef,
+        rhs: NodeRef,
+    },
+    Reduce {
+        kind: ReduceKind,
+        axes: Vec<usize>,
+        input: NodeRef,
+    },
     /// `new_axes`: output positions of `NewAxis` entries (length-1 axes inserted after slicing).
-    Slice { sel: Vec<AxisSel>, new_axes: Vec<usize>, input: NodeRef },
+    Slice {
+        sel: Vec<AxisSel>,
+        new_axes: Vec<usize>,
+        input: NodeRef,
+    },
     /// Output axis i is input axis `perm[i]`.
-    Transpose { perm: Vec<usize>, input: NodeRef },
-    Concat { axis: usize, inputs: Vec<NodeRef> },
+    Transpose {
+        perm: Vec<usize>,
+        input: NodeRef,
+    },
+    Concat {
+        axis: usize,
+        inputs: Vec<NodeRef>,
+    },
     /// Same values, new chunk grid (dask's `rechunk`): a region is assembled from the pieces it
     /// covers of the input's chunks.
-    Rechunk { input: NodeRef },
-    MapBlocks { name: String, f: BlockFn, depth: Vec<usize>, boundary: Boundary, input: NodeRef },
+    Rechunk {
+        input: NodeRef,
+    },
+    MapBlocks {
+        name: String,
+        f: BlockFn,
+        depth: Vec<usize>,
+        boundary: Boundary,
+        input: NodeRef,
+    },
 }
 
 impl Node {
@@ -98,7 +131,10 @@ impl Node {
     pub fn inputs(&self) -> Vec<&NodeRef> {
         match &self.op {
             Op::Array(_) | Op::Npy(_) | Op::Full(_) | Op::Random { .. } => vec![],
-            Op::Map { input, .. } | Op::Reduce { input, .. } | Op::Slice { input, .. } | Op::MapBlocks { input, .. } => {
+            Op::Map { input, .. }
+            | Op::Reduce { input, .. }
+            | Op::Slice { input, .. }
+            | Op::MapBlocks { input, .. } => {
                 vec![input]
             }
             Op::Transpose { input, .. } | Op::Rechunk { input } => vec![input],
@@ -113,11 +149,20 @@ impl Node {
             Op::Array(_) => "array".into(),
             Op::Npy(s) => format!("from-npy {} ({})", s.path.display(), s.dtype.name()),
             Op::Full(v) => format!("full {v}"),
-            Op::Random { dist: Dist::Normal { .. }, .. } => "random_normal".into(),
-            Op::Random { dist: Dist::Uniform { .. }, .. } => "random_uniform".into(),
+            Op::Random {
+                dist: Dist::Normal { .. },
+                ..
+            } => "random_normal".into(),
+            Op::Random {
+                dist: Dist::Uniform { .. },
+                ..
+            } => "random_uniform".into(),
             Op::Map { name, .. } => name.clone(),
             Op::Binary { op, .. } => format!("{op:?}").to_lowercase(),
-            Op::Reduce { kind, axes, .. } => format!("{}-aggregate axis={axes:?}", format!("{kind:?}").to_lowercase()),
+            Op::Reduce { kind, axes, .. } => format!(
+                "{}-aggregate axis={axes:?}",
+                format!("{kind:?}").to_lowercase()
+            ),
             Op::Slice { .. } => "getitem".into(),
             Op::MapBlocks { name, .. } => name.clone(),
             Op::Transpose { perm, .. } => format!("transpose {perm:?}"),
@@ -137,7 +182,9 @@ impl Node {
             Op::MapBlocks { .. } => false,
             // a transpose that moves the last axis would make row-wise sources replay rows for
             // every narrow slab; keep whole chunks there
-            Op::Transpose { perm, input } => perm.last() == Some(&(perm.len() - 1)) && input.fine_grained(),
+            Op::Transpose { perm, input } => {
+                perm.last() == Some(&(perm.len() - 1)) && input.fine_grained()
+            }
             _ => self.inputs().iter().all(|i| i.fine_grained()),
         }
     }

@@ -43,7 +43,9 @@ fn shape_of<Sh: IntoDimension>(sh: Sh) -> Vec<usize> {
 
 impl Chunked {
     fn node_new(op: Op, shape: Vec<usize>, chunks: Vec<Vec<usize>>) -> Chunked {
-        Chunked { inner: Ok(Node::new(op, shape, chunks)) }
+        Chunked {
+            inner: Ok(Node::new(op, shape, chunks)),
+        }
     }
     fn fail(e: ArrayError) -> Chunked {
         Chunked { inner: Err(e) }
@@ -59,7 +61,10 @@ impl Chunked {
     }
 
     /// dask's `da.from_array(a, chunks=…)` (the data is converted to f64 once).
-    pub fn from_array<A: Element, S: Data<Elem = A>, D: Dimension>(a: &ArrayBase<S, D>, chunks: impl IntoChunks) -> Chunked {
+    pub fn from_array<A: Element, S: Data<Elem = A>, D: Dimension>(
+        a: &ArrayBase<S, D>,
+        chunks: impl IntoChunks,
+    ) -> Chunked {
         let data = Arc::new(a.mapv(|x| x.to_f64()).into_dyn());
         Self::source(Op::Array(data), a.shape().to_vec(), chunks)
     }
@@ -69,7 +74,10 @@ impl Chunked {
             Ok(s) => {
                 let shape = s.shape.clone();
                 let itemsize = s.dtype.size();
-                match chunks.into_chunks().and_then(|c| c.resolve(&shape, itemsize)) {
+                match chunks
+                    .into_chunks()
+                    .and_then(|c| c.resolve(&shape, itemsize))
+                {
                     Ok(c) => Self::node_new(Op::Npy(Arc::new(s)), shape, c),
                     Err(e) => Self::fail(e),
                 }
@@ -78,12 +86,38 @@ impl Chunked {
         }
     }
     /// dask's `da.random.normal(loc, scale, size=shape, chunks=chunks)` with a seed.
-    pub fn random_normal<Sh: IntoDimension>(loc: f64, scale: f64, shape: Sh, chunks: impl IntoChunks, seed: u64) -> Chunked {
-        Self::source(Op::Random { dist: Dist::Normal { loc, scale }, seed }, shape_of(shape), chunks)
+    pub fn random_normal<Sh: IntoDimension>(
+        loc: f64,
+        scale: f64,
+        shape: Sh,
+        chunks: impl IntoChunks,
+        seed: u64,
+    ) -> Chunked {
+        Self::source(
+            Op::Random {
+                dist: Dist::Normal { loc, scale },
+                seed,
+            },
+            shape_of(shape),
+            chunks,
+        )
     }
     /// Uniform [low, high).
-    pub fn random_uniform<Sh: IntoDimension>(low: f64, high: f64, shape: Sh, chunks: impl IntoChunks, seed: u64) -> Chunked {
-        Self::source(Op::Random { dist: Dist::Uniform { low, high }, seed }, shape_of(shape), chunks)
+    pub fn random_uniform<Sh: IntoDimension>(
+        low: f64,
+        high: f64,
+        shape: Sh,
+        chunks: impl IntoChunks,
+        seed: u64,
+    ) -> Chunked {
+        Self::source(
+            Op::Random {
+                dist: Dist::Uniform { low, high },
+                seed,
+            },
+            shape_of(shape),
+            chunks,
+        )
     }
     /// dask's `da.random.random(shape, chunks)`: uniform [0, 1).
     pub fn random<Sh: IntoDimension>(shape: Sh, chunks: impl IntoChunks, seed: u64) -> Chunked {
@@ -104,15 +138,24 @@ impl Chunked {
         self.inner.as_ref().err()
     }
     pub fn shape(&self) -> &[usize] {
-        self.inner.as_ref().map(|n| n.shape.as_slice()).unwrap_or(&[])
+        self.inner
+            .as_ref()
+            .map(|n| n.shape.as_slice())
+            .unwrap_or(&[])
     }
     /// Chunk lengths per axis (dask's `.chunks`).
     pub fn chunks(&self) -> &[Vec<usize>] {
-        self.inner.as_ref().map(|n| n.chunks.as_slice()).unwrap_or(&[])
+        self.inner
+            .as_ref()
+            .map(|n| n.chunks.as_slice())
+            .unwrap_or(&[])
     }
     /// The largest chunk's shape (dask's `chunksize`).
     pub fn chunksize(&self) -> Vec<usize> {
-        self.chunks().iter().map(|c| c.iter().copied().max().unwrap_or(0)).collect()
+        self.chunks()
+            .iter()
+            .map(|c| c.iter().copied().max().unwrap_or(0))
+            .collect()
     }
     pub fn ndim(&self) -> usize {
         self.shape().len()
@@ -144,7 +187,11 @@ impl Chunked {
     fn map_named(&self, name: &str, f: impl Fn(f64) -> f64 + Send + Sync + 'static) -> Chunked {
         match self.node() {
             Ok(n) => Self::node_new(
-                Op::Map { name: name.into(), f: Arc::new(f), input: n.clone() },
+                Op::Map {
+                    name: name.into(),
+                    f: Arc::new(f),
+                    input: n.clone(),
+                },
                 n.shape.clone(),
                 n.chunks.clone(),
             ),
@@ -181,7 +228,15 @@ impl Chunked {
                 }
             })
             .collect();
-        Self::node_new(Op::Binary { op, lhs: a.clone(), rhs: b.clone() }, shape, chunks)
+        Self::node_new(
+            Op::Binary {
+                op,
+                lhs: a.clone(),
+                rhs: b.clone(),
+            },
+            shape,
+            chunks,
+        )
     }
     /// Broadcasting `+` that reports a shape mismatch as a `Result` right away.
     pub fn try_add(&self, o: &Chunked) -> Result<Chunked> {
@@ -244,7 +299,11 @@ impl Chunked {
         }
         let keep: Vec<usize> = (0..n.shape.len()).filter(|i| !axes.contains(i)).collect();
         Self::node_new(
-            Op::Reduce { kind, axes, input: n.clone() },
+            Op::Reduce {
+                kind,
+                axes,
+                input: n.clone(),
+            },
             keep.iter().map(|&i| n.shape[i]).collect(),
             keep.iter().map(|&i| n.chunks[i].clone()).collect(),
         )
@@ -299,7 +358,10 @@ impl Chunked {
 
     /// dask's `map_blocks`: `f` sees each block (as an f64 view) and must return an array of the
     /// same shape.
-    pub fn map_blocks(&self, f: impl Fn(ArrayViewD<'_, f64>) -> ArrayD<f64> + Send + Sync + 'static) -> Chunked {
+    pub fn map_blocks(
+        &self,
+        f: impl Fn(ArrayViewD<'_, f64>) -> ArrayD<f64> + Send + Sync + 'static,
+    ) -> Chunked {
         let depth = vec![0; self.ndim()];
         self.map_overlap(&depth, Boundary::None, f)
     }
@@ -324,9 +386,19 @@ impl Chunked {
                 n.shape.len()
             )));
         }
-        let name = if depth.iter().all(|&d| d == 0) { "map_blocks" } else { "map_overlap" };
+        let name = if depth.iter().all(|&d| d == 0) {
+            "map_blocks"
+        } else {
+            "map_overlap"
+        };
         Self::node_new(
-            Op::MapBlocks { name: name.into(), f: Arc::new(f), depth: depth.to_vec(), boundary, input: n.clone() },
+            Op::MapBlocks {
+                name: name.into(),
+                f: Arc::new(f),
+                depth: depth.to_vec(),
+                boundary,
+                input: n.clone(),
+            },
             n.shape.clone(),
             n.chunks.clone(),
         )
@@ -339,14 +411,21 @@ impl Chunked {
             Err(e) => return Self::fail(e),
         };
         let mut seen = vec![false; n.shape.len()];
-        if axes.len() != n.shape.len() || axes.iter().any(|&a| a >= seen.len() || std::mem::replace(&mut seen[a], true)) {
+        if axes.len() != n.shape.len()
+            || axes
+                .iter()
+                .any(|&a| a >= seen.len() || std::mem::replace(&mut seen[a], true))
+        {
             return Self::fail(ArrayError::Value(format!(
                 "axes {axes:?} don't match array of dimension {}",
                 n.shape.len()
             )));
         }
         Self::node_new(
-            Op::Transpose { perm: axes.to_vec(), input: n.clone() },
+            Op::Transpose {
+                perm: axes.to_vec(),
+                input: n.clone(),
+            },
             axes.iter().map(|&a| n.shape[a]).collect(),
             axes.iter().map(|&a| n.chunks[a].clone()).collect(),
         )
@@ -359,17 +438,25 @@ impl Chunked {
 
     /// dask's `da.concatenate(arrays, axis)`: e.g. one array over many `.npy` files.
     pub fn concatenate(arrays: &[Chunked], axis: Axis) -> Chunked {
-        let nodes: Vec<NodeRef> = match arrays.iter().map(|a| a.node().cloned()).collect::<Result<_>>() {
+        let nodes: Vec<NodeRef> = match arrays
+            .iter()
+            .map(|a| a.node().cloned())
+            .collect::<Result<_>>()
+        {
             Ok(v) => v,
             Err(e) => return Self::fail(e),
         };
         let Some(first) = nodes.first() else {
-            return Self::fail(ArrayError::Value("need at least one array to concatenate".into()));
+            return Self::fail(ArrayError::Value(
+                "need at least one array to concatenate".into(),
+            ));
         };
         let ax = axis.index();
         let nd = first.shape.len();
         if ax >= nd {
-            return Self::fail(ArrayError::Index(format!("axis {ax} is out of bounds for array of dimension {nd}")));
+            return Self::fail(ArrayError::Index(format!(
+                "axis {ax} is out of bounds for array of dimension {nd}"
+            )));
         }
         for (k, n) in nodes.iter().enumerate() {
             if n.shape.len() != nd || (0..nd).any(|d| d != ax && n.shape[d] != first.shape[d]) {
@@ -386,20 +473,39 @@ impl Chunked {
         let chunks = (0..nd)
             .map(|d| {
                 if d == ax {
-                    nodes.iter().flat_map(|n| n.chunks[d].iter().copied().filter(|&c| c > 0)).collect::<Vec<_>>()
+                    nodes
+                        .iter()
+                        .flat_map(|n| n.chunks[d].iter().copied().filter(|&c| c > 0))
+                        .collect::<Vec<_>>()
                 } else {
-                    nodes.iter().skip(1).fold(first.chunks[d].clone(), |acc, n| chunks::unify(&acc, &n.chunks[d]))
+                    nodes
+                        .iter()
+                        .skip(1)
+                        .fold(first.chunks[d].clone(), |acc, n| {
+                            chunks::unify(&acc, &n.chunks[d])
+                        })
                 }
             })
             .map(|c| if c.is_empty() { vec![0] } else { c })
             .collect();
-        Self::node_new(Op::Concat { axis: ax, inputs: nodes }, shape, chunks)
+        Self::node_new(
+            Op::Concat {
+                axis: ax,
+                inputs: nodes,
+            },
+            shape,
+            chunks,
+        )
     }
 
     /// dask's `da.stack(arrays, axis)`: the arrays (all of one shape) along a new axis `axis`,
     /// one chunk of length 1 per array; the other axes' chunks unified as by `concatenate`.
     pub fn stack(arrays: &[Chunked], axis: Axis) -> Chunked {
-        let nodes: Vec<NodeRef> = match arrays.iter().map(|a| a.node().cloned()).collect::<Result<_>>() {
+        let nodes: Vec<NodeRef> = match arrays
+            .iter()
+            .map(|a| a.node().cloned())
+            .collect::<Result<_>>()
+        {
             Ok(v) => v,
             Err(e) => return Self::fail(e),
         };
@@ -408,13 +514,28 @@ impl Chunked {
         };
         let (ax, nd) = (axis.index(), first.shape.len());
         if ax > nd {
-            return Self::fail(ArrayError::Index(format!("axis {ax} is out of bounds for array of dimension {}", nd + 1)));
+            return Self::fail(ArrayError::Index(format!(
+                "axis {ax} is out of bounds for array of dimension {}",
+                nd + 1
+            )));
         }
         if nodes.iter().any(|n| n.shape != first.shape) {
-            return Self::fail(ArrayError::Shape("all input arrays must have the same shape".into()));
+            return Self::fail(ArrayError::Shape(
+                "all input arrays must have the same shape".into(),
+            ));
         }
         let info: Vec<SliceInfoElem> = (0..=nd)
-            .map(|i| if i == ax { SliceInfoElem::NewAxis } else { SliceInfoElem::Slice { start: 0, end: None, step: 1 } })
+            .map(|i| {
+                if i == ax {
+                    SliceInfoElem::NewAxis
+                } else {
+                    SliceInfoElem::Slice {
+                        start: 0,
+                        end: None,
+                        step: 1,
+                    }
+                }
+            })
             .collect();
         let expanded: Vec<Chunked> = arrays.iter().map(|a| a.slice(&info)).collect();
         Self::concatenate(&expanded, axis)
@@ -488,7 +609,10 @@ fn slice_chunks(in_chunks: &[usize], s: &AxisSel) -> Vec<usize> {
         };
         (hi.min(len) - lo.max(0)).max(0)
     };
-    let mut out: Vec<usize> = offs.windows(2).map(|w| count(w[0] as i64, w[1] as i64) as usize).collect();
+    let mut out: Vec<usize> = offs
+        .windows(2)
+        .map(|w| count(w[0] as i64, w[1] as i64) as usize)
+        .collect();
     if step < 0 {
         out.reverse();
     }
@@ -504,18 +628,29 @@ fn div_ceil(a: i64, b: i64) -> i64 {
 
 fn slice_node(n: &NodeRef, elems: &[SliceInfoElem]) -> Result<Chunked> {
     let nd = n.shape.len();
-    let indexed = elems.iter().filter(|e| !matches!(e, SliceInfoElem::NewAxis)).count();
+    let indexed = elems
+        .iter()
+        .filter(|e| !matches!(e, SliceInfoElem::NewAxis))
+        .count();
     if indexed > nd {
         return Err(ArrayError::Index(format!(
             "too many indices for array: array is {nd}-dimensional, but {indexed} were indexed"
         )));
     }
-    let full = SliceInfoElem::Slice { start: 0, end: None, step: 1 };
+    let full = SliceInfoElem::Slice {
+        start: 0,
+        end: None,
+        step: 1,
+    };
     let mut sel = Vec::with_capacity(nd);
     let mut new_axes = vec![];
     let mut out_len = 0; // output axes so far
     let mut ax = 0; // input axes so far
-    for e in elems.iter().copied().chain(std::iter::repeat_n(full, nd - indexed)) {
+    for e in elems
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(full, nd - indexed))
+    {
         let len = if ax < nd { n.shape[ax] } else { 0 };
         let fix = |i: isize| if i < 0 { i + len as isize } else { i };
         match e {
@@ -526,9 +661,16 @@ fn slice_node(n: &NodeRef, elems: &[SliceInfoElem]) -> Result<Chunked> {
             SliceInfoElem::Index(i) => {
                 let j = fix(i);
                 if j < 0 || j >= len as isize {
-                    return Err(ArrayError::Index(format!("index {i} is out of bounds for axis {ax} with size {len}")));
+                    return Err(ArrayError::Index(format!(
+                        "index {i} is out of bounds for axis {ax} with size {len}"
+                    )));
                 }
-                sel.push(AxisSel { start: j as usize, step: 1, len: 1, drop: true });
+                sel.push(AxisSel {
+                    start: j as usize,
+                    step: 1,
+                    len: 1,
+                    drop: true,
+                });
                 ax += 1;
             }
             SliceInfoElem::Slice { start, end, step } => {
@@ -544,8 +686,17 @@ fn slice_node(n: &NodeRef, elems: &[SliceInfoElem]) -> Result<Chunked> {
                 }
                 let width = (e - s).max(0) as usize;
                 let k = width.div_ceil(step.unsigned_abs());
-                let first = if step > 0 { s as usize } else { (e - 1).max(0) as usize };
-                sel.push(AxisSel { start: first, step, len: k, drop: false });
+                let first = if step > 0 {
+                    s as usize
+                } else {
+                    (e - 1).max(0) as usize
+                };
+                sel.push(AxisSel {
+                    start: first,
+                    step,
+                    len: k,
+                    drop: false,
+                });
                 ax += 1;
                 out_len += 1;
             }
@@ -561,7 +712,15 @@ fn slice_node(n: &NodeRef, elems: &[SliceInfoElem]) -> Result<Chunked> {
         shape.insert(p, 1);
         chunks.insert(p, vec![1]);
     }
-    Ok(Chunked::node_new(Op::Slice { sel, new_axes, input: n.clone() }, shape, chunks))
+    Ok(Chunked::node_new(
+        Op::Slice {
+            sel,
+            new_axes,
+            input: n.clone(),
+        },
+        shape,
+        chunks,
+    ))
 }
 
 macro_rules! unary {
@@ -572,6 +731,9 @@ macro_rules! unary {
         )*}
     };
 }
-unary!(sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, exp, exp_m1, ln, ln_1p, log10, log2, sqrt, cbrt, abs, floor, ceil, round, signum, recip);
+unary!(
+    sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, exp, exp_m1, ln, ln_1p, log10, log2, sqrt,
+    cbrt, abs, floor, ceil, round, signum, recip
+);
 
 mod operators;

@@ -78,24 +78,41 @@ pub(crate) struct NpySource {
 
 impl NpySource {
     pub fn open(path: &Path) -> Result<NpySource> {
-        let err = |m: String| ArrayError::Npy { path: path.display().to_string(), msg: m };
+        let err = |m: String| ArrayError::Npy {
+            path: path.display().to_string(),
+            msg: m,
+        };
         let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
         // SAFETY: the mapping is read-only; a file truncated by another process while mapped
         // would fault, which is the documented hazard of every mmap reader (numpy's memmap too).
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(e.to_string()))?;
         let h = NpyHeader::parse(&map[..map.len().min(1 << 20)], path)?;
         let dtype = Dtype::parse(&h.descr).ok_or_else(|| {
-            err(format!("unsupported data type '{}' (little-endian numbers and bool are supported)", h.descr))
+            err(format!(
+                "unsupported data type '{}' (little-endian numbers and bool are supported)",
+                h.descr
+            ))
         })?;
         if h.fortran_order && h.shape.len() > 1 {
-            return Err(err("Fortran-order files cannot be read block by block; save with np.ascontiguousarray".into()));
+            return Err(err(
+                "Fortran-order files cannot be read block by block; save with np.ascontiguousarray"
+                    .into(),
+            ));
         }
         let need = h.len() as u128 * dtype.size() as u128;
         let have = (map.len() - h.data_offset) as u128;
         if have < need {
-            return Err(err(format!("file is truncated: expected {need} data bytes, found {have}")));
+            return Err(err(format!(
+                "file is truncated: expected {need} data bytes, found {have}"
+            )));
         }
-        Ok(NpySource { path: path.to_path_buf(), dtype, shape: h.shape, map, offset: h.data_offset })
+        Ok(NpySource {
+            path: path.to_path_buf(),
+            dtype,
+            shape: h.shape,
+            map,
+            offset: h.data_offset,
+        })
     }
 
     /// Read a rectangular region (C order) as f64.
@@ -118,7 +135,8 @@ impl NpySource {
         let first = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
         if n > 0 {
             for _ in 0..rows {
-                let base: usize = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
+                let base: usize =
+                    idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>() + last.start;
                 self.convert(base, last.len(), &mut out);
                 for ax in (0..nd - 1).rev() {
                     idx[ax] += 1;
@@ -133,7 +151,12 @@ impl NpySource {
             // Drop the pages just read from this process's mapping so that resident memory stays
             // at "blocks in flight", not "file size" (the kernel keeps them in its page cache;
             // a concurrent reader of a neighbouring block simply faults them back in).
-            let end: usize = region.iter().zip(&strides).map(|(r, s)| (r.end - 1) * s).sum::<usize>() + 1;
+            let end: usize = region
+                .iter()
+                .zip(&strides)
+                .map(|(r, s)| (r.end - 1) * s)
+                .sum::<usize>()
+                + 1;
             let sz = self.dtype.size();
             // SAFETY: read-only file mapping; MADV_DONTNEED only discards clean, re-readable pages.
             let _ = unsafe {
@@ -152,7 +175,10 @@ impl NpySource {
         let b = &self.map[self.offset + elem * sz..self.offset + (elem + len) * sz];
         macro_rules! conv {
             ($t:ty) => {
-                out.extend(b.chunks_exact(sz).map(|c| <$t>::from_le_bytes(c.try_into().unwrap()) as f64))
+                out.extend(
+                    b.chunks_exact(sz)
+                        .map(|c| <$t>::from_le_bytes(c.try_into().unwrap()) as f64),
+                )
             };
         }
         match self.dtype {

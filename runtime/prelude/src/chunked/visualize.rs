@@ -48,7 +48,12 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
     let order = node.topo();
     let mut depth: HashMap<u64, usize> = HashMap::new();
     for n in &order {
-        let d = n.inputs().iter().map(|i| depth[&i.id()] + 1).max().unwrap_or(0);
+        let d = n
+            .inputs()
+            .iter()
+            .map(|i| depth[&i.id()] + 1)
+            .max()
+            .unwrap_or(0);
         depth.insert(n.id(), d);
     }
     let levels = depth.values().copied().max().unwrap_or(0) + 1;
@@ -64,7 +69,13 @@ pub(crate) fn graph_svg(x: &Chunked) -> Svg {
         let row_w = r.len() as f64 * (W + GAP_X) - GAP_X;
         let x0 = (total_w - row_w) / 2.0;
         for (k, id) in r.iter().enumerate() {
-            pos.insert(*id, (x0 + k as f64 * (W + GAP_X), GAP_Y / 2.0 + lvl as f64 * (H + GAP_Y)));
+            pos.insert(
+                *id,
+                (
+                    x0 + k as f64 * (W + GAP_X),
+                    GAP_Y / 2.0 + lvl as f64 * (H + GAP_Y),
+                ),
+            );
         }
     }
     let height = levels as f64 * (H + GAP_Y);

@@ -14,14 +14,25 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for i in 0..n {
-        let da = if i < n - a.len() { 1 } else { a[i - (n - a.len())] };
-        let db = if i < n - b.len() { 1 } else { b[i - (n - b.len())] };
+        let da = if i < n - a.len() {
+            1
+        } else {
+            a[i - (n - a.len())]
+        };
+        let db = if i < n - b.len() {
+            1
+        } else {
+            b[i - (n - b.len())]
+        };
         out[i] = if da == db || db == 1 {
             da
         } else if da == 1 {
             db
         } else {
-            return Err(ArrayError::Broadcast { lhs: a.to_vec(), rhs: b.to_vec() });
+            return Err(ArrayError::Broadcast {
+                lhs: a.to_vec(),
+                rhs: b.to_vec(),
+            });
         };
     }
     Ok(out)
@@ -130,6 +141,12 @@ impl<A: Element, S: Data<Elem = A>, D: Dimension> BroadcastOps<A> for ArrayBase<
         zip_with(self.view().into_dyn(), rhs.operand_view(), |x, y| x != y)
     }
     fn where_mask(&self, mask: &impl Operand<bool>, fill: A) -> Result<ArrayD<A>> {
-        zip_with(self.view().into_dyn(), mask.operand_view(), |x, m| if m { x } else { fill })
+        zip_with(self.view().into_dyn(), mask.operand_view(), |x, m| {
+            if m {
+                x
+            } else {
+                fill
+            }
+        })
     }
 }

@@ -2,7 +2,10 @@
 //! bare `ShapeError`, which does not say which arrays disagree).
 
 use crate::error::{fmt_shape, ArrayError, Result};
-use ndarray::{linalg::Dot, Array, ArrayBase, ArrayD, ArrayView, Axis, Data, Dimension, Ix1, Ix2, LinalgScalar, RemoveAxis};
+use ndarray::{
+    linalg::Dot, Array, ArrayBase, ArrayD, ArrayView, Axis, Data, Dimension, Ix1, Ix2,
+    LinalgScalar, RemoveAxis,
+};
 
 fn check_axis(axis: usize, ndim: usize) -> Result<()> {
     if axis >= ndim {
@@ -14,7 +17,10 @@ fn check_axis(axis: usize, ndim: usize) -> Result<()> {
 }
 
 /// numpy's `np.concatenate(arrays, axis)`.
-pub fn concatenate<A: Clone, D: RemoveAxis>(axis: Axis, arrays: &[ArrayView<A, D>]) -> Result<Array<A, D>> {
+pub fn concatenate<A: Clone, D: RemoveAxis>(
+    axis: Axis,
+    arrays: &[ArrayView<A, D>],
+) -> Result<Array<A, D>> {
     let first = arrays
         .first()
         .ok_or_else(|| ArrayError::Value("need at least one array to concatenate".into()))?;
@@ -35,14 +41,21 @@ pub fn concatenate<A: Clone, D: RemoveAxis>(axis: Axis, arrays: &[ArrayView<A, D
 }
 
 /// numpy's `np.stack(arrays, axis)`: a new axis.
-pub fn stack<A: Clone, D: Dimension>(axis: Axis, arrays: &[ArrayView<A, D>]) -> Result<Array<A, D::Larger>>
+pub fn stack<A: Clone, D: Dimension>(
+    axis: Axis,
+    arrays: &[ArrayView<A, D>],
+) -> Result<Array<A, D::Larger>>
 where
     D::Larger: RemoveAxis,
 {
-    let first = arrays.first().ok_or_else(|| ArrayError::Value("need at least one array to stack".into()))?;
+    let first = arrays
+        .first()
+        .ok_or_else(|| ArrayError::Value("need at least one array to stack".into()))?;
     check_axis(axis.index(), first.ndim() + 1)?;
     if arrays.iter().any(|a| a.shape() != first.shape()) {
-        return Err(ArrayError::Shape("all input arrays must have the same shape".into()));
+        return Err(ArrayError::Shape(
+            "all input arrays must have the same shape".into(),
+        ));
     }
     ndarray::stack(axis, arrays).map_err(|e| ArrayError::Shape(e.to_string()))
 }

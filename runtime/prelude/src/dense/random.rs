@@ -13,10 +13,17 @@ use super::ziggurat;
 use ndarray::{Array, Dimension, Shape, ShapeBuilder};
 
 /// The buffer for an array of `shape`, or an `Alloc` error naming the bytes (never an abort).
-fn alloc<A: crate::dense::Element, Sh: ShapeBuilder>(shape: Sh, fill: A) -> crate::Result<(Shape<Sh::Dim>, Vec<A>)> {
+fn alloc<A: crate::dense::Element, Sh: ShapeBuilder>(
+    shape: Sh,
+    fill: A,
+) -> crate::Result<(Shape<Sh::Dim>, Vec<A>)> {
     let shape = shape.into_shape_with_order();
     let dims = shape.raw_dim().slice().to_vec();
-    let what = format!("an array with shape {} and data type {}", crate::error::shape_tuple(&dims), A::DTYPE);
+    let what = format!(
+        "an array with shape {} and data type {}",
+        crate::error::shape_tuple(&dims),
+        A::DTYPE
+    );
     let n = crate::error::checked_size(&dims, std::mem::size_of::<A>(), &what)?;
     let v = crate::error::try_alloc_vec(n, fill, &what)?;
     Ok((shape, v))
@@ -39,7 +46,12 @@ pub struct Xoshiro256pp {
 impl Xoshiro256pp {
     pub fn seed_from_u64(seed: u64) -> Self {
         let mut sm = seed;
-        let s = [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)];
+        let s = [
+            splitmix64(&mut sm),
+            splitmix64(&mut sm),
+            splitmix64(&mut sm),
+            splitmix64(&mut sm),
+        ];
         Xoshiro256pp { s }
     }
     /// An independent stream for (seed, a, b): used per (row, column-chunk) by chunked arrays.
@@ -126,7 +138,9 @@ pub struct Generator {
 
 /// numpy's `np.random.default_rng(seed)`.
 pub fn default_rng(seed: u64) -> Generator {
-    Generator { bits: Xoshiro256pp::seed_from_u64(seed) }
+    Generator {
+        bits: Xoshiro256pp::seed_from_u64(seed),
+    }
 }
 
 impl Generator {
@@ -138,22 +152,51 @@ impl Generator {
     pub fn random<Sh: ShapeBuilder>(&mut self, shape: Sh) -> Array<f64, Sh::Dim> {
         self.try_random(shape).unwrap_or_else(|e| panic!("{e}"))
     }
-    pub fn try_random<Sh: ShapeBuilder>(&mut self, shape: Sh) -> crate::Result<Array<f64, Sh::Dim>> {
-        self.filled(shape, |bits, s| s.iter_mut().for_each(|x| *x = bits.next_f64()))
+    pub fn try_random<Sh: ShapeBuilder>(
+        &mut self,
+        shape: Sh,
+    ) -> crate::Result<Array<f64, Sh::Dim>> {
+        self.filled(shape, |bits, s| {
+            s.iter_mut().for_each(|x| *x = bits.next_f64())
+        })
     }
     /// numpy's `rng.uniform(low, high, shape)`: [low, high).
-    pub fn uniform<Sh: ShapeBuilder>(&mut self, low: f64, high: f64, shape: Sh) -> Array<f64, Sh::Dim> {
-        self.try_uniform(low, high, shape).unwrap_or_else(|e| panic!("{e}"))
+    pub fn uniform<Sh: ShapeBuilder>(
+        &mut self,
+        low: f64,
+        high: f64,
+        shape: Sh,
+    ) -> Array<f64, Sh::Dim> {
+        self.try_uniform(low, high, shape)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
-    pub fn try_uniform<Sh: ShapeBuilder>(&mut self, low: f64, high: f64, shape: Sh) -> crate::Result<Array<f64, Sh::Dim>> {
+    pub fn try_uniform<Sh: ShapeBuilder>(
+        &mut self,
+        low: f64,
+        high: f64,
+        shape: Sh,
+    ) -> crate::Result<Array<f64, Sh::Dim>> {
         let w = high - low;
-        self.filled(shape, |bits, s| s.iter_mut().for_each(|x| *x = low + w * bits.next_f64()))
+        self.filled(shape, |bits, s| {
+            s.iter_mut().for_each(|x| *x = low + w * bits.next_f64())
+        })
     }
     /// numpy's `rng.normal(loc, scale, shape)`.
-    pub fn normal<Sh: ShapeBuilder>(&mut self, loc: f64, scale: f64, shape: Sh) -> Array<f64, Sh::Dim> {
-        self.try_normal(loc, scale, shape).unwrap_or_else(|e| panic!("{e}"))
+    pub fn normal<Sh: ShapeBuilder>(
+        &mut self,
+        loc: f64,
+        scale: f64,
+        shape: Sh,
+    ) -> Array<f64, Sh::Dim> {
+        self.try_normal(loc, scale, shape)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
-    pub fn try_normal<Sh: ShapeBuilder>(&mut self, loc: f64, scale: f64, shape: Sh) -> crate::Result<Array<f64, Sh::Dim>> {
+    pub fn try_normal<Sh: ShapeBuilder>(
+        &mut self,
+        loc: f64,
+        scale: f64,
+        shape: Sh,
+    ) -> crate::Result<Array<f64, Sh::Dim>> {
         self.filled(shape, |bits, s| bits.fill_normal(loc, scale, s))
     }
     /// numpy's `rng.standard_normal(shape)`.
@@ -162,8 +205,14 @@ impl Generator {
     }
     /// numpy's `rng.integers(low, high, shape)`: uniform in [low, high). Panics like numpy
     /// (`low >= high`) because numpy raises there too; use [`Self::try_integers`] to get a Result.
-    pub fn integers<Sh: ShapeBuilder>(&mut self, low: i64, high: i64, shape: Sh) -> Array<i64, Sh::Dim> {
-        self.try_integers(low, high, shape).unwrap_or_else(|e| panic!("{e}"))
+    pub fn integers<Sh: ShapeBuilder>(
+        &mut self,
+        low: i64,
+        high: i64,
+        shape: Sh,
+    ) -> Array<i64, Sh::Dim> {
+        self.try_integers(low, high, shape)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
     pub fn try_integers<Sh: ShapeBuilder>(
         &mut self,
@@ -176,7 +225,8 @@ impl Generator {
         }
         let n = (high as i128 - low as i128) as u64;
         let (shape, mut v) = alloc::<i64, Sh>(shape, 0)?;
-        v.iter_mut().for_each(|x| *x = low.wrapping_add(self.bits.below(n) as i64));
+        v.iter_mut()
+            .for_each(|x| *x = low.wrapping_add(self.bits.below(n) as i64));
         Ok(Array::from_shape_vec(shape, v).expect("size checked"))
     }
 
@@ -200,4 +250,3 @@ impl Generator {
         ndarray::Array1::from(v)
     }
 }
-

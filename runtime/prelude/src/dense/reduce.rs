@@ -11,7 +11,9 @@ use crate::error::{ArrayError, Result};
 use ndarray::{Array, ArrayBase, ArrayView1, Axis, Data, Dimension, RemoveAxis, Zip};
 
 fn empty(op: &str) -> ArrayError {
-    ArrayError::Value(format!("zero-size array to reduction operation {op} which has no identity"))
+    ArrayError::Value(format!(
+        "zero-size array to reduction operation {op} which has no identity"
+    ))
 }
 fn check_axis(axis: Axis, ndim: usize) -> Result<()> {
     if axis.index() >= ndim {
@@ -185,7 +187,10 @@ where
     }
     fn var_f64(&self, ddof: f64) -> Result<f64> {
         let m = self.mean_f64()?;
-        let ss: f64 = self.iter().map(|&x| (x.to_f64() - m) * (x.to_f64() - m)).sum();
+        let ss: f64 = self
+            .iter()
+            .map(|&x| (x.to_f64() - m) * (x.to_f64() - m))
+            .sum();
         Ok(ss / (self.len() as f64 - ddof).max(0.0))
     }
     fn std_f64(&self, ddof: f64) -> Result<f64> {
@@ -220,8 +225,18 @@ fn extreme<A: Element, S: Data<Elem = A>, D: Dimension>(
     }
     Ok(match a.as_slice_memory_order() {
         // the contiguous path tracks NaN itself and compares plainly
-        Some(s) => fold_extreme(s, if better(A::from_f64(1.0), A::from_f64(0.0)) { gt_plain } else { lt_plain }),
-        None => a.iter().fold(*a.first().unwrap(), |b, &x| if better(x, b) { x } else { b }),
+        Some(s) => fold_extreme(
+            s,
+            if better(A::from_f64(1.0), A::from_f64(0.0)) {
+                gt_plain
+            } else {
+                lt_plain
+            },
+        ),
+        None => a.iter().fold(
+            *a.first().unwrap(),
+            |b, &x| if better(x, b) { x } else { b },
+        ),
     })
 }
 
@@ -253,7 +268,9 @@ fn arg<A: Element, S: Data<Elem = A>, D: Dimension>(
     op: &str,
 ) -> Result<usize> {
     if a.is_empty() {
-        return Err(ArrayError::Value(format!("attempt to get {op} of an empty sequence")));
+        return Err(ArrayError::Value(format!(
+            "attempt to get {op} of an empty sequence"
+        )));
     }
     let mut bi = 0;
     let mut bv = *a.first().unwrap();
@@ -278,7 +295,9 @@ fn arg_axis<A: Element, S: Data<Elem = A>, D: Dimension + RemoveAxis>(
 ) -> Result<Array<usize, D::Smaller>> {
     check_axis(axis, a.ndim())?;
     if a.len_of(axis) == 0 {
-        return Err(ArrayError::Value(format!("attempt to get {op} of an empty sequence")));
+        return Err(ArrayError::Value(format!(
+            "attempt to get {op} of an empty sequence"
+        )));
     }
     Ok(a.map_axis(axis, |lane| lane_arg(lane, better)))
 }

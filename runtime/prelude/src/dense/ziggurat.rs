@@ -42,7 +42,12 @@ pub(crate) fn tables() -> &'static Tables {
 /// fresh draws until one is accepted.
 #[cold]
 #[inline(never)]
-pub(crate) fn sample_after(t: &Tables, mut i: usize, mut u: f64, next: &mut impl FnMut() -> u64) -> f64 {
+pub(crate) fn sample_after(
+    t: &Tables,
+    mut i: usize,
+    mut u: f64,
+    next: &mut impl FnMut() -> u64,
+) -> f64 {
     loop {
         if let Some(v) = slow(t, i, u, next) {
             return v;
@@ -57,7 +62,8 @@ pub(crate) fn sample_after(t: &Tables, mut i: usize, mut u: f64, next: &mut impl
 }
 
 fn slow(t: &Tables, i: usize, u: f64, next: &mut impl FnMut() -> u64) -> Option<f64> {
-    let unif = |next: &mut dyn FnMut() -> u64| ((next() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+    let unif =
+        |next: &mut dyn FnMut() -> u64| ((next() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
     if i == 0 {
         // tail beyond R (Marsaglia 1964)
         loop {

@@ -22,17 +22,32 @@ impl Repr for Chunked {
     }
     fn text_html(&self) -> Option<String> {
         if let Some(e) = self.error() {
-            return Some(format!("<pre style=\"color: inherit\">Chunked array with an error: {}</pre>", escape(&e.to_string())));
+            return Some(format!(
+                "<pre style=\"color: inherit\">Chunked array with an error: {}</pre>",
+                escape(&e.to_string())
+            ));
         }
         let cs = self.chunksize();
         let chunk_bytes = cs.iter().product::<usize>() as u128 * 8;
         let table = dask_table(&[
-            ("Bytes", format_bytes(self.nbytes() as u128), Some(format_bytes(chunk_bytes))),
+            (
+                "Bytes",
+                format_bytes(self.nbytes() as u128),
+                Some(format_bytes(chunk_bytes)),
+            ),
             ("Shape", shape_tuple(self.shape()), Some(shape_tuple(&cs))),
-            ("Count", format!("{} Tasks", self.task_count()), Some(format!("{} Chunks", self.npartitions()))),
+            (
+                "Count",
+                format!("{} Tasks", self.task_count()),
+                Some(format!("{} Chunks", self.npartitions())),
+            ),
             ("Type", "float64".into(), Some("ndarray::Array".into())),
         ]);
-        Some(side_by_side(&table, &chunks_svg(self.shape(), self.chunks()), None))
+        Some(side_by_side(
+            &table,
+            &chunks_svg(self.shape(), self.chunks()),
+            None,
+        ))
     }
 }
 

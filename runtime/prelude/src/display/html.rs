@@ -34,7 +34,11 @@ pub fn dask_table(rows: &[(&str, String, Option<String>)]) -> String {
                 escape(a),
                 escape(c)
             )),
-            None => t.push_str(&format!("<tr><th> {} </th><td colspan=\"2\"> {} </td></tr>\n", escape(h), escape(a))),
+            None => t.push_str(&format!(
+                "<tr><th> {} </th><td colspan=\"2\"> {} </td></tr>\n",
+                escape(h),
+                escape(a)
+            )),
         }
     }
     t.push_str("</tbody></table>");

@@ -3,9 +3,9 @@
 
 pub mod chunked_html;
 pub mod dense_html;
-pub mod sparse_html;
 pub mod html;
 pub mod human;
+pub mod sparse_html;
 pub mod svg;
 pub mod text;
 
@@ -23,9 +23,14 @@ pub trait Repr {
 
 /// The text `evcxr_display` prints (separate so tests can check it).
 pub fn evcxr_blocks<R: Repr + ?Sized>(r: &R) -> String {
-    let mut s = format!("EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT\n", r.text_plain());
+    let mut s = format!(
+        "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT\n",
+        r.text_plain()
+    );
     if let Some(h) = r.text_html() {
-        s.push_str(&format!("EVCXR_BEGIN_CONTENT text/html\n{h}\nEVCXR_END_CONTENT\n"));
+        s.push_str(&format!(
+            "EVCXR_BEGIN_CONTENT text/html\n{h}\nEVCXR_END_CONTENT\n"
+        ));
     }
     s
 }

@@ -18,7 +18,15 @@ fn py_scalar<T: SparseElem>(v: T) -> String {
 
 /// pydata's `html_table`.
 #[allow(clippy::too_many_arguments)]
-pub fn sparse_table(format: &str, dtype: &str, shape: &[usize], nnz: usize, read_only: bool, nbytes: usize, itemsize: usize) -> String {
+pub fn sparse_table(
+    format: &str,
+    dtype: &str,
+    shape: &[usize],
+    nnz: usize,
+    read_only: bool,
+    nbytes: usize,
+    itemsize: usize,
+) -> String {
     let size: usize = shape.iter().product();
     let density = nnz as f64 / size as f64;
     let ratio = nbytes as f64 / (size as f64 * itemsize as f64);
@@ -28,9 +36,19 @@ pub fn sparse_table(format: &str, dtype: &str, shape: &[usize], nnz: usize, read
         ("Shape", shape_tuple(shape)),
         ("nnz", nnz.to_string()),
         ("Density", py_float(density)),
-        ("Read-only", if read_only { "True" } else { "False" }.to_string()),
+        (
+            "Read-only",
+            if read_only { "True" } else { "False" }.to_string(),
+        ),
         ("Size", human_readable_size(nbytes as u128)),
-        ("Storage ratio", if ratio.is_nan() { "nan".into() } else { format!("{ratio:.2}") }),
+        (
+            "Storage ratio",
+            if ratio.is_nan() {
+                "nan".into()
+            } else {
+                format!("{ratio:.2}")
+            },
+        ),
     ];
     let mut t = String::from("<table><tbody>");
     for (h, v) in rows {
@@ -45,39 +63,98 @@ pub fn sparse_table(format: &str, dtype: &str, shape: &[usize], nnz: usize, read
 }
 
 fn summary(name: &str, shape: &[usize], dtype: &str, nnz: usize, fill: String) -> String {
-    format!("<{name}: shape={}, dtype={dtype}, nnz={nnz}, fill_value={fill}>", shape_tuple(shape))
+    format!(
+        "<{name}: shape={}, dtype={dtype}, nnz={nnz}, fill_value={fill}>",
+        shape_tuple(shape)
+    )
 }
 
 impl<T: SparseElem> Repr for Coo<T> {
     fn text_plain(&self) -> String {
-        summary("COO", &self.shape, T::DTYPE, self.nnz(), py_scalar(self.fill_value))
+        summary(
+            "COO",
+            &self.shape,
+            T::DTYPE,
+            self.nnz(),
+            py_scalar(self.fill_value),
+        )
     }
     fn text_html(&self) -> Option<String> {
-        Some(sparse_table("coo", T::DTYPE, &self.shape, self.nnz(), true, self.nbytes(), std::mem::size_of::<T>()))
+        Some(sparse_table(
+            "coo",
+            T::DTYPE,
+            &self.shape,
+            self.nnz(),
+            true,
+            self.nbytes(),
+            std::mem::size_of::<T>(),
+        ))
     }
 }
 impl<T: SparseElem> Repr for Csr<T> {
     fn text_plain(&self) -> String {
-        summary("CSR", &self.shape, T::DTYPE, self.nnz(), py_scalar(T::default()))
+        summary(
+            "CSR",
+            &self.shape,
+            T::DTYPE,
+            self.nnz(),
+            py_scalar(T::default()),
+        )
     }
     fn text_html(&self) -> Option<String> {
-        Some(sparse_table("csr", T::DTYPE, &self.shape, self.nnz(), true, self.nbytes(), std::mem::size_of::<T>()))
+        Some(sparse_table(
+            "csr",
+            T::DTYPE,
+            &self.shape,
+            self.nnz(),
+            true,
+            self.nbytes(),
+            std::mem::size_of::<T>(),
+        ))
     }
 }
 impl<T: SparseElem> Repr for Csc<T> {
     fn text_plain(&self) -> String {
-        summary("CSC", &self.shape, T::DTYPE, self.nnz(), py_scalar(T::default()))
+        summary(
+            "CSC",
+            &self.shape,
+            T::DTYPE,
+            self.nnz(),
+            py_scalar(T::default()),
+        )
     }
     fn text_html(&self) -> Option<String> {
-        Some(sparse_table("csc", T::DTYPE, &self.shape, self.nnz(), true, self.nbytes(), std::mem::size_of::<T>()))
+        Some(sparse_table(
+            "csc",
+            T::DTYPE,
+            &self.shape,
+            self.nnz(),
+            true,
+            self.nbytes(),
+            std::mem::size_of::<T>(),
+        ))
     }
 }
 impl<T: SparseElem> Repr for Dok<T> {
     fn text_plain(&self) -> String {
-        summary("DOK", &self.shape, T::DTYPE, self.nnz(), py_scalar(self.fill_value))
+        summary(
+            "DOK",
+            &self.shape,
+            T::DTYPE,
+            self.nnz(),
+            py_scalar(self.fill_value),
+        )
     }
     fn text_html(&self) -> Option<String> {
-        Some(sparse_table("dok", T::DTYPE, &self.shape, self.nnz(), false, self.nbytes(), std::mem::size_of::<T>()))
+        Some(sparse_table(
+            "dok",
+            T::DTYPE,
+            &self.shape,
+            self.nnz(),
+            false,
+            self.nbytes(),
+            std::mem::size_of::<T>(),
+        ))
     }
 }
 impl<T: SparseElem> Repr for Sparse<T> {

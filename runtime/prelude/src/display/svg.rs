@@ -7,7 +7,10 @@ const MAX_LINES: usize = 100;
 
 fn scale(shape: &[usize]) -> Vec<f64> {
     let m = shape.iter().cloned().max().unwrap_or(1).max(1) as f64;
-    shape.iter().map(|&d| (SIZE * d as f64 / m).max(10.0)).collect()
+    shape
+        .iter()
+        .map(|&d| (SIZE * d as f64 / m).max(10.0))
+        .collect()
 }
 
 /// Fractional positions (0..=1) of chunk boundaries; thinned to at most MAX_LINES.
@@ -17,7 +20,11 @@ fn cuts(chunks: &[usize]) -> Vec<f64> {
     let mut acc = 0;
     for &c in chunks {
         acc += c;
-        pos.push(if total == 0 { 1.0 } else { acc as f64 / total as f64 });
+        pos.push(if total == 0 {
+            1.0
+        } else {
+            acc as f64 / total as f64
+        });
     }
     if pos.len() > MAX_LINES {
         let step = pos.len().div_ceil(MAX_LINES);
@@ -36,7 +43,11 @@ fn line(x1: f64, y1: f64, x2: f64, y2: f64, edge: bool) -> String {
 }
 
 fn label(x: f64, y: f64, text: &str, rotate: bool) -> String {
-    let t = if rotate { format!(" transform=\"rotate(-90,{x:.1},{y:.1})\"") } else { String::new() };
+    let t = if rotate {
+        format!(" transform=\"rotate(-90,{x:.1},{y:.1})\"")
+    } else {
+        String::new()
+    };
     format!(
         "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"1.0rem\" font-weight=\"100\" text-anchor=\"middle\" fill=\"currentColor\"{t}>{text}</text>\n"
     )
@@ -44,7 +55,15 @@ fn label(x: f64, y: f64, text: &str, rotate: bool) -> String {
 
 /// A rectangle (origin ox, oy, width w along columns, height h along rows) with a skew (sx per
 /// unit of height... used for the 3-d faces) and chunk lines.
-fn grid(o: (f64, f64), w: f64, h: f64, row_cuts: &[f64], col_cuts: &[f64], skew: (f64, f64), out: &mut String) {
+fn grid(
+    o: (f64, f64),
+    w: f64,
+    h: f64,
+    row_cuts: &[f64],
+    col_cuts: &[f64],
+    skew: (f64, f64),
+    out: &mut String,
+) {
     // corners: p(u,v) = o + u*(w,0) + v*(skew.0, h + skew.1)... expressed directly
     let p = |u: f64, v: f64| (o.0 + u * w + v * skew.0, o.1 + v * h + u * skew.1);
     for (k, &v) in row_cuts.iter().enumerate() {
@@ -68,7 +87,11 @@ pub fn chunks_svg(shape: &[usize], chunks: &[Vec<usize>]) -> String {
     if nd == 0 {
         return String::new();
     }
-    let (shape, chunks) = if nd > 3 { (&shape[nd - 3..], &chunks[nd - 3..]) } else { (shape, chunks) };
+    let (shape, chunks) = if nd > 3 {
+        (&shape[nd - 3..], &chunks[nd - 3..])
+    } else {
+        (shape, chunks)
+    };
     let mut body = String::new();
     let (width, height);
     match shape.len() {
@@ -79,8 +102,20 @@ pub fn chunks_svg(shape: &[usize], chunks: &[Vec<usize>]) -> String {
                 (shape[0], shape[1], chunks[0].clone(), chunks[1].clone())
             };
             let s = scale(&[rows, cols]);
-            let (h, w) = if shape.len() == 1 { (25.0, s[1].max(SIZE)) } else { (s[0], s[1]) };
-            grid((10.0, 10.0), w, h, &cuts(&rc), &cuts(&cc), (0.0, 0.0), &mut body);
+            let (h, w) = if shape.len() == 1 {
+                (25.0, s[1].max(SIZE))
+            } else {
+                (s[0], s[1])
+            };
+            grid(
+                (10.0, 10.0),
+                w,
+                h,
+                &cuts(&rc),
+                &cuts(&cc),
+                (0.0, 0.0),
+                &mut body,
+            );
             body.push_str(&label(10.0 + w / 2.0, h + 30.0, &cols.to_string(), false));
             if shape.len() == 2 {
                 body.push_str(&label(w + 30.0, 10.0 + h / 2.0, &rows.to_string(), true));
@@ -113,9 +148,24 @@ pub fn chunks_svg(shape: &[usize], chunks: &[Vec<usize>]) -> String {
             ));
             // front face last so it sits on top
             grid((ox, oy), w, h, &c1, &c2, (0.0, 0.0), &mut body);
-            body.push_str(&label(ox + w / 2.0, oy + h + 20.0, &shape[2].to_string(), false));
-            body.push_str(&label(ox + w + d + 20.0, oy - d / 2.0 + h / 2.0, &shape[1].to_string(), true));
-            body.push_str(&label(ox + d / 2.0 - 12.0, oy - d / 2.0 - 4.0, &shape[0].to_string(), false));
+            body.push_str(&label(
+                ox + w / 2.0,
+                oy + h + 20.0,
+                &shape[2].to_string(),
+                false,
+            ));
+            body.push_str(&label(
+                ox + w + d + 20.0,
+                oy - d / 2.0 + h / 2.0,
+                &shape[1].to_string(),
+                true,
+            ));
+            body.push_str(&label(
+                ox + d / 2.0 - 12.0,
+                oy - d / 2.0 - 4.0,
+                &shape[0].to_string(),
+                false,
+            ));
             width = w + d + 70.0;
             height = h + d.max(10.0) + 50.0;
         }

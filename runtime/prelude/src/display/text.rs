@@ -22,7 +22,11 @@ pub(crate) fn repr_with<A: Element>(a: ArrayViewD<'_, A>, prefix: &str) -> Strin
     // numpy ≥ 2.2: the shape is appended when it cannot be read off the text (empty arrays
     // other than (0,), summarised arrays), the dtype when it is not implied by the values
     let implied = matches!(A::DTYPE, "float64" | "int64" | "bool");
-    let body = if a.is_empty() { "[]".to_string() } else { array2string(a.view(), prefix.len(), 1) };
+    let body = if a.is_empty() {
+        "[]".to_string()
+    } else {
+        array2string(a.view(), prefix.len(), 1)
+    };
     let mut extras = vec![];
     if (a.is_empty() && a.shape() != [0]) || a.len() > THRESHOLD {
         extras.push(format!("shape={}", crate::error::shape_tuple(a.shape())));
@@ -36,7 +40,11 @@ pub(crate) fn repr_with<A: Element>(a: ArrayViewD<'_, A>, prefix: &str) -> Strin
     let s = format!("{prefix}{body},");
     let extra = extras.join(", ") + ")";
     let last = s.len() - s.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let spacer = if last + extra.len() + 1 > LINE_WIDTH { format!("\n{}", " ".repeat(prefix.len())) } else { " ".into() };
+    let spacer = if last + extra.len() + 1 > LINE_WIDTH {
+        format!("\n{}", " ".repeat(prefix.len()))
+    } else {
+        " ".into()
+    };
     s + &spacer + &extra
 }
 
@@ -56,7 +64,14 @@ fn array2string<A: Element>(a: ArrayViewD<'_, A>, prefix_len: usize, suffix_len:
     }
     let hanging = " ".repeat(prefix_len + 1);
     let mut idx = Vec::with_capacity(a.ndim());
-    recurse(&a, &fmt, summarize, &mut idx, &hanging, LINE_WIDTH - suffix_len)
+    recurse(
+        &a,
+        &fmt,
+        summarize,
+        &mut idx,
+        &hanging,
+        LINE_WIDTH - suffix_len,
+    )
 }
 
 fn extend_line(s: &mut String, line: &mut String, word: &str, width: usize, prefix: &str) {
@@ -85,8 +100,11 @@ fn recurse<A: Element>(
     let next_width = width - 1;
     let n = a.len_of(Axis(axis));
     let show = summarize && 2 * EDGE < n;
-    let (lead, trail): (Vec<usize>, Vec<usize>) =
-        if show { ((0..EDGE).collect(), (n - EDGE..n).collect()) } else { (vec![], (0..n).collect()) };
+    let (lead, trail): (Vec<usize>, Vec<usize>) = if show {
+        ((0..EDGE).collect(), (n - EDGE..n).collect())
+    } else {
+        (vec![], (0..n).collect())
+    };
     let mut s = String::new();
     if left == 1 {
         let elem_width = width - 1;
@@ -107,7 +125,13 @@ fn recurse<A: Element>(
             let w = recurse(a, fmt, summarize, idx, &next_hanging, next_width);
             idx.pop();
             let last = k + 1 == trail.len();
-            extend_line(&mut s, &mut line, &w, if last { width } else { elem_width }, hanging);
+            extend_line(
+                &mut s,
+                &mut line,
+                &w,
+                if last { width } else { elem_width },
+                hanging,
+            );
             if !last {
                 line.push_str(", ");
             }
@@ -146,9 +170,18 @@ struct Formatter {
 
 enum Kind {
     Bool,
-    Int { width: usize },
-    Fixed { pad_left: usize, pad_right: usize },
-    Sci { pad_left: usize, prec: usize, exp_digits: usize },
+    Int {
+        width: usize,
+    },
+    Fixed {
+        pad_left: usize,
+        pad_right: usize,
+    },
+    Sci {
+        pad_left: usize,
+        prec: usize,
+        exp_digits: usize,
+    },
 }
 
 /// Split "m.ffff" into (int part, frac part); text without a '.' gets an empty fraction.
@@ -192,16 +225,30 @@ fn scientific<A: Element>(x: A) -> (String, i32) {
 
 impl Formatter {
     fn new<A: Element>(a: &ArrayViewD<'_, A>, summarize: bool) -> Formatter {
-        let vals: Vec<A> = if summarize { edge_values(a) } else { a.iter().copied().collect() };
+        let vals: Vec<A> = if summarize {
+            edge_values(a)
+        } else {
+            a.iter().copied().collect()
+        };
         if A::IS_BOOL {
             return Formatter { kind: Kind::Bool };
         }
         if !A::IS_FLOAT {
             let width = vals.iter().map(|x| x.fmt_short().len()).max().unwrap_or(0);
-            return Formatter { kind: Kind::Int { width } };
+            return Formatter {
+                kind: Kind::Int { width },
+            };
         }
-        let finite: Vec<A> = vals.iter().copied().filter(|x| x.to_f64().is_finite()).collect();
-        let nz: Vec<f64> = finite.iter().map(|x| x.to_f64().abs()).filter(|&x| x != 0.0).collect();
+        let finite: Vec<A> = vals
+            .iter()
+            .copied()
+            .filter(|x| x.to_f64().is_finite())
+            .collect();
+        let nz: Vec<f64> = finite
+            .iter()
+            .map(|x| x.to_f64().abs())
+            .filter(|&x| x != 0.0)
+            .collect();
         let mut exp = false;
         if !nz.is_empty() {
             let max = nz.iter().cloned().fold(f64::MIN, f64::max);
@@ -211,28 +258,55 @@ impl Formatter {
         let has_nonfinite = finite.len() != vals.len();
         let neginf = vals.iter().any(|x| x.to_f64() == f64::NEG_INFINITY);
         let mut kind = if finite.is_empty() {
-            Kind::Fixed { pad_left: 0, pad_right: 0 }
+            Kind::Fixed {
+                pad_left: 0,
+                pad_right: 0,
+            }
         } else if exp {
             let parts: Vec<(String, i32)> = finite.iter().map(|&x| scientific(x)).collect();
-            let pad_left = parts.iter().map(|(m, _)| split_point(m).0.len()).max().unwrap();
-            let prec = parts.iter().map(|(m, _)| split_point(m).1.len()).max().unwrap();
-            let exp_digits = parts.iter().map(|(_, e)| e.unsigned_abs().to_string().len()).max().unwrap().max(2);
-            Kind::Sci { pad_left, prec, exp_digits }
+            let pad_left = parts
+                .iter()
+                .map(|(m, _)| split_point(m).0.len())
+                .max()
+                .unwrap();
+            let prec = parts
+                .iter()
+                .map(|(m, _)| split_point(m).1.len())
+                .max()
+                .unwrap();
+            let exp_digits = parts
+                .iter()
+                .map(|(_, e)| e.unsigned_abs().to_string().len())
+                .max()
+                .unwrap()
+                .max(2);
+            Kind::Sci {
+                pad_left,
+                prec,
+                exp_digits,
+            }
         } else {
             let strs: Vec<String> = finite.iter().map(|&x| positional(x)).collect();
             let pad_left = strs.iter().map(|s| split_point(s).0.len()).max().unwrap();
             let pad_right = strs.iter().map(|s| split_point(s).1.len()).max().unwrap();
-            Kind::Fixed { pad_left, pad_right }
+            Kind::Fixed {
+                pad_left,
+                pad_right,
+            }
         };
         if has_nonfinite {
             let right = match &kind {
                 Kind::Fixed { pad_right, .. } => *pad_right,
-                Kind::Sci { prec, exp_digits, .. } => prec + exp_digits + 2,
+                Kind::Sci {
+                    prec, exp_digits, ..
+                } => prec + exp_digits + 2,
                 _ => 0,
             };
             let need = (3 + neginf as usize).saturating_sub(right + 1);
             match &mut kind {
-                Kind::Fixed { pad_left, .. } | Kind::Sci { pad_left, .. } => *pad_left = (*pad_left).max(need),
+                Kind::Fixed { pad_left, .. } | Kind::Sci { pad_left, .. } => {
+                    *pad_left = (*pad_left).max(need)
+                }
                 _ => {}
             }
         }
@@ -245,24 +319,47 @@ impl Formatter {
             Kind::Int { width } => format!("{:>w$}", x.fmt_short(), w = width),
             _ if !x.to_f64().is_finite() => {
                 let f = x.to_f64();
-                let t = if f.is_nan() { "nan" } else if f < 0.0 { "-inf" } else { "inf" };
+                let t = if f.is_nan() {
+                    "nan"
+                } else if f < 0.0 {
+                    "-inf"
+                } else {
+                    "inf"
+                };
                 let total = match &self.kind {
-                    Kind::Fixed { pad_left, pad_right } => pad_left + pad_right + 1,
-                    Kind::Sci { pad_left, prec, exp_digits } => pad_left + prec + exp_digits + 3,
+                    Kind::Fixed {
+                        pad_left,
+                        pad_right,
+                    } => pad_left + pad_right + 1,
+                    Kind::Sci {
+                        pad_left,
+                        prec,
+                        exp_digits,
+                    } => pad_left + prec + exp_digits + 3,
                     _ => 0,
                 };
                 format!("{t:>total$}")
             }
-            Kind::Fixed { pad_left, pad_right } => {
+            Kind::Fixed {
+                pad_left,
+                pad_right,
+            } => {
                 let s = positional(x);
                 let (i, f) = split_point(&s);
                 format!("{i:>pad_left$}.{f:<pad_right$}")
             }
-            Kind::Sci { pad_left, prec, exp_digits } => {
+            Kind::Sci {
+                pad_left,
+                prec,
+                exp_digits,
+            } => {
                 let (m, e) = scientific(x);
                 let (i, f) = split_point(&m);
                 let sign = if e < 0 { '-' } else { '+' };
-                format!("{i:>pad_left$}.{f:0<prec$}e{sign}{:0>exp_digits$}", e.unsigned_abs())
+                format!(
+                    "{i:>pad_left$}.{f:0<prec$}e{sign}{:0>exp_digits$}",
+                    e.unsigned_abs()
+                )
             }
         }
     }

@@ -21,7 +21,10 @@ pub struct NpyHeader {
 }
 
 fn err(path: &Path, msg: impl Into<String>) -> ArrayError {
-    ArrayError::Npy { path: path.display().to_string(), msg: msg.into() }
+    ArrayError::Npy {
+        path: path.display().to_string(),
+        msg: msg.into(),
+    }
 }
 
 impl NpyHeader {
@@ -37,14 +40,25 @@ impl NpyHeader {
                 if bytes.len() < 12 {
                     return Err(err(path, "truncated .npy header"));
                 }
-                (u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize, 12)
+                (
+                    u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize,
+                    12,
+                )
             }
             v => return Err(err(path, format!("unsupported .npy format version {v}"))),
         };
-        let end = start.checked_add(hlen).filter(|&e| e <= bytes.len()).ok_or_else(|| err(path, "truncated .npy header"))?;
-        let text = std::str::from_utf8(&bytes[start..end]).map_err(|_| err(path, "header is not text"))?;
+        let end = start
+            .checked_add(hlen)
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| err(path, "truncated .npy header"))?;
+        let text =
+            std::str::from_utf8(&bytes[start..end]).map_err(|_| err(path, "header is not text"))?;
         let descr = dict_value(text, "descr")
-            .and_then(|v| v.strip_prefix('\'').and_then(|v| v.split('\'').next()).map(str::to_string))
+            .and_then(|v| {
+                v.strip_prefix('\'')
+                    .and_then(|v| v.split('\'').next())
+                    .map(str::to_string)
+            })
             .ok_or_else(|| err(path, format!("header has no 'descr': {}", text.trim())))?;
         let fortran_order = match dict_value(text, "fortran_order") {
             Some(v) if v.starts_with("True") => true,
@@ -56,10 +70,23 @@ impl NpyHeader {
             .and_then(|v| v.split(')').next())
             .ok_or_else(|| err(path, "header has no 'shape'"))?;
         let mut shape = Vec::new();
-        for part in shape_txt.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            shape.push(part.trim_end_matches('L').parse::<usize>().map_err(|_| err(path, format!("bad shape entry {part:?}")))?);
+        for part in shape_txt
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            shape.push(
+                part.trim_end_matches('L')
+                    .parse::<usize>()
+                    .map_err(|_| err(path, format!("bad shape entry {part:?}")))?,
+            );
         }
-        Ok(NpyHeader { descr, fortran_order, shape, data_offset: end })
+        Ok(NpyHeader {
+            descr,
+            fortran_order,
+            shape,
+            data_offset: end,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -73,7 +100,14 @@ impl NpyHeader {
     pub fn encode(descr: &str, fortran_order: bool, shape: &[usize]) -> Vec<u8> {
         let shape_txt = match shape.len() {
             1 => format!("({},)", shape[0]),
-            _ => format!("({})", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
+            _ => format!(
+                "({})",
+                shape
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         let dict = format!(
             "{{'descr': '{descr}', 'fortran_order': {}, 'shape': {shape_txt}, }}",
@@ -108,7 +142,8 @@ fn dict_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 /// Does the file's descriptor hold `A`? `=`/`<` mean little-endian here; `|` for one-byte types.
 pub fn descr_matches<A: Element>(descr: &str) -> bool {
     let want = A::DESCR;
-    descr == want || descr.get(1..) == want.get(1..) && matches!(descr.as_bytes()[0], b'<' | b'=' | b'|')
+    descr == want
+        || descr.get(1..) == want.get(1..) && matches!(descr.as_bytes()[0], b'<' | b'=' | b'|')
 }
 
 /// Read a whole `.npy` file as an array of `A`. A different dtype is an error naming both.
@@ -116,7 +151,8 @@ pub fn read_npy<A: Element>(path: impl AsRef<Path>) -> Result<ArrayD<A>> {
     let path = path.as_ref();
     let mut f = std::fs::File::open(path).map_err(|e| err(path, e.to_string()))?;
     let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(|e| err(path, e.to_string()))?;
+    f.read_to_end(&mut bytes)
+        .map_err(|e| err(path, e.to_string()))?;
     decode_npy(&bytes, path)
 }
 
@@ -127,18 +163,37 @@ pub fn decode_npy<A: Element>(bytes: &[u8], path: &Path) -> Result<ArrayD<A>> {
     if !descr_matches::<A>(&h.descr) {
         return Err(err(
             path,
-            format!("data type mismatch: the file holds '{}' but '{}' ({}) was requested", h.descr, A::DESCR, A::DTYPE),
+            format!(
+                "data type mismatch: the file holds '{}' but '{}' ({}) was requested",
+                h.descr,
+                A::DESCR,
+                A::DTYPE
+            ),
         ));
     }
     let n = crate::error::checked_size(&h.shape, std::mem::size_of::<A>(), "the .npy contents")?;
     let sz = std::mem::size_of::<A>();
     let data = &bytes[h.data_offset..];
     if data.len() < n * sz {
-        return Err(err(path, format!("file is truncated: expected {} data bytes, found {}", n * sz, data.len())));
+        return Err(err(
+            path,
+            format!(
+                "file is truncated: expected {} data bytes, found {}",
+                n * sz,
+                data.len()
+            ),
+        ));
     }
-    let v: Vec<A> = data[..n * sz].chunks_exact(sz).map(A::from_le_slice).collect();
+    let v: Vec<A> = data[..n * sz]
+        .chunks_exact(sz)
+        .map(A::from_le_slice)
+        .collect();
     let shape = IxDyn(&h.shape);
-    let arr = if h.fortran_order { ArrayD::from_shape_vec(shape.f(), v) } else { ArrayD::from_shape_vec(shape, v) };
+    let arr = if h.fortran_order {
+        ArrayD::from_shape_vec(shape.f(), v)
+    } else {
+        ArrayD::from_shape_vec(shape, v)
+    };
     arr.map_err(|e| err(path, e.to_string()))
 }
 
@@ -153,7 +208,10 @@ pub fn encode_npy<A: Element, S: Data<Elem = A>, D: Dimension>(a: &ArrayBase<S, 
 }
 
 /// Write any array as a C-order `.npy` file.
-pub fn write_npy<A: Element, S: Data<Elem = A>, D: Dimension>(path: impl AsRef<Path>, a: &ArrayBase<S, D>) -> Result<()> {
+pub fn write_npy<A: Element, S: Data<Elem = A>, D: Dimension>(
+    path: impl AsRef<Path>,
+    a: &ArrayBase<S, D>,
+) -> Result<()> {
     let path = path.as_ref();
     let mut w = NpyWriter::create(path, A::DESCR, a.shape())?;
     let mut buf = Vec::with_capacity(1 << 16);
@@ -178,13 +236,21 @@ impl NpyWriter {
     pub fn create(path: &Path, descr: &str, shape: &[usize]) -> Result<NpyWriter> {
         let f = std::fs::File::create(path).map_err(|e| err(path, e.to_string()))?;
         let mut file = std::io::BufWriter::new(f);
-        file.write_all(&NpyHeader::encode(descr, false, shape)).map_err(|e| err(path, e.to_string()))?;
-        Ok(NpyWriter { file, path: path.to_path_buf() })
+        file.write_all(&NpyHeader::encode(descr, false, shape))
+            .map_err(|e| err(path, e.to_string()))?;
+        Ok(NpyWriter {
+            file,
+            path: path.to_path_buf(),
+        })
     }
     pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.file.write_all(bytes).map_err(|e| err(&self.path, e.to_string()))
+        self.file
+            .write_all(bytes)
+            .map_err(|e| err(&self.path, e.to_string()))
     }
     pub fn finish(mut self) -> Result<()> {
-        self.file.flush().map_err(|e| err(&self.path, e.to_string()))
+        self.file
+            .flush()
+            .map_err(|e| err(&self.path, e.to_string()))
     }
 }

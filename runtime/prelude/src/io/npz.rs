@@ -13,7 +13,10 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 fn err(path: &Path, msg: impl Into<String>) -> ArrayError {
-    ArrayError::Npy { path: path.display().to_string(), msg: msg.into() }
+    ArrayError::Npy {
+        path: path.display().to_string(),
+        msg: msg.into(),
+    }
 }
 
 /// An open `.npz` archive.
@@ -28,8 +31,12 @@ impl NpzReader {
     pub fn open(path: impl AsRef<Path>) -> Result<NpzReader> {
         let path = path.as_ref().to_path_buf();
         let f = File::open(&path).map_err(|e| err(&path, e.to_string()))?;
-        let zip = zip::ZipArchive::new(BufReader::new(f))
-            .map_err(|e| err(&path, format!("not a .npz file (zip archive unreadable: {e})")))?;
+        let zip = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| {
+            err(
+                &path,
+                format!("not a .npz file (zip archive unreadable: {e})"),
+            )
+        })?;
         let mut keys = Vec::with_capacity(zip.len());
         for i in 0..zip.len() {
             // names in the central directory; reading each entry's header would also work but costs a seek
@@ -46,12 +53,23 @@ impl NpzReader {
 
     fn member_bytes(&mut self, key: &str) -> Result<(Vec<u8>, PathBuf)> {
         let index = self.keys.iter().position(|k| k == key).ok_or_else(|| {
-            err(&self.path, format!("{key} is not a file in the archive (it holds: {})", self.keys.join(", ")))
+            err(
+                &self.path,
+                format!(
+                    "{key} is not a file in the archive (it holds: {})",
+                    self.keys.join(", ")
+                ),
+            )
         })?;
-        let mut entry = self.zip.by_index(index).map_err(|e| err(&self.path, e.to_string()))?;
+        let mut entry = self
+            .zip
+            .by_index(index)
+            .map_err(|e| err(&self.path, e.to_string()))?;
         let label = self.path.join(entry.name());
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(|e| err(&label, format!("corrupt archive member: {e}")))?;
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| err(&label, format!("corrupt archive member: {e}")))?;
         Ok((bytes, label))
     }
 
@@ -72,7 +90,9 @@ impl NpzReader {
 pub fn read_npz<A: Element>(path: impl AsRef<Path>) -> Result<Vec<(String, ArrayD<A>)>> {
     let mut r = NpzReader::open(path)?;
     let keys = r.keys().to_vec();
-    keys.into_iter().map(|k| r.read(&k).map(|a| (k, a))).collect()
+    keys.into_iter()
+        .map(|k| r.read(&k).map(|a| (k, a)))
+        .collect()
 }
 
 /// Writes an archive member by member (`np.savez(path, a=…, b=…)`); members may differ in dtype.
@@ -87,17 +107,33 @@ impl NpzWriter {
     pub fn create(path: impl AsRef<Path>, compressed: bool) -> Result<NpzWriter> {
         let path = path.as_ref().to_path_buf();
         let f = File::create(&path).map_err(|e| err(&path, e.to_string()))?;
-        let method = if compressed { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
-        Ok(NpzWriter { path, zip: zip::ZipWriter::new(BufWriter::new(f)), method })
+        let method = if compressed {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        Ok(NpzWriter {
+            path,
+            zip: zip::ZipWriter::new(BufWriter::new(f)),
+            method,
+        })
     }
 
-    pub fn add<A: Element, S: Data<Elem = A>, D: Dimension>(&mut self, key: &str, a: &ArrayBase<S, D>) -> Result<()> {
+    pub fn add<A: Element, S: Data<Elem = A>, D: Dimension>(
+        &mut self,
+        key: &str,
+        a: &ArrayBase<S, D>,
+    ) -> Result<()> {
         let bytes = encode_npy(a);
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(self.method)
             .large_file(bytes.len() as u64 >= u32::MAX as u64);
-        self.zip.start_file(format!("{key}.npy"), opts).map_err(|e| err(&self.path, e.to_string()))?;
-        self.zip.write_all(&bytes).map_err(|e| err(&self.path, e.to_string()))
+        self.zip
+            .start_file(format!("{key}.npy"), opts)
+            .map_err(|e| err(&self.path, e.to_string()))?;
+        self.zip
+            .write_all(&bytes)
+            .map_err(|e| err(&self.path, e.to_string()))
     }
 
     pub fn finish(self) -> Result<()> {
@@ -108,7 +144,10 @@ impl NpzWriter {
 }
 
 /// `np.savez(path, **arrays)` for arrays of one element type (uncompressed, as numpy's default).
-pub fn write_npz<A: Element>(path: impl AsRef<Path>, arrays: &[(&str, ArrayViewD<'_, A>)]) -> Result<()> {
+pub fn write_npz<A: Element>(
+    path: impl AsRef<Path>,
+    arrays: &[(&str, ArrayViewD<'_, A>)],
+) -> Result<()> {
     let mut w = NpzWriter::create(path, false)?;
     for (k, a) in arrays {
         w.add(k, a)?;

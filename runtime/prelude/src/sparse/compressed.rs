@@ -28,7 +28,10 @@ pub struct Csc<T> {
 fn need_2d<T>(c: &Coo<T>, what: &str) -> Result<[usize; 2]> {
     match c.shape.as_slice() {
         &[r, k] => Ok([r, k]),
-        s => Err(ArrayError::Shape(format!("{what} needs a 2-d array, got shape {}", shape_tuple(s)))),
+        s => Err(ArrayError::Shape(format!(
+            "{what} needs a 2-d array, got shape {}",
+            shape_tuple(s)
+        ))),
     }
 }
 
@@ -108,7 +111,12 @@ impl<T: SparseElem> Csr<T> {
     pub fn from_coo(c: &Coo<T>) -> Result<Csr<T>> {
         let shape = need_2d(c, "CSR")?;
         let (indptr, indices, data) = compress(c, 0);
-        Ok(Csr { shape, indptr, indices, data })
+        Ok(Csr {
+            shape,
+            indptr,
+            indices,
+            data,
+        })
     }
     pub fn from_dense<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Csr<T> {
         Self::from_coo(&Coo::from_dense(a)).expect("2-d")
@@ -116,14 +124,24 @@ impl<T: SparseElem> Csr<T> {
     pub fn to_coo(&self) -> Coo<T> {
         let rows = expand(&self.indptr);
         // rows ascending and columns sorted within a row: already C order
-        Coo { shape: self.shape.to_vec(), coords: vec![rows, self.indices.clone()], data: self.data.clone(), fill_value: T::default() }
+        Coo {
+            shape: self.shape.to_vec(),
+            coords: vec![rows, self.indices.clone()],
+            data: self.data.clone(),
+            fill_value: T::default(),
+        }
     }
     pub fn to_csc(&self) -> Csc<T> {
         Csc::from_coo(&self.to_coo()).expect("2-d")
     }
     /// The transpose is the same arrays read as CSC.
     pub fn t(&self) -> Csc<T> {
-        Csc { shape: [self.shape[1], self.shape[0]], indptr: self.indptr.clone(), indices: self.indices.clone(), data: self.data.clone() }
+        Csc {
+            shape: [self.shape[1], self.shape[0]],
+            indptr: self.indptr.clone(),
+            indices: self.indices.clone(),
+            data: self.data.clone(),
+        }
     }
 
     /// Sparse × dense matrix: (n, k) · (k, m) → dense (n, m).
@@ -141,7 +159,10 @@ impl<T: SparseElem> Csr<T> {
             }
         };
         if self.nnz() * m > 1 << 16 {
-            out.axis_iter_mut(Axis(0)).into_par_iter().enumerate().for_each(work);
+            out.axis_iter_mut(Axis(0))
+                .into_par_iter()
+                .enumerate()
+                .for_each(work);
         } else {
             out.axis_iter_mut(Axis(0)).enumerate().for_each(work);
         }
@@ -153,7 +174,8 @@ impl<T: SparseElem> Csr<T> {
             return Err(mismatch(&self.shape, x.shape()));
         }
         Ok(Array1::from_shape_fn(self.shape[0], |i| {
-            (self.indptr[i]..self.indptr[i + 1]).fold(T::default(), |a, p| a + self.data[p] * x[self.indices[p]])
+            (self.indptr[i]..self.indptr[i + 1])
+                .fold(T::default(), |a, p| a + self.data[p] * x[self.indices[p]])
         }))
     }
 }
@@ -162,17 +184,32 @@ impl<T: SparseElem> Csc<T> {
     pub fn from_coo(c: &Coo<T>) -> Result<Csc<T>> {
         let shape = need_2d(c, "CSC")?;
         let (indptr, indices, data) = compress(c, 1);
-        Ok(Csc { shape, indptr, indices, data })
+        Ok(Csc {
+            shape,
+            indptr,
+            indices,
+            data,
+        })
     }
     pub fn to_coo(&self) -> Coo<T> {
         let cols = expand(&self.indptr);
-        Coo::new(vec![self.indices.clone(), cols], self.data.clone(), &self.shape).expect("valid by construction")
+        Coo::new(
+            vec![self.indices.clone(), cols],
+            self.data.clone(),
+            &self.shape,
+        )
+        .expect("valid by construction")
     }
     pub fn to_csr(&self) -> Csr<T> {
         Csr::from_coo(&self.to_coo()).expect("2-d")
     }
     pub fn t(&self) -> Csr<T> {
-        Csr { shape: [self.shape[1], self.shape[0]], indptr: self.indptr.clone(), indices: self.indices.clone(), data: self.data.clone() }
+        Csr {
+            shape: [self.shape[1], self.shape[0]],
+            indptr: self.indptr.clone(),
+            indices: self.indices.clone(),
+            data: self.data.clone(),
+        }
     }
     pub fn dot_dense<S: Data<Elem = T>>(&self, b: &ArrayBase<S, Ix2>) -> Result<Array2<T>> {
         self.to_csr().dot_dense(b)
@@ -199,7 +236,9 @@ impl<T: SparseElem> Coo<T> {
     /// 2-d sparse × dense matrix (numpy's `s @ b`). The fill value must be 0.
     pub fn dot_dense<S: Data<Elem = T>>(&self, b: &ArrayBase<S, Ix2>) -> Result<Array2<T>> {
         if self.fill_value != T::default() {
-            return Err(ArrayError::Value("matmul of a sparse array needs fill_value 0".into()));
+            return Err(ArrayError::Value(
+                "matmul of a sparse array needs fill_value 0".into(),
+            ));
         }
         self.to_csr()?.dot_dense(b)
     }

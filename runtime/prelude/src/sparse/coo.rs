@@ -29,7 +29,10 @@ pub(crate) fn lin_strides(shape: &[usize]) -> Result<Vec<u64>> {
     for i in (0..shape.len()).rev() {
         st[i] = acc;
         acc = acc.checked_mul(shape[i].max(1) as u64).ok_or_else(|| {
-            ArrayError::Value(format!("shape {} has more than 2**64 positions", shape_tuple(shape)))
+            ArrayError::Value(format!(
+                "shape {} has more than 2**64 positions",
+                shape_tuple(shape)
+            ))
         })?;
     }
     Ok(st)
@@ -63,9 +66,16 @@ impl<T: SparseElem> Coo<T> {
             }
         }
         let st = lin_strides(shape)?;
-        let lin: Vec<u64> =
-            (0..data.len()).map(|k| coords.iter().zip(&st).map(|(c, s)| c[k] as u64 * s).sum()).collect();
-        Ok(Self::from_linear(shape.to_vec(), lin, data, T::default(), true))
+        let lin: Vec<u64> = (0..data.len())
+            .map(|k| coords.iter().zip(&st).map(|(c, s)| c[k] as u64 * s).sum())
+            .collect();
+        Ok(Self::from_linear(
+            shape.to_vec(),
+            lin,
+            data,
+            T::default(),
+            true,
+        ))
     }
 
     /// From `(index, value)` pairs; duplicates are summed.
@@ -100,7 +110,10 @@ impl<T: SparseElem> Coo<T> {
         Ix: AsRef<[usize]> + 'a + ?Sized,
         T: 'a,
     {
-        Self::from_entries(shape, map.into_iter().map(|(k, v)| (k.as_ref().to_vec(), *v)))
+        Self::from_entries(
+            shape,
+            map.into_iter().map(|(k, v)| (k.as_ref().to_vec(), *v)),
+        )
     }
 
     /// pydata's `COO.from_numpy(a)`: store every element that is not 0.
@@ -109,7 +122,10 @@ impl<T: SparseElem> Coo<T> {
     }
 
     /// Store every element different from `fill_value`.
-    pub fn from_dense_fill<S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>, fill_value: T) -> Coo<T> {
+    pub fn from_dense_fill<S: Data<Elem = T>, D: Dimension>(
+        a: &ArrayBase<S, D>,
+        fill_value: T,
+    ) -> Coo<T> {
         let shape = a.shape().to_vec();
         let mut lin = Vec::new();
         let mut data = Vec::new();
@@ -137,7 +153,13 @@ impl<T: SparseElem> Coo<T> {
     }
 
     /// Build from linear (C-order) indices. `dedup`: sort and sum duplicates first.
-    pub(crate) fn from_linear(shape: Vec<usize>, mut lin: Vec<u64>, mut data: Vec<T>, fill_value: T, dedup: bool) -> Coo<T> {
+    pub(crate) fn from_linear(
+        shape: Vec<usize>,
+        mut lin: Vec<u64>,
+        mut data: Vec<T>,
+        fill_value: T,
+        dedup: bool,
+    ) -> Coo<T> {
         if dedup && !lin.windows(2).all(|w| w[0] < w[1]) {
             let order = sort_order(&lin);
             let mut l2: Vec<u64> = Vec::with_capacity(lin.len());
@@ -156,7 +178,12 @@ impl<T: SparseElem> Coo<T> {
             data = d2;
         }
         let coords = unravel(&lin, &shape);
-        Coo { shape, coords, data, fill_value }
+        Coo {
+            shape,
+            coords,
+            data,
+            fill_value,
+        }
     }
 
     /// Linear C-order index of each stored entry (sorted, by the invariant).
@@ -224,7 +251,9 @@ impl<T: SparseElem> Coo<T> {
     /// (`density >= min_density`), otherwise refuse.
     pub fn maybe_densify(&self, max_size: usize, min_density: f64) -> Result<ArrayD<T>> {
         if self.size() > max_size && self.density() < min_density {
-            return Err(ArrayError::Densify("Operation would require converting large sparse array to dense".into()));
+            return Err(ArrayError::Densify(
+                "Operation would require converting large sparse array to dense".into(),
+            ));
         }
         self.to_dense()
     }
@@ -248,8 +277,15 @@ impl<T: SparseElem> Coo<T> {
     /// Reorder the axes: `axes[i]` is the source axis of result axis i (numpy's `transpose`).
     pub fn transpose(&self, axes: &[usize]) -> Result<Coo<T>> {
         let mut seen = vec![false; self.ndim()];
-        if axes.len() != self.ndim() || axes.iter().any(|&a| a >= self.ndim() || std::mem::replace(&mut seen[a], true)) {
-            return Err(ArrayError::Value(format!("axes {axes:?} don't match array of dimension {}", self.ndim())));
+        if axes.len() != self.ndim()
+            || axes
+                .iter()
+                .any(|&a| a >= self.ndim() || std::mem::replace(&mut seen[a], true))
+        {
+            return Err(ArrayError::Value(format!(
+                "axes {axes:?} don't match array of dimension {}",
+                self.ndim()
+            )));
         }
         let shape: Vec<usize> = axes.iter().map(|&a| self.shape[a]).collect();
         let coords: Vec<Vec<usize>> = axes.iter().map(|&a| self.coords[a].clone()).collect();
@@ -260,13 +296,20 @@ impl<T: SparseElem> Coo<T> {
                 *l += x as u64 * s;
             }
         }
-        Ok(Self::from_linear(shape, lin, self.data.clone(), self.fill_value, true))
+        Ok(Self::from_linear(
+            shape,
+            lin,
+            self.data.clone(),
+            self.fill_value,
+            true,
+        ))
     }
 
     /// Reverse the axes (numpy's `.T`).
     pub fn t(&self) -> Coo<T> {
         let axes: Vec<usize> = (0..self.ndim()).rev().collect();
-        self.transpose(&axes).expect("reversed axes are a permutation")
+        self.transpose(&axes)
+            .expect("reversed axes are a permutation")
     }
 
     /// numpy's `reshape` (C order).
@@ -279,12 +322,19 @@ impl<T: SparseElem> Coo<T> {
             )));
         }
         lin_strides(shape)?;
-        Ok(Self::from_linear(shape.to_vec(), self.linear_index(), self.data.clone(), self.fill_value, false))
+        Ok(Self::from_linear(
+            shape.to_vec(),
+            self.linear_index(),
+            self.data.clone(),
+            self.fill_value,
+            false,
+        ))
     }
 
     /// Check the dense size before allocating it (used by `to_dense` callers that want a hint).
     pub fn dense_bytes(&self) -> Result<usize> {
-        checked_size(&self.shape, std::mem::size_of::<T>(), "a dense array").map(|n| n * std::mem::size_of::<T>())
+        checked_size(&self.shape, std::mem::size_of::<T>(), "a dense array")
+            .map(|n| n * std::mem::size_of::<T>())
     }
 }
 
@@ -296,7 +346,11 @@ pub(crate) fn sort_order(lin: &[u64]) -> Vec<u32> {
     let max = lin.iter().copied().max().unwrap_or(0);
     let key_bits = 64 - max.leading_zeros();
     if key_bits + pos_bits <= 64 {
-        let mut packed: Vec<u64> = lin.iter().enumerate().map(|(k, &l)| (l << pos_bits) | k as u64).collect();
+        let mut packed: Vec<u64> = lin
+            .iter()
+            .enumerate()
+            .map(|(k, &l)| (l << pos_bits) | k as u64)
+            .collect();
         packed.sort_unstable();
         let mask = (1u64 << pos_bits) - 1;
         packed.into_iter().map(|p| (p & mask) as u32).collect()

@@ -21,7 +21,9 @@ fn resolve(e: &SliceInfoElem, n: usize, axis: usize) -> Result<(Vec<usize>, bool
         SliceInfoElem::Index(i) => {
             let j = fix(i);
             if j < 0 || j >= n as isize {
-                return Err(ArrayError::Index(format!("index {i} is out of bounds for axis {axis} with size {n}")));
+                return Err(ArrayError::Index(format!(
+                    "index {i} is out of bounds for axis {axis} with size {n}"
+                )));
             }
             Ok((vec![j as usize], false))
         }
@@ -40,27 +42,39 @@ fn resolve(e: &SliceInfoElem, n: usize, axis: usize) -> Result<(Vec<usize>, bool
             }
             Ok((v, true))
         }
-        SliceInfoElem::NewAxis => Err(ArrayError::Index("NewAxis cannot be used in sparse assignment".into())),
+        SliceInfoElem::NewAxis => Err(ArrayError::Index(
+            "NewAxis cannot be used in sparse assignment".into(),
+        )),
     }
 }
 
 impl<T: SparseElem> Dok<T> {
     pub fn new(shape: &[usize]) -> Dok<T> {
-        Dok { shape: shape.to_vec(), map: HashMap::new(), fill_value: T::default() }
+        Dok {
+            shape: shape.to_vec(),
+            map: HashMap::new(),
+            fill_value: T::default(),
+        }
     }
     pub fn from_coo(c: &Coo<T>) -> Dok<T> {
         let mut map = HashMap::with_capacity(c.nnz());
         for k in 0..c.nnz() {
             map.insert(c.coords.iter().map(|x| x[k]).collect(), c.data[k]);
         }
-        Dok { shape: c.shape.clone(), map, fill_value: c.fill_value }
+        Dok {
+            shape: c.shape.clone(),
+            map,
+            fill_value: c.fill_value,
+        }
     }
     pub fn from_dense<S: Data<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Dok<T> {
         Self::from_coo(&Coo::from_dense(a))
     }
     pub fn to_coo(&self) -> Coo<T> {
         let entries: Vec<(&Vec<usize>, T)> = self.map.iter().map(|(k, &v)| (k, v)).collect();
-        Coo::from_entries(&self.shape, entries).expect("keys are checked on insert").with_fill_value(self.fill_value)
+        Coo::from_entries(&self.shape, entries)
+            .expect("keys are checked on insert")
+            .with_fill_value(self.fill_value)
     }
     pub fn to_dense(&self) -> Result<ndarray::ArrayD<T>> {
         self.to_coo().to_dense()
@@ -127,7 +141,11 @@ impl<T: SparseElem> Dok<T> {
         let mut sel = Vec::new();
         let mut kept_shape = Vec::new();
         for ax in 0..self.shape.len() {
-            let full = SliceInfoElem::Slice { start: 0, end: None, step: 1 };
+            let full = SliceInfoElem::Slice {
+                start: 0,
+                end: None,
+                step: 1,
+            };
             let (v, keep) = resolve(elems.get(ax).unwrap_or(&full), self.shape[ax], ax)?;
             if keep {
                 kept_shape.push(v.len());

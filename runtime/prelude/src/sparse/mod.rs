@@ -40,7 +40,11 @@ impl<T: SparseElem> Sparse<T> {
             "csr" => Sparse::Csr(c.to_csr()?),
             "csc" => Sparse::Csc(c.to_csc()?),
             "dok" => Sparse::Dok(c.to_dok()),
-            f => return Err(ArrayError::Value(format!("unknown sparse format {f:?}: expected coo, csr, csc or dok"))),
+            f => {
+                return Err(ArrayError::Value(format!(
+                    "unknown sparse format {f:?}: expected coo, csr, csc or dok"
+                )))
+            }
         })
     }
     pub fn format(&self) -> &'static str {
@@ -72,16 +76,20 @@ asformat_on!(Coo, Csr, Csc, Dok);
 /// positions chosen uniformly, values uniform in [0, 1).
 pub fn random(shape: &[usize], density: f64, seed: u64) -> Result<Coo<f64>> {
     if !(0.0..=1.0).contains(&density) {
-        return Err(ArrayError::Value(format!("density {density} is not in the unit interval")));
+        return Err(ArrayError::Value(format!(
+            "density {density} is not in the unit interval"
+        )));
     }
     let size: usize = shape.iter().product();
     let nnz = (density * size as f64).round() as usize;
     crate::error::checked_size(&[nnz], 16, "sparse random entries")?;
     let mut probe: Vec<u64> = Vec::new();
-    probe.try_reserve_exact(nnz).map_err(|_| ArrayError::Alloc {
-        bytes: nnz as u128 * 16,
-        what: format!("{nnz} sparse random entries"),
-    })?;
+    probe
+        .try_reserve_exact(nnz)
+        .map_err(|_| ArrayError::Alloc {
+            bytes: nnz as u128 * 16,
+            what: format!("{nnz} sparse random entries"),
+        })?;
     drop(probe);
     let mut rng = Xoshiro256pp::seed_from_u64(seed);
     let mut lin: Vec<u64> = if nnz * 3 > size && size <= 1 << 28 {

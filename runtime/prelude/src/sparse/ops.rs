@@ -25,7 +25,12 @@ impl<T: SparseElem> Coo<T> {
             }
         }
         if l2.len() == self.nnz() {
-            return Coo { shape: self.shape.clone(), coords: self.coords.clone(), data: d2, fill_value: fill };
+            return Coo {
+                shape: self.shape.clone(),
+                coords: self.coords.clone(),
+                data: d2,
+                fill_value: fill,
+            };
         }
         Coo::from_linear(self.shape.clone(), l2, d2, fill, false)
     }
@@ -74,7 +79,10 @@ impl<T: SparseElem> Coo<T> {
         }
         let b = broadcast_shapes(&self.shape, shape)?;
         if b.as_slice() != shape {
-            return Err(crate::ArrayError::Broadcast { lhs: self.shape.clone(), rhs: shape.to_vec() });
+            return Err(crate::ArrayError::Broadcast {
+                lhs: self.shape.clone(),
+                rhs: shape.to_vec(),
+            });
         }
         let lead = shape.len() - self.ndim();
         let st = lin_strides(shape)?;
@@ -85,7 +93,10 @@ impl<T: SparseElem> Coo<T> {
         let entries = repeat * self.nnz() as u128;
         let bytes = entries * (8 + std::mem::size_of::<T>() as u128) * 2;
         if bytes > 1 << 36 {
-            return Err(crate::ArrayError::Alloc { bytes, what: format!("broadcasting {entries} sparse entries") });
+            return Err(crate::ArrayError::Alloc {
+                bytes,
+                what: format!("broadcasting {entries} sparse entries"),
+            });
         }
         let mut lin: Vec<u64> = vec![0];
         // Build entry by entry: for each stored entry, the cartesian product over stretched axes.
@@ -95,7 +106,11 @@ impl<T: SparseElem> Coo<T> {
             lin.clear();
             lin.push(0);
             for ax in 0..shape.len() {
-                let (src_n, c) = if ax < lead { (1, 0) } else { (self.shape[ax - lead], self.coords[ax - lead][k]) };
+                let (src_n, c) = if ax < lead {
+                    (1, 0)
+                } else {
+                    (self.shape[ax - lead], self.coords[ax - lead][k])
+                };
                 if src_n == shape[ax] {
                     for l in lin.iter_mut() {
                         *l += c as u64 * st[ax];
@@ -114,7 +129,13 @@ impl<T: SparseElem> Coo<T> {
                 out_data.push(self.data[k]);
             }
         }
-        Ok(Coo::from_linear(shape.to_vec(), out_lin, out_data, self.fill_value, true))
+        Ok(Coo::from_linear(
+            shape.to_vec(),
+            out_lin,
+            out_data,
+            self.fill_value,
+            true,
+        ))
     }
 
     pub fn try_add(&self, o: &Coo<T>) -> Result<Coo<T>> {
@@ -132,8 +153,15 @@ impl<T: SparseElem> Coo<T> {
 }
 
 /// The operand itself when it already has the result's shape (no copy), else its broadcast.
-fn stretch<'a, T: SparseElem>(x: &'a Coo<T>, shape: &[usize]) -> Result<std::borrow::Cow<'a, Coo<T>>> {
-    Ok(if x.shape == shape { std::borrow::Cow::Borrowed(x) } else { std::borrow::Cow::Owned(x.broadcast_to(shape)?) })
+fn stretch<'a, T: SparseElem>(
+    x: &'a Coo<T>,
+    shape: &[usize],
+) -> Result<std::borrow::Cow<'a, Coo<T>>> {
+    Ok(if x.shape == shape {
+        std::borrow::Cow::Borrowed(x)
+    } else {
+        std::borrow::Cow::Owned(x.broadcast_to(shape)?)
+    })
 }
 
 /// Equality that treats NaN as equal to NaN (pydata's `equivalent`), so a NaN fill still prunes.

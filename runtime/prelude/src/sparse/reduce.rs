@@ -37,9 +37,15 @@ impl<T: SparseElem> Coo<T> {
     /// (enough for idempotent ops such as min/max).
     fn fold_all(&self, f: impl Fn(T, T) -> T, op: &str) -> Result<T> {
         if self.size() == 0 {
-            return Err(ArrayError::Value(format!("zero-size array to reduction operation {op} which has no identity")));
+            return Err(ArrayError::Value(format!(
+                "zero-size array to reduction operation {op} which has no identity"
+            )));
         }
-        let init = if self.nnz() < self.size() { self.fill_value } else { self.data[0] };
+        let init = if self.nnz() < self.size() {
+            self.fill_value
+        } else {
+            self.data[0]
+        };
         Ok(self.data.iter().fold(init, |a, &b| f(a, b)))
     }
 
@@ -74,7 +80,13 @@ impl<T: SparseElem> Coo<T> {
         self.check_axis(axis)?;
         let ax = axis.index();
         let n = self.shape[ax];
-        let shape: Vec<usize> = self.shape.iter().enumerate().filter(|&(i, _)| i != ax).map(|(_, &d)| d).collect();
+        let shape: Vec<usize> = self
+            .shape
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != ax)
+            .map(|(_, &d)| d)
+            .collect();
         let st = lin_strides(&shape)?;
         let mut keyed: Vec<(u64, T)> = (0..self.nnz())
             .map(|k| {
@@ -120,7 +132,11 @@ impl<T: SparseElem> Coo<T> {
 
     pub fn sum_axis(&self, axis: Axis) -> Result<Coo<T>> {
         let fv = self.fill_value;
-        self.reduce_axis(axis, |a, b| a + b, move |n| Some(fv * T::from_f64(n as f64)))
+        self.reduce_axis(
+            axis,
+            |a, b| a + b,
+            move |n| Some(fv * T::from_f64(n as f64)),
+        )
     }
     pub fn max_axis(&self, axis: Axis) -> Result<Coo<T>> {
         let fv = self.fill_value;

@@ -50,7 +50,10 @@ const CASES: &[(&str, &str)] = &[
     ("get_primes_100000", "get_primes(100000)"),
     ("do_sum_40000", "do_sum(&a40k)"),
     ("do_sum_10M", "do_sum(&a10m)"),
-    ("smooth_2000x2000_i8", "smooth_i8(&x8, 2000, 2000, &mut out8)"),
+    (
+        "smooth_2000x2000_i8",
+        "smooth_i8(&x8, 2000, 2000, &mut out8)",
+    ),
     ("func_normal_10x10_i32", "func_normal(&a_fn)"),
     ("lj_potential_2000", "lj(&c)"),
 ];
@@ -58,16 +61,27 @@ const CASES: &[(&str, &str)] = &[
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let h = v.len() / 2;
-    if v.len() % 2 == 0 { (v[h - 1] + v[h]) / 2.0 } else { v[h] }
+    if v.len() % 2 == 0 {
+        (v[h - 1] + v[h]) / 2.0
+    } else {
+        v[h]
+    }
 }
 
 /// CPU seconds this process has run (user + system, all threads), from /proc/self/stat.
 fn cpu_s() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let rest = s.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
     // After the comm field: state is not numeric, so utime/stime are fields 11 and 12 here.
-    if f.len() > 12 { (f[10] + f[11]) / 100.0 } else { 0.0 }
+    if f.len() > 12 {
+        (f[10] + f[11]) / 100.0
+    } else {
+        0.0
+    }
 }
 
 /// Median per-call seconds of `runs` runs of `number` calls (None: auto-ranged to ≥ 0.2 s),
@@ -75,10 +89,19 @@ fn cpu_s() -> f64 {
 /// (the fraction of the wall clock the kernel actually ran on a busy machine).
 fn steady(ft: &mut FastTier, expr: &str, number: Option<u64>, runs: u32) -> (f64, u64) {
     let (w0, c0) = (std::time::Instant::now(), cpu_s());
-    let t = ft.timeit("", expr, number, runs, &Quiet).unwrap_or_else(|e| panic!("{expr}: {e:?}"));
+    let t = ft
+        .timeit("", expr, number, runs, &Quiet)
+        .unwrap_or_else(|e| panic!("{expr}: {e:?}"));
     let share = ((cpu_s() - c0) / w0.elapsed().as_secs_f64()).min(1.0);
     let m = median(t.runs.iter().map(|r| r / t.number as f64).collect());
-    (if std::env::var("ACCEL_BENCH_CPU").is_ok_and(|v| v == "1") { m * share } else { m }, t.number)
+    (
+        if std::env::var("ACCEL_BENCH_CPU").is_ok_and(|v| v == "1") {
+            m * share
+        } else {
+            m
+        },
+        t.number,
+    )
 }
 
 fn arg_after(flag: &str) -> Option<String> {
@@ -95,9 +118,16 @@ fn dump(ft: &mut FastTier, opts: &JitOptions, k: &str) {
             eprint!("{t}");
         }
     }
-    let src = KERNELS.iter().find(|(n, _)| *n == k || k.starts_with(&format!("{n}_"))).expect("kernel name").1;
+    let src = KERNELS
+        .iter()
+        .find(|(n, _)| *n == k || k.starts_with(&format!("{n}_")))
+        .expect("kernel name")
+        .1;
     for d in [accel_runtime::Dump::Asm, accel_runtime::Dump::Ir] {
-        let o = JitOptions { dump: Some(d), ..opts.clone() };
+        let o = JitOptions {
+            dump: Some(d),
+            ..opts.clone()
+        };
         ft.run_cell(src, &o, &Loud).unwrap();
     }
 }
@@ -111,12 +141,16 @@ fn compile_latency(ft: &mut FastTier, opts: &JitOptions) {
         let runs = if cpu { 101 } else { 21 };
         let c0 = cpu_s();
         for _ in 0..runs {
-            ft.compile_only(src, opts).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            ft.compile_only(src, opts)
+                .unwrap_or_else(|e| panic!("{name}: {e:?}"));
             times.push(ft.last_compile_time().as_secs_f64());
         }
         let cpu_ms = (cpu_s() - c0) / runs as f64 * 1e3;
         if cpu {
-            println!("compile_{name}\tmedian_ms={:.3}\tcpu_ms={cpu_ms:.3}", median(times) * 1e3);
+            println!(
+                "compile_{name}\tmedian_ms={:.3}\tcpu_ms={cpu_ms:.3}",
+                median(times) * 1e3
+            );
         } else {
             println!("compile_{name}\tmedian_ms={:.3}", median(times) * 1e3);
         }
@@ -127,21 +161,40 @@ fn compile_latency(ft: &mut FastTier, opts: &JitOptions) {
 fn main() {
     let fastmath = std::env::args().any(|a| a == "--fastmath");
     let vectorize = !std::env::args().any(|a| a == "--no-vectorize");
-    let opts = JitOptions { fastmath, vectorize, ..JitOptions::default() };
+    let opts = JitOptions {
+        fastmath,
+        vectorize,
+        ..JitOptions::default()
+    };
     let mut ft = FastTier::new();
     if let Some(k) = arg_after("--dump") {
         return dump(&mut ft, &opts, &k);
     }
     let with_peers = std::env::args().any(|a| a == "--peers");
-    let rounds: usize = arg_after("--rounds").and_then(|r| r.parse().ok()).unwrap_or(if with_peers { 5 } else { 1 });
-    let runs: u32 = arg_after("--runs").and_then(|r| r.parse().ok()).unwrap_or(if with_peers { 5 } else { 7 });
+    let rounds: usize = arg_after("--rounds")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(if with_peers { 5 } else { 1 });
+    let runs: u32 = arg_after("--runs")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(if with_peers { 5 } else { 7 });
     let load0 = peers::loadavg();
     ft.run_cell("let __warm = 1;", &opts, &Quiet).unwrap();
     compile_latency(&mut ft, &opts);
-    let only: Vec<String> = std::env::args().skip_while(|a| a != "--only").skip(1).collect();
-    let cases: Vec<(&str, &str)> = CASES.iter().copied().filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == n)).collect();
+    let only: Vec<String> = std::env::args()
+        .skip_while(|a| a != "--only")
+        .skip(1)
+        .collect();
+    let cases: Vec<(&str, &str)> = CASES
+        .iter()
+        .copied()
+        .filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == n))
+        .collect();
     ft.run_cell(SETUP, &opts, &Quiet).unwrap();
-    let mut peer = if with_peers { Some(peers::Peers::start(fastmath)) } else { None };
+    let mut peer = if with_peers {
+        Some(peers::Peers::start(fastmath))
+    } else {
+        None
+    };
     let mut rows: Vec<peers::Row> = cases.iter().map(|(n, _)| peers::Row::new(n)).collect();
     let mut numbers: Vec<Option<u64>> = vec![None; cases.len()];
     for round in 0..rounds {
@@ -154,12 +207,22 @@ fn main() {
                         numbers[i] = Some(n);
                         rows[i].accel.push(t);
                     }
-                    1 => rows[i].rustc.push(peer.as_mut().and_then(|p| p.rustc(name, runs))),
-                    _ => rows[i].numba.push(peer.as_mut().and_then(|p| p.numba(name, runs))),
+                    1 => rows[i]
+                        .rustc
+                        .push(peer.as_mut().and_then(|p| p.rustc(name, runs))),
+                    _ => rows[i]
+                        .numba
+                        .push(peer.as_mut().and_then(|p| p.numba(name, runs))),
                 }
             }
             let r = &rows[i];
-            eprintln!("round {}/{rounds} {name}: accel {}, rustc {}, numba {}", round + 1, peers::ms(Some(r.accel[round])), peers::ms(r.rustc[round]), peers::ms(r.numba[round]));
+            eprintln!(
+                "round {}/{rounds} {name}: accel {}, rustc {}, numba {}",
+                round + 1,
+                peers::ms(Some(r.accel[round])),
+                peers::ms(r.rustc[round]),
+                peers::ms(r.numba[round])
+            );
         }
     }
     let load1 = peers::loadavg();

@@ -26,11 +26,20 @@ struct Server {
 
 impl Server {
     fn spawn(name: &'static str, mut cmd: Command) -> Option<Server> {
-        let spawned = cmd.arg("--serve").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn();
+        let spawned = cmd
+            .arg("--serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
         let mut child = spawned.map_err(|e| eprintln!("{name}: {e}")).ok()?;
         let stdin = child.stdin.take()?;
         let stdout = BufReader::new(child.stdout.take()?);
-        Some(Server { child, stdin, stdout, name })
+        Some(Server {
+            child,
+            stdin,
+            stdout,
+            name,
+        })
     }
 
     /// Median per-call seconds of `runs` runs of `kernel`; None if the peer has no such kernel
@@ -43,7 +52,9 @@ impl Server {
             eprintln!("{}: exited", self.name);
             return None;
         }
-        line.split('\t').find_map(|f| f.strip_prefix("steady_s=")).and_then(|v| v.trim().parse().ok())
+        line.split('\t')
+            .find_map(|f| f.strip_prefix("steady_s="))
+            .and_then(|v| v.trim().parse().ok())
     }
 }
 
@@ -63,7 +74,9 @@ pub struct Peers {
 /// rustref, built outside the source tree (ACCEL_BENCH_RUSTREF_TARGET, default
 /// $TMPDIR/accel-rustref-target); returns the binary.
 fn build_rustref() -> Option<PathBuf> {
-    let target = std::env::var("ACCEL_BENCH_RUSTREF_TARGET").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir().join("accel-rustref-target"));
+    let target = std::env::var("ACCEL_BENCH_RUSTREF_TARGET")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("accel-rustref-target"));
     let o = Command::new("cargo")
         .args(["build", "--release", "--quiet"])
         .env("CARGO_TARGET_DIR", &target)
@@ -82,11 +95,21 @@ impl Peers {
     pub fn start(fastmath: bool) -> Peers {
         let rustc = build_rustref().and_then(|bin| Server::spawn("rustref", Command::new(bin)));
         // Numba with the Python of ACCEL_BENCH_PYTHON (default /tmp/peers/bin/python, else python3).
-        let py = std::env::var("ACCEL_BENCH_PYTHON").unwrap_or_else(|_| if std::path::Path::new("/tmp/peers/bin/python").exists() { "/tmp/peers/bin/python".into() } else { "python3".into() });
+        let py = std::env::var("ACCEL_BENCH_PYTHON").unwrap_or_else(|_| {
+            if std::path::Path::new("/tmp/peers/bin/python").exists() {
+                "/tmp/peers/bin/python".into()
+            } else {
+                "python3".into()
+            }
+        });
         let mut cmd = Command::new(py);
         cmd.arg(bench_dir().join("numba_seed_kernels.py"));
         let numba = Server::spawn("numba", cmd);
-        Peers { rustc, numba, fastmath }
+        Peers {
+            rustc,
+            numba,
+            fastmath,
+        }
     }
 
     /// rustc's figure for accel's kernel `name` (rustref has only strict loops: with
@@ -120,7 +143,12 @@ pub struct Row {
 
 impl Row {
     pub fn new(name: &str) -> Row {
-        Row { name: name.into(), accel: vec![], rustc: vec![], numba: vec![] }
+        Row {
+            name: name.into(),
+            accel: vec![],
+            rustc: vec![],
+            numba: vec![],
+        }
     }
 }
 
@@ -134,18 +162,29 @@ pub fn ms(t: Option<f64>) -> String {
 
 fn med(v: &[Option<f64>]) -> Option<f64> {
     let v: Vec<f64> = v.iter().flatten().copied().collect();
-    if v.is_empty() { None } else { Some(super::median(v)) }
+    if v.is_empty() {
+        None
+    } else {
+        Some(super::median(v))
+    }
 }
 
 /// Median of the per-round ratios accel ÷ peer, and their min–max.
 fn ratio(accel: &[f64], peer: &[Option<f64>]) -> (String, String) {
-    let r: Vec<f64> = accel.iter().zip(peer).filter_map(|(a, p)| p.map(|p| a / p)).collect();
+    let r: Vec<f64> = accel
+        .iter()
+        .zip(peer)
+        .filter_map(|(a, p)| p.map(|p| a / p))
+        .collect();
     if r.is_empty() {
         return ("—".into(), "—".into());
     }
     let lo = r.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = r.iter().copied().fold(0.0, f64::max);
-    (format!("{:.2}×", super::median(r)), format!("{lo:.2}–{hi:.2}"))
+    (
+        format!("{:.2}×", super::median(r)),
+        format!("{lo:.2}–{hi:.2}"),
+    )
 }
 
 pub fn table(rows: &[Row], fastmath: bool, rounds: usize, runs: u32, load0: &str, load1: &str) {
@@ -155,6 +194,12 @@ pub fn table(rows: &[Row], fastmath: bool, rounds: usize, runs: u32, load0: &str
     for r in rows {
         let (rr, rs) = ratio(&r.accel, &r.rustc);
         let (nr, ns) = ratio(&r.accel, &r.numba);
-        println!("| {} | {} | {} | {} | {rr} | {rs} | {nr} | {ns} |", r.name, ms(Some(super::median(r.accel.clone()))), ms(med(&r.rustc)), ms(med(&r.numba)));
+        println!(
+            "| {} | {} | {} | {} | {rr} | {rs} | {nr} | {ns} |",
+            r.name,
+            ms(Some(super::median(r.accel.clone()))),
+            ms(med(&r.rustc)),
+            ms(med(&r.numba))
+        );
     }
 }
