@@ -1,8 +1,7 @@
-//! The public face of the fast tier (the only types the magics crate sees).
-//! PROVISIONAL: the fast-tier work fills these in; signatures may grow.
-
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+//! The fast tier's public vocabulary: options in (`JitOptions`), the `Output` sink, and what
+//! comes back (`Value`, `Failure` with its `Diagnostic`s, `Timings`, `Annotation`). Plain
+//! data, importing nothing of the crate, so every stage may use it; the entry point that
+//! takes and returns these is `driver::FastTier`.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OptLevel {
@@ -96,109 +95,4 @@ pub struct Timings {
 pub struct Annotation {
     pub html: String,
     pub text: String,
-}
-
-/// The fast tier's state: compiled fns and workspace variables, across cells.
-pub struct FastTier {
-    interrupt: Arc<AtomicBool>,
-    engine: crate::exec::Engine,
-}
-
-// The engine's raw pointers (JIT code, workspace buffers, the output sink while a cell
-// runs) are owned by it and only used while `&mut self` is held.
-unsafe impl Send for FastTier {}
-
-impl Default for FastTier {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl FastTier {
-    pub fn new() -> Self {
-        FastTier {
-            interrupt: Arc::new(AtomicBool::new(false)),
-            engine: crate::exec::Engine::new(),
-        }
-    }
-
-    /// Compile and run a `%%jit` cell: items persist, `let`s become workspace variables,
-    /// a trailing expression is returned for display.
-    pub fn run_cell(
-        &mut self,
-        src: &str,
-        opts: &JitOptions,
-        out: &dyn Output,
-    ) -> Result<Option<Value>, Failure> {
-        let p = self.engine.prepare(src, opts, &Default::default())?;
-        self.engine.run(p, &self.interrupt, out)
-    }
-
-    /// Parse, type-check and compile a cell without running it (its `let`s are not
-    /// committed). Used by benchmarks of compile latency and by `accepts`.
-    pub fn compile_only(&mut self, src: &str, opts: &JitOptions) -> Result<(), Failure> {
-        self.engine
-            .prepare(src, opts, &Default::default())
-            .map(|_| ())
-    }
-
-    /// Wall time of the last successful compile (parse → machine code).
-    pub fn last_compile_time(&self) -> std::time::Duration {
-        self.engine.last_compile
-    }
-
-    /// Whether `expr` (with `setup`) is fast-tier code: it names fast-tier fns or
-    /// variables and compiles. Used to route `%timeit`.
-    pub fn accepts(&self, setup: &str, expr: &str) -> bool {
-        crate::exec::timeit::accepts(&self.engine, setup, expr)
-    }
-
-    /// IPython's timing algorithm with a compiled loop: `number == None` auto-ranges.
-    pub fn timeit(
-        &mut self,
-        setup: &str,
-        expr: &str,
-        number: Option<u64>,
-        repeat: u32,
-        out: &dyn Output,
-    ) -> Result<Timings, Failure> {
-        crate::exec::timeit::timeit(
-            &mut self.engine,
-            &self.interrupt,
-            setup,
-            expr,
-            number,
-            repeat,
-            out,
-        )
-    }
-
-    /// Vecs the last run allocated and did not free (those it stored in the workspace or
-    /// returned for display count too). Leak tests of lowering compare it with that number.
-    pub fn last_run_unfreed_vecs(&self) -> i64 {
-        self.engine.last_unfreed_vecs
-    }
-
-    pub fn annotate(&self, name: &str) -> Result<Annotation, String> {
-        crate::exec::annotate::annotate(&self.engine, name)
-    }
-
-    /// Setting this flag stops running fast-tier code at the next loop back-edge.
-    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
-        self.interrupt.clone()
-    }
-
-    /// (name, type) of the workspace variables, in definition order.
-    pub fn variables(&self) -> Vec<(String, String)> {
-        self.engine.variables()
-    }
-
-    /// `{:?}` text of a workspace variable.
-    pub fn variable_text(&self, name: &str) -> Option<String> {
-        self.engine.vars.get(name).map(|s| s.display().0)
-    }
-
-    pub fn functions(&self) -> Vec<String> {
-        self.engine.functions()
-    }
 }

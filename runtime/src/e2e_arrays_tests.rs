@@ -1,6 +1,7 @@
 //! End-to-end tests of the accel prelude's dense arrays in the fast tier.
 
 use crate::api::*;
+use crate::FastTier;
 
 use crate::e2e_support::{panic_in as panic_msg, run_in as run, value_in as value, Cap};
 

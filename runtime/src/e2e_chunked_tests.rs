@@ -5,6 +5,7 @@
 
 use crate::api::*;
 use crate::e2e_support::{panic_in, run_in, value_in, Cap};
+use crate::FastTier;
 use accel::prelude::*;
 
 fn refusal(ft: &mut FastTier, src: &str) -> String {

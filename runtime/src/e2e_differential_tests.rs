@@ -2,6 +2,7 @@
 //! methods, number formatting, slice ranges; expected texts are rustc's real output.
 
 use crate::api::*;
+use crate::FastTier;
 
 use crate::e2e_tests::{panic_msg, run};
 

@@ -1,6 +1,7 @@
 //! End-to-end tests of language coverage and correctness fixes (parse → typeck → lower → exec).
 
 use crate::api::*;
+use crate::FastTier;
 
 use crate::e2e_tests::{panic_msg, run, value, Cap};
 

@@ -2,6 +2,7 @@
 //! running a cell for its value, its printed text or its panic message.
 
 use crate::api::*;
+use crate::FastTier;
 use std::sync::Mutex;
 
 #[derive(Default)]

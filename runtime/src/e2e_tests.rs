@@ -1,6 +1,7 @@
 //! End-to-end tests of the whole pipeline (parse → typeck → lower → exec → display).
 
 use crate::api::*;
+use crate::FastTier;
 
 pub(crate) use crate::e2e_support::Cap;
 use crate::e2e_support::{panic_in, run_in, value_in};

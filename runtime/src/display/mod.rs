@@ -2,8 +2,12 @@
 //! through Rust's own formatter; padding follows `core::fmt::Formatter`'s rules).
 //! Values are read from memory in the layout `typeck::ty::Ty::layout` defines.
 
-use crate::parse::macros::{Align, Spec};
-use crate::typeck::ty::{option_payload_offset, tuple_offsets, FloatTy, IntTy, Ty};
+mod arrays;
+
+use crate::abi::fmt_spec::{default_spec, Align, Spec};
+use crate::abi::ty::{option_payload_offset, tuple_offsets, FloatTy, IntTy, Ty};
+use crate::abi::vec::{raw_slice, VecHdr};
+pub use arrays::repr;
 
 /// A spec with its runtime width/precision resolved.
 pub struct Fs<'a> {
@@ -15,19 +19,6 @@ pub struct Fs<'a> {
 impl Fs<'_> {
     fn debug(&self) -> bool {
         self.spec.kind.contains('?')
-    }
-}
-
-pub fn default_spec(debug: bool) -> Spec {
-    Spec {
-        fill: ' ',
-        align: Align::Unknown,
-        plus: false,
-        alternate: false,
-        zero: false,
-        width: crate::parse::macros::Count::None,
-        precision: crate::parse::macros::Count::None,
-        kind: if debug { "?".into() } else { String::new() },
     }
 }
 
@@ -198,30 +189,6 @@ pub fn fmt_str(out: &mut String, s: &str, fs: &Fs) {
     }
 }
 
-/// `std::slice::from_raw_parts` for the runtime's buffers, where an empty Vec or String may
-/// have a null pointer (a null pointer is undefined behaviour there even for length 0).
-///
-/// # Safety
-/// As `from_raw_parts` when `n > 0`.
-pub unsafe fn raw_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
-    if n == 0 || p.is_null() {
-        &[]
-    } else {
-        unsafe { std::slice::from_raw_parts(p, n) }
-    }
-}
-
-/// The heap header behind every `Vec<T>` / `String` value (owned by the runtime).
-#[repr(C)]
-pub struct VecHdr {
-    pub ptr: *mut u8,
-    pub len: usize,
-    pub cap: usize,
-    pub esize: usize,
-    /// 1 when the elements are owned `Vec` headers (`Vec<Vec<T>>`): freed and cloned with it.
-    pub owns: usize,
-}
-
 /// # Safety
 /// `addr` must point to a live value of type `ty` in the layout of `Ty::layout`.
 pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
@@ -267,7 +234,7 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                 let h = &**(addr as *const *const VecHdr);
                 fmt_str(
                     out,
-                    std::str::from_utf8_unchecked(crate::display::raw_slice(h.ptr, h.len)),
+                    std::str::from_utf8_unchecked(raw_slice(h.ptr, h.len)),
                     fs,
                 )
             }
@@ -277,30 +244,16 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
             }
             Ty::Array(e, n) => fmt_seq(out, e, addr, *n as usize, fs),
             Ty::NdD(..) => {
-                let s = crate::exec::chunked_rt::fmt_ndd(
-                    *(addr as *const *const u8),
-                    fs.debug(),
-                    fs.prec,
-                );
+                let s = arrays::fmt_ndd(*(addr as *const *const u8), fs.debug(), fs.prec);
                 pad(out, &s, fs, Align::Left)
             }
             Ty::Nd(..) => {
-                let s = crate::exec::array_rt::fmt_nd(
-                    ty,
-                    *(addr as *const *const u8),
-                    fs.debug(),
-                    fs.prec,
-                );
+                let s = arrays::fmt_nd(ty, *(addr as *const *const u8), fs.debug(), fs.prec);
                 pad(out, &s, fs, Align::Left)
             }
             // a view is its header, inline
             Ty::NdView(e, n, _) => {
-                let s = crate::exec::array_rt::fmt_nd(
-                    &Ty::Nd(e.clone(), *n),
-                    addr,
-                    fs.debug(),
-                    fs.prec,
-                );
+                let s = arrays::fmt_nd(&Ty::Nd(e.clone(), *n), addr, fs.debug(), fs.prec);
                 pad(out, &s, fs, Align::Left)
             }
             Ty::Tuple(ts) => {
@@ -329,11 +282,7 @@ pub unsafe fn fmt_mem(out: &mut String, ty: &Ty, addr: *const u8, fs: &Fs) {
                 Ty::Str => {
                     let p = *(addr as *const *const u8);
                     let n = *(addr.add(8) as *const usize);
-                    fmt_str(
-                        out,
-                        std::str::from_utf8_unchecked(crate::display::raw_slice(p, n)),
-                        fs,
-                    )
+                    fmt_str(out, std::str::from_utf8_unchecked(raw_slice(p, n)), fs)
                 }
                 t if t.is_scalar() && !m => fmt_mem(out, t, addr, fs),
                 Ty::Vec(_) | Ty::String | Ty::Nd(..) | Ty::NdD(..) => fmt_mem(out, inner, addr, fs),
@@ -474,14 +423,12 @@ pub unsafe fn eq_mem(ty: &Ty, a: *const u8, b: *const u8) -> bool {
             Ty::Float(FloatTy::F32) => *(a as *const f32) == *(b as *const f32),
             Ty::Int(_) | Ty::Bool | Ty::Char => {
                 let n = ty.layout().0 as usize;
-                crate::display::raw_slice(a, n) == crate::display::raw_slice(b, n)
+                raw_slice(a, n) == raw_slice(b, n)
             }
             Ty::Unit => true,
             // `assert_eq!` on arrays: ndarray's PartialEq (a box behind a pointer, a view inline)
-            Ty::Nd(e, _) => {
-                crate::exec::array_rt::eq_nd(e, *(a as *const *const u8), *(b as *const *const u8))
-            }
-            Ty::NdView(e, ..) => crate::exec::array_rt::eq_nd(e, a, b),
+            Ty::Nd(e, _) => arrays::eq_nd(e, *(a as *const *const u8), *(b as *const *const u8)),
+            Ty::NdView(e, ..) => arrays::eq_nd(e, a, b),
             Ty::Vec(_) | Ty::String => {
                 let (ha, hb) = (
                     &**(a as *const *const VecHdr),

@@ -13,56 +13,14 @@
 //! the library's own message, exactly what the same call prints in the rustc tier.
 
 use super::rt::{set_panic, Ctx};
-use crate::display::VecHdr;
-use crate::typeck::ty::{FloatTy, IntTy, Ty};
+use crate::abi::ndbox::{arr, arr_mut, NdBox, OBJ_TAG};
+use crate::abi::symbols::ARRAY_UNARY;
+use crate::abi::vec::VecHdr;
 use accel::prelude::*;
 use accel::random::Generator;
 use ndarray::IxDyn;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-
-/// Where a `VecHdr` keeps its element size, an object box keeps this.
-pub const OBJ_TAG: usize = usize::MAX - 0xacce1;
-
-pub const OFF_DATA: i32 = 0;
-pub const OFF_DIM: i32 = 8;
-pub const OFF_STRIDE: i32 = 40;
-pub const OFF_LEN: i32 = 56;
-/// The third axis's stride, and every dim again in a row (`shape()` of a 3-d array), after
-/// the fields 1-d/2-d code and views share.
-pub const OFF_STRIDE2: i32 = 64;
-pub const OFF_SHAPE3: i32 = 72;
-pub const OFF_DIM2: i32 = OFF_SHAPE3 + 16;
-
-/// Offset of axis `k`'s dim / stride in a header (axes 0 and 1 contiguous, axis 2 appended:
-/// the tag must stay where a Vec header keeps its element size).
-pub fn off_dim(k: usize) -> i32 {
-    if k < 2 {
-        OFF_DIM + 8 * k as i32
-    } else {
-        OFF_DIM2
-    }
-}
-pub fn off_stride(k: usize) -> i32 {
-    if k < 2 {
-        OFF_STRIDE + 8 * k as i32
-    } else {
-        OFF_STRIDE2
-    }
-}
-
-#[repr(C)]
-pub struct NdBox<T> {
-    pub data: *mut T,
-    pub dim: [usize; 2],
-    pub tag: usize,
-    pub drop: unsafe fn(*mut u8),
-    pub stride: [isize; 2],
-    pub len: usize,
-    pub stride2: isize,
-    pub shape3: [usize; 3],
-    pub a: ArrayD<T>,
-}
 
 #[repr(C)]
 struct RngBox {
@@ -110,46 +68,6 @@ pub fn new_box<T>(mut a: ArrayD<T>) -> *mut u8 {
         shape3,
         a,
     })) as *mut u8
-}
-
-/// The array behind a header: an owned box ([`OBJ_TAG`]) or a view's inline header
-/// (`exec::view_rt`), both read as a view so every shim takes either.
-///
-/// # Safety
-/// `p` must be a live `NdBox<T>` or a view header over live data.
-pub unsafe fn arr<'a, T>(p: *const u8) -> ArrayViewD<'a, T> {
-    unsafe {
-        if *(p.add(24) as *const usize) == OBJ_TAG {
-            (*(p as *const NdBox<T>)).a.view()
-        } else {
-            super::view_rt::raw_of::<T>(p).deref_into_view()
-        }
-    }
-}
-
-/// The owned array of a box (never a view): for callers that hand out references into the
-/// array itself (`shape()` pointers), which a temporary view from [`arr`] would not outlive.
-///
-/// # Safety
-/// `p` must be a live `NdBox<T>`.
-pub unsafe fn owned_arr<'a, T>(p: *const u8) -> &'a ArrayD<T> {
-    unsafe { &(*(p as *const NdBox<T>)).a }
-}
-
-/// # Safety
-/// As [`arr`], and no other live reference to the data.
-pub unsafe fn arr_mut_pub<'a, T>(p: *mut u8) -> ArrayViewMutD<'a, T> {
-    unsafe { arr_mut(p) }
-}
-
-unsafe fn arr_mut<'a, T>(p: *mut u8) -> ArrayViewMutD<'a, T> {
-    unsafe {
-        if *(p.add(24) as *const usize) == OBJ_TAG {
-            (*(p as *mut NdBox<T>)).a.view_mut()
-        } else {
-            super::view_rt::raw_of::<T>(p).deref_into_view_mut()
-        }
-    }
 }
 
 unsafe fn gen<'a>(p: *mut u8) -> &'a mut Generator {
@@ -229,7 +147,7 @@ pub(crate) unsafe fn array_from_vec<T: Clone>(
     v: *const VecHdr,
 ) -> Result<ArrayD<T>, String> {
     let data: Vec<T> =
-        unsafe { crate::display::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
+        unsafe { crate::abi::vec::raw_slice((*v).ptr as *const T, (*v).len) }.to_vec();
     if nd == 0 {
         return Ok(ndarray::Array1::from(data).into_dyn());
     }
@@ -514,7 +432,7 @@ macro_rules! elem_shims {
         pub extern "C" fn unary(ctx: *mut Ctx, a: *const u8, code: i64, line: i64) -> *mut u8 {
             boxed(ctx, line, || {
                 let x = unsafe { arr::<T>(a) };
-                Ok(match UNARY[code as usize] {
+                Ok(match ARRAY_UNARY[code as usize] {
                     "sqrt" => x.sqrt(), "exp" => x.exp(), "ln" => x.ln(), "log2" => x.log2(), "log10" => x.log10(),
                     "sin" => x.sin(), "cos" => x.cos(), "tan" => x.tan(), "sinh" => x.sinh(), "cosh" => x.cosh(),
                     "tanh" => x.tanh(), "abs" => x.abs(), "floor" => x.floor(), "ceil" => x.ceil(), "round" => x.round(),
@@ -544,29 +462,11 @@ macro_rules! elem_shims {
     };
 }
 
-/// Elementwise float methods the fast tier calls by name (`a.sqrt()` ...).
-pub const UNARY: &[&str] = &[
-    "sqrt", "exp", "ln", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "abs",
-    "floor", "ceil", "round", "signum", "recip", "exp2", "cbrt", "asin", "acos", "atan", "trunc",
-    "fract",
-];
-
+// The elementwise shims of each element type.
 elem_shims!(f64s, f64, "f64", [float]);
 elem_shims!(f32s, f32, "f32", [float]);
 elem_shims!(i64s, i64, "i64", []);
 elem_shims!(i32s, i32, "i32", []);
-
-/// The element types arrays may have in the fast tier, and their shim suffix.
-pub fn elem_suffix(t: &Ty) -> Option<&'static str> {
-    Some(match t {
-        Ty::Float(FloatTy::F64) => "f64",
-        Ty::Float(FloatTy::F32) => "f32",
-        Ty::Int(IntTy::I64) => "i64",
-        Ty::Int(IntTy::I32) => "i32",
-        Ty::Bool => "bool",
-        _ => return None,
-    })
-}
 
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let mut v: Vec<(&'static str, *const u8)> = vec![
@@ -587,81 +487,4 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     v.extend(super::chunked_rt::symbols());
     v.extend(super::view_rt::symbols());
     v
-}
-
-/// The `'static` name of a shim (for Cranelift imports), if it exists.
-pub fn shim_name(name: &str) -> Option<&'static str> {
-    thread_local!(static NAMES: Vec<&'static str> = symbols().into_iter().map(|(n, _)| n).collect());
-    NAMES.with(|v| v.iter().find(|n| **n == name).copied())
-}
-
-// ---- display: the accel crate's own reprs, so both tiers agree ------------------
-
-macro_rules! by_elem {
-    ($t:expr, $p:expr, |$a:ident| $body:expr) => {
-        match $t {
-            Ty::Float(FloatTy::F64) => {
-                let $a = unsafe { arr::<f64>($p) };
-                $body
-            }
-            Ty::Float(FloatTy::F32) => {
-                let $a = unsafe { arr::<f32>($p) };
-                $body
-            }
-            Ty::Int(IntTy::I64) => {
-                let $a = unsafe { arr::<i64>($p) };
-                $body
-            }
-            Ty::Bool => {
-                let $a = unsafe { arr::<bool>($p) };
-                $body
-            }
-            _ => {
-                let $a = unsafe { arr::<i32>($p) };
-                $body
-            }
-        }
-    };
-}
-
-/// ndarray's `==` of two arrays of element type `e` (boxes or view headers).
-pub fn eq_nd(e: &Ty, a: *const u8, b: *const u8) -> bool {
-    by_elem!(e, a, |x| x == by_elem_same(&x, b))
-}
-
-/// The array at `b`, read with the element type of `x` (both sides of `==` agree).
-fn by_elem_same<'a, T>(_x: &ArrayViewD<'_, T>, b: *const u8) -> ArrayViewD<'a, T> {
-    unsafe { arr::<T>(b) }
-}
-
-/// text/plain and text/html of an array value (what evcxr shows for the same value in the
-/// rustc tier through `accel::display::Repr`).
-pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
-    let Ty::Nd(e, _) = ty else {
-        return (String::new(), None);
-    };
-    by_elem!(&**e, p, |a| (a.text_plain(), a.text_html()))
-}
-
-/// `{:?}` / `{}` of an array as ndarray formats it (with its static dimension, like rustc's
-/// `Array2<T>`), honouring a precision.
-pub fn fmt_nd(ty: &Ty, p: *const u8, debug: bool, prec: Option<usize>) -> String {
-    let Ty::Nd(e, nd) = ty else {
-        return String::new();
-    };
-    macro_rules! go {
-        ($v:expr) => {
-            match (debug, prec) {
-                (true, Some(k)) => format!("{:.*?}", k, $v),
-                (true, None) => format!("{:?}", $v),
-                (false, Some(k)) => format!("{:.*}", k, $v),
-                (false, None) => format!("{}", $v),
-            }
-        };
-    }
-    by_elem!(&**e, p, |a| match *nd {
-        1 => go!(a.view().into_dimensionality::<Ix1>().unwrap()),
-        2 => go!(a.view().into_dimensionality::<Ix2>().unwrap()),
-        _ => go!(a.view().into_dimensionality::<Ix3>().unwrap()),
-    })
 }

@@ -18,10 +18,13 @@
 //!   thread that called `compute`, whose guard turns it back into the cell's panic with the
 //!   fn's own message and line. Nothing aborts and the kernel survives.
 
-use super::array_rt::{arr, new_box, owned_arr, NdBox, OBJ_TAG, QUIET};
-use super::rt::{set_panic, Ctx, RtState, FAIL_INTERRUPT, FAIL_PANIC, FAIL_STACK};
-use crate::display::VecHdr;
-use crate::typeck::ty::Ty;
+use super::array_rt::{new_box, QUIET};
+use super::rt::{set_panic, Ctx, RtState};
+use crate::abi::ctx::{FAIL_INTERRUPT, FAIL_PANIC, FAIL_STACK};
+use crate::abi::ndbox::{arr, owned_arr, NdBox, OBJ_TAG};
+use crate::abi::symbols::CHUNKED_UNARY;
+use crate::abi::ty::Ty;
+use crate::abi::vec::VecHdr;
 use accel::chunked::{Chunks, IntoChunks};
 use accel::prelude::*;
 use ndarray::{ArrayViewD, SliceInfoElem};
@@ -61,11 +64,6 @@ unsafe fn ch<'a>(p: *const u8) -> &'a Chunked {
 
 /// The prelude's elementwise float methods of `Chunked`, in the order typeck numbers them
 /// (then `powi`, `powf`).
-pub const UNARY: &[&str] = &[
-    "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan", "exp", "exp_m1", "ln",
-    "ln_1p", "log10", "log2", "sqrt", "cbrt", "abs", "floor", "ceil", "round", "signum", "recip",
-];
-
 /// What a user fn failing on a worker thread carries back to `compute`'s thread.
 pub struct JitFailure {
     pub code: u32,
@@ -143,12 +141,12 @@ fn chunks(
             Box::new(move || IntoChunks::into_chunks(v))
         }
         5 => {
-            let v = unsafe { crate::display::raw_slice(sp as *const usize, sl as usize) }.to_vec();
+            let v = unsafe { crate::abi::vec::raw_slice(sp as *const usize, sl as usize) }.to_vec();
             Box::new(move || IntoChunks::into_chunks(&v[..]))
         }
         _ => {
             let s = unsafe {
-                std::str::from_utf8_unchecked(crate::display::raw_slice(sp, sl as usize))
+                std::str::from_utf8_unchecked(crate::abi::vec::raw_slice(sp, sl as usize))
             }
             .to_string();
             Box::new(move || s.as_str().into_chunks())
@@ -165,7 +163,7 @@ unsafe fn usizes(h: *const VecHdr) -> Vec<usize> {
     if h.len == 0 {
         vec![]
     } else {
-        unsafe { crate::display::raw_slice(h.ptr as *const usize, h.len) }.to_vec()
+        unsafe { crate::abi::vec::raw_slice(h.ptr as *const usize, h.len) }.to_vec()
     }
 }
 
@@ -265,7 +263,7 @@ from_array!(nd_ch_from_array_i64, i64);
 from_array!(nd_ch_from_array_i32, i32);
 
 fn str_of<'a>(p: *const u8, n: i64) -> &'a str {
-    unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(p, n as usize)) }
+    unsafe { std::str::from_utf8_unchecked(crate::abi::vec::raw_slice(p, n as usize)) }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -330,7 +328,7 @@ pub extern "C" fn nd_ch_slice(
     line: i64,
 ) -> *mut u8 {
     let c = unsafe { ch(c) };
-    let v: &[i64] = unsafe { crate::display::raw_slice((*info).ptr as *const i64, (*info).len) };
+    let v: &[i64] = unsafe { crate::abi::vec::raw_slice((*info).ptr as *const i64, (*info).len) };
     let elems: Vec<SliceInfoElem> = v
         .chunks(5)
         .map(|e| match e[0] {
@@ -382,32 +380,34 @@ pub extern "C" fn nd_ch_unary(
     line: i64,
 ) -> *mut u8 {
     let c = unsafe { ch(c) };
-    boxed_ch(ctx, line, || match UNARY.get(code as usize).copied() {
-        Some("sin") => c.sin(),
-        Some("cos") => c.cos(),
-        Some("tan") => c.tan(),
-        Some("sinh") => c.sinh(),
-        Some("cosh") => c.cosh(),
-        Some("tanh") => c.tanh(),
-        Some("asin") => c.asin(),
-        Some("acos") => c.acos(),
-        Some("atan") => c.atan(),
-        Some("exp") => c.exp(),
-        Some("exp_m1") => c.exp_m1(),
-        Some("ln") => c.ln(),
-        Some("ln_1p") => c.ln_1p(),
-        Some("log10") => c.log10(),
-        Some("log2") => c.log2(),
-        Some("sqrt") => c.sqrt(),
-        Some("cbrt") => c.cbrt(),
-        Some("abs") => c.abs(),
-        Some("floor") => c.floor(),
-        Some("ceil") => c.ceil(),
-        Some("round") => c.round(),
-        Some("signum") => c.signum(),
-        Some("recip") => c.recip(),
-        _ if code as usize == UNARY.len() => c.powi(p as i32),
-        _ => c.powf(p),
+    boxed_ch(ctx, line, || {
+        match CHUNKED_UNARY.get(code as usize).copied() {
+            Some("sin") => c.sin(),
+            Some("cos") => c.cos(),
+            Some("tan") => c.tan(),
+            Some("sinh") => c.sinh(),
+            Some("cosh") => c.cosh(),
+            Some("tanh") => c.tanh(),
+            Some("asin") => c.asin(),
+            Some("acos") => c.acos(),
+            Some("atan") => c.atan(),
+            Some("exp") => c.exp(),
+            Some("exp_m1") => c.exp_m1(),
+            Some("ln") => c.ln(),
+            Some("ln_1p") => c.ln_1p(),
+            Some("log10") => c.log10(),
+            Some("log2") => c.log2(),
+            Some("sqrt") => c.sqrt(),
+            Some("cbrt") => c.cbrt(),
+            Some("abs") => c.abs(),
+            Some("floor") => c.floor(),
+            Some("ceil") => c.ceil(),
+            Some("round") => c.round(),
+            Some("signum") => c.signum(),
+            Some("recip") => c.recip(),
+            _ if code as usize == CHUNKED_UNARY.len() => c.powi(p as i32),
+            _ => c.powf(p),
+        }
     })
 }
 
@@ -522,10 +522,6 @@ combine! {
     nd_ch_cat6(a0, a1, a2, a3, a4, a5);
 }
 /// The combine shims by number of operands.
-pub const CAT: [&str; 6] = [
-    "ch_cat1", "ch_cat2", "ch_cat3", "ch_cat4", "ch_cat5", "ch_cat6",
-];
-
 // ---- visualize(): the library's `Svg`, a box of its own ---------------------------------
 
 #[repr(C)]
@@ -579,8 +575,7 @@ fn call_jit<R>(eng: Engine, call: impl FnOnce(*mut Ctx) -> R) -> R {
     let interrupt = eng.interrupt as *const u8;
     let ms = unsafe { &*(eng.st as *const RtState) };
     let mut st = RtState {
-        types: ms.types.clone(),
-        specs: ms.specs.clone(),
+        tables: ms.tables.clone(),
         out: ms.out,
         ..Default::default()
     };
@@ -847,16 +842,5 @@ pub fn repr(ty: &Ty, p: *const u8) -> (String, Option<String>) {
             let a = unsafe { owned_arr::<f64>(p) };
             (a.text_plain(), a.text_html())
         }
-    }
-}
-
-/// `{:?}` / `{}` of an `ArrayD<f64>` as ndarray formats it (`dynamic ndim`).
-pub fn fmt_ndd(p: *const u8, debug: bool, prec: Option<usize>) -> String {
-    let a = unsafe { owned_arr::<f64>(p) };
-    match (debug, prec) {
-        (true, Some(k)) => format!("{:.*?}", k, a),
-        (true, None) => format!("{:?}", a),
-        (false, Some(k)) => format!("{:.*}", k, a),
-        (false, None) => format!("{}", a),
     }
 }

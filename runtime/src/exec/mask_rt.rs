@@ -5,15 +5,16 @@
 //! refused by the type checker (`typeck/masks.rs`), so there are no shims for them.
 //! Same ABI as `array_rt`'s numeric shims: context first, cell line last, a bool as one byte.
 
-use super::array_rt::{arr_mut_pub as arr_mut, guard_pub as guard, new_box, shape};
+use super::array_rt::{guard_pub as guard, new_box, shape};
 use super::rt::Ctx;
-use crate::display::VecHdr;
+use crate::abi::ndbox::arr_mut;
+use crate::abi::vec::VecHdr;
 use ndarray::{ArrayD, ArrayViewD, Dimension};
 
 type T = bool;
 
 fn arr<'a>(p: *const u8) -> ArrayViewD<'a, T> {
-    unsafe { super::array_rt::arr::<T>(p) }
+    unsafe { crate::abi::ndbox::arr::<T>(p) }
 }
 
 fn boxed(ctx: *mut Ctx, line: i64, f: impl FnOnce() -> Result<ArrayD<T>, String>) -> *mut u8 {
@@ -144,7 +145,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::array_rt::{obj_free, off_dim, off_stride, OFF_LEN, OFF_SHAPE3};
+    use crate::abi::ndbox::{off_dim, off_stride, OFF_LEN, OFF_SHAPE3};
+    use crate::exec::array_rt::obj_free;
     use ndarray::{array, Array3};
 
     fn read<T: Copy>(p: *const u8, off: i32) -> T {

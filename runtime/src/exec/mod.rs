@@ -1,19 +1,24 @@
-//! Stage 4: JIT module management, the workspace of live variables, and running cells.
-//!
-//! Fns persist across cells as definitions (source + signature); they are compiled into
-//! the JIT module on demand, and recompiled when they or anything they call was redefined
-//! since their last compilation ("redefining a fn recompiles its callers").
+//! Stage 4: what compiled code runs against — the JIT module with the runtime's symbols
+//! (`jit.rs`), the `extern "C"` runtime it calls (`rt.rs`: panics, printing, Vec; the array,
+//! mask, view and chunked shims into the accel crate; wide-vector math), the worker thread
+//! a cell runs on, and the slots of live workspace variables. It reads compiled code's
+//! layouts from `abi`; it never parses, checks or lowers (that is `driver`'s business).
 
-pub mod annotate;
+// The `extern "C"` entry points take raw pointers from compiled code, their only caller,
+// which cannot call an `unsafe fn` differently: the contract is `abi`'s, not the signature's.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 pub mod array_rt;
 pub mod chunked_rt;
 pub mod jit;
 pub mod mask_rt;
 pub mod rt;
-pub mod timeit;
 pub mod view_rt;
 pub mod vmath;
 pub mod worker;
 pub mod workspace;
 
-pub use jit::Engine;
+/// Every runtime symbol compiled code may import, by name.
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    rt::symbols()
+}

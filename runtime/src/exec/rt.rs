@@ -3,15 +3,13 @@
 //! context and set `Ctx::failure`; compiled code checks the flag after each call that
 //! can fail and returns early.
 
+use crate::abi::ctx::*;
+use crate::abi::tables::Tables;
+use crate::abi::ty::IntTy;
+use crate::abi::vec::VecHdr;
 use crate::api::Output;
-use crate::display::{self, Fs, VecHdr};
-use crate::parse::macros::Spec;
-use crate::typeck::ty::{IntTy, Ty};
+use crate::display::{self, Fs};
 use std::alloc::{alloc, dealloc, realloc, Layout};
-
-pub const FAIL_PANIC: u32 = 1;
-pub const FAIL_INTERRUPT: u32 = 2;
-pub const FAIL_STACK: u32 = 3;
 
 /// Shared between compiled code and the runtime. Field offsets are used by `lower`.
 #[repr(C)]
@@ -23,15 +21,17 @@ pub struct Ctx {
     pub st: *mut RtState,
 }
 
-pub const CTX_FAILURE: i32 = 0;
-pub const CTX_INTERRUPT: i32 = 8;
-pub const CTX_STACK_LIMIT: i32 = 16;
+// Compiled code reads these fields at `abi::ctx`'s offsets.
+const _: () = {
+    assert!(std::mem::offset_of!(Ctx, failure) == CTX_FAILURE as usize);
+    assert!(std::mem::offset_of!(Ctx, interrupt) == CTX_INTERRUPT as usize);
+    assert!(std::mem::offset_of!(Ctx, stack_limit) == CTX_STACK_LIMIT as usize);
+};
 
-/// Tables compiled code refers to by index, and the state of a running cell.
+/// The state of a running cell, and the tables its compiled code refers to by index.
 #[derive(Default)]
 pub struct RtState {
-    pub types: Vec<Ty>,
-    pub specs: Vec<Spec>,
+    pub tables: Tables,
     pub buf: String,
     pub panic: Option<(String, u32)>,
     pub out: Option<*const (dyn Output + 'static)>,
@@ -39,27 +39,6 @@ pub struct RtState {
     /// setup lines (run in the same cell) and the worker thread's start are not timed.
     pub timer_start: Option<std::time::Instant>,
     pub timer_secs: f64,
-}
-
-impl RtState {
-    pub fn intern_type(&mut self, t: &Ty) -> u32 {
-        match self.types.iter().position(|x| x == t) {
-            Some(i) => i as u32,
-            None => {
-                self.types.push(t.clone());
-                self.types.len() as u32 - 1
-            }
-        }
-    }
-    pub fn intern_spec(&mut self, s: &Spec) -> u32 {
-        match self.specs.iter().position(|x| x == s) {
-            Some(i) => i as u32,
-            None => {
-                self.specs.push(s.clone());
-                self.specs.len() as u32 - 1
-            }
-        }
-    }
 }
 
 unsafe fn st<'a>(ctx: *mut Ctx) -> &'a mut RtState {
@@ -128,7 +107,7 @@ pub extern "C" fn rt_vec_free(h: *mut VecHdr) {
     }
     // Arrays and generators share the owner machinery of Vec (one pointer, freed at scope
     // exit): their boxes carry a tag where a Vec header keeps its element size.
-    if unsafe { (*h).esize } == super::array_rt::OBJ_TAG {
+    if unsafe { (*h).esize } == crate::abi::ndbox::OBJ_TAG {
         return unsafe { super::array_rt::obj_free(h as *mut u8) };
     }
     LIVE_VECS.with(|c| c.set(c.get() - 1));
@@ -308,24 +287,6 @@ pub extern "C" fn rt_panic_bounds(ctx: *mut Ctx, idx: i64, len: i64, line: i64) 
     );
 }
 
-pub const PANIC_MSGS: &[&str] = &[
-    "attempt to divide by zero",
-    "attempt to calculate the remainder with a divisor of zero",
-    "attempt to divide with overflow",
-    "attempt to calculate the remainder with overflow",
-    "called `Option::unwrap()` on a `None` value",
-    "internal error: entered unreachable code",
-    "assertion failed: step != 0",
-    "explicit panic",
-];
-pub const P_DIV_ZERO: i64 = 0;
-pub const P_REM_ZERO: i64 = 1;
-pub const P_DIV_OVF: i64 = 2;
-pub const P_REM_OVF: i64 = 3;
-pub const P_UNWRAP: i64 = 4;
-pub const P_UNREACHABLE: i64 = 5;
-pub const P_STEP_ZERO: i64 = 6;
-
 pub extern "C" fn rt_panic_static(ctx: *mut Ctx, code: i64, line: i64) {
     set_panic(ctx, PANIC_MSGS[code as usize].to_string(), line);
 }
@@ -337,7 +298,7 @@ pub extern "C" fn rt_panic_buf(ctx: *mut Ctx, line: i64) {
 }
 
 pub extern "C" fn rt_panic_str(ctx: *mut Ctx, p: *const u8, n: i64, line: i64) {
-    let s = unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(p, n as usize)) };
+    let s = unsafe { std::str::from_utf8_unchecked(crate::abi::vec::raw_slice(p, n as usize)) };
     set_panic(ctx, s.to_string(), line);
 }
 
@@ -390,7 +351,7 @@ pub extern "C" fn rt_panic_slice(ctx: *mut Ctx, lo: i64, hi: i64, len: i64, incl
 
 unsafe fn fs<'a>(s: &'a RtState, spec: i64, w: i64, p: i64) -> Fs<'a> {
     Fs {
-        spec: &s.specs[spec as usize],
+        spec: &s.tables.specs[spec as usize],
         width: (w >= 0).then_some(w as usize),
         prec: (p >= 0).then_some(p as usize),
     }
@@ -401,21 +362,8 @@ pub extern "C" fn rt_fmt_begin(ctx: *mut Ctx) {
 }
 
 pub extern "C" fn rt_fmt_lit(ctx: *mut Ctx, p: *const u8, n: i64) {
-    let s = unsafe { std::str::from_utf8_unchecked(crate::display::raw_slice(p, n as usize)) };
+    let s = unsafe { std::str::from_utf8_unchecked(crate::abi::vec::raw_slice(p, n as usize)) };
     unsafe { st(ctx).buf.push_str(s) }
-}
-
-pub fn int_ty(code: i64) -> IntTy {
-    use IntTy::*;
-    [I8, I16, I32, I64, Isize, U8, U16, U32, U64, Usize][code as usize]
-}
-
-pub fn int_code(i: IntTy) -> i64 {
-    use IntTy::*;
-    [I8, I16, I32, I64, Isize, U8, U16, U32, U64, Usize]
-        .iter()
-        .position(|x| *x == i)
-        .unwrap() as i64
 }
 
 pub extern "C" fn rt_fmt_int(ctx: *mut Ctx, v: i64, code: i64, spec: i64, w: i64, p: i64) {
@@ -436,7 +384,7 @@ pub extern "C" fn rt_fmt_float(ctx: *mut Ctx, v: f64, is32: i64, spec: i64, w: i
 pub extern "C" fn rt_fmt_mem(ctx: *mut Ctx, addr: *const u8, ty: i64, spec: i64, w: i64, p: i64) {
     let s = unsafe { st(ctx) };
     let mut buf = std::mem::take(&mut s.buf);
-    let t = s.types[ty as usize].clone();
+    let t = s.tables.types[ty as usize].clone();
     let f = unsafe { fs(s, spec, w, p) };
     // A panic must not unwind out of an `extern "C"` fn (that aborts the kernel): formatting
     // calls into ndarray (`fmt_nd`), whose checks would panic only on a header that does not
@@ -736,6 +684,6 @@ pub extern "C" fn rt_f32_rem(x: f32, y: f32) -> f32 {
 /// Structural equality of two values of interned type `ty` (aggregates, Vecs, strings).
 pub extern "C" fn rt_eq_mem(ctx: *mut Ctx, a: *const u8, b: *const u8, ty: i64) -> i8 {
     let s = unsafe { st(ctx) };
-    let t = s.types[ty as usize].clone();
+    let t = s.tables.types[ty as usize].clone();
     unsafe { display::eq_mem(&t, a, b) as i8 }
 }

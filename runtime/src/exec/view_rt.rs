@@ -10,51 +10,9 @@
 //! headers and panic with the same messages ("Slice end 5 is past end of axis of length 3",
 //! "collapse_axis: Index 3 must be less than axis length 2 for array with shape [2, 3]").
 
-use super::array_rt::{arr, OBJ_TAG};
 use super::rt::Ctx;
-use ndarray::{
-    ArrayBase, Axis, Dimension, Ix1, Ix2, IxDyn, RawArrayViewMut, RawData, ShapeBuilder, SliceInfo,
-    SliceInfoElem,
-};
-
-/// A view's header; the same offsets as `NdBox` (`array_rt::OFF_*`).
-#[repr(C)]
-struct ViewHdr {
-    data: *mut u8,
-    dim: [usize; 2],
-    ndim: usize,
-    _no_drop: usize,
-    stride: [isize; 2],
-    len: usize,
-}
-
-/// The raw view a header describes (negative strides included).
-///
-/// # Safety
-/// `p` must be a view header (not a box) over live data.
-pub unsafe fn raw_of<T>(p: *const u8) -> RawArrayViewMut<T, IxDyn> {
-    let h = unsafe { &*(p as *const ViewHdr) };
-    debug_assert!(h.ndim != OBJ_TAG && (1..=2).contains(&h.ndim));
-    let nd = h.ndim;
-    // ndarray wants non-negative strides and the lowest address: flip negative axes back.
-    let mut low = h.data as *mut T;
-    let mut strides = [0usize; 2];
-    for k in 0..nd {
-        let s = h.stride[k];
-        if s < 0 && h.dim[k] > 0 {
-            low = unsafe { low.offset(s * (h.dim[k] as isize - 1)) };
-        }
-        strides[k] = s.unsigned_abs();
-    }
-    let shape = IxDyn(&h.dim[..nd]).strides(IxDyn(&strides[..nd]));
-    let mut v = unsafe { RawArrayViewMut::from_shape_ptr(shape, low) };
-    for k in 0..nd {
-        if h.stride[k] < 0 && h.dim[k] > 0 {
-            v.invert_axis(Axis(k));
-        }
-    }
-    v
-}
+use crate::abi::ndbox::{arr, ViewHdr};
+use ndarray::{ArrayBase, Axis, Dimension, Ix1, Ix2, IxDyn, RawData, SliceInfo, SliceInfoElem};
 
 /// Write the header of `v` (1 or 2 axes) to `out`.
 fn put<S: RawData, D: Dimension>(out: *mut u8, v: &ArrayBase<S, D>) {
@@ -80,7 +38,7 @@ fn put<S: RawData, D: Dimension>(out: *mut u8, v: &ArrayBase<S, D>) {
 /// 1 = `a..;step`, 2 = the index `a`, 3 = `a..=b;step` (ndarray's `From<RangeInclusive>`:
 /// an inclusive end of -1 means "to the end").
 fn slice_elems(spec: *const i64, n: i64) -> Vec<SliceInfoElem> {
-    let s = unsafe { crate::display::raw_slice(spec, 4 * n as usize) };
+    let s = unsafe { crate::abi::vec::raw_slice(spec, 4 * n as usize) };
     s.chunks(4)
         .map(|c| match c[0] {
             0 => SliceInfoElem::Slice {
@@ -156,7 +114,7 @@ macro_rules! view_shims {
             /// `dst.assign(&src)` (ndarray's broadcasting and its panic text).
             pub extern "C" fn assign(ctx: *mut Ctx, dst: *mut u8, src: *const u8, line: i64) {
                 super::super::array_rt::guard_pub(ctx, line, || {
-                    let mut d = unsafe { super::super::array_rt::arr_mut_pub::<T>(dst) };
+                    let mut d = unsafe { crate::abi::ndbox::arr_mut::<T>(dst) };
                     let s = unsafe { arr::<T>(src) };
                     d.assign(&s);
                     Ok(())

@@ -9,24 +9,6 @@
 //! values are bit-identical to scalar `f64::sqrt`: only the order of the additions
 //! differs, which `--fastmath` allows.
 
-/// The block kernel for this CPU, or `None` when its vectors are no wider than 128 bits
-/// (the JIT's own `sqrtpd` loop is then as fast).
-pub fn sqrt_block_kernel() -> Option<&'static str> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::env::var_os("ACCEL_NO_WIDE_SQRT").is_some() {
-            return None;
-        }
-        if std::is_x86_feature_detected!("avx512f") {
-            return Some("rt_f64_sqrt_block_avx512");
-        }
-        if std::is_x86_feature_detected!("avx") {
-            return Some("rt_f64_sqrt_block_avx");
-        }
-    }
-    None
-}
-
 /// `dst[k] = src[k].sqrt()` for `k < n`; `src` may equal `dst`.
 ///
 /// # Safety

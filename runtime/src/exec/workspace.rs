@@ -1,8 +1,8 @@
 //! Workspace variables: typed values in memory owned here, at fixed addresses that
 //! compiled cells read and write directly.
 
-use crate::display::VecHdr;
-use crate::typeck::ty::Ty;
+use crate::abi::ty::Ty;
+use crate::abi::vec::VecHdr;
 
 pub struct Slot {
     pub ty: Ty,
@@ -32,10 +32,11 @@ impl Slot {
             Ty::Ref(t, _) if matches!(**t, Ty::Chunked(_) | Ty::Svg | Ty::NdD(..)) => {
                 super::chunked_rt::repr(t, self.buf[0] as *const u8)
             }
-            Ty::Nd(..) => super::array_rt::repr(&self.ty, self.buf[0] as *const u8),
-            Ty::Ref(t, _) if matches!(**t, Ty::Nd(..)) => {
-                super::array_rt::repr(t, self.buf[0] as *const u8)
-            }
+            // The slot holds a live box of this type.
+            Ty::Nd(..) => unsafe { crate::display::repr(&self.ty, self.buf[0] as *const u8) },
+            Ty::Ref(t, _) if matches!(**t, Ty::Nd(..)) => unsafe {
+                crate::display::repr(t, self.buf[0] as *const u8)
+            },
             _ => (self.debug_text(), None),
         }
     }

@@ -7,10 +7,10 @@
 
 use super::iters::{Frame, Item};
 use super::{Lowerer, V};
+use crate::abi::ndbox::{off_dim, off_stride, OFF_DATA, OFF_LEN};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result};
-use crate::exec::array_rt::{off_dim, off_stride, OFF_DATA, OFF_LEN};
 use crate::typeck::array_iters::nd_source_mutable;
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::Expr;
 use crate::typeck::views::arrayish;
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, Value};

@@ -7,9 +7,9 @@
 //! the data pointer and strides of `a[[i, j]]` in a loop are read once, not per access.
 
 use super::{flags, Lowerer, V};
+use crate::abi::ndbox::{off_dim, off_stride, OFF_DATA, OFF_DIM, OFF_LEN, OFF_SHAPE3};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
-use crate::exec::array_rt::{self, off_dim, off_stride, OFF_DATA, OFF_DIM, OFF_LEN};
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::{Expr, ExprKind as K, NdOp};
 use cranelift_codegen::ir::{self, condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
 
@@ -43,7 +43,7 @@ impl Lowerer<'_, '_> {
     }
 
     fn suffix(&self, t: &Ty, span: Span) -> Result<&'static str> {
-        array_rt::elem_suffix(t).ok_or_else(|| {
+        crate::abi::symbols::elem_suffix(t).ok_or_else(|| {
             Error::unsupported(
                 span,
                 format!("arrays of `{t}` in the fast tier (f64, f32, i64, i32 are supported)"),
@@ -65,7 +65,7 @@ impl Lowerer<'_, '_> {
                     NdOp::Dim(k) => V::S(self.hdr_load_of(&args[0], a, off_dim(k as usize))),
                     NdOp::Shape if nd == 3 => {
                         // a box (3-d arrays have no views) keeps its three dims in a row there
-                        let p = self.b.ins().iadd_imm_s(a, array_rt::OFF_SHAPE3 as i64);
+                        let p = self.b.ins().iadd_imm_s(a, OFF_SHAPE3 as i64);
                         let n = self.b.ins().iconst(types::I64, 3);
                         V::F(p, n)
                     }
@@ -111,7 +111,9 @@ impl Lowerer<'_, '_> {
                 format!("nd_{name}_{}", self.suffix(&et, span)?)
             }
         };
-        let sym = array_rt::shim_name(&sym)
+        let sym = self
+            .imports
+            .shim_name(&sym)
             .ok_or_else(|| Error::unsupported(span, format!("`{name}` on these element types")))?;
         let mut vals = vec![self.ctx()];
         let mut owned = vec![];
@@ -245,7 +247,7 @@ impl Lowerer<'_, '_> {
         let o = if *ut == Ty::Bool {
             // bool has no `zeros` (not a number): the library's `from_elem(shape, false)`
             let f = self.b.ins().iconst(types::I8, 0);
-            let sym = array_rt::shim_name("nd_full_bool").unwrap();
+            let sym = self.imports.shim_name("nd_full_bool").unwrap();
             self.call_rt(
                 sym,
                 &[ctx, ndv, dims[0], dims[1], dims[2], f, line],
@@ -253,7 +255,7 @@ impl Lowerer<'_, '_> {
             )[0]
         } else {
             let sym = format!("nd_zeros_{}", self.suffix(ut, span)?);
-            let sym = array_rt::shim_name(&sym).unwrap();
+            let sym = self.imports.shim_name(&sym).unwrap();
             self.call_rt(
                 sym,
                 &[ctx, ndv, dims[0], dims[1], dims[2], line],

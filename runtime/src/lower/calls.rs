@@ -1,8 +1,8 @@
 //! Calls of user fns (direct calls into the JIT module) and inlined closures.
 
 use super::{abi_of, repr, returns_in_memory, ClosureExit, Lowerer, Repr, V};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result};
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::Expr;
 use cranelift_codegen::ir::InstBuilder;
 

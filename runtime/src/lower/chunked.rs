@@ -3,8 +3,8 @@
 //! `into_dimensionality`, `shape()`, `chunks()`, and the address of a user fn for `map_blocks`.
 
 use super::{Lowerer, V};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::{ChOp, Expr, ExprKind as K};
 use cranelift_codegen::ir::{types, InstBuilder};
 

@@ -6,8 +6,8 @@
 
 use super::place::{is_place, Place};
 use super::{repr, Lowerer, Repr, V};
+use crate::abi::ty::{option_payload_offset, tuple_offsets, Ty};
 use crate::diag::Result;
-use crate::typeck::ty::{option_payload_offset, tuple_offsets, Ty};
 use crate::typeck::typed::{Block, Expr, ExprKind as K, Pat, Stmt};
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 
@@ -178,7 +178,7 @@ impl Lowerer<'_, '_> {
         Ok(match &e.kind {
             K::Int(v) => V::S(self.b.ins().iconst(super::cl_ty(t), *v as i64)),
             K::Float(v) => match t {
-                Ty::Float(crate::typeck::ty::FloatTy::F32) => self.float_const(*v, true),
+                Ty::Float(crate::abi::ty::FloatTy::F32) => self.float_const(*v, true),
                 _ => self.float_const(*v, false),
             },
             K::FloatLit(s) => self.float_const(s.parse::<f64>().unwrap_or(0.0), false),

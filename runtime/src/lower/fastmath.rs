@@ -11,8 +11,8 @@
 //! (`strict_blocks`): rustc's additions, bit for bit, with the roots no longer on the chain.
 
 use super::{flags, Lowerer, V};
+use crate::abi::ty::{FloatTy, Ty};
 use crate::diag::Result;
-use crate::typeck::ty::{FloatTy, Ty};
 use crate::typeck::typed::{
     BinOp, Block, Expr, ExprKind as K, FUn, Intr, IterExpr, IterSrc, LocalId, Pat, Stmt,
 };
@@ -135,7 +135,7 @@ fn one_sqrt(e: &Expr) -> Option<&Expr> {
 /// are taken ahead by the wide kernel, and the additions run one element at a time in
 /// source order — rustc's sequence of IEEE additions, so the result is bit-identical.
 fn strict_blocks(seqs: &[(&Expr, LocalId)], f: &Expr) -> bool {
-    seqs.len() == 1 && one_sqrt(f).is_some() && crate::exec::vmath::sqrt_block_kernel().is_some()
+    seqs.len() == 1 && one_sqrt(f).is_some() && crate::abi::symbols::sqrt_block_kernel().is_some()
 }
 
 /// Does `e` read the element `x` outside its square root?
@@ -243,7 +243,7 @@ impl Lowerer<'_, '_> {
         let n = n.expect("one sequence at least");
         if let (Some(g), Some(kernel), [(x, p)]) = (
             one_sqrt(f),
-            crate::exec::vmath::sqrt_block_kernel(),
+            crate::abi::symbols::sqrt_block_kernel(),
             ps.as_slice(),
         ) {
             return Ok(self.vec_sum_blocks(kernel, *p, n, *x, f, g, init));

@@ -2,10 +2,10 @@
 //! first, then each piece is appended to the runtime's buffer by Rust's formatter.
 
 use super::{repr, Lowerer, Repr, V};
+use crate::abi::ctx;
+use crate::abi::fmt_spec::Count;
+use crate::abi::ty::{FloatTy, Ty};
 use crate::diag::{Error, Result, Span};
-use crate::exec::rt;
-use crate::parse::macros::Count;
-use crate::typeck::ty::{FloatTy, Ty};
 use crate::typeck::typed::{BinOp, Expr, FmtKind, FmtPiece, Format};
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 
@@ -48,7 +48,7 @@ impl Lowerer<'_, '_> {
                     };
                     let w = count(self, &spec.width);
                     let pr = count(self, &spec.precision);
-                    let sid = self.st.intern_spec(spec) as i64;
+                    let sid = self.tables.intern_spec(spec) as i64;
                     let t = f.args[*arg].ty.clone();
                     self.fmt_value(&t, vals[*arg], sid, w, pr, f.args[*arg].span)?;
                 }
@@ -90,7 +90,7 @@ impl Lowerer<'_, '_> {
                 } else {
                     self.b.ins().uextend(types::I64, x)
                 };
-                let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+                let code = self.b.ins().iconst(types::I64, ctx::int_code(*it));
                 self.call_rt("rt_fmt_int", &[ctx, x64, code, spec, w, p], &[]);
             }
             Ty::Float(ft) => {
@@ -128,7 +128,7 @@ impl Lowerer<'_, '_> {
                 if matches!(ft, Ty::Closure(_) | Ty::Iter(_)) {
                     return Err(Error::unsupported(span, "formatting this value"));
                 }
-                let tid = self.st.intern_type(&ft) as i64;
+                let tid = self.tables.intern_type(&ft) as i64;
                 let tv = self.b.ins().iconst(types::I64, tid);
                 self.call_rt("rt_fmt_mem", &[ctx, addr, tv, spec, w, p], &[]);
             }
@@ -248,8 +248,8 @@ impl Lowerer<'_, '_> {
             self.fmt_pieces(f)?;
         }
         self.lit_piece("\n  left: ");
-        let dbg = crate::display::default_spec(true);
-        let sid = self.st.intern_spec(&dbg) as i64;
+        let dbg = crate::abi::fmt_spec::default_spec(true);
+        let sid = self.tables.intern_spec(&dbg) as i64;
         let none = self.b.ins().iconst(types::I64, -1);
         self.fmt_value(&lt, x, sid, none, none, l.span)?;
         self.lit_piece("\n right: ");
@@ -263,7 +263,7 @@ impl Lowerer<'_, '_> {
     pub fn unreachable(&mut self, msg: Option<&Format>) -> Result<V> {
         match msg {
             None => {
-                self.panic_static(rt::P_UNREACHABLE);
+                self.panic_static(ctx::P_UNREACHABLE);
                 self.dead_block();
             }
             Some(f) => {

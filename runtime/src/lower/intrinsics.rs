@@ -3,9 +3,9 @@
 
 use super::place::Place;
 use super::{cl_ty, flags, Lowerer, V};
+use crate::abi::ctx;
+use crate::abi::ty::{option_payload_offset, FloatTy, Ty};
 use crate::diag::{Error, Result, Span};
-use crate::exec::rt;
-use crate::typeck::ty::{option_payload_offset, FloatTy, Ty};
 use crate::typeck::typed::{Expr, ExprKind as K, FBin, FUn, Intr, WrapOp};
 use cranelift_codegen::ir::{condcodes::FloatCC, condcodes::IntCC, types, InstBuilder, Value};
 
@@ -525,7 +525,7 @@ impl Lowerer<'_, '_> {
             self.b.ins().uextend(types::I64, a)
         };
         let e64 = self.b.ins().uextend(types::I64, e);
-        let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+        let code = self.b.ins().iconst(types::I64, ctx::int_code(*it));
         let r = self.call_rt("rt_int_pow", &[a64, e64, code], &[types::I64])[0];
         self.resize_int(r, types::I64, c, false)
     }
@@ -554,7 +554,7 @@ impl Lowerer<'_, '_> {
             _ => 3,
         };
         let opv = self.b.ins().iconst(types::I64, code_op);
-        let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+        let code = self.b.ins().iconst(types::I64, ctx::int_code(*it));
         let r = self.call_rt("rt_int_saturating", &[opv, a64, b64, code], &[types::I64])[0];
         self.resize_int(r, types::I64, c, false)
     }
@@ -608,7 +608,14 @@ impl Lowerer<'_, '_> {
                 let rem = op == WrapOp::Rem;
                 let b = b.unwrap();
                 let z = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
-                self.panic_if(z, if rem { rt::P_REM_ZERO } else { rt::P_DIV_ZERO });
+                self.panic_if(
+                    z,
+                    if rem {
+                        ctx::P_REM_ZERO
+                    } else {
+                        ctx::P_DIV_ZERO
+                    },
+                );
                 if !signed {
                     return if rem {
                         self.b.ins().urem(a, b)
@@ -668,7 +675,7 @@ impl Lowerer<'_, '_> {
             None => self.b.ins().iconst(types::I64, 0),
         };
         let opv = self.b.ins().iconst(types::I64, code_op);
-        let code = self.b.ins().iconst(types::I64, rt::int_code(*it));
+        let code = self.b.ins().iconst(types::I64, ctx::int_code(*it));
         let tmp = self.slot_for(&Ty::I64);
         let ok = self.call_rt("rt_int_checked", &[opv, a, b, code, tmp], &[types::I64])[0];
         let res = self.b.ins().load(types::I64, flags(), tmp, 0);
@@ -697,7 +704,7 @@ impl Lowerer<'_, '_> {
         match i {
             Intr::Unwrap => {
                 let none = self.b.ins().icmp_imm_s(IntCC::Equal, tag, 0);
-                self.panic_if(none, rt::P_UNWRAP);
+                self.panic_if(none, ctx::P_UNWRAP);
                 Ok(payload)
             }
             Intr::Expect => {
@@ -789,7 +796,7 @@ impl Lowerer<'_, '_> {
 fn elem_of(t: &Ty) -> Ty {
     match t {
         Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) => (**e).clone(),
-        Ty::String | Ty::Str => Ty::Int(crate::typeck::ty::IntTy::U8),
+        Ty::String | Ty::Str => Ty::Int(crate::abi::ty::IntTy::U8),
         _ => Ty::Unit,
     }
 }

@@ -5,10 +5,10 @@
 
 use super::array_iters::NdWalk;
 use super::{cl_ty, flags, repr, Lowerer, Repr, V};
+use crate::abi::ctx;
+use crate::abi::ty::{option_payload_offset, tuple_offsets, Ty};
 use crate::diag::{Error, Result};
-use crate::exec::rt;
 use crate::typeck::array_iters::is_nd_source;
-use crate::typeck::ty::{option_payload_offset, tuple_offsets, Ty};
 use crate::typeck::typed::{Adapter, Consumer, IterExpr, IterSrc, Pat};
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, Value};
 use cranelift_frontend::Variable;
@@ -154,7 +154,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 Adapter::StepBy(k) => {
                     let kv = self.expr(k, false)?.s();
                     let z = self.b.ins().icmp_imm_s(IntCC::Equal, kv, 0);
-                    self.panic_if(z, rt::P_STEP_ZERO);
+                    self.panic_if(z, ctx::P_STEP_ZERO);
                     let v = self.b.declare_var(types::I64);
                     let zz = self.b.ins().iconst(types::I64, 0);
                     self.b.def_var(v, zz);

@@ -1,8 +1,8 @@
 //! `while`, `loop`, `for`, break/continue, and the facts that elide bounds checks.
 
 use super::{LoopInfo, Lowerer, V};
+use crate::abi::ty::Ty;
 use crate::diag::Result;
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::{
     Adapter, Block, Consumer, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, Pat,
     Stmt,

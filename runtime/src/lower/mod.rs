@@ -37,10 +37,11 @@ mod vectorize;
 mod versioning;
 mod views;
 
+use crate::abi::ctx;
+use crate::abi::tables::Tables;
+use crate::abi::ty::{FloatTy, Ty};
 use crate::api::JitOptions;
 use crate::diag::{Error, Result};
-use crate::exec::rt::{self, RtState};
-use crate::typeck::ty::{FloatTy, Ty};
 use crate::typeck::typed::{self, LocalId, LoopId};
 use crate::typeck::FnSig;
 use cranelift_codegen::ir::{
@@ -184,10 +185,26 @@ pub struct LineCounts {
     pub vec_refused: Option<&'static str>,
 }
 
-/// Runtime imports, declared once per JIT module.
-#[derive(Default)]
+/// Runtime imports, declared once per JIT module, and the names of every runtime symbol
+/// the module was given (`exec::symbols`), so a shim name made at compile time
+/// (`nd_sum_f64`) is checked and found without lowering importing `exec`.
 pub struct RtImports {
     ids: HashMap<&'static str, FuncId>,
+    names: Vec<&'static str>,
+}
+
+impl RtImports {
+    pub fn new(names: Vec<&'static str>) -> RtImports {
+        RtImports {
+            ids: HashMap::new(),
+            names,
+        }
+    }
+
+    /// The `'static` name of a runtime symbol, if the module has it.
+    pub fn shim_name(&self, name: &str) -> Option<&'static str> {
+        self.names.iter().find(|n| **n == name).copied()
+    }
 }
 
 pub struct LoopInfo {
@@ -222,7 +239,7 @@ pub struct Lowerer<'a, 'b> {
     pub b: &'a mut FunctionBuilder<'b>,
     pub module: &'a mut JITModule,
     pub imports: &'a mut RtImports,
-    pub st: &'a mut RtState,
+    pub tables: &'a mut Tables,
     pub fns: &'a HashMap<String, (FuncId, FnSig)>,
     pub f: &'a typed::Fn,
     pub opts: &'a JitOptions,
@@ -281,7 +298,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         b: &'a mut FunctionBuilder<'b>,
         module: &'a mut JITModule,
         imports: &'a mut RtImports,
-        st: &'a mut RtState,
+        tables: &'a mut Tables,
         fns: &'a HashMap<String, (FuncId, FnSig)>,
         f: &'a typed::Fn,
         opts: &'a JitOptions,
@@ -299,7 +316,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             b,
             module,
             imports,
-            st,
+            tables,
             fns,
             f,
             opts,
@@ -358,7 +375,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let limit = self
             .b
             .ins()
-            .load(types::I64, flags(), self.ctx, rt::CTX_STACK_LIMIT);
+            .load(types::I64, flags(), self.ctx, ctx::CTX_STACK_LIMIT);
         let low = self
             .b
             .ins()
@@ -368,15 +385,17 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.b.ins().brif(low, so, &[], ok, &[]);
         self.b.switch_to_block(so);
         self.b.seal_block(so);
-        let code = self.b.ins().iconst(types::I32, rt::FAIL_STACK as i64);
-        self.b.ins().store(flags(), code, self.ctx, rt::CTX_FAILURE);
+        let code = self.b.ins().iconst(types::I32, ctx::FAIL_STACK as i64);
+        self.b
+            .ins()
+            .store(flags(), code, self.ctx, ctx::CTX_FAILURE);
         self.b.ins().jump(self.fail_block, &[]);
         self.b.switch_to_block(ok);
         self.b.seal_block(ok);
         let ip = self
             .b
             .ins()
-            .load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
+            .load(types::I64, flags(), self.ctx, ctx::CTX_INTERRUPT);
         self.b.def_var(self.intr_ptr, ip);
         for &pid in &self.f.params {
             let t = self.f.locals[pid as usize].ty.clone();
@@ -406,7 +425,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let ip = self
             .b
             .ins()
-            .load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
+            .load(types::I64, flags(), self.ctx, ctx::CTX_INTERRUPT);
         self.b.def_var(self.intr_ptr, ip);
         let body = &self.f.body;
         let mark = self.temps.len();
@@ -436,8 +455,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     fn finish_exits(&mut self, ret: &Ty) {
         self.b.switch_to_block(self.interrupted);
-        let code = self.b.ins().iconst(types::I32, rt::FAIL_INTERRUPT as i64);
-        self.b.ins().store(flags(), code, self.ctx, rt::CTX_FAILURE);
+        let code = self.b.ins().iconst(types::I32, ctx::FAIL_INTERRUPT as i64);
+        self.b
+            .ins()
+            .store(flags(), code, self.ctx, ctx::CTX_FAILURE);
         self.b.ins().jump(self.fail_block, &[]);
         self.b.switch_to_block(self.fail_block);
         let zeros: Vec<Value> = if returns_in_memory(ret) {
@@ -534,7 +555,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let fl = self
             .b
             .ins()
-            .load(types::I32, flags(), self.ctx, rt::CTX_FAILURE);
+            .load(types::I32, flags(), self.ctx, ctx::CTX_FAILURE);
         let cont = self.b.create_block();
         self.b.ins().brif(fl, self.fail_block, &[], cont, &[]);
         self.b.switch_to_block(cont);
@@ -600,7 +621,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         let p = self
             .b
             .ins()
-            .load(types::I64, flags(), self.ctx, rt::CTX_INTERRUPT);
+            .load(types::I64, flags(), self.ctx, ctx::CTX_INTERRUPT);
         let v = self.b.ins().load(types::I8, flags(), p, 0);
         self.count().polls += 1;
         self.b.ins().brif(v, self.interrupted, &[], target, &[]);

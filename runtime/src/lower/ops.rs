@@ -3,9 +3,9 @@
 //! evaluated in source order.
 
 use super::{cl_ty, Lowerer, V};
+use crate::abi::ctx;
+use crate::abi::ty::{FloatTy, IntTy, Ty};
 use crate::diag::{Error, Result};
-use crate::exec::rt;
-use crate::typeck::ty::{FloatTy, IntTy, Ty};
 use crate::typeck::typed::{BinOp, Expr};
 use cranelift_codegen::ir::{condcodes::FloatCC, condcodes::IntCC, types, InstBuilder, Value};
 
@@ -54,7 +54,7 @@ impl Lowerer<'_, '_> {
             Ty::Slice(_) | Ty::Str => Ty::Ref(Box::new(base.clone()), false),
             _ => base,
         };
-        let tid = self.st.intern_type(&ft) as i64;
+        let tid = self.tables.intern_type(&ft) as i64;
         let ctx = self.ctx();
         let tv = self.b.ins().iconst(types::I64, tid);
         self.call_rt("rt_eq_mem", &[ctx, pa, pb, tv], &[types::I8])[0]
@@ -221,14 +221,21 @@ impl Lowerer<'_, '_> {
         let c = self.const_of(y);
         if c.is_none_or(|c| c == 0) {
             let z = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-            self.panic_if(z, if rem { rt::P_REM_ZERO } else { rt::P_DIV_ZERO });
+            self.panic_if(
+                z,
+                if rem {
+                    ctx::P_REM_ZERO
+                } else {
+                    ctx::P_DIV_ZERO
+                },
+            );
         }
         if signed && c.is_none_or(|c| c == -1) {
             let Ty::Int(it) = t else { return };
             let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
             let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, it.min() as i64);
             let both = self.b.ins().band(m1, min);
-            self.panic_if(both, if rem { rt::P_REM_OVF } else { rt::P_DIV_OVF });
+            self.panic_if(both, if rem { ctx::P_REM_OVF } else { ctx::P_DIV_OVF });
         }
     }
 

@@ -5,8 +5,8 @@
 //! representation), of an aggregate the element's address.
 
 use super::{flags, Lowerer, V};
+use crate::abi::ty::{option_payload_offset, Ty};
 use crate::diag::Result;
-use crate::typeck::ty::{option_payload_offset, Ty};
 use crate::typeck::typed::{Expr, ExprKind as K, Intr};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder};
 

@@ -18,9 +18,9 @@
 //! not movable: their validity depends on a branch, not on the value.
 
 use super::{flags, movable_flags, repr, Lowerer, Repr, V};
+use crate::abi::ctx;
+use crate::abi::ty::{tuple_offsets, Ty};
 use crate::diag::Result;
-use crate::exec::rt;
-use crate::typeck::ty::{tuple_offsets, Ty};
 use crate::typeck::typed::{Expr, ExprKind as K, LocalId};
 use cranelift_codegen::ir::{
     condcodes::IntCC, types, InstBuilder, InstructionData, Opcode, Value, ValueDef,
@@ -315,6 +315,6 @@ impl Lowerer<'_, '_> {
     pub fn store_failure(&mut self, code: u32) {
         let c = self.b.ins().iconst(types::I32, code as i64);
         let ctx = self.ctx();
-        self.b.ins().store(flags(), c, ctx, rt::CTX_FAILURE);
+        self.b.ins().store(flags(), c, ctx, ctx::CTX_FAILURE);
     }
 }

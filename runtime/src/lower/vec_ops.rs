@@ -6,7 +6,7 @@
 use super::vec_div::q15_magic;
 use super::vectorize::{fits, int_ty, sty, vty, Vz, R, VV};
 use super::Lowerer;
-use crate::typeck::ty::{IntTy, Ty};
+use crate::abi::ty::{IntTy, Ty};
 use crate::typeck::typed::{BinOp, Expr, ExprKind as K, FUn, Intr, WrapOp};
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 
@@ -148,7 +148,7 @@ impl Lowerer<'_, '_> {
                 if !(1..=32).contains(&n) {
                     return Err("`powi` with an exponent outside 1..=32");
                 }
-                let f32 = matches!(e.ty, Ty::Float(crate::typeck::ty::FloatTy::F32));
+                let f32 = matches!(e.ty, Ty::Float(crate::abi::ty::FloatTy::F32));
                 let v = self.vz_expr(z, &args[0])?;
                 self.vz_funary(z, v, |l, p| l.powi_const(p, n as i32, f32))
             }

@@ -11,7 +11,7 @@
 
 use super::vectorize::{bits_of, mentions, vty, Vz, R};
 use super::Lowerer;
-use crate::typeck::ty::Ty;
+use crate::abi::ty::Ty;
 use crate::typeck::typed::{BinOp, Expr, ExprKind as K, LocalId};
 use cranelift_codegen::ir::{InstBuilder, Value};
 use cranelift_frontend::Variable;

@@ -30,8 +30,8 @@
 use super::place::seq_local;
 use super::versioning::BodyFacts;
 use super::{LoopInfo, Lowerer, V};
+use crate::abi::ty::{FloatTy, IntTy, Ty};
 use crate::diag::Result;
-use crate::typeck::ty::{FloatTy, IntTy, Ty};
 use crate::typeck::typed::{
     BinOp, Block, Expr, ExprKind as K, IterSrc, LocalId, LoopId, Pat, Stmt,
 };

@@ -20,8 +20,8 @@
 
 use super::loops::{may_change_len, walk_block};
 use super::{LoopInfo, Lowerer, V};
+use crate::abi::ty::Ty;
 use crate::diag::Result;
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::{
     Adapter, BinOp, Block, Expr, ExprKind as K, Intr, IterExpr, IterSrc, LocalId, LoopId, MatchPat,
     Pat, Stmt,

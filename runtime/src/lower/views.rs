@@ -5,9 +5,8 @@
 //! loop), so its loads are not marked read-only.
 
 use super::{Lowerer, V};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
-use crate::exec::array_rt;
-use crate::typeck::ty::Ty;
 use crate::typeck::typed::Expr;
 use cranelift_codegen::ir::{types, InstBuilder};
 
@@ -17,13 +16,13 @@ impl Lowerer<'_, '_> {
         let Ty::NdView(e, _, _) = t else {
             return Err(Error::new(span, "internal: view op without a view type"));
         };
-        let sfx = array_rt::elem_suffix(e).ok_or_else(|| {
+        let sfx = crate::abi::symbols::elem_suffix(e).ok_or_else(|| {
             Error::unsupported(
                 span,
                 format!("arrays of `{e}` in the fast tier (f64, f32, i64, i32 are supported)"),
             )
         })?;
-        let sym = array_rt::shim_name(&format!("nd_view_{sfx}")).unwrap();
+        let sym = self.imports.shim_name(&format!("nd_view_{sfx}")).unwrap();
         let a = self.expr(&args[0], false)?.s();
         let i = self.expr(&args[1], false)?.s();
         let j = self.expr(&args[2], false)?.s();

@@ -1,40 +1,11 @@
 //! The std macros of the subset, parsed from their token streams: `println!`-family
 //! format strings (pieces and specs, as `core::fmt` defines them), `vec!`, `assert!`.
 
+use crate::abi::fmt_spec::{Align, Count, Spec};
 use crate::diag::{Error, Result, Span};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Token};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Right,
-    Center,
-    Unknown,
-}
-
-/// How one `{}` is to be formatted (Rust's `format_spec`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spec {
-    pub fill: char,
-    pub align: Align,
-    pub plus: bool,
-    pub alternate: bool,
-    pub zero: bool,
-    pub width: Count,
-    pub precision: Count,
-    /// "", "?", "x", "X", "o", "b", "e", "E"
-    pub kind: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Count {
-    None,
-    Lit(usize),
-    /// index into the argument list (a `usize` argument)
-    Arg(usize),
-}
 
 #[derive(Debug, Clone)]
 pub enum Piece {

@@ -6,8 +6,9 @@
 //! axes): refused with the `%%rust` hint, as are the 2-d-only methods rustc rejects. Also
 //! `from_shape_fn` for 1 to 3 axes.
 
-use super::check::{Ck, R};
-use super::ty::Ty;
+use super::check::Checker;
+use crate::abi::ty::Ty;
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 /// View-making methods (`typeck/views.rs`), not available on 3-d arrays in the fast tier.
@@ -34,9 +35,9 @@ const TWO_D_ONLY: &[&str] = &[
     "dot",
 ];
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// Before dispatching a method of an `nd`-dimensional array.
-    pub fn nd3_method_check(&mut self, nd: u8, name: &str, rt: &Ty, span: Span) -> R<()> {
+    pub fn nd3_method_check(&mut self, nd: u8, name: &str, rt: &Ty, span: Span) -> Result<()> {
         if nd != 3 {
             return Ok(());
         }
@@ -60,7 +61,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 }
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// `Array::from_shape_fn(shape, |(i, j, k)| ..)` for 1 to 3 axes: the closure takes ndarray's
     /// index pattern (`usize` for one axis, a tuple of `usize` for more) and is inlined into
     /// loops in C order — the order ndarray calls it in, so side effects happen alike.
@@ -71,7 +72,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         f: &syn::Expr,
         elem: &Ty,
         span: Span,
-    ) -> R<super::typed::Expr> {
+    ) -> Result<super::typed::Expr> {
         use super::typed::{Expr, ExprKind as K, Intr, NdOp};
         let syn::Expr::Closure(c) = f else {
             return Err(Error::unsupported(

@@ -4,10 +4,11 @@
 //! view type; `lower/array_iters.rs` walks its header (data, dims, strides). What borrows the
 //! loop holds is checked in `view_borrows.rs` (as for a view alive during the loop).
 
-use super::check::{Ck, R};
-use super::ty::Ty;
+use super::check::Checker;
 use super::typed::{Expr, ExprKind as K, IterExpr, IterSrc};
 use super::views::arrayish;
+use crate::abi::ty::Ty;
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 /// How the array is iterated.
@@ -21,9 +22,14 @@ pub enum NdIterHow {
     Value,
 }
 
-impl Ck<'_, '_> {
+impl Checker<'_, '_> {
     /// The source for iterating `seq` when it is an array or a view (None otherwise).
-    pub fn nd_iter(&mut self, how: NdIterHow, seq: Expr, span: Span) -> R<Result<IterExpr, Expr>> {
+    pub fn nd_iter(
+        &mut self,
+        how: NdIterHow,
+        seq: Expr,
+        span: Span,
+    ) -> Result<std::result::Result<IterExpr, Expr>> {
         let st = self.infer.resolve(&seq.ty, false);
         let Some((el, nd, view)) = arrayish(&st) else {
             return Ok(Err(seq));
@@ -90,9 +96,9 @@ impl Ck<'_, '_> {
     }
 }
 
-impl Ck<'_, '_> {
+impl Checker<'_, '_> {
     /// ndarray's element iterators are double-ended only in 1-d (`rev()` of a 2-d `iter()` is E0277).
-    pub fn nd_rev_check(&self, it: &IterExpr, at: Span) -> R<()> {
+    pub fn nd_rev_check(&self, it: &IterExpr, at: Span) -> Result<()> {
         let IterSrc::Elems { seq, .. } = &it.src else {
             return Ok(());
         };

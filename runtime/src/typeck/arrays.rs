@@ -7,9 +7,10 @@
 //! `Result`/`Option` in the library are accepted only when `.unwrap()`ed at once (the
 //! fast tier has no `Result` values); the unwrap's panic text is rustc's.
 
-use super::check::{Ck, R};
-use super::ty::{Ty, VarKind};
+use super::check::Checker;
 use super::typed::{BinOp, Expr, ExprKind as K, Intr, NdOp};
+use crate::abi::ty::{Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 /// Library methods returning `Result`/`Option`, accepted as `x.m(..).unwrap()`.
@@ -38,7 +39,7 @@ pub fn nd_of(t: &Ty) -> Option<(Ty, u8)> {
 }
 
 /// `Array1<T>`, `Array2<T>`, `Array<T, Ix2>`, `Generator`, under any `ndarray::`/`accel::` prefix.
-pub fn parse_nd_type(segs: &[String], args: &[Ty]) -> Option<R<Ty>> {
+pub fn parse_nd_type(segs: &[String], args: &[Ty]) -> Option<Result<Ty>> {
     let name = segs.last()?.as_str();
     let prefix_ok = segs[..segs.len() - 1]
         .iter()
@@ -59,14 +60,14 @@ fn int(v: i64, span: Span) -> Expr {
     Expr::new(K::Int(v as i128), Ty::I64, span)
 }
 
-impl<'a, 'e> Ck<'a, 'e> {
-    fn usize_arg(&mut self, e: &syn::Expr) -> R<Expr> {
+impl<'a, 'e> Checker<'a, 'e> {
+    fn usize_arg(&mut self, e: &syn::Expr) -> Result<Expr> {
         self.arg(e, &Ty::USIZE)
     }
 
     /// A shape argument: `n`, `(n,)`, `(n, m)`, `(n, m, k)` or `[n, m]` → (ndim, [d0, d1, d2]),
     /// the unused dims 0 (the shims' shape ABI).
-    fn shape_arg(&mut self, e: &syn::Expr, span: Span) -> R<(u8, Vec<Expr>)> {
+    fn shape_arg(&mut self, e: &syn::Expr, span: Span) -> Result<(u8, Vec<Expr>)> {
         let elems: Vec<&syn::Expr> = match e {
             syn::Expr::Tuple(t) => t.elems.iter().collect(),
             syn::Expr::Array(a) => a.elems.iter().collect(),
@@ -91,7 +92,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `&e` for a `&self` receiver (arrays are never moved by reading methods).
-    pub(super) fn by_ref(&mut self, e: Expr, m: bool) -> R<Expr> {
+    pub(super) fn by_ref(&mut self, e: Expr, m: bool) -> Result<Expr> {
         if m {
             return self.recv_mut(e);
         }
@@ -112,13 +113,13 @@ impl<'a, 'e> Ck<'a, 'e> {
         args: &[&syn::Expr],
         span: Span,
         unwrapped: bool,
-    ) -> R<Option<Expr>> {
+    ) -> Result<Option<Expr>> {
         let segs: Vec<&str> = canon
             .iter()
             .map(|s| s.as_str())
             .filter(|s| !matches!(*s, "ndarray" | "accel" | "prelude" | "random"))
             .collect();
-        let nargs = |n: usize| -> R<()> {
+        let nargs = |n: usize| -> Result<()> {
             if args.len() != n {
                 return Err(Error::new(
                     span,
@@ -140,7 +141,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 return Ok(Some(match *f {
                     "default_rng" => {
                         nargs(1)?;
-                        let s = self.arg(args[0], &Ty::Int(super::ty::IntTy::U64))?;
+                        let s = self.arg(args[0], &Ty::Int(crate::abi::ty::IntTy::U64))?;
                         Expr::new(
                             K::Intrinsic(shim("default_rng", None), vec![s]),
                             Ty::Rng,
@@ -197,7 +198,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }
             }
         }
-        let nd_check = |nd: u8| -> R<()> {
+        let nd_check = |nd: u8| -> Result<()> {
             match ty_nd {
                 Some(k) if k != nd => Err(Error::new(span, "mismatched types").label(format!(
                     "expected `Array{k}<_>`, found an array of {nd} dimension{}",
@@ -337,7 +338,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         toks: proc_macro2::TokenStream,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let list: syn::Expr = syn::Expr::Array(
             syn::parse2(quote::quote!([#toks])).map_err(|e| Error::new(span, e.to_string()))?,
         );
@@ -367,7 +368,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             depth: usize,
             dims: &[usize],
             flat: &mut Vec<&'s syn::Expr>,
-        ) -> R<()> {
+        ) -> Result<()> {
             match e {
                 syn::Expr::Array(a) if depth < dims.len() => {
                     if a.elems.len() != dims[depth] {
@@ -422,7 +423,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `a[[i, j]]`, `a[(i, j)]`, `a[i]`.
-    pub fn nd_index(&mut self, b: Expr, idx: &syn::Expr, span: Span) -> R<Expr> {
+    pub fn nd_index(&mut self, b: Expr, idx: &syn::Expr, span: Span) -> Result<Expr> {
         let (elem, nd) = nd_of(&self.infer.shallow(&b.ty)).unwrap();
         let parts: Vec<&syn::Expr> = match idx {
             syn::Expr::Array(a) => a.elems.iter().collect(),
@@ -450,7 +451,14 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Arithmetic with an array on either side (ndarray's operators, broadcasting).
-    pub fn nd_binary(&mut self, op: BinOp, assign: bool, l: Expr, r: Expr, span: Span) -> R<Expr> {
+    pub fn nd_binary(
+        &mut self,
+        op: BinOp,
+        assign: bool,
+        l: Expr,
+        r: Expr,
+        span: Span,
+    ) -> Result<Expr> {
         // ndarray implements operators for owned arrays and for references, not for views
         // by value (`&v + 1.0`, not `v + 1.0`)
         for (x, is_l) in [(&l, true), (&r, false)] {
@@ -587,7 +595,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `f` as a closure over one element: a closure literal, or a fn path (`f64::tanh`).
-    fn elem_closure(&mut self, f: &syn::Expr, elem: &Ty, span: Span) -> R<u32> {
+    fn elem_closure(&mut self, f: &syn::Expr, elem: &Ty, span: Span) -> Result<u32> {
         let c: syn::ExprClosure = match f {
             syn::Expr::Closure(c) => c.clone(),
             syn::Expr::Path(p) => syn::parse_quote!(|__accel_v| #p(__accel_v)),
@@ -607,7 +615,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         recv: &syn::Expr,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Option<Expr>> {
+    ) -> Result<Option<Expr>> {
         match recv {
             syn::Expr::MethodCall(m) => {
                 let name = m.method.to_string();
@@ -678,9 +686,9 @@ impl<'a, 'e> Ck<'a, 'e> {
         args: &[&syn::Expr],
         span: Span,
         unwrapped: bool,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
-        let nargs = |n: usize| -> R<()> {
+        let nargs = |n: usize| -> Result<()> {
             if args.len() != n {
                 return Err(Error::new(
                     span,
@@ -742,14 +750,18 @@ impl<'a, 'e> Ck<'a, 'e> {
         if FUSED.contains(&name) && !unwrapped {
             return Err(Error::unsupported(span, format!("`{name}` returns a `Result`/`Option`: call `.unwrap()` on it at once in the fast tier")));
         }
-        let simple =
-            |ck: &mut Self, sh: &'static str, recv: Expr, extra: Vec<Expr>, t: Ty| -> R<Expr> {
-                let r = ck.by_ref(recv, false)?;
-                let mut a = vec![r];
-                a.extend(extra);
-                Ok(Expr::new(K::Intrinsic(shim(sh, Some(0)), a), t, span))
-            };
-        let axis = |ck: &mut Self, e: &syn::Expr| -> R<Expr> {
+        let simple = |ck: &mut Self,
+                      sh: &'static str,
+                      recv: Expr,
+                      extra: Vec<Expr>,
+                      t: Ty|
+         -> Result<Expr> {
+            let r = ck.by_ref(recv, false)?;
+            let mut a = vec![r];
+            a.extend(extra);
+            Ok(Expr::new(K::Intrinsic(shim(sh, Some(0)), a), t, span))
+        };
+        let axis = |ck: &mut Self, e: &syn::Expr| -> Result<Expr> {
             // `Axis(k)`
             if let syn::Expr::Call(c) = e {
                 if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false))
@@ -764,7 +776,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 "axis argument other than `Axis(k)`",
             ))
         };
-        let inline = |ck: &mut Self, op: NdOp, recv: Expr, t: Ty| -> R<Expr> {
+        let inline = |ck: &mut Self, op: NdOp, recv: Expr, t: Ty| -> Result<Expr> {
             let r = ck.by_ref(recv, false)?;
             Ok(Expr::new(K::Intrinsic(Intr::Nd(op), vec![r]), t, span))
         };
@@ -918,9 +930,9 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let n = self.arg(args[0], &elem)?;
                 simple(self, "powf", recv, vec![n], arr(&elem, nd))
             }
-            n if is_float && crate::exec::array_rt::UNARY.contains(&n) => {
+            n if is_float && crate::abi::symbols::ARRAY_UNARY.contains(&n) => {
                 nargs(0)?;
-                let code = crate::exec::array_rt::UNARY
+                let code = crate::abi::symbols::ARRAY_UNARY
                     .iter()
                     .position(|x| *x == n)
                     .unwrap();

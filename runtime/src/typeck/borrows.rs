@@ -10,10 +10,10 @@ use super::closure_borrows::{closure_scalar_borrows, move_closure_bodies, move_c
 use super::held_borrows::held_borrows;
 use super::moves::{visit_block, visit_expr};
 use super::mut_borrows::{autoref_name, base_expr, place_name};
-use super::ty::Ty;
 use super::typed::{
     Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, Pat, Stmt,
 };
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result};
 use std::collections::HashSet;
 

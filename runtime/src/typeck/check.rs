@@ -1,11 +1,12 @@
 //! The checker's state, fn and cell entry points, statements, patterns and type syntax.
 
+use super::infer::InferTable;
 use super::resolve::zonk_fn;
-use super::ty::{FloatTy, InferTable, IntTy, Ty, VarKind};
 use super::typed::{
     self, Block, Closure, Expr, ExprKind, Global, Local, LocalId, LoopId, Pat, Stmt,
 };
 use super::{Env, FnSig};
+use crate::abi::ty::{FloatTy, IntTy, Ty, VarKind};
 use crate::diag::{Error, Result, Span};
 
 #[derive(Clone, Debug)]
@@ -22,7 +23,7 @@ pub(super) struct LoopCtx {
     pub has_break: bool,
 }
 
-pub(super) struct Ck<'a, 'e> {
+pub(super) struct Checker<'a, 'e> {
     pub env: &'a Env<'e>,
     pub infer: InferTable,
     pub locals: Vec<Local>,
@@ -44,11 +45,9 @@ pub(super) struct Ck<'a, 'e> {
     pub depth: usize,
 }
 
-pub type R<T> = Result<T>;
-
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     fn new(env: &'a Env<'e>, ret: Ty, cell: bool) -> Self {
-        Ck {
+        Checker {
             env,
             infer: InferTable::default(),
             locals: vec![],
@@ -115,7 +114,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    pub fn unify(&mut self, a: &Ty, b: &Ty, span: Span) -> R<()> {
+    pub fn unify(&mut self, a: &Ty, b: &Ty, span: Span) -> Result<()> {
         self.infer.unify(a, b).map_err(|_| {
             Error::new(span, "mismatched types")
                 .code("E0308")
@@ -129,7 +128,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// Check `e` against `want`, applying Rust's coercions (deref/unsize of references,
     /// `&mut T` → `&T`, `!` → anything).
-    pub fn coerce(&mut self, e: Expr, want: &Ty) -> R<Expr> {
+    pub fn coerce(&mut self, e: Expr, want: &Ty) -> Result<Expr> {
         let have = self.infer.shallow(&e.ty);
         let w = self.infer.shallow(want);
         if let (Ty::Ref(h, hm), Ty::Ref(wt, wm)) = (&have, &w) {
@@ -163,7 +162,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         label: Option<&syn::Lifetime>,
         span: Span,
         what: &str,
-    ) -> R<usize> {
+    ) -> Result<usize> {
         match label {
             None => {
                 if self.loops.is_empty() {
@@ -198,7 +197,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         id
     }
 
-    pub fn block(&mut self, b: &syn::Block, expect: Option<&Ty>) -> R<Block> {
+    pub fn block(&mut self, b: &syn::Block, expect: Option<&Ty>) -> Result<Block> {
         self.scopes.push(vec![]);
         self.depth += 1;
         let r = self.stmts(&b.stmts, None, Span::of_node(b), expect);
@@ -214,7 +213,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         tail: Option<&syn::Expr>,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Block> {
+    ) -> Result<Block> {
         let mut out = vec![];
         let mut tail_e = None;
         for (i, st) in stmts.iter().enumerate() {
@@ -283,7 +282,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn let_stmt(&mut self, l: &syn::Local) -> R<Stmt> {
+    fn let_stmt(&mut self, l: &syn::Local) -> Result<Stmt> {
         let span = Span::of_node(l);
         let (pat, annot) = match &l.pat {
             syn::Pat::Type(pt) => (&*pt.pat, Some(parse_type(&pt.ty, &mut self.infer)?)),
@@ -327,7 +326,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Bind an irrefutable pattern of type `ty` (let, fn params, closure params, for).
-    pub fn bind_pat(&mut self, p: &syn::Pat, ty: &Ty, top: bool) -> R<Pat> {
+    pub fn bind_pat(&mut self, p: &syn::Pat, ty: &Ty, top: bool) -> Result<Pat> {
         match p {
             syn::Pat::Ident(pi) => {
                 if pi.by_ref.is_some() || pi.subpat.is_some() {
@@ -424,7 +423,7 @@ pub fn is_block_like(e: &syn::Expr) -> bool {
 }
 
 /// Parse a type written in the source.
-pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
+pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> Result<Ty> {
     let span = Span::of_node(t);
     match t {
         syn::Type::Path(p) if p.qself.is_none() => {
@@ -449,11 +448,11 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
                         other => Err(Error::unsupported(Span::of_node(other), "generic argument")),
                     })
                     .filter_map(|r| r.transpose())
-                    .collect::<R<_>>()?,
+                    .collect::<Result<_>>()?,
                 other => return Err(Error::unsupported(Span::of_node(other), "type arguments")),
             };
             let name = segs.last().map(|s| s.as_str()).unwrap_or("");
-            let one = |infer: &mut InferTable| -> R<Ty> {
+            let one = |infer: &mut InferTable| -> Result<Ty> {
                 if args.len() != 1 {
                     return Err(Error::new(
                         span,
@@ -466,7 +465,7 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
                 let targs: Vec<Ty> = args
                     .iter()
                     .map(|a| parse_type(a, infer))
-                    .collect::<R<_>>()?;
+                    .collect::<Result<_>>()?;
                 super::chunked::parse_chunked_type(&segs, &targs)
                     .or_else(|| super::arrays::parse_nd_type(&segs, &targs))
             } {
@@ -529,7 +528,7 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
                 t.elems
                     .iter()
                     .map(|t| parse_type(t, infer))
-                    .collect::<R<_>>()?,
+                    .collect::<Result<_>>()?,
             )
         }),
         syn::Type::Infer(_) => Ok(infer.fresh(VarKind::General)),
@@ -550,7 +549,7 @@ pub fn parse_type(t: &syn::Type, infer: &mut InferTable) -> R<Ty> {
 }
 
 /// Types allowed in fn signatures and as Vec elements: no unresolved parts, Vec elements Copy.
-fn check_sig_ty(t: &Ty, span: Span) -> R<()> {
+fn check_sig_ty(t: &Ty, span: Span) -> Result<()> {
     match t {
         Ty::Infer(_) => Err(Error::new(
             span,
@@ -654,7 +653,7 @@ pub fn check_fn(f: &syn::ItemFn, env: &Env) -> Result<typed::Fn> {
         }
     }
     let env = &local_env;
-    let mut ck = Ck::new(env, sig.ret.clone(), false);
+    let mut ck = Checker::new(env, sig.ret.clone(), false);
     let mut params = vec![];
     for (a, t) in f.sig.inputs.iter().zip(&sig.params) {
         if let syn::FnArg::Typed(pt) = a {
@@ -702,7 +701,7 @@ pub fn check_cell(
     env: &Env,
     span: Span,
 ) -> Result<typed::Fn> {
-    let mut ck = Ck::new(env, Ty::Unit, true);
+    let mut ck = Checker::new(env, Ty::Unit, true);
     let mut body = ck.stmts(stmts, tail, span, None)?;
     // A view shown as the cell's value borrows data that may be a statement temporary:
     // show an owned copy (the accel crate's repr prints views and arrays alike).

@@ -13,9 +13,11 @@
 //! passed to the library, which calls it on its worker threads); closures are refused since
 //! the fast tier inlines closures rather than compiling them as functions.
 
-use super::check::{Ck, R};
-use super::ty::{FloatTy, InferTable, IntTy, Ty, VarKind, ANY_NDIM};
+use super::check::Checker;
+use super::infer::InferTable;
 use super::typed::{BinOp, ChOp, Expr, ExprKind as K, Intr, NdOp};
+use crate::abi::ty::{FloatTy, IntTy, Ty, VarKind, ANY_NDIM};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 pub(super) fn shim(name: &'static str) -> Intr {
@@ -31,7 +33,7 @@ pub(super) fn int(v: i64, span: Span) -> Expr {
 
 /// `Chunked`, `ArrayD<T>`, `ArrayViewD<'_, T>` (a view is a shared reference to an array box
 /// in the fast tier), under any `ndarray::`/`accel::` prefix.
-pub fn parse_chunked_type(segs: &[String], args: &[Ty]) -> Option<R<Ty>> {
+pub fn parse_chunked_type(segs: &[String], args: &[Ty]) -> Option<Result<Ty>> {
     let name = segs.last()?.as_str();
     if !segs[..segs.len() - 1]
         .iter()
@@ -67,10 +69,10 @@ pub fn keeps_ndim(infer: &InferTable, annot: &Ty, init: &Ty) -> bool {
 
 /// The element types `Chunked::from_array` accepts, and their shim suffix.
 fn elem_sfx(t: &Ty) -> Option<&'static str> {
-    crate::exec::array_rt::elem_suffix(t)
+    crate::abi::symbols::elem_suffix(t)
 }
 
-const UNARY: &[&str] = crate::exec::chunked_rt::UNARY;
+const UNARY: &[&str] = crate::abi::symbols::CHUNKED_UNARY;
 
 fn reduce_code(name: &str) -> Option<i64> {
     Some(match name.trim_end_matches("_axis") {
@@ -84,7 +86,7 @@ fn reduce_code(name: &str) -> Option<i64> {
     })
 }
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// `&e` for a `&self` receiver.
     pub(super) fn ch_ref(&mut self, e: Expr) -> Expr {
         match self.infer.shallow(&e.ty) {
@@ -100,7 +102,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    pub(super) fn nargs(&self, args: &[&syn::Expr], n: usize, span: Span) -> R<()> {
+    pub(super) fn nargs(&self, args: &[&syn::Expr], n: usize, span: Span) -> Result<()> {
         if args.len() != n {
             return Err(Error::new(
                 span,
@@ -121,7 +123,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// A shape: `n`, `(n,)`, `(n, m)`, `[n, m, k]` (at most 3 axes) → [ndim, d0, d1, d2].
-    fn ch_shape(&mut self, e: &syn::Expr, span: Span) -> R<(u8, Vec<Expr>)> {
+    fn ch_shape(&mut self, e: &syn::Expr, span: Span) -> Result<(u8, Vec<Expr>)> {
         let elems: Vec<&syn::Expr> = match e {
             syn::Expr::Tuple(t) => t.elems.iter().collect(),
             syn::Expr::Array(a) => a.elems.iter().collect(),
@@ -145,7 +147,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `Axis(k)`.
-    pub(super) fn ch_axis(&mut self, e: &syn::Expr) -> R<Expr> {
+    pub(super) fn ch_axis(&mut self, e: &syn::Expr) -> Result<Expr> {
         if let syn::Expr::Call(c) = e {
             if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false))
                 && c.args.len() == 1
@@ -159,7 +161,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         ))
     }
 
-    fn ch_str(&mut self, e: &syn::Expr) -> R<Expr> {
+    fn ch_str(&mut self, e: &syn::Expr) -> Result<Expr> {
         let v = self.expr(e, None)?;
         match self.infer.resolve(&v.ty, false) {
             Ty::Ref(t, _) if *t == Ty::Str => Ok(v),
@@ -176,7 +178,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         canon: &[String],
         args: &[&syn::Expr],
         span: Span,
-    ) -> R<Option<Expr>> {
+    ) -> Result<Option<Expr>> {
         let segs: Vec<&str> = canon
             .iter()
             .map(|s| s.as_str())
@@ -287,7 +289,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// `s![..]` → a `Vec<i64>` of 5 numbers per element: kind (0 range, 1 index, 2 NewAxis),
     /// start, end, has end, step; and the number of axes it leaves.
-    fn ch_slice_info(&mut self, e: &syn::Expr, in_nd: u8) -> R<(Expr, u8)> {
+    fn ch_slice_info(&mut self, e: &syn::Expr, in_nd: u8) -> Result<(Expr, u8)> {
         let span = Span::of_node(e);
         let syn::Expr::Macro(m) = e else {
             return Err(Error::unsupported(
@@ -321,7 +323,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         let mut vals = vec![];
         let mut out_nd = 0u8;
         let mut indexed = 0u8;
-        let to_i64 = |ck: &mut Self, x: &syn::Expr| -> R<Expr> {
+        let to_i64 = |ck: &mut Self, x: &syn::Expr| -> Result<Expr> {
             let v = ck.expr(x, None)?;
             let v = ck.auto_deref(v);
             let t = ck.infer.resolve(&v.ty, false);
@@ -422,7 +424,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// A `fn` item of signature `params -> ret` passed to the library (`map_blocks`, `mapv`).
-    fn ch_fn_arg(&mut self, f: &syn::Expr, what: &str, params: &[Ty], ret: &Ty) -> R<Expr> {
+    fn ch_fn_arg(&mut self, f: &syn::Expr, what: &str, params: &[Ty], ret: &Ty) -> Result<Expr> {
         let span = Span::of_node(f);
         let name = match f {
             syn::Expr::Path(p) if p.path.segments.len() == 1 => p.path.segments[0].ident.to_string(),
@@ -465,7 +467,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `Boundary::None` → (0, 0.0); `Boundary::Constant(v)` → (1, v).
-    fn ch_boundary(&mut self, e: &syn::Expr) -> R<(i64, Expr)> {
+    fn ch_boundary(&mut self, e: &syn::Expr) -> Result<(i64, Expr)> {
         let span = Span::of_node(e);
         let last = |p: &syn::Path| {
             p.segments
@@ -499,7 +501,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         _turbofish: Option<&syn::AngleBracketedGenericArguments>,
         span: Span,
         unwrapped: bool,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         match rt {
             Ty::Chunked(nd) => self.chunked_method(recv, nd, name, args, span),
@@ -543,7 +545,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         name: &str,
         args: &[&syn::Expr],
         span: Span,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let less = |nd: u8| {
             if nd == ANY_NDIM || nd == 0 {
                 nd
@@ -762,7 +764,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         args: &[&syn::Expr],
         span: Span,
         unwrapped: bool,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         match name {
             "shape" => {
                 self.nargs(args, 0, span)?;
@@ -822,7 +824,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 | "powf"
                 | "sum_axis"
                 | "mean_axis"
-        ) || crate::exec::array_rt::UNARY.contains(&name);
+        ) || crate::abi::symbols::ARRAY_UNARY.contains(&name);
         let k = match nd {
             1 | 2 => nd,
             ANY_NDIM if agnostic => {
@@ -880,12 +882,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         name: &str,
         args: &[&syn::Expr],
         span: Span,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         self.nd_method(view, name, args, span, true)
     }
 
     /// `&ArrayD` of known 1 or 2 axes as `&Array1/2` (indexing).
-    pub fn ch_as_nd(&mut self, b: Expr, span: Span) -> R<Expr> {
+    pub fn ch_as_nd(&mut self, b: Expr, span: Span) -> Result<Expr> {
         let Ty::NdD(e, nd) = self.infer.resolve(b.ty.peel_refs(), false) else {
             unreachable!()
         };
@@ -906,7 +908,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// `x.m(..).unwrap()` for `Chunked`/`ArrayD` methods returning `Result`:
     /// `into_dimensionality::<IxK>()`, `store(path)`.
-    pub fn ch_unwrapped(&mut self, recv: &syn::Expr, span: Span) -> R<Option<Expr>> {
+    pub fn ch_unwrapped(&mut self, recv: &syn::Expr, span: Span) -> Result<Option<Expr>> {
         let syn::Expr::MethodCall(m) = recv else {
             return Ok(None);
         };
@@ -1002,7 +1004,14 @@ impl<'a, 'e> Ck<'a, 'e> {
     /// arrays (the same boxes: `&ArrayD` borrowed, an owned `ArrayD` consumed, as ndarray's
     /// operators do), the dense operator (scalars, broadcasting, ndarray's panics), the result
     /// an `ArrayD` again (ndarray: `IxDyn` with any dimension gives `IxDyn`).
-    pub fn ndd_binary(&mut self, op: BinOp, assign: bool, l: Expr, r: Expr, span: Span) -> R<Expr> {
+    pub fn ndd_binary(
+        &mut self,
+        op: BinOp,
+        assign: bool,
+        l: Expr,
+        r: Expr,
+        span: Span,
+    ) -> Result<Expr> {
         if assign {
             return Err(Error::unsupported(span, format!("`{}=` on an `ArrayD` in the fast tier", super::exprs::op_str(op)))
                 .hint("write `a = &a + x;`, convert first (`a.into_dimensionality::<Ix2>().unwrap()`), or use %%rust"));
@@ -1055,7 +1064,14 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// `+ - * /` with a `Chunked` on either side (the prelude's operator impls: `Chunked`
     /// with `Chunked`, `f64` on either side, `i32` on the right).
-    pub fn ch_binary(&mut self, op: BinOp, assign: bool, l: Expr, r: Expr, span: Span) -> R<Expr> {
+    pub fn ch_binary(
+        &mut self,
+        op: BinOp,
+        assign: bool,
+        l: Expr,
+        r: Expr,
+        span: Span,
+    ) -> Result<Expr> {
         let code = match op {
             BinOp::Add => 0,
             BinOp::Sub => 1,

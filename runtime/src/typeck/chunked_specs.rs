@@ -5,17 +5,18 @@
 //! (`Chunked::concatenate` / `Chunked::stack`). All of it calls the accel crate
 //! (`exec::chunked_rt`), as the rustc tier does.
 
-use super::check::{Ck, R};
+use super::check::Checker;
 use super::chunked::{int, shim};
-use super::ty::{Ty, VarKind, ANY_NDIM};
 use super::typed::{ChOp, Expr, ExprKind as K, Intr};
+use crate::abi::ty::{Ty, VarKind, ANY_NDIM};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// A chunk spec (`IntoChunks`) → [mode, n, c0, c1, c2, &str]: mode 0 a shape tuple/array
     /// (n lengths), 1 one length for every axis, 2 a byte budget string, 3 a `Vec<usize>` and
     /// 4 a `Vec<Vec<usize>>` (c0 is the Vec), 5 a `&[usize]` (in the str slot).
-    pub(super) fn ch_chunks(&mut self, e: &syn::Expr, span: Span) -> R<Vec<Expr>> {
+    pub(super) fn ch_chunks(&mut self, e: &syn::Expr, span: Span) -> Result<Vec<Expr>> {
         let empty: syn::Expr = syn::parse_quote!("");
         // `vec![a, b]` is a `Vec<usize>`: one length per axis, like a tuple or an array
         let vec_elems: Option<Vec<syn::Expr>> = match e {
@@ -56,7 +57,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// A chunk spec that is a value: a `&str` budget, one length, a `Vec<usize>`, a
     /// `Vec<Vec<usize>>` (explicit lengths per axis) or a `&[usize]`.
-    fn ch_chunks_value(&mut self, e: &syn::Expr, span: Span) -> R<Vec<Expr>> {
+    fn ch_chunks_value(&mut self, e: &syn::Expr, span: Span) -> Result<Vec<Expr>> {
         let empty: syn::Expr = syn::parse_quote!("");
         let v = self.expr(e, None)?;
         let t = self.infer.resolve(&v.ty, false);
@@ -131,7 +132,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// `Chunked::concatenate(&[a, b, ..], Axis(k))` and `Chunked::stack(..)`: the arrays written
     /// out in the call (they move into it, as into rustc's temporary array), 1 to 6 of them.
-    pub(super) fn ch_combine(&mut self, f: &str, args: &[&syn::Expr], span: Span) -> R<Expr> {
+    pub(super) fn ch_combine(&mut self, f: &str, args: &[&syn::Expr], span: Span) -> Result<Expr> {
         self.nargs(args, 2, span)?;
         let list = match args[0] {
             syn::Expr::Reference(r) if r.mutability.is_none() => match &*r.expr {
@@ -171,7 +172,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             n => n,
         };
         Ok(Expr::new(
-            K::Intrinsic(shim(crate::exec::chunked_rt::CAT[list.len() - 1]), a),
+            K::Intrinsic(shim(crate::abi::symbols::CHUNKED_CAT[list.len() - 1]), a),
             Ty::Chunked(nd),
             span,
         ))
@@ -184,7 +185,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         name: &str,
         args: &[&syn::Expr],
         span: Span,
-    ) -> R<Option<Expr>> {
+    ) -> Result<Option<Expr>> {
         let call =
             |n: &'static str, a: Vec<Expr>, t: Ty| Expr::new(K::Intrinsic(shim(n), a), t, span);
         Ok(Some(match name {

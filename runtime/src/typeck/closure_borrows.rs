@@ -11,8 +11,8 @@
 use super::borrows::{calls_closure, name, rest_of, root, uses_held, within, Root};
 use super::moves::{owned, visit_block, visit_expr};
 use super::mut_borrows::mutating;
-use super::ty::Ty;
 use super::typed::{Adapter, Block, Expr, ExprKind as K, Fn, Pat, Stmt};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
 
 pub(super) fn closure_scalar_borrows(f: &Fn, b: &Block) -> Result<()> {

@@ -1,12 +1,13 @@
 //! Expressions: literals, names, operators, casts, control flow, indexing (`match` is in `matches.rs`).
 
-use super::check::{Binding, Ck, R};
-use super::ty::{IntTy, Ty, VarKind};
+use super::check::{Binding, Checker};
 use super::typed::{BinOp, Expr, ExprKind as K};
+use crate::abi::ty::{IntTy, Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
-impl<'a, 'e> Ck<'a, 'e> {
-    pub fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> R<Expr> {
+impl<'a, 'e> Checker<'a, 'e> {
+    pub fn expr(&mut self, e: &syn::Expr, expect: Option<&Ty>) -> Result<Expr> {
         let span = Span::of_node(e);
         match e {
             syn::Expr::Lit(l) => self.lit(&l.lit, span),
@@ -234,7 +235,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    pub fn unit_block(&mut self, b: &super::typed::Block) -> R<()> {
+    pub fn unit_block(&mut self, b: &super::typed::Block) -> Result<()> {
         if let Some(t) = &b.tail {
             let ty = self.infer.shallow(&t.ty);
             if ty != Ty::Never {
@@ -244,7 +245,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(())
     }
 
-    pub(super) fn lit(&mut self, l: &syn::Lit, span: Span) -> R<Expr> {
+    pub(super) fn lit(&mut self, l: &syn::Lit, span: Span) -> Result<Expr> {
         match l {
             syn::Lit::Int(i) => {
                 let suf = i.suffix();
@@ -259,7 +260,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     let t = if suf == "f64" {
                         Ty::F64
                     } else {
-                        Ty::Float(super::ty::FloatTy::F32)
+                        Ty::Float(crate::abi::ty::FloatTy::F32)
                     };
                     return Ok(Expr::new(
                         K::FloatLit(i.base10_digits().to_string()),
@@ -278,7 +279,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let ty = match f.suffix() {
                     "" => self.infer.fresh(VarKind::Float),
                     "f64" => Ty::F64,
-                    "f32" => Ty::Float(super::ty::FloatTy::F32),
+                    "f32" => Ty::Float(crate::abi::ty::FloatTy::F32),
                     s => {
                         return Err(Error::new(
                             span,
@@ -308,7 +309,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn path_expr(&mut self, p: &syn::ExprPath, span: Span) -> R<Expr> {
+    fn path_expr(&mut self, p: &syn::ExprPath, span: Span) -> Result<Expr> {
         if p.qself.is_some() {
             return Err(Error::unsupported(span, "qualified path"));
         }
@@ -362,7 +363,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn unary(&mut self, u: &syn::ExprUnary, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    fn unary(&mut self, u: &syn::ExprUnary, span: Span, expect: Option<&Ty>) -> Result<Expr> {
         match u.op {
             syn::UnOp::Deref(_) => {
                 let x = self.expr(&u.expr, None)?;
@@ -425,7 +426,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn binary(&mut self, b: &syn::ExprBinary, span: Span) -> R<Expr> {
+    fn binary(&mut self, b: &syn::ExprBinary, span: Span) -> Result<Expr> {
         use syn::BinOp as S;
         let (op, assign) = match b.op {
             S::Add(_) => (BinOp::Add, false),
@@ -620,7 +621,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// The place must be mutable: a `mut` local, a deref of `&mut`, or an element of one.
-    pub fn check_mut(&self, e: &Expr, what: &str) -> R<()> {
+    pub fn check_mut(&self, e: &Expr, what: &str) -> Result<()> {
         let bad = |name: &str| {
             Err(if what == "assign to" {
                 // Assigning to an immutable binding directly: rustc's E0384.
@@ -707,7 +708,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn cast(&mut self, c: &syn::ExprCast, span: Span) -> R<Expr> {
+    fn cast(&mut self, c: &syn::ExprCast, span: Span) -> Result<Expr> {
         let to = super::check::parse_type(&c.ty, &mut self.infer)?;
         let x = self.expr(&c.expr, None)?;
         let x = self.auto_deref(x);
@@ -741,7 +742,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Expr::new(K::Cast(Box::new(x)), to, span))
     }
 
-    fn if_expr(&mut self, i: &syn::ExprIf, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    fn if_expr(&mut self, i: &syn::ExprIf, span: Span, expect: Option<&Ty>) -> Result<Expr> {
         if let syn::Expr::Let(l) = &*i.cond {
             return self.if_let(i, l, span, expect);
         }
@@ -776,7 +777,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// The type of two branches: `!` yields to the other.
-    pub fn join(&mut self, a: &Ty, b: &Ty, span: Span) -> R<Ty> {
+    pub fn join(&mut self, a: &Ty, b: &Ty, span: Span) -> Result<Ty> {
         let (sa, sb) = (self.infer.shallow(a), self.infer.shallow(b));
         if sa == Ty::Never {
             return Ok(sb);
@@ -791,7 +792,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(sa)
     }
 
-    pub fn const_usize(&mut self, e: &syn::Expr) -> R<u64> {
+    pub fn const_usize(&mut self, e: &syn::Expr) -> Result<u64> {
         match e {
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Int(i),
@@ -806,7 +807,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn index(&mut self, base: &syn::Expr, idx: &syn::Expr, span: Span) -> R<Expr> {
+    fn index(&mut self, base: &syn::Expr, idx: &syn::Expr, span: Span) -> Result<Expr> {
         if let syn::Expr::Range(_) = idx {
             return Err(Error::unsupported(
                 span,
@@ -854,7 +855,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         rg: &syn::ExprRange,
         m: bool,
         span: Span,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let b = self.expr(base, None)?;
         if m {
             match self.infer.shallow(&b.ty) {
@@ -896,7 +897,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 ))
             }
         };
-        let mut bound = |x: &Option<Box<syn::Expr>>| -> R<Option<Expr>> {
+        let mut bound = |x: &Option<Box<syn::Expr>>| -> Result<Option<Expr>> {
             match x {
                 None => Ok(None),
                 Some(x) => {

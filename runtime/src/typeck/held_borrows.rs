@@ -10,8 +10,8 @@ use super::borrows::{
 };
 use super::moves::visit_expr;
 use super::mut_borrows::{mut_held_place, used_after, uses_under_mut};
-use super::ty::Ty;
 use super::typed::{Block, Expr, ExprKind as K, Fn, Pat, Stmt};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
 
 /// What is held: the variable, the closure it is (its calls are its uses), and the span of

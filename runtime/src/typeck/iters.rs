@@ -3,9 +3,10 @@
 //! collect, ...). They are checked here as one `IterExpr` and lowered to a plain loop.
 
 use super::array_iters::NdIterHow;
-use super::check::{Binding, Ck, R};
-use super::ty::{Ty, VarKind};
+use super::check::{Binding, Checker};
 use super::typed::{Adapter, Consumer, Expr, ExprKind as K, IterExpr, IterSrc};
+use crate::abi::ty::{Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 const ADAPTERS: &[&str] = &[
@@ -38,7 +39,7 @@ fn strip_parens(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// Is `e` syntactically an iterator (so `.max()` etc. are iterator methods)?
     pub fn is_iterish(&self, e: &syn::Expr) -> bool {
         match strip_parens(e) {
@@ -53,7 +54,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// The iterable of a `for` loop or the receiver of an adapter chain.
-    pub fn iter_expr(&mut self, e: &syn::Expr) -> R<IterExpr> {
+    pub fn iter_expr(&mut self, e: &syn::Expr) -> Result<IterExpr> {
         let span = Span::of_node(e);
         let e = strip_parens(e);
         match e {
@@ -203,7 +204,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn iter_from_value(&mut self, e: &syn::Expr, span: Span) -> R<IterExpr> {
+    fn iter_from_value(&mut self, e: &syn::Expr, span: Span) -> Result<IterExpr> {
         let seq = self.expr(e, None)?;
         let seq = match self.nd_iter(NdIterHow::Value, seq, span)? {
             Ok(it) => return Ok(it),
@@ -234,7 +235,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// A closure argument: inline `|x| ...` or a closure bound to a local.
-    fn closure_arg(&mut self, a: &syn::Expr, params: Vec<Ty>) -> R<u32> {
+    fn closure_arg(&mut self, a: &syn::Expr, params: Vec<Ty>) -> Result<u32> {
         let span = Span::of_node(a);
         match strip_parens(a) {
             syn::Expr::Closure(c) => self.closure_with(c, Some(params), span),
@@ -267,14 +268,14 @@ impl<'a, 'e> Ck<'a, 'e> {
         name: &str,
         m: &syn::ExprMethodCall,
         span: Span,
-    ) -> R<()> {
-        let nargs = |n: usize| -> R<()> {
+    ) -> Result<()> {
+        let nargs = |n: usize| -> Result<()> {
             if m.args.len() != n {
                 return Err(Error::new(span, format!("`{name}` takes {n} argument(s)")));
             }
             Ok(())
         };
-        let usize_arg = |ck: &mut Self| -> R<Box<Expr>> {
+        let usize_arg = |ck: &mut Self| -> Result<Box<Expr>> {
             let v = ck.expr(&m.args[0], Some(&Ty::USIZE))?;
             let v = ck.auto_deref(v);
             ck.unify(&Ty::USIZE, &v.ty, v.span)?;
@@ -363,7 +364,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         m: &syn::ExprMethodCall,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let name = m.method.to_string();
         if ADAPTERS.contains(&name.as_str()) {
             return Err(Error::unsupported(
@@ -377,7 +378,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             Ty::Ref(t, _) => self.infer.shallow(&t),
             t => t,
         };
-        let nargs = |n: usize| -> R<()> {
+        let nargs = |n: usize| -> Result<()> {
             if m.args.len() != n {
                 return Err(Error::new(span, format!("`{name}` takes {n} argument(s)")));
             }
@@ -550,7 +551,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Expr::new(K::Consume(it, consumer), ty, span))
     }
 
-    fn fold_closure(&mut self, a: &syn::Expr, acc: Ty, item: Ty) -> R<u32> {
+    fn fold_closure(&mut self, a: &syn::Expr, acc: Ty, item: Ty) -> Result<u32> {
         let span = Span::of_node(a);
         match strip_parens(a) {
             syn::Expr::Closure(_) => self.closure_arg(a, vec![acc, item]),

@@ -10,9 +10,10 @@
 //! tier: refused with the `%%rust` hint.
 
 use super::arrays::nd_of;
-use super::check::{Ck, R};
-use super::ty::Ty;
+use super::check::Checker;
 use super::typed::{BinOp, Expr, ExprKind as K, Intr, NdOp};
+use crate::abi::ty::Ty;
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 fn shim(name: &'static str, elem_arg: Option<u8>) -> Intr {
@@ -75,13 +76,13 @@ const BROADCAST_OPS: &[&str] = &[
     "try_div",
 ];
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     fn is_bool_elem(&mut self, t: &Ty) -> bool {
         matches!(nd_of(&self.infer.resolve(t, false)), Some((Ty::Bool, _)))
     }
 
     /// Before dispatching a method of an array with element `elem`.
-    pub fn mask_method_check(&mut self, elem: &Ty, name: &str, rt: &Ty, span: Span) -> R<()> {
+    pub fn mask_method_check(&mut self, elem: &Ty, name: &str, rt: &Ty, span: Span) -> Result<()> {
         if BROADCAST_OPS.contains(&name) {
             return Err(Error::unsupported(span, format!("accel's `{name}` (a `Result<ArrayD<_>>`) in the fast tier")).hint(
                 "compare elementwise with `a.mapv(|x| x > y)` (a mask of the same dimension), or use %%rust",
@@ -101,7 +102,7 @@ impl<'a, 'e> Ck<'a, 'e> {
             .code("E0277")
             .hint("count or convert first: `m.mapv(|b| b as i32).sum()`"));
         }
-        if NUMERIC_ONLY.contains(&name) || crate::exec::array_rt::UNARY.contains(&name) {
+        if NUMERIC_ONLY.contains(&name) || crate::abi::symbols::ARRAY_UNARY.contains(&name) {
             return Err(Error::new(span, format!("the method `{name}` exists for struct `{shown}`, but its trait bounds were not satisfied"))
                 .code("E0599")
                 .hint("count or convert first: `m.mapv(|b| b as i32).sum()`"));
@@ -113,7 +114,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `Array2::<bool>::zeros(..)`, `ones`, `eye`: bool is not a number.
-    pub fn mask_ctor_check(&mut self, elem: &Ty, f: &str, nd: u8, span: Span) -> R<()> {
+    pub fn mask_ctor_check(&mut self, elem: &Ty, f: &str, nd: u8, span: Span) -> Result<()> {
         if self.infer.shallow(elem) == Ty::Bool {
             let tr = if f == "zeros" { "Zero" } else { "One" };
             return Err(Error::new(
@@ -128,7 +129,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `+ - * / %` with a bool array on either side (`span`: the operator, where rustc points).
-    pub fn mask_arith_check(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> R<()> {
+    pub fn mask_arith_check(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> Result<()> {
         if !matches!(
             op,
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
@@ -162,7 +163,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Method checks at the method name (where rustc points), before the call is typed.
-    pub fn nd_method_precheck(&mut self, recv: &Expr, method: &syn::Ident) -> R<()> {
+    pub fn nd_method_precheck(&mut self, recv: &Expr, method: &syn::Ident) -> Result<()> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         if let Ty::Nd(e, n) | Ty::NdView(e, n, _) = &rt {
             let (name, span) = (method.to_string(), Span::of_node(method));
@@ -180,7 +181,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         l: Expr,
         r: Expr,
         span: Span,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let lt = self.infer.resolve(&l.ty, false);
         let rt = self.infer.resolve(&r.ty, false);
         let (la, ra) = (nd_of(&lt), nd_of(&rt));
@@ -287,7 +288,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `!m` / `!&m` on a bool array (ndarray's `Not`): a new array.
-    pub fn nd_not(&mut self, x: Expr, span: Span) -> R<Expr> {
+    pub fn nd_not(&mut self, x: Expr, span: Span) -> Result<Expr> {
         let t = self.infer.resolve(&x.ty, false);
         let (elem, nd) = nd_of(&t).unwrap();
         match self.infer.shallow(&elem) {

@@ -2,19 +2,20 @@
 //! typed against the scrutinee, literal and range patterns, and rustc's exhaustiveness rule
 //! (E0004) over the covered intervals. `Option` patterns are in `patterns.rs`.
 
-use super::check::{Ck, R};
+use super::check::Checker;
 use super::exprs::tail_span;
-use super::ty::{Ty, VarKind};
 use super::typed::{Arm, Expr, ExprKind as K, MatchPat};
+use crate::abi::ty::{Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     pub(super) fn match_expr(
         &mut self,
         m: &syn::ExprMatch,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let (s, by_ref) = self.scrutinee(&m.expr)?;
         let st = self.infer.shallow(&s.ty);
         let is_opt = self.is_option(&st);
@@ -83,7 +84,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(Expr::new(K::Match(Box::new(s), arms), ty, span))
     }
 
-    pub(super) fn match_pat(&mut self, p: &syn::Pat, st: &Ty) -> R<MatchPat> {
+    pub(super) fn match_pat(&mut self, p: &syn::Pat, st: &Ty) -> Result<MatchPat> {
         let span = Span::of_node(p);
         match p {
             syn::Pat::Wild(_) => Ok(MatchPat::Wild),
@@ -110,7 +111,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 o.cases
                     .iter()
                     .map(|c| self.match_pat(c, st))
-                    .collect::<R<_>>()?,
+                    .collect::<Result<_>>()?,
             )),
             syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => {
                 Ok(MatchPat::Bind(self.new_local(
@@ -144,7 +145,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn pat_bound(&mut self, e: &syn::Expr, st: &Ty) -> R<i128> {
+    fn pat_bound(&mut self, e: &syn::Expr, st: &Ty) -> Result<i128> {
         match e {
             syn::Expr::Lit(l) => self.pat_lit(&l.lit, st, Span::of_node(e)),
             syn::Expr::Path(p) => {
@@ -169,7 +170,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn pat_lit(&mut self, l: &syn::Lit, st: &Ty, span: Span) -> R<i128> {
+    fn pat_lit(&mut self, l: &syn::Lit, st: &Ty, span: Span) -> Result<i128> {
         let e = self.lit(l, span)?;
         self.unify(st, &e.ty, span)?;
         match e.kind {

@@ -1,15 +1,17 @@
 //! Calls: user fns, std paths (`Vec::new`, `f64::max`, `std::cmp::min`), methods of the
 //! std types in the subset, closures, and the std macros.
 
-use super::check::{Ck, R};
+use super::check::Checker;
 use super::float_fns::{fbin_of, fun_of};
-use super::ty::{FloatTy, IntTy, Ty, VarKind};
 use super::typed::{Closure, Expr, ExprKind as K, FmtKind, FmtPiece, Format, Intr, WrapOp};
+use crate::abi::fmt_spec::Count;
+use crate::abi::ty::{FloatTy, IntTy, Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
-use crate::parse::macros::{self, Count, Piece};
+use crate::parse::macros::{self, Piece};
 
-impl<'a, 'e> Ck<'a, 'e> {
-    pub fn call(&mut self, c: &syn::ExprCall, span: Span, expect: Option<&Ty>) -> R<Expr> {
+impl<'a, 'e> Checker<'a, 'e> {
+    pub fn call(&mut self, c: &syn::ExprCall, span: Span, expect: Option<&Ty>) -> Result<Expr> {
         let syn::Expr::Path(p) = &*c.func else {
             return Err(Error::unsupported(span, "call of a computed callee"));
         };
@@ -86,7 +88,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         if let Some(e) = self.nd_path_call(p, &canon, &args, span, false)? {
             return Ok(e);
         }
-        let nargs = |n: usize| -> R<()> {
+        let nargs = |n: usize| -> Result<()> {
             if args.len() != n {
                 return Err(Error::new(
                     span,
@@ -236,7 +238,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    pub fn call_closure(&mut self, ci: u32, args: &[&syn::Expr], span: Span) -> R<Expr> {
+    pub fn call_closure(&mut self, ci: u32, args: &[&syn::Expr], span: Span) -> Result<Expr> {
         let pts = self.closures[ci as usize].param_tys.clone();
         if pts.len() != args.len() {
             return Err(Error::new(
@@ -263,7 +265,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         c: &syn::ExprClosure,
         param_tys: Option<Vec<Ty>>,
         span: Span,
-    ) -> R<u32> {
+    ) -> Result<u32> {
         if c.asyncness.is_some() || c.constness.is_some() || c.lifetimes.is_some() {
             return Err(Error::unsupported(span, "closure form"));
         }
@@ -317,7 +319,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         Ok(self.closures.len() as u32 - 1)
     }
 
-    pub fn closure(&mut self, c: &syn::ExprClosure, span: Span) -> R<Expr> {
+    pub fn closure(&mut self, c: &syn::ExprClosure, span: Span) -> Result<Expr> {
         let ci = self.closure_with(c, None, span)?;
         Ok(Expr::new(K::Closure(ci), Ty::Closure(ci), span))
     }
@@ -327,7 +329,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         m: &syn::ExprMethodCall,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let name = m.method.to_string();
         if super::iters::is_iter_method(&name) && self.is_iterish(&m.receiver) {
             return self.iter_consume(m, span, expect);
@@ -396,11 +398,11 @@ impl<'a, 'e> Ck<'a, 'e> {
         _tf: Option<&syn::AngleBracketedGenericArguments>,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let _ = expect;
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         let rt = self.infer.shallow(&rt);
-        let nargs = |n: usize| -> R<()> {
+        let nargs = |n: usize| -> Result<()> {
             if args.len() != n {
                 return Err(Error::new(
                     span,
@@ -508,7 +510,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                 let it = *it;
                 let r = recv_v(self, recv);
                 let t = rt.clone();
-                let int1 = |ck: &mut Self, i: Intr, at: &Ty, ret: Ty| -> R<Expr> {
+                let int1 = |ck: &mut Self, i: Intr, at: &Ty, ret: Ty| -> Result<Expr> {
                     nargs(1)?;
                     let a = ck.arg(args[0], at)?;
                     Ok(Expr::new(K::Intrinsic(i, vec![r.clone(), a]), ret, span))
@@ -936,7 +938,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn check_recv_mut(&self, recv: &Expr) -> R<()> {
+    fn check_recv_mut(&self, recv: &Expr) -> Result<()> {
         match self.infer.shallow(&recv.ty) {
             Ty::Ref(_, true) => Ok(()),
             Ty::Ref(_, false) => Err(Error::new(
@@ -947,13 +949,13 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    pub fn arg(&mut self, a: &syn::Expr, t: &Ty) -> R<Expr> {
+    pub fn arg(&mut self, a: &syn::Expr, t: &Ty) -> Result<Expr> {
         let v = self.expr(a, Some(t))?;
         let v = if t.is_scalar() { self.auto_deref(v) } else { v };
         self.coerce(v, t)
     }
 
-    pub fn macro_expr(&mut self, m: &syn::Macro, span: Span, expect: Option<&Ty>) -> R<Expr> {
+    pub fn macro_expr(&mut self, m: &syn::Macro, span: Span, expect: Option<&Ty>) -> Result<Expr> {
         let name = m
             .path
             .segments
@@ -1139,7 +1141,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// Type-check format arguments against their specs (Display vs Debug, usize counts).
-    pub fn format(&mut self, fa: macros::FormatArgs) -> R<Format> {
+    pub fn format(&mut self, fa: macros::FormatArgs) -> Result<Format> {
         let mut args = vec![];
         for a in &fa.args {
             args.push(self.expr(a, None)?);

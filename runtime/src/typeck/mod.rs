@@ -13,6 +13,7 @@ mod closure_borrows;
 mod exprs;
 mod float_fns;
 mod held_borrows;
+mod infer;
 mod iters;
 mod masks;
 mod matches;
@@ -24,7 +25,6 @@ mod patterns;
 mod pretty;
 mod refuse;
 mod resolve;
-pub mod ty;
 pub mod typed;
 mod view_borrows;
 pub mod views;
@@ -32,9 +32,9 @@ pub mod views;
 #[cfg(test)]
 mod tests;
 
+use crate::abi::ty::{self, Ty};
 use crate::diag::{Error, Result, Span};
 use std::collections::HashMap;
-use ty::Ty;
 
 /// A fn's signature as callers see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +86,7 @@ impl<'a> Env<'a> {
 
     /// A `const` item whose value is a (possibly negated) literal.
     pub fn add_const(&mut self, c: &syn::ItemConst) -> Result<()> {
-        let mut infer = ty::InferTable::default();
+        let mut infer = infer::InferTable::default();
         let t = check::parse_type(&c.ty, &mut infer)?;
         let (neg, lit) = match &*c.expr {
             syn::Expr::Unary(syn::ExprUnary {

@@ -10,11 +10,11 @@
 //! workspace variables, out of fields/indexes/derefs and of captured variables inside
 //! closure bodies are reported instead of accepted.
 
-use super::ty::Ty;
 use super::typed::{
     Adapter, Block, Consumer, Expr, ExprKind as K, Fn, Format, Intr, IterExpr, IterSrc, LocalId,
     LoopId, MatchPat, Pat, Stmt,
 };
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 

@@ -11,8 +11,8 @@
 
 use super::borrows::{root, within, Root};
 use super::moves::visit_expr;
-use super::ty::Ty;
 use super::typed::{Consumer, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Span};
 
 fn var_name(f: &Fn, r: Root) -> &str {

@@ -4,20 +4,21 @@
 //! the same comparison (`display::eq_mem`).
 
 use super::arrays::nd_of;
-use super::check::{Ck, R};
+use super::check::Checker;
 use super::typed::{BinOp, Expr, ExprKind as K, Intr, NdOp};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
-fn depth(t: &super::ty::Ty) -> usize {
+fn depth(t: &crate::abi::ty::Ty) -> usize {
     match t {
-        super::ty::Ty::Ref(t, _) => 1 + depth(t),
+        crate::abi::ty::Ty::Ref(t, _) => 1 + depth(t),
         _ => 0,
     }
 }
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// `l == r` / `l != r` with an array on one side (`span`: the operator, where rustc points).
-    pub fn nd_eq(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> R<Expr> {
+    pub fn nd_eq(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Result<Expr> {
         let lt = self.infer.resolve(&l.ty, false);
         let rt = self.infer.resolve(&r.ty, false);
         let (Some((le, ln)), Some((re, rn))) = (nd_of(&lt), nd_of(&rt)) else {
@@ -73,11 +74,11 @@ impl<'a, 'e> Ck<'a, 'e> {
                 }),
                 vec![l, r],
             ),
-            super::ty::Ty::Bool,
+            crate::abi::ty::Ty::Bool,
             span,
         );
         Ok(if op == BinOp::Ne {
-            Expr::new(K::Not(Box::new(eq)), super::ty::Ty::Bool, span)
+            Expr::new(K::Not(Box::new(eq)), crate::abi::ty::Ty::Bool, span)
         } else {
             eq
         })

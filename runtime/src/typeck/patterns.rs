@@ -3,16 +3,17 @@
 //! fallback arm breaks). Bindings inside `Some(..)` of a `&Option<T>` scrutinee are `&T`
 //! (rustc's default binding mode); `&T` of a scalar has the scalar's machine representation.
 
-use super::check::{Ck, R};
+use super::check::Checker;
 use super::matches::{collect_cover, covers};
-use super::ty::{Ty, VarKind};
 use super::typed::{Arm, Block, Expr, ExprKind as K, MatchPat};
+use crate::abi::ty::{Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// The scrutinee of a `match`/`if let`/`while let`: auto-dereferenced, with whether its
     /// bindings are by reference.
-    pub(super) fn scrutinee(&mut self, e: &syn::Expr) -> R<(Expr, bool)> {
+    pub(super) fn scrutinee(&mut self, e: &syn::Expr) -> Result<(Expr, bool)> {
         let s = self.expr(e, None)?;
         let by_ref = match self.infer.shallow(&s.ty) {
             Ty::Ref(inner, true) if matches!(self.infer.shallow(&inner), Ty::Option(_)) => {
@@ -30,7 +31,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// One arm's pattern against a scrutinee of type `st` (an `Option`, or what `match_pat`
     /// takes).
-    pub(super) fn arm_pat(&mut self, p: &syn::Pat, st: &Ty, by_ref: bool) -> R<MatchPat> {
+    pub(super) fn arm_pat(&mut self, p: &syn::Pat, st: &Ty, by_ref: bool) -> Result<MatchPat> {
         let span = Span::of_node(p);
         let path_last = |path: &syn::Path| {
             path.segments
@@ -97,7 +98,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                     .cases
                     .iter()
                     .map(|c| self.arm_pat(c, st, by_ref))
-                    .collect::<R<Vec<_>>>()?;
+                    .collect::<Result<Vec<_>>>()?;
                 if ps.iter().any(has_binding) {
                     return Err(Error::unsupported(span, "bindings inside an or-pattern"));
                 }
@@ -120,7 +121,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         }
     }
 
-    fn none_pat(&mut self, st: &Ty, span: Span) -> R<MatchPat> {
+    fn none_pat(&mut self, st: &Ty, span: Span) -> Result<MatchPat> {
         let inner = self.infer.fresh(VarKind::General);
         self.unify(st, &Ty::Option(Box::new(inner)), span)?;
         Ok(MatchPat::None)
@@ -188,7 +189,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         l: &syn::ExprLet,
         span: Span,
         expect: Option<&Ty>,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let (s, by_ref) = self.scrutinee(&l.expr)?;
         self.scopes.push(vec![]);
         let then = self
@@ -233,10 +234,10 @@ impl<'a, 'e> Ck<'a, 'e> {
         w: &syn::ExprWhile,
         l: &syn::ExprLet,
         span: Span,
-    ) -> R<Expr> {
+    ) -> Result<Expr> {
         let id = self.push_loop(w.label.as_ref(), None);
         self.scopes.push(vec![]);
-        let r = (|| -> R<_> {
+        let r = (|| -> Result<_> {
             let (s, by_ref) = self.scrutinee(&l.expr)?;
             let pat = self.arm_pat(&l.pat, &s.ty, by_ref)?;
             let body = self.block(&w.body, None)?;

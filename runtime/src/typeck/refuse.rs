@@ -2,7 +2,7 @@
 //! %%rust" (what, where, what to do) instead of rustc's "not found" for names that do exist
 //! in Rust: std methods and types outside the subset, external crates.
 
-use super::ty::Ty;
+use crate::abi::ty::Ty;
 
 /// Real methods of std types that the subset does not compile (not exhaustive: the common
 /// ones; anything else on these types is reported as rustc's E0599).
@@ -175,7 +175,7 @@ pub fn std_method_outside_subset(recv: &Ty, name: &str) -> Option<String> {
         Ty::Vec(_) => ("Vec", SEQ_METHODS),
         Ty::Slice(_) | Ty::Array(..) => ("slice", SEQ_METHODS),
         Ty::Int(i) => (i.name(), INT_METHODS),
-        Ty::Float(super::ty::FloatTy::F32) => ("f32", FLOAT_METHODS),
+        Ty::Float(crate::abi::ty::FloatTy::F32) => ("f32", FLOAT_METHODS),
         Ty::Float(_) => ("f64", FLOAT_METHODS),
         Ty::Char => ("char", CHAR_METHODS),
         Ty::Option(_) => (

@@ -2,13 +2,14 @@
 //! i32 and `{float}` to f64), parse float literals for their final type, and check what
 //! needs final types (literal ranges, `-` on unsigned).
 
-use super::check::Ck;
-use super::ty::{contains_infer, FloatTy, Ty};
+use super::check::Checker;
+use super::infer::contains_infer;
 use super::typed::*;
+use crate::abi::ty::{FloatTy, Ty};
 use crate::diag::{Error, Result, Span};
 
 struct Z<'c, 'a, 'e> {
-    ck: &'c Ck<'a, 'e>,
+    ck: &'c Checker<'a, 'e>,
 }
 
 impl Z<'_, '_, '_> {
@@ -204,7 +205,7 @@ impl Z<'_, '_, '_> {
 }
 
 pub(super) fn zonk_fn(
-    ck: Ck,
+    ck: Checker,
     name: String,
     params: Vec<LocalId>,
     ret: Ty,

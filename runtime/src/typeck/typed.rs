@@ -1,9 +1,9 @@
 //! The typed IR: what `typeck` produces and `lower` consumes. Every node carries its
 //! resolved type and the cell-relative span it came from.
 
-use super::ty::Ty;
+use crate::abi::fmt_spec::Spec;
+use crate::abi::ty::Ty;
 use crate::diag::Span;
-use crate::parse::macros::Spec;
 
 pub type LocalId = u32;
 pub type LoopId = u32;

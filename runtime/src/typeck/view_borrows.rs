@@ -16,10 +16,10 @@ use super::array_iters::{is_nd_source, nd_source_mutable};
 use super::borrows::{rest_of, uses_held, Root as BRoot};
 use super::moves::visit_expr;
 use super::mut_borrows::used_after;
-use super::ty::Ty;
 use super::typed::Pat;
 use super::typed::{Adapter, Block, Expr, ExprKind as K, Fn, Intr, IterExpr, IterSrc, NdOp, Stmt};
 use super::views::{view_root, Root};
+use crate::abi::ty::Ty;
 use crate::diag::{Error, Result, Span};
 
 pub fn check(f: &Fn) -> Result<()> {

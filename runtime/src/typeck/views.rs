@@ -10,9 +10,10 @@
 //! `Fn::view_bases` and `moves.rs` refuses moving or reassigning it anywhere in the fn.
 //! Views are never returned from fns (signatures refuse them) nor stored in aggregates.
 
-use super::check::{Ck, R};
-use super::ty::{IntTy, Ty, VarKind};
+use super::check::Checker;
 use super::typed::{Expr, ExprKind as K, Intr, NdOp};
+use crate::abi::ty::{IntTy, Ty, VarKind};
+use crate::diag::Result;
 use crate::diag::{Error, Span};
 
 /// (element, axes, `Some(mutable)` for a view / `None` for an owned array), through refs.
@@ -61,7 +62,7 @@ fn int(v: i64, span: Span) -> Expr {
     Expr::new(K::Int(v as i128), Ty::I64, span)
 }
 
-impl<'a, 'e> Ck<'a, 'e> {
+impl<'a, 'e> Checker<'a, 'e> {
     /// View-making methods and `assign`; `None` for the other array methods.
     pub fn view_method(
         &mut self,
@@ -69,12 +70,12 @@ impl<'a, 'e> Ck<'a, 'e> {
         name: &str,
         args: &[&syn::Expr],
         span: Span,
-    ) -> R<Result<Expr, Expr>> {
+    ) -> Result<std::result::Result<Expr, Expr>> {
         let rt = self.infer.resolve(recv.ty.peel_refs(), false);
         let Some((elem, nd, view)) = arrayish(&rt) else {
             return Ok(Err(recv));
         };
-        let nargs = |n: usize| -> R<()> {
+        let nargs = |n: usize| -> Result<()> {
             if args.len() != n {
                 return Err(Error::new(
                     span,
@@ -213,7 +214,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `&mut self` of an owned array or an `ArrayViewMut` (ndarray's `DataMut`).
-    pub fn recv_mut(&mut self, e: Expr) -> R<Expr> {
+    pub fn recv_mut(&mut self, e: Expr) -> Result<Expr> {
         if let Ty::NdView(t, _, false) = self.infer.resolve(e.ty.peel_refs(), false) {
             return Err(Error::new(e.span, format!("the trait bound `ViewRepr<&{t}>: DataMut` is not satisfied")).hint("an `ArrayView` is read-only: make the view with `view_mut()`/`slice_mut(..)`/`row_mut(..)`"));
         }
@@ -240,7 +241,7 @@ impl<'a, 'e> Ck<'a, 'e> {
     }
 
     /// `Axis(k)` → k.
-    pub fn axis_arg(&mut self, e: &syn::Expr) -> R<Expr> {
+    pub fn axis_arg(&mut self, e: &syn::Expr) -> Result<Expr> {
         if let syn::Expr::Call(c) = e {
             if matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().map(|s| s.ident == "Axis").unwrap_or(false))
                 && c.args.len() == 1
@@ -256,7 +257,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// `s![a..b;step, i, ..]` for an array of `nd` axes → (spec `[kind, a, b, step]` per
     /// axis as an i64 array, number of elements, axes kept).
-    fn s_macro(&mut self, e: &syn::Expr, nd: u8) -> R<(Expr, Expr, u8)> {
+    fn s_macro(&mut self, e: &syn::Expr, nd: u8) -> Result<(Expr, Expr, u8)> {
         let span = Span::of_node(e);
         let syn::Expr::Macro(m) = e else {
             return Err(Error::unsupported(
@@ -333,7 +334,7 @@ impl<'a, 'e> Ck<'a, 'e> {
                         (Some(_), false) => 0,
                         (Some(_), true) => 3,
                     };
-                    let mut bound = |x: Option<Expr>| -> R<Expr> {
+                    let mut bound = |x: Option<Expr>| -> Result<Expr> {
                         Ok(match x {
                             Some(v) => {
                                 let v = self.auto_deref(v);
@@ -370,7 +371,7 @@ impl<'a, 'e> Ck<'a, 'e> {
 
     /// `s![]` bounds are `isize`, `usize` or `i32` (ndarray's `From` impls; literals → i32);
     /// steps any integer (`as isize`).
-    fn bound_ty(&mut self, v: &Expr, any_int: bool) -> R<()> {
+    fn bound_ty(&mut self, v: &Expr, any_int: bool) -> Result<()> {
         match self.infer.shallow(&v.ty) {
             Ty::Int(IntTy::Isize | IntTy::Usize | IntTy::I32) => Ok(()),
             Ty::Int(_) if any_int => Ok(()),
@@ -395,7 +396,7 @@ impl<'a, 'e> Ck<'a, 'e> {
         top: bool,
         span: Span,
         name: &str,
-    ) -> R<()> {
+    ) -> Result<()> {
         let t = self.infer.resolve(ty, false);
         if !contains_view(&t) {
             return Ok(());

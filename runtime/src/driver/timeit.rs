@@ -1,10 +1,10 @@
 //! `%timeit` on the fast tier: the timing loop is compiled (one JIT fn runs the
 //! expression `n` times, `n` read from a workspace cell), timed around each call.
 
-use super::jit::Engine;
-use super::workspace::Slot;
+use super::engine::Engine;
+use crate::abi::ty::Ty;
 use crate::api::{Failure, JitOptions, Output, Timings};
-use crate::typeck::ty::Ty;
+use crate::exec::workspace::Slot;
 use crate::typeck::WsVar;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -57,7 +57,7 @@ pub fn accepts(e: &Engine, setup: &str, expr: &str) -> bool {
     vars.insert(
         N_VAR.into(),
         WsVar {
-            ty: Ty::Int(crate::typeck::ty::IntTy::U64),
+            ty: Ty::Int(crate::abi::ty::IntTy::U64),
             addr: 0,
             mutable: false,
         },
@@ -80,7 +80,7 @@ pub fn timeit(
     repeat: u32,
     out: &dyn Output,
 ) -> Result<Timings, Failure> {
-    let n_slot = Slot::new(Ty::Int(crate::typeck::ty::IntTy::U64), false);
+    let n_slot = Slot::new(Ty::Int(crate::abi::ty::IntTy::U64), false);
     let n_addr = n_slot.addr() as *mut u64;
     let mut extra = HashMap::new();
     extra.insert(

@@ -3,7 +3,7 @@
 //! Cranelift IR and the machine code (disassembled with capstone) — as Cython-style
 //! HTML (lines shaded white→yellow by cost, expandable with <details>) and plain text.
 
-use super::jit::{Engine, FnAnnot};
+use super::engine::{Engine, FnAnnot};
 use crate::api::Annotation;
 use crate::lower::LineCounts;
 use cranelift_codegen::isa::TargetIsa;
