@@ -17,6 +17,27 @@ pub enum Dump {
     Asm,
 }
 
+/// A compiler stage whose text the snapshot tests pin (`tests/ir/*.jit`, [`FastTier::dump`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The typed IR (`typeck/typed_print.rs`).
+    Typeck,
+    /// Cranelift IR as lowering leaves it (versioned, vectorised), before Cranelift's mid-end.
+    Clif,
+    /// `%annotate`'s text: per-line costs and the vectoriser's notes.
+    Annotate,
+}
+
+/// The wide square-root kernel `--fastmath` sums call (`exec/vmath.rs` picks one from the
+/// host CPU when a cell compiles); a dump names one so its text is the same on every host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WideSqrt {
+    Avx512,
+    Avx,
+    /// The JIT's own 128-bit loop.
+    None,
+}
+
 /// `%%jit` options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JitOptions {
@@ -177,6 +198,18 @@ impl FastTier {
     /// returned for display count too). Leak tests of lowering compare it with that number.
     pub fn last_run_unfreed_vecs(&self) -> i64 {
         self.engine.last_unfreed_vecs
+    }
+
+    /// The text of `stage` for `src` compiled alone in a fresh fast tier (never run), with
+    /// function ids and addresses replaced by names and `0x<addr>`: what the snapshot tests
+    /// compare. Not a user-facing magic.
+    pub fn dump(
+        stage: Stage,
+        src: &str,
+        opts: &JitOptions,
+        wide_sqrt: WideSqrt,
+    ) -> Result<String, Failure> {
+        crate::exec::dump::dump(stage, src, opts, wide_sqrt)
     }
 
     pub fn annotate(&self, name: &str) -> Result<Annotation, String> {

@@ -7,6 +7,7 @@
 pub mod annotate;
 pub mod array_rt;
 pub mod chunked_rt;
+pub mod dump;
 pub mod jit;
 pub mod mask_rt;
 pub mod rt;
