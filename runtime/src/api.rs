@@ -16,6 +16,27 @@ pub enum Dump {
     Asm,
 }
 
+/// A compiler stage whose text the snapshot tests pin (`tests/ir/*.jit`, `FastTier::dump`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The typed IR (`typeck/typed_print.rs`).
+    Typeck,
+    /// Cranelift IR as lowering leaves it (versioned, vectorised), before Cranelift's mid-end.
+    Clif,
+    /// `%annotate`'s text: per-line costs and the vectoriser's notes.
+    Annotate,
+}
+
+/// The wide square-root kernel `--fastmath` sums call (`exec/vmath.rs` picks one from the
+/// host CPU when a cell compiles); a dump names one so its text is the same on every host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WideSqrt {
+    Avx512,
+    Avx,
+    /// The JIT's own 128-bit loop.
+    None,
+}
+
 /// `%%jit` options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JitOptions {

@@ -36,9 +36,25 @@ pub fn elem_suffix(t: &Ty) -> Option<&'static str> {
     })
 }
 
+thread_local! {
+    /// A choice made for this thread instead of the CPU's: snapshot dumps (`driver/dump.rs`)
+    /// compile for a named kernel so their text does not depend on the host. Such code is
+    /// never run.
+    static PINNED: std::cell::Cell<Option<Option<&'static str>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Compile with `kernel` (a runtime symbol, or `None` for the JIT's own loop) on this thread
+/// until unpinned with `None`.
+pub(crate) fn pin_sqrt_block_kernel(kernel: Option<Option<&'static str>>) {
+    PINNED.with(|p| p.set(kernel));
+}
+
 /// The block kernel for this CPU, or `None` when its vectors are no wider than 128 bits
 /// (the JIT's own `sqrtpd` loop is then as fast).
 pub fn sqrt_block_kernel() -> Option<&'static str> {
+    if let Some(k) = PINNED.with(|p| p.get()) {
+        return k;
+    }
     #[cfg(target_arch = "x86_64")]
     {
         if std::env::var_os("ACCEL_NO_WIDE_SQRT").is_some() {

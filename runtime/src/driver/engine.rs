@@ -75,6 +75,9 @@ pub struct Engine {
     /// Vecs the last run allocated and did not free (see `rt::LIVE_VECS`).
     pub last_unfreed_vecs: i64,
     pub annots: HashMap<String, FnAnnot>,
+    /// When set, `prepare` appends the typed IR of the cell's fns and of the cell itself
+    /// (for `driver/dump.rs`; the snapshot tests print it).
+    pub(crate) typed_out: Option<Vec<typed::Fn>>,
 }
 
 /// A compiled cell, ready to run.
@@ -126,6 +129,7 @@ impl Engine {
             last_compile: Duration::ZERO,
             last_unfreed_vecs: 0,
             annots: HashMap::new(),
+            typed_out: None,
         }
     }
 
@@ -254,6 +258,10 @@ impl Engine {
                 g.addr = slot.addr();
                 new_vars.push((g.name.clone(), slot));
             }
+        }
+        if let Some(out) = self.typed_out.as_mut() {
+            out.extend(new_fns.iter().map(|(f, _)| f.clone()));
+            out.push(cell_fn.clone());
         }
         let result = match &cell.tail {
             Some(_) => {
@@ -675,6 +683,17 @@ impl Engine {
             .iter()
             .filter_map(|k| self.vars.get(k).map(|s| (k.clone(), s.ty.to_string())))
             .collect()
+    }
+
+    /// The name a JIT module of level `opt` declared function `index` under (what Cranelift
+    /// IR calls `u0:index`).
+    pub(crate) fn declared_name(&self, opt: OptLevel, index: u32) -> Option<String> {
+        let m = self.mods[if opt == OptLevel::Speed { 0 } else { 1 }].as_ref()?;
+        let decls = m.jit.declarations();
+        decls
+            .get_functions()
+            .find(|(id, _)| id.as_u32() == index)
+            .and_then(|(_, d)| d.name.clone())
     }
 
     pub fn functions(&self) -> Vec<String> {

@@ -4,10 +4,11 @@
 //! loop into a cell, `annotate.rs` renders `%annotate`.
 
 mod annotate;
+mod dump;
 mod engine;
 mod timeit;
 
-use crate::api::{Annotation, Failure, JitOptions, Output, Timings, Value};
+use crate::api::{Annotation, Failure, JitOptions, Output, Stage, Timings, Value, WideSqrt};
 use engine::Engine;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -91,6 +92,18 @@ impl FastTier {
     /// returned for display count too). Leak tests of lowering compare it with that number.
     pub fn last_run_unfreed_vecs(&self) -> i64 {
         self.engine.last_unfreed_vecs
+    }
+
+    /// The text of `stage` for `src` compiled alone in a fresh fast tier (never run), with
+    /// function ids and addresses replaced by names and `0x<addr>`: what the snapshot tests
+    /// compare. Not a user-facing magic.
+    pub fn dump(
+        stage: Stage,
+        src: &str,
+        opts: &JitOptions,
+        wide_sqrt: WideSqrt,
+    ) -> Result<String, Failure> {
+        dump::dump(stage, src, opts, wide_sqrt)
     }
 
     pub fn annotate(&self, name: &str) -> Result<Annotation, String> {

@@ -26,6 +26,7 @@ mod pretty;
 mod refuse;
 mod resolve;
 pub mod typed;
+pub mod typed_print;
 mod view_borrows;
 pub mod views;
 

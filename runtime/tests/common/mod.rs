@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fast;
+pub mod rendered;
 pub mod rng;
 pub mod rustc_ref;
 

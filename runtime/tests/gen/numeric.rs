@@ -139,11 +139,14 @@ impl<'a> Gen<'a> {
                 };
                 format!("({a}).{m}()")
             }
-            2 => format!(
-                "({a}).{}({b})",
-                self.rng
-                    .pick(&["min", "max", "copysign", "rem_euclid", "div_euclid"])
-            ),
+            2 => {
+                let m = self
+                    .rng
+                    .pick(&["min", "max", "copysign", "rem_euclid", "div_euclid"]);
+                // `a.copysign(NaN)` is ±|a|: the sign of the NaN, which Rust leaves open.
+                let b = if *m == "copysign" { not_nan(t, &b) } else { b };
+                format!("({a}).{m}({b})")
+            }
             3 if t == Ty::F64 => format!(
                 "({a}).{}({b})",
                 self.rng.pick(&["powf", "hypot", "atan2", "log"])
@@ -181,6 +184,9 @@ impl<'a> Gen<'a> {
                 "is_sign_positive",
                 "is_normal",
             ]);
+            if m.starts_with("is_sign") {
+                return format!("({}).{m}()", not_nan(t, &a));
+            }
             return format!("({a}).{m}()");
         }
         let t = *self
@@ -189,6 +195,16 @@ impl<'a> Gen<'a> {
         let a = self.expr(t, d - 1);
         format!("({a}).{}()", self.rng.pick(&["is_positive", "is_negative"]))
     }
+}
+
+/// `a`, or 1 where it is NaN: for the operations that would show a NaN's sign bit. Rust leaves
+/// the sign of a NaN an operation makes unspecified (RFC 3514), and rustc's constant folder
+/// and the hardware do pick differently (`-70.811f32 % 0.0` folds to +NaN, `fmod` gives -NaN).
+/// Everything else about NaN is fixed: `{:?}` prints `NaN` whatever its sign, `min`/`max`
+/// return the other operand, comparisons are false, `as` gives 0.
+fn not_nan(t: Ty, a: &str) -> String {
+    let n = t.name();
+    format!("{{ let v: {n} = {a}; if v.is_nan() {{ 1.0{n} }} else {{ v }} }}")
 }
 
 fn order(t: Ty, x: String, y: String) -> (String, String) {
