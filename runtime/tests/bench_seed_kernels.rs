@@ -154,7 +154,7 @@ fn bench_table() {
     for ((row, c, rep, cell, steady), (_, _, _, rref)) in lines.iter().zip(rows) {
         let r = rr.as_ref().ok().and_then(|m| m.get(*rref).copied());
         let s = match steady {
-            Ok(s) => format!("{}", fmt_t(*s)),
+            Ok(s) => fmt_t(*s).to_string(),
             Err(e) => format!("failed: {}", e.chars().take(60).collect::<String>()),
         };
         let ratio = match (steady, r) {

@@ -11,7 +11,7 @@ pub fn check_rendered(d: &Diagnostic, src: &str) {
         "rendered diagnostic should start with `error`: {r}"
     );
     assert!(
-        r.contains(&format!("-->")) && r.contains(&format!(":{}:{}", d.line, d.col)),
+        r.contains(&"-->".to_string()) && r.contains(&format!(":{}:{}", d.line, d.col)),
         "no ` --> cell:{}:{}` in:\n{r}",
         d.line,
         d.col

@@ -61,7 +61,7 @@ const CASES: &[(&str, &str)] = &[
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let h = v.len() / 2;
-    if v.len() % 2 == 0 {
+    if v.len().is_multiple_of(2) {
         (v[h - 1] + v[h]) / 2.0
     } else {
         v[h]
