@@ -128,7 +128,8 @@ fn reductions_keep_the_scalar_order() {
     // Strict float sums: lanes are added one at a time in iteration order, so values whose
     // sum depends on the order (1e16 + 1 - 1e16) come out as the scalar loop's.
     let sum = "fn f(x: &[f64], n: usize) -> f64 {\n    let mut s = 0.0;\n    for j in 0..n {\n        s += x[j] * 0.5;\n    }\n    s\n}\n";
-    vectorised(sum, 2);
+    // An f64 sum is a loop form (`lower/loop_form`): 8 summands per iteration, in order.
+    vectorised(sum, 8);
     let v = same_with_and_without(&format!("{sum}let x: Vec<f64> = (0..41).map(|i| if i % 3 == 0 {{ 1e16 }} else if i % 3 == 1 {{ 1.0 + i as f64 * 0.1 }} else {{ -1e16 }}).collect();\nf(&x, 41)\n"));
     let x: Vec<f64> = (0..41)
         .map(|i| {
@@ -289,7 +290,7 @@ fn reductions_in_vector_accumulators() {
     };
     let dot = "fn f(x: &[f64], y: &[f64], n: usize) -> f64 {\n    let mut s = 0.5;\n    for j in 0..n {\n        s += x[j] * y[j];\n    }\n    s\n}\n";
     assert!(note(dot).contains("vectorised ×8"), "{}", note(dot));
-    vectorised(dot, 2);
+    vectorised(dot, 8); // the loop form's in-order sum (`lower/loop_form`)
     let sub = "fn f(x: &[f32], y: &[f64], n: usize) -> f32 {\n    let mut s: f32 = 100.0;\n    for j in 0..n {\n        s -= x[j].sqrt();\n    }\n    s\n}\n";
     assert!(note(sub).contains("vectorised ×16"), "{}", note(sub));
     for n in [0usize, 1, 7, 8, 9, 15, 16, 17, 31, 100, 1001] {
@@ -338,7 +339,7 @@ fn reductions_in_vector_accumulators() {
 #[test]
 fn a_range_over_one_slice_versions_the_others() {
     let dot = "fn f(x: &[f64], y: &[f64]) -> f64 {\n    let mut s = 0.0;\n    for j in 0..x.len() {\n        s += x[j] * y[j];\n    }\n    s\n}\n";
-    vectorised(dot, 2);
+    vectorised(dot, 8); // the loop form's in-order sum (`lower/loop_form`)
     let v = same_with_and_without(&format!("{dot}let x: Vec<f64> = (0..37).map(|i| i as f64 * 0.3).collect();\nlet y: Vec<f64> = (0..40).map(|i| 1.0 / (1.0 + i as f64)).collect();\nf(&x, &y)\n"));
     let mut want = 0.0;
     for j in 0..37 {
