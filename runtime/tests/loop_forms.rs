@@ -47,15 +47,17 @@ fn annotate(src: &str, opts: &JitOptions) -> String {
     t.annotate("f").unwrap().text
 }
 
-/// The cost notes of `fn f`'s lines, without the hoisted bounds test and checked fallback
-/// copy that a range not proven by its own bound (`0..n`) adds before the same loop.
+/// The cost notes of `fn f`'s lines, without the bounds checks a range spelling elides (its
+/// bound proves them) or hoists (one test and a checked fallback copy before the same loop).
 fn notes(src: &str, opts: &JitOptions) -> Vec<String> {
     annotate(src, opts)
         .lines()
         .filter_map(|l| l.split_once("    // ").map(|(_, n)| n.to_string()))
         .map(|n| {
             n.split(", ")
-                .filter(|p| !p.contains("hoisted") && !p.contains("fallback"))
+                .filter(|p| {
+                    !p.contains("hoisted") && !p.contains("fallback") && !p.contains("elided")
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         })

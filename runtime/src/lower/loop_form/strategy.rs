@@ -153,6 +153,7 @@ impl Lowerer<'_, '_> {
                 let mut ok = None;
                 for (local, len) in &lens {
                     if self.range_proves(end, *local) {
+                        self.count().bounds_elided += 1;
                         continue;
                     }
                     self.count().bounds_hoisted += 1;
