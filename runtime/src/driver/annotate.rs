@@ -40,6 +40,9 @@ fn describe(c: &LineCounts) -> String {
     add(c.allocs, "allocation(s)");
     add(c.polls, "interrupt poll(s)");
     add(c.panics, "panic path(s)");
+    if let Some(form) = c.loop_form {
+        parts.push(form.to_string());
+    }
     if c.vectorised > 0 {
         parts.push(format!("vectorised ×{}", c.vectorised));
     } else if let Some(why) = c.vec_refused {

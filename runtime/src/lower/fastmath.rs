@@ -1,21 +1,19 @@
-//! `--fastmath`: float sum reductions may be reassociated, so `acc += f(x)` over the
-//! elements of an f64 slice (and `iter().map(f).sum()`) runs on 2-lane vectors with four
-//! independent accumulators (8 partial sums), then a scalar loop for the remainder.
-//! rustc may not do this (it must keep the strict left-to-right order).
+//! The emitters of float sums (`loop_form::strategy` picks one per loop form).
+//!
+//! `vec_sum` (`--fastmath`: reassociation allowed) runs on 2-lane vectors with four
+//! independent accumulators (8 partial sums), then a scalar loop for the remainder. rustc
+//! may not do this (it must keep the strict left-to-right order).
 //!
 //! When the summand takes one square root and the CPU has vectors wider than Cranelift's
-//! 128 bits, the loop goes block by block instead: the square roots of a block are taken
-//! by a wide-vector kernel of the runtime (`exec::vmath`, bit-identical to `f64::sqrt`)
-//! into a stack buffer, and the JIT'd loop sums the rest of the summand over it. Without
-//! `--fastmath` such a sum goes the same way but adds one element at a time in source order
-//! (`strict_blocks`): rustc's additions, bit for bit, with the roots no longer on the chain.
+//! 128 bits, `vec_sum_blocks` goes block by block instead: the square roots of a block are
+//! taken by a wide-vector kernel of the runtime (`exec::vmath`, bit-identical to
+//! `f64::sqrt`) into a stack buffer, and the JIT'd loop sums the rest of the summand over
+//! it. Without `--fastmath` it adds one element at a time in source order: rustc's
+//! additions, bit for bit, with the roots no longer on the chain.
 
-use super::{flags, Lowerer, V};
-use crate::abi::ty::{FloatTy, Ty};
-use crate::diag::Result;
-use crate::typeck::typed::{
-    BinOp, Block, Expr, ExprKind as K, FUn, Intr, IterExpr, IterSrc, LocalId, Pat, Stmt,
-};
+use super::{flags, Lowerer};
+use crate::abi::ty::Ty;
+use crate::typeck::typed::{BinOp, Expr, ExprKind as K, FUn, Intr, LocalId};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
 use cranelift_frontend::Variable;
 
@@ -23,7 +21,7 @@ const LANES: i64 = 2;
 const ACCS: usize = 4;
 
 /// Can `e` be evaluated lane-wise, given the element local `x`?
-fn vectorizable(e: &Expr, xs: &[LocalId], acc: Option<LocalId>) -> bool {
+pub(super) fn vectorizable(e: &Expr, xs: &[LocalId], acc: Option<LocalId>) -> bool {
     match &e.kind {
         K::Local(id) => {
             Some(*id) != acc
@@ -46,66 +44,8 @@ fn vectorizable(e: &Expr, xs: &[LocalId], acc: Option<LocalId>) -> bool {
     }
 }
 
-fn f64_elems(it: &IterExpr) -> Option<&Expr> {
-    match &it.src {
-        IterSrc::Elems { seq, .. } if matches!(seq.ty.peel_refs(), Ty::Vec(e) | Ty::Slice(e) | Ty::Array(e, _) if **e == Ty::Float(FloatTy::F64)) => {
-            Some(seq)
-        }
-        _ => None,
-    }
-}
-
-/// The element local a pattern binds (`x` or `&x`).
-fn elem_local(p: &Pat) -> Option<LocalId> {
-    match p {
-        Pat::Bind(x) => Some(*x),
-        Pat::Deref(p) => match &**p {
-            Pat::Bind(x) => Some(*x),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// `for x in a { acc += f(x); }` (also `for &x in a`, `a.iter()`) and `for (x, y) in
-/// a.iter().zip(b.iter()) { acc += f(x, y); }`: (acc, [(seq, element local)], f).
-pub fn match_for<'e>(
-    pat: &Pat,
-    iter: &'e IterExpr,
-    body: &'e Block,
-) -> Option<(LocalId, Vec<(&'e Expr, LocalId)>, &'e Expr)> {
-    if body.tail.is_some() || body.stmts.len() != 1 {
-        return None;
-    }
-    let seq = f64_elems(iter)?;
-    let seqs = match (iter.adapters.as_slice(), pat) {
-        ([], p) => vec![(seq, elem_local(p)?)],
-        ([crate::typeck::typed::Adapter::Zip(other)], Pat::Tuple(ps))
-            if other.adapters.is_empty() && ps.len() == 2 =>
-        {
-            vec![
-                (seq, elem_local(&ps[0])?),
-                (f64_elems(other)?, elem_local(&ps[1])?),
-            ]
-        }
-        _ => return None,
-    };
-    let Stmt::Expr(e) = &body.stmts[0] else {
-        return None;
-    };
-    let K::OpAssign(BinOp::Add, l, r) = &e.kind else {
-        return None;
-    };
-    let K::Local(acc) = l.kind else { return None };
-    let xs: Vec<LocalId> = seqs.iter().map(|(_, x)| *x).collect();
-    if l.ty != Ty::F64 || !vectorizable(r, &xs, Some(acc)) {
-        return None;
-    }
-    Some((acc, seqs, r))
-}
-
 /// The argument of `e`'s square root when it takes exactly one (and not of a square root).
-fn one_sqrt(e: &Expr) -> Option<&Expr> {
+pub(super) fn one_sqrt(e: &Expr) -> Option<&Expr> {
     fn walk<'e>(e: &'e Expr, found: &mut Vec<&'e Expr>) {
         match &e.kind {
             K::Binary(_, a, b) => {
@@ -128,14 +68,6 @@ fn one_sqrt(e: &Expr) -> Option<&Expr> {
         [g] => Some(g),
         _ => None,
     }
-}
-
-/// Without `--fastmath`, a sum over one sequence whose summand takes one square root still
-/// goes block by block when the CPU has wide vectors: the roots (pure, correctly rounded)
-/// are taken ahead by the wide kernel, and the additions run one element at a time in
-/// source order — rustc's sequence of IEEE additions, so the result is bit-identical.
-fn strict_blocks(seqs: &[(&Expr, LocalId)], f: &Expr) -> bool {
-    seqs.len() == 1 && one_sqrt(f).is_some() && crate::abi::symbols::sqrt_block_kernel().is_some()
 }
 
 /// Does `e` read the element `x` outside its square root?
@@ -184,7 +116,7 @@ impl Lowerer<'_, '_> {
 
     /// `e` on lanes, the element locals `xs` = their lanes; with `sq`, the (one) square
     /// root's value is `sq`.
-    fn vexpr(&mut self, e: &Expr, xs: &[(LocalId, Value)], sq: Option<Value>) -> Value {
+    pub(super) fn vexpr(&mut self, e: &Expr, xs: &[(LocalId, Value)], sq: Option<Value>) -> Value {
         let elem = |id: LocalId| xs.iter().find(|(x, _)| *x == id).map(|(_, v)| *v);
         match &e.kind {
             K::Local(id) if elem(*id).is_some() => elem(*id).unwrap(),
@@ -226,28 +158,16 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    /// The reassociated reduction over the elements of one sequence, or of two in step
-    /// (`zip`: as many as the shorter has), each bound to its local: returns the final sum
+    /// The reassociated reduction over `n` elements of one or more sequences in step, each
+    /// from its first element at `p` and bound to its local: returns the final sum
     /// (including `init`).
-    pub fn vec_sum(&mut self, seqs: &[(&Expr, LocalId)], f: &Expr, init: Value) -> Result<Value> {
-        let mut ps = vec![];
-        let mut n = None;
-        for (seq, x) in seqs {
-            let (p, len) = self.seq_parts(seq)?;
-            ps.push((*x, p));
-            n = Some(match n {
-                None => len,
-                Some(m) => self.b.ins().umin(m, len),
-            });
-        }
-        let n = n.expect("one sequence at least");
-        if let (Some(g), Some(kernel), [(x, p)]) = (
-            one_sqrt(f),
-            crate::abi::symbols::sqrt_block_kernel(),
-            ps.as_slice(),
-        ) {
-            return Ok(self.vec_sum_blocks(kernel, *p, n, *x, f, g, init));
-        }
+    pub(super) fn vec_sum(
+        &mut self,
+        ps: &[(LocalId, Value)],
+        n: Value,
+        f: &Expr,
+        init: Value,
+    ) -> Value {
         let accs = self.zero_accs();
         let i = self.b.declare_var(types::I64);
         let z = self.b.ins().iconst(types::I64, 0);
@@ -309,7 +229,7 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(rb);
         let off = self.b.ins().ishl_imm_s(iv, 3);
         let mut xvs = vec![];
-        for (x, p) in &ps {
+        for (x, p) in ps {
             let a = self.b.ins().iadd(*p, off);
             let xs = self.b.ins().load(types::F64, flags(), a, 0);
             xvs.push((*x, self.b.ins().splat(types::F64X2, xs)));
@@ -325,14 +245,14 @@ impl Lowerer<'_, '_> {
         self.b.seal_block(rh);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
-        Ok(self.b.use_var(total))
+        self.b.use_var(total)
     }
 
     /// `vec_sum` block by block: per block of `BLOCK` elements, `buf = g(x)` (skipped when
     /// `g` is the element), `buf = sqrt(buf)` by the runtime's wide kernel, then the
     /// summand with its square root read from `buf`, on four 2-lane accumulators.
     #[allow(clippy::too_many_arguments)]
-    fn vec_sum_blocks(
+    pub(super) fn vec_sum_blocks(
         &mut self,
         kernel: &'static str,
         p: Value,
@@ -542,65 +462,5 @@ impl Lowerer<'_, '_> {
         self.b.def_var(k, kn);
         self.b.ins().jump(h2, &[]);
         self.b.seal_block(h2);
-    }
-
-    /// `for` loops of the reduction shape, when `--fastmath` is on (without it, only the
-    /// in-order block sums of `strict_blocks`). Returns false to fall back to the ordinary loop.
-    pub fn try_fast_for(&mut self, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<bool> {
-        let Some((acc, seqs, f)) = match_for(pat, iter, body) else {
-            return Ok(false);
-        };
-        if !self.opts.fastmath && !strict_blocks(&seqs, f) {
-            return Ok(false);
-        }
-        let init = self.read_local(acc).s();
-        let total = self.vec_sum(&seqs, f, init)?;
-        self.write_local(acc, V::S(total))?;
-        Ok(true)
-    }
-
-    /// `seq.iter().map(|x| f(x)).sum::<f64>()` and `a.iter().zip(b.iter()).map(|(x, y)| f(x, y))
-    /// .sum::<f64>()` (also `&x`, `(&x, &y)`, `zip(&b)`) under `--fastmath`.
-    pub fn try_fast_sum(&mut self, it: &IterExpr) -> Result<Option<Value>> {
-        use crate::typeck::typed::Adapter;
-        let Some(seq) = f64_elems(it) else {
-            return Ok(None);
-        };
-        let (partner, ci) = match it.adapters.as_slice() {
-            [Adapter::Map(ci)] => (None, *ci),
-            [Adapter::Zip(other), Adapter::Map(ci)] if other.adapters.is_empty() => {
-                match f64_elems(other) {
-                    Some(s2) => (Some(s2), *ci),
-                    None => return Ok(None),
-                }
-            }
-            _ => return Ok(None),
-        };
-        let c = &self.f.closures[ci as usize];
-        let elem = elem_local;
-        let xs: Vec<LocalId> = match (c.params.as_slice(), partner) {
-            ([p], None) => match elem(p) {
-                Some(x) => vec![x],
-                None => return Ok(None),
-            },
-            ([Pat::Tuple(ps)], Some(_)) if ps.len() == 2 => match (elem(&ps[0]), elem(&ps[1])) {
-                (Some(x), Some(y)) => vec![x, y],
-                _ => return Ok(None),
-            },
-            _ => return Ok(None),
-        };
-        if c.ret != Ty::F64 || !vectorizable(&c.body, &xs, None) {
-            return Ok(None);
-        }
-        let body = c.body.clone();
-        let init = self.b.ins().f64const(-0.0);
-        let mut seqs = vec![(seq, xs[0])];
-        if let Some(s2) = partner {
-            seqs.push((s2, xs[1]));
-        }
-        if !self.opts.fastmath && !strict_blocks(&seqs, &body) {
-            return Ok(None);
-        }
-        Ok(Some(self.vec_sum(&seqs, &body, init)?))
     }
 }

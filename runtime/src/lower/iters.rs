@@ -661,14 +661,19 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     pub fn consume(&mut self, it: &IterExpr, c: &Consumer, t: &Ty) -> Result<V> {
+        if let Some(form) = super::loop_form::of_consume(self.f, it, c, t) {
+            let mut general = |l: &mut Self| l.general_consume(it, c, t);
+            if let Some(v) = self.lower_form(&form, &mut general)? {
+                return Ok(v);
+            }
+        }
+        self.general_consume(it, c, t)
+    }
+
+    /// A consumer as written (no loop form applies, or its checked fallback).
+    fn general_consume(&mut self, it: &IterExpr, c: &Consumer, t: &Ty) -> Result<V> {
         let item_ty = it.item.clone();
         match c {
-            Consumer::Sum if *t == Ty::F64 => {
-                if let Some(v) = self.try_fast_sum(it)? {
-                    return Ok(V::S(v));
-                }
-                self.consume_sum(it, c, t)
-            }
             Consumer::Sum | Consumer::Product => self.consume_sum(it, c, t),
             _ => self.consume_rest(it, c, t, item_ty),
         }

@@ -271,9 +271,17 @@ impl Lowerer<'_, '_> {
             }
             return Ok(V::Unit);
         }
-        if self.try_fast_for(pat, iter, body)? {
-            return Ok(V::Unit);
+        if let Some(form) = super::loop_form::of_for(self.f, pat, iter, body) {
+            let mut general = |l: &mut Self| l.general_for(id, pat, iter, body);
+            if let Some(v) = self.lower_form(&form, &mut general)? {
+                return Ok(v);
+            }
         }
+        self.general_for(id, pat, iter, body)
+    }
+
+    /// A `for` loop as written (no loop form applies, or its checked fallback).
+    fn general_for(&mut self, id: LoopId, pat: &Pat, iter: &IterExpr, body: &Block) -> Result<V> {
         let positive = match (&iter.src, pat) {
             // `for mut i in 1..n { i -= 1; x / i }`: a reassigned loop variable proves nothing.
             (IterSrc::Range { start, .. }, Pat::Bind(id))

@@ -24,6 +24,7 @@ mod fmt;
 mod fuse;
 mod intrinsics;
 mod iters;
+mod loop_form;
 mod loops;
 mod ops;
 mod options;
@@ -183,6 +184,8 @@ pub struct LineCounts {
     pub vectorised: u32,
     /// Why the vectoriser left the loop on this line scalar (versioned loops only).
     pub vec_refused: Option<&'static str>,
+    /// The code `loop_form::strategy` chose for the loop on this line (one text per choice).
+    pub loop_form: Option<&'static str>,
 }
 
 /// Runtime imports, declared once per JIT module, and the names of every runtime symbol
