@@ -221,6 +221,21 @@ impl Lowerer<'_, '_> {
         let rb = self.b.create_block();
         let done = self.b.create_block();
         self.b.ins().jump(rh, &[]);
+        self.sum_rest_in_order([rh, rb, done], i, n, ps, f, total)
+    }
+
+    /// The elements `i..n` one at a time, added to `total` in order: the scalar tail every
+    /// float-sum strategy ends with. Starts at `rh` (the tail's header, reached by the caller).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn sum_rest_in_order(
+        &mut self,
+        [rh, rb, done]: [cranelift_codegen::ir::Block; 3],
+        i: Variable,
+        n: Value,
+        ps: &[(LocalId, Value)],
+        f: &Expr,
+        total: Variable,
+    ) -> Value {
         self.b.switch_to_block(rh);
         let iv = self.b.use_var(i);
         let more = self.b.ins().icmp(IntCC::UnsignedLessThan, iv, n);

@@ -15,7 +15,7 @@ use super::{Acc, Init, LoopForm, Trip};
 use crate::diag::Result;
 use crate::lower::fastmath::{one_sqrt, vectorizable};
 use crate::lower::place::seq_local;
-use crate::lower::{flags, Lowerer, V};
+use crate::lower::{Lowerer, V};
 use crate::typeck::typed::{Expr, ExprKind as K, Intr, LocalId};
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData, Value};
 
@@ -308,30 +308,6 @@ impl Lowerer<'_, '_> {
         self.poll_interrupt(header);
         self.b.seal_block(header);
         // The last `< GROUP` elements, one at a time.
-        self.b.switch_to_block(rh);
-        let iv = self.b.use_var(i);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, iv, n);
-        self.b.ins().brif(more, rb, &[], done, &[]);
-        self.b.switch_to_block(rb);
-        self.b.seal_block(rb);
-        let off = self.b.ins().ishl_imm_s(iv, 3);
-        let mut xvs = vec![];
-        for (x, p) in ps {
-            let a = self.b.ins().iadd(*p, off);
-            let xs = self.b.ins().load(types::F64, flags(), a, 0);
-            xvs.push((*x, self.b.ins().splat(types::F64X2, xs)));
-        }
-        let v = self.vexpr(f, &xvs, None);
-        let v0 = self.b.ins().extractlane(v, 0);
-        let t = self.b.use_var(total);
-        let t1 = self.b.ins().fadd(t, v0);
-        self.b.def_var(total, t1);
-        let i1 = self.b.ins().iadd_imm_s(iv, 1);
-        self.b.def_var(i, i1);
-        self.b.ins().jump(rh, &[]);
-        self.b.seal_block(rh);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        self.b.use_var(total)
+        self.sum_rest_in_order([rh, rb, done], i, n, ps, f, total)
     }
 }
